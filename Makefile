@@ -1,0 +1,54 @@
+# SPDX-License-Identifier: GPL-2.0
+# scxdump: the kernel module (scxdump.ko, kbuild) and the decoder (scxdump).
+#
+#   make                  module + tool (KDIR= the kernel build directory)
+#   make install          both; modules_install / tool-install apart
+#   make check            every test (host, KUnit, test guest)
+#   make demo             a failing test scheduler in the guest, decoded
+#   make guest            build (once) and cache the test guest
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+# kbuild reads ./Kbuild; this Makefile only drives it and the rest.
+.PHONY: all module tool modules modules_install install tool-install clean \
+	check demo guest testscheds guest-all
+
+all: module tool
+
+module modules:
+	@test -d "$(KDIR)" || { echo "error: no kernel build directory at $(KDIR); install linux-headers-$$(uname -r) or pass KDIR=" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+modules_install: module
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+
+tool:
+	$(MAKE) -C userspace
+
+tool-install: tool
+	$(MAKE) -C userspace install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+
+install: modules_install tool-install
+
+testscheds:
+	$(MAKE) -C tests/sched KDIR=$(KDIR)
+
+guest:
+	tests/guest/mkroot.sh
+
+# What the test guest needs, built inside its root (tests/guest/build.sh).
+guest-all: module tool testscheds
+
+check:
+	tests/run-all.sh
+
+demo:
+	tests/demo.sh
+
+clean:
+	-test -d "$(KDIR)" && $(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C userspace clean
+	$(MAKE) -C tests/sched clean
+	$(MAKE) -C tests/unit clean

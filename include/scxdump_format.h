@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * scxdump binary dump format, shared by the kernel module (writer), the
+ * scxdump decoder and the KUnit tests. docs/format.md describes it in prose.
+ *
+ * A dump is a file header followed by records. Every record starts with a
+ * struct sxd_rec and is padded with zeroes to an 8-byte boundary; rec.size
+ * counts the bytes of the record without that padding. All integers are
+ * little-endian, all structures have explicit padding and no
+ * compiler-dependent layout, so the file decodes on any machine.
+ *
+ * A dump always ends with an SXD_REC_END record; the header's crc32 covers
+ * the whole file with the crc32 field itself taken as zero.
+ */
+#ifndef SCXDUMP_FORMAT_H
+#define SCXDUMP_FORMAT_H
+
+#include <linux/types.h>
+
+#define SXD_MAGIC		"SCXDUMP"	/* 8 bytes with its NUL */
+#define SXD_VERSION		1
+#define SXD_BYTE_ORDER		0x01020304u	/* as stored by the writer */
+#define SXD_ALIGN		8u
+#define SXD_NO_INDEX		0xffffffffu
+
+/* Largest single record a reader needs to accept (an embedded BTF blob). */
+#define SXD_REC_MAX_SIZE	(64u << 20)
+
+struct sxd_file_header {
+	__u8	magic[8];		/* SXD_MAGIC */
+	__u32	version;		/* SXD_VERSION */
+	__u32	header_size;		/* sizeof(struct sxd_file_header) */
+	__u32	byte_order;		/* SXD_BYTE_ORDER */
+	__u32	crc32;			/* CRC-32 (IEEE) of the file, this field 0 */
+	__u64	total_size;		/* file size in bytes, header included */
+	__u32	nr_records;
+	__u32	flags;			/* SXD_F_* */
+	__u64	reserved[4];
+};
+
+/* The dump hit the size limit: some records were left out (see END). */
+#define SXD_F_TRUNCATED		(1u << 0)
+
+enum sxd_rec_type {
+	SXD_REC_CAPTURE		= 1,	/* struct sxd_capture */
+	SXD_REC_SCHED		= 2,	/* struct sxd_sched + strings */
+	SXD_REC_BTF		= 3,	/* struct sxd_btf + raw BTF bytes */
+	SXD_REC_MAP		= 4,	/* struct sxd_map */
+	SXD_REC_ENTRIES		= 5,	/* struct sxd_entries + entries */
+	SXD_REC_MAP_END		= 6,	/* struct sxd_map_end + reason */
+	SXD_REC_ERROR		= 7,	/* struct sxd_error + message */
+	SXD_REC_END		= 8,	/* struct sxd_end */
+};
+
+struct sxd_rec {
+	__u32	type;			/* enum sxd_rec_type */
+	__u32	size;			/* header + payload, without padding */
+};
+
+/* What made the module capture. */
+enum sxd_trigger {
+	SXD_TRIGGER_EXIT	= 1,	/* a scheduler's disable path */
+	SXD_TRIGGER_REQUEST	= 2,	/* a write to the control file */
+};
+
+struct sxd_capture {
+	struct sxd_rec rec;
+	__u64	realtime_ns;		/* CLOCK_REALTIME at capture start */
+	__u64	boottime_ns;		/* CLOCK_BOOTTIME at capture start */
+	__u32	trigger;		/* enum sxd_trigger */
+	__u32	nr_cpu_ids;		/* per-CPU values are stored for 0..nr-1 */
+	__u32	nr_possible_cpus;
+	__u32	nr_online_cpus;
+	__u32	page_size;
+	__u32	capture_seq;		/* 1 for the module's first capture */
+	char	kernel_release[65];	/* utsname()->release */
+	char	machine[15];		/* utsname()->machine, cut */
+	char	module_version[24];
+};
+
+/*
+ * One scheduler. The exit fields are those of sched_ext's struct
+ * scx_exit_info at capture time. Followed by, in order and unpadded:
+ * reason_len bytes of reason, msg_len bytes of message, bt_len bytes of
+ * backtrace text (one symbolised frame a line) and dump_len bytes of
+ * sched_ext's own debug dump text (ops.dump and per-CPU/task lines).
+ */
+struct sxd_sched {
+	struct sxd_rec rec;
+	__u32	sched_index;		/* referenced by struct sxd_map */
+	__u32	level;			/* 0 for the root scheduler */
+	__s64	exit_kind;		/* enum scx_exit_kind */
+	__s64	exit_code;
+	__s32	exit_cpu;		/* -1 when unknown */
+	__u32	nr_maps;
+	char	name[128];		/* sched_ext_ops.name */
+	char	exit_kind_name[32];	/* from the kernel's own enum */
+	__u32	reason_len;
+	__u32	msg_len;
+	__u32	bt_len;
+	__u32	dump_len;
+};
+
+enum sxd_btf_kind {
+	SXD_BTF_PROG		= 1,	/* a program's BTF (standalone) */
+	SXD_BTF_VMLINUX		= 2,	/* the kernel's BTF */
+};
+
+/* A BTF object, embedded once; followed by size bytes of raw BTF. */
+struct sxd_btf {
+	struct sxd_rec rec;
+	__u32	btf_index;		/* referenced by struct sxd_map */
+	__u32	kind;			/* enum sxd_btf_kind */
+	__u32	kernel_id;		/* the kernel's BTF object id */
+	__u32	size;
+};
+
+struct sxd_map {
+	struct sxd_rec rec;
+	__u32	map_index;		/* referenced by the map's later records */
+	__u32	sched_index;
+	__u32	id;			/* the kernel's map id */
+	__u32	type;			/* enum bpf_map_type */
+	__u32	key_size;
+	__u32	value_size;
+	__u32	max_entries;
+	__u32	map_flags;
+	__u64	map_extra;
+	__u32	btf_index;		/* SXD_NO_INDEX: no BTF */
+	__u32	btf_key_type_id;
+	__u32	btf_value_type_id;
+	__u32	btf_vmlinux_value_type_id;
+	char	name[16];		/* BPF_OBJ_NAME_LEN */
+};
+
+/*
+ * A block of one map's entries. Each entry is a key of key_size bytes
+ * padded to 8, then nr_values values of value_size bytes, each padded to 8
+ * (nr_values is 1, or nr_cpu_ids for per-CPU maps).
+ */
+struct sxd_entries {
+	struct sxd_rec rec;
+	__u32	map_index;
+	__u32	nr;			/* entries in this block */
+	__u32	key_size;
+	__u32	value_size;
+	__u32	nr_values;
+	__u32	flags;
+};
+
+/* The map's capture is over. status is 0 or a positive errno. */
+struct sxd_map_end {
+	struct sxd_rec rec;
+	__u32	map_index;
+	__u32	status;
+	__u64	nr_entries;		/* entries written */
+	__u64	nr_omitted;		/* entries seen but left out (caps) */
+	__u32	flags;			/* SXD_MAP_* */
+	__u32	reason_len;		/* followed by reason text */
+};
+
+#define SXD_MAP_TRUNCATED	(1u << 0)	/* a cap left entries out */
+#define SXD_MAP_UNSUPPORTED	(1u << 1)	/* type not captured */
+#define SXD_MAP_ITER_LIMIT	(1u << 2)	/* walk stopped at its bound */
+
+/* An error not tied to one map, e.g. a scheduler that could not be read. */
+struct sxd_error {
+	struct sxd_rec rec;
+	__s32	err;			/* negative errno */
+	__u32	msg_len;		/* followed by the message */
+};
+
+struct sxd_end {
+	struct sxd_rec rec;
+	__u64	duration_ns;		/* capture start to end */
+	__u32	nr_maps;
+	__u32	nr_errors;
+	__u64	bytes_omitted;		/* bytes of records left out */
+	__u64	records_omitted;
+};
+
+static inline __u32 sxd_align(__u32 n)
+{
+	return (n + SXD_ALIGN - 1) & ~(SXD_ALIGN - 1);
+}
+
+#endif /* SCXDUMP_FORMAT_H */

@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One capture: the records of a dump in the order the decoder wants them
+ * (docs/format.md): CAPTURE, SCHED, every BTF object once, then per map
+ * MAP, its ENTRIES blocks and MAP_END, and END. Runs sleepable, in the
+ * scheduler's helper kthread, while the scheduler is still registered.
+ */
+#include <linux/bpf.h>
+#include <linux/cpumask.h>
+#include <linux/kallsyms.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/utsname.h>
+#include "scxdump.h"
+
+#define SXD_BLOCK_SIZE		(64u << 10)
+#define SXD_REASON_MAX		256
+/* sched_ext keeps at most SCX_EXIT_BT_LEN (64) frames. */
+#define SXD_BT_MAX		64
+#define SXD_BT_LINE		(KSYM_SYMBOL_LEN + 8)
+
+/* Index: BPF map type -> family, as kernel/bpf's bpf_types.h does. */
+static const struct sxd_map_ops *const sxd_map_ops_table[] = {
+	[BPF_MAP_TYPE_ARRAY] = &sxd_array_ops,
+	[BPF_MAP_TYPE_HASH] = &sxd_hash_ops,
+};
+
+struct sxd_cap {
+	struct sxd_writer w;
+	struct sxd_maps maps;
+	struct btf **btfs;	/* embedded BTF objects, by index */
+	u32 nr_btfs;
+	u32 nr_errors;
+	u32 seq;
+	u64 t0;
+};
+
+static atomic_t sxd_capture_seq = ATOMIC_INIT(0);
+
+static void sxd_error(struct sxd_cap *c, int err, const char *fmt, ...)
+{
+	struct sxd_error e = { .err = err };
+	char msg[SXD_REASON_MAX];
+	struct sxd_iov iov[2];
+	va_list ap;
+
+	va_start(ap, fmt);
+	e.msg_len = vscnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pr_err("scxdump: %s (%d)\n", msg, err);
+	iov[0] = (struct sxd_iov){ &e, sizeof(e) };
+	iov[1] = (struct sxd_iov){ msg, e.msg_len };
+	sxw_record(&c->w, SXD_REC_ERROR, iov, 2);
+	c->nr_errors++;
+}
+
+static int sxd_write_capture(struct sxd_cap *c)
+{
+	struct sxd_capture r = {
+		.realtime_ns = ktime_get_real_ns(),
+		.boottime_ns = ktime_get_boottime_ns(),
+		.trigger = SXD_TRIGGER_EXIT,
+		.nr_cpu_ids = nr_cpu_ids,
+		.nr_possible_cpus = num_possible_cpus(),
+		.nr_online_cpus = num_online_cpus(),
+		.page_size = PAGE_SIZE,
+		.capture_seq = c->seq,
+	};
+	struct sxd_iov iov = { &r, sizeof(r) };
+
+	strscpy(r.kernel_release, utsname()->release, sizeof(r.kernel_release));
+	strscpy(r.machine, utsname()->machine, sizeof(r.machine));
+	strscpy(r.module_version, SXD_MODULE_VERSION, sizeof(r.module_version));
+	return sxw_record(&c->w, SXD_REC_CAPTURE, &iov, 1);
+}
+
+/* A NUL-terminated kernel string of at most @max bytes, or "". */
+static const char *sxd_str(const char *s, size_t max, u32 *len)
+{
+	*len = s ? strnlen(s, max) : 0;
+	return s ? s : "";
+}
+
+/* sched_ext's saved backtrace as "symbol+off/size [module]" lines. */
+static char *sxd_format_bt(const unsigned long *bt, u32 n, u32 *len)
+{
+	size_t cap = (size_t)n * SXD_BT_LINE + 1, off = 0;
+	char *text;
+	u32 i;
+
+	*len = 0;
+	if (!bt || !n)
+		return NULL;
+	text = kvmalloc(cap, GFP_KERNEL);
+	if (!text)
+		return NULL;
+	for (i = 0; i < n; i++)
+		off += scnprintf(text + off, cap - off, "%pS\n", (void *)bt[i]);
+	*len = off;
+	return text;
+}
+
+static int sxd_write_sched(struct sxd_cap *c, void *sch)
+{
+	u8 *ei = *(u8 **)((u8 *)sch + sxd_l.sch_exit_info);
+	u32 dump_max = *(u32 *)((u8 *)sch + sxd_l.sch_ops_dump_len);
+	struct sxd_sched r = { .exit_cpu = -1 };
+	const char *reason = "", *msg = "", *dump = "";
+	struct sxd_iov iov[5];
+	char *bt = NULL;
+	int err;
+
+	r.level = sxd_l.has_level ? *(s32 *)((u8 *)sch + sxd_l.sch_level) : 0;
+	r.exit_kind = atomic_read((atomic_t *)((u8 *)sch + sxd_l.sch_exit_kind));
+	r.nr_maps = c->maps.nr;
+	memcpy(r.name, (u8 *)sch + sxd_l.sch_ops_name,
+	       min_t(u32, sxd_l.sch_ops_name_len, sizeof(r.name) - 1));
+	strscpy(r.exit_kind_name, sxd_exit_kind_name(r.exit_kind),
+		sizeof(r.exit_kind_name));
+	if (ei) {
+		u32 bt_len = min_t(u32, *(u32 *)(ei + sxd_l.ei_bt_len), SXD_BT_MAX);
+
+		r.exit_code = *(s64 *)(ei + sxd_l.ei_exit_code);
+		r.exit_cpu = *(s32 *)(ei + sxd_l.ei_exit_cpu);
+		reason = sxd_str(*(char **)(ei + sxd_l.ei_reason), SXD_REASON_MAX,
+				 &r.reason_len);
+		msg = sxd_str(*(char **)(ei + sxd_l.ei_msg), sxd_l.exit_msg_len,
+			      &r.msg_len);
+		dump = sxd_str(*(char **)(ei + sxd_l.ei_dump), dump_max, &r.dump_len);
+		bt = sxd_format_bt(*(unsigned long **)(ei + sxd_l.ei_bt), bt_len,
+				   &r.bt_len);
+	}
+	iov[0] = (struct sxd_iov){ &r, sizeof(r) };
+	iov[1] = (struct sxd_iov){ reason, r.reason_len };
+	iov[2] = (struct sxd_iov){ msg, r.msg_len };
+	iov[3] = (struct sxd_iov){ bt, r.bt_len };
+	iov[4] = (struct sxd_iov){ dump, r.dump_len };
+	err = sxw_record(&c->w, SXD_REC_SCHED, iov, ARRAY_SIZE(iov));
+	kvfree(bt);
+	return err;
+}
+
+/* The dump-local index of @map's BTF, embedding it on first use. */
+static u32 sxd_btf_index(struct sxd_cap *c, struct bpf_map *map)
+{
+	struct btf *btf = map->btf;
+	struct sxd_btf r = { .kind = SXD_BTF_PROG };
+	struct sxd_iov iov[2];
+	struct btf **btfs;
+	void *data;
+	u32 i;
+
+	if (!btf)
+		return SXD_NO_INDEX;
+	for (i = 0; i < c->nr_btfs; i++) {
+		if (c->btfs[i] == btf)
+			return i;
+	}
+	data = *(void **)((u8 *)btf + sxd_l.btf_data);
+	r.size = *(u32 *)((u8 *)btf + sxd_l.btf_data_size);
+	r.kernel_id = *(u32 *)((u8 *)btf + sxd_l.btf_id);
+	r.btf_index = c->nr_btfs;
+	if (!data || !r.size)
+		return SXD_NO_INDEX;
+	btfs = krealloc_array(c->btfs, c->nr_btfs + 1, sizeof(*btfs), GFP_KERNEL);
+	if (!btfs)
+		return SXD_NO_INDEX;
+	c->btfs = btfs;
+	iov[0] = (struct sxd_iov){ &r, sizeof(r) };
+	iov[1] = (struct sxd_iov){ data, r.size };
+	if (sxw_record(&c->w, SXD_REC_BTF, iov, 2)) {
+		sxd_error(c, -ENOSPC, "BTF %u of map %s left out", r.kernel_id, map->name);
+		return SXD_NO_INDEX;
+	}
+	c->btfs[c->nr_btfs] = btf;
+	return c->nr_btfs++;
+}
+
+static void sxd_write_map(struct sxd_cap *c, struct bpf_map *map, u32 index,
+			  u32 btf_index)
+{
+	struct sxd_map r = {
+		.map_index = index,
+		.id = map->id,
+		.type = map->map_type,
+		.key_size = map->key_size,
+		.value_size = map->value_size,
+		.max_entries = map->max_entries,
+		.map_flags = map->map_flags,
+		.map_extra = map->map_extra,
+		.btf_index = btf_index,
+		.btf_key_type_id = map->btf_key_type_id,
+		.btf_value_type_id = map->btf_value_type_id,
+		.btf_vmlinux_value_type_id = map->btf_vmlinux_value_type_id,
+	};
+	struct sxd_iov iov = { &r, sizeof(r) };
+
+	memcpy(r.name, map->name, min(sizeof(r.name), sizeof(map->name)));
+	r.name[sizeof(r.name) - 1] = '\0';
+	sxw_record(&c->w, SXD_REC_MAP, &iov, 1);
+}
+
+static int sxd_entries_flush(struct sxd_map_ctx *mc)
+{
+	struct sxd_entries r = {
+		.map_index = mc->map_index,
+		.nr = mc->blk_nr,
+		.key_size = mc->map->key_size,
+		.value_size = mc->map->value_size,
+		.nr_values = mc->nr_values,
+	};
+	struct sxd_iov iov[2] = { { &r, sizeof(r) }, { mc->blk, mc->blk_len } };
+	int err;
+
+	if (!mc->blk_nr)
+		return 0;
+	err = sxw_record(mc->w, SXD_REC_ENTRIES, iov, 2);
+	if (err) {
+		mc->full = true;
+		mc->flags |= SXD_MAP_TRUNCATED;
+		mc->nr_omitted += mc->blk_nr;
+		mc->reason = "dump size limit (max_dump_bytes) reached";
+	} else {
+		mc->nr_entries += mc->blk_nr;
+	}
+	mc->blk_len = 0;
+	mc->blk_nr = 0;
+	return err;
+}
+
+/*
+ * Room for one entry (key, then nr_values values, each 8-aligned), or
+ * NULL when the dump is full: the caller then counts the entry in
+ * mc->nr_omitted and may go on walking to count the rest.
+ */
+u8 *sxd_entry_slot(struct sxd_map_ctx *mc)
+{
+	u8 *slot;
+
+	if (mc->full || !mc->blk)
+		return NULL;
+	if (mc->blk_len + mc->entry_size > mc->blk_cap && sxd_entries_flush(mc))
+		return NULL;
+	slot = mc->blk + mc->blk_len;
+	memset(slot, 0, mc->entry_size);
+	return slot;
+}
+
+void sxd_entry_commit(struct sxd_map_ctx *mc)
+{
+	mc->blk_len += mc->entry_size;
+	mc->blk_nr++;
+}
+
+/* Where value @i (a CPU for per-CPU maps) of the entry at @slot goes. */
+void *sxd_entry_value(struct sxd_map_ctx *mc, u8 *slot, u32 i)
+{
+	return slot + sxd_align(mc->map->key_size) +
+	       (size_t)i * sxd_align(mc->map->value_size);
+}
+
+static int sxd_map_ctx_init(struct sxd_map_ctx *mc, struct sxd_cap *c,
+			    struct bpf_map *map, u32 index)
+{
+	u64 size;
+
+	memset(mc, 0, sizeof(*mc));
+	mc->w = &c->w;
+	mc->map = map;
+	mc->map_index = index;
+	mc->nr_values = 1;
+	size = sxd_align(map->key_size) + (u64)mc->nr_values * sxd_align(map->value_size);
+	if (size + sizeof(struct sxd_entries) > SXD_REC_MAX_SIZE) {
+		mc->status = -E2BIG;
+		mc->reason = "one entry is larger than the largest record";
+		return -E2BIG;
+	}
+	mc->entry_size = size;
+	mc->blk_cap = max_t(size_t, SXD_BLOCK_SIZE, size);
+	mc->blk = kvmalloc(mc->blk_cap, GFP_KERNEL);
+	if (!mc->blk) {
+		mc->status = -ENOMEM;
+		mc->reason = "out of memory for the entry block";
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void sxd_write_map_end(struct sxd_map_ctx *mc)
+{
+	struct sxd_map_end r = {
+		.map_index = mc->map_index,
+		.status = -mc->status,
+		.nr_entries = mc->nr_entries,
+		.nr_omitted = mc->nr_omitted,
+		.flags = mc->flags,
+	};
+	const char *reason = mc->reason ? mc->reason : "";
+	struct sxd_iov iov[2];
+
+	r.reason_len = strlen(reason);
+	iov[0] = (struct sxd_iov){ &r, sizeof(r) };
+	iov[1] = (struct sxd_iov){ reason, r.reason_len };
+	sxw_record(mc->w, SXD_REC_MAP_END, iov, 2);
+}
+
+static void sxd_capture_map(struct sxd_cap *c, struct bpf_map *map, u32 index)
+{
+	const struct sxd_map_ops *ops = NULL;
+	struct sxd_map_ctx mc;
+
+	sxd_write_map(c, map, index, sxd_btf_index(c, map));
+	if (map->map_type < ARRAY_SIZE(sxd_map_ops_table))
+		ops = sxd_map_ops_table[map->map_type];
+	if (!sxd_map_ctx_init(&mc, c, map, index)) {
+		if (!ops) {
+			mc.flags |= SXD_MAP_UNSUPPORTED;
+			mc.reason = "this map type is not captured by this scxdump version";
+		} else {
+			mc.status = ops->capture(&mc);
+			if (!mc.full)
+				sxd_entries_flush(&mc);
+		}
+	}
+	sxd_write_map_end(&mc);
+	kvfree(mc.blk);
+}
+
+static void sxd_capture_maps(struct sxd_cap *c)
+{
+	u32 i;
+
+	for (i = 0; i < c->maps.nr; i++) {
+		sxd_capture_map(c, c->maps.maps[i], i);
+		cond_resched();
+	}
+	if (c->maps.overflow)
+		sxd_error(c, -E2BIG, "more than %u maps; the rest were left out",
+			  SXD_MAX_MAPS);
+}
+
+static void sxd_capture_finish(struct sxd_cap *c)
+{
+	struct sxd_end end = {
+		.nr_maps = c->maps.nr,
+		.nr_errors = c->nr_errors,
+	};
+	struct sxd_dump *d;
+	int err;
+
+	end.duration_ns = ktime_get_ns() - c->t0;
+	err = sxw_finish(&c->w, &end);
+	if (err) {
+		sxd_note_failure(err, "finishing the dump");
+		return;
+	}
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d) {
+		sxd_note_failure(-ENOMEM, "publishing the dump");
+		return;
+	}
+	kref_init(&d->ref);
+	d->seq = c->seq;
+	d->buf = sxw_detach(&c->w, &d->len);
+	sxd_publish(d);
+	pr_info("scxdump: captured dump %u: %zu bytes, %u maps, %llu us\n",
+		d->seq, d->len, c->maps.nr, div_u64(end.duration_ns, 1000));
+}
+
+/* Capture the scheduler @sch (a struct scx_sched) on its way out. */
+void sxd_capture_exit(void *sch)
+{
+	s32 kind = atomic_read((atomic_t *)((u8 *)sch + sxd_l.sch_exit_kind));
+	struct sxd_cap c = { };
+	int err;
+
+	if (kind < sxd_l.exit_error && !sxd_capture_all_exits)
+		return;
+	c.t0 = ktime_get_ns();
+	c.seq = atomic_inc_return(&sxd_capture_seq);
+	err = sxw_init(&c.w, sxd_max_dump_bytes);
+	if (err) {
+		sxd_note_failure(err, "allocating the dump");
+		return;
+	}
+	sxd_write_capture(&c);
+	err = sxd_discover(sch, &c.maps);
+	if (err)
+		sxd_error(&c, err, "cannot find the scheduler's maps");
+	if (sxd_write_sched(&c, sch))
+		sxd_error(&c, -ENOSPC, "scheduler record left out");
+	sxd_capture_maps(&c);
+	sxd_capture_finish(&c);
+	sxd_maps_release(&c.maps);
+	kfree(c.btfs);
+	sxw_release(&c.w);
+}

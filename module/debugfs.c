@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/debug/scxdump/: "dump" (the last capture, binary, root only)
+ * and "status" (text). A reader that opened "dump" holds a reference to
+ * that dump, so a new capture never changes what an open reader sees.
+ */
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include "scxdump.h"
+
+static DEFINE_MUTEX(sxd_lock);		/* protects everything below */
+static struct sxd_dump *sxd_current;
+static struct dentry *sxd_dir;
+static struct dentry *sxd_dump_dentry;
+static u32 sxd_nr_captures;
+static u64 sxd_last_time_ns;		/* CLOCK_REALTIME of the last capture */
+static int sxd_last_err;
+static char sxd_last_err_what[64];
+
+static void sxd_dump_free(struct kref *ref)
+{
+	struct sxd_dump *d = container_of(ref, struct sxd_dump, ref);
+
+	kvfree(d->buf);
+	kfree(d);
+}
+
+void sxd_dump_put(struct sxd_dump *d)
+{
+	if (d)
+		kref_put(&d->ref, sxd_dump_free);
+}
+
+static void sxd_set_size(loff_t size)
+{
+	struct inode *inode;
+
+	if (IS_ERR_OR_NULL(sxd_dump_dentry))
+		return;
+	inode = d_inode(sxd_dump_dentry);
+	inode_lock(inode);
+	i_size_write(inode, size);
+	inode_unlock(inode);
+}
+
+/* Make @d the current dump; the previous one lives on in open readers. */
+void sxd_publish(struct sxd_dump *d)
+{
+	struct sxd_dump *old;
+
+	mutex_lock(&sxd_lock);
+	old = sxd_current;
+	sxd_current = d;
+	sxd_nr_captures++;
+	sxd_last_time_ns = ktime_get_real_ns();
+	sxd_last_err = 0;
+	sxd_set_size(d->len);
+	mutex_unlock(&sxd_lock);
+	sxd_dump_put(old);
+}
+
+void sxd_note_failure(int err, const char *what)
+{
+	pr_err("scxdump: capture failed: %s (%d)\n", what, err);
+	mutex_lock(&sxd_lock);
+	sxd_last_err = err;
+	strscpy(sxd_last_err_what, what, sizeof(sxd_last_err_what));
+	mutex_unlock(&sxd_lock);
+}
+
+static int sxd_dump_open(struct inode *inode, struct file *file)
+{
+	struct sxd_dump *d;
+
+	mutex_lock(&sxd_lock);
+	d = sxd_current;
+	if (d)
+		kref_get(&d->ref);
+	mutex_unlock(&sxd_lock);
+	if (!d)
+		return -ENODATA;	/* nothing captured yet */
+	file->private_data = d;
+	return 0;
+}
+
+static ssize_t sxd_dump_read(struct file *file, char __user *buf, size_t len,
+			     loff_t *ppos)
+{
+	struct sxd_dump *d = file->private_data;
+
+	return simple_read_from_buffer(buf, len, ppos, d->buf, d->len);
+}
+
+static int sxd_dump_release(struct inode *inode, struct file *file)
+{
+	sxd_dump_put(file->private_data);
+	return 0;
+}
+
+static const struct file_operations sxd_dump_fops = {
+	.owner = THIS_MODULE,
+	.open = sxd_dump_open,
+	.read = sxd_dump_read,
+	.llseek = default_llseek,
+	.release = sxd_dump_release,
+};
+
+static int sxd_status_show(struct seq_file *m, void *v)
+{
+	mutex_lock(&sxd_lock);
+	seq_printf(m, "armed: %s\n", sxd_dir ? "yes" : "no");
+	seq_printf(m, "capture_all_exits: %s\n", sxd_capture_all_exits ? "yes" : "no");
+	seq_printf(m, "max_dump_bytes: %lu\n", sxd_max_dump_bytes);
+	seq_printf(m, "captures: %u\n", sxd_nr_captures);
+	if (sxd_current) {
+		seq_printf(m, "last_capture_seq: %u\n", sxd_current->seq);
+		seq_printf(m, "last_capture_bytes: %zu\n", sxd_current->len);
+		seq_printf(m, "last_capture_time_ns: %llu\n", sxd_last_time_ns);
+	}
+	if (sxd_last_err)
+		seq_printf(m, "last_error: %d (%s)\n", sxd_last_err, sxd_last_err_what);
+	else
+		seq_puts(m, "last_error: none\n");
+	mutex_unlock(&sxd_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(sxd_status);
+
+int sxd_debugfs_init(void)
+{
+	struct dentry *dir;
+
+	dir = debugfs_create_dir("scxdump", NULL);
+	if (IS_ERR(dir)) {
+		pr_err("scxdump: cannot create debugfs directory (%ld); is debugfs enabled?\n",
+		       PTR_ERR(dir));
+		return PTR_ERR(dir);
+	}
+	/* Its size, shown by ls -l, follows the current dump. */
+	sxd_dump_dentry = debugfs_create_file("dump", 0400, dir, NULL,
+					      &sxd_dump_fops);
+	debugfs_create_file("status", 0400, dir, NULL, &sxd_status_fops);
+	mutex_lock(&sxd_lock);
+	sxd_dir = dir;
+	mutex_unlock(&sxd_lock);
+	return 0;
+}
+
+void sxd_debugfs_exit(void)
+{
+	struct dentry *dir;
+
+	mutex_lock(&sxd_lock);
+	dir = sxd_dir;
+	sxd_dir = NULL;
+	mutex_unlock(&sxd_lock);
+	/* Waits for open files' operations; their dumps stay referenced. */
+	debugfs_remove(dir);
+	mutex_lock(&sxd_lock);
+	sxd_dump_put(sxd_current);
+	sxd_current = NULL;
+	mutex_unlock(&sxd_lock);
+}

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Finding a scheduler's maps. sched_ext keeps a copy of the registered
+ * sched_ext_ops in struct scx_sched and no pointer back to the struct_ops
+ * map, but the map's own copy (bpf_struct_ops_map.kvalue.data) has its
+ * .priv set to the scx_sched when the scheduler is enabled
+ * (kernel/sched/ext/ext.c, scx_alloc_and_add_sched). So: walk the map IDR
+ * for the STRUCT_OPS map of type sched_ext_ops whose priv is our
+ * scx_sched, then each of its programs' used_maps.
+ *
+ * A map that only user space touches is in no program's used_maps, but
+ * libbpf creates all of an object's maps with the object's BTF, which is
+ * also the programs' BTF (prog->aux->btf): a second IDR walk picks up the
+ * maps that share it.
+ */
+#include <linux/bpf.h>
+#include <linux/idr.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include "scxdump.h"
+
+/* The IDR holds every map of the system; stop somewhere. */
+#define SXD_MAX_IDR_WALK	(1u << 20)
+
+/*
+ * The map with the smallest id >= *id, with a reference; what the
+ * kernel's bpf_map_get_curr_or_next() does, from exported pieces.
+ */
+static struct bpf_map *sxd_map_next(u32 *id)
+{
+	struct bpf_map *map;
+
+	rcu_read_lock();
+	spin_lock_bh(sxd_sym.map_idr_lock);
+	for (;;) {
+		map = idr_get_next(sxd_sym.map_idr, id);
+		if (!map || !IS_ERR(bpf_map_inc_not_zero(map)))
+			break;
+		(*id)++;	/* being freed: skip it */
+	}
+	spin_unlock_bh(sxd_sym.map_idr_lock);
+	rcu_read_unlock();
+	return map;
+}
+
+static bool sxd_is_ops_map_of(struct bpf_map *map, void *sch)
+{
+	const struct bpf_struct_ops_desc *desc;
+	const char *name;
+	void *kdata;
+
+	if (map->map_type != BPF_MAP_TYPE_STRUCT_OPS)
+		return false;
+	desc = *(const struct bpf_struct_ops_desc **)((u8 *)map + sxd_l.stmap_desc);
+	if (!desc || !desc->st_ops || !desc->st_ops->name)
+		return false;
+	name = desc->st_ops->name;
+	if (strcmp(name, "sched_ext_ops") && strcmp(name, "sched_ext_ops_cid"))
+		return false;
+	kdata = (u8 *)map + sxd_l.stmap_kdata;
+	return READ_ONCE(*(void **)((u8 *)kdata + sxd_l.ops_priv)) == sch;
+}
+
+static struct bpf_map *sxd_find_ops_map(void *sch)
+{
+	struct bpf_map *map;
+	u32 id = 0, n;
+
+	for (n = 0; n < SXD_MAX_IDR_WALK; n++, id++) {
+		map = sxd_map_next(&id);
+		if (!map)
+			return NULL;
+		if (sxd_is_ops_map_of(map, sch))
+			return map;
+		bpf_map_put(map);
+	}
+	return NULL;
+}
+
+/* Add @map, taking a reference, unless it is there already. */
+static int sxd_maps_add(struct sxd_maps *m, struct bpf_map *map)
+{
+	u32 i;
+
+	for (i = 0; i < m->nr; i++) {
+		if (m->maps[i] == map)
+			return 0;
+	}
+	if (m->nr == SXD_MAX_MAPS) {
+		m->overflow = true;
+		return 0;
+	}
+	if (m->nr == m->cap) {
+		u32 cap = m->cap ? m->cap * 2 : 16;
+		struct bpf_map **maps;
+
+		maps = krealloc_array(m->maps, cap, sizeof(*maps), GFP_KERNEL);
+		if (!maps)
+			return -ENOMEM;
+		m->maps = maps;
+		m->cap = cap;
+	}
+	bpf_map_inc(map);
+	m->maps[m->nr++] = map;
+	return 0;
+}
+
+static bool sxd_is_prog_btf(const struct sxd_maps *m, const struct btf *btf)
+{
+	u32 i;
+
+	for (i = 0; btf && i < m->nr_prog_btfs; i++) {
+		if (m->prog_btfs[i] == btf)
+			return true;
+	}
+	return false;
+}
+
+/* bpf_struct_ops_for_each_prog() callback: the program's maps. */
+static int sxd_add_prog_maps(struct bpf_prog *prog, void *data)
+{
+	struct bpf_prog_aux *aux = prog->aux;
+	struct sxd_maps *m = data;
+	int err = 0;
+	u32 i;
+
+	if (aux->btf && !sxd_is_prog_btf(m, aux->btf) &&
+	    m->nr_prog_btfs < SXD_MAX_PROG_BTFS)
+		m->prog_btfs[m->nr_prog_btfs++] = aux->btf;
+
+	mutex_lock(&aux->used_maps_mutex);
+	for (i = 0; i < aux->used_map_cnt && !err; i++)
+		err = sxd_maps_add(m, aux->used_maps[i]);
+	mutex_unlock(&aux->used_maps_mutex);
+	return err;
+}
+
+/* Add the maps created with one of the programs' BTF objects. */
+static int sxd_add_sibling_maps(struct sxd_maps *m)
+{
+	struct bpf_map *map;
+	u32 id = 0, n;
+	int err = 0;
+
+	if (!m->nr_prog_btfs)
+		return 0;
+	for (n = 0; n < SXD_MAX_IDR_WALK && !err; n++, id++) {
+		map = sxd_map_next(&id);
+		if (!map)
+			break;
+		if (sxd_is_prog_btf(m, map->btf))
+			err = sxd_maps_add(m, map);
+		bpf_map_put(map);
+	}
+	return err;
+}
+
+/*
+ * Fill @m with the scheduler's struct_ops map followed by every map its
+ * programs use, each with a reference (sxd_maps_release() drops them).
+ */
+int sxd_discover(void *sch, struct sxd_maps *m)
+{
+	struct bpf_map *st_map;
+	int err;
+
+	memset(m, 0, sizeof(*m));
+	st_map = sxd_find_ops_map(sch);
+	if (!st_map)
+		return -ENOENT;
+	err = sxd_maps_add(m, st_map);
+	bpf_map_put(st_map);
+	if (err)
+		return err;
+	err = bpf_struct_ops_for_each_prog((u8 *)st_map + sxd_l.stmap_kdata,
+					   sxd_add_prog_maps, m);
+	if (err)
+		return err;
+	return sxd_add_sibling_maps(m);
+}
+
+void sxd_maps_release(struct sxd_maps *m)
+{
+	u32 i;
+
+	for (i = 0; i < m->nr; i++)
+		bpf_map_put(m->maps[i]);
+	kfree(m->maps);
+	memset(m, 0, sizeof(*m));
+}

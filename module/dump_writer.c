@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The dump writer: a growing buffer of framed records (see
+ * include/scxdump_format.h). The first record-sized piece of the first
+ * iovec of every record is a struct whose leading struct sxd_rec the
+ * writer fills in, so callers never compute sizes by hand.
+ */
+#include <linux/crc32.h>
+#include <linux/errno.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include "dump_writer.h"
+
+#define SXW_INITIAL_CAP		(64u << 10)
+
+int sxw_init(struct sxd_writer *w, size_t limit)
+{
+	size_t min = sizeof(struct sxd_file_header) + sizeof(struct sxd_end);
+
+	memset(w, 0, sizeof(*w));
+	if (limit < min + SXD_ALIGN)
+		return -EINVAL;
+	w->limit = limit;
+	w->reserve = sxd_align(sizeof(struct sxd_end));
+	w->cap = min_t(size_t, SXW_INITIAL_CAP, limit);
+	w->buf = kvzalloc(w->cap, GFP_KERNEL);
+	if (!w->buf)
+		return -ENOMEM;
+	w->len = sizeof(struct sxd_file_header);
+	return 0;
+}
+
+void sxw_release(struct sxd_writer *w)
+{
+	kvfree(w->buf);
+	w->buf = NULL;
+	w->len = 0;
+	w->cap = 0;
+}
+
+/* Grow to hold @need bytes; doubling keeps the copies linear overall. */
+static int sxw_reserve(struct sxd_writer *w, size_t need)
+{
+	size_t cap = w->cap;
+	u8 *buf;
+
+	if (need <= w->cap)
+		return 0;
+	while (cap < need)
+		cap = cap > w->limit / 2 ? w->limit : cap * 2;
+	buf = kvzalloc(cap, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, w->buf, w->len);
+	kvfree(w->buf);
+	w->buf = buf;
+	w->cap = cap;
+	return 0;
+}
+
+/* Would a record with @payload bytes after its struct sxd_rec fit? */
+bool sxw_fits(const struct sxd_writer *w, size_t payload)
+{
+	size_t need = sxd_align(sizeof(struct sxd_rec)) + payload + SXD_ALIGN;
+
+	return w->buf && w->len + need + w->reserve <= w->limit;
+}
+
+static size_t sxw_iov_len(const struct sxd_iov *iov, unsigned int nr_iov)
+{
+	size_t total = 0;
+	unsigned int i;
+
+	for (i = 0; i < nr_iov; i++) {
+		if (check_add_overflow(total, iov[i].len, &total))
+			return SIZE_MAX;
+	}
+	return total;
+}
+
+/*
+ * Append one record of @type made of @iov. iov[0] must start with a
+ * struct sxd_rec, which is filled in here. Returns -ENOSPC (and counts the
+ * record as omitted) when it does not fit under the limit.
+ */
+int sxw_record(struct sxd_writer *w, u32 type, const struct sxd_iov *iov,
+	       unsigned int nr_iov)
+{
+	size_t size = sxw_iov_len(iov, nr_iov);
+	struct sxd_rec *rec;
+	size_t padded, off;
+	unsigned int i;
+	int err;
+
+	if (!w->buf)
+		return -EINVAL;
+	if (!nr_iov || iov[0].len < sizeof(*rec) || size > SXD_REC_MAX_SIZE)
+		return -EINVAL;
+	padded = sxd_align(size);
+	if (w->len + padded + w->reserve > w->limit) {
+		w->truncated = true;
+		w->bytes_omitted += padded;
+		w->records_omitted++;
+		return -ENOSPC;
+	}
+	err = sxw_reserve(w, w->len + padded + w->reserve);
+	if (err)
+		return err;
+	off = w->len;
+	for (i = 0; i < nr_iov; i++) {
+		if (iov[i].len)
+			memcpy(w->buf + off, iov[i].base, iov[i].len);
+		off += iov[i].len;
+	}
+	memset(w->buf + off, 0, padded - size);
+	rec = (struct sxd_rec *)(w->buf + w->len);
+	rec->type = type;
+	rec->size = size;
+	w->len += padded;
+	w->nr_records++;
+	return 0;
+}
+
+/* Write the END record and the file header; the dump is complete. */
+int sxw_finish(struct sxd_writer *w, struct sxd_end *end)
+{
+	struct sxd_iov iov = { end, sizeof(*end) };
+	struct sxd_file_header *hdr;
+	int err;
+
+	if (!w->buf)
+		return -EINVAL;
+	end->bytes_omitted = w->bytes_omitted;
+	end->records_omitted = w->records_omitted;
+	w->reserve = 0;
+	err = sxw_record(w, SXD_REC_END, &iov, 1);
+	if (err)
+		return err;
+	hdr = (struct sxd_file_header *)w->buf;
+	memset(hdr, 0, sizeof(*hdr));
+	memcpy(hdr->magic, SXD_MAGIC, sizeof(hdr->magic));
+	hdr->version = SXD_VERSION;
+	hdr->header_size = sizeof(*hdr);
+	hdr->byte_order = SXD_BYTE_ORDER;
+	hdr->total_size = w->len;
+	hdr->nr_records = w->nr_records;
+	hdr->flags = w->truncated ? SXD_F_TRUNCATED : 0;
+	/* The IEEE CRC-32 that zlib's crc32() computes in the decoder. */
+	hdr->crc32 = ~crc32_le(~0u, w->buf, w->len);
+	return 0;
+}
+
+/* Hand the finished buffer over to the caller, who kvfree()s it. */
+void *sxw_detach(struct sxd_writer *w, size_t *len)
+{
+	void *buf = w->buf;
+
+	*len = w->len;
+	w->buf = NULL;
+	w->len = 0;
+	w->cap = 0;
+	return buf;
+}

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * scxdump: capture a failing sched_ext scheduler's BPF maps before sched_ext
+ * tears it down, into a self-contained dump in debugfs.
+ *
+ * Load order: kernel symbols (ksyms.c), private layouts from the kernel's
+ * BTF (layout.c), debugfs files, then the hook (hook.c). Any missing piece
+ * fails insmod with a message saying what is missing.
+ */
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include "ksyms.h"
+#include "scxdump.h"
+
+struct sxd_syms sxd_sym;
+
+bool sxd_capture_all_exits;
+module_param_named(capture_all_exits, sxd_capture_all_exits, bool, 0644);
+MODULE_PARM_DESC(capture_all_exits,
+		 "Also capture normal exits (unregister, SysRq), not only errors (default: N)");
+
+#define SXD_DUMP_MIN		(64ul << 10)
+#define SXD_DUMP_MAX		(4ul << 30)
+unsigned long sxd_max_dump_bytes = 256ul << 20;
+
+static int sxd_set_max_dump(const char *val, const struct kernel_param *kp)
+{
+	unsigned long v;
+	int err;
+
+	err = kstrtoul(val, 0, &v);
+	if (err || v < SXD_DUMP_MIN || v > SXD_DUMP_MAX) {
+		pr_err("scxdump: max_dump_bytes must be a number from %lu to %lu, not '%s'\n",
+		       SXD_DUMP_MIN, SXD_DUMP_MAX, val);
+		return -EINVAL;
+	}
+	*(unsigned long *)kp->arg = v;
+	return 0;
+}
+
+static const struct kernel_param_ops sxd_max_dump_ops = {
+	.set = sxd_set_max_dump,
+	.get = param_get_ulong,
+};
+module_param_cb(max_dump_bytes, &sxd_max_dump_ops, &sxd_max_dump_bytes, 0644);
+MODULE_PARM_DESC(max_dump_bytes,
+		 "Largest dump in bytes; what does not fit is left out and recorded (default: 256 MiB)");
+
+static int sxd_resolve_syms(void)
+{
+	int err = sxd_ksyms_init();
+
+	if (err) {
+		pr_err("scxdump: cannot find kallsyms_lookup_name (%d); needs CONFIG_KPROBES and CONFIG_KALLSYMS\n",
+		       err);
+		return err;
+	}
+	sxd_sym.disable_workfn = (void *)sxd_ksym("scx_disable_workfn");
+	sxd_sym.map_idr = (void *)sxd_ksym("map_idr");
+	sxd_sym.map_idr_lock = (void *)sxd_ksym("map_idr_lock");
+	if (!sxd_sym.disable_workfn) {
+		pr_err("scxdump: no scx_disable_workfn: the kernel lacks sched_ext (CONFIG_SCHED_CLASS_EXT) or predates 6.16's layout\n");
+		return -ENOENT;
+	}
+	if (!sxd_ksym_callable((unsigned long)sxd_sym.disable_workfn)) {
+		pr_err("scxdump: scx_disable_workfn cannot be called indirectly (IBT)\n");
+		return -EPERM;
+	}
+	if (!sxd_sym.map_idr || !sxd_sym.map_idr_lock) {
+		pr_err("scxdump: cannot find map_idr/map_idr_lock; needs CONFIG_KALLSYMS_ALL\n");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static int __init sxd_init(void)
+{
+	int err;
+
+	err = sxd_resolve_syms();
+	if (err)
+		return err;
+	err = sxd_layout_init();
+	if (err)
+		return err;
+	err = sxd_debugfs_init();
+	if (err)
+		return err;
+	err = sxd_hook_init();
+	if (err) {
+		sxd_debugfs_exit();
+		return err;
+	}
+	pr_info("scxdump: armed (version %s)\n", SXD_MODULE_VERSION);
+	return 0;
+}
+
+static void __exit sxd_exit(void)
+{
+	sxd_hook_exit();
+	sxd_debugfs_exit();
+}
+
+module_init(sxd_init);
+module_exit(sxd_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Capture a failing sched_ext scheduler's BPF maps into a dump");
+MODULE_VERSION(SXD_MODULE_VERSION);

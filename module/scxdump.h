@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Declarations shared by the scxdump module's files. */
+#ifndef SCXDUMP_H
+#define SCXDUMP_H
+
+#include <linux/kref.h>
+#include <linux/types.h>
+#include "dump_writer.h"
+
+#define SXD_MODULE_VERSION	"0.1.0"
+
+struct bpf_map;
+struct btf;
+struct kthread_work;
+
+/*
+ * Offsets into private kernel structures, read from the running kernel's
+ * BTF at load time (layout.c). The comments name the kernel's fields.
+ */
+#define SXD_MAX_EXIT_KINDS	32
+
+struct sxd_layout {
+	/* struct scx_sched (kernel/sched/ext/internal.h) */
+	u32 sch_exit_kind;		/* atomic_t exit_kind */
+	u32 sch_exit_info;		/* struct scx_exit_info *exit_info */
+	u32 sch_disable_work;		/* struct kthread_work disable_work */
+	u32 sch_ops_name;		/* ops.name[SCX_OPS_NAME_LEN] */
+	u32 sch_ops_name_len;
+	u32 sch_ops_dump_len;		/* ops.exit_dump_len */
+	u32 sch_level;			/* s32 level (7.3, sub-schedulers) */
+	bool has_level;
+	/* struct sched_ext_ops, as registered (the struct_ops kdata) */
+	u32 ops_priv;			/* void __rcu *priv == the scx_sched */
+	/* struct scx_exit_info */
+	u32 ei_kind, ei_exit_cpu, ei_exit_code, ei_reason;
+	u32 ei_bt, ei_bt_len, ei_msg, ei_dump;
+	/* struct bpf_struct_ops_map (kernel/bpf/bpf_struct_ops.c) */
+	u32 stmap_desc;			/* st_ops_desc */
+	u32 stmap_kdata;		/* kvalue.data: the ops as registered */
+	/* struct btf (kernel/bpf/btf.c) */
+	u32 btf_data, btf_data_size, btf_id;
+	/* enum scx_exit_kind */
+	s64 exit_error;			/* SCX_EXIT_ERROR */
+	struct sxd_enum_name {
+		s64 val;
+		char name[32];
+	} exit_kinds[SXD_MAX_EXIT_KINDS];
+	u32 nr_exit_kinds;
+	s64 exit_msg_len;		/* SCX_EXIT_MSG_LEN */
+};
+
+extern struct sxd_layout sxd_l;
+
+int sxd_layout_init(void);
+const char *sxd_exit_kind_name(s64 kind);
+
+/* Kernel symbols that are not exported, resolved at load time. */
+struct sxd_syms {
+	void (*disable_workfn)(struct kthread_work *work);
+	struct idr *map_idr;
+	spinlock_t *map_idr_lock;
+};
+
+extern struct sxd_syms sxd_sym;
+
+/* Module parameters. */
+extern bool sxd_capture_all_exits;
+extern unsigned long sxd_max_dump_bytes;
+
+/* A finished dump, shared by the debugfs readers that hold it open. */
+struct sxd_dump {
+	struct kref ref;
+	void *buf;
+	size_t len;
+	u32 seq;
+};
+
+void sxd_dump_put(struct sxd_dump *d);
+void sxd_publish(struct sxd_dump *d);
+void sxd_note_failure(int err, const char *what);
+
+int sxd_debugfs_init(void);
+void sxd_debugfs_exit(void);
+
+int sxd_hook_init(void);
+void sxd_hook_exit(void);
+
+/* Capture of one scheduler, run from the hook (sleepable). */
+void sxd_capture_exit(void *sch);
+
+/*
+ * One map being captured. A family's capture function walks the map and
+ * fills entries through sxd_entry_slot()/sxd_entry_commit(), which frame
+ * them into SXD_REC_ENTRIES blocks.
+ */
+struct sxd_map_ctx {
+	struct sxd_writer *w;
+	struct bpf_map *map;
+	u32 map_index;
+	u32 nr_values;		/* values per entry: 1, or nr_cpu_ids */
+	u32 flags;		/* SXD_MAP_* */
+	int status;		/* 0 or a negative errno */
+	const char *reason;	/* why status or flags are set */
+	u64 nr_entries;
+	u64 nr_omitted;
+	/* the block being filled */
+	u8 *blk;
+	size_t blk_cap;
+	size_t blk_len;
+	size_t entry_size;
+	u32 blk_nr;
+	bool full;		/* the dump has no room left for entries */
+};
+
+/* How one family of map types is captured (capture_*.c). */
+struct sxd_map_ops {
+	int (*capture)(struct sxd_map_ctx *mc);
+};
+
+extern const struct sxd_map_ops sxd_array_ops;
+extern const struct sxd_map_ops sxd_hash_ops;
+
+u8 *sxd_entry_slot(struct sxd_map_ctx *mc);
+void sxd_entry_commit(struct sxd_map_ctx *mc);
+void *sxd_entry_value(struct sxd_map_ctx *mc, u8 *slot, u32 i);
+
+#define SXD_MAX_MAPS		1024
+#define SXD_MAX_PROG_BTFS	16
+
+/* The scheduler's maps, found from its struct_ops map (discover.c). */
+struct sxd_maps {
+	struct bpf_map **maps;	/* each holds a reference */
+	u32 nr;
+	u32 cap;
+	bool overflow;		/* more maps than SXD_MAX_MAPS */
+	/* the programs' BTF objects: maps created with one are ours too */
+	const struct btf *prog_btfs[SXD_MAX_PROG_BTFS];
+	u32 nr_prog_btfs;
+};
+
+int sxd_discover(void *sch, struct sxd_maps *m);
+void sxd_maps_release(struct sxd_maps *m);
+
+#endif /* SCXDUMP_H */

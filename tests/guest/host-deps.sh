@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Install the host packages the guest harness, decoder and KUnit need, once.
+set -euo pipefail
+
+need=()
+have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+for p in debootstrap qemu-system-x86 qemu-utils make gcc clang pkg-config libbpf-dev \
+	libyajl-dev zlib1g-dev jq flex bison bc libelf-dev python3 xxd; do
+	have "$p" || need+=("$p")
+done
+[ ${#need[@]} -eq 0 ] && exit 0
+[ "$(id -u)" -eq 0 ] || { echo "error: need root to install: ${need[*]}" >&2; exit 1; }
+codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+echo "installing host packages: ${need[*]}" >&2
+apt-get update -q >/dev/null
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q ${codename:+-t "$codename"} "${need[@]}" >/dev/null

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Boot the test guest and run one command in it.
+#
+#   tests/guest/run.sh [--name NAME] [--timeout SECONDS] -- COMMAND...
+#
+# COMMAND runs as root in the guest, in the run directory
+# $GUEST_ROOT/opt/scxdump/runs/NAME (on the host), which also receives
+# out (its output), rc (its status), dmesg and console.log. The command's
+# output is printed and its status returned; a guest that never reports a
+# status (timeout, crash) fails, and the console log is kept.
+#
+# QEMU uses KVM when /dev/kvm works with hardware virtualisation, TCG
+# otherwise; SCXDUMP_ACCEL=kvm|tcg overrides.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+name=run timeout=300
+while [ $# -gt 0 ]; do
+	case $1 in
+	--name) name=$2; shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	--) shift; break ;;
+	*) die "unknown option $1 (usage: run.sh [--name N] [--timeout S] -- CMD...)" ;;
+	esac
+done
+[ $# -gt 0 ] || die "no command given"
+case $name in *[!A-Za-z0-9_.-]*|'') die "bad run name '$name'" ;; esac
+
+krel=$(guest_krel)
+rundir=$GUEST_ROOT/opt/scxdump/runs/$name
+rm -rf "$rundir"
+mkdir -p "$rundir"
+install -m 0755 "$(dirname "$0")/init.sh" "$GUEST_ROOT/opt/scxdump/init.sh"
+printf '%s\n' "$*" >"$rundir/cmd.sh"
+
+accel=${SCXDUMP_ACCEL:-}
+if [ -z "$accel" ]; then
+	accel=tcg
+	if [ -w /dev/kvm ] && grep -qwE 'vmx|svm' /proc/cpuinfo; then
+		accel=kvm
+	fi
+fi
+case $accel in
+kvm) accel_args=(-accel kvm -cpu host) ;;
+tcg) accel_args=(-accel tcg,thread=single -cpu max) ;;
+*) die "SCXDUMP_ACCEL must be kvm or tcg" ;;
+esac
+
+sock=$(mktemp -u /tmp/scxdump-vfs.XXXXXX)
+/usr/lib/qemu/virtiofsd --socket-path="$sock" -o source="$GUEST_ROOT" \
+	-o cache=always -o sandbox=namespace >"$rundir/virtiofsd.log" 2>&1 &
+vfs_pid=$!
+cleanup() { kill "$vfs_pid" 2>/dev/null || true; wait "$vfs_pid" 2>/dev/null || true; rm -f "$sock"; }
+trap cleanup EXIT
+for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.05; done
+[ -S "$sock" ] || die "virtiofsd did not start: $(cat "$rundir/virtiofsd.log")"
+
+mem=${SCXDUMP_GUEST_MEM:-2G}
+t0=$(date +%s.%N)
+rc=0
+timeout --kill-after=5 "$timeout" qemu-system-x86_64 "${accel_args[@]}" \
+	-m "$mem" -smp "${SCXDUMP_GUEST_CPUS:-2}" -nodefaults -no-reboot \
+	-display none -monitor none -serial "file:$rundir/console.log" \
+	-object "memory-backend-memfd,id=mem,size=$mem,share=on" -numa node,memdev=mem \
+	-chardev "socket,id=vfs,path=$sock" -device vhost-user-fs-pci,chardev=vfs,tag=rootfs \
+	-kernel "$GUEST_ROOT/boot/vmlinuz-$krel" \
+	-append "console=ttyS0 rootfstype=virtiofs root=rootfs rw panic=-1 quiet loglevel=4 init=/opt/scxdump/init.sh sxdrun=/opt/scxdump/runs/$name" \
+	</dev/null || rc=$?
+secs=$(echo "$(date +%s.%N) - $t0" | bc)
+
+[ -f "$rundir/out" ] && cat "$rundir/out"
+if [ ! -f "$rundir/rc" ]; then
+	keep=$SCXDUMP_CACHE/logs/console-$name-$(date +%Y%m%d-%H%M%S).log
+	mkdir -p "$(dirname "$keep")"
+	cp "$rundir/console.log" "$keep"
+	log "guest ($accel, kernel $krel) gave no status after ${secs}s (qemu exit $rc); console log: $keep"
+	tail -40 "$rundir/console.log" >&2
+	exit 125
+fi
+log "guest run '$name' ($accel, kernel $krel): status $(cat "$rundir/rc"), ${secs}s"
+exit "$(cat "$rundir/rc")"

@@ -1,0 +1,57 @@
+#!/bin/sh
+# Runs inside the test guest (tests/integration/test-first-dump.sh boots it).
+# Leaves dumps and status snapshots in the current (run) directory.
+set -u
+S=/opt/scxdump/src
+KO=$S/scxdump.ko
+SCX=$S/tests/sched/build/scxtest
+DBG=/sys/kernel/debug/scxdump
+
+# Wake-ups make enqueues: run short-lived processes while a scheduler runs.
+load() { (i=0; while [ $i -lt 3000 ]; do /bin/true; i=$((i + 1)); done) & LOAD=$!; }
+unload() { kill "$LOAD" 2>/dev/null; wait "$LOAD" 2>/dev/null; }
+save() { cat $DBG/dump >"$1" 2>"$1.err"; cat $DBG/status >"$1.status"; ls -ln $DBG/dump >"$1.ls"; }
+
+echo "== 1: failing scheduler"
+insmod $KO || exit 1
+load
+$SCX --fail-after 300 || echo "scxtest failed: $?"
+unload
+save fail.bin
+$S/userspace/build/scxdump decode fail.bin >fail.guest.json || echo "guest decode failed: $?"
+
+echo "== 2: normal exit, default parameters: no capture"
+load
+$SCX --exit-after-ms 1500 || echo "scxtest failed: $?"
+unload
+cat $DBG/status >normal-default.status
+
+echo "== 3: normal exit with capture_all_exits=Y"
+echo Y >/sys/module/scxdump/parameters/capture_all_exits
+load
+$SCX --exit-after-ms 1500 || echo "scxtest failed: $?"
+unload
+save normal.bin
+
+echo "== 4: unload with a reader holding the dump open, reload, capture again"
+exec 7<$DBG/dump
+rmmod scxdump && echo "rmmod with open reader: ok" || echo "rmmod with open reader: busy"
+exec 7<&-
+lsmod | grep -q '^scxdump' && rmmod scxdump
+for round in 1 2; do
+	insmod $KO || { echo "reload $round failed"; exit 1; }
+	load
+	$SCX --fail-after 200 || echo "scxtest failed: $?"
+	unload
+	save reload$round.bin
+	rmmod scxdump || echo "rmmod $round failed"
+done
+
+echo "== 5: bad parameters"
+insmod $KO max_dump_bytes=12 2>param.err && echo "insmod accepted max_dump_bytes=12"
+insmod $KO max_dump_bytes=banana 2>>param.err && echo "insmod accepted banana"
+insmod $KO || exit 1
+echo 5 >/sys/module/scxdump/parameters/max_dump_bytes 2>>param.err && echo "write accepted 5"
+cat /sys/module/scxdump/parameters/max_dump_bytes >param.value
+rmmod scxdump
+echo "== done"

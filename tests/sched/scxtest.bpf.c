@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A sched_ext scheduler for scxdump's tests: a global FIFO that holds maps
+ * with known contents and, in fail mode, calls scx_bpf_error() after a set
+ * number of enqueues. Every value here is asserted on in tests/.
+ */
+#define BPF_NO_KFUNC_PROTOTYPES
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include "scxtest.h"
+
+char _license[] SEC("license") = "GPL";
+
+void scx_bpf_dsq_insert(struct task_struct *p, u64 dsq_id, u64 slice,
+			u64 enq_flags) __ksym __weak;
+void scx_bpf_error_bstr(char *fmt, unsigned long long *data, u32 data__sz) __ksym __weak;
+
+/* scx_bpf_error() of the kernel's tools/sched_ext headers, in short. */
+#define sxt_error(fmt, args...)							\
+({										\
+	static char ___fmt[] = fmt;						\
+	unsigned long long ___param[___bpf_narg(args) ?: 1] = {};		\
+	___bpf_fill(___param, args);						\
+	scx_bpf_error_bstr(___fmt, ___param, sizeof(___param));			\
+})
+
+/* .rodata: set by the loader before load. */
+const volatile u64 seed;
+const volatile u64 fail_after;		/* 0: never fail */
+
+/* .data */
+u32 magic_data = 0xc0ffee01;
+char label[16] = "scxdump-test";
+s16 neg_data = -1234;
+
+/* .bss */
+u64 nr_enqueued;
+u64 failed_at;
+u32 last_pid;
+u64 arr_sum;
+s32 label_cmp = 99;
+struct {
+	u64 a;
+	s32 b;
+	enum sxt_phase phase;
+} bss_stats;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SXT_ARR_ENTRIES);
+	__type(key, u32);
+	__type(value, u64);
+} arr_u64 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, u32);
+	__type(value, struct sxt_sq);
+} hash_kv SEC(".maps");
+
+/* Used by no program: found through the object's BTF. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16);
+	__type(key, struct sxt_pair_key);
+	__type(value, struct sxt_pair_val);
+} pair_hash SEC(".maps");
+
+SEC("struct_ops/sxt_enqueue")
+void BPF_PROG(sxt_enqueue, struct task_struct *p, u64 enq_flags)
+{
+	u64 n = __sync_fetch_and_add(&nr_enqueued, 1) + 1;
+	u32 slot = n % SXT_ARR_ENTRIES;
+	u64 *v = bpf_map_lookup_elem(&arr_u64, &slot);
+
+	if (v)
+		arr_sum += *v;	/* arr_u64 is the loader's; we only read it */
+
+	scx_bpf_dsq_insert(p, SCX_DSQ_GLOBAL, SCX_SLICE_DFL, enq_flags);
+	if (fail_after && n == fail_after) {
+		failed_at = n;
+		last_pid = p->pid;
+		bss_stats.phase = SXT_PHASE_FAILED;
+		sxt_error("scxdump-test: planned failure after %llu enqueues", n);
+	}
+}
+
+SEC("struct_ops.s/sxt_init")
+s32 BPF_PROG(sxt_init)
+{
+	struct sxt_sq v = {};
+	u32 k, key;
+
+	for (k = 1; k <= SXT_HASH_ENTRIES; k++) {
+		key = k * 7;
+		v.sq = (u64)k * k;
+		v.key_echo = k;
+		v.flags = k % 8;
+		v.odd = k & 1;
+		bpf_map_update_elem(&hash_kv, &key, &v, BPF_ANY);
+	}
+	bss_stats.a = 0xa1a2a3a4a5a6a7a8ull ^ seed;
+	bss_stats.b = -42;
+	bss_stats.phase = SXT_PHASE_RUNNING;
+	/* A string literal: libbpf puts it in the .rodata.str1.1 map. */
+	label_cmp = bpf_strncmp(label, sizeof(label), "scxdump-literal");
+	return 0;
+}
+
+SEC(".struct_ops.link")
+struct sched_ext_ops sxt_ops = {
+	.enqueue = (void *)sxt_enqueue,
+	.init = (void *)sxt_init,
+	.name = "scxdump_test",
+};

@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+#include "dumpfile.h"
+
+_Static_assert(sizeof(struct sxd_file_header) == 72, "header layout");
+_Static_assert(sizeof(struct sxd_capture) == 152, "capture layout");
+_Static_assert(sizeof(struct sxd_sched) == 216, "sched layout");
+_Static_assert(sizeof(struct sxd_map) == 80, "map layout");
+_Static_assert(sizeof(struct sxd_entries) == 32, "entries layout");
+_Static_assert(sizeof(struct sxd_map_end) == 40, "map_end layout");
+_Static_assert(sizeof(struct sxd_end) == 40, "end layout");
+
+static int fail(char *msg, size_t len, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, len, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+size_t sxd_entry_size(uint32_t key_size, uint32_t value_size, uint32_t nr_values)
+{
+	uint64_t v = (uint64_t)sxd_align(value_size) * nr_values;
+	uint64_t n = sxd_align(key_size) + v;
+
+	return n > SXD_REC_MAX_SIZE ? 0 : (size_t)n;
+}
+
+/* Sum of a record's fixed part and its trailing lengths, checked. */
+static int check_lengths(size_t fixed, uint64_t tail, uint32_t size)
+{
+	return fixed + tail == size ? 0 : -1;
+}
+
+static int check_record(const struct sxd_rec *r, char *msg, size_t len, size_t off)
+{
+	const struct sxd_sched *s = (const void *)r;
+	const struct sxd_btf *b = (const void *)r;
+	const struct sxd_entries *e = (const void *)r;
+	const struct sxd_map_end *me = (const void *)r;
+	const struct sxd_error *er = (const void *)r;
+	static const size_t min[] = {
+		[SXD_REC_CAPTURE] = sizeof(struct sxd_capture),
+		[SXD_REC_SCHED] = sizeof(struct sxd_sched),
+		[SXD_REC_BTF] = sizeof(struct sxd_btf),
+		[SXD_REC_MAP] = sizeof(struct sxd_map),
+		[SXD_REC_ENTRIES] = sizeof(struct sxd_entries),
+		[SXD_REC_MAP_END] = sizeof(struct sxd_map_end),
+		[SXD_REC_ERROR] = sizeof(struct sxd_error),
+		[SXD_REC_END] = sizeof(struct sxd_end),
+	};
+	size_t esz;
+	int bad = 0;
+
+	if (r->type >= sizeof(min) / sizeof(min[0]) || !min[r->type])
+		return 0;	/* unknown types are skipped by readers */
+	if (r->size < min[r->type])
+		return fail(msg, len, SXD_EFORMAT,
+			    "corrupt dump: record type %u at offset %zu is %u bytes, needs %zu",
+			    r->type, off, r->size, min[r->type]);
+	switch (r->type) {
+	case SXD_REC_SCHED:
+		bad = check_lengths(sizeof(*s), (uint64_t)s->reason_len + s->msg_len +
+				    s->bt_len + s->dump_len, r->size);
+		break;
+	case SXD_REC_BTF:
+		bad = check_lengths(sizeof(*b), b->size, r->size);
+		break;
+	case SXD_REC_ENTRIES:
+		esz = sxd_entry_size(e->key_size, e->value_size, e->nr_values);
+		bad = !esz || check_lengths(sizeof(*e), (uint64_t)esz * e->nr, r->size);
+		break;
+	case SXD_REC_MAP_END:
+		bad = check_lengths(sizeof(*me), me->reason_len, r->size);
+		break;
+	case SXD_REC_ERROR:
+		bad = check_lengths(sizeof(*er), er->msg_len, r->size);
+		break;
+	}
+	if (bad)
+		return fail(msg, len, SXD_EFORMAT,
+			    "corrupt dump: record type %u at offset %zu has inconsistent lengths",
+			    r->type, off);
+	return 0;
+}
+
+static int check_header(struct sxd_file *f, char *msg, size_t len)
+{
+	const struct sxd_file_header *h = (const void *)f->data;
+	struct sxd_file_header copy;
+	uLong crc;
+
+	if (f->size == 0)
+		return fail(msg, len, SXD_EFORMAT, "empty file: not an scxdump dump");
+	if (f->size < sizeof(*h) || memcmp(h->magic, SXD_MAGIC, sizeof(h->magic)))
+		return fail(msg, len, SXD_EFORMAT, "not an scxdump dump (bad magic)");
+	if (h->byte_order != SXD_BYTE_ORDER)
+		return fail(msg, len, SXD_EFORMAT,
+			    "dump written with another byte order (0x%08x)", h->byte_order);
+	if (h->version != SXD_VERSION)
+		return fail(msg, len, SXD_EVERSION,
+			    "dump format version %u is not supported (this scxdump reads version %u)%s",
+			    h->version, SXD_VERSION,
+			    h->version > SXD_VERSION ? ": upgrade scxdump" : "");
+	if (h->header_size != sizeof(*h))
+		return fail(msg, len, SXD_EFORMAT, "corrupt dump: header size %u", h->header_size);
+	if (h->total_size != f->size)
+		return fail(msg, len, SXD_EFORMAT,
+			    "truncated or padded dump: header says %llu bytes, file has %zu",
+			    (unsigned long long)h->total_size, f->size);
+	memcpy(&copy, h, sizeof(copy));
+	copy.crc32 = 0;
+	crc = crc32(0, (const Bytef *)&copy, sizeof(copy));
+	crc = crc32(crc, f->data + sizeof(copy), f->size - sizeof(copy));
+	if ((uint32_t)crc != h->crc32)
+		return fail(msg, len, SXD_EFORMAT,
+			    "corrupt dump: checksum mismatch (stored 0x%08x, computed 0x%08lx)",
+			    h->crc32, crc);
+	f->hdr = h;
+	return 0;
+}
+
+/* Validate the whole file; on success every record can be trusted. */
+int sxd_file_check(struct sxd_file *f, char *msg, size_t len)
+{
+	const struct sxd_rec *r = NULL;
+	size_t off = sizeof(struct sxd_file_header);
+	uint32_t n = 0;
+	int err;
+
+	err = check_header(f, msg, len);
+	if (err)
+		return err;
+	while (off < f->size) {
+		if (f->size - off < sizeof(*r))
+			return fail(msg, len, SXD_EFORMAT, "corrupt dump: partial record at %zu", off);
+		r = (const void *)(f->data + off);
+		if (r->size < sizeof(*r) || r->size > f->size - off)
+			return fail(msg, len, SXD_EFORMAT,
+				    "corrupt dump: record at offset %zu claims %u bytes", off, r->size);
+		err = check_record(r, msg, len, off);
+		if (err)
+			return err;
+		off += sxd_align(r->size);
+		n++;
+	}
+	if (off != f->size || !r || r->type != SXD_REC_END)
+		return fail(msg, len, SXD_EFORMAT, "incomplete dump: no END record");
+	if (n != f->hdr->nr_records)
+		return fail(msg, len, SXD_EFORMAT, "corrupt dump: %u records, header says %u",
+			    n, f->hdr->nr_records);
+	f->end = (const void *)r;
+	return 0;
+}
+
+int sxd_file_open(struct sxd_file *f, const char *path, char *msg, size_t len)
+{
+	struct stat st;
+	void *p;
+	int fd;
+
+	memset(f, 0, sizeof(*f));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fail(msg, len, SXD_EIO, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return fail(msg, len, SXD_EIO, "%s: not a regular file", path);
+	}
+	if (st.st_size == 0) {
+		f->owned = calloc(1, 1);
+		f->data = (const uint8_t *)f->owned;
+	} else {
+		p = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (p == MAP_FAILED) {
+			close(fd);
+			return fail(msg, len, SXD_EIO, "%s: %s", path, strerror(errno));
+		}
+		f->data = p;
+		f->map_len = st.st_size;
+	}
+	close(fd);
+	f->size = st.st_size;
+	return sxd_file_check(f, msg, len);
+}
+
+void sxd_file_close(struct sxd_file *f)
+{
+	if (f->map_len)
+		munmap((void *)f->data, f->map_len);
+	free(f->owned);
+	memset(f, 0, sizeof(*f));
+}
+
+const struct sxd_rec *sxd_file_next(const struct sxd_file *f, size_t *off)
+{
+	const struct sxd_rec *r;
+
+	if (!*off)
+		*off = sizeof(struct sxd_file_header);
+	if (*off >= f->size)
+		return NULL;
+	r = (const void *)(f->data + *off);
+	*off += sxd_align(r->size);
+	return r;
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Reading a dump: open it, check it whole (header, checksum, every record's
+ * framing and internal lengths), then walk its records. After
+ * sxd_file_open() succeeds, every record can be used without further
+ * bounds checks.
+ */
+#ifndef SCXDUMP_DUMPFILE_H
+#define SCXDUMP_DUMPFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "../include/scxdump_format.h"
+
+struct sxd_file {
+	const uint8_t *data;
+	size_t size;
+	const struct sxd_file_header *hdr;
+	const struct sxd_end *end;
+	size_t map_len;		/* mmap()ed length, 0 if not mapped */
+	char *owned;		/* or the heap copy, for an empty file */
+};
+
+/* Error codes of sxd_file_open(); the message says more. */
+enum sxd_open_err {
+	SXD_OK = 0,
+	SXD_EIO = 1,		/* cannot read the file */
+	SXD_EFORMAT = 2,	/* not a dump, corrupt or truncated */
+	SXD_EVERSION = 3,	/* a format version this tool does not know */
+};
+
+int sxd_file_open(struct sxd_file *f, const char *path, char *msg, size_t msglen);
+int sxd_file_check(struct sxd_file *f, char *msg, size_t msglen);
+void sxd_file_close(struct sxd_file *f);
+
+/* Record iteration: start with off = 0. */
+const struct sxd_rec *sxd_file_next(const struct sxd_file *f, size_t *off);
+
+/* Bytes one entry takes in an SXD_REC_ENTRIES block, 0 on overflow. */
+size_t sxd_entry_size(uint32_t key_size, uint32_t value_size, uint32_t nr_values);
+
+#endif

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * JSON output through yajl's streaming generator: nothing is built in
+ * memory, so decoding a large dump keeps memory flat. Rendering code calls
+ * these helpers and never formats JSON text itself.
+ */
+#ifndef SCXDUMP_JSON_H
+#define SCXDUMP_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <yajl/yajl_gen.h>
+
+yajl_gen json_open(FILE *out, bool pretty);
+void json_close(yajl_gen g);
+
+void json_key(yajl_gen g, const char *key);
+void json_str(yajl_gen g, const char *s);
+void json_strn(yajl_gen g, const void *s, size_t len);
+void json_int(yajl_gen g, int64_t v);
+void json_uint(yajl_gen g, uint64_t v);
+void json_double(yajl_gen g, double v);
+void json_bool(yajl_gen g, bool v);
+void json_null(yajl_gen g);
+void json_hex(yajl_gen g, const void *data, size_t len);
+void json_obj(yajl_gen g);
+void json_obj_end(yajl_gen g);
+void json_arr(yajl_gen g);
+void json_arr_end(yajl_gen g);
+
+/* key + value in one call */
+void json_kstr(yajl_gen g, const char *key, const char *s);
+void json_kstrn(yajl_gen g, const char *key, const void *s, size_t len);
+void json_kint(yajl_gen g, const char *key, int64_t v);
+void json_kuint(yajl_gen g, const char *key, uint64_t v);
+void json_kbool(yajl_gen g, const char *key, bool v);
+void json_khex(yajl_gen g, const char *key, const void *data, size_t len);
+
+#endif

@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include "render.h"
+
+struct render {
+	yajl_gen g;
+	const struct btf *btf;
+};
+
+static void render(struct render *r, uint32_t id, const uint8_t *data,
+		   size_t size, int depth);
+
+static const char *name_of(const struct btf *btf, const struct btf_type *t)
+{
+	return btf__name_by_offset(btf, t->name_off) ?: "";
+}
+
+/* Little-endian integer of @bits bits starting @bit_off bits into @data. */
+static uint64_t read_bits(const uint8_t *data, uint32_t bit_off, uint32_t bits)
+{
+	uint64_t v = 0;
+	uint32_t i;
+
+	for (i = 0; i < bits; i++) {
+		uint32_t b = bit_off + i;
+
+		if (data[b / 8] & (1u << (b % 8)))
+			v |= 1ull << i;
+	}
+	return v;
+}
+
+static void render_error(struct render *r, const char *what)
+{
+	json_obj(r->g);
+	json_kstr(r->g, "error", what);
+	json_obj_end(r->g);
+}
+
+static void render_int_bits(struct render *r, const struct btf_type *t,
+			    const uint8_t *data, uint32_t bit_off, uint32_t bits)
+{
+	uint32_t enc = btf_int_encoding(t);
+	uint64_t v;
+
+	if (bits > 64) {
+		json_hex(r->g, data + bit_off / 8, (bits + 7) / 8);
+		return;
+	}
+	v = read_bits(data, bit_off, bits);
+	if (enc & BTF_INT_BOOL) {
+		json_bool(r->g, v != 0);
+	} else if (enc & BTF_INT_SIGNED) {
+		if (bits < 64 && (v & (1ull << (bits - 1))))
+			v |= ~0ull << bits;	/* sign-extend */
+		json_int(r->g, (int64_t)v);
+	} else {
+		json_uint(r->g, v);
+	}
+}
+
+static void render_int(struct render *r, const struct btf_type *t, const uint8_t *data)
+{
+	render_int_bits(r, t, data, btf_int_offset(t), btf_int_bits(t));
+}
+
+static void render_enum(struct render *r, const struct btf_type *t, const uint8_t *data)
+{
+	bool is_signed = btf_kflag(t);
+	int64_t v = 0;
+	uint16_t i, n = btf_vlen(t);
+
+	uint64_t raw = 0;
+
+	if (t->size != 1 && t->size != 2 && t->size != 4 && t->size != 8) {
+		json_hex(r->g, data, t->size);
+		return;
+	}
+	memcpy(&raw, data, t->size);	/* little-endian, any alignment */
+	v = (int64_t)raw;
+	if (is_signed && t->size < 8 && (raw & (1ull << (8 * t->size - 1))))
+		v = (int64_t)(raw | (~0ull << (8 * t->size)));
+	if (btf_is_enum(t)) {
+		const struct btf_enum *e = btf_enum(t);
+
+		for (i = 0; i < n; i++, e++) {
+			int64_t ev = is_signed ? (int64_t)e->val : (int64_t)(uint32_t)e->val;
+
+			if (ev == v) {
+				json_str(r->g, btf__name_by_offset(r->btf, e->name_off));
+				return;
+			}
+		}
+	} else {
+		const struct btf_enum64 *e = btf_enum64(t);
+
+		for (i = 0; i < n; i++, e++) {
+			if ((int64_t)btf_enum64_value(e) == v) {
+				json_str(r->g, btf__name_by_offset(r->btf, e->name_off));
+				return;
+			}
+		}
+	}
+	if (is_signed)
+		json_int(r->g, v);
+	else
+		json_uint(r->g, raw);
+}
+
+/* Is @id a one-byte integer type, i.e. an element of a C string? */
+static bool is_char(const struct btf *btf, uint32_t id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, btf__resolve_type(btf, id));
+
+	return t && btf_is_int(t) && t->size == 1 && !(btf_int_encoding(t) & BTF_INT_BOOL);
+}
+
+/* Text up to the first NUL, with only NULs after it? */
+static bool holds_text(const uint8_t *p, size_t n, size_t *len)
+{
+	size_t i = 0;
+
+	while (i < n && p[i] && (isprint(p[i]) || isspace(p[i]) || p[i] >= 0x80))
+		i++;
+	*len = i;
+	if (i < n && p[i])
+		return false;
+	for (; i < n; i++) {
+		if (p[i])
+			return false;
+	}
+	return true;
+}
+
+static void render_array(struct render *r, const struct btf_type *t,
+			 const uint8_t *data, int depth)
+{
+	const struct btf_array *a = btf_array(t);
+	int64_t esz = btf__resolve_size(r->btf, a->type);
+	size_t len;
+	uint32_t i;
+
+	if (esz < 0) {
+		render_error(r, "array element of unknown size");
+		return;
+	}
+	if (is_char(r->btf, a->type) && holds_text(data, a->nelems, &len)) {
+		json_strn(r->g, data, len);
+		return;
+	}
+	json_arr(r->g);
+	for (i = 0; i < a->nelems; i++)
+		render(r, a->type, data + i * esz, esz, depth + 1);
+	json_arr_end(r->g);
+}
+
+static void render_members(struct render *r, const struct btf_type *t,
+			   const uint8_t *data, int depth)
+{
+	const struct btf_member *m = btf_members(t);
+	uint16_t i, n = btf_vlen(t);
+
+	for (i = 0; i < n; i++, m++) {
+		uint32_t off = btf_member_bit_offset(t, i);
+		uint32_t bits = btf_member_bitfield_size(t, i);
+		const char *name = btf__name_by_offset(r->btf, m->name_off) ?: "";
+		const struct btf_type *mt;
+		int64_t msz;
+
+		if (!*name) {
+			/* Anonymous struct/union: its members belong to us. */
+			mt = btf__type_by_id(r->btf, btf__resolve_type(r->btf, m->type));
+			if (mt && btf_is_composite(mt) && depth < RENDER_MAX_DEPTH)
+				render_members(r, mt, data + off / 8, depth + 1);
+			continue;
+		}
+		json_key(r->g, name);
+		if (bits || off % 8) {
+			mt = btf__type_by_id(r->btf, btf__resolve_type(r->btf, m->type));
+			if (mt && btf_is_int(mt))
+				render_int_bits(r, mt, data, off, bits ?: btf_int_bits(mt));
+			else if (mt && btf_is_enum(mt))
+				json_uint(r->g, read_bits(data, off, bits));
+			else
+				render_error(r, "unaligned member");
+			continue;
+		}
+		msz = btf__resolve_size(r->btf, m->type);
+		render(r, m->type, data + off / 8, msz < 0 ? 0 : msz, depth + 1);
+	}
+}
+
+static void render_struct(struct render *r, const struct btf_type *t,
+			  const uint8_t *data, int depth)
+{
+	json_obj(r->g);
+	render_members(r, t, data, depth);
+	json_obj_end(r->g);
+}
+
+/* A global section: its variables by name (a map's .bss, .data, ...). */
+static void render_datasec(struct render *r, const struct btf_type *t,
+			   const uint8_t *data, size_t size, int depth)
+{
+	const struct btf_var_secinfo *v = btf_var_secinfos(t);
+	uint16_t i, n = btf_vlen(t);
+
+	json_obj(r->g);
+	for (i = 0; i < n; i++, v++) {
+		const struct btf_type *var = btf__type_by_id(r->btf, v->type);
+
+		if (!var || v->offset > size || v->size > size - v->offset)
+			continue;
+		json_key(r->g, name_of(r->btf, var));
+		render(r, btf_is_var(var) ? var->type : v->type, data + v->offset,
+		       v->size, depth + 1);
+	}
+	json_obj_end(r->g);
+}
+
+static void render_float(struct render *r, const struct btf_type *t, const uint8_t *data)
+{
+	float f;
+	double d;
+
+	if (t->size == 4) {
+		memcpy(&f, data, 4);
+		json_double(r->g, f);
+	} else if (t->size == 8) {
+		memcpy(&d, data, 8);
+		json_double(r->g, d);
+	} else {
+		json_hex(r->g, data, t->size);
+	}
+}
+
+static void render_ptr(struct render *r, const uint8_t *data, size_t size)
+{
+	char buf[24];
+	uint64_t v = 0;
+
+	memcpy(&v, data, size < 8 ? size : 8);
+	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
+	json_str(r->g, buf);
+}
+
+static void render(struct render *r, uint32_t id, const uint8_t *data,
+		   size_t size, int depth)
+{
+	int32_t rid = btf__resolve_type(r->btf, id);
+	const struct btf_type *t = rid < 0 ? NULL : btf__type_by_id(r->btf, rid);
+	int64_t need;
+
+	if (!t) {
+		render_error(r, "unknown type");
+		return;
+	}
+	if (depth > RENDER_MAX_DEPTH) {
+		render_error(r, "nested too deeply");
+		return;
+	}
+	need = btf_is_datasec(t) ? 0 : btf__resolve_size(r->btf, rid);
+	if (need < 0 || (size_t)need > size) {
+		json_hex(r->g, data, size);
+		return;
+	}
+	switch (btf_kind(t)) {
+	case BTF_KIND_INT: render_int(r, t, data); break;
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64: render_enum(r, t, data); break;
+	case BTF_KIND_FLOAT: render_float(r, t, data); break;
+	case BTF_KIND_PTR: render_ptr(r, data, need); break;
+	case BTF_KIND_ARRAY: render_array(r, t, data, depth); break;
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION: render_struct(r, t, data, depth); break;
+	case BTF_KIND_DATASEC: render_datasec(r, t, data, size, depth); break;
+	case BTF_KIND_FWD: render_error(r, "incomplete type (forward declaration)"); break;
+	default: json_hex(r->g, data, size); break;
+	}
+}
+
+void render_value(yajl_gen g, const struct btf *btf, uint32_t type_id,
+		  const void *data, size_t size)
+{
+	struct render r = { .g = g, .btf = btf };
+
+	render(&r, type_id, data, size, 0);
+}
+
+static void type_name(const struct btf *btf, uint32_t id, char *buf, size_t len,
+		      int depth)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	const char *kw = "";
+	char inner[128];
+
+	if (!id || !t || depth > RENDER_MAX_DEPTH) {
+		snprintf(buf, len, id ? "?" : "void");
+		return;
+	}
+	switch (btf_kind(t)) {
+	case BTF_KIND_PTR:
+		type_name(btf, t->type, inner, sizeof(inner), depth + 1);
+		snprintf(buf, len, "%s *", inner);
+		return;
+	case BTF_KIND_ARRAY:
+		type_name(btf, btf_array(t)->type, inner, sizeof(inner), depth + 1);
+		snprintf(buf, len, "%s[%u]", inner, btf_array(t)->nelems);
+		return;
+	case BTF_KIND_CONST:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_TYPE_TAG:
+		type_name(btf, t->type, buf, len, depth + 1);
+		return;
+	case BTF_KIND_STRUCT: kw = "struct "; break;
+	case BTF_KIND_UNION: kw = "union "; break;
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64: kw = "enum "; break;
+	default: break;
+	}
+	snprintf(buf, len, "%s%s", kw, *name_of(btf, t) ? name_of(btf, t) : "(anon)");
+}
+
+void render_type_name(const struct btf *btf, uint32_t id, char *buf, size_t len)
+{
+	type_name(btf, id, buf, len, 0);
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Rendering of raw bytes as JSON through BTF, one function per BTF kind
+ * (the shape of bpftool's btf_dumper.c): integers, enums by name, structs
+ * by member name, arrays, char arrays as strings, global sections
+ * (DATASEC) as named variables. Pointers stay hexadecimal.
+ */
+#ifndef SCXDUMP_RENDER_H
+#define SCXDUMP_RENDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <bpf/btf.h>
+#include "json.h"
+
+/* Deeper values are cut and marked; real BTF stays far below this. */
+#define RENDER_MAX_DEPTH	32
+
+/* Render @size bytes at @data as BTF type @type_id of @btf. */
+void render_value(yajl_gen g, const struct btf *btf, uint32_t type_id,
+		  const void *data, size_t size);
+/* The C spelling of a type's name, e.g. "struct task_ctx" or "u32[4]". */
+void render_type_name(const struct btf *btf, uint32_t type_id, char *buf, size_t len);
+
+#endif

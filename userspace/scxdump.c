@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * scxdump: decode dumps written by the scxdump kernel module.
+ *
+ *   scxdump decode [--pretty] [--map NAME] FILE    the whole dump as JSON
+ *   scxdump info [--pretty] FILE                   capture and exit only
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "decode.h"
+#include "dumpfile.h"
+
+/* Exit codes, also in scxdump --help and docs/format.md. */
+enum {
+	EXIT_USAGE = 1,		/* bad command line */
+	EXIT_BADFILE = 2,	/* not a dump, corrupt or truncated */
+	EXIT_VERSION = 3,	/* dump format version not supported */
+	EXIT_IO = 4,		/* cannot read the file or write the output */
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: scxdump decode [--pretty] [--map NAME] FILE\n"
+		"       scxdump info [--pretty] FILE\n"
+		"\n"
+		"Decode a dump written by the scxdump kernel module\n"
+		"(/sys/kernel/debug/scxdump/dump) into JSON.\n"
+		"\n"
+		"  decode      capture, schedulers with exit info, and every map with\n"
+		"              its entries rendered through the embedded BTF\n"
+		"  info        capture and scheduler exit info only\n"
+		"  --pretty    indent the JSON\n"
+		"  --map NAME  only the map called NAME\n"
+		"\n"
+		"exit status: 0 ok, 1 usage, 2 not a dump/corrupt/truncated,\n"
+		"             3 unsupported format version, 4 I/O error\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "pretty", no_argument, NULL, 'p' },
+		{ "map", required_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct decode_opts o = { 0 };
+	struct sxd_file f;
+	const char *cmd;
+	char msg[256];
+	int c, err;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	cmd = argv[1];
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "decode") && strcmp(cmd, "info")) {
+		fprintf(stderr, "scxdump: unknown command '%s'\n", cmd);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	o.header_only = !strcmp(cmd, "info");
+	optind = 2;
+	while ((c = getopt_long(argc, argv, "pm:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p': o.pretty = true; break;
+		case 'm': o.map_name = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "scxdump: %s takes exactly one FILE\n", cmd);
+		return EXIT_USAGE;
+	}
+	err = sxd_file_open(&f, argv[optind], msg, sizeof(msg));
+	if (err) {
+		fprintf(stderr, "scxdump: %s: %s\n", argv[optind], msg);
+		return err == SXD_EIO ? EXIT_IO : err == SXD_EVERSION ? EXIT_VERSION : EXIT_BADFILE;
+	}
+	err = decode_json(&f, stdout, &o);
+	sxd_file_close(&f);
+	if (err || fflush(stdout)) {
+		fprintf(stderr, "scxdump: cannot write the output\n");
+		return EXIT_IO;
+	}
+	return 0;
+}
