@@ -8,7 +8,7 @@
 #define SCXDUMP_DUMP_WRITER_H
 
 #include <linux/types.h>
-#include "../include/scxdump_format.h"
+#include "scxdump_format.h"
 
 struct sxd_writer {
 	u8 *buf;

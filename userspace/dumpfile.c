@@ -168,8 +168,8 @@ int sxd_file_check(struct sxd_file *f, char *msg, size_t len)
 int sxd_file_open(struct sxd_file *f, const char *path, char *msg, size_t len)
 {
 	struct stat st;
+	int fd, err;
 	void *p;
-	int fd;
 
 	memset(f, 0, sizeof(*f));
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -193,7 +193,10 @@ int sxd_file_open(struct sxd_file *f, const char *path, char *msg, size_t len)
 	}
 	close(fd);
 	f->size = st.st_size;
-	return sxd_file_check(f, msg, len);
+	err = sxd_file_check(f, msg, len);
+	if (err)
+		sxd_file_close(f);
+	return err;
 }
 
 void sxd_file_close(struct sxd_file *f)

@@ -110,12 +110,19 @@ static void render_enum(struct render *r, const struct btf_type *t, const uint8_
 		json_uint(r->g, raw);
 }
 
-/* Is @id a one-byte integer type, i.e. an element of a C string? */
+/*
+ * Is @id C's char type, i.e. an element of a string? Only "char" itself
+ * (any signedness, const or volatile): typedefs such as u8 hold bytes.
+ */
 static bool is_char(const struct btf *btf, uint32_t id)
 {
-	const struct btf_type *t = btf__type_by_id(btf, btf__resolve_type(btf, id));
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	int i;
 
-	return t && btf_is_int(t) && t->size == 1 && !(btf_int_encoding(t) & BTF_INT_BOOL);
+	for (i = 0; t && (btf_is_const(t) || btf_is_volatile(t)) && i < RENDER_MAX_DEPTH; i++)
+		t = btf__type_by_id(btf, t->type);
+	return t && btf_is_int(t) && t->size == 1 &&
+	       !(btf_int_encoding(t) & BTF_INT_BOOL) && strstr(name_of(btf, t), "char");
 }
 
 /* Text up to the first NUL, with only NULs after it? */

@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Writes synthetic dumps for the decoder's unit tests: every record kind,
+ * BTF made with libbpf's btf__add_*() and known values, plus deliberately
+ * broken variants. Independent of the module's writer on purpose: the
+ * format is checked from both sides.
+ *
+ *   mkdump [--version N] [--corrupt-len] [--no-end] OUT
+ */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/btf.h>
+#include <zlib.h>
+#include "../../include/scxdump_format.h"
+
+static unsigned char buf[1 << 20];
+static size_t len = sizeof(struct sxd_file_header);
+static unsigned int nr_records;
+
+static void *rec(unsigned int type, size_t fixed, const void *tail, size_t tail_len)
+{
+	struct sxd_rec *r = (void *)(buf + len);
+
+	memset(r, 0, fixed);
+	r->type = type;
+	r->size = fixed + tail_len;
+	if (tail_len)
+		memcpy(buf + len + fixed, tail, tail_len);
+	len += sxd_align(r->size);
+	nr_records++;
+	return r;
+}
+
+/* Record with several trailing strings. */
+static void *rec_strs(unsigned int type, size_t fixed, const char **s, int n)
+{
+	char tail[4096];
+	size_t t = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		memcpy(tail + t, s[i], strlen(s[i]));
+		t += strlen(s[i]);
+	}
+	return rec(type, fixed, tail, t);
+}
+
+/*
+ * struct val { int i; unsigned char bytes[4]; char name[8]; enum color c;
+ *              unsigned int f3:3, f5:5; bool ok; double d; struct val *next;
+ *              struct { short s; } in; } (56 bytes, as struct val below)
+ * and DATASEC .data { int counter; char tag[6]; }
+ */
+static struct btf *make_btf(int *val_id, int *sec_id, int *u32_id)
+{
+	struct btf *b = btf__new_empty();
+	int i32, u8, ch, u32, en, bo, db, sh, arr_u8, arr_ch, anon, val, ptr, v1, v2, arr6, sec;
+
+	i32 = btf__add_int(b, "int", 4, BTF_INT_SIGNED);
+	u8 = btf__add_int(b, "unsigned char", 1, 0);
+	ch = btf__add_int(b, "char", 1, BTF_INT_CHAR);
+	u32 = btf__add_int(b, "unsigned int", 4, 0);
+	bo = btf__add_int(b, "_Bool", 1, BTF_INT_BOOL);
+	db = btf__add_float(b, "double", 8);
+	sh = btf__add_int(b, "short", 2, BTF_INT_SIGNED);
+	en = btf__add_enum(b, "color", 4);
+	btf__add_enum_value(b, "RED", 1);
+	btf__add_enum_value(b, "GREEN", 2);
+	arr_u8 = btf__add_array(b, u32, u8, 4);
+	arr_ch = btf__add_array(b, u32, ch, 8);
+	anon = btf__add_struct(b, NULL, 2);
+	btf__add_field(b, "s", sh, 0, 0);
+	val = btf__add_struct(b, "val", 56);
+	ptr = val + 1;	/* added right after the members */
+	btf__add_field(b, "i", i32, 0, 0);
+	btf__add_field(b, "bytes", arr_u8, 32, 0);
+	btf__add_field(b, "name", arr_ch, 64, 0);
+	btf__add_field(b, "c", en, 128, 0);
+	btf__add_field(b, "f3", u32, 160, 3);
+	btf__add_field(b, "f5", u32, 163, 5);
+	btf__add_field(b, "ok", bo, 168, 0);
+	btf__add_field(b, "d", db, 256, 0);
+	btf__add_field(b, "next", ptr, 320, 0);
+	btf__add_field(b, "in", anon, 384, 0);
+	btf__add_ptr(b, val);
+	arr6 = btf__add_array(b, u32, ch, 6);
+	v1 = btf__add_var(b, "counter", BTF_VAR_GLOBAL_ALLOCATED, i32);
+	v2 = btf__add_var(b, "tag", BTF_VAR_GLOBAL_ALLOCATED, arr6);
+	sec = btf__add_datasec(b, ".data", 12);
+	btf__add_datasec_var_info(b, v1, 0, 4);
+	btf__add_datasec_var_info(b, v2, 4, 6);
+	*val_id = val;
+	*sec_id = sec;
+	*u32_id = u32;
+	return b;
+}
+
+struct val {
+	int i;
+	unsigned char bytes[4];
+	char name[8];
+	int c;
+	unsigned int bits;	/* f3 in bits 0-2, f5 in bits 3-7, ok in byte 1 */
+	unsigned int pad;
+	double d;
+	unsigned long long next;
+	short s;
+	char pad2[6];
+};
+
+static void add_map(unsigned int index, unsigned int type, const char *name,
+		    unsigned int ks, unsigned int vs, unsigned int btf_index,
+		    unsigned int kt, unsigned int vt)
+{
+	struct sxd_map *m = rec(SXD_REC_MAP, sizeof(*m), NULL, 0);
+
+	m->map_index = index;
+	m->id = 100 + index;
+	m->type = type;
+	m->key_size = ks;
+	m->value_size = vs;
+	m->max_entries = 64;
+	m->btf_index = btf_index;
+	m->btf_key_type_id = kt;
+	m->btf_value_type_id = vt;
+	snprintf(m->name, sizeof(m->name), "%s", name);
+}
+
+static void add_entries(unsigned int index, unsigned int ks, unsigned int vs,
+			const void *data, unsigned int nr, bool corrupt)
+{
+	size_t esz = sxd_align(ks) + sxd_align(vs);
+	struct sxd_entries *e = rec(SXD_REC_ENTRIES, sizeof(*e), data, esz * nr);
+
+	e->map_index = index;
+	e->nr = nr + corrupt;	/* corrupt: claims one entry more than it holds */
+	e->key_size = ks;
+	e->value_size = vs;
+	e->nr_values = 1;
+}
+
+static void add_map_end(unsigned int index, unsigned long long n, unsigned long long omitted,
+			unsigned int flags, const char *reason)
+{
+	struct sxd_map_end *e = rec(SXD_REC_MAP_END, sizeof(*e), reason, strlen(reason));
+
+	e->map_index = index;
+	e->nr_entries = n;
+	e->nr_omitted = omitted;
+	e->flags = flags;
+	e->reason_len = strlen(reason);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "version", required_argument, NULL, 'v' },
+		{ "corrupt-len", no_argument, NULL, 'c' },
+		{ "no-end", no_argument, NULL, 'n' },
+		{ 0 }
+	};
+	unsigned int version = SXD_VERSION, btf_size;
+	bool corrupt = false, no_end = false;
+	int val_id, sec_id, u32_id, c;
+	struct sxd_file_header *h = (void *)buf;
+	struct sxd_capture *cap;
+	struct sxd_sched *s;
+	struct sxd_btf *bt;
+	struct sxd_error *err;
+	struct sxd_end *end;
+	const void *raw;
+	struct btf *btf;
+	FILE *out;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'v': version = atoi(optarg); break;
+		case 'c': corrupt = true; break;
+		case 'n': no_end = true; break;
+		default: return 2;
+		}
+	}
+	if (optind != argc - 1)
+		return 2;
+
+	cap = rec(SXD_REC_CAPTURE, sizeof(*cap), NULL, 0);
+	cap->realtime_ns = 1795561233816467734ull;
+	cap->boottime_ns = 43129861134ull;
+	cap->trigger = SXD_TRIGGER_EXIT;
+	cap->nr_cpu_ids = 4;
+	cap->nr_possible_cpus = 4;
+	cap->nr_online_cpus = 3;
+	cap->page_size = 4096;
+	cap->capture_seq = 7;
+	strcpy(cap->kernel_release, "7.3.4-test");
+	strcpy(cap->machine, "x86_64");
+	strcpy(cap->module_version, "0.1.0");
+
+	{
+		const char *strs[] = { "scx_bpf_error", "it broke: \x01\xff bytes",
+				       "frame_a+0x1/0x10\nframe_b+0x2/0x20\n", "DUMP TEXT" };
+
+		s = rec_strs(SXD_REC_SCHED, sizeof(*s), strs, 4);
+		s->exit_kind = 1025;
+		s->exit_code = -3;
+		s->exit_cpu = 2;
+		s->nr_maps = 3;
+		s->reason_len = strlen(strs[0]);
+		s->msg_len = strlen(strs[1]);
+		s->bt_len = strlen(strs[2]);
+		s->dump_len = strlen(strs[3]);
+		strcpy(s->name, "synthetic");
+		strcpy(s->exit_kind_name, "SCX_EXIT_ERROR_BPF");
+	}
+
+	btf = make_btf(&val_id, &sec_id, &u32_id);
+	raw = btf__raw_data(btf, &btf_size);
+	bt = rec(SXD_REC_BTF, sizeof(*bt), raw, btf_size);
+	bt->btf_index = 0;
+	bt->kind = SXD_BTF_PROG;
+	bt->kernel_id = 55;
+	bt->size = btf_size;
+
+	/* map 0: array of struct val, with BTF */
+	{
+		unsigned char e[2][8 + sizeof(struct val)];
+		struct val v;
+
+		memset(e, 0, sizeof(e));
+		for (c = 0; c < 2; c++) {
+			memset(&v, 0, sizeof(v));
+			v.i = c ? -7 : 41;
+			memcpy(v.bytes, c ? "\x01\x02\x00\x04" : "ab\0\0", 4);
+			strcpy(v.name, c ? "second" : "first");
+			v.c = c ? 9 : 2;
+			v.bits = (c ? 5 : 3) | (c ? 17 : 31) << 3 | 1 << 8;
+			v.d = c ? -0.5 : 2.25;
+			v.next = c ? 0xffff888012345678ull : 0;
+			v.s = c ? -300 : 300;
+			memcpy(e[c], &c, 4);
+			memcpy(e[c] + 8, &v, sizeof(v));
+		}
+		add_map(0, 2, "vals", 4, sizeof(struct val), 0, u32_id, val_id);
+		add_entries(0, 4, sizeof(struct val), e, 2, corrupt);
+		add_map_end(0, 2, 0, 0, "");
+	}
+	/* map 1: hash without BTF, truncated by the caps */
+	{
+		unsigned char e[3][16];
+		unsigned int k;
+
+		memset(e, 0, sizeof(e));
+		for (k = 0; k < 3; k++) {
+			unsigned int key = 10 * k + 1;
+			unsigned long long val = 1000ull * k;
+			unsigned char odd[5] = { 1, 2, 3, 4, (unsigned char)k };
+
+			memcpy(e[k], &key, 4);
+			memcpy(e[k] + 8, odd, 5);
+			(void)val;
+		}
+		add_map(1, 1, "raw_hash", 4, 5, SXD_NO_INDEX, 0, 0);
+		add_entries(1, 4, 5, e, 3, false);
+		add_map_end(1, 3, 9, SXD_MAP_TRUNCATED, "dump size limit (max_dump_bytes) reached");
+	}
+	/* map 2: a global section */
+	{
+		unsigned char e[8 + 16];
+		int counter = 12345;
+
+		memset(e, 0, sizeof(e));
+		memcpy(e + 8, &counter, 4);
+		memcpy(e + 12, "hello", 6);
+		add_map(2, 2, "synth.data", 4, 12, 0, 0, sec_id);
+		add_entries(2, 4, 12, e, 1, false);
+		add_map_end(2, 1, 0, 0, "");
+	}
+	/* map 3: a type the module does not capture */
+	add_map(3, 30, "some_bloom", 0, 8, SXD_NO_INDEX, 0, 0);
+	add_map_end(3, 0, 0, SXD_MAP_UNSUPPORTED, "this map type is not captured by this scxdump version");
+
+	err = rec(SXD_REC_ERROR, sizeof(*err), "BTF 9 of map x left out", 23);
+	err->err = -28;
+	err->msg_len = 23;
+
+	if (!no_end) {
+		end = rec(SXD_REC_END, sizeof(*end), NULL, 0);
+		end->duration_ns = 4955297;
+		end->nr_maps = 4;
+		end->nr_errors = 1;
+		end->bytes_omitted = 4096;
+		end->records_omitted = 2;
+	}
+
+	memcpy(h->magic, SXD_MAGIC, 8);
+	h->version = version;
+	h->header_size = sizeof(*h);
+	h->byte_order = SXD_BYTE_ORDER;
+	h->total_size = len;
+	h->nr_records = nr_records;
+	h->flags = SXD_F_TRUNCATED;
+	h->crc32 = 0;
+	h->crc32 = crc32(0, buf, len);
+
+	out = fopen(argv[optind], "wb");
+	if (!out || fwrite(buf, 1, len, out) != len || fclose(out))
+		return 1;
+	btf__free(btf);
+	return 0;
+}

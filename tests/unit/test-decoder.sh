@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# The decoder on synthetic dumps (tests/unit/mkdump.c): every record kind
+# and BTF rendering case, the commands and options, and every kind of bad
+# input. Runs on the host with the ASan/UBSan build; no guest needed.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib.sh"
+top=$(cd "$here/../.." && pwd)
+DEC=${SCXDUMP_DECODER:-$top/userspace/build-san/scxdump}
+MK=$here/build/mkdump
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+"$MK" "$tmp/good.bin" || { t_fail "mkdump runs"; t_done; exit 1; }
+"$DEC" decode "$tmp/good.bin" >"$tmp/good.json" 2>"$tmp/err"
+t_eq "decode exits 0 on a good dump" 0 $?
+j=$tmp/good.json
+
+t_jq "capture header" "$j" '.format_version == 1 and .capture.kernel_release == "7.3.4-test" and .capture.nr_cpu_ids == 4 and .capture.nr_online_cpus == 3 and .capture.capture_seq == 7'
+t_jq "capture time as UTC text" "$j" '.capture.time == "2026-11-24T23:00:33.816467Z"'
+t_jq "end record: duration, omissions, truncated flag" "$j" '.capture.duration_ns == 4955297 and .capture.bytes_omitted == 4096 and .capture.records_omitted == 2 and .capture.truncated == true'
+t_jq "scheduler and exit info" "$j" '.schedulers[0] | .name == "synthetic" and .exit.kind == 1025 and .exit.kind_name == "SCX_EXIT_ERROR_BPF" and .exit.exit_code == -3 and .exit.exit_cpu == 2'
+t_jq "backtrace split into frames" "$j" '.schedulers[0].exit.backtrace == ["frame_a+0x1/0x10", "frame_b+0x2/0x20"]'
+t_jq "non-UTF-8 bytes in a message escaped, JSON stays valid" "$j" '.schedulers[0].exit.message == "it broke: \u0001\\xff bytes"'
+t_jq "error records" "$j" '.errors == [{"errno": -28, "message": "BTF 9 of map x left out"}]'
+
+v0='.maps[0].entries[0].value'
+v1='.maps[0].entries[1].value'
+t_jq "struct by member name, signed int" "$j" "$v0.i == 41 and $v1.i == -7"
+t_jq "enum by name; unknown enum value as number" "$j" "$v0.c == \"GREEN\" and $v1.c == 9"
+t_jq "char array as string" "$j" "$v0.name == \"first\" and $v1.name == \"second\""
+t_jq "unsigned char array: text as string, bytes as numbers" "$j" "$v0.bytes == \"ab\" and $v1.bytes == [1, 2, 0, 4]"
+t_jq "bitfields" "$j" "$v0.f3 == 3 and $v0.f5 == 31 and $v1.f3 == 5 and $v1.f5 == 17"
+t_jq "bool" "$j" "$v0.ok == true"
+t_jq "double" "$j" "$v0.d == 2.25 and $v1.d == -0.5"
+t_jq "pointer as hex" "$j" "$v0.next == \"0x0\" and $v1.next == \"0xffff888012345678\""
+t_jq "anonymous nested struct, negative short" "$j" "$v0.in.s == 300 and $v1.in.s == -300"
+t_jq "BTF type names" "$j" '.maps[0].btf == {"key_type": "unsigned int", "value_type": "struct val"}'
+t_jq "raw hex next to rendered values" "$j" '.maps[0].entries[0].key_hex == "00000000" and (.maps[0].entries[0].value_hex | startswith("29000000"))'
+t_jq "global section as named variables" "$j" '.maps[2].entries[0].value == {"counter": 12345, "tag": "hello"}'
+t_jq "map without BTF: numeric key, hex value, reason" "$j" '.maps[1] | .btf == null and .btf_missing == "the map has no BTF" and .entries[1].key == 11 and .entries[1].value == "0102030401"'
+t_jq "truncation shown with counts and reason" "$j" '.maps[1] | .truncated == true and .nr_entries == 3 and .nr_omitted == 9 and (.reason | test("max_dump_bytes"))'
+t_jq "unsupported map type reported" "$j" '.maps[3] | .type == "bloom_filter" and .unsupported == true and .entries == []'
+
+"$DEC" info "$tmp/good.bin" >"$tmp/info.json"
+t_jq "info: header only" "$tmp/info.json" 'has("maps") | not'
+t_jq "info: scheduler present" "$tmp/info.json" '.schedulers[0].name == "synthetic"'
+"$DEC" decode --map raw_hash "$tmp/good.bin" >"$tmp/one.json"
+t_jq "--map selects one map" "$tmp/one.json" '[.maps[].name] == ["raw_hash"]'
+t_check "--pretty indents" sh -c "'$DEC' decode --pretty '$tmp/good.bin' | grep -q '^  \"capture\"'"
+t_check "--help prints usage and exits 0" sh -c "'$DEC' --help | grep -q 'usage: scxdump decode'"
+
+# expect_fail DESC STATUS PATTERN ARGS...: exit status and message.
+expect_fail() {
+	local desc=$1 want=$2 pat=$3 rc
+	shift 3
+	"$DEC" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" -eq "$want" ] && grep -q "$pat" "$tmp/err" && [ ! -s "$tmp/out" ]; then
+		t_ok "$desc"
+	else
+		t_fail "$desc (exit $rc, want $want)"
+		sed 's/^/#   /' "$tmp/err"
+	fi
+}
+
+size=$(stat -c %s "$tmp/good.bin")
+: >"$tmp/empty.bin"
+head -c $((size - 10)) "$tmp/good.bin" >"$tmp/trunc.bin"
+head -c 40 "$tmp/good.bin" >"$tmp/short.bin"
+cp "$tmp/good.bin" "$tmp/flip.bin"
+printf '\x5a' | dd of="$tmp/flip.bin" bs=1 seek=$((size / 2)) conv=notrunc status=none
+cp "$tmp/good.bin" "$tmp/magic.bin"
+printf 'X' | dd of="$tmp/magic.bin" bs=1 seek=0 conv=notrunc status=none
+head -c 4096 /dev/urandom >"$tmp/random.bin"
+"$MK" --version 99 "$tmp/future.bin"
+"$MK" --version 0 "$tmp/old.bin"
+"$MK" --corrupt-len "$tmp/len.bin"
+"$MK" --no-end "$tmp/noend.bin"
+cat "$tmp/good.bin" "$tmp/good.bin" >"$tmp/double.bin"
+
+expect_fail "empty file" 2 "empty file" decode "$tmp/empty.bin"
+expect_fail "truncated file" 2 "truncated" decode "$tmp/trunc.bin"
+expect_fail "file shorter than a header" 2 "not an scxdump dump" decode "$tmp/short.bin"
+expect_fail "flipped byte: checksum" 2 "checksum mismatch" decode "$tmp/flip.bin"
+expect_fail "bad magic" 2 "bad magic" decode "$tmp/magic.bin"
+expect_fail "random bytes" 2 "not an scxdump dump" decode "$tmp/random.bin"
+expect_fail "future format version" 3 "version 99 is not supported.*upgrade" decode "$tmp/future.bin"
+expect_fail "unknown older version" 3 "version 0 is not supported" decode "$tmp/old.bin"
+expect_fail "record lengths that disagree" 2 "inconsistent lengths" decode "$tmp/len.bin"
+expect_fail "no END record" 2 "no END record" decode "$tmp/noend.bin"
+expect_fail "trailing garbage" 2 "header says" decode "$tmp/double.bin"
+expect_fail "missing file" 4 "No such file" decode "$tmp/nonexistent.bin"
+expect_fail "a directory" 4 "not a regular file" decode "$tmp"
+expect_fail "unknown command" 1 "unknown command" frobnicate "$tmp/good.bin"
+expect_fail "no file" 1 "exactly one FILE" decode
+expect_fail "unknown option" 1 "usage" decode --bogus "$tmp/good.bin"
+expect_fail "no arguments" 1 "usage" 
+t_done
