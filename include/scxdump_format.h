@@ -39,7 +39,7 @@ struct sxd_file_header {
 };
 
 /* The dump hit the size limit: some records were left out (see END). */
-#define SXD_F_TRUNCATED		(1u << 0)
+#define SXD_F_TRUNCATED		0x1u
 
 enum sxd_rec_type {
 	SXD_REC_CAPTURE		= 1,	/* struct sxd_capture */
@@ -68,7 +68,7 @@ struct sxd_capture {
 	__u64	realtime_ns;		/* CLOCK_REALTIME at capture start */
 	__u64	boottime_ns;		/* CLOCK_BOOTTIME at capture start */
 	__u32	trigger;		/* enum sxd_trigger */
-	__u32	nr_cpu_ids;		/* per-CPU values are stored for 0..nr-1 */
+	__u32	nr_cpu_slots;		/* nr_cpu_ids: per-CPU values stored */
 	__u32	nr_possible_cpus;
 	__u32	nr_online_cpus;
 	__u32	page_size;
@@ -159,9 +159,9 @@ struct sxd_map_end {
 	__u32	reason_len;		/* followed by reason text */
 };
 
-#define SXD_MAP_TRUNCATED	(1u << 0)	/* a cap left entries out */
-#define SXD_MAP_UNSUPPORTED	(1u << 1)	/* type not captured */
-#define SXD_MAP_ITER_LIMIT	(1u << 2)	/* walk stopped at its bound */
+#define SXD_MAP_TRUNCATED	0x1u	/* a cap left entries out */
+#define SXD_MAP_UNSUPPORTED	0x2u	/* type not captured */
+#define SXD_MAP_ITER_LIMIT	0x4u	/* walk stopped at its bound */
 
 /* An error not tied to one map, e.g. a scheduler that could not be read. */
 struct sxd_error {

@@ -379,6 +379,7 @@ static struct kunit_suite scxdump_suite = {
 	.name = "scxdump",
 	.test_cases = scxdump_cases,
 };
+
 kunit_test_suite(scxdump_suite);
 
 MODULE_LICENSE("GPL");

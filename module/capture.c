@@ -61,7 +61,7 @@ static int sxd_write_capture(struct sxd_cap *c)
 		.realtime_ns = ktime_get_real_ns(),
 		.boottime_ns = ktime_get_boottime_ns(),
 		.trigger = SXD_TRIGGER_EXIT,
-		.nr_cpu_ids = nr_cpu_ids,
+		.nr_cpu_slots = nr_cpu_ids,
 		.nr_possible_cpus = num_possible_cpus(),
 		.nr_online_cpus = num_online_cpus(),
 		.page_size = PAGE_SIZE,
@@ -375,6 +375,9 @@ void sxd_capture_exit(void *sch)
 	struct sxd_cap c = { };
 	int err;
 
+	/* NONE or DONE: nothing is exiting (the workfn returns at once). */
+	if (kind <= sxd_l.exit_done)
+		return;
 	if (kind < sxd_l.exit_error && !sxd_capture_all_exits)
 		return;
 	c.t0 = ktime_get_ns();

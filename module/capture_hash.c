@@ -75,7 +75,7 @@ static int sxd_hash_capture(struct sxd_map_ctx *mc)
 	}
 	if (steps == bound) {
 		mc->flags |= SXD_MAP_ITER_LIMIT;
-		mc->reason = "walk stopped after 2 * max_entries steps (map changing under the walk)";
+		mc->reason = "walk stopped at 2 * max_entries steps (map changing under it)";
 	}
 out:
 	kfree(prev);

@@ -18,6 +18,7 @@ static DEFINE_MUTEX(sxd_lock);		/* protects everything below */
 static struct sxd_dump *sxd_current;
 static struct dentry *sxd_dir;
 static struct dentry *sxd_dump_dentry;
+static bool sxd_armed;			/* the hook is in place */
 static u32 sxd_nr_captures;
 static u64 sxd_last_time_ns;		/* CLOCK_REALTIME of the last capture */
 static int sxd_last_err;
@@ -74,6 +75,13 @@ void sxd_note_failure(int err, const char *what)
 	mutex_unlock(&sxd_lock);
 }
 
+void sxd_set_armed(bool armed)
+{
+	mutex_lock(&sxd_lock);
+	sxd_armed = armed;
+	mutex_unlock(&sxd_lock);
+}
+
 static int sxd_dump_open(struct inode *inode, struct file *file)
 {
 	struct sxd_dump *d;
@@ -114,7 +122,7 @@ static const struct file_operations sxd_dump_fops = {
 static int sxd_status_show(struct seq_file *m, void *v)
 {
 	mutex_lock(&sxd_lock);
-	seq_printf(m, "armed: %s\n", sxd_dir ? "yes" : "no");
+	seq_printf(m, "armed: %s\n", sxd_armed ? "yes" : "no");
 	seq_printf(m, "capture_all_exits: %s\n", sxd_capture_all_exits ? "yes" : "no");
 	seq_printf(m, "max_dump_bytes: %lu\n", sxd_max_dump_bytes);
 	seq_printf(m, "captures: %u\n", sxd_nr_captures);

@@ -20,7 +20,7 @@
 #include "scxdump.h"
 
 /* The IDR holds every map of the system; stop somewhere. */
-#define SXD_MAX_IDR_WALK	(1u << 20)
+#define SXD_MAX_IDR_WALK	BIT(20)
 
 /*
  * The map with the smallest id >= *id, with a reference; what the

@@ -158,6 +158,10 @@ static int sxd_resolve(const struct kbtf *b)
 		pr_err("scxdump: kernel BTF has no enum value SCX_EXIT_ERROR\n");
 		return err;
 	}
+	if (kbtf_enum_value(b, "SCX_EXIT_DONE", &sxd_l.exit_done)) {
+		pr_err("scxdump: kernel BTF has no enum value SCX_EXIT_DONE\n");
+		return -ENOENT;
+	}
 	sxd_resolve_exit_kinds(b);
 	if (kbtf_enum_value(b, "SCX_EXIT_MSG_LEN", &sxd_l.exit_msg_len))
 		sxd_l.exit_msg_len = 1024;	/* its value since 6.12 */

@@ -91,12 +91,14 @@ static int __init sxd_init(void)
 		sxd_debugfs_exit();
 		return err;
 	}
+	sxd_set_armed(true);
 	pr_info("scxdump: armed (version %s)\n", SXD_MODULE_VERSION);
 	return 0;
 }
 
 static void __exit sxd_exit(void)
 {
+	sxd_set_armed(false);
 	sxd_hook_exit();
 	sxd_debugfs_exit();
 }

@@ -40,6 +40,7 @@ struct sxd_layout {
 	/* struct btf (kernel/bpf/btf.c) */
 	u32 btf_data, btf_data_size, btf_id;
 	/* enum scx_exit_kind */
+	s64 exit_done;			/* SCX_EXIT_DONE */
 	s64 exit_error;			/* SCX_EXIT_ERROR */
 	struct sxd_enum_name {
 		s64 val;
@@ -58,7 +59,7 @@ const char *sxd_exit_kind_name(s64 kind);
 struct sxd_syms {
 	void (*disable_workfn)(struct kthread_work *work);
 	struct idr *map_idr;
-	spinlock_t *map_idr_lock;
+	spinlock_t *map_idr_lock;	/* kernel/bpf/syscall.c, guards map_idr */
 };
 
 extern struct sxd_syms sxd_sym;
@@ -78,6 +79,7 @@ struct sxd_dump {
 void sxd_dump_put(struct sxd_dump *d);
 void sxd_publish(struct sxd_dump *d);
 void sxd_note_failure(int err, const char *what);
+void sxd_set_armed(bool armed);
 
 int sxd_debugfs_init(void);
 void sxd_debugfs_exit(void);

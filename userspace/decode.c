@@ -120,7 +120,7 @@ static void emit_capture(struct decoder *d)
 		emit_fixed_str(g, "kernel_release", c->kernel_release, sizeof(c->kernel_release));
 		emit_fixed_str(g, "machine", c->machine, sizeof(c->machine));
 		emit_fixed_str(g, "module_version", c->module_version, sizeof(c->module_version));
-		json_kuint(g, "nr_cpu_ids", c->nr_cpu_ids);
+		json_kuint(g, "nr_cpu_ids", c->nr_cpu_slots);
 		json_kuint(g, "nr_possible_cpus", c->nr_possible_cpus);
 		json_kuint(g, "nr_online_cpus", c->nr_online_cpus);
 		json_kuint(g, "page_size", c->page_size);

@@ -190,7 +190,7 @@ int main(int argc, char **argv)
 	cap->realtime_ns = 1795561233816467734ull;
 	cap->boottime_ns = 43129861134ull;
 	cap->trigger = SXD_TRIGGER_EXIT;
-	cap->nr_cpu_ids = 4;
+	cap->nr_cpu_slots = 4;
 	cap->nr_possible_cpus = 4;
 	cap->nr_online_cpus = 3;
 	cap->page_size = 4096;

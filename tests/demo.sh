@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# make demo: prepare everything, run the failing test scheduler in the test
+# guest with scxdump.ko loaded, and print the decoded dump.
+set -euo pipefail
+. "$(dirname "$0")/guest/common.sh"
+cd "$SCXDUMP_TOP"
+
+stage host-deps tests/guest/host-deps.sh
+stage guest-root tests/guest/mkroot.sh
+stage guest-build tests/guest/build.sh guest-all
+stage decoder-build make -s -C userspace
+stage guest-run tests/guest/run.sh --name demo --timeout 600 -- '
+	insmod /opt/scxdump/src/scxdump.ko || exit 1
+	(i=0; while [ $i -lt 3000 ]; do /bin/true; i=$((i + 1)); done) &
+	/opt/scxdump/src/tests/sched/build/scxtest --fail-after 300
+	wait
+	cat /sys/kernel/debug/scxdump/dump >demo.bin' >&2
+out=$GUEST_ROOT/opt/scxdump/runs/demo/demo.bin
+userspace/build/scxdump decode --pretty "$out"
+log "dump: $out ($(stat -c %s "$out") bytes); decode it again with: userspace/build/scxdump decode $out"

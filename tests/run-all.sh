@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# make check: every test. Prepares what it needs (host packages, the cached
+# test guest, builds), runs the host decoder tests, the KUnit suite and the
+# guest integration tests, and closes with "N passed, N failed".
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/guest/common.sh"
+cd "$top"
+
+passed=0 failed=0
+declare -a summary=()
+
+# suite NAME CMD...: run a test script, add up its RESULT line.
+suite() {
+	local name=$1 out rc p f t0
+	shift
+	t0=$(date +%s)
+	out=$(mktemp)
+	"$@" 2>&1 | tee "$out"
+	rc=${PIPESTATUS[0]}
+	p=$(sed -n 's/^RESULT: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$out" | tail -1)
+	f=$(sed -n 's/^RESULT: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$out" | tail -1)
+	rm -f "$out"
+	if [ -z "$p" ]; then
+		p=0 f=1	# the script died before its tally
+	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	summary+=("$(printf '%-22s %4d passed, %3d failed, %5ds' "$name" "$p" "$f" $(($(date +%s) - t0)))")
+}
+
+# prepare NAME CMD...: a setup step; its failure counts as a failed test.
+prepare() {
+	local name=$1
+	shift
+	if stage "$name" "$@"; then
+		return 0
+	fi
+	failed=$((failed + 1))
+	summary+=("$(printf '%-22s setup failed' "$name")")
+	return 1
+}
+
+# KUnit's own output is KTAP; this turns kunit.py's totals into a RESULT line.
+kunit_suite() {
+	local out rc
+	out=$(mktemp)
+	"$top/tests/kunit.sh" 2>&1 | tee "$out"
+	rc=${PIPESTATUS[0]}
+	sed -n 's/.*Testing complete\. Ran \([0-9]*\) tests: passed: \([0-9]*\).*/\1 \2/p' "$out" |
+		tail -1 | { read -r ran ok || true
+		[ -n "${ran:-}" ] || { echo "RESULT: 0 passed, 1 failed"; exit 0; }
+		echo "RESULT: $ok passed, $((ran - ok)) failed"; }
+	rm -f "$out"
+	return "$rc"
+}
+
+t0=$(date +%s)
+prepare host-deps tests/guest/host-deps.sh
+prepare decoder-build sh -c 'make -s -C userspace && make -s -C userspace SAN=1 && make -s -C tests/unit' &&
+	suite decoder-unit tests/unit/test-decoder.sh
+guest_ok=0
+prepare guest-root tests/guest/mkroot.sh &&
+	prepare guest-build tests/guest/build.sh guest-all && guest_ok=1
+suite kunit kunit_suite
+if [ $guest_ok -eq 1 ]; then
+	for t in tests/integration/test-*.sh; do
+		suite "$(basename "$t" .sh)" "$t"
+	done
+fi
+
+echo
+echo "guest kernel: $(guest_krel 2>/dev/null || echo none)"
+printf '%s\n' "${summary[@]}"
+echo "total time: $(($(date +%s) - t0))s"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
