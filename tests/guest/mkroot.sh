@@ -9,7 +9,8 @@ PACKAGES="linux-image-amd64 linux-headers-amd64 gcc make clang llvm libbpf-dev
 bpftool libelf-dev zlib1g-dev libyajl-dev pkg-config jq kmod busybox-static procps
 iproute2 dkms"
 
-stamp=$(cat "$0" "$(dirname "$0")/common.sh" | sha256sum | cut -c1-16)
+# Only this script decides what the root holds: it alone keys the cache.
+stamp=$(sha256sum <"$0" | cut -c1-16)
 if [ -f "$GUEST_ROOT/.scxdump-stamp" ] && [ "$(cat "$GUEST_ROOT/.scxdump-stamp")" = "$stamp" ]; then
 	log "guest root cached: $GUEST_ROOT (kernel $(guest_krel))"
 	exit 0
