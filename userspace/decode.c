@@ -26,6 +26,7 @@ struct decoder {
 	yajl_gen g;
 	const struct sxd_capture *cap;
 	struct btf_slot {
+		const struct sxd_btf *rec;
 		struct btf *btf;
 		const char *err;	/* why btf is NULL */
 	} *btfs;			/* by btf_index */
@@ -58,8 +59,9 @@ static void index_btf(struct decoder *d, const struct sxd_btf *b)
 						  sizeof(*d->btfs)))
 		return;
 	slot = &d->btfs[b->btf_index];
-	if (slot->btf || slot->err)
+	if (slot->rec)
 		return;	/* a duplicate index: keep the first */
+	slot->rec = b;
 	slot->btf = btf__new(b + 1, b->size);
 	if (!slot->btf)
 		slot->err = "embedded BTF does not parse";
@@ -202,6 +204,34 @@ static void emit_scheds_and_errors(struct decoder *d)
 		json_obj(d->g);
 		json_kint(d->g, "errno", e->err);
 		json_kstrn(d->g, "message", e + 1, e->msg_len);
+		json_obj_end(d->g);
+	}
+	json_arr_end(d->g);
+}
+
+static void emit_btf_objects(struct decoder *d)
+{
+	uint32_t i;
+
+	json_key(d->g, "btf_objects");
+	json_arr(d->g);
+	for (i = 0; i < d->nr_btfs; i++) {
+		const struct btf_slot *s = &d->btfs[i];
+
+		if (!s->rec)
+			continue;
+		json_obj(d->g);
+		json_kuint(d->g, "index", i);
+		json_kstr(d->g, "kind", s->rec->kind == SXD_BTF_PROG ? "program" :
+			  s->rec->kind == SXD_BTF_VMLINUX ? "vmlinux" : "unknown");
+		json_kuint(d->g, "kernel_id", s->rec->kernel_id);
+		json_kuint(d->g, "size", s->rec->size);
+		json_kuint(d->g, "nr_types", s->btf ? btf__type_cnt(s->btf) - 1 : 0);
+		json_key(d->g, "error");
+		if (s->err)
+			json_str(d->g, s->err);
+		else
+			json_null(d->g);
 		json_obj_end(d->g);
 	}
 	json_arr_end(d->g);
@@ -361,6 +391,11 @@ static void emit_map_head(struct decoder *d, const struct sxd_map *m,
 	json_kuint(g, "max_entries", m->max_entries);
 	json_kuint(g, "flags", m->map_flags);
 	json_kuint(g, "map_extra", m->map_extra);
+	json_key(g, "btf_index");
+	if (m->btf_index == SXD_NO_INDEX)
+		json_null(g);
+	else
+		json_uint(g, m->btf_index);
 	json_key(g, "btf");
 	if (*btf) {
 		json_obj(g);
@@ -427,6 +462,7 @@ int decode_json(const struct sxd_file *f, FILE *out, const struct decode_opts *o
 	json_kuint(d.g, "format_version", f->hdr->version);
 	emit_capture(&d);
 	emit_scheds_and_errors(&d);
+	emit_btf_objects(&d);
 	if (!o->header_only)
 		emit_maps(&d);
 	json_obj_end(d.g);

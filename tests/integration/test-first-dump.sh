@@ -51,6 +51,14 @@ bss='.maps[] | select(.name == "scxtest_.bss") | .entries[0].value'
 t_jq ".bss: failed_at and counters" "$f" "$bss | .failed_at == 300 and .nr_enqueued >= 300 and .last_pid > 0"
 t_jq ".bss: struct member, enum by name" "$f" "$bss | .bss_stats.b == -42 and .bss_stats.phase == \"SXT_PHASE_FAILED\""
 t_jq ".bss: arr_sum is what enqueue read from arr_u64" "$f" "$bss | .arr_sum > 0"
+t_jq "captured before teardown: tasks and cgroups initialised" "$f" "$bss | .nr_init_task > 0 and .nr_cgroup_init > 0"
+t_jq "captured before any ops.exit_task, ops.cgroup_exit, ops.exit" "$f" \
+	"$bss | .nr_exit_task_pid1 == 0 and .nr_cgroup_exit_root == 0 and .exit_called == 0"
+t_check "the same counters did move in the teardown after the capture" \
+	grep -q "after teardown (disabled): exit_task(pid 1) 1, cgroup_exit(root) 1, exit 1" "$dir/out"
+t_jq "program BTF embedded once for all the object's maps" "$f" \
+	'(.btf_objects | length) == 1 and ([.maps[] | select(.btf != null) | .btf_index] | unique) == [.btf_objects[0].index]'
+
 t_jq ".data: integers, char array as string, negative short" "$f" \
 	'.maps[] | select(.name == "scxtest_.data") | .entries[0].value | .magic_data == 3237998081 and .label == "scxdump-test" and .neg_data == -1234'
 t_jq ".rodata: loader-set fail_after" "$f" \
@@ -94,8 +102,8 @@ t_check "normal exit not captured by default" grep -qx "captures: 1" "$dir/norma
 "$DEC" decode "$dir/normal.bin" >"$dir/normal.json"
 t_jq "normal exit captured with capture_all_exits=Y" "$dir/normal.json" \
 	'.schedulers[0].exit.kind_name == "SCX_EXIT_UNREG" and .schedulers[0].exit.kind == 64'
-t_jq "normal exit: maps as the scheduler left them" "$dir/normal.json" \
-	'.maps[] | select(.name == "scxtest_.bss") | .entries[0].value | .failed_at == 0 and .bss_stats.phase == "SXT_PHASE_RUNNING"'
+t_jq "normal exit: maps as the scheduler left them, before teardown" "$dir/normal.json" \
+	'.maps[] | select(.name == "scxtest_.bss") | .entries[0].value | .failed_at == 0 and .bss_stats.phase == "SXT_PHASE_RUNNING" and .nr_init_task > 0 and .nr_exit_task_pid1 == 0 and .exit_called == 0'
 
 # Unload and reload.
 t_check "rmmod refused while a reader holds the dump" grep -q "rmmod with open reader: busy" "$dir/out"

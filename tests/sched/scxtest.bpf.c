@@ -39,6 +39,16 @@ u64 nr_enqueued;
 u64 failed_at;
 u32 last_pid;
 u64 arr_sum;
+/*
+ * What sched_ext's teardown changes: it runs exit_task for every task,
+ * PID 1 included (which never exits otherwise), cgroup_exit for every
+ * cgroup, the root one included, then exit. A dump taken before it has 0s.
+ */
+u64 nr_init_task;
+u64 nr_exit_task_pid1;
+u64 nr_cgroup_init;
+u64 nr_cgroup_exit_root;
+u64 exit_called;
 s32 label_cmp = 99;
 struct {
 	u64 a;
@@ -109,9 +119,48 @@ s32 BPF_PROG(sxt_init)
 	return 0;
 }
 
+SEC("struct_ops.s/sxt_init_task")
+s32 BPF_PROG(sxt_init_task, struct task_struct *p, struct scx_init_task_args *args)
+{
+	__sync_fetch_and_add(&nr_init_task, 1);
+	return 0;
+}
+
+SEC("struct_ops/sxt_exit_task")
+void BPF_PROG(sxt_exit_task, struct task_struct *p, struct scx_exit_task_args *args)
+{
+	if (p->pid == 1)
+		__sync_fetch_and_add(&nr_exit_task_pid1, 1);
+}
+
+SEC("struct_ops.s/sxt_cgroup_init")
+s32 BPF_PROG(sxt_cgroup_init, struct cgroup *cgrp, struct scx_cgroup_init_args *args)
+{
+	__sync_fetch_and_add(&nr_cgroup_init, 1);
+	return 0;
+}
+
+SEC("struct_ops/sxt_cgroup_exit")
+void BPF_PROG(sxt_cgroup_exit, struct cgroup *cgrp)
+{
+	if (cgrp->level == 0)
+		__sync_fetch_and_add(&nr_cgroup_exit_root, 1);
+}
+
+SEC("struct_ops/sxt_exit")
+void BPF_PROG(sxt_exit, struct scx_exit_info *ei)
+{
+	exit_called = 1;
+}
+
 SEC(".struct_ops.link")
 struct sched_ext_ops sxt_ops = {
 	.enqueue = (void *)sxt_enqueue,
 	.init = (void *)sxt_init,
+	.init_task = (void *)sxt_init_task,
+	.exit_task = (void *)sxt_exit_task,
+	.cgroup_init = (void *)sxt_cgroup_init,
+	.cgroup_exit = (void *)sxt_cgroup_exit,
+	.exit = (void *)sxt_exit,
 	.name = "scxdump_test",
 };

@@ -140,6 +140,15 @@ int main(int argc, char **argv)
 	printf("scxtest: state %s after %.0f ms, enqueues %llu\n", state,
 	       now_ms() - t0, (unsigned long long)skel->bss->nr_enqueued);
 	bpf_link__destroy(link);
+	/* Once sched_ext is done, the teardown counters have moved. */
+	for (t0 = now_ms(); now_ms() - t0 < 10000; usleep(20000)) {
+		if (!read_state(state, sizeof(state)) && !strcmp(state, "disabled"))
+			break;
+	}
+	printf("scxtest: after teardown (%s): exit_task(pid 1) %llu, cgroup_exit(root) %llu, exit %llu\n",
+	       state, (unsigned long long)skel->bss->nr_exit_task_pid1,
+	       (unsigned long long)skel->bss->nr_cgroup_exit_root,
+	       (unsigned long long)skel->bss->exit_called);
 	scxtest_bpf__destroy(skel);
 	return 0;
 }

@@ -35,6 +35,7 @@ t_jq "bool" "$j" "$v0.ok == true"
 t_jq "double" "$j" "$v0.d == 2.25 and $v1.d == -0.5"
 t_jq "pointer as hex" "$j" "$v0.next == \"0x0\" and $v1.next == \"0xffff888012345678\""
 t_jq "anonymous nested struct, negative short" "$j" "$v0.in.s == 300 and $v1.in.s == -300"
+t_jq "embedded BTF objects listed" "$j" '.btf_objects == [{"index": 0, "kind": "program", "kernel_id": 55, "size": .btf_objects[0].size, "nr_types": 17, "error": null}] and .btf_objects[0].size > 100 and .maps[0].btf_index == 0 and .maps[1].btf_index == null'
 t_jq "BTF type names" "$j" '.maps[0].btf == {"key_type": "unsigned int", "value_type": "struct val"}'
 t_jq "raw hex next to rendered values" "$j" '.maps[0].entries[0].key_hex == "00000000" and (.maps[0].entries[0].value_hex | startswith("29000000"))'
 t_jq "global section as named variables" "$j" '.maps[2].entries[0].value == {"counter": 12345, "tag": "hello"}'
