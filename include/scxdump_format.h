@@ -50,6 +50,8 @@ enum sxd_rec_type {
 	SXD_REC_MAP_END		= 6,	/* struct sxd_map_end + reason */
 	SXD_REC_ERROR		= 7,	/* struct sxd_error + message */
 	SXD_REC_END		= 8,	/* struct sxd_end */
+	SXD_REC_MAP_INFO	= 9,	/* struct sxd_map_info + data */
+	SXD_REC_SYMBOLS		= 10,	/* struct sxd_symbols + struct sxd_sym[] */
 };
 
 struct sxd_rec {
@@ -146,6 +148,85 @@ struct sxd_entries {
 	__u32	value_size;
 	__u32	nr_values;
 	__u32	flags;
+};
+
+#define SXD_ENTRIES_OWNER	0x1u	/* keys are struct sxd_owner */
+#define SXD_ENTRIES_ARENA	0x2u	/* keys are u64 user addresses, values pages */
+#define SXD_ENTRIES_POSITION	0x4u	/* keys are u32 positions, oldest/top first */
+#define SXD_ENTRIES_STACK	0x8u	/* values are u64 nr, then nr PCs */
+#define SXD_ENTRIES_REF		0x10u	/* values are struct sxd_obj_ref */
+
+/* The owner of a local-storage element (TASK/CGRP/INODE/SK_STORAGE). */
+enum sxd_owner_kind {
+	SXD_OWNER_TASK		= 1,	/* pid, tgid, comm */
+	SXD_OWNER_CGROUP	= 2,	/* id (cgroup id), path */
+	SXD_OWNER_INODE		= 3,	/* id (inode number), dev */
+	SXD_OWNER_SOCK		= 4,	/* family, addresses, ports */
+};
+
+struct sxd_owner {
+	__u32	kind;			/* enum sxd_owner_kind */
+	__s32	pid;
+	__s32	tgid;
+	__u32	dev;			/* inode: the kernel's dev_t */
+	__u64	id;
+	char	comm[16];
+	__u16	family;
+	__u16	sport;			/* host byte order */
+	__u16	dport;
+	__u16	pad;
+	__u8	saddr[16];		/* IPv4 in the first 4 bytes */
+	__u8	daddr[16];
+	char	path[128];		/* cgroup path, cut */
+};
+
+/* What a slot of an fd-holding map points to. */
+enum sxd_ref_kind {
+	SXD_REF_PROG		= 1,	/* id, name */
+	SXD_REF_MAP		= 2,	/* id, name; the map is captured too */
+	SXD_REF_PERF_EVENT	= 3,
+	SXD_REF_CGROUP		= 4,	/* extra: cgroup id */
+};
+
+struct sxd_obj_ref {
+	__u32	kind;			/* enum sxd_ref_kind */
+	__u32	id;
+	__u64	extra;
+	char	name[16];
+};
+
+/*
+ * Facts about a map that are not entries, by kind; val[] and the data
+ * that follows are described in docs/format.md.
+ */
+enum sxd_info_kind {
+	SXD_INFO_ARENA		= 1,
+	SXD_INFO_RINGBUF	= 2,
+	SXD_INFO_QUEUE		= 3,
+	SXD_INFO_BLOOM		= 4,
+	SXD_INFO_STACKMAP	= 5,
+	SXD_INFO_STRUCT_OPS	= 6,
+};
+
+struct sxd_map_info {
+	struct sxd_rec rec;
+	__u32	map_index;
+	__u32	kind;			/* enum sxd_info_kind */
+	__u64	val[6];
+	__u32	data_len;		/* followed by data_len bytes */
+	__u32	pad;
+};
+
+/* Kernel addresses symbolised at capture time (stack traces). */
+struct sxd_sym {
+	__u64	addr;
+	char	name[120];		/* "func+0x12/0x80 [module]" */
+};
+
+struct sxd_symbols {
+	struct sxd_rec rec;
+	__u32	nr;			/* followed by nr struct sxd_sym */
+	__u32	pad;
 };
 
 /* The map's capture is over. status is 0 or a positive errno. */

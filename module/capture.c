@@ -23,7 +23,29 @@
 /* Index: BPF map type -> family, as kernel/bpf's bpf_types.h does. */
 static const struct sxd_map_ops *const sxd_map_ops_table[] = {
 	[BPF_MAP_TYPE_ARRAY] = &sxd_array_ops,
+	[BPF_MAP_TYPE_PERCPU_ARRAY] = &sxd_percpu_array_ops,
 	[BPF_MAP_TYPE_HASH] = &sxd_hash_ops,
+	[BPF_MAP_TYPE_LRU_HASH] = &sxd_lru_hash_ops,
+	[BPF_MAP_TYPE_PERCPU_HASH] = &sxd_percpu_hash_ops,
+	[BPF_MAP_TYPE_LRU_PERCPU_HASH] = &sxd_percpu_hash_ops,
+	[BPF_MAP_TYPE_LPM_TRIE] = &sxd_lpm_trie_ops,
+	[BPF_MAP_TYPE_QUEUE] = &sxd_queue_ops,
+	[BPF_MAP_TYPE_STACK] = &sxd_queue_ops,
+	[BPF_MAP_TYPE_BLOOM_FILTER] = &sxd_bloom_ops,
+	[BPF_MAP_TYPE_RINGBUF] = &sxd_ringbuf_ops,
+	[BPF_MAP_TYPE_USER_RINGBUF] = &sxd_ringbuf_ops,
+	[BPF_MAP_TYPE_STACK_TRACE] = &sxd_stackmap_ops,
+	[BPF_MAP_TYPE_PROG_ARRAY] = &sxd_fd_array_ops,
+	[BPF_MAP_TYPE_ARRAY_OF_MAPS] = &sxd_fd_array_ops,
+	[BPF_MAP_TYPE_PERF_EVENT_ARRAY] = &sxd_fd_array_ops,
+	[BPF_MAP_TYPE_CGROUP_ARRAY] = &sxd_fd_array_ops,
+	[BPF_MAP_TYPE_HASH_OF_MAPS] = &sxd_hash_of_maps_ops,
+	[BPF_MAP_TYPE_TASK_STORAGE] = &sxd_storage_ops,
+	[BPF_MAP_TYPE_CGRP_STORAGE] = &sxd_storage_ops,
+	[BPF_MAP_TYPE_INODE_STORAGE] = &sxd_storage_ops,
+	[BPF_MAP_TYPE_SK_STORAGE] = &sxd_storage_ops,
+	[BPF_MAP_TYPE_ARENA] = &sxd_arena_ops,
+	[BPF_MAP_TYPE_STRUCT_OPS] = &sxd_struct_ops_ops,
 };
 
 struct sxd_cap {
@@ -206,9 +228,10 @@ static int sxd_entries_flush(struct sxd_map_ctx *mc)
 	struct sxd_entries r = {
 		.map_index = mc->map_index,
 		.nr = mc->blk_nr,
-		.key_size = mc->map->key_size,
-		.value_size = mc->map->value_size,
+		.key_size = mc->key_size,
+		.value_size = mc->value_size,
 		.nr_values = mc->nr_values,
+		.flags = mc->entry_flags,
 	};
 	struct sxd_iov iov[2] = { { &r, sizeof(r) }, { mc->blk, mc->blk_len } };
 	int err;
@@ -240,6 +263,11 @@ u8 *sxd_entry_slot(struct sxd_map_ctx *mc)
 
 	if (mc->full || !mc->blk)
 		return NULL;
+	if (sxd_max_map_bytes && mc->bytes + mc->entry_size > sxd_max_map_bytes) {
+		mc->flags |= SXD_MAP_TRUNCATED;
+		mc->reason = "per-map size limit (max_map_bytes) reached";
+		return NULL;
+	}
 	if (mc->blk_len + mc->entry_size > mc->blk_cap && sxd_entries_flush(mc))
 		return NULL;
 	slot = mc->blk + mc->blk_len;
@@ -249,28 +277,116 @@ u8 *sxd_entry_slot(struct sxd_map_ctx *mc)
 
 void sxd_entry_commit(struct sxd_map_ctx *mc)
 {
+	mc->bytes += mc->entry_size;
 	mc->blk_len += mc->entry_size;
 	mc->blk_nr++;
+}
+
+/*
+ * Make room for @n more entries in the block without allocating, so that
+ * sxd_entry_slot_nosleep() can fill them inside an RCU section.
+ */
+int sxd_entries_make_room(struct sxd_map_ctx *mc, u32 n)
+{
+	size_t need = (size_t)n * mc->entry_size;
+	u8 *blk;
+
+	if (mc->full || !mc->blk)
+		return -ENOSPC;
+	if (mc->blk_len + need <= mc->blk_cap)
+		return 0;
+	if (sxd_entries_flush(mc))
+		return -ENOSPC;
+	if (need <= mc->blk_cap)
+		return 0;
+	need = min_t(size_t, need, SXD_REC_MAX_SIZE - sizeof(struct sxd_entries));
+	need = rounddown(need, mc->entry_size);
+	blk = kvmalloc(need, GFP_KERNEL);
+	if (!blk)
+		return -ENOMEM;
+	kvfree(mc->blk);
+	mc->blk = blk;
+	mc->blk_cap = need;
+	return 0;
+}
+
+/* sxd_entry_slot() that never flushes or allocates: NULL when full. */
+u8 *sxd_entry_slot_nosleep(struct sxd_map_ctx *mc)
+{
+	u8 *slot;
+
+	if (mc->full || !mc->blk || mc->blk_len + mc->entry_size > mc->blk_cap)
+		return NULL;
+	if (sxd_max_map_bytes && mc->bytes + mc->entry_size > sxd_max_map_bytes) {
+		mc->flags |= SXD_MAP_TRUNCATED;
+		mc->reason = "per-map size limit (max_map_bytes) reached";
+		return NULL;
+	}
+	slot = mc->blk + mc->blk_len;
+	memset(slot, 0, mc->entry_size);
+	return slot;
+}
+
+/* Facts about the map that are not entries (enum sxd_info_kind). */
+int sxd_map_info(struct sxd_map_ctx *mc, u32 kind, const u64 *val, u32 nr_val,
+		 const void *data, u32 len)
+{
+	struct sxd_map_info r = {
+		.map_index = mc->map_index,
+		.kind = kind,
+		.data_len = len,
+	};
+	struct sxd_iov iov[2] = { { &r, sizeof(r) }, { data, len } };
+	int err;
+
+	memcpy(r.val, val, min_t(size_t, nr_val, ARRAY_SIZE(r.val)) * sizeof(*val));
+	err = sxw_record(mc->w, SXD_REC_MAP_INFO, iov, 2);
+	if (err) {
+		mc->flags |= SXD_MAP_TRUNCATED;
+		mc->reason = "dump size limit (max_dump_bytes) reached";
+	}
+	return err;
+}
+
+/* The kernel's BTF lacks a field this family needs: say so, capture none. */
+int sxd_missing_layout(struct sxd_map_ctx *mc, const char *type)
+{
+	mc->flags |= SXD_MAP_UNSUPPORTED;
+	mc->reason = "the running kernel's BTF lacks a field of this map's private struct";
+	pr_warn_once("scxdump: %s maps are not captured: no layout for struct %s\n",
+		     mc->map->name, type ?: "?");
+	return -EOPNOTSUPP;
 }
 
 /* Where value @i (a CPU for per-CPU maps) of the entry at @slot goes. */
 void *sxd_entry_value(struct sxd_map_ctx *mc, u8 *slot, u32 i)
 {
-	return slot + sxd_align(mc->map->key_size) +
-	       (size_t)i * sxd_align(mc->map->value_size);
+	return slot + sxd_align(mc->key_size) + (size_t)i * sxd_align(mc->value_size);
+}
+
+/* For per-CPU families: one value per possible CPU id. */
+void sxd_map_percpu(struct sxd_map_ctx *mc)
+{
+	mc->nr_values = nr_cpu_ids;
 }
 
 static int sxd_map_ctx_init(struct sxd_map_ctx *mc, struct sxd_cap *c,
-			    struct bpf_map *map, u32 index)
+			    struct bpf_map *map, u32 index,
+			    const struct sxd_map_ops *ops)
 {
 	u64 size;
 
 	memset(mc, 0, sizeof(*mc));
 	mc->w = &c->w;
+	mc->maps = &c->maps;
 	mc->map = map;
 	mc->map_index = index;
+	mc->key_size = map->key_size;
+	mc->value_size = map->value_size;
 	mc->nr_values = 1;
-	size = sxd_align(map->key_size) + (u64)mc->nr_values * sxd_align(map->value_size);
+	if (ops && ops->init)
+		ops->init(mc);
+	size = sxd_align(mc->key_size) + (u64)mc->nr_values * sxd_align(mc->value_size);
 	if (size + sizeof(struct sxd_entries) > SXD_REC_MAX_SIZE) {
 		mc->status = -E2BIG;
 		mc->reason = "one entry is larger than the largest record";
@@ -313,7 +429,7 @@ static void sxd_capture_map(struct sxd_cap *c, struct bpf_map *map, u32 index)
 	sxd_write_map(c, map, index, sxd_btf_index(c, map));
 	if (map->map_type < ARRAY_SIZE(sxd_map_ops_table))
 		ops = sxd_map_ops_table[map->map_type];
-	if (!sxd_map_ctx_init(&mc, c, map, index)) {
+	if (!sxd_map_ctx_init(&mc, c, map, index, ops)) {
 		if (!ops) {
 			mc.flags |= SXD_MAP_UNSUPPORTED;
 			mc.reason = "this map type is not captured by this scxdump version";
@@ -327,10 +443,52 @@ static void sxd_capture_map(struct sxd_cap *c, struct bpf_map *map, u32 index)
 	kvfree(mc.blk);
 }
 
+/*
+ * Values typed by the kernel's BTF (struct_ops) need it to decode on
+ * another machine: embed it once, when some map refers to it.
+ */
+static void sxd_embed_vmlinux_btf(struct sxd_cap *c)
+{
+	struct sxd_btf r = { .kind = SXD_BTF_VMLINUX, .kernel_id = 1 };
+	struct sxd_iov iov[2];
+	struct btf **btfs;
+	const void *data;
+	size_t size;
+	u32 i;
+
+	for (i = 0; i < c->maps.nr; i++) {
+		if (c->maps.maps[i]->btf_vmlinux_value_type_id)
+			break;
+	}
+	if (i == c->maps.nr)
+		return;
+	data = sxd_kernel_btf(&size);
+	if (!data) {
+		sxd_error(c, -ENOENT, "the kernel's BTF is not at hand");
+		return;
+	}
+	r.btf_index = c->nr_btfs;
+	r.size = size;
+	iov[0] = (struct sxd_iov){ &r, sizeof(r) };
+	iov[1] = (struct sxd_iov){ data, size };
+	btfs = krealloc_array(c->btfs, c->nr_btfs + 1, sizeof(*btfs), GFP_KERNEL);
+	if (!btfs)
+		return;
+	c->btfs = btfs;
+	if (sxw_record(&c->w, SXD_REC_BTF, iov, 2)) {
+		sxd_error(c, -ENOSPC, "kernel BTF (%zu bytes) left out", size);
+	} else {
+		/* no struct btf of ours: never matched by sxd_btf_index() */
+		c->btfs[c->nr_btfs++] = NULL;
+	}
+}
+
 static void sxd_capture_maps(struct sxd_cap *c)
 {
 	u32 i;
 
+	sxd_embed_vmlinux_btf(c);
+	/* c->maps.nr grows as map-in-maps add their inner maps */
 	for (i = 0; i < c->maps.nr; i++) {
 		sxd_capture_map(c, c->maps.maps[i], i);
 		cond_resched();

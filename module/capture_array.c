@@ -1,17 +1,37 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * BPF_MAP_TYPE_ARRAY: every key, 0..max_entries-1. struct bpf_array is
- * public (include/linux/bpf.h); values sit elem_size = round_up(value_size,
- * 8) apart in array->value (kernel/bpf/arraymap.c, array_map_alloc).
- * Global sections (.bss, .data, .rodata, ...) are arrays of one entry.
+ * BPF_MAP_TYPE_ARRAY and PERCPU_ARRAY: every key, 0..max_entries-1.
+ * struct bpf_array is public (include/linux/bpf.h): values sit
+ * elem_size = round_up(value_size, 8) apart in array->value, per-CPU ones
+ * behind array->pptrs[] (kernel/bpf/arraymap.c, array_map_alloc and
+ * bpf_percpu_array_copy). Global sections (.bss, .data, .rodata, ...) are
+ * arrays of one entry.
  */
 #include <linux/bpf.h>
+#include <linux/cpumask.h>
+#include <linux/percpu.h>
 #include <linux/sched.h>
 #include "scxdump.h"
 
-static int sxd_array_capture(struct sxd_map_ctx *mc)
+static void sxd_array_copy(struct sxd_map_ctx *mc, u8 *slot, u32 i)
 {
 	struct bpf_array *array = container_of(mc->map, struct bpf_array, map);
+	u32 size = mc->map->value_size;
+	void __percpu *pptr;
+	int cpu;
+
+	if (mc->nr_values == 1) {
+		memcpy(sxd_entry_value(mc, slot, 0),
+		       array->value + (size_t)array->elem_size * i, size);
+		return;
+	}
+	pptr = array->pptrs[i & array->index_mask];
+	for_each_possible_cpu(cpu)
+		memcpy(sxd_entry_value(mc, slot, cpu), per_cpu_ptr(pptr, cpu), size);
+}
+
+static int sxd_array_capture(struct sxd_map_ctx *mc)
+{
 	u32 i, n = mc->map->max_entries;
 	u8 *slot;
 
@@ -22,9 +42,7 @@ static int sxd_array_capture(struct sxd_map_ctx *mc)
 			break;
 		}
 		memcpy(slot, &i, sizeof(i));
-		memcpy(sxd_entry_value(mc, slot, 0),
-		       array->value + (size_t)array->elem_size * i,
-		       mc->map->value_size);
+		sxd_array_copy(mc, slot, i);
 		sxd_entry_commit(mc);
 		if (!(i & 1023))
 			cond_resched();
@@ -33,5 +51,10 @@ static int sxd_array_capture(struct sxd_map_ctx *mc)
 }
 
 const struct sxd_map_ops sxd_array_ops = {
+	.capture = sxd_array_capture,
+};
+
+const struct sxd_map_ops sxd_percpu_array_ops = {
+	.init = sxd_map_percpu,
 	.capture = sxd_array_capture,
 };

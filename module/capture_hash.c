@@ -1,38 +1,83 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * BPF_MAP_TYPE_HASH: every element, walked the way the bpf(2) syscall's
- * BPF_MAP_GET_NEXT_KEY and BPF_MAP_LOOKUP_ELEM do (kernel/bpf/syscall.c):
- * map->ops under rcu_read_lock(), one element at a time so the walk can
- * reschedule. Neither op takes a bucket lock. An element deleted under our
- * feet makes get_next_key restart from the first bucket, so the walk is
- * bounded by twice max_entries and says so when it hits that bound.
+ * Keyed maps walked by key: HASH, LRU_HASH, PERCPU_HASH, LRU_PERCPU_HASH
+ * and LPM_TRIE. The walk is the bpf(2) syscall's: map->ops->map_get_next_key
+ * then a lookup, under rcu_read_lock() (kernel/bpf/syscall.c,
+ * map_get_next_key and bpf_map_copy_value), one element at a time so it can
+ * reschedule. None of these ops takes a bucket or trie lock.
+ *
+ * Lookups differ per type: LRU_HASH uses map_lookup_elem_sys_only, which
+ * does not set the element's LRU reference bit (kernel/bpf/hashtab.c,
+ * htab_lru_map_lookup_elem_sys); per-CPU hashes read each CPU's copy with
+ * map_lookup_percpu_elem.
+ *
+ * An element deleted under our feet makes get_next_key restart from the
+ * first bucket, so the walk is bounded by twice max_entries and says so
+ * when it hits that bound.
  */
 #include <linux/bpf.h>
+#include <linux/cpumask.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include "scxdump.h"
 
-/* Copy the element after @prev (NULL: the first) into @slot. */
-static int sxd_hash_next(struct bpf_map *map, const void *prev, void *key,
-			 void *value)
+/* HASH, LPM_TRIE: the value at the key. RCU held. */
+static bool sxd_copy_value(struct sxd_map_ctx *mc, void *key, u8 *slot)
 {
+	void *v = mc->map->ops->map_lookup_elem(mc->map, key);
+
+	if (v && slot)
+		memcpy(sxd_entry_value(mc, slot, 0), v, mc->map->value_size);
+	return v;
+}
+
+/* LRU_HASH: without setting the element's reference bit. RCU held. */
+static bool sxd_copy_value_sys(struct sxd_map_ctx *mc, void *key, u8 *slot)
+{
+	void *v = mc->map->ops->map_lookup_elem_sys_only(mc->map, key);
+
+	if (v && slot)
+		memcpy(sxd_entry_value(mc, slot, 0), v, mc->map->value_size);
+	return v;
+}
+
+/* Per-CPU hashes: every possible CPU's copy. RCU held. */
+static bool sxd_copy_percpu(struct sxd_map_ctx *mc, void *key, u8 *slot)
+{
+	struct bpf_map *map = mc->map;
 	void *v;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		v = map->ops->map_lookup_percpu_elem(map, key, cpu);
+		if (!v)
+			return false;
+		if (slot)
+			memcpy(sxd_entry_value(mc, slot, cpu), v, map->value_size);
+	}
+	return true;
+}
+
+/*
+ * One step: the key after @prev (NULL: the first) into @key and, when
+ * @slot is given, its values. -ENOENT past the last, -EAGAIN when the
+ * element went away between get_next_key and the lookup.
+ */
+static int sxd_keyed_next(struct sxd_map_ctx *mc, sxd_copy_fn copy,
+			  const void *prev, void *key, u8 *slot)
+{
+	struct bpf_map *map = mc->map;
 	int err;
 
 	rcu_read_lock();
 	err = map->ops->map_get_next_key(map, (void *)prev, key);
-	if (!err) {
-		v = map->ops->map_lookup_elem(map, key);
-		if (v && value)
-			memcpy(value, v, map->value_size);
-		else if (!v)
-			err = -EAGAIN;	/* deleted since get_next_key */
-	}
+	if (!err && !copy(mc, key, slot))
+		err = -EAGAIN;
 	rcu_read_unlock();
 	return err;
 }
 
-static int sxd_hash_capture(struct sxd_map_ctx *mc)
+int sxd_keyed_walk(struct sxd_map_ctx *mc, sxd_copy_fn copy)
 {
 	struct bpf_map *map = mc->map;
 	u64 steps, bound = 2ull * map->max_entries + 1;
@@ -44,32 +89,27 @@ static int sxd_hash_capture(struct sxd_map_ctx *mc)
 	key = kmalloc(map->key_size, GFP_KERNEL);
 	if (!prev || !key) {
 		err = -ENOMEM;
-		mc->reason = "out of memory for the hash walk";
+		mc->reason = "out of memory for the key walk";
 		goto out;
 	}
 	for (steps = 0; steps < bound; steps++) {
 		slot = sxd_entry_slot(mc);
-		err = sxd_hash_next(map, steps ? prev : NULL, key,
-				    slot ? sxd_entry_value(mc, slot, 0) : NULL);
+		err = sxd_keyed_next(mc, copy, steps ? prev : NULL, key, slot);
 		if (err == -ENOENT) {
 			err = 0;	/* past the last element */
 			break;
 		}
-		if (err == -EAGAIN) {
-			err = 0;
-			memcpy(prev, key, map->key_size);
-			continue;
-		}
-		if (err) {
+		if (err && err != -EAGAIN) {
 			mc->reason = "get_next_key failed";
 			break;
 		}
-		if (slot) {
+		if (!err && slot) {
 			memcpy(slot, key, map->key_size);
 			sxd_entry_commit(mc);
-		} else {
+		} else if (!err) {
 			mc->nr_omitted++;
 		}
+		err = 0;
 		memcpy(prev, key, map->key_size);
 		cond_resched();
 	}
@@ -83,6 +123,47 @@ out:
 	return err;
 }
 
+static int sxd_hash_capture(struct sxd_map_ctx *mc)
+{
+	return sxd_keyed_walk(mc, sxd_copy_value);
+}
+
+static int sxd_lru_hash_capture(struct sxd_map_ctx *mc)
+{
+	if (!mc->map->ops->map_lookup_elem_sys_only) {
+		mc->reason = "no side-effect-free lookup for this LRU map";
+		return -EOPNOTSUPP;
+	}
+	return sxd_keyed_walk(mc, sxd_copy_value_sys);
+}
+
+/*
+ * LRU_PERCPU_HASH has no lookup that spares the LRU reference bit; the bit
+ * only ages eviction, which is the price of reading every CPU's value.
+ */
+static int sxd_percpu_hash_capture(struct sxd_map_ctx *mc)
+{
+	if (!mc->map->ops->map_lookup_percpu_elem) {
+		mc->reason = "no per-CPU lookup for this map";
+		return -EOPNOTSUPP;
+	}
+	return sxd_keyed_walk(mc, sxd_copy_percpu);
+}
+
 const struct sxd_map_ops sxd_hash_ops = {
+	.capture = sxd_hash_capture,
+};
+
+const struct sxd_map_ops sxd_lru_hash_ops = {
+	.capture = sxd_lru_hash_capture,
+};
+
+const struct sxd_map_ops sxd_percpu_hash_ops = {
+	.init = sxd_map_percpu,
+	.capture = sxd_percpu_hash_capture,
+};
+
+/* LPM_TRIE keys are struct bpf_lpm_trie_key_u8: prefixlen, then data. */
+const struct sxd_map_ops sxd_lpm_trie_ops = {
 	.capture = sxd_hash_capture,
 };

@@ -8,10 +8,12 @@
  * for the STRUCT_OPS map of type sched_ext_ops whose priv is our
  * scx_sched, then each of its programs' used_maps.
  *
- * A map that only user space touches is in no program's used_maps, but
- * libbpf creates all of an object's maps with the object's BTF, which is
- * also the programs' BTF (prog->aux->btf): a second IDR walk picks up the
- * maps that share it.
+ * The scheduler's object often has more programs than its struct_ops
+ * members (tracing programs feeding a stack map, say), and maps that only
+ * user space touches. libbpf loads all of an object's programs and creates
+ * all its maps with the object's BTF (prog->aux->btf, map->btf): walks of
+ * the program and map IDRs pick up what shares it. A map created without
+ * BTF and used by no program cannot be attributed.
  */
 #include <linux/bpf.h>
 #include <linux/idr.h>
@@ -41,6 +43,37 @@ static struct bpf_map *sxd_map_next(u32 *id)
 	spin_unlock_bh(sxd_sym.map_idr_lock);
 	rcu_read_unlock();
 	return map;
+}
+
+/* The map with exactly @id, with a reference, or NULL. */
+struct bpf_map *sxd_map_get_by_id(u32 id)
+{
+	u32 got = id;
+	struct bpf_map *map = sxd_map_next(&got);
+
+	if (map && got != id) {
+		bpf_map_put(map);
+		map = NULL;
+	}
+	return map;
+}
+
+/* The program with the smallest id >= *id, with a reference. */
+static struct bpf_prog *sxd_prog_next(u32 *id)
+{
+	struct bpf_prog *prog;
+
+	rcu_read_lock();
+	spin_lock_bh(sxd_sym.prog_idr_lock);
+	for (;;) {
+		prog = idr_get_next(sxd_sym.prog_idr, id);
+		if (!prog || !IS_ERR(bpf_prog_inc_not_zero(prog)))
+			break;
+		(*id)++;
+	}
+	spin_unlock_bh(sxd_sym.prog_idr_lock);
+	rcu_read_unlock();
+	return prog;
 }
 
 static bool sxd_is_ops_map_of(struct bpf_map *map, void *sch)
@@ -78,7 +111,7 @@ static struct bpf_map *sxd_find_ops_map(void *sch)
 }
 
 /* Add @map, taking a reference, unless it is there already. */
-static int sxd_maps_add(struct sxd_maps *m, struct bpf_map *map)
+int sxd_maps_add(struct sxd_maps *m, struct bpf_map *map)
 {
 	u32 i;
 
@@ -138,6 +171,7 @@ static int sxd_add_prog_maps(struct bpf_prog *prog, void *data)
 /* Add the maps created with one of the programs' BTF objects. */
 static int sxd_add_sibling_maps(struct sxd_maps *m)
 {
+	struct bpf_prog *prog;
 	struct bpf_map *map;
 	u32 id = 0, n;
 	int err = 0;
@@ -145,6 +179,14 @@ static int sxd_add_sibling_maps(struct sxd_maps *m)
 	if (!m->nr_prog_btfs)
 		return 0;
 	for (n = 0; n < SXD_MAX_IDR_WALK && !err; n++, id++) {
+		prog = sxd_prog_next(&id);
+		if (!prog)
+			break;
+		if (sxd_is_prog_btf(m, prog->aux->btf))
+			err = sxd_add_prog_maps(prog, m);
+		bpf_prog_put(prog);
+	}
+	for (n = 0, id = 0; n < SXD_MAX_IDR_WALK && !err; n++, id++) {
 		map = sxd_map_next(&id);
 		if (!map)
 			break;

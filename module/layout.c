@@ -13,6 +13,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include "kbtf.h"
+#include "ksyms.h"
 #include "scxdump.h"
 
 #define SXD_VMLINUX_BTF		"/sys/kernel/btf/vmlinux"
@@ -26,8 +27,12 @@ struct sxd_field {
 	const char *path;	/* member, dotted for nested members */
 	u32 *off;
 	u32 size;		/* expected size in bytes, 0: any */
-	bool *found;		/* NULL: required */
+	bool *found;		/* optional field: set when present */
+	bool *group;		/* a family's fields: cleared when one is missing */
+	const char **missing;	/* and where to say which one */
 };
+
+#define SXD_GROUP(g)	.group = &sxd_l.ok_##g, .missing = &sxd_l.missing_##g
 
 static const struct sxd_field sxd_fields[] = {
 	{ "scx_sched", "exit_kind", &sxd_l.sch_exit_kind, 4 },
@@ -47,11 +52,40 @@ static const struct sxd_field sxd_fields[] = {
 	{ "scx_exit_info", "dump", &sxd_l.ei_dump, 8 },
 	{ "bpf_struct_ops_map", "st_ops_desc", &sxd_l.stmap_desc, 8 },
 	{ "bpf_struct_ops_map", "kvalue.data", &sxd_l.stmap_kdata },
+	{ "bpf_struct_ops_map", "links", &sxd_l.stmap_links, 8, SXD_GROUP(stmap) },
+	{ "bpf_struct_ops_map", "funcs_cnt", &sxd_l.stmap_funcs_cnt, 4, SXD_GROUP(stmap) },
+	{ "bpf_struct_ops_map", "uvalue", &sxd_l.stmap_uvalue, 8, SXD_GROUP(stmap) },
+	{ "bpf_struct_ops_map", "kvalue", &sxd_l.stmap_kvalue, 0, SXD_GROUP(stmap) },
+	{ "bpf_arena", "user_vm_start", &sxd_l.arena_user_vm_start, 8, SXD_GROUP(arena) },
+	{ "bpf_arena", "user_vm_end", &sxd_l.arena_user_vm_end, 8, SXD_GROUP(arena) },
+	{ "bpf_arena", "kern_vm", &sxd_l.arena_kern_vm, 8, SXD_GROUP(arena) },
+	{ "bpf_arena", "scratch_page", &sxd_l.arena_scratch_page, 8,
+	  .found = &sxd_l.has_arena_scratch },
+	{ "bpf_ringbuf_map", "rb", &sxd_l.rbmap_rb, 8, SXD_GROUP(ringbuf) },
+	{ "bpf_ringbuf", "mask", &sxd_l.rb_mask, 8, SXD_GROUP(ringbuf) },
+	{ "bpf_ringbuf", "consumer_pos", &sxd_l.rb_consumer_pos, 8, SXD_GROUP(ringbuf) },
+	{ "bpf_ringbuf", "producer_pos", &sxd_l.rb_producer_pos, 8, SXD_GROUP(ringbuf) },
+	{ "bpf_ringbuf", "pending_pos", &sxd_l.rb_pending_pos, 8, SXD_GROUP(ringbuf) },
+	{ "bpf_ringbuf", "data", &sxd_l.rb_data, 0, SXD_GROUP(ringbuf) },
+	{ "bpf_stack_map", "n_buckets", &sxd_l.smap_n_buckets, 4, SXD_GROUP(stackmap) },
+	{ "bpf_stack_map", "buckets", &sxd_l.smap_buckets, 0, SXD_GROUP(stackmap) },
+	{ "stack_map_bucket", "hash", &sxd_l.sbucket_hash, 4, SXD_GROUP(stackmap) },
+	{ "stack_map_bucket", "nr", &sxd_l.sbucket_nr, 4, SXD_GROUP(stackmap) },
+	{ "stack_map_bucket", "data", &sxd_l.sbucket_data, 0, SXD_GROUP(stackmap) },
+	{ "bpf_queue_stack", "head", &sxd_l.qs_head, 4, SXD_GROUP(queue) },
+	{ "bpf_queue_stack", "tail", &sxd_l.qs_tail, 4, SXD_GROUP(queue) },
+	{ "bpf_queue_stack", "size", &sxd_l.qs_size, 4, SXD_GROUP(queue) },
+	{ "bpf_queue_stack", "elements", &sxd_l.qs_elements, 0, SXD_GROUP(queue) },
+	{ "bpf_bloom_filter", "bitset_mask", &sxd_l.bloom_mask, 4, SXD_GROUP(bloom) },
+	{ "bpf_bloom_filter", "hash_seed", &sxd_l.bloom_seed, 4, SXD_GROUP(bloom) },
+	{ "bpf_bloom_filter", "nr_hash_funcs", &sxd_l.bloom_nr_hash, 4, SXD_GROUP(bloom) },
+	{ "bpf_bloom_filter", "bitset", &sxd_l.bloom_bitset, 0, SXD_GROUP(bloom) },
 	{ "btf", "data", &sxd_l.btf_data, 8 },
 	{ "btf", "data_size", &sxd_l.btf_data_size, 4 },
 	{ "btf", "id", &sxd_l.btf_id, 4 },
 };
 
+/* The running kernel's raw BTF, kvfree() it; an ERR_PTR on failure. */
 static void *sxd_read_vmlinux_btf(size_t *size)
 {
 	struct file *f;
@@ -98,6 +132,15 @@ static int sxd_resolve_field(const struct kbtf *b, const struct sxd_field *f)
 	err = id < 0 ? id : kbtf_member(b, id, f->path, &off, &size);
 	if (!err && f->size && size != f->size)
 		err = -EINVAL;
+	if (err && f->group) {
+		if (*f->group) {
+			pr_warn("scxdump: kernel BTF has no %s.%s: those maps are not captured\n",
+				f->type, f->path);
+			*f->group = false;
+			*f->missing = f->type;
+		}
+		return 0;
+	}
 	if (err) {
 		if (f->found)
 			return 0;
@@ -148,6 +191,12 @@ static int sxd_resolve(const struct kbtf *b)
 	unsigned int i;
 	int err;
 
+	sxd_l.ok_arena = true;
+	sxd_l.ok_ringbuf = true;
+	sxd_l.ok_stackmap = true;
+	sxd_l.ok_queue = true;
+	sxd_l.ok_bloom = true;
+	sxd_l.ok_stmap = true;
 	for (i = 0; i < ARRAY_SIZE(sxd_fields); i++) {
 		err = sxd_resolve_field(b, &sxd_fields[i]);
 		if (err)
@@ -168,6 +217,45 @@ static int sxd_resolve(const struct kbtf *b)
 	return 0;
 }
 
+/*
+ * The kernel's BTF, which dumps embed for kernel-typed values. The
+ * capture runs in a kthread whose root may not see /sys, so it is found
+ * now: in place, where the kernel keeps it (__start_BTF, what sysfs
+ * serves), or as the copy read from sysfs.
+ */
+static const void *sxd_vmlinux_btf;
+static size_t sxd_vmlinux_btf_size;
+static void *sxd_vmlinux_btf_copy;
+
+const void *sxd_kernel_btf(size_t *size)
+{
+	*size = sxd_vmlinux_btf_size;
+	return sxd_vmlinux_btf;
+}
+
+static void sxd_keep_btf(void *data, size_t size)
+{
+	unsigned long start = sxd_ksym("__start_BTF");
+	unsigned long stop = sxd_ksym("__stop_BTF");
+
+	if (start && stop > start && stop - start == size &&
+	    !memcmp((void *)start, data, min_t(size_t, size, 64))) {
+		sxd_vmlinux_btf = (void *)start;
+		kvfree(data);
+	} else {
+		sxd_vmlinux_btf = data;
+		sxd_vmlinux_btf_copy = data;
+	}
+	sxd_vmlinux_btf_size = size;
+}
+
+void sxd_layout_exit(void)
+{
+	kvfree(sxd_vmlinux_btf_copy);
+	sxd_vmlinux_btf_copy = NULL;
+	sxd_vmlinux_btf = NULL;
+}
+
 int sxd_layout_init(void)
 {
 	struct kbtf b;
@@ -184,11 +272,14 @@ int sxd_layout_init(void)
 	err = kbtf_parse(&b, data, size);
 	if (err) {
 		pr_err("scxdump: cannot parse %s (%d)\n", SXD_VMLINUX_BTF, err);
-		goto out;
+		kvfree(data);
+		return err;
 	}
 	err = sxd_resolve(&b);
 	kbtf_free(&b);
-out:
-	kvfree(data);
+	if (err)
+		kvfree(data);
+	else
+		sxd_keep_btf(data, size);
 	return err;
 }

@@ -8,6 +8,7 @@
  * fails insmod with a message saying what is missing.
  */
 #include <linux/module.h>
+#include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include "ksyms.h"
 #include "scxdump.h"
@@ -46,6 +47,29 @@ module_param_cb(max_dump_bytes, &sxd_max_dump_ops, &sxd_max_dump_bytes, 0644);
 MODULE_PARM_DESC(max_dump_bytes,
 		 "Largest dump in bytes; what does not fit is left out and recorded (default: 256 MiB)");
 
+unsigned long sxd_max_map_bytes = 64ul << 20;
+
+static int sxd_set_max_map(const char *val, const struct kernel_param *kp)
+{
+	unsigned long v;
+
+	if (kstrtoul(val, 0, &v) || (v && v < PAGE_SIZE)) {
+		pr_err("scxdump: max_map_bytes must be 0 (no per-map limit) or at least %lu, not '%s'\n",
+		       PAGE_SIZE, val);
+		return -EINVAL;
+	}
+	*(unsigned long *)kp->arg = v;
+	return 0;
+}
+
+static const struct kernel_param_ops sxd_max_map_ops = {
+	.set = sxd_set_max_map,
+	.get = param_get_ulong,
+};
+module_param_cb(max_map_bytes, &sxd_max_map_ops, &sxd_max_map_bytes, 0644);
+MODULE_PARM_DESC(max_map_bytes,
+		 "Largest capture of one map in bytes, 0 for none; the rest is left out and recorded (default: 64 MiB)");
+
 static int sxd_resolve_syms(void)
 {
 	int err = sxd_ksyms_init();
@@ -58,6 +82,8 @@ static int sxd_resolve_syms(void)
 	sxd_sym.disable_workfn = (void *)sxd_ksym("scx_disable_workfn");
 	sxd_sym.map_idr = (void *)sxd_ksym("map_idr");
 	sxd_sym.map_idr_lock = (void *)sxd_ksym("map_idr_lock");
+	sxd_sym.prog_idr = (void *)sxd_ksym("prog_idr");
+	sxd_sym.prog_idr_lock = (void *)sxd_ksym("prog_idr_lock");
 	if (!sxd_sym.disable_workfn) {
 		pr_err("scxdump: no scx_disable_workfn: the kernel lacks sched_ext (CONFIG_SCHED_CLASS_EXT) or predates 6.16's layout\n");
 		return -ENOENT;
@@ -66,8 +92,9 @@ static int sxd_resolve_syms(void)
 		pr_err("scxdump: scx_disable_workfn cannot be called indirectly (IBT)\n");
 		return -EPERM;
 	}
-	if (!sxd_sym.map_idr || !sxd_sym.map_idr_lock) {
-		pr_err("scxdump: cannot find map_idr/map_idr_lock; needs CONFIG_KALLSYMS_ALL\n");
+	if (!sxd_sym.map_idr || !sxd_sym.map_idr_lock || !sxd_sym.prog_idr ||
+	    !sxd_sym.prog_idr_lock) {
+		pr_err("scxdump: cannot find map_idr/prog_idr and their locks; needs CONFIG_KALLSYMS_ALL\n");
 		return -ENOENT;
 	}
 	return 0;
@@ -85,15 +112,19 @@ static int __init sxd_init(void)
 		return err;
 	err = sxd_debugfs_init();
 	if (err)
-		return err;
+		goto err_layout;
 	err = sxd_hook_init();
-	if (err) {
-		sxd_debugfs_exit();
-		return err;
-	}
+	if (err)
+		goto err_debugfs;
 	sxd_set_armed(true);
 	pr_info("scxdump: armed (version %s)\n", SXD_MODULE_VERSION);
 	return 0;
+
+err_debugfs:
+	sxd_debugfs_exit();
+err_layout:
+	sxd_layout_exit();
+	return err;
 }
 
 static void __exit sxd_exit(void)
@@ -101,6 +132,7 @@ static void __exit sxd_exit(void)
 	sxd_set_armed(false);
 	sxd_hook_exit();
 	sxd_debugfs_exit();
+	sxd_layout_exit();
 }
 
 module_init(sxd_init);

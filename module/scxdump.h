@@ -37,8 +37,29 @@ struct sxd_layout {
 	/* struct bpf_struct_ops_map (kernel/bpf/bpf_struct_ops.c) */
 	u32 stmap_desc;			/* st_ops_desc */
 	u32 stmap_kdata;		/* kvalue.data: the ops as registered */
+	u32 stmap_links, stmap_funcs_cnt, stmap_uvalue, stmap_kvalue;
 	/* struct btf (kernel/bpf/btf.c) */
 	u32 btf_data, btf_data_size, btf_id;
+	/*
+	 * Per map family, optional: a kernel without one of these fields
+	 * degrades that family alone to an error record naming it.
+	 */
+	bool ok_arena;		/* struct bpf_arena (kernel/bpf/arena.c) */
+	u32 arena_user_vm_start, arena_user_vm_end, arena_kern_vm;
+	u32 arena_scratch_page;
+	bool has_arena_scratch;	/* 7.3: faults install a scratch page */
+	bool ok_ringbuf;	/* struct bpf_ringbuf(_map) (kernel/bpf/ringbuf.c) */
+	u32 rbmap_rb, rb_mask, rb_consumer_pos, rb_producer_pos, rb_pending_pos, rb_data;
+	bool ok_stackmap;	/* struct bpf_stack_map (kernel/bpf/stackmap.c) */
+	u32 smap_n_buckets, smap_buckets, sbucket_hash, sbucket_nr, sbucket_data;
+	bool ok_queue;		/* struct bpf_queue_stack (kernel/bpf/queue_stack_maps.c) */
+	u32 qs_head, qs_tail, qs_size, qs_elements;
+	bool ok_bloom;		/* struct bpf_bloom_filter (kernel/bpf/bloom_filter.c) */
+	u32 bloom_mask, bloom_seed, bloom_nr_hash, bloom_bitset;
+	bool ok_stmap;		/* struct bpf_struct_ops_map's links, uvalue */
+	/* what a family's missing field was, for its error record */
+	const char *missing_arena, *missing_ringbuf, *missing_stackmap;
+	const char *missing_queue, *missing_bloom, *missing_stmap;
 	/* enum scx_exit_kind */
 	s64 exit_done;			/* SCX_EXIT_DONE */
 	s64 exit_error;			/* SCX_EXIT_ERROR */
@@ -53,12 +74,16 @@ struct sxd_layout {
 extern struct sxd_layout sxd_l;
 
 int sxd_layout_init(void);
+void sxd_layout_exit(void);
+const void *sxd_kernel_btf(size_t *size);
 const char *sxd_exit_kind_name(s64 kind);
 
 /* Kernel symbols that are not exported, resolved at load time. */
 struct sxd_syms {
 	void (*disable_workfn)(struct kthread_work *work);
 	struct idr *map_idr;
+	struct idr *prog_idr;
+	spinlock_t *prog_idr_lock;	/* kernel/bpf/syscall.c, guards prog_idr */
 	spinlock_t *map_idr_lock;	/* kernel/bpf/syscall.c, guards map_idr */
 };
 
@@ -67,6 +92,7 @@ extern struct sxd_syms sxd_sym;
 /* Module parameters. */
 extern bool sxd_capture_all_exits;
 extern unsigned long sxd_max_dump_bytes;
+extern unsigned long sxd_max_map_bytes;
 
 /* A finished dump, shared by the debugfs readers that hold it open. */
 struct sxd_dump {
@@ -97,14 +123,21 @@ void sxd_capture_exit(void *sch);
  */
 struct sxd_map_ctx {
 	struct sxd_writer *w;
+	struct sxd_maps *maps;	/* the capture's map list: inner maps join it */
+	void *priv;		/* the family's own state during capture */
 	struct bpf_map *map;
 	u32 map_index;
+	/* the shape of an entry, which the family may set in ops->init */
+	u32 key_size;		/* map->key_size unless the family says */
+	u32 value_size;		/* map->value_size unless the family says */
 	u32 nr_values;		/* values per entry: 1, or nr_cpu_ids */
+	u32 entry_flags;	/* SXD_ENTRIES_* */
 	u32 flags;		/* SXD_MAP_* */
 	int status;		/* 0 or a negative errno */
 	const char *reason;	/* why status or flags are set */
 	u64 nr_entries;
 	u64 nr_omitted;
+	u64 bytes;		/* entry bytes written, for max_map_bytes */
 	/* the block being filled */
 	u8 *blk;
 	size_t blk_cap;
@@ -116,11 +149,37 @@ struct sxd_map_ctx {
 
 /* How one family of map types is captured (capture_*.c). */
 struct sxd_map_ops {
+	/* optional: set mc's entry shape (key_size, value_size, nr_values) */
+	void (*init)(struct sxd_map_ctx *mc);
 	int (*capture)(struct sxd_map_ctx *mc);
 };
 
 extern const struct sxd_map_ops sxd_array_ops;
+extern const struct sxd_map_ops sxd_percpu_array_ops;
 extern const struct sxd_map_ops sxd_hash_ops;
+extern const struct sxd_map_ops sxd_lru_hash_ops;
+extern const struct sxd_map_ops sxd_percpu_hash_ops;
+extern const struct sxd_map_ops sxd_lpm_trie_ops;
+extern const struct sxd_map_ops sxd_queue_ops;
+extern const struct sxd_map_ops sxd_bloom_ops;
+extern const struct sxd_map_ops sxd_ringbuf_ops;
+extern const struct sxd_map_ops sxd_stackmap_ops;
+extern const struct sxd_map_ops sxd_fd_array_ops;
+extern const struct sxd_map_ops sxd_hash_of_maps_ops;
+extern const struct sxd_map_ops sxd_storage_ops;
+extern const struct sxd_map_ops sxd_arena_ops;
+extern const struct sxd_map_ops sxd_struct_ops_ops;
+
+void sxd_map_percpu(struct sxd_map_ctx *mc);
+int sxd_map_info(struct sxd_map_ctx *mc, u32 kind, const u64 *val, u32 nr_val,
+		 const void *data, u32 len);
+int sxd_entries_make_room(struct sxd_map_ctx *mc, u32 n);
+u8 *sxd_entry_slot_nosleep(struct sxd_map_ctx *mc);
+int sxd_missing_layout(struct sxd_map_ctx *mc, const char *type);
+
+/* Keyed walks (capture_hash.c): @copy fills @slot's values, false if gone. */
+typedef bool (*sxd_copy_fn)(struct sxd_map_ctx *mc, void *key, u8 *slot);
+int sxd_keyed_walk(struct sxd_map_ctx *mc, sxd_copy_fn copy);
 
 u8 *sxd_entry_slot(struct sxd_map_ctx *mc);
 void sxd_entry_commit(struct sxd_map_ctx *mc);
@@ -141,6 +200,8 @@ struct sxd_maps {
 };
 
 int sxd_discover(void *sch, struct sxd_maps *m);
+int sxd_maps_add(struct sxd_maps *m, struct bpf_map *map);
+struct bpf_map *sxd_map_get_by_id(u32 id);
 void sxd_maps_release(struct sxd_maps *m);
 
 #endif /* SCXDUMP_H */

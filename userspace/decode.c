@@ -5,6 +5,7 @@
  * streams the maps with their entries in file order, so memory stays
  * proportional to the number of maps, not to the dump's size.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -33,6 +34,11 @@ struct decoder {
 	uint32_t nr_btfs;
 	const struct sxd_map_end **ends;	/* by map_index */
 	uint32_t nr_ends;
+	const struct sxd_map_info **infos;	/* by map_index: the first */
+	uint32_t nr_infos;
+	const struct sxd_sym **syms;		/* sorted by address */
+	size_t nr_syms;
+	const struct btf *vmlinux;		/* embedded kernel BTF, if any */
 };
 
 static int grow(void *pp, uint32_t *nr, uint32_t index, size_t elem)
@@ -67,10 +73,33 @@ static void index_btf(struct decoder *d, const struct sxd_btf *b)
 		slot->err = "embedded BTF does not parse";
 }
 
+static int sym_cmp(const void *a, const void *b)
+{
+	uint64_t x = (*(const struct sxd_sym *const *)a)->addr;
+	uint64_t y = (*(const struct sxd_sym *const *)b)->addr;
+
+	return x < y ? -1 : x > y;
+}
+
+static void index_symbols(struct decoder *d, const struct sxd_symbols *s)
+{
+	const struct sxd_sym *sym = (const void *)(s + 1);
+	const struct sxd_sym **n;
+	uint32_t i;
+
+	n = realloc(d->syms, (d->nr_syms + s->nr) * sizeof(*n));
+	if (!n)
+		return;
+	d->syms = n;
+	for (i = 0; i < s->nr; i++)
+		d->syms[d->nr_syms++] = &sym[i];
+}
+
 static void index_records(struct decoder *d)
 {
 	const struct sxd_rec *r;
 	size_t off = 0;
+	uint32_t i;
 
 	while ((r = sxd_file_next(d->f, &off))) {
 		if (r->type == SXD_REC_CAPTURE && !d->cap) {
@@ -83,7 +112,21 @@ static void index_records(struct decoder *d)
 			if (e->map_index < MAX_MAP_INDEX &&
 			    !grow(&d->ends, &d->nr_ends, e->map_index, sizeof(*d->ends)))
 				d->ends[e->map_index] = e;
+		} else if (r->type == SXD_REC_MAP_INFO) {
+			const struct sxd_map_info *mi = (const void *)r;
+
+			if (mi->map_index < MAX_MAP_INDEX &&
+			    !grow(&d->infos, &d->nr_infos, mi->map_index, sizeof(*d->infos)) &&
+			    !d->infos[mi->map_index])
+				d->infos[mi->map_index] = mi;
+		} else if (r->type == SXD_REC_SYMBOLS) {
+			index_symbols(d, (const void *)r);
 		}
+	}
+	qsort(d->syms, d->nr_syms, sizeof(*d->syms), sym_cmp);
+	for (i = 0; i < d->nr_btfs; i++) {
+		if (d->btfs[i].btf && d->btfs[i].rec->kind == SXD_BTF_VMLINUX)
+			d->vmlinux = d->btfs[i].btf;
 	}
 }
 
@@ -300,12 +343,165 @@ static void emit_strings(yajl_gen g, const uint8_t *p, uint32_t size)
 }
 
 static void emit_value(struct decoder *d, const struct sxd_map *m, const struct btf *btf,
-		       const uint8_t *p)
+		       uint32_t type_id, const uint8_t *p, uint32_t size)
 {
 	if (is_string_section(m))
-		emit_strings(d->g, p, m->value_size);
+		emit_strings(d->g, p, size);
 	else
-		emit_typed(d->g, btf, btf ? m->btf_value_type_id : 0, p, m->value_size);
+		emit_typed(d->g, btf, type_id, p, size);
+}
+
+static void emit_addr(yajl_gen g, uint64_t a)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%" PRIx64, a);
+	json_str(g, buf);
+}
+
+static void emit_ip(yajl_gen g, const uint8_t *p, int family)
+{
+	char buf[64];
+
+	inet_ntop(family == 10 ? AF_INET6 : AF_INET, p, buf, sizeof(buf));
+	json_str(g, buf);
+}
+
+/* A local-storage element's owner (struct sxd_owner). */
+static void emit_owner(yajl_gen g, const struct sxd_owner *o)
+{
+	char buf[32];
+
+	json_obj(g);
+	switch (o->kind) {
+	case SXD_OWNER_TASK:
+		json_kstr(g, "owner", "task");
+		json_kint(g, "pid", o->pid);
+		json_kint(g, "tgid", o->tgid);
+		emit_fixed_str(g, "comm", o->comm, sizeof(o->comm));
+		break;
+	case SXD_OWNER_CGROUP:
+		json_kstr(g, "owner", "cgroup");
+		json_kuint(g, "id", o->id);
+		emit_fixed_str(g, "path", o->path, sizeof(o->path));
+		break;
+	case SXD_OWNER_INODE:
+		json_kstr(g, "owner", "inode");
+		json_kuint(g, "ino", o->id);
+		/* the kernel's dev_t: major in the top 12 bits */
+		snprintf(buf, sizeof(buf), "%u:%u", o->dev >> 20, o->dev & 0xfffff);
+		json_kstr(g, "dev", buf);
+		break;
+	case SXD_OWNER_SOCK:
+		json_kstr(g, "owner", "socket");
+		json_kstr(g, "family", o->family == 2 ? "inet" : o->family == 10 ? "inet6" : "other");
+		json_key(g, "src");
+		emit_ip(g, o->saddr, o->family);
+		json_kuint(g, "sport", o->sport);
+		json_key(g, "dst");
+		emit_ip(g, o->daddr, o->family);
+		json_kuint(g, "dport", o->dport);
+		break;
+	default:
+		json_kstr(g, "owner", "unknown");
+	}
+	json_obj_end(g);
+}
+
+static void emit_ref(yajl_gen g, const struct sxd_obj_ref *r)
+{
+	static const char *const kinds[] = {
+		[SXD_REF_PROG] = "prog", [SXD_REF_MAP] = "map",
+		[SXD_REF_PERF_EVENT] = "perf_event", [SXD_REF_CGROUP] = "cgroup",
+	};
+
+	json_obj(g);
+	json_kstr(g, "kind", r->kind < 5 && kinds[r->kind] ? kinds[r->kind] : "unknown");
+	if (r->kind == SXD_REF_PROG || r->kind == SXD_REF_MAP) {
+		json_kuint(g, "id", r->id);
+		emit_fixed_str(g, "name", r->name, sizeof(r->name));
+	} else if (r->kind == SXD_REF_CGROUP) {
+		json_kuint(g, "cgroup_id", r->extra);
+	}
+	json_obj_end(g);
+}
+
+static const char *symbol_of(const struct decoder *d, uint64_t addr)
+{
+	size_t lo = 0, hi = d->nr_syms;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (d->syms[mid]->addr == addr)
+			return d->syms[mid]->name;
+		if (d->syms[mid]->addr < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* A stack trace: u64 nr, then nr addresses, symbolised at capture. */
+static void emit_stack(struct decoder *d, const uint8_t *v, uint32_t size)
+{
+	uint64_t nr, i, ip;
+	const char *sym;
+
+	memcpy(&nr, v, 8);
+	if (nr > (size - 8) / 8)
+		nr = (size - 8) / 8;
+	json_obj(d->g);
+	json_kuint(d->g, "nr", nr);
+	json_key(d->g, "frames");
+	json_arr(d->g);
+	for (i = 0; i < nr; i++) {
+		memcpy(&ip, v + 8 + 8 * i, 8);
+		sym = symbol_of(d, ip);
+		if (sym)
+			json_strn(d->g, sym, strnlen(sym, sizeof(((struct sxd_sym *)0)->name)));
+		else
+			emit_addr(d->g, ip);
+	}
+	json_arr_end(d->g);
+	json_obj_end(d->g);
+}
+
+static void emit_key(struct decoder *d, const struct sxd_map *m, const struct btf *btf,
+		     const struct sxd_entries *e, const uint8_t *p)
+{
+	uint64_t a;
+
+	if (e->flags & SXD_ENTRIES_OWNER) {
+		emit_owner(d->g, (const void *)p);
+	} else if (e->flags & SXD_ENTRIES_ARENA) {
+		memcpy(&a, p, 8);
+		emit_addr(d->g, a);
+	} else if (e->key_size == m->key_size) {
+		emit_typed(d->g, btf, btf ? m->btf_key_type_id : 0, p, e->key_size);
+	} else {
+		emit_untyped(d->g, p, e->key_size);
+	}
+}
+
+/* One value of an entry, by what the block says it holds. */
+static void emit_one_value(struct decoder *d, const struct sxd_map *m, const struct btf *btf,
+			   const struct sxd_entries *e, const uint8_t *v)
+{
+	if (e->flags & SXD_ENTRIES_REF)
+		emit_ref(d->g, (const void *)v);
+	else if (e->flags & SXD_ENTRIES_STACK)
+		emit_stack(d, v, e->value_size);
+	else if (e->flags & SXD_ENTRIES_ARENA)
+		json_hex(d->g, v, e->value_size);
+	else if (m->btf_vmlinux_value_type_id && d->vmlinux)
+		emit_value(d, m, d->vmlinux, m->btf_vmlinux_value_type_id, v, e->value_size);
+	else if (e->value_size == m->value_size)
+		emit_value(d, m, btf, btf && !m->btf_vmlinux_value_type_id ?
+			   m->btf_value_type_id : 0, v, e->value_size);
+	else
+		emit_untyped(d->g, v, e->value_size);
 }
 
 static void emit_entries(struct decoder *d, const struct sxd_map *m,
@@ -313,40 +509,136 @@ static void emit_entries(struct decoder *d, const struct sxd_map *m,
 {
 	size_t esz = sxd_entry_size(e->key_size, e->value_size, e->nr_values);
 	const uint8_t *p = (const uint8_t *)(e + 1);
+	/* arena pages are their own hex; other values get raw hex beside */
+	bool raw = !(e->flags & (SXD_ENTRIES_ARENA | SXD_ENTRIES_OWNER));
 	yajl_gen g = d->g;
 	uint32_t i, c;
 
-	/* A block must describe the map it belongs to. */
-	if (e->key_size != m->key_size || e->value_size != m->value_size)
-		return;
 	for (i = 0; i < e->nr; i++, p += esz) {
 		const uint8_t *v = p + sxd_align(e->key_size);
 
 		json_obj(g);
 		json_key(g, "key");
-		emit_typed(g, btf, btf ? m->btf_key_type_id : 0, p, e->key_size);
+		emit_key(d, m, btf, e, p);
 		if (e->nr_values == 1) {
 			json_key(g, "value");
-			emit_value(d, m, btf, v);
+			emit_one_value(d, m, btf, e, v);
 		} else {
 			json_key(g, "values");
 			json_arr(g);
 			for (c = 0; c < e->nr_values; c++)
-				emit_value(d, m, btf, v + (size_t)c * sxd_align(e->value_size));
+				emit_one_value(d, m, btf, e, v + (size_t)c * sxd_align(e->value_size));
 			json_arr_end(g);
 		}
-		json_khex(g, "key_hex", p, e->key_size);
-		json_key(g, "value_hex");
-		if (e->nr_values == 1) {
-			json_hex(g, v, e->value_size);
-		} else {
-			json_arr(g);
-			for (c = 0; c < e->nr_values; c++)
-				json_hex(g, v + (size_t)c * sxd_align(e->value_size), e->value_size);
-			json_arr_end(g);
+		if (raw) {
+			json_khex(g, "key_hex", p, e->key_size);
+			json_key(g, "value_hex");
+			if (e->nr_values == 1) {
+				json_hex(g, v, e->value_size);
+			} else {
+				json_arr(g);
+				for (c = 0; c < e->nr_values; c++)
+					json_hex(g, v + (size_t)c * sxd_align(e->value_size),
+						 e->value_size);
+				json_arr_end(g);
+			}
 		}
 		json_obj_end(g);
 	}
+}
+
+/* Ring buffer records in [consumer, producer): 8-byte header, payload. */
+static void emit_ringbuf_records(yajl_gen g, const struct sxd_map_info *mi)
+{
+	const uint8_t *data = (const uint8_t *)(mi + 1);
+	uint32_t off = 0, len, hdr;
+
+	json_key(g, "records");
+	json_arr(g);
+	while (mi->data_len - off >= 8) {
+		memcpy(&hdr, data + off, 4);
+		len = hdr & ~(0x80000000u | 0x40000000u);
+		json_obj(g);
+		json_kuint(g, "pos", mi->val[1] + off);
+		json_kuint(g, "len", len);
+		json_kbool(g, "busy", hdr & 0x80000000u);
+		json_kbool(g, "discarded", hdr & 0x40000000u);
+		if (len > mi->data_len - off - 8) {
+			json_kbool(g, "cut", true);
+			len = mi->data_len - off - 8;
+		}
+		json_khex(g, "data_hex", data + off + 8, len);
+		json_obj_end(g);
+		if (hdr & 0x80000000u)
+			break;	/* not committed: nothing after it is either */
+		off += (len + 8 + 7) & ~7u;
+	}
+	json_arr_end(g);
+}
+
+static void emit_info(struct decoder *d, const struct sxd_map_info *mi)
+{
+	static const char *const states[] = { "init", "inuse", "tobefree", "ready" };
+	const uint8_t *data = (const uint8_t *)(mi + 1);
+	yajl_gen g = d->g;
+	uint64_t bits = 0, i;
+
+	json_key(g, "info");
+	json_obj(g);
+	switch (mi->kind) {
+	case SXD_INFO_ARENA:
+		json_key(g, "user_vm_start");
+		emit_addr(g, mi->val[0]);
+		json_key(g, "user_vm_end");
+		emit_addr(g, mi->val[1]);
+		json_kuint(g, "nr_pages", mi->val[3]);
+		break;
+	case SXD_INFO_RINGBUF:
+		json_kuint(g, "capacity", mi->val[0]);
+		json_kuint(g, "consumer_pos", mi->val[1]);
+		json_kuint(g, "producer_pos", mi->val[2]);
+		json_kuint(g, "pending_pos", mi->val[3]);
+		json_kuint(g, "unconsumed_bytes", mi->data_len);
+		emit_ringbuf_records(g, mi);
+		break;
+	case SXD_INFO_QUEUE:
+		json_kuint(g, "head", mi->val[0]);
+		json_kuint(g, "tail", mi->val[1]);
+		json_kuint(g, "slots", mi->val[2]);
+		json_kuint(g, "count", mi->val[3]);
+		break;
+	case SXD_INFO_BLOOM:
+		for (i = 0; i < mi->data_len; i++)
+			bits += __builtin_popcount(data[i]);
+		json_kuint(g, "nr_hash_funcs", mi->val[0]);
+		json_kuint(g, "hash_seed", mi->val[1]);
+		json_kuint(g, "nr_bits", mi->val[2]);
+		json_kuint(g, "bits_set", bits);
+		json_khex(g, "bitset_hex", data, mi->data_len);
+		break;
+	case SXD_INFO_STACKMAP:
+		json_kuint(g, "nr_buckets", mi->val[0]);
+		json_kuint(g, "elem_size", mi->val[1]);
+		break;
+	case SXD_INFO_STRUCT_OPS:
+		json_kstr(g, "state", mi->val[0] < 4 ? states[mi->val[0]] : "unknown");
+		json_key(g, "programs");
+		json_arr(g);
+		for (i = 0; i < mi->data_len / sizeof(struct sxd_obj_ref); i++) {
+			const struct sxd_obj_ref *r = (const void *)(data + i * sizeof(*r));
+
+			if (!r->kind)
+				continue;
+			json_obj(g);
+			json_kuint(g, "slot", i);
+			json_kuint(g, "id", r->id);
+			emit_fixed_str(g, "name", r->name, sizeof(r->name));
+			json_obj_end(g);
+		}
+		json_arr_end(g);
+		break;
+	}
+	json_obj_end(g);
 }
 
 static void emit_map_end(yajl_gen g, const struct sxd_map_end *e)
@@ -371,10 +663,25 @@ static void emit_map_end(yajl_gen g, const struct sxd_map_end *e)
 		json_null(g);
 }
 
+/* libbpf's names, and ours for types newer than the libbpf at hand. */
+static const char *map_type_name(uint32_t type)
+{
+	static const char *const newer[] = {
+		[33] = "arena", [34] = "insn_array",
+	};
+	const char *name = libbpf_bpf_map_type_str(type);
+
+	if (name)
+		return name;
+	if (type < sizeof(newer) / sizeof(newer[0]) && newer[type])
+		return newer[type];
+	return "unknown";
+}
+
 static void emit_map_head(struct decoder *d, const struct sxd_map *m,
 			  const struct btf **btf)
 {
-	const char *type = libbpf_bpf_map_type_str(m->type);
+	const char *type = map_type_name(m->type);
 	yajl_gen g = d->g;
 	const char *why;
 	char name[256];
@@ -384,7 +691,7 @@ static void emit_map_head(struct decoder *d, const struct sxd_map *m,
 	emit_fixed_str(g, "name", m->name, sizeof(m->name));
 	json_kuint(g, "index", m->map_index);
 	json_kuint(g, "id", m->id);
-	json_kstr(g, "type", type ?: "unknown");
+	json_kstr(g, "type", type);
 	json_kuint(g, "type_id", m->type);
 	json_kuint(g, "key_size", m->key_size);
 	json_kuint(g, "value_size", m->value_size);
@@ -397,7 +704,13 @@ static void emit_map_head(struct decoder *d, const struct sxd_map *m,
 	else
 		json_uint(g, m->btf_index);
 	json_key(g, "btf");
-	if (*btf) {
+	if (m->btf_vmlinux_value_type_id && d->vmlinux) {
+		json_obj(g);
+		render_type_name(d->vmlinux, m->btf_vmlinux_value_type_id, name, sizeof(name));
+		json_kstr(g, "value_type", name);
+		json_kstr(g, "from", "kernel");
+		json_obj_end(g);
+	} else if (*btf) {
 		json_obj(g);
 		render_type_name(*btf, m->btf_key_type_id, name, sizeof(name));
 		json_kstr(g, "key_type", name);
@@ -409,6 +722,8 @@ static void emit_map_head(struct decoder *d, const struct sxd_map *m,
 		json_kstr(g, "btf_missing", why);
 	}
 	emit_map_end(g, m->map_index < d->nr_ends ? d->ends[m->map_index] : NULL);
+	if (m->map_index < d->nr_infos && d->infos[m->map_index])
+		emit_info(d, d->infos[m->map_index]);
 	json_key(g, "entries");
 	json_arr(g);
 }
@@ -472,5 +787,7 @@ int decode_json(const struct sxd_file *f, FILE *out, const struct decode_opts *o
 		btf__free(d.btfs[i].btf);
 	free(d.btfs);
 	free(d.ends);
+	free(d.infos);
+	free(d.syms);
 	return ferror(out) ? -EIO : 0;
 }

@@ -19,6 +19,10 @@ _Static_assert(sizeof(struct sxd_map) == 80, "map layout");
 _Static_assert(sizeof(struct sxd_entries) == 32, "entries layout");
 _Static_assert(sizeof(struct sxd_map_end) == 40, "map_end layout");
 _Static_assert(sizeof(struct sxd_end) == 40, "end layout");
+_Static_assert(sizeof(struct sxd_owner) == 208, "owner layout");
+_Static_assert(sizeof(struct sxd_obj_ref) == 32, "ref layout");
+_Static_assert(sizeof(struct sxd_map_info) == 72, "map_info layout");
+_Static_assert(sizeof(struct sxd_sym) == 128, "sym layout");
 
 static int fail(char *msg, size_t len, int code, const char *fmt, ...)
 {
@@ -60,7 +64,11 @@ static int check_record(const struct sxd_rec *r, char *msg, size_t len, size_t o
 		[SXD_REC_MAP_END] = sizeof(struct sxd_map_end),
 		[SXD_REC_ERROR] = sizeof(struct sxd_error),
 		[SXD_REC_END] = sizeof(struct sxd_end),
+		[SXD_REC_MAP_INFO] = sizeof(struct sxd_map_info),
+		[SXD_REC_SYMBOLS] = sizeof(struct sxd_symbols),
 	};
+	const struct sxd_map_info *mi = (const void *)r;
+	const struct sxd_symbols *sy = (const void *)r;
 	size_t esz;
 	int bad = 0;
 
@@ -87,6 +95,12 @@ static int check_record(const struct sxd_rec *r, char *msg, size_t len, size_t o
 		break;
 	case SXD_REC_ERROR:
 		bad = check_lengths(sizeof(*er), er->msg_len, r->size);
+		break;
+	case SXD_REC_MAP_INFO:
+		bad = check_lengths(sizeof(*mi), mi->data_len, r->size);
+		break;
+	case SXD_REC_SYMBOLS:
+		bad = check_lengths(sizeof(*sy), (uint64_t)sy->nr * sizeof(struct sxd_sym), r->size);
 		break;
 	}
 	if (bad)

@@ -130,6 +130,9 @@ static bool holds_text(const uint8_t *p, size_t n, size_t *len)
 {
 	size_t i = 0;
 
+	/* text starts with a printable character, not with a control byte */
+	if (n && p[0] && !isprint(p[0]) && p[0] < 0x80)
+		return false;
 	while (i < n && p[i] && (isprint(p[i]) || isspace(p[i]) || p[i] >= 0x80))
 		i++;
 	*len = i;

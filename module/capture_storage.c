@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Local storage: TASK_STORAGE, CGRP_STORAGE, INODE_STORAGE, SK_STORAGE.
+ * Every element with its owner's identity. The map's buckets
+ * (include/linux/bpf_local_storage.h) are walked under RCU without their
+ * locks, as the kernel's own sk storage iterator does
+ * (net/core/bpf_sk_storage.c, bpf_sk_storage_map_seq_find_next): an
+ * element whose storage was unlinked is skipped.
+ *
+ * The owner itself is not protected by that walk (a task is freed right
+ * after its storage, kernel/fork.c, free_task), so its fields are read
+ * with copy_from_kernel_nofault(). Nothing under RCU may sleep: each
+ * bucket is counted first, room is made, then it is copied.
+ */
+#include <linux/bpf.h>
+#include <linux/bpf_local_storage.h>
+#include <linux/cgroup.h>
+#include <linux/fs.h>
+#include <linux/sched.h>
+#include <net/sock.h>
+#include "scxdump.h"
+
+/* A bucket longer than this is being filled faster than we read. */
+#define SXD_MAX_BUCKET_LEN	BIT(16)
+
+static void sxd_storage_init(struct sxd_map_ctx *mc)
+{
+	mc->key_size = sizeof(struct sxd_owner);
+	mc->entry_flags = SXD_ENTRIES_OWNER;
+}
+
+#define sxd_peek(dst, src) copy_from_kernel_nofault(&(dst), &(src), sizeof(dst))
+
+static void sxd_owner_task(struct sxd_owner *o, struct task_struct *t)
+{
+	o->kind = SXD_OWNER_TASK;
+	sxd_peek(o->pid, t->pid);
+	sxd_peek(o->tgid, t->tgid);
+	sxd_peek(o->comm, t->comm);
+	o->comm[sizeof(o->comm) - 1] = '\0';
+}
+
+/* Cgroups are freed after an RCU grace period: this one is safe to use. */
+static void sxd_owner_cgroup(struct sxd_owner *o, struct cgroup *cg)
+{
+	o->kind = SXD_OWNER_CGROUP;
+	o->id = cgroup_id(cg);
+	cgroup_path(cg, o->path, sizeof(o->path));
+}
+
+static void sxd_owner_inode(struct sxd_owner *o, struct inode *inode)
+{
+	struct super_block *sb = NULL;
+
+	o->kind = SXD_OWNER_INODE;
+	sxd_peek(o->id, inode->i_ino);
+	if (!sxd_peek(sb, inode->i_sb) && sb)
+		sxd_peek(o->dev, sb->s_dev);
+}
+
+static void sxd_owner_sock(struct sxd_owner *o, struct sock *sk)
+{
+	struct sock_common *c = &sk->__sk_common;
+	__be16 dport = 0;
+
+	o->kind = SXD_OWNER_SOCK;
+	sxd_peek(o->family, c->skc_family);
+	sxd_peek(o->sport, c->skc_num);
+	if (!sxd_peek(dport, c->skc_dport))
+		o->dport = ntohs(dport);
+	if (o->family == AF_INET) {
+		sxd_peek(*(__be32 *)o->saddr, c->skc_rcv_saddr);
+		sxd_peek(*(__be32 *)o->daddr, c->skc_daddr);
+#if IS_ENABLED(CONFIG_IPV6)
+	} else if (o->family == AF_INET6) {
+		copy_from_kernel_nofault(o->saddr, &c->skc_v6_rcv_saddr, 16);
+		copy_from_kernel_nofault(o->daddr, &c->skc_v6_daddr, 16);
+#endif
+	}
+}
+
+static void sxd_owner(struct bpf_map *map, void *owner, struct sxd_owner *o)
+{
+	switch (map->map_type) {
+	case BPF_MAP_TYPE_TASK_STORAGE:
+		sxd_owner_task(o, owner);
+		break;
+	case BPF_MAP_TYPE_CGRP_STORAGE:
+		sxd_owner_cgroup(o, owner);
+		break;
+	case BPF_MAP_TYPE_INODE_STORAGE:
+		sxd_owner_inode(o, owner);
+		break;
+	case BPF_MAP_TYPE_SK_STORAGE:
+		sxd_owner_sock(o, owner);
+		break;
+	default:
+		break;
+	}
+}
+
+static u32 sxd_bucket_len(struct bpf_local_storage_map_bucket *b)
+{
+	struct bpf_local_storage_elem *selem;
+	u32 n = 0;
+
+	rcu_read_lock();
+	hlist_for_each_entry_rcu(selem, &b->list, map_node) {
+		if (++n == SXD_MAX_BUCKET_LEN)
+			break;
+	}
+	rcu_read_unlock();
+	return n;
+}
+
+/* Copy up to @room elements of @b; the rest (if it grew) are counted. */
+static void sxd_bucket_copy(struct sxd_map_ctx *mc, struct bpf_local_storage_map_bucket *b)
+{
+	struct bpf_local_storage_elem *selem;
+	struct bpf_local_storage *ls;
+	u32 n = 0;
+	void *owner;
+	u8 *slot;
+
+	rcu_read_lock();
+	hlist_for_each_entry_rcu(selem, &b->list, map_node) {
+		if (++n > SXD_MAX_BUCKET_LEN)
+			break;
+		ls = rcu_dereference(selem->local_storage);
+		owner = ls ? READ_ONCE(ls->owner) : NULL;
+		if (!owner)
+			continue;	/* being unlinked */
+		slot = sxd_entry_slot_nosleep(mc);
+		if (!slot) {
+			mc->nr_omitted++;
+			continue;
+		}
+		sxd_owner(mc->map, owner, (struct sxd_owner *)slot);
+		memcpy(sxd_entry_value(mc, slot, 0), SDATA(selem)->data, mc->map->value_size);
+		sxd_entry_commit(mc);
+	}
+	rcu_read_unlock();
+}
+
+static int sxd_storage_capture(struct sxd_map_ctx *mc)
+{
+	struct bpf_local_storage_map *smap =
+		container_of(mc->map, struct bpf_local_storage_map, map);
+	u32 i, n, nr_buckets = 1u << smap->bucket_log;
+
+	for (i = 0; i < nr_buckets; i++) {
+		n = sxd_bucket_len(&smap->buckets[i]);
+		if (!n)
+			continue;
+		/* a little slack for elements added between the two walks */
+		if (sxd_entries_make_room(mc, n + 4)) {
+			mc->nr_omitted += n;
+			continue;
+		}
+		sxd_bucket_copy(mc, &smap->buckets[i]);
+		cond_resched();
+	}
+	return 0;
+}
+
+const struct sxd_map_ops sxd_storage_ops = {
+	.init = sxd_storage_init,
+	.capture = sxd_storage_capture,
+};
