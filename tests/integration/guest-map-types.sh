@@ -1,0 +1,31 @@
+#!/bin/sh
+# Runs inside the test guest (tests/integration/test-map-types.sh boots it):
+# the map-types scheduler fails, once with default caps and once with low
+# ones. Leaves dumps and the loader's output in the current directory.
+set -u
+S=/opt/scxdump/src
+KO=$S/scxdump.ko
+DBG=/sys/kernel/debug/scxdump
+
+load() { (i=0; while [ $i -lt 3000 ]; do /bin/true; i=$((i + 1)); done) & LOAD=$!; }
+unload() { kill "$LOAD" 2>/dev/null; wait "$LOAD" 2>/dev/null; }
+
+# a child cgroup with the cpu controller, which sched_ext initialises too
+echo +cpu >/sys/fs/cgroup/cgroup.subtree_control
+mkdir -p /sys/fs/cgroup/sxm
+echo "== 1: every map type, default caps"
+insmod $KO || exit 1
+load
+$S/tests/sched/build/scxmaps --fail-after 400 >loader.out 2>&1 || echo "scxmaps failed: $?"
+unload
+cat $DBG/dump >maps.bin
+rmmod scxdump
+
+echo "== 2: low caps"
+insmod $KO max_dump_bytes=1048576 max_map_bytes=4096 || exit 1
+load
+$S/tests/sched/build/scxmaps --fail-after 400 >loader-caps.out 2>&1 || echo "scxmaps failed: $?"
+unload
+cat $DBG/dump >caps.bin
+rmmod scxdump
+echo "== done"
