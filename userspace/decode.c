@@ -678,8 +678,92 @@ static const char *map_type_name(uint32_t type)
 	return "unknown";
 }
 
+/* A program BTF of the dump with arena globals (DATASEC .addr_space.1). */
+static const struct btf *arena_datasec(const struct decoder *d, int32_t *id)
+{
+	uint32_t i;
+
+	for (i = 0; i < d->nr_btfs; i++) {
+		const struct btf *b = d->btfs[i].btf;
+
+		if (!b || d->btfs[i].rec->kind != SXD_BTF_PROG)
+			continue;
+		*id = btf__find_by_name_kind(b, ".addr_space.1", BTF_KIND_DATASEC);
+		if (*id > 0)
+			return b;
+	}
+	return NULL;
+}
+
+/* Copy [addr, addr + len) out of the arena pages captured after @off. */
+static bool arena_read(const struct decoder *d, const struct sxd_map *m, size_t off,
+		       uint64_t addr, uint8_t *buf, uint32_t len)
+{
+	const struct sxd_rec *r;
+	uint32_t got = 0, i;
+
+	while (got < len && (r = sxd_file_next(d->f, &off)) && r->type != SXD_REC_MAP) {
+		const struct sxd_entries *e = (const void *)r;
+		size_t esz;
+
+		if (r->type != SXD_REC_ENTRIES || e->map_index != m->map_index ||
+		    !(e->flags & SXD_ENTRIES_ARENA) || e->key_size != 8)
+			continue;
+		esz = sxd_entry_size(e->key_size, e->value_size, 1);
+		for (i = 0; i < e->nr; i++) {
+			const uint8_t *p = (const uint8_t *)(e + 1) + i * esz;
+			uint64_t page, lo, hi;
+
+			memcpy(&page, p, 8);
+			lo = page > addr ? page : addr;
+			hi = page + e->value_size < addr + len ? page + e->value_size : addr + len;
+			if (lo >= hi)
+				continue;
+			memcpy(buf + (lo - addr), p + 8 + (lo - page), hi - lo);
+			got += hi - lo;
+		}
+	}
+	return got == len;
+}
+
+/*
+ * Arena globals by name. libbpf puts them at the arena's end where it can
+ * (and at its start before that): the first place whose pages the dump
+ * holds is where they are.
+ */
+static void emit_arena_globals(struct decoder *d, const struct sxd_map *m,
+			       const struct sxd_map_info *mi, size_t off)
+{
+	uint64_t page = d->cap && d->cap->page_size ? d->cap->page_size : 4096;
+	const struct btf *btf;
+	uint64_t size, at[2];
+	uint8_t *buf;
+	int32_t id;
+	int i;
+
+	btf = arena_datasec(d, &id);
+	if (!btf || mi->kind != SXD_INFO_ARENA)
+		return;
+	size = btf__type_by_id(btf, id)->size;
+	at[0] = mi->val[1] - (size + page - 1) / page * page;
+	at[1] = mi->val[0];
+	buf = size ? calloc(1, size) : NULL;
+	for (i = 0; buf && i < 2; i++) {
+		if (at[i] < mi->val[0] || !arena_read(d, m, off, at[i], buf, size))
+			continue;
+		json_key(d->g, "arena_globals_at");
+		emit_addr(d->g, at[i]);
+		json_key(d->g, "arena_globals");
+		render_value(d->g, btf, id, buf, size);
+		break;
+	}
+	if (buf && i == 2)
+		json_kstr(d->g, "arena_globals_missing", "their pages are not in the dump");
+	free(buf);
+}
+
 static void emit_map_head(struct decoder *d, const struct sxd_map *m,
-			  const struct btf **btf)
+			  const struct btf **btf, size_t off)
 {
 	const char *type = map_type_name(m->type);
 	yajl_gen g = d->g;
@@ -722,8 +806,10 @@ static void emit_map_head(struct decoder *d, const struct sxd_map *m,
 		json_kstr(g, "btf_missing", why);
 	}
 	emit_map_end(g, m->map_index < d->nr_ends ? d->ends[m->map_index] : NULL);
-	if (m->map_index < d->nr_infos && d->infos[m->map_index])
+	if (m->map_index < d->nr_infos && d->infos[m->map_index]) {
 		emit_info(d, d->infos[m->map_index]);
+		emit_arena_globals(d, m, d->infos[m->map_index], off);
+	}
 	json_key(g, "entries");
 	json_arr(g);
 }
@@ -751,7 +837,7 @@ static void emit_maps(struct decoder *d)
 				cur = NULL;
 				continue;
 			}
-			emit_map_head(d, cur, &btf);
+			emit_map_head(d, cur, &btf, off);
 		} else if (r->type == SXD_REC_ENTRIES && cur) {
 			const struct sxd_entries *e = (const void *)r;
 

@@ -45,6 +45,11 @@ for p in 1:1:111:0x10000005000 2:5:222:0x10000009000 3:9:333:0x10000014000 4:20:
 	t_jq "ARENA: node $i on page $pg ($addr): value $val, next $next" "$f" "$a | any(.entries[]; .key == \"$addr\" and (.value | startswith(\"$hex\")))"
 done
 t_jq "ARENA: the arena global, in its page" "$f" "$a | any(.entries[]; .value | startswith(\"e4a4e4a4e4a4e4a4\"))"
+t_check "ARENA: arena globals rendered by name" python3 - "$f" <<'PY'
+import json, sys
+a = [m for m in json.load(open(sys.argv[1]))["maps"] if m["name"] == "arena"][0]
+assert a["arena_globals"] == {"arena_magic": 0xa4e4a4e4a4e4a4e4}, a.get("arena_globals")
+PY
 t_jq ".bss holds the list head's arena address" "$f" "$(m scxmaps_.bss) | .entries[0].value.list_head == \"0x10000001000\" and .entries[0].value.arena_err == 0"
 
 t_jq "RINGBUF: positions and the unconsumed records" "$f" "$(m rb) | .info | .capacity == 16384 and .consumer_pos == 0 and .producer_pos == 48 and .unconsumed_bytes == 48 and ([.records[].data_hex] == [\"010000000100edfe\", \"020000000200edfe\", \"030000000300edfe\"])"

@@ -92,6 +92,12 @@ static struct btf *make_btf(int *val_id, int *sec_id, int *u32_id)
 	sec = btf__add_datasec(b, ".data", 12);
 	btf__add_datasec_var_info(b, v1, 0, 4);
 	btf__add_datasec_var_info(b, v2, 4, 6);
+	/* arena globals: unsigned int arena_flag (a u64 first) */
+	v1 = btf__add_var(b, "arena_word", BTF_VAR_GLOBAL_ALLOCATED, i32);
+	v2 = btf__add_var(b, "arena_tag", BTF_VAR_GLOBAL_ALLOCATED, arr6);
+	btf__add_datasec(b, ".addr_space.1", 16);
+	btf__add_datasec_var_info(b, v1, 0, 4);
+	btf__add_datasec_var_info(b, v2, 8, 6);
 	*val_id = val;
 	*sec_id = sec;
 	*u32_id = u32;
@@ -140,6 +146,32 @@ static void add_entries(unsigned int index, unsigned int ks, unsigned int vs,
 	e->key_size = ks;
 	e->value_size = vs;
 	e->nr_values = 1;
+}
+
+static void add_entries_flags(unsigned int index, unsigned int ks, unsigned int vs,
+			      unsigned int nr_values, unsigned int flags,
+			      const void *data, unsigned int nr)
+{
+	size_t esz = sxd_align(ks) + (size_t)nr_values * sxd_align(vs);
+	struct sxd_entries *e = rec(SXD_REC_ENTRIES, sizeof(*e), data, esz * nr);
+
+	e->map_index = index;
+	e->nr = nr;
+	e->key_size = ks;
+	e->value_size = vs;
+	e->nr_values = nr_values;
+	e->flags = flags;
+}
+
+static void add_info(unsigned int index, unsigned int kind, const unsigned long long *val,
+		     int nr, const void *data, unsigned int len)
+{
+	struct sxd_map_info *mi = rec(SXD_REC_MAP_INFO, sizeof(*mi), data, len);
+
+	mi->map_index = index;
+	mi->kind = kind;
+	memcpy(mi->val, val, nr * sizeof(*val));
+	mi->data_len = len;
 }
 
 static void add_map_end(unsigned int index, unsigned long long n, unsigned long long omitted,
@@ -278,6 +310,171 @@ int main(int argc, char **argv)
 		add_entries(2, 4, 12, e, 1, false);
 		add_map_end(2, 1, 0, 0, "");
 	}
+	/* map 4: per-CPU array, two CPUs */
+	{
+		unsigned long long e[2][3] = { { 0, 1000, 2000 }, { 1, 1001, 2001 } };
+
+		add_map(4, 6, "pcpu", 4, 8, SXD_NO_INDEX, 0, 0);
+		add_entries_flags(4, 4, 8, 2, 0, e, 2);
+		add_map_end(4, 2, 0, 0, "");
+	}
+	/* map 5: a queue, positions as keys */
+	{
+		unsigned long long e[3][2] = { { 0, 10 }, { 1, 20 }, { 2, 30 } };
+		unsigned long long v[4] = { 3, 0, 9, 3 };
+
+		add_map(5, 22, "q", 0, 4, SXD_NO_INDEX, 0, 0);
+		add_info(5, SXD_INFO_QUEUE, v, 4, NULL, 0);
+		add_entries_flags(5, 4, 4, 1, SXD_ENTRIES_POSITION, e, 3);
+		add_map_end(5, 3, 0, 0, "");
+	}
+	/* map 6: a bloom filter, 64 bits with 3 set */
+	{
+		unsigned char bits[8] = { 0x81, 0, 0, 0, 0, 0, 0, 0x10 };
+		unsigned long long v[3] = { 3, 77, 64 };
+
+		add_map(6, 30, "bf", 0, 4, SXD_NO_INDEX, 0, 0);
+		add_info(6, SXD_INFO_BLOOM, v, 3, bits, 8);
+		add_map_end(6, 0, 0, 0, "");
+	}
+	/* map 7: a ring buffer: committed, discarded, then busy records */
+	{
+		unsigned char data[48] = { 0 };
+		unsigned int h;
+		unsigned long long v[4] = { 4096, 100, 140, 140 };
+
+		h = 4;
+		memcpy(data, &h, 4);
+		memcpy(data + 8, "\xaa\xbb\xcc\xdd", 4);
+		h = 4 | 0x40000000u;
+		memcpy(data + 16, &h, 4);
+		h = 8 | 0x80000000u;
+		memcpy(data + 32, &h, 4);
+		add_map(7, 27, "rb", 0, 0, SXD_NO_INDEX, 0, 0);
+		add_info(7, SXD_INFO_RINGBUF, v, 4, data, 40);
+		add_map_end(7, 0, 0, 0, "");
+	}
+	/* map 8: stack traces, symbolised where the dump has the symbol */
+	{
+		unsigned long long e[1][5] = { { 3, 2, 0xffffffff81000010ull, 0xffffffff81000020ull, 0 } };
+		struct sxd_symbols *sy;
+		struct sxd_sym y;
+
+		add_map(8, 7, "stk", 4, 24, SXD_NO_INDEX, 0, 0);
+		add_info(8, SXD_INFO_STACKMAP, (unsigned long long[]){ 4, 8 }, 2, NULL, 0);
+		add_entries_flags(8, 4, 32, 1, SXD_ENTRIES_STACK, e, 1);
+		add_map_end(8, 1, 0, 0, "");
+		memset(&y, 0, sizeof(y));
+		y.addr = 0xffffffff81000010ull;
+		strcpy(y.name, "schedule+0x10/0x80");
+		sy = rec(SXD_REC_SYMBOLS, sizeof(*sy), &y, sizeof(y));
+		sy->nr = 1;
+	}
+	/* map 9: local storage: an owner of every kind as keys */
+	{
+		struct { struct sxd_owner o; unsigned long long v; } e[4];
+
+		memset(e, 0, sizeof(e));
+		e[0].o.kind = SXD_OWNER_TASK;
+		e[0].o.pid = 42;
+		e[0].o.tgid = 40;
+		strcpy(e[0].o.comm, "worker");
+		e[1].o.kind = SXD_OWNER_CGROUP;
+		e[1].o.id = 99;
+		strcpy(e[1].o.path, "/a/b");
+		e[2].o.kind = SXD_OWNER_INODE;
+		e[2].o.id = 1234;
+		e[2].o.dev = (8u << 20) | 1;
+		e[3].o.kind = SXD_OWNER_SOCK;
+		e[3].o.family = 10;
+		e[3].o.sport = 80;
+		e[3].o.dport = 5555;
+		e[3].o.saddr[15] = 1;
+		e[3].o.daddr[15] = 1;
+		for (c = 0; c < 4; c++)
+			e[c].v = 500 + c;
+		add_map(9, 29, "own", 4, 8, SXD_NO_INDEX, 0, 0);
+		add_entries_flags(9, sizeof(struct sxd_owner), 8, 1, SXD_ENTRIES_OWNER, e, 4);
+		add_map_end(9, 4, 0, 0, "");
+	}
+	/* map 10: object references */
+	{
+		struct { unsigned long long k; struct sxd_obj_ref r; } e[3];
+
+		memset(e, 0, sizeof(e));
+		e[0].k = 0;
+		e[0].r.kind = SXD_REF_PROG;
+		e[0].r.id = 17;
+		strcpy(e[0].r.name, "tailer");
+		e[1].k = 3;
+		e[1].r.kind = SXD_REF_MAP;
+		e[1].r.id = 23;
+		strcpy(e[1].r.name, "inner");
+		e[2].k = 4;
+		e[2].r.kind = SXD_REF_CGROUP;
+		e[2].r.extra = 7777;
+		add_map(10, 3, "pa", 4, 4, SXD_NO_INDEX, 0, 0);
+		add_entries_flags(10, 4, sizeof(struct sxd_obj_ref), 1, SXD_ENTRIES_REF, e, 3);
+		add_map_end(10, 3, 0, 0, "");
+	}
+	/* map 11: arena pages, the globals on the last page */
+	{
+		static unsigned char e[2][8 + 4096];
+		unsigned long long a0 = 0x100000000ull, a1 = 0x100000000ull + 3 * 4096;
+		unsigned long long v[4] = { 0x100000000ull, 0x100000000ull + 4 * 4096, 0, 2 };
+		int word = -99;
+
+		memcpy(e[0], &a0, 8);
+		memcpy(e[0] + 8, "\x6f\0\0\0\0\0\0\0", 8);
+		memcpy(e[1], &a1, 8);
+		memcpy(e[1] + 8, &word, 4);
+		memcpy(e[1] + 16, "arena", 6);
+		add_map(11, 33, "ar", 0, 0, SXD_NO_INDEX, 0, 0);
+		add_info(11, SXD_INFO_ARENA, v, 4, NULL, 0);
+		add_entries_flags(11, 8, 4096, 1, SXD_ENTRIES_ARENA, e, 2);
+		add_map_end(11, 2, 0, 0, "");
+	}
+	/* map 12: a kernel-typed value (struct_ops) with its programs */
+	{
+		struct btf *kb = btf__new_empty();
+		struct sxd_btf *kbt;
+		struct sxd_obj_ref refs[3];
+		unsigned long long v[2] = { 1, 3 };
+		unsigned char e[8 + 16];
+		const void *kraw;
+		unsigned int ksz;
+		int ki, kc, ka, ks;
+
+		ki = btf__add_int(kb, "int", 4, BTF_INT_SIGNED);
+		kc = btf__add_int(kb, "char", 1, BTF_INT_SIGNED);
+		ka = btf__add_array(kb, ki, kc, 8);
+		ks = btf__add_struct(kb, "fake_ops", 16);
+		btf__add_field(kb, "timeout_ms", ki, 0, 0);
+		btf__add_field(kb, "name", ka, 64, 0);
+		kraw = btf__raw_data(kb, &ksz);
+		kbt = rec(SXD_REC_BTF, sizeof(*kbt), kraw, ksz);
+		kbt->btf_index = 1;
+		kbt->kind = SXD_BTF_VMLINUX;
+		kbt->kernel_id = 1;
+		kbt->size = ksz;
+		memset(refs, 0, sizeof(refs));
+		refs[0].kind = SXD_REF_PROG;
+		refs[0].id = 31;
+		strcpy(refs[0].name, "my_enqueue");
+		refs[2].kind = SXD_REF_PROG;
+		refs[2].id = 33;
+		strcpy(refs[2].name, "my_init");
+		memset(e, 0, sizeof(e));
+		c = 5000;
+		memcpy(e + 8, &c, 4);
+		memcpy(e + 16, "opsname", 8);
+		add_map(12, 26, "my_ops", 4, 16, SXD_NO_INDEX, 0, 0);
+		((struct sxd_map *)(buf + len - sxd_align(sizeof(struct sxd_map))))->btf_vmlinux_value_type_id = ks;
+		add_info(12, SXD_INFO_STRUCT_OPS, v, 2, refs, sizeof(refs));
+		add_entries_flags(12, 4, 16, 1, 0, e, 1);
+		add_map_end(12, 1, 0, 0, "");
+		btf__free(kb);
+	}
 	/* map 3: a type the module does not capture */
 	add_map(3, 30, "some_bloom", 0, 8, SXD_NO_INDEX, 0, 0);
 	add_map_end(3, 0, 0, SXD_MAP_UNSUPPORTED, "this map type is not captured by this scxdump version");
@@ -289,7 +486,7 @@ int main(int argc, char **argv)
 	if (!no_end) {
 		end = rec(SXD_REC_END, sizeof(*end), NULL, 0);
 		end->duration_ns = 4955297;
-		end->nr_maps = 4;
+		end->nr_maps = 13;
 		end->nr_errors = 1;
 		end->bytes_omitted = 4096;
 		end->records_omitted = 2;

@@ -35,13 +35,24 @@ t_jq "bool" "$j" "$v0.ok == true"
 t_jq "double" "$j" "$v0.d == 2.25 and $v1.d == -0.5"
 t_jq "pointer as hex" "$j" "$v0.next == \"0x0\" and $v1.next == \"0xffff888012345678\""
 t_jq "anonymous nested struct, negative short" "$j" "$v0.in.s == 300 and $v1.in.s == -300"
-t_jq "embedded BTF objects listed" "$j" '.btf_objects == [{"index": 0, "kind": "program", "kernel_id": 55, "size": .btf_objects[0].size, "nr_types": 17, "error": null}] and .btf_objects[0].size > 100 and .maps[0].btf_index == 0 and .maps[1].btf_index == null'
+t_jq "embedded BTF objects listed" "$j" '.btf_objects[0] == {"index": 0, "kind": "program", "kernel_id": 55, "size": .btf_objects[0].size, "nr_types": 20, "error": null} and .btf_objects[0].size > 100 and .btf_objects[1].kind == "vmlinux" and .maps[0].btf_index == 0 and .maps[1].btf_index == null'
 t_jq "BTF type names" "$j" '.maps[0].btf == {"key_type": "unsigned int", "value_type": "struct val"}'
 t_jq "raw hex next to rendered values" "$j" '.maps[0].entries[0].key_hex == "00000000" and (.maps[0].entries[0].value_hex | startswith("29000000"))'
 t_jq "global section as named variables" "$j" '.maps[2].entries[0].value == {"counter": 12345, "tag": "hello"}'
 t_jq "map without BTF: numeric key, hex value, reason" "$j" '.maps[1] | .btf == null and .btf_missing == "the map has no BTF" and .entries[1].key == 11 and .entries[1].value == "0102030401"'
 t_jq "truncation shown with counts and reason" "$j" '.maps[1] | .truncated == true and .nr_entries == 3 and .nr_omitted == 9 and (.reason | test("max_dump_bytes"))'
-t_jq "unsupported map type reported" "$j" '.maps[3] | .type == "bloom_filter" and .unsupported == true and .entries == []'
+mp() { printf '.maps[] | select(.name == "%s")' "$1"; }
+t_jq "per-CPU values, one per CPU" "$j" "$(mp pcpu) | [.entries[] | {key, values}] == [{key: 0, values: [1000, 2000]}, {key: 1, values: [1001, 2001]}]"
+t_jq "queue: positions as keys, queue facts" "$j" "$(mp q) | [.entries[].value] == [10, 20, 30] and .info == {head: 3, tail: 0, slots: 9, count: 3}"
+t_jq "bloom: facts and bits counted" "$j" "$(mp bf) | .info == {nr_hash_funcs: 3, hash_seed: 77, nr_bits: 64, bits_set: 3, bitset_hex: \"8100000000000010\"}"
+t_jq "ring buffer: committed, discarded, busy records" "$j" "$(mp rb) | .info | .unconsumed_bytes == 40 and ([.records[] | [.pos, .len, .discarded, .busy]] == [[100, 4, false, false], [116, 4, true, false], [132, 8, false, true]]) and .records[0].data_hex == \"aabbccdd\" and .records[2].cut == true"
+t_jq "stack trace: symbolised where known, hex where not" "$j" "$(mp stk) | .entries[0].value == {nr: 2, frames: [\"schedule+0x10/0x80\", \"0xffffffff81000020\"]} and .info.nr_buckets == 4"
+t_jq "storage owners: task, cgroup, inode, socket" "$j" "$(mp own) | [.entries[].key] == [{owner: \"task\", pid: 42, tgid: 40, comm: \"worker\"}, {owner: \"cgroup\", id: 99, path: \"/a/b\"}, {owner: \"inode\", ino: 1234, dev: \"8:1\"}, {owner: \"socket\", family: \"inet6\", src: \"::1\", sport: 80, dst: \"::1\", dport: 5555}] and [.entries[].value] == [500, 501, 502, 503]"
+t_jq "object references: program, map, cgroup" "$j" "$(mp pa) | [.entries[].value] == [{kind: \"prog\", id: 17, name: \"tailer\"}, {kind: \"map\", id: 23, name: \"inner\"}, {kind: \"cgroup\", cgroup_id: 7777}]"
+t_jq "arena: pages by user address, globals by name from the last page" "$j" "$(mp ar) | [.entries[].key] == [\"0x100000000\", \"0x100003000\"] and .arena_globals_at == \"0x100003000\" and .arena_globals == {arena_word: -99, arena_tag: \"arena\"} and (.entries[0].value | startswith(\"6f00\"))"
+t_jq "kernel-typed value rendered with the embedded kernel BTF" "$j" "$(mp my_ops) | .btf == {value_type: \"struct fake_ops\", from: \"kernel\"} and .entries[0].value == {timeout_ms: 5000, name: \"opsname\"}"
+t_jq "struct_ops programs by slot" "$j" "$(mp my_ops) | .info == {state: \"inuse\", programs: [{slot: 0, id: 31, name: \"my_enqueue\"}, {slot: 2, id: 33, name: \"my_init\"}]}"
+t_jq "unsupported map type reported" "$j" '.maps[] | select(.name == "some_bloom") | .type == "bloom_filter" and .unsupported == true and .entries == []'
 
 "$DEC" info "$tmp/good.bin" >"$tmp/info.json"
 t_jq "info: header only" "$tmp/info.json" 'has("maps") | not'
