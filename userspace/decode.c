@@ -123,7 +123,8 @@ static void index_records(struct decoder *d)
 			index_symbols(d, (const void *)r);
 		}
 	}
-	qsort(d->syms, d->nr_syms, sizeof(*d->syms), sym_cmp);
+	if (d->nr_syms)
+		qsort(d->syms, d->nr_syms, sizeof(*d->syms), sym_cmp);
 	for (i = 0; i < d->nr_btfs; i++) {
 		if (d->btfs[i].btf && d->btfs[i].rec->kind == SXD_BTF_VMLINUX)
 			d->vmlinux = d->btfs[i].btf;
