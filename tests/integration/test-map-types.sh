@@ -51,6 +51,7 @@ a = [m for m in json.load(open(sys.argv[1]))["maps"] if m["name"] == "arena"][0]
 assert a["arena_globals"] == {"arena_magic": 0xa4e4a4e4a4e4a4e4}, a.get("arena_globals")
 PY
 t_jq ".bss holds the list head's arena address" "$f" "$(m scxmaps_.bss) | .entries[0].value.list_head == \"0x10000001000\" and .entries[0].value.arena_err == 0"
+t_jq "ARENA: a page the scheduler only faulted on (the scratch page) is not captured" "$f" "($(m scxmaps_.data) | .entries[0].value.scratch_read == 0) and ($a | all(.entries[]; .key != \"0x1000001e000\"))"
 
 t_jq "RINGBUF: positions and the unconsumed records" "$f" "$(m rb) | .info | .capacity == 16384 and .consumer_pos == 0 and .producer_pos == 48 and .unconsumed_bytes == 48 and ([.records[].data_hex] == [\"010000000100edfe\", \"020000000200edfe\", \"030000000300edfe\"])"
 t_jq "USER_RINGBUF: the loader's unconsumed records" "$f" "$(m urb) | .info | .producer_pos == 32 and ([.records[].data_hex] == [\"650000000100efbe\", \"660000000200efbe\"])"
