@@ -15,9 +15,9 @@ stage guest-run tests/guest/run.sh --name demo --timeout 600 -- '
 	(i=0; while [ $i -lt 3000 ]; do /bin/true; i=$((i + 1)); done) &
 	echo +cpu >/sys/fs/cgroup/cgroup.subtree_control; mkdir -p /sys/fs/cgroup/demo
 	/opt/scxdump/src/tests/sched/build/scxmaps --fail-after 300
-	wait
+	kill $! 2>/dev/null
 	cat /sys/kernel/debug/scxdump/dump >demo.bin' >&2
 out=$GUEST_ROOT/opt/scxdump/runs/demo/demo.bin
 userspace/build/scxdump decode --pretty "$out"
-userspace/build/scxdump decode "$out" | jq -r '.maps[] | "map \(.name) (\(.type)): \(.nr_entries) entries\(if .truncated then ", truncated" else "" end)"' >&2
+userspace/build/scxdump decode "$out" | jq -r '.maps[] | "map \(.name) (\(.type)): \(.nr_entries) entries\(if .info.records then ", \(.info.records | length) unconsumed records" else "" end)\(if .info.bits_set then ", \(.info.bits_set) bits set" else "" end)\(if .truncated then ", truncated" else "" end)"' >&2
 log "dump: $out ($(stat -c %s "$out") bytes); decode it again with: userspace/build/scxdump decode $out"
