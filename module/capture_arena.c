@@ -52,6 +52,11 @@ static int sxd_arena_capture(struct sxd_map_ctx *mc)
 		mc->reason = "arena not mapped yet (no user_vm_start)";
 		return 0;
 	}
+	/* vmalloc_to_page() must only ever see addresses inside kern_vm */
+	if (get_vm_area_size(kern_vm) < SZ_4G || end < start || end - start > SZ_4G) {
+		mc->reason = "unexpected arena layout: not captured";
+		return -EINVAL;
+	}
 	guard = get_vm_area_size(kern_vm) - SZ_4G;
 	kstart = (u64)kern_vm->addr + guard / 2;
 	for (pgoff = 0; pgoff < n; pgoff++) {

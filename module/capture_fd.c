@@ -84,6 +84,8 @@ static int sxd_fd_array_capture(struct sxd_map_ctx *mc)
 			inner = ptr;
 		rcu_read_unlock();
 		sxd_add_inner(mc, inner);
+		if (!(i & 1023))
+			cond_resched();
 	}
 	return 0;
 }
