@@ -78,6 +78,8 @@ struct sxd_capture {
 	char	kernel_release[65];	/* utsname()->release */
 	char	machine[15];		/* utsname()->machine, cut */
 	char	module_version[24];
+	__u32	kernel_btf_size;	/* the running kernel's BTF: what */
+	__u32	kernel_btf_crc32;	/* --vmlinux-btf must match */
 };
 
 /*

@@ -90,10 +90,12 @@ static int sxd_write_capture(struct sxd_cap *c)
 		.capture_seq = c->seq,
 	};
 	struct sxd_iov iov = { &r, sizeof(r) };
+	size_t size;
 
 	strscpy(r.kernel_release, utsname()->release, sizeof(r.kernel_release));
 	strscpy(r.machine, utsname()->machine, sizeof(r.machine));
 	strscpy(r.module_version, SXD_MODULE_VERSION, sizeof(r.module_version));
+	r.kernel_btf_size = sxd_kernel_btf(&size, &r.kernel_btf_crc32) ? size : 0;
 	return sxw_record(&c->w, SXD_REC_CAPTURE, &iov, 1);
 }
 
@@ -460,9 +462,9 @@ static void sxd_embed_vmlinux_btf(struct sxd_cap *c)
 		if (c->maps.maps[i]->btf_vmlinux_value_type_id)
 			break;
 	}
-	if (i == c->maps.nr)
+	if (i == c->maps.nr || !sxd_embed_kernel_btf)
 		return;
-	data = sxd_kernel_btf(&size);
+	data = sxd_kernel_btf(&size, NULL);
 	if (!data) {
 		sxd_error(c, -ENOENT, "the kernel's BTF is not at hand");
 		return;

@@ -7,6 +7,7 @@
  * insmod fail with a message naming the field.
  */
 #include <linux/btf.h>
+#include <linux/crc32.h>
 #include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
@@ -226,10 +227,13 @@ static int sxd_resolve(const struct kbtf *b)
 static const void *sxd_vmlinux_btf;
 static size_t sxd_vmlinux_btf_size;
 static void *sxd_vmlinux_btf_copy;
+static u32 sxd_vmlinux_btf_crc;
 
-const void *sxd_kernel_btf(size_t *size)
+const void *sxd_kernel_btf(size_t *size, u32 *crc)
 {
 	*size = sxd_vmlinux_btf_size;
+	if (crc)
+		*crc = sxd_vmlinux_btf_crc;
 	return sxd_vmlinux_btf;
 }
 
@@ -247,6 +251,8 @@ static void sxd_keep_btf(void *data, size_t size)
 		sxd_vmlinux_btf_copy = data;
 	}
 	sxd_vmlinux_btf_size = size;
+	/* identifies this kernel's BTF for a decoder given it separately */
+	sxd_vmlinux_btf_crc = ~crc32_le(~0u, sxd_vmlinux_btf, size);
 }
 
 void sxd_layout_exit(void)

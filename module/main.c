@@ -47,6 +47,11 @@ module_param_cb(max_dump_bytes, &sxd_max_dump_ops, &sxd_max_dump_bytes, 0644);
 MODULE_PARM_DESC(max_dump_bytes,
 		 "Largest dump in bytes; what does not fit is left out and recorded (default: 256 MiB)");
 
+bool sxd_embed_kernel_btf = true;
+module_param_named(embed_kernel_btf, sxd_embed_kernel_btf, bool, 0644);
+MODULE_PARM_DESC(embed_kernel_btf,
+		 "Embed the kernel's BTF when a value is kernel-typed (struct_ops), so dumps decode anywhere; N: decode with scxdump --vmlinux-btf (default: Y)");
+
 unsigned long sxd_max_map_bytes = 64ul << 20;
 
 static int sxd_set_max_map(const char *val, const struct kernel_param *kp)

@@ -75,7 +75,7 @@ extern struct sxd_layout sxd_l;
 
 int sxd_layout_init(void);
 void sxd_layout_exit(void);
-const void *sxd_kernel_btf(size_t *size);
+const void *sxd_kernel_btf(size_t *size, u32 *crc);
 const char *sxd_exit_kind_name(s64 kind);
 
 /* Kernel symbols that are not exported, resolved at load time. */
@@ -93,6 +93,7 @@ extern struct sxd_syms sxd_sym;
 extern bool sxd_capture_all_exits;
 extern unsigned long sxd_max_dump_bytes;
 extern unsigned long sxd_max_map_bytes;
+extern bool sxd_embed_kernel_btf;
 
 /* A finished dump, shared by the debugfs readers that hold it open. */
 struct sxd_dump {

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include <zlib.h>
 #include "decode.h"
 #include "json.h"
 #include "render.h"
@@ -125,10 +126,62 @@ static void index_records(struct decoder *d)
 	}
 	if (d->nr_syms)
 		qsort(d->syms, d->nr_syms, sizeof(*d->syms), sym_cmp);
-	for (i = 0; i < d->nr_btfs; i++) {
+	d->vmlinux = d->o->vmlinux;
+	for (i = 0; i < d->nr_btfs && !d->vmlinux; i++) {
 		if (d->btfs[i].btf && d->btfs[i].rec->kind == SXD_BTF_VMLINUX)
 			d->vmlinux = d->btfs[i].btf;
 	}
+}
+
+const struct sxd_capture *decode_capture(const struct sxd_file *f)
+{
+	const struct sxd_rec *r;
+	size_t off = 0;
+
+	while ((r = sxd_file_next(f, &off))) {
+		if (r->type == SXD_REC_CAPTURE)
+			return (const void *)r;
+	}
+	return NULL;
+}
+
+/*
+ * The kernel BTF in @path (raw, as /sys/kernel/btf/vmlinux), if it is the
+ * one of the kernel that wrote the dump: same size and CRC-32.
+ */
+struct btf *decode_load_vmlinux(const struct sxd_file *f, const char *path,
+				char *msg, size_t len)
+{
+	const struct sxd_capture *c = decode_capture(f);
+	struct btf *btf = NULL;
+	uint8_t *data = NULL;
+	long size;
+	FILE *in;
+
+	in = fopen(path, "rb");
+	if (!in) {
+		snprintf(msg, len, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fseek(in, 0, SEEK_END) || (size = ftell(in)) <= 0 || fseek(in, 0, SEEK_SET) ||
+	    !(data = malloc(size)) || fread(data, 1, size, in) != (size_t)size) {
+		snprintf(msg, len, "%s: cannot read it", path);
+		goto out;
+	}
+	if (c && c->kernel_btf_size &&
+	    ((uint64_t)size != c->kernel_btf_size ||
+	     (uint32_t)crc32(0, data, size) != c->kernel_btf_crc32)) {
+		snprintf(msg, len, "%s is not the BTF of the kernel that wrote the dump (%s: %u bytes, CRC 0x%08x)",
+			 path, c->kernel_release, c->kernel_btf_size, c->kernel_btf_crc32);
+		goto out;
+	}
+	btf = btf__new(data, size);
+	if (!btf)
+		snprintf(msg, len, "%s: not raw BTF", path);
+out:
+	free(data);
+	fclose(in);
+	return btf;
 }
 
 static void emit_time(yajl_gen g, uint64_t ns)
@@ -795,7 +848,7 @@ static void emit_map_head(struct decoder *d, const struct sxd_map *m,
 		json_kstr(g, "value_type", name);
 		json_kstr(g, "from", "kernel");
 		json_obj_end(g);
-	} else if (*btf) {
+	} else if (*btf && !m->btf_vmlinux_value_type_id) {
 		json_obj(g);
 		render_type_name(*btf, m->btf_key_type_id, name, sizeof(name));
 		json_kstr(g, "key_type", name);
@@ -804,7 +857,8 @@ static void emit_map_head(struct decoder *d, const struct sxd_map *m,
 		json_obj_end(g);
 	} else {
 		json_null(g);
-		json_kstr(g, "btf_missing", why);
+		json_kstr(g, "btf_missing", m->btf_vmlinux_value_type_id ?
+			  "the kernel's BTF is not in the dump (embed_kernel_btf=N): pass --vmlinux-btf" : why);
 	}
 	emit_map_end(g, m->map_index < d->nr_ends ? d->ends[m->map_index] : NULL);
 	if (m->map_index < d->nr_infos && d->infos[m->map_index]) {

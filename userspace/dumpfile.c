@@ -13,7 +13,7 @@
 #include "dumpfile.h"
 
 _Static_assert(sizeof(struct sxd_file_header) == 72, "header layout");
-_Static_assert(sizeof(struct sxd_capture) == 152, "capture layout");
+_Static_assert(sizeof(struct sxd_capture) == 160, "capture layout");
 _Static_assert(sizeof(struct sxd_sched) == 216, "sched layout");
 _Static_assert(sizeof(struct sxd_map) == 80, "map layout");
 _Static_assert(sizeof(struct sxd_entries) == 32, "entries layout");

@@ -2,13 +2,15 @@
 /*
  * scxdump: decode dumps written by the scxdump kernel module.
  *
- *   scxdump decode [--pretty] [--map NAME] FILE    the whole dump as JSON
- *   scxdump info [--pretty] FILE                   capture and exit only
+ *   scxdump decode [--pretty] [--map NAME] [--vmlinux-btf F] FILE
+ *   scxdump info [--pretty] FILE
+ *   scxdump summary FILE
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <bpf/btf.h>
 #include "decode.h"
 #include "dumpfile.h"
 
@@ -23,8 +25,9 @@ enum {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: scxdump decode [--pretty] [--map NAME] FILE\n"
+		"usage: scxdump decode [--pretty] [--map NAME] [--vmlinux-btf BTF] FILE\n"
 		"       scxdump info [--pretty] FILE\n"
+		"       scxdump summary FILE\n"
 		"\n"
 		"Decode a dump written by the scxdump kernel module\n"
 		"(/sys/kernel/debug/scxdump/dump) into JSON.\n"
@@ -32,8 +35,12 @@ static void usage(FILE *out)
 		"  decode      capture, schedulers with exit info, and every map with\n"
 		"              its entries rendered through the embedded BTF\n"
 		"  info        capture and scheduler exit info only\n"
+		"  summary     the exit, then a line a map, as text\n"
 		"  --pretty    indent the JSON\n"
 		"  --map NAME  only the map called NAME\n"
+		"  --vmlinux-btf BTF\n"
+		"              the kernel's BTF (its /sys/kernel/btf/vmlinux) for a dump\n"
+		"              written with embed_kernel_btf=N; it must be that kernel's\n"
 		"\n"
 		"exit status: 0 ok, 1 usage, 2 not a dump/corrupt/truncated,\n"
 		"             3 unsupported format version, 4 I/O error\n");
@@ -44,12 +51,13 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "pretty", no_argument, NULL, 'p' },
 		{ "map", required_argument, NULL, 'm' },
+		{ "vmlinux-btf", required_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	struct decode_opts o = { 0 };
 	struct sxd_file f;
-	const char *cmd;
+	const char *cmd, *vmlinux = NULL;
 	char msg[256];
 	int c, err;
 
@@ -62,17 +70,18 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	if (strcmp(cmd, "decode") && strcmp(cmd, "info")) {
+	if (strcmp(cmd, "decode") && strcmp(cmd, "info") && strcmp(cmd, "summary")) {
 		fprintf(stderr, "scxdump: unknown command '%s'\n", cmd);
 		usage(stderr);
 		return EXIT_USAGE;
 	}
 	o.header_only = !strcmp(cmd, "info");
 	optind = 2;
-	while ((c = getopt_long(argc, argv, "pm:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "pm:v:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p': o.pretty = true; break;
 		case 'm': o.map_name = optarg; break;
+		case 'v': vmlinux = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return EXIT_USAGE;
 		}
@@ -86,7 +95,19 @@ int main(int argc, char **argv)
 		fprintf(stderr, "scxdump: %s: %s\n", argv[optind], msg);
 		return err == SXD_EIO ? EXIT_IO : err == SXD_EVERSION ? EXIT_VERSION : EXIT_BADFILE;
 	}
-	err = decode_json(&f, stdout, &o);
+	if (vmlinux) {
+		o.vmlinux = decode_load_vmlinux(&f, vmlinux, msg, sizeof(msg));
+		if (!o.vmlinux) {
+			fprintf(stderr, "scxdump: %s\n", msg);
+			sxd_file_close(&f);
+			return EXIT_BADFILE;
+		}
+	}
+	if (!strcmp(cmd, "summary"))
+		err = decode_summary(&f, stdout);
+	else
+		err = decode_json(&f, stdout, &o);
+	btf__free(o.vmlinux);
 	sxd_file_close(&f);
 	if (err || fflush(stdout)) {
 		fprintf(stderr, "scxdump: cannot write the output\n");

@@ -47,7 +47,17 @@ for round in 1 2; do
 	rmmod scxdump || echo "rmmod $round failed"
 done
 
-echo "== 5: bad parameters"
+echo "== 5: without the kernel's BTF in the dump"
+insmod $KO embed_kernel_btf=N || exit 1
+load
+$SCX --fail-after 200 || echo "scxtest failed: $?"
+unload
+save nobtf.bin
+rmmod scxdump
+cat /sys/kernel/btf/vmlinux >vmlinux.btf
+head -c 100000 /sys/kernel/btf/vmlinux >wrong.btf
+
+echo "== 6: bad parameters"
 insmod $KO max_dump_bytes=12 2>param.err && echo "insmod accepted max_dump_bytes=12"
 insmod $KO max_dump_bytes=banana 2>>param.err && echo "insmod accepted banana"
 insmod $KO || exit 1

@@ -113,6 +113,21 @@ for r in 1 2; do
 		'.capture.capture_seq == 1 and .schedulers[0].exit.message == "scxdump-test: planned failure after 200 enqueues"'
 done
 
+# A dump without the kernel's BTF, decoded with it given apart.
+"$DEC" decode "$dir/nobtf.bin" >"$dir/nobtf.json"
+t_jq "embed_kernel_btf=N: no kernel BTF in the dump, and the map says what to do" "$dir/nobtf.json" \
+	'([.btf_objects[] | select(.kind == "vmlinux")] | length) == 0 and (.maps[] | select(.name == "sxt_ops") | .btf == null and (.btf_missing | test("--vmlinux-btf")))'
+t_check "embed_kernel_btf=N: the dump is small" test "$(stat -c %s "$dir/nobtf.bin")" -lt 1000000
+"$DEC" decode --vmlinux-btf "$dir/vmlinux.btf" "$dir/nobtf.bin" >"$dir/nobtf-btf.json"
+t_jq "--vmlinux-btf: sched_ext_ops by field name again" "$dir/nobtf-btf.json" \
+	'.maps[] | select(.name == "sxt_ops") | .btf.from == "kernel" and .entries[0].value.data.name == "scxdump_test"'
+"$DEC" decode --vmlinux-btf "$dir/wrong.btf" "$dir/nobtf.bin" >"$dir/out.wrong" 2>"$dir/err.wrong"
+t_eq "--vmlinux-btf of another kernel: refused with status 2" 2 $?
+t_check "--vmlinux-btf of another kernel: says why" grep -q "is not the BTF of the kernel that wrote the dump" "$dir/err.wrong"
+"$DEC" summary "$dir/fail.bin" >"$dir/summary.txt"
+t_check "summary: exit on top" grep -qx "message: scxdump-test: planned failure after 300 enqueues" "$dir/summary.txt"
+t_check "summary: a line a map with its entry count" grep -qE "^hash_kv +hash +100 +[0-9]+ no +-$" "$dir/summary.txt"
+
 # Bad parameters.
 t_check "bad parameters refused" test -z "$(grep accepted "$dir/out")"
 t_check "bad parameters logged with the reason" grep -q "max_dump_bytes must be a number" "$dir/dmesg"

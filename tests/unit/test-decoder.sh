@@ -60,6 +60,11 @@ t_jq "info: scheduler present" "$tmp/info.json" '.schedulers[0].name == "synthet
 "$DEC" decode --map raw_hash "$tmp/good.bin" >"$tmp/one.json"
 t_jq "--map selects one map" "$tmp/one.json" '[.maps[].name] == ["raw_hash"]'
 t_check "--pretty indents" sh -c "'$DEC' decode --pretty '$tmp/good.bin' | grep -q '^  \"capture\"'"
+"$DEC" summary "$tmp/good.bin" >"$tmp/summary.txt"
+t_check "summary: exit kind and message on top" sh -c "head -2 '$tmp/summary.txt' | grep -q 'SCX_EXIT_ERROR_BPF (1025), scx_bpf_error' && grep -q '^message: it broke' '$tmp/summary.txt'"
+t_check "summary: truncated map with its omitted count" grep -qE "^raw_hash +hash +3 +[0-9]+ yes \\(\\+9\\) +-$" "$tmp/summary.txt"
+t_check "summary: unsupported map with its reason" grep -qE "^some_bloom +bloom_filter +0 .* this map type is not captured" "$tmp/summary.txt"
+t_check "summary: errors and truncation in the header" sh -c "grep -q '^error -28: BTF 9 of map x left out' '$tmp/summary.txt' && grep -q 'TRUNCATED' '$tmp/summary.txt'"
 t_check "--help prints usage and exits 0" sh -c "'$DEC' --help | grep -q 'usage: scxdump decode'"
 
 # expect_fail DESC STATUS PATTERN ARGS...: exit status and message.

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * scxdump summary: the exit on top, then one line a map (type, entries,
+ * bytes captured, truncated, error), for reading at a terminal.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <bpf/libbpf.h>
+#include "decode.h"
+
+struct map_row {
+	const struct sxd_map *map;
+	const struct sxd_map_end *end;
+	uint64_t bytes;
+};
+
+static void print_exit(const struct sxd_sched *s, FILE *out)
+{
+	const char *p = (const char *)(s + 1);
+
+	fprintf(out, "scheduler %.*s (level %u): %.*s (%" PRId64 ")%s%.*s\n",
+		(int)strnlen(s->name, sizeof(s->name)), s->name, s->level,
+		(int)strnlen(s->exit_kind_name, sizeof(s->exit_kind_name)),
+		s->exit_kind_name, (int64_t)s->exit_kind, s->reason_len ? ", " : "",
+		(int)s->reason_len, p);
+	if (s->msg_len)
+		fprintf(out, "message: %.*s\n", (int)s->msg_len, p + s->reason_len);
+	if (s->exit_code)
+		fprintf(out, "exit code: %" PRId64 "\n", (int64_t)s->exit_code);
+}
+
+static void print_capture(const struct sxd_file *f, FILE *out)
+{
+	const struct sxd_capture *c = decode_capture(f);
+	char when[32] = "?";
+	time_t t;
+
+	if (c) {
+		t = c->realtime_ns / 1000000000ull;
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", gmtime(&t));
+		fprintf(out, "kernel %.*s, %u CPUs, captured %s in %.3f ms\n",
+			(int)strnlen(c->kernel_release, sizeof(c->kernel_release)),
+			c->kernel_release, c->nr_cpu_slots, when, f->end->duration_ns / 1e6);
+	}
+	fprintf(out, "dump %zu bytes, %u maps, %u errors%s\n", f->size, f->end->nr_maps,
+		f->end->nr_errors, f->hdr->flags & SXD_F_TRUNCATED ? ", TRUNCATED" : "");
+}
+
+static struct map_row *collect_rows(const struct sxd_file *f, size_t *nr)
+{
+	struct map_row *rows = NULL, *n;
+	const struct sxd_rec *r;
+	size_t off = 0, i;
+
+	*nr = 0;
+	while ((r = sxd_file_next(f, &off))) {
+		const struct sxd_map *m = (const void *)r;
+		uint32_t index = 0;
+
+		if (r->type == SXD_REC_MAP) {
+			n = realloc(rows, (*nr + 1) * sizeof(*rows));
+			if (!n)
+				break;
+			rows = n;
+			rows[(*nr)++] = (struct map_row){ .map = m };
+			continue;
+		}
+		if (r->type == SXD_REC_ENTRIES)
+			index = ((const struct sxd_entries *)r)->map_index;
+		else if (r->type == SXD_REC_MAP_INFO)
+			index = ((const struct sxd_map_info *)r)->map_index;
+		else if (r->type == SXD_REC_MAP_END)
+			index = ((const struct sxd_map_end *)r)->map_index;
+		else
+			continue;
+		for (i = *nr; i-- > 0;) {
+			if (rows[i].map->map_index != index)
+				continue;
+			if (r->type == SXD_REC_MAP_END)
+				rows[i].end = (const void *)r;
+			else
+				rows[i].bytes += r->size;
+			break;
+		}
+	}
+	return rows;
+}
+
+int decode_summary(const struct sxd_file *f, FILE *out)
+{
+	const struct sxd_rec *r;
+	struct map_row *rows;
+	size_t off = 0, nr, i;
+
+	while ((r = sxd_file_next(f, &off))) {
+		if (r->type == SXD_REC_SCHED)
+			print_exit((const void *)r, out);
+	}
+	print_capture(f, out);
+	off = 0;
+	while ((r = sxd_file_next(f, &off))) {
+		const struct sxd_error *e = (const void *)r;
+
+		if (r->type == SXD_REC_ERROR)
+			fprintf(out, "error %d: %.*s\n", e->err, (int)e->msg_len,
+				(const char *)(e + 1));
+	}
+	rows = collect_rows(f, &nr);
+	fprintf(out, "\n%-16s %-16s %10s %12s %-9s %s\n", "MAP", "TYPE", "ENTRIES",
+		"BYTES", "TRUNCATED", "ERROR");
+	for (i = 0; i < nr; i++) {
+		const struct sxd_map_end *e = rows[i].end;
+		const char *type = libbpf_bpf_map_type_str(rows[i].map->type);
+		char trunc[24] = "no", err[96] = "-";
+
+		if (!e)
+			snprintf(err, sizeof(err), "incomplete");
+		else if (e->status || (e->flags & SXD_MAP_UNSUPPORTED))
+			snprintf(err, sizeof(err), "%.*s", (int)e->reason_len,
+				 (const char *)(e + 1));
+		if (e && (e->flags & (SXD_MAP_TRUNCATED | SXD_MAP_ITER_LIMIT)))
+			snprintf(trunc, sizeof(trunc), "yes (+%" PRIu64 ")",
+				 (uint64_t)e->nr_omitted);
+		fprintf(out, "%-16.*s %-16s %10" PRIu64 " %12" PRIu64 " %-9s %s\n",
+			(int)strnlen(rows[i].map->name, sizeof(rows[i].map->name)),
+			rows[i].map->name, type ? type : rows[i].map->type == 33 ? "arena" : "unknown",
+			e ? (uint64_t)e->nr_entries : 0, rows[i].bytes, trunc, err);
+	}
+	free(rows);
+	return ferror(out) ? -1 : 0;
+}
