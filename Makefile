@@ -52,3 +52,4 @@ clean:
 	$(MAKE) -C userspace clean
 	$(MAKE) -C tests/sched clean
 	$(MAKE) -C tests/unit clean
+	$(MAKE) -C tests/fuzz clean

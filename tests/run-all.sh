@@ -70,6 +70,8 @@ if [ $guest_ok -eq 1 ]; then
 		suite "$(basename "$t" .sh)" "$t"
 	done
 fi
+# After the guest tests: their dumps seed the fuzzer's corpus.
+suite fuzz tests/fuzz/run.sh
 
 echo
 echo "guest kernel: $(guest_krel 2>/dev/null || echo none)"

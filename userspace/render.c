@@ -64,6 +64,10 @@ static void render_int_bits(struct render *r, const struct btf_type *t,
 
 static void render_int(struct render *r, const struct btf_type *t, const uint8_t *data)
 {
+	if ((uint64_t)btf_int_offset(t) + btf_int_bits(t) > (uint64_t)t->size * 8) {
+		json_hex(r->g, data, t->size);
+		return;
+	}
 	render_int_bits(r, t, data, btf_int_offset(t), btf_int_bits(t));
 }
 
@@ -167,8 +171,12 @@ static void render_array(struct render *r, const struct btf_type *t,
 	json_arr_end(r->g);
 }
 
+/*
+ * BTF from a dump is not trusted: every member must lie inside the bytes
+ * its struct has here (@size), whatever offsets the BTF claims.
+ */
 static void render_members(struct render *r, const struct btf_type *t,
-			   const uint8_t *data, int depth)
+			   const uint8_t *data, size_t size, int depth)
 {
 	const struct btf_member *m = btf_members(t);
 	uint16_t i, n = btf_vlen(t);
@@ -183,14 +191,19 @@ static void render_members(struct render *r, const struct btf_type *t,
 		if (!*name) {
 			/* Anonymous struct/union: its members belong to us. */
 			mt = btf__type_by_id(r->btf, btf__resolve_type(r->btf, m->type));
-			if (mt && btf_is_composite(mt) && depth < RENDER_MAX_DEPTH)
-				render_members(r, mt, data + off / 8, depth + 1);
+			if (mt && btf_is_composite(mt) && depth < RENDER_MAX_DEPTH &&
+			    off / 8 <= size && mt->size <= size - off / 8)
+				render_members(r, mt, data + off / 8, mt->size, depth + 1);
 			continue;
 		}
 		json_key(r->g, name);
+		if ((uint64_t)off + (bits ? bits : 8) > (uint64_t)size * 8) {
+			render_error(r, "member outside its struct");
+			continue;
+		}
 		if (bits || off % 8) {
 			mt = btf__type_by_id(r->btf, btf__resolve_type(r->btf, m->type));
-			if (mt && btf_is_int(mt))
+			if (mt && btf_is_int(mt) && (uint64_t)off + (bits ?: btf_int_bits(mt)) <= (uint64_t)size * 8)
 				render_int_bits(r, mt, data, off, bits ?: btf_int_bits(mt));
 			else if (mt && btf_is_enum(mt))
 				json_uint(r->g, read_bits(data, off, bits));
@@ -199,15 +212,19 @@ static void render_members(struct render *r, const struct btf_type *t,
 			continue;
 		}
 		msz = btf__resolve_size(r->btf, m->type);
-		render(r, m->type, data + off / 8, msz < 0 ? 0 : msz, depth + 1);
+		if (msz < 0 || (uint64_t)msz > size - off / 8) {
+			render_error(r, "member outside its struct");
+			continue;
+		}
+		render(r, m->type, data + off / 8, msz, depth + 1);
 	}
 }
 
 static void render_struct(struct render *r, const struct btf_type *t,
-			  const uint8_t *data, int depth)
+			  const uint8_t *data, size_t size, int depth)
 {
 	json_obj(r->g);
-	render_members(r, t, data, depth);
+	render_members(r, t, data, size, depth);
 	json_obj_end(r->g);
 }
 
@@ -285,7 +302,7 @@ static void render(struct render *r, uint32_t id, const uint8_t *data,
 	case BTF_KIND_PTR: render_ptr(r, data, need); break;
 	case BTF_KIND_ARRAY: render_array(r, t, data, depth); break;
 	case BTF_KIND_STRUCT:
-	case BTF_KIND_UNION: render_struct(r, t, data, depth); break;
+	case BTF_KIND_UNION: render_struct(r, t, data, need, depth); break;
 	case BTF_KIND_DATASEC: render_datasec(r, t, data, size, depth); break;
 	case BTF_KIND_FWD: render_error(r, "incomplete type (forward declaration)"); break;
 	default: json_hex(r->g, data, size); break;
