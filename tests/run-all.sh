@@ -60,7 +60,8 @@ kunit_suite() {
 t0=$(date +%s)
 prepare host-deps tests/guest/host-deps.sh
 prepare decoder-build sh -c 'make -s -C userspace && make -s -C userspace SAN=1 && make -s -C tests/unit' &&
-	suite decoder-unit tests/unit/test-decoder.sh
+	suite decoder-unit tests/unit/test-decoder.sh &&
+	suite render-unit tests/unit/build/test_render
 guest_ok=0
 prepare guest-root tests/guest/mkroot.sh &&
 	prepare guest-build tests/guest/build.sh guest-all && guest_ok=1

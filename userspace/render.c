@@ -274,15 +274,34 @@ static void render_ptr(struct render *r, const uint8_t *data, size_t size)
 	json_str(r->g, buf);
 }
 
+/* Past typedefs, qualifiers and type tags: the type the bytes are. */
+static int32_t skip_mods(const struct btf *btf, uint32_t id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	int i;
+
+	for (i = 0; t && i < RENDER_MAX_DEPTH; i++) {
+		if (!btf_is_mod(t) && !btf_is_typedef(t))
+			return id;
+		id = t->type;
+		t = btf__type_by_id(btf, id);
+	}
+	return -1;
+}
+
 static void render(struct render *r, uint32_t id, const uint8_t *data,
 		   size_t size, int depth)
 {
-	int32_t rid = btf__resolve_type(r->btf, id);
-	const struct btf_type *t = rid < 0 ? NULL : btf__type_by_id(r->btf, rid);
+	int32_t rid = skip_mods(r->btf, id);
+	const struct btf_type *t = rid <= 0 ? NULL : btf__type_by_id(r->btf, rid);
 	int64_t need;
 
 	if (!t) {
 		render_error(r, "unknown type");
+		return;
+	}
+	if (btf_is_fwd(t)) {
+		render_error(r, "incomplete type (forward declaration)");
 		return;
 	}
 	if (depth > RENDER_MAX_DEPTH) {
@@ -304,7 +323,6 @@ static void render(struct render *r, uint32_t id, const uint8_t *data,
 	case BTF_KIND_STRUCT:
 	case BTF_KIND_UNION: render_struct(r, t, data, need, depth); break;
 	case BTF_KIND_DATASEC: render_datasec(r, t, data, size, depth); break;
-	case BTF_KIND_FWD: render_error(r, "incomplete type (forward declaration)"); break;
 	default: json_hex(r->g, data, size); break;
 	}
 }
