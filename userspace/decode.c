@@ -40,6 +40,13 @@ struct decoder {
 	const struct sxd_sym **syms;		/* sorted by address */
 	size_t nr_syms;
 	const struct btf *vmlinux;		/* embedded kernel BTF, if any */
+	struct arena_page {
+		uint64_t addr;
+		const uint8_t *data;
+		uint32_t size;
+	} *pages;				/* every captured arena page */
+	size_t nr_pages;
+	struct render_mem mem;			/* pointers chase into pages */
 };
 
 static int grow(void *pp, uint32_t *nr, uint32_t index, size_t elem)
@@ -96,6 +103,72 @@ static void index_symbols(struct decoder *d, const struct sxd_symbols *s)
 		d->syms[d->nr_syms++] = &sym[i];
 }
 
+static void index_arena_pages(struct decoder *d, const struct sxd_entries *e)
+{
+	size_t esz = sxd_entry_size(e->key_size, e->value_size, 1);
+	struct arena_page *n;
+	uint32_t i;
+
+	if (e->key_size != 8 || e->nr_values != 1 || !e->nr)
+		return;
+	n = realloc(d->pages, (d->nr_pages + e->nr) * sizeof(*n));
+	if (!n)
+		return;
+	d->pages = n;
+	for (i = 0; i < e->nr; i++) {
+		const uint8_t *p = (const uint8_t *)(e + 1) + i * esz;
+		struct arena_page *pg = &d->pages[d->nr_pages++];
+
+		memcpy(&pg->addr, p, 8);
+		pg->data = p + 8;
+		pg->size = e->value_size;
+	}
+}
+
+static int page_cmp(const void *a, const void *b)
+{
+	uint64_t x = ((const struct arena_page *)a)->addr;
+	uint64_t y = ((const struct arena_page *)b)->addr;
+
+	return x < y ? -1 : x > y;
+}
+
+/* struct render_mem's read: bytes from the captured arena pages. */
+static bool arena_mem_read(const void *ctx, uint64_t addr, void *buf, uint32_t len)
+{
+	const struct decoder *d = ctx;
+	uint8_t *out = buf;
+
+	while (len) {
+		size_t lo = 0, hi = d->nr_pages;
+		const struct arena_page *pg = NULL;
+		uint64_t off, n;
+
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+
+			if (d->pages[mid].addr <= addr &&
+			    addr - d->pages[mid].addr < d->pages[mid].size) {
+				pg = &d->pages[mid];
+				break;
+			}
+			if (d->pages[mid].addr < addr)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (!pg)
+			return false;
+		off = addr - pg->addr;
+		n = pg->size - off < len ? pg->size - off : len;
+		memcpy(out, pg->data + off, n);
+		out += n;
+		addr += n;
+		len -= n;
+	}
+	return true;
+}
+
 static void index_records(struct decoder *d)
 {
 	const struct sxd_rec *r;
@@ -122,8 +195,15 @@ static void index_records(struct decoder *d)
 				d->infos[mi->map_index] = mi;
 		} else if (r->type == SXD_REC_SYMBOLS) {
 			index_symbols(d, (const void *)r);
+		} else if (r->type == SXD_REC_ENTRIES &&
+			   (((const struct sxd_entries *)r)->flags & SXD_ENTRIES_ARENA)) {
+			index_arena_pages(d, (const void *)r);
 		}
 	}
+	if (d->nr_pages)
+		qsort(d->pages, d->nr_pages, sizeof(*d->pages), page_cmp);
+	d->mem.read = arena_mem_read;
+	d->mem.ctx = d;
 	if (d->nr_syms)
 		qsort(d->syms, d->nr_syms, sizeof(*d->syms), sym_cmp);
 	d->vmlinux = d->o->vmlinux;
@@ -367,13 +447,13 @@ static void emit_untyped(yajl_gen g, const uint8_t *p, uint32_t size)
 	}
 }
 
-static void emit_typed(yajl_gen g, const struct btf *btf, uint32_t type_id,
+static void emit_typed(struct decoder *d, const struct btf *btf, uint32_t type_id,
 		       const uint8_t *p, uint32_t size)
 {
 	if (btf && type_id)
-		render_value(g, btf, type_id, p, size);
+		render_value_mem(d->g, btf, type_id, p, size, d->nr_pages ? &d->mem : NULL);
 	else
-		emit_untyped(g, p, size);
+		emit_untyped(d->g, p, size);
 }
 
 /* libbpf places string literals in a ".rodata.str1.1" section map. */
@@ -402,7 +482,7 @@ static void emit_value(struct decoder *d, const struct sxd_map *m, const struct 
 	if (is_string_section(m))
 		emit_strings(d->g, p, size);
 	else
-		emit_typed(d->g, btf, type_id, p, size);
+		emit_typed(d, btf, type_id, p, size);
 }
 
 static void emit_addr(yajl_gen g, uint64_t a)
@@ -533,7 +613,7 @@ static void emit_key(struct decoder *d, const struct sxd_map *m, const struct bt
 		memcpy(&a, p, 8);
 		emit_addr(d->g, a);
 	} else if (e->key_size == m->key_size) {
-		emit_typed(d->g, btf, btf ? m->btf_key_type_id : 0, p, e->key_size);
+		emit_typed(d, btf, btf ? m->btf_key_type_id : 0, p, e->key_size);
 	} else {
 		emit_untyped(d->g, p, e->key_size);
 	}
@@ -930,5 +1010,6 @@ int decode_json(const struct sxd_file *f, FILE *out, const struct decode_opts *o
 	free(d.ends);
 	free(d.infos);
 	free(d.syms);
+	free(d.pages);
 	return ferror(out) ? -EIO : 0;
 }

@@ -2,16 +2,24 @@
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "render.h"
 
 struct render {
 	yajl_gen g;
 	const struct btf *btf;
+	const struct render_mem *mem;	/* NULL: pointers stay hex */
+	struct {
+		uint64_t addr;
+		uint32_t type;
+	} seen[RENDER_MAX_DEREFS];	/* pointees rendered so far */
+	uint32_t nr_seen;
 };
 
 static void render(struct render *r, uint32_t id, const uint8_t *data,
 		   size_t size, int depth);
+static int32_t skip_mods(const struct btf *btf, uint32_t id);
 
 static const char *name_of(const struct btf *btf, const struct btf_type *t)
 {
@@ -264,14 +272,61 @@ static void render_float(struct render *r, const struct btf_type *t, const uint8
 	}
 }
 
-static void render_ptr(struct render *r, const uint8_t *data, size_t size)
+static bool seen_before(struct render *r, uint64_t addr, uint32_t type)
 {
-	char buf[24];
+	uint32_t i;
+
+	for (i = 0; i < r->nr_seen; i++) {
+		if (r->seen[i].addr == addr && r->seen[i].type == type)
+			return true;
+	}
+	if (r->nr_seen < RENDER_MAX_DEREFS) {
+		r->seen[r->nr_seen].addr = addr;
+		r->seen[r->nr_seen].type = type;
+		r->nr_seen++;
+	}
+	return false;
+}
+
+/*
+ * A pointer into memory the dump holds (an arena) becomes
+ * {"addr": ..., "target": pointee}, or {"addr": ..., "seen": true} when
+ * that pointee was rendered already (cycles, shared nodes); any other
+ * pointer stays a hex string.
+ */
+static void render_ptr(struct render *r, const struct btf_type *t,
+		       const uint8_t *data, size_t size, int depth)
+{
+	int32_t pid = skip_mods(r->btf, t->type);
+	const struct btf_type *pt = pid > 0 ? btf__type_by_id(r->btf, pid) : NULL;
+	int64_t psize = pt ? btf__resolve_size(r->btf, pid) : -1;
 	uint64_t v = 0;
+	uint8_t *buf;
+	char hex[24];
 
 	memcpy(&v, data, size < 8 ? size : 8);
-	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
-	json_str(r->g, buf);
+	snprintf(hex, sizeof(hex), "0x%" PRIx64, v);
+	if (!r->mem || !v || psize <= 0 || psize > 65536 || btf_is_func_proto(pt) ||
+	    depth >= RENDER_MAX_DEPTH || r->nr_seen >= RENDER_MAX_DEREFS ||
+	    !(buf = malloc(psize))) {
+		json_str(r->g, hex);
+		return;
+	}
+	if (!r->mem->read(r->mem->ctx, v, buf, psize)) {
+		json_str(r->g, hex);
+		free(buf);
+		return;
+	}
+	json_obj(r->g);
+	json_kstr(r->g, "addr", hex);
+	if (seen_before(r, v, pid)) {
+		json_kbool(r->g, "seen", true);
+	} else {
+		json_key(r->g, "target");
+		render(r, pid, buf, psize, depth + 1);
+	}
+	json_obj_end(r->g);
+	free(buf);
 }
 
 /* Past typedefs, qualifiers and type tags: the type the bytes are. */
@@ -318,7 +373,7 @@ static void render(struct render *r, uint32_t id, const uint8_t *data,
 	case BTF_KIND_ENUM:
 	case BTF_KIND_ENUM64: render_enum(r, t, data); break;
 	case BTF_KIND_FLOAT: render_float(r, t, data); break;
-	case BTF_KIND_PTR: render_ptr(r, data, need); break;
+	case BTF_KIND_PTR: render_ptr(r, t, data, need, depth); break;
 	case BTF_KIND_ARRAY: render_array(r, t, data, depth); break;
 	case BTF_KIND_STRUCT:
 	case BTF_KIND_UNION: render_struct(r, t, data, need, depth); break;
@@ -327,12 +382,26 @@ static void render(struct render *r, uint32_t id, const uint8_t *data,
 	}
 }
 
+void render_value_mem(yajl_gen g, const struct btf *btf, uint32_t type_id,
+		      const void *data, size_t size, const struct render_mem *mem)
+{
+	struct render *r = calloc(1, sizeof(*r));
+
+	if (!r) {
+		json_null(g);
+		return;
+	}
+	r->g = g;
+	r->btf = btf;
+	r->mem = mem;
+	render(r, type_id, data, size, 0);
+	free(r);
+}
+
 void render_value(yajl_gen g, const struct btf *btf, uint32_t type_id,
 		  const void *data, size_t size)
 {
-	struct render r = { .g = g, .btf = btf };
-
-	render(&r, type_id, data, size, 0);
+	render_value_mem(g, btf, type_id, data, size, NULL);
 }
 
 static void type_name(const struct btf *btf, uint32_t id, char *buf, size_t len,

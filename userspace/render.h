@@ -16,9 +16,24 @@
 /* Deeper values are cut and marked; real BTF stays far below this. */
 #define RENDER_MAX_DEPTH	32
 
+/* Deref budget: pointees rendered in one top-level value. */
+#define RENDER_MAX_DEREFS	256
+
+/*
+ * Memory a pointer may point into (a dump's arena pages): read @len bytes
+ * at user address @addr into @buf, false if the dump does not hold them.
+ */
+struct render_mem {
+	bool (*read)(const void *ctx, uint64_t addr, void *buf, uint32_t len);
+	const void *ctx;
+};
+
 /* Render @size bytes at @data as BTF type @type_id of @btf. */
 void render_value(yajl_gen g, const struct btf *btf, uint32_t type_id,
 		  const void *data, size_t size);
+/* The same, following pointers into @mem (bounded, each pointee once). */
+void render_value_mem(yajl_gen g, const struct btf *btf, uint32_t type_id,
+		      const void *data, size_t size, const struct render_mem *mem);
 /* The C spelling of a type's name, e.g. "struct task_ctx" or "u32[4]". */
 void render_type_name(const struct btf *btf, uint32_t type_id, char *buf, size_t len);
 

@@ -38,7 +38,7 @@ t_jq "SK_STORAGE: socket by family, addresses, ports" "$f" "$(m sk_st) | .entrie
 # Arena: four list pages, not adjacent, linked by user addresses.
 a='.maps[] | select(.name == "arena")'
 t_jq "ARENA: user_vm_start and mapped pages only" "$f" "$a | .info.user_vm_start == \"0x10000000000\" and .info.nr_pages == .nr_entries and .nr_entries == 5"
-for p in 1:1:111:0x10000005000 2:5:222:0x10000009000 3:9:333:0x10000014000 4:20:444:0; do
+for p in 1:1:111:0x10000005000 2:5:222:0x10000009000 3:9:333:0x10000014000 4:20:444:0x10000001000; do
 	IFS=: read -r i pg val next <<<"$p"
 	addr=$(printf '0x%x' $((0x10000000000 + pg * 4096)))
 	hex=$(python3 -c "import struct,sys; print(struct.pack('<QQ', $val, $next).hex())")
@@ -50,7 +50,7 @@ import json, sys
 a = [m for m in json.load(open(sys.argv[1]))["maps"] if m["name"] == "arena"][0]
 assert a["arena_globals"] == {"arena_magic": 0xa4e4a4e4a4e4a4e4}, a.get("arena_globals")
 PY
-t_jq ".bss holds the list head's arena address" "$f" "$(m scxmaps_.bss) | .entries[0].value.list_head == \"0x10000001000\" and .entries[0].value.arena_err == 0"
+t_jq ".bss: the arena pointer followed through the ring of nodes, the cycle closed" "$f" "$(m scxmaps_.bss) | .entries[0].value | .arena_err == 0 and .list_head.addr == \"0x10000001000\" and ([.list_head.target | recurse(.next.target; . != null) | .value] == [111, 222, 333, 444]) and .list_head.target.next.target.next.target.next.target.next == {addr: \"0x10000001000\", seen: true}"
 t_jq "ARENA: a page the scheduler only faulted on (the scratch page) is not captured" "$f" "($(m scxmaps_.data) | .entries[0].value.scratch_read == 0) and ($a | all(.entries[]; .key != \"0x1000001e000\"))"
 
 t_jq "RINGBUF: positions and the unconsumed records" "$f" "$(m rb) | .info | .capacity == 16384 and .consumer_pos == 0 and .producer_pos == 48 and .unconsumed_bytes == 48 and ([.records[].data_hex] == [\"010000000100edfe\", \"020000000200edfe\", \"030000000300edfe\"])"

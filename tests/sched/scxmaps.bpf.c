@@ -18,6 +18,12 @@ char _license[] SEC("license") = "GPL";
 
 const volatile u64 fail_after;
 
+/* A ring of four nodes on four non-adjacent arena pages. */
+struct sxm_node {
+	u64 value;			/* 111, 222, 333, 444 */
+	struct sxm_node __arena *next;	/* the last points back to the first */
+};
+
 u64 nr_enqueued;
 u64 nr_switches;
 s64 last_stackid = -1;
@@ -217,7 +223,7 @@ static void sxm_build_list(void)
 	}
 	for (i = 0; i < SXM_LIST_LEN; i++) {
 		nodes[i]->value = 111 * (i + 1);
-		nodes[i]->next = i + 1 < SXM_LIST_LEN ? (u64)nodes[i + 1] : 0;
+		nodes[i]->next = nodes[(i + 1) % SXM_LIST_LEN];
 	}
 	list_head = nodes[0];
 	/*

@@ -20,11 +20,6 @@
 #define SXM_SK_PORT		40123
 #define SXM_SK_PEER		40124
 
-struct sxm_node {
-	unsigned long long value;	/* 111, 222, ... */
-	unsigned long long next;	/* arena user address of the next node */
-};
-
 struct sxm_pc_val {
 	unsigned long long a;		/* c * 100 + k */
 	unsigned int k;

@@ -195,6 +195,64 @@ static void test_datasec(void)
 	btf__free(b);
 }
 
+/* A fake arena: two 16-byte nodes at 0x1000 and 0x2000 pointing at each other. */
+static const uint64_t arena_nodes[2][2] = { { 7, 0x2000 }, { 8, 0x1000 } };
+
+static bool fake_read(const void *ctx, uint64_t addr, void *buf, uint32_t len)
+{
+	(void)ctx;
+	if ((addr != 0x1000 && addr != 0x2000) || len > 16)
+		return false;
+	memcpy(buf, arena_nodes[addr == 0x2000], len);
+	return true;
+}
+
+static void test_pointers(void)
+{
+	struct render_mem mem = { .read = fake_read };
+	struct btf *b = btf__new_empty();
+	int u64 = btf__add_int(b, "unsigned long", 8, 0);
+	int node = btf__add_struct(b, "node", 16);
+	int pnode = node + 1;
+	char *buf = NULL;
+	size_t len = 0;
+	uint64_t head = 0x1000, wild = 0xffff888000001000ull;
+	FILE *out;
+	yajl_gen g;
+
+	btf__add_field(b, "v", u64, 0, 0);
+	btf__add_field(b, "next", pnode, 64, 0);
+	btf__add_ptr(b, node);
+	out = open_memstream(&buf, &len);
+	g = json_open(out, false);
+	render_value_mem(g, b, pnode, &head, 8, &mem);
+	json_close(g);
+	fclose(out);
+	if (!strcmp(buf, "{\"addr\":\"0x1000\",\"target\":{\"v\":7,\"next\":{\"addr\":\"0x2000\",\"target\":{\"v\":8,\"next\":{\"addr\":\"0x1000\",\"seen\":true}}}}}")) {
+		passed++;
+		printf("ok - pointers into held memory followed, a cycle stopped\n");
+	} else {
+		failed++;
+		printf("not ok - pointers followed\n#   got: %s\n", buf);
+	}
+	free(buf);
+	buf = NULL;
+	out = open_memstream(&buf, &len);
+	g = json_open(out, false);
+	render_value_mem(g, b, pnode, &wild, 8, &mem);
+	json_close(g);
+	fclose(out);
+	if (!strcmp(buf, "\"0xffff888000001000\"")) {
+		passed++;
+		printf("ok - a pointer outside held memory stays hex\n");
+	} else {
+		failed++;
+		printf("not ok - pointer outside held memory\n#   got: %s\n", buf);
+	}
+	free(buf);
+	btf__free(b);
+}
+
 static void test_hostile(void)
 {
 	struct btf *b = btf__new_empty();
@@ -218,6 +276,7 @@ int main(void)
 	test_floats_and_arrays();
 	test_structs();
 	test_datasec();
+	test_pointers();
 	test_hostile();
 	printf("RESULT: %d passed, %d failed\n", passed, failed);
 	return failed != 0;
