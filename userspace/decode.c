@@ -18,6 +18,9 @@
 #include "json.h"
 #include "render.h"
 
+/* The JSON's own version (docs/json.md): a removed or retyped key bumps it. */
+#define JSON_VERSION		1
+
 /* A dump's maps are bounded by the module (SXD_MAX_MAPS); be generous. */
 #define MAX_MAP_INDEX		(1u << 16)
 #define MAX_BTF_INDEX		(1u << 16)
@@ -995,6 +998,7 @@ int decode_json(const struct sxd_file *f, FILE *out, const struct decode_opts *o
 		return -ENOMEM;
 	index_records(&d);
 	json_obj(d.g);
+	json_kuint(d.g, "json_version", JSON_VERSION);
 	json_kuint(d.g, "format_version", f->hdr->version);
 	emit_capture(&d);
 	emit_scheds_and_errors(&d);

@@ -5,7 +5,7 @@ set -euo pipefail
 need=()
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 for p in debootstrap qemu-system-x86 qemu-utils make gcc clang pkg-config libbpf-dev \
-	libyajl-dev zlib1g-dev jq flex bison bc libelf-dev python3 xxd libclang-rt-dev rsync; do
+	libyajl-dev zlib1g-dev jq flex bison bc libelf-dev python3 xxd libclang-rt-dev rsync man-db; do
 	have "$p" || need+=("$p")
 done
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -65,6 +65,7 @@ t_check "summary: exit kind and message on top" sh -c "head -2 '$tmp/summary.txt
 t_check "summary: truncated map with its omitted count" grep -qE "^raw_hash +hash +3 +[0-9]+ yes \\(\\+9\\) +-$" "$tmp/summary.txt"
 t_check "summary: unsupported map with its reason" grep -qE "^some_bloom +bloom_filter +0 .* this map type is not captured" "$tmp/summary.txt"
 t_check "summary: errors and truncation in the header" sh -c "grep -q '^error -28: BTF 9 of map x left out' '$tmp/summary.txt' && grep -q 'TRUNCATED' '$tmp/summary.txt'"
+t_check "the manual page formats cleanly" sh -c "MANWIDTH=80 man --warnings -l '$top/userspace/scxdump.1' 2>&1 >/dev/null | grep -q . && exit 1; man -l '$top/userspace/scxdump.1' | grep -q 'vmlinux-btf'"
 t_check "--help prints usage and exits 0" sh -c "'$DEC' --help | grep -q 'usage: scxdump decode'"
 
 # expect_fail DESC STATUS PATTERN ARGS...: exit status and message.

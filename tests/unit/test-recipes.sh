@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Every recipe of docs/jq-recipes.md, run on a dump of the map-types
+# scheduler: each must succeed and answer something (not null, not empty).
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib.sh"
+. "$here/../guest/common.sh"
+top=$(cd "$here/../.." && pwd)
+DEC=${SCXDUMP_DECODER:-$top/userspace/build-san/scxdump}
+dump=${1:-$GUEST_ROOT/opt/scxdump/runs/map-types/maps.bin}
+
+[ -f "$dump" ] || { t_fail "a map-types dump to run the recipes on ($dump)"; t_done; exit 1; }
+n=0
+while IFS= read -r line; do
+	cmd=${line#*\$ }
+	n=$((n + 1))
+	out=$(PATH=$(dirname "$DEC"):$PATH && eval "${cmd//DUMP/\"$dump\"}" 2>&1)
+	if [ $? -eq 0 ] && [ -n "$out" ] && [ "$out" != null ] && [ "$out" != "[]" ]; then
+		t_ok "recipe $n: ${cmd:0:70}"
+	else
+		t_fail "recipe $n: $cmd"
+		printf '%s\n' "$out" | head -5 | sed 's/^/#   /'
+	fi
+done < <(grep -E '^    \$ scxdump ' "$top/docs/jq-recipes.md")
+t_check "the page has recipes" test "$n" -gt 10
+t_done
