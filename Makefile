@@ -13,7 +13,7 @@ DESTDIR ?=
 
 # kbuild reads ./Kbuild; this Makefile only drives it and the rest.
 .PHONY: all module tool modules modules_install install tool-install clean \
-	check demo guest testscheds guest-all
+	check demo guest testscheds guest-all bench
 
 all: module tool
 
@@ -43,6 +43,10 @@ guest-all: module tool testscheds
 
 check:
 	tests/run-all.sh
+
+# Decoder throughput and peak RSS on a large dump (BENCH_MIB, default 1024).
+bench:
+	tests/bench/run.sh
 
 demo:
 	tests/demo.sh

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <zlib.h>
@@ -957,16 +958,32 @@ static bool map_selected(const struct decoder *d, const struct sxd_map *m)
 	return !d->o->map_name || !strncmp(m->name, d->o->map_name, sizeof(m->name));
 }
 
+/* Progress on a terminal's stderr, for dumps that take a while. */
+static void progress(const struct decoder *d, size_t off, int *last)
+{
+	int pct;
+
+	if (d->f->size < (64u << 20) || !isatty(STDERR_FILENO))
+		return;
+	pct = off >= d->f->size ? 100 : (int)(off * 100 / d->f->size);
+	if (pct == *last)
+		return;
+	*last = pct;
+	fprintf(stderr, "\rscxdump: decoding %3d%%%s", pct, pct == 100 ? "\n" : "");
+}
+
 static void emit_maps(struct decoder *d)
 {
 	const struct sxd_map *cur = NULL;
 	const struct btf *btf = NULL;
 	const struct sxd_rec *r;
 	size_t off = 0;
+	int last = -1;
 
 	json_key(d->g, "maps");
 	json_arr(d->g);
 	while ((r = sxd_file_next(d->f, &off))) {
+		progress(d, off, &last);
 		if (r->type == SXD_REC_MAP) {
 			if (cur)
 				json_arr_end(d->g), json_obj_end(d->g);

@@ -110,10 +110,26 @@ static int check_record(const struct sxd_rec *r, char *msg, size_t len, size_t o
 	return 0;
 }
 
+/*
+ * Drop the mapped pages of [from, to) once a pass has read them. The
+ * mapping is of the file, read-only, so they come back from it if touched
+ * again: a dump of any size decodes in bounded memory.
+ */
+void sxd_file_release(const struct sxd_file *f, size_t from, size_t to)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uintptr_t a = ((uintptr_t)f->data + from + page - 1) & ~(uintptr_t)(page - 1);
+	uintptr_t b = ((uintptr_t)f->data + to) & ~(uintptr_t)(page - 1);
+
+	if (f->map_len && b > a)
+		madvise((void *)a, b - a, MADV_DONTNEED);
+}
+
 static int check_header(struct sxd_file *f, char *msg, size_t len)
 {
 	const struct sxd_file_header *h = (const void *)f->data;
 	struct sxd_file_header copy;
+	size_t off, n;
 	uLong crc;
 
 	if (f->size == 0)
@@ -137,7 +153,12 @@ static int check_header(struct sxd_file *f, char *msg, size_t len)
 	memcpy(&copy, h, sizeof(copy));
 	copy.crc32 = 0;
 	crc = crc32(0, (const Bytef *)&copy, sizeof(copy));
-	crc = crc32(crc, f->data + sizeof(copy), f->size - sizeof(copy));
+	/* in windows: zlib takes 32-bit lengths, and read pages are dropped */
+	for (off = sizeof(copy); off < f->size; off += n) {
+		n = f->size - off < SXD_WINDOW ? f->size - off : SXD_WINDOW;
+		crc = crc32(crc, f->data + off, n);
+		sxd_file_release(f, off, off + n);
+	}
 	if ((uint32_t)crc != h->crc32)
 		return fail(msg, len, SXD_EFORMAT,
 			    "corrupt dump: checksum mismatch (stored 0x%08x, computed 0x%08lx)",
@@ -167,6 +188,8 @@ int sxd_file_check(struct sxd_file *f, char *msg, size_t len)
 		err = check_record(r, msg, len, off);
 		if (err)
 			return err;
+		if (off / SXD_WINDOW != (off + sxd_align(r->size)) / SXD_WINDOW)
+			sxd_file_release(f, 0, off / SXD_WINDOW * SXD_WINDOW);
 		off += sxd_align(r->size);
 		n++;
 	}
@@ -230,6 +253,10 @@ const struct sxd_rec *sxd_file_next(const struct sxd_file *f, size_t *off)
 	if (*off >= f->size)
 		return NULL;
 	r = (const void *)(f->data + *off);
+	/* crossing into a new window: the one before it has been read */
+	if (*off / SXD_WINDOW != (*off + sxd_align(r->size)) / SXD_WINDOW && *off >= SXD_WINDOW)
+		sxd_file_release(f, *off / SXD_WINDOW * SXD_WINDOW - SXD_WINDOW,
+				 *off / SXD_WINDOW * SXD_WINDOW);
 	*off += sxd_align(r->size);
 	return r;
 }

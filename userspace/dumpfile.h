@@ -34,6 +34,11 @@ int sxd_file_open(struct sxd_file *f, const char *path, char *msg, size_t msglen
 int sxd_file_check(struct sxd_file *f, char *msg, size_t msglen);
 void sxd_file_close(struct sxd_file *f);
 
+/* Bytes of the mapping a pass keeps resident behind it. */
+#define SXD_WINDOW	(16u << 20)
+
+void sxd_file_release(const struct sxd_file *f, size_t from, size_t to);
+
 /* Record iteration: start with off = 0. */
 const struct sxd_rec *sxd_file_next(const struct sxd_file *f, size_t *off);
 

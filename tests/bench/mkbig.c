@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Writes a large dump for the decode benchmark: one array map of N
+ * entries whose values are a 256-byte struct typed by BTF, streamed to the
+ * file (the header and its CRC are patched in at the end).
+ *
+ *   mkbig MIB OUT
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/btf.h>
+#include <zlib.h>
+#include "../../include/scxdump_format.h"
+
+struct val {
+	unsigned long long seq;
+	int delta;
+	unsigned int flags;
+	char name[32];
+	unsigned long long hist[26];
+};
+
+static FILE *out;
+static uLong body_crc;
+static unsigned long long body_len;
+static unsigned int nr_records;
+
+static void put(const void *p, size_t n)
+{
+	static const char zero[8];
+
+	if (fwrite(p, 1, n, out) != n)
+		exit(1);
+	body_crc = crc32(body_crc, p, n);
+	body_len += n;
+	if (n % 8) {
+		fwrite(zero, 1, 8 - n % 8, out);
+		body_crc = crc32(body_crc, (const Bytef *)zero, 8 - n % 8);
+		body_len += 8 - n % 8;
+	}
+}
+
+/* A record of a fixed part and a tail, padded. */
+static void record(unsigned int type, void *fixed, size_t flen, const void *tail, size_t tlen)
+{
+	struct sxd_rec *r = fixed;
+	char *buf = malloc(flen + tlen);
+
+	r->type = type;
+	r->size = flen + tlen;
+	memcpy(buf, fixed, flen);
+	if (tlen)
+		memcpy(buf + flen, tail, tlen);
+	put(buf, flen + tlen);
+	free(buf);
+	nr_records++;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long long want, n, i, done = 0;
+	struct sxd_file_header h = { 0 };
+	struct sxd_capture cap = { 0 };
+	struct sxd_sched s = { 0 };
+	struct sxd_btf bt = { 0 };
+	struct sxd_map m = { 0 };
+	struct sxd_map_end me = { 0 };
+	struct sxd_end end = { 0 };
+	struct btf *b = btf__new_empty();
+	int u64, s32, u32, ch, arr, hist, st, ki;
+	const void *raw;
+	unsigned int rsz, per = 240;
+	size_t esz = 8 + sizeof(struct val);
+	unsigned char *blk;
+
+	if (argc != 3)
+		return 2;
+	want = strtoull(argv[1], NULL, 0) << 20;
+	n = want / esz;
+	out = fopen(argv[2], "wb");
+	if (!out)
+		return 1;
+	fwrite(&h, 1, sizeof(h), out);
+	u64 = btf__add_int(b, "unsigned long long", 8, 0);
+	s32 = btf__add_int(b, "int", 4, BTF_INT_SIGNED);
+	u32 = btf__add_int(b, "unsigned int", 4, 0);
+	ch = btf__add_int(b, "char", 1, BTF_INT_SIGNED);
+	arr = btf__add_array(b, u32, ch, 32);
+	hist = btf__add_array(b, u32, u64, 26);
+	st = btf__add_struct(b, "val", sizeof(struct val));
+	btf__add_field(b, "seq", u64, 0, 0);
+	btf__add_field(b, "delta", s32, 64, 0);
+	btf__add_field(b, "flags", u32, 96, 0);
+	btf__add_field(b, "name", arr, 128, 0);
+	btf__add_field(b, "hist", hist, 384, 0);
+	ki = u32;
+	raw = btf__raw_data(b, &rsz);
+
+	cap.trigger = SXD_TRIGGER_EXIT;
+	cap.nr_cpu_slots = 1;
+	cap.page_size = 4096;
+	strcpy(cap.kernel_release, "bench");
+	record(SXD_REC_CAPTURE, &cap, sizeof(cap), NULL, 0);
+	strcpy(s.name, "bench");
+	record(SXD_REC_SCHED, &s, sizeof(s), NULL, 0);
+	bt.size = rsz;
+	bt.kind = SXD_BTF_PROG;
+	record(SXD_REC_BTF, &bt, sizeof(bt), raw, rsz);
+	m.type = 2;
+	m.key_size = 4;
+	m.value_size = sizeof(struct val);
+	m.max_entries = n;
+	m.btf_key_type_id = ki;
+	m.btf_value_type_id = st;
+	strcpy(m.name, "big");
+	record(SXD_REC_MAP, &m, sizeof(m), NULL, 0);
+	blk = calloc(per, esz);
+	for (i = 0; i < n; i += done) {
+		struct sxd_entries e = { .nr = n - i < per ? n - i : per, .key_size = 4,
+					 .value_size = sizeof(struct val), .nr_values = 1 };
+		unsigned long long k;
+
+		for (k = 0; k < e.nr; k++) {
+			unsigned char *p = blk + k * esz;
+			struct val *v = (void *)(p + 8);
+
+			*(unsigned int *)p = i + k;
+			v->seq = (i + k) * 3;
+			v->delta = -(int)(k);
+			v->flags = k & 7;
+			snprintf(v->name, sizeof(v->name), "task-%llu", i + k);
+			v->hist[k % 26] = i;
+		}
+		record(SXD_REC_ENTRIES, &e, sizeof(e), blk, e.nr * esz);
+		done = e.nr;
+	}
+	me.nr_entries = n;
+	record(SXD_REC_MAP_END, &me, sizeof(me), NULL, 0);
+	end.nr_maps = 1;
+	record(SXD_REC_END, &end, sizeof(end), NULL, 0);
+
+	memcpy(h.magic, SXD_MAGIC, 8);
+	h.version = SXD_VERSION;
+	h.header_size = sizeof(h);
+	h.byte_order = SXD_BYTE_ORDER;
+	h.total_size = sizeof(h) + body_len;
+	h.nr_records = nr_records;
+	h.crc32 = crc32_combine(crc32(0, (const Bytef *)&h, sizeof(h)), body_crc, body_len);
+	fseek(out, 0, SEEK_SET);
+	fwrite(&h, 1, sizeof(h), out);
+	return fclose(out) ? 1 : 0;
+}
