@@ -52,6 +52,7 @@ enum sxd_rec_type {
 	SXD_REC_END		= 8,	/* struct sxd_end */
 	SXD_REC_MAP_INFO	= 9,	/* struct sxd_map_info + data */
 	SXD_REC_SYMBOLS		= 10,	/* struct sxd_symbols + struct sxd_sym[] */
+	SXD_REC_KMEM		= 11,	/* struct sxd_kmem + bytes */
 };
 
 struct sxd_rec {
@@ -217,6 +218,22 @@ struct sxd_map_info {
 	__u64	val[6];
 	__u32	data_len;		/* followed by data_len bytes */
 	__u32	pad;
+};
+
+/*
+ * Kernel memory a map value points to, copied at capture so the decoder
+ * can render the pointer: for SXD_KMEM_CPUMASK, the bits of a
+ * struct bpf_cpumask (a kptr), nr_cpu_ids of them.
+ */
+enum sxd_kmem_kind {
+	SXD_KMEM_CPUMASK	= 1,
+};
+
+struct sxd_kmem {
+	struct sxd_rec rec;
+	__u64	addr;			/* the pointer's value */
+	__u32	kind;			/* enum sxd_kmem_kind */
+	__u32	nr_bits;		/* followed by the bits, in u64 words */
 };
 
 /* Kernel addresses symbolised at capture time (stack traces). */

@@ -5,8 +5,11 @@
  * MAP, its ENTRIES blocks and MAP_END, and END. Runs sleepable, in the
  * scheduler's helper kthread, while the scheduler is still registered.
  */
+#include <linux/bitops.h>
 #include <linux/bpf.h>
+#include <linux/btf.h>
 #include <linux/cpumask.h>
+#include <linux/uaccess.h>
 #include <linux/kallsyms.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -277,8 +280,48 @@ u8 *sxd_entry_slot(struct sxd_map_ctx *mc)
 	return slot;
 }
 
+/* Is @f a kptr to the kernel's struct bpf_cpumask? */
+static bool sxd_is_cpumask_kptr(const struct btf_field *f)
+{
+	return (f->type & (BPF_KPTR_REF | BPF_KPTR_UNREF)) && sxd_l.cpumask_type_id > 0 &&
+	       f->kptr.btf_id == sxd_l.cpumask_type_id && f->kptr.btf &&
+	       *(u32 *)((u8 *)f->kptr.btf + sxd_l.btf_id) == 1;	/* vmlinux */
+}
+
+/* Copy the bits of every cpumask kptr in @value. Never sleeps. */
+static void sxd_value_kmems(struct sxd_map_ctx *mc, const u8 *value)
+{
+	const struct btf_record *rec = mc->map->record;
+	u32 i, words = min_t(u32, BITS_TO_LONGS(nr_cpu_ids), SXD_KMEM_WORDS);
+	struct sxd_kmems *k = mc->kmems;
+	u64 ptr;
+
+	for (i = 0; i < rec->cnt; i++) {
+		const struct btf_field *f = &rec->fields[i];
+
+		if (!sxd_is_cpumask_kptr(f) || f->offset + sizeof(ptr) > mc->map->value_size)
+			continue;
+		memcpy(&ptr, value + f->offset, sizeof(ptr));
+		if (!ptr || k->nr == SXD_MAX_KMEMS)
+			continue;
+		/* the mask may be freed under us: read it as the kernel reads user memory */
+		if (copy_from_kernel_nofault(k->m[k->nr].bits,
+					     (void *)(ptr + sxd_l.cpumask_bits), words * 8))
+			continue;
+		k->m[k->nr++].addr = ptr;
+	}
+}
+
 void sxd_entry_commit(struct sxd_map_ctx *mc)
 {
+	u32 i;
+
+	if (mc->kmems && !(mc->entry_flags & ~SXD_ENTRIES_OWNER)) {
+		u8 *slot = mc->blk + mc->blk_len;
+
+		for (i = 0; i < mc->nr_values; i++)
+			sxd_value_kmems(mc, sxd_entry_value(mc, slot, i));
+	}
 	mc->bytes += mc->entry_size;
 	mc->blk_len += mc->entry_size;
 	mc->blk_nr++;
@@ -423,6 +466,37 @@ static void sxd_write_map_end(struct sxd_map_ctx *mc)
 	sxw_record(mc->w, SXD_REC_MAP_END, iov, 2);
 }
 
+/* Does this map's value hold a cpumask kptr? */
+static bool sxd_has_cpumask_kptr(const struct bpf_map *map)
+{
+	const struct btf_record *rec = map->record;
+	u32 i;
+
+	for (i = 0; !IS_ERR_OR_NULL(rec) && i < rec->cnt; i++) {
+		if (sxd_is_cpumask_kptr(&rec->fields[i]))
+			return true;
+	}
+	return false;
+}
+
+static void sxd_write_kmems(struct sxd_cap *c, struct sxd_kmems *k)
+{
+	u32 i, j, words = min_t(u32, BITS_TO_LONGS(nr_cpu_ids), SXD_KMEM_WORDS);
+	struct sxd_kmem r = { .kind = SXD_KMEM_CPUMASK, .nr_bits = words * 64 };
+	struct sxd_iov iov[2];
+
+	for (i = 0; i < k->nr; i++) {
+		for (j = 0; j < i && k->m[j].addr != k->m[i].addr; j++)
+			;
+		if (j < i)
+			continue;	/* the same mask in another value */
+		r.addr = k->m[i].addr;
+		iov[0] = (struct sxd_iov){ &r, sizeof(r) };
+		iov[1] = (struct sxd_iov){ k->m[i].bits, words * 8 };
+		sxw_record(&c->w, SXD_REC_KMEM, iov, 2);
+	}
+}
+
 static void sxd_capture_map(struct sxd_cap *c, struct bpf_map *map, u32 index)
 {
 	const struct sxd_map_ops *ops = NULL;
@@ -436,12 +510,17 @@ static void sxd_capture_map(struct sxd_cap *c, struct bpf_map *map, u32 index)
 			mc.flags |= SXD_MAP_UNSUPPORTED;
 			mc.reason = "this map type is not captured by this scxdump version";
 		} else {
+			if (sxd_has_cpumask_kptr(map))
+				mc.kmems = kvzalloc(sizeof(*mc.kmems), GFP_KERNEL);
 			mc.status = ops->capture(&mc);
 			if (!mc.full)
 				sxd_entries_flush(&mc);
 		}
 	}
+	if (mc.kmems)
+		sxd_write_kmems(c, mc.kmems);
 	sxd_write_map_end(&mc);
+	kvfree(mc.kmems);
 	kvfree(mc.blk);
 }
 

@@ -213,6 +213,14 @@ static int sxd_resolve(const struct kbtf *b)
 		return -ENOENT;
 	}
 	sxd_resolve_exit_kinds(b);
+	/* optional: cpumask kptrs in map values are then captured too */
+	sxd_l.cpumask_type_id = kbtf_find(b, "bpf_cpumask", BTF_KIND_STRUCT);
+	if (sxd_l.cpumask_type_id > 0) {
+		u32 size;
+
+		if (kbtf_member(b, sxd_l.cpumask_type_id, "cpumask", &sxd_l.cpumask_bits, &size))
+			sxd_l.cpumask_type_id = -1;
+	}
 	if (kbtf_enum_value(b, "SCX_EXIT_MSG_LEN", &sxd_l.exit_msg_len))
 		sxd_l.exit_msg_len = 1024;	/* its value since 6.12 */
 	return 0;

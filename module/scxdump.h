@@ -57,6 +57,8 @@ struct sxd_layout {
 	bool ok_bloom;		/* struct bpf_bloom_filter (kernel/bpf/bloom_filter.c) */
 	u32 bloom_mask, bloom_seed, bloom_nr_hash, bloom_bitset;
 	bool ok_stmap;		/* struct bpf_struct_ops_map's links, uvalue */
+	s32 cpumask_type_id;	/* struct bpf_cpumask in the kernel's BTF */
+	u32 cpumask_bits;	/* offset of its cpumask member */
 	/* what a family's missing field was, for its error record */
 	const char *missing_arena, *missing_ringbuf, *missing_stackmap;
 	const char *missing_queue, *missing_bloom, *missing_stmap;
@@ -126,6 +128,7 @@ struct sxd_map_ctx {
 	struct sxd_writer *w;
 	struct sxd_maps *maps;	/* the capture's map list: inner maps join it */
 	void *priv;		/* the family's own state during capture */
+	struct sxd_kmems *kmems;	/* pointees of cpumask kptrs in values */
 	struct bpf_map *map;
 	u32 map_index;
 	/* the shape of an entry, which the family may set in ops->init */
@@ -181,6 +184,21 @@ int sxd_missing_layout(struct sxd_map_ctx *mc, const char *type);
 /* Keyed walks (capture_hash.c): @copy fills @slot's values, false if gone. */
 typedef bool (*sxd_copy_fn)(struct sxd_map_ctx *mc, void *key, u8 *slot);
 int sxd_keyed_walk(struct sxd_map_ctx *mc, sxd_copy_fn copy);
+
+/*
+ * Pointees copied while values are captured (under RCU too: no sleeping
+ * here), written out after the map as SXD_REC_KMEM records.
+ */
+#define SXD_MAX_KMEMS		1024
+#define SXD_KMEM_WORDS		16	/* up to 1024 CPUs */
+
+struct sxd_kmems {
+	u32 nr;
+	struct {
+		u64 addr;
+		u64 bits[SXD_KMEM_WORDS];
+	} m[SXD_MAX_KMEMS];
+};
 
 u8 *sxd_entry_slot(struct sxd_map_ctx *mc);
 void sxd_entry_commit(struct sxd_map_ctx *mc);

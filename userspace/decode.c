@@ -51,6 +51,8 @@ struct decoder {
 	} *pages;				/* every captured arena page */
 	size_t nr_pages;
 	struct render_mem mem;			/* pointers chase into pages */
+	const struct sxd_kmem **kmems;		/* copied pointees, by address */
+	size_t nr_kmems;
 };
 
 static int grow(void *pp, uint32_t *nr, uint32_t index, size_t elem)
@@ -137,6 +139,40 @@ static int page_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static int kmem_cmp(const void *a, const void *b)
+{
+	uint64_t x = (*(const struct sxd_kmem *const *)a)->addr;
+	uint64_t y = (*(const struct sxd_kmem *const *)b)->addr;
+
+	return x < y ? -1 : x > y;
+}
+
+/* struct render_mem's cpumask: the bits copied at capture. */
+static bool kmem_cpumask(const void *ctx, uint64_t addr, const uint8_t **bits,
+			 uint32_t *nr_bits)
+{
+	const struct decoder *d = ctx;
+	size_t lo = 0, hi = d->nr_kmems;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const struct sxd_kmem *k = d->kmems[mid];
+
+		if (k->addr == addr) {
+			if (k->kind != SXD_KMEM_CPUMASK)
+				return false;
+			*bits = (const uint8_t *)(k + 1);
+			*nr_bits = k->nr_bits;
+			return true;
+		}
+		if (k->addr < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
 /* struct render_mem's read: bytes from the captured arena pages. */
 static bool arena_mem_read(const void *ctx, uint64_t addr, void *buf, uint32_t len)
 {
@@ -199,6 +235,13 @@ static void index_records(struct decoder *d)
 				d->infos[mi->map_index] = mi;
 		} else if (r->type == SXD_REC_SYMBOLS) {
 			index_symbols(d, (const void *)r);
+		} else if (r->type == SXD_REC_KMEM) {
+			const struct sxd_kmem **n = realloc(d->kmems, (d->nr_kmems + 1) * sizeof(*n));
+
+			if (n) {
+				d->kmems = n;
+				d->kmems[d->nr_kmems++] = (const void *)r;
+			}
 		} else if (r->type == SXD_REC_ENTRIES &&
 			   (((const struct sxd_entries *)r)->flags & SXD_ENTRIES_ARENA)) {
 			index_arena_pages(d, (const void *)r);
@@ -206,7 +249,10 @@ static void index_records(struct decoder *d)
 	}
 	if (d->nr_pages)
 		qsort(d->pages, d->nr_pages, sizeof(*d->pages), page_cmp);
-	d->mem.read = arena_mem_read;
+	if (d->nr_kmems)
+		qsort(d->kmems, d->nr_kmems, sizeof(*d->kmems), kmem_cmp);
+	d->mem.read = d->nr_pages ? arena_mem_read : NULL;
+	d->mem.cpumask = d->nr_kmems ? kmem_cpumask : NULL;
 	d->mem.ctx = d;
 	if (d->nr_syms)
 		qsort(d->syms, d->nr_syms, sizeof(*d->syms), sym_cmp);
@@ -455,7 +501,8 @@ static void emit_typed(struct decoder *d, const struct btf *btf, uint32_t type_i
 		       const uint8_t *p, uint32_t size)
 {
 	if (btf && type_id)
-		render_value_mem(d->g, btf, type_id, p, size, d->nr_pages ? &d->mem : NULL);
+		render_value_mem(d->g, btf, type_id, p, size,
+				 d->nr_pages || d->nr_kmems ? &d->mem : NULL);
 	else
 		emit_untyped(d->g, p, size);
 }
@@ -1032,5 +1079,6 @@ int decode_json(const struct sxd_file *f, FILE *out, const struct decode_opts *o
 	free(d.infos);
 	free(d.syms);
 	free(d.pages);
+	free(d.kmems);
 	return ferror(out) ? -EIO : 0;
 }

@@ -66,7 +66,9 @@ static int check_record(const struct sxd_rec *r, char *msg, size_t len, size_t o
 		[SXD_REC_END] = sizeof(struct sxd_end),
 		[SXD_REC_MAP_INFO] = sizeof(struct sxd_map_info),
 		[SXD_REC_SYMBOLS] = sizeof(struct sxd_symbols),
+		[SXD_REC_KMEM] = sizeof(struct sxd_kmem),
 	};
+	const struct sxd_kmem *km = (const void *)r;
 	const struct sxd_map_info *mi = (const void *)r;
 	const struct sxd_symbols *sy = (const void *)r;
 	size_t esz;
@@ -98,6 +100,9 @@ static int check_record(const struct sxd_rec *r, char *msg, size_t len, size_t o
 		break;
 	case SXD_REC_MAP_INFO:
 		bad = check_lengths(sizeof(*mi), mi->data_len, r->size);
+		break;
+	case SXD_REC_KMEM:
+		bad = (km->nr_bits % 64) || check_lengths(sizeof(*km), km->nr_bits / 8, r->size);
 		break;
 	case SXD_REC_SYMBOLS:
 		bad = check_lengths(sizeof(*sy), (uint64_t)sy->nr * sizeof(struct sxd_sym), r->size);

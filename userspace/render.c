@@ -306,7 +306,22 @@ static void render_ptr(struct render *r, const struct btf_type *t,
 
 	memcpy(&v, data, size < 8 ? size : 8);
 	snprintf(hex, sizeof(hex), "0x%" PRIx64, v);
-	if (!r->mem || !v || psize <= 0 || psize > 65536 || btf_is_func_proto(pt) ||
+	if (r->mem && r->mem->cpumask && v && pt && btf_is_struct(pt) &&
+	    !strcmp(name_of(r->btf, pt), "bpf_cpumask")) {
+		const uint8_t *bits;
+		uint32_t nr_bits;
+		char list[1024];
+
+		if (r->mem->cpumask(r->mem->ctx, v, &bits, &nr_bits)) {
+			render_cpulist(bits, nr_bits, list, sizeof(list));
+			json_obj(r->g);
+			json_kstr(r->g, "addr", hex);
+			json_kstr(r->g, "cpus", list);
+			json_obj_end(r->g);
+			return;
+		}
+	}
+	if (!r->mem || !r->mem->read || !v || psize <= 0 || psize > 65536 || btf_is_func_proto(pt) ||
 	    depth >= RENDER_MAX_DEPTH || r->nr_seen >= RENDER_MAX_DEREFS ||
 	    !(buf = malloc(psize))) {
 		json_str(r->g, hex);
@@ -379,6 +394,27 @@ static void render(struct render *r, uint32_t id, const uint8_t *data,
 	case BTF_KIND_UNION: render_struct(r, t, data, need, depth); break;
 	case BTF_KIND_DATASEC: render_datasec(r, t, data, size, depth); break;
 	default: json_hex(r->g, data, size); break;
+	}
+}
+
+void render_cpulist(const uint8_t *bits, uint32_t nr_bits, char *buf, size_t len)
+{
+	size_t o = 0;
+	uint32_t i = 0, start;
+
+	buf[0] = '\0';
+	while (i < nr_bits) {
+		if (!(bits[i / 8] & (1u << (i % 8)))) {
+			i++;
+			continue;
+		}
+		start = i;
+		while (i < nr_bits && (bits[i / 8] & (1u << (i % 8))))
+			i++;
+		if (o + 24 >= len)
+			break;
+		o += snprintf(buf + o, len - o, start + 1 == i ? "%s%u" : "%s%u-%u",
+			      o ? "," : "", start, i - 1);
 	}
 }
 

@@ -25,8 +25,14 @@
  */
 struct render_mem {
 	bool (*read)(const void *ctx, uint64_t addr, void *buf, uint32_t len);
+	/* the bits of the struct bpf_cpumask at @addr, if the dump has them */
+	bool (*cpumask)(const void *ctx, uint64_t addr, const uint8_t **bits,
+			uint32_t *nr_bits);
 	const void *ctx;
 };
+
+/* "0-3,8": the CPUs set in @nr_bits bits at @bits, into @buf. */
+void render_cpulist(const uint8_t *bits, uint32_t nr_bits, char *buf, size_t len);
 
 /* Render @size bytes at @data as BTF type @type_id of @btf. */
 void render_value(yajl_gen g, const struct btf *btf, uint32_t type_id,

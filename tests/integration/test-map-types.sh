@@ -19,12 +19,13 @@ f=$dir/maps.json
 t_check "dump decodes" test -s "$f"
 m() { printf '.maps[] | select(.name == "%s")' "$1"; }
 
-t_jq "all map types present, with inner maps" "$f" '[.maps[] | "\(.name):\(.type)"] | sort == (["sxm_ops:struct_ops", "arena:arena", "pc_arr:percpu_array", "pc_hash:percpu_hash", "lru_pc_hash:lru_percpu_hash", "lru_hash:lru_hash", "task_st:task_storage", "cg_st:cgrp_storage", "inode_st:inode_storage", "sk_st:sk_storage", "rb:ringbuf", "urb:user_ringbuf", "stacks:stack_trace", "progs:prog_array", "outer_arr:array_of_maps", "outer_hash:hash_of_maps", "queue:queue", "stack:stack", "lpm:lpm_trie", "bloom:bloom_filter", "sxm_inner_a:array", "sxm_inner_h:array", "scxmaps_.bss:array", "scxmaps_.data:array", "scxmaps_.rodata:array"] | sort)'
+t_jq "all map types present, with inner maps" "$f" '[.maps[] | "\(.name):\(.type)"] | sort == (["sxm_ops:struct_ops", "masks:array", "arena:arena", "pc_arr:percpu_array", "pc_hash:percpu_hash", "lru_pc_hash:lru_percpu_hash", "lru_hash:lru_hash", "task_st:task_storage", "cg_st:cgrp_storage", "inode_st:inode_storage", "sk_st:sk_storage", "rb:ringbuf", "urb:user_ringbuf", "stacks:stack_trace", "progs:prog_array", "outer_arr:array_of_maps", "outer_hash:hash_of_maps", "queue:queue", "stack:stack", "lpm:lpm_trie", "bloom:bloom_filter", "sxm_inner_a:array", "sxm_inner_h:array", "scxmaps_.bss:array", "scxmaps_.data:array", "scxmaps_.rodata:array"] | sort)'
 t_jq "no map errors, nothing unsupported or truncated" "$f" '.errors == [] and all(.maps[]; .status == "ok" and (.unsupported | not) and (.truncated | not))'
 
 t_jq "PERCPU_ARRAY: every key, a value per CPU, differing per CPU" "$f" "$(m pc_arr) | .nr_entries == 8 and all(.entries[]; (.values | length) == 2 and .values[0] == 1000 + .key and .values[1] == 2000 + .key)"
 t_jq "PERCPU_HASH: every entry, per-CPU struct values" "$f" "$(m pc_hash) | ([.entries[].key] | sort) == [1,2,3,4,5] and all(.entries[]; .key as \$k | .values[0] == {a: \$k, k: \$k} and .values[1] == {a: (100 + \$k), k: \$k})"
 t_jq "LRU_PERCPU_HASH: every entry, per-CPU values" "$f" "$(m lru_pc_hash) | ([.entries[].key] | sort) == [11,12,13,14,15] and all(.entries[]; (.key - 10) as \$k | .values[1].a == 100 + \$k)"
+t_jq "cpumask kptrs rendered as CPU lists" "$f" "$(m masks) | [.entries[].value | {cpus: .mask.cpus, tag}] == [{cpus: \"0-1\", tag: 14940}, {cpus: \"1\", tag: 14941}]"
 t_jq "LRU_HASH: every entry" "$f" "$(m lru_hash) | ([.entries[].key] | sort) == [range(100; 120)] and all(.entries[]; .value == 3 * .key)"
 
 t_jq "TASK_STORAGE: many tasks, owner pid/tgid match the stored ones" "$f" "$(m task_st) | .nr_entries > 20 and all(.entries[]; .key.owner == \"task\" and .key.pid == .value.pid and .key.tgid == .value.tgid and .value.magic == 31324)"

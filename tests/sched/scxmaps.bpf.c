@@ -11,6 +11,12 @@
 #define __arena_global __attribute__((address_space(1)))
 #define NUMA_NO_NODE (-1)
 
+#define __kptr __attribute__((btf_type_tag("kptr")))
+
+struct bpf_cpumask *bpf_cpumask_create(void) __ksym __weak;
+void bpf_cpumask_set_cpu(u32 cpu, struct bpf_cpumask *cpumask) __ksym __weak;
+void bpf_cpumask_release(struct bpf_cpumask *cpumask) __ksym __weak;
+
 void __arena *bpf_arena_alloc_pages(void *map, void __arena *addr, u32 page_cnt,
 				    int node_id, u64 flags) __ksym __weak;
 
@@ -40,6 +46,19 @@ struct {
 
 /* An arena global: libbpf puts it at the end of the arena. */
 u64 __arena_global arena_magic = 0xa4e4a4e4a4e4a4e4ull;
+
+/* cpumask kptrs: entry 0 holds CPUs 0 and 1, entry 1 CPU 1 alone. */
+struct sxm_mask_val {
+	struct bpf_cpumask __kptr *mask;
+	u32 tag;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, u32);
+	__type(value, struct sxm_mask_val);
+} masks SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -271,12 +290,33 @@ void BPF_PROG(sxm_enqueue, struct task_struct *p, u64 enq_flags)
 		sxt_error("scxmaps: planned failure after %llu enqueues", n);
 }
 
+static void sxm_fill_mask(u32 key, bool cpu0)
+{
+	struct sxm_mask_val *v = bpf_map_lookup_elem(&masks, &key);
+	struct bpf_cpumask *m, *old;
+
+	if (!v)
+		return;
+	m = bpf_cpumask_create();
+	if (!m)
+		return;
+	if (cpu0)
+		bpf_cpumask_set_cpu(0, m);
+	bpf_cpumask_set_cpu(1, m);
+	v->tag = 0x3a5c + key;
+	old = bpf_kptr_xchg(&v->mask, m);
+	if (old)
+		bpf_cpumask_release(old);
+}
+
 SEC("struct_ops.s/sxm_init")
 s32 BPF_PROG(sxm_init)
 {
 	struct sxm_rb_rec r;
 	u32 i;
 
+	sxm_fill_mask(0, true);
+	sxm_fill_mask(1, false);
 	sxm_build_list();
 	for (i = 1; i <= SXM_RB_RECORDS; i++) {
 		r.seq = i;

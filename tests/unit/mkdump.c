@@ -475,6 +475,36 @@ int main(int argc, char **argv)
 		add_map_end(12, 1, 0, 0, "");
 		btf__free(kb);
 	}
+	/* map 13: a cpumask kptr whose bits the capture copied */
+	{
+		struct btf *cb = btf__new_empty();
+		struct sxd_btf *cbt;
+		struct sxd_kmem *km;
+		unsigned long long bits = 0x10f, e[2] = { 0, 0xffff888012340000ull };
+		const void *craw;
+		unsigned int csz;
+		int cu, cm, cp, ch;
+
+		cu = btf__add_int(cb, "unsigned long", 8, 0);
+		cm = btf__add_struct(cb, "bpf_cpumask", 8);
+		btf__add_field(cb, "bits", cu, 0, 0);
+		cp = btf__add_ptr(cb, cm);
+		ch = btf__add_struct(cb, "holder", 8);
+		btf__add_field(cb, "mask", cp, 0, 0);
+		craw = btf__raw_data(cb, &csz);
+		cbt = rec(SXD_REC_BTF, sizeof(*cbt), craw, csz);
+		cbt->btf_index = 2;
+		cbt->kind = SXD_BTF_PROG;
+		cbt->size = csz;
+		add_map(13, 2, "masks", 4, 8, 2, cu, ch);
+		add_entries_flags(13, 4, 8, 1, 0, e, 1);
+		km = rec(SXD_REC_KMEM, sizeof(*km), &bits, 8);
+		km->addr = e[1];
+		km->kind = SXD_KMEM_CPUMASK;
+		km->nr_bits = 64;
+		add_map_end(13, 1, 0, 0, "");
+		btf__free(cb);
+	}
 	/* map 3: a type the module does not capture */
 	add_map(3, 30, "some_bloom", 0, 8, SXD_NO_INDEX, 0, 0);
 	add_map_end(3, 0, 0, SXD_MAP_UNSUPPORTED, "this map type is not captured by this scxdump version");
@@ -486,7 +516,7 @@ int main(int argc, char **argv)
 	if (!no_end) {
 		end = rec(SXD_REC_END, sizeof(*end), NULL, 0);
 		end->duration_ns = 4955297;
-		end->nr_maps = 13;
+		end->nr_maps = 14;
 		end->nr_errors = 1;
 		end->bytes_omitted = 4096;
 		end->records_omitted = 2;

@@ -52,6 +52,7 @@ t_jq "object references: program, map, cgroup" "$j" "$(mp pa) | [.entries[].valu
 t_jq "arena: pages by user address, globals by name from the last page" "$j" "$(mp ar) | [.entries[].key] == [\"0x100000000\", \"0x100003000\"] and .arena_globals_at == \"0x100003000\" and .arena_globals == {arena_word: -99, arena_tag: \"arena\"} and (.entries[0].value | startswith(\"6f00\"))"
 t_jq "kernel-typed value rendered with the embedded kernel BTF" "$j" "$(mp my_ops) | .btf == {value_type: \"struct fake_ops\", from: \"kernel\"} and .entries[0].value == {timeout_ms: 5000, name: \"opsname\"}"
 t_jq "struct_ops programs by slot" "$j" "$(mp my_ops) | .info == {state: \"inuse\", programs: [{slot: 0, id: 31, name: \"my_enqueue\"}, {slot: 2, id: 33, name: \"my_init\"}]}"
+t_jq "cpumask kptr: the CPUs the capture copied" "$j" "$(mp masks) | .entries[0].value == {mask: {addr: \"0xffff888012340000\", cpus: \"0-3,8\"}}"
 t_jq "unsupported map type reported" "$j" '.maps[] | select(.name == "some_bloom") | .type == "bloom_filter" and .unsupported == true and .entries == []'
 
 "$DEC" info "$tmp/good.bin" >"$tmp/info.json"

@@ -253,6 +253,33 @@ static void test_pointers(void)
 	btf__free(b);
 }
 
+static void test_cpulist(void)
+{
+	static const struct {
+		uint8_t bits[2];
+		const char *want;
+	} c[] = {
+		{ { 0x0f, 0x01 }, "0-3,8" },
+		{ { 0x00, 0x00 }, "" },
+		{ { 0x55, 0x00 }, "0,2,4,6" },
+		{ { 0xff, 0xff }, "0-15" },
+		{ { 0x80, 0x01 }, "7-8" },
+	};
+	char buf[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		render_cpulist(c[i].bits, 16, buf, sizeof(buf));
+		if (!strcmp(buf, c[i].want)) {
+			passed++;
+			printf("ok - cpu list \"%s\"\n", c[i].want);
+		} else {
+			failed++;
+			printf("not ok - cpu list: want \"%s\", got \"%s\"\n", c[i].want, buf);
+		}
+	}
+}
+
 static void test_hostile(void)
 {
 	struct btf *b = btf__new_empty();
@@ -277,6 +304,7 @@ int main(void)
 	test_structs();
 	test_datasec();
 	test_pointers();
+	test_cpulist();
 	test_hostile();
 	printf("RESULT: %d passed, %d failed\n", passed, failed);
 	return failed != 0;
