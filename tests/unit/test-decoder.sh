@@ -67,6 +67,13 @@ t_check "summary: truncated map with its omitted count" grep -qE "^raw_hash +has
 t_check "summary: unsupported map with its reason" grep -qE "^some_bloom +bloom_filter +0 .* this map type is not captured" "$tmp/summary.txt"
 t_check "summary: errors and truncation in the header" sh -c "grep -q '^error -28: BTF 9 of map x left out' '$tmp/summary.txt' && grep -q 'TRUNCATED' '$tmp/summary.txt'"
 t_check "the manual page formats cleanly" sh -c "MANWIDTH=80 man --warnings -l '$top/userspace/scxdump.1' 2>&1 >/dev/null | grep -q . && exit 1; man -l '$top/userspace/scxdump.1' | grep -q 'vmlinux-btf'"
+# Progress goes to stderr only when it is a terminal, and only for big dumps.
+cc -O2 -o "$tmp/mkbig" "$here/../bench/mkbig.c" $(pkg-config --libs libbpf zlib) && "$tmp/mkbig" 70 "$tmp/big.bin"
+script -qc "'$top/userspace/build/scxdump' decode '$tmp/big.bin' >/dev/null" /dev/null >"$tmp/tty.out" 2>&1
+t_check "progress on a terminal's stderr for a large dump" grep -q "decoding 100%" "$tmp/tty.out"
+"$top/userspace/build/scxdump" decode "$tmp/big.bin" 2>"$tmp/notty.err" >/dev/null
+t_check "no progress when stderr is not a terminal" test ! -s "$tmp/notty.err"
+rm -f "$tmp/big.bin"
 t_check "--help prints usage and exits 0" sh -c "'$DEC' --help | grep -q 'usage: scxdump decode'"
 
 # expect_fail DESC STATUS PATTERN ARGS...: exit status and message.
