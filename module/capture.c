@@ -393,6 +393,24 @@ int sxd_map_info(struct sxd_map_ctx *mc, u32 kind, const u64 *val, u32 nr_val,
 	return err;
 }
 
+/*
+ * Bytes one MAP_INFO blob of this map may take: under a record's size and
+ * under max_map_bytes. A family cutting to it says so in @mc.
+ */
+u64 sxd_info_limit(struct sxd_map_ctx *mc, u64 want, const char *reason)
+{
+	u64 limit = SXD_REC_MAX_SIZE - 4096;
+
+	if (sxd_max_map_bytes)
+		limit = min_t(u64, limit, sxd_max_map_bytes);
+	if (want <= limit)
+		return want;
+	mc->flags |= SXD_MAP_TRUNCATED;
+	mc->reason = reason;
+	mc->nr_omitted = want - limit;
+	return limit;
+}
+
 /* The kernel's BTF lacks a field this family needs: say so, capture none. */
 int sxd_missing_layout(struct sxd_map_ctx *mc, const char *type)
 {

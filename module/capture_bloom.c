@@ -13,7 +13,6 @@ static int sxd_bloom_capture(struct sxd_map_ctx *mc)
 {
 	u8 *bf = (u8 *)mc->map;
 	u64 bits, bytes, val[3];
-	u64 limit = SXD_REC_MAX_SIZE - 4096;
 
 	if (!sxd_l.ok_bloom)
 		return sxd_missing_layout(mc, sxd_l.missing_bloom);
@@ -22,14 +21,7 @@ static int sxd_bloom_capture(struct sxd_map_ctx *mc)
 	val[0] = *(u32 *)(bf + sxd_l.bloom_nr_hash);
 	val[1] = *(u32 *)(bf + sxd_l.bloom_seed);
 	val[2] = bits;
-	if (sxd_max_map_bytes)
-		limit = min(limit, (u64)sxd_max_map_bytes);
-	if (bytes > limit) {
-		mc->flags |= SXD_MAP_TRUNCATED;
-		mc->reason = "bitset larger than the per-map limit: its start only";
-		mc->nr_omitted = bytes - limit;
-		bytes = limit;
-	}
+	bytes = sxd_info_limit(mc, bytes, "bitset larger than the per-map limit: its start only");
 	return sxd_map_info(mc, SXD_INFO_BLOOM, val, ARRAY_SIZE(val),
 			    bf + sxd_l.bloom_bitset, bytes);
 }

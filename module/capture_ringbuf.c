@@ -13,7 +13,6 @@
 static int sxd_ringbuf_capture(struct sxd_map_ctx *mc)
 {
 	u8 *rb = *(u8 **)((u8 *)mc->map + sxd_l.rbmap_rb);
-	u64 limit = SXD_REC_MAX_SIZE - 4096;
 	u64 cap, cons, prod, avail, val[4];
 
 	if (!sxd_l.ok_ringbuf)
@@ -37,14 +36,8 @@ static int sxd_ringbuf_capture(struct sxd_map_ctx *mc)
 		mc->flags |= SXD_MAP_TRUNCATED;
 		mc->reason = "more unconsumed bytes than the capacity";
 	}
-	if (sxd_max_map_bytes)
-		limit = min(limit, (u64)sxd_max_map_bytes);
-	if (avail > limit) {
-		mc->flags |= SXD_MAP_TRUNCATED;
-		mc->reason = "unconsumed bytes over the per-map limit: the oldest only";
-		mc->nr_omitted = avail - limit;
-		avail = limit;
-	}
+	avail = sxd_info_limit(mc, avail,
+			       "unconsumed bytes over the per-map limit: the oldest only");
 	val[1] = cons;
 	return sxd_map_info(mc, SXD_INFO_RINGBUF, val, ARRAY_SIZE(val),
 			    rb + sxd_l.rb_data + (cons & (cap - 1)), avail);

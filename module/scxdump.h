@@ -180,6 +180,7 @@ int sxd_map_info(struct sxd_map_ctx *mc, u32 kind, const u64 *val, u32 nr_val,
 int sxd_entries_make_room(struct sxd_map_ctx *mc, u32 n);
 u8 *sxd_entry_slot_nosleep(struct sxd_map_ctx *mc);
 int sxd_missing_layout(struct sxd_map_ctx *mc, const char *type);
+u64 sxd_info_limit(struct sxd_map_ctx *mc, u64 want, const char *reason);
 
 /* Keyed walks (capture_hash.c): @copy fills @slot's values, false if gone. */
 typedef bool (*sxd_copy_fn)(struct sxd_map_ctx *mc, void *key, u8 *slot);

@@ -14,16 +14,16 @@
 
 static int passed, failed;
 
-/* Render @size bytes as @id and compare with @want (compact JSON). */
-static void check(const char *what, const struct btf *btf, int id, const void *data,
-		  size_t size, const char *want)
+/* Render @size bytes as @id (pointers into @mem) and compare with @want. */
+static void check_mem(const char *what, const struct btf *btf, int id, const void *data,
+		      size_t size, const struct render_mem *mem, const char *want)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&buf, &len);
 	yajl_gen g = json_open(out, false);
 
-	render_value(g, btf, id, data, size);
+	render_value_mem(g, btf, id, data, size, mem);
 	json_close(g);
 	fclose(out);
 	if (!strcmp(buf, want)) {
@@ -34,6 +34,12 @@ static void check(const char *what, const struct btf *btf, int id, const void *d
 		printf("not ok - %s\n#   want: %s\n#   got:  %s\n", what, want, buf);
 	}
 	free(buf);
+}
+
+static void check(const char *what, const struct btf *btf, int id, const void *data,
+		  size_t size, const char *want)
+{
+	check_mem(what, btf, id, data, size, NULL, want);
 }
 
 static void test_ints(void)
@@ -214,42 +220,15 @@ static void test_pointers(void)
 	int u64 = btf__add_int(b, "unsigned long", 8, 0);
 	int node = btf__add_struct(b, "node", 16);
 	int pnode = node + 1;
-	char *buf = NULL;
-	size_t len = 0;
 	uint64_t head = 0x1000, wild = 0xffff888000001000ull;
-	FILE *out;
-	yajl_gen g;
 
 	btf__add_field(b, "v", u64, 0, 0);
 	btf__add_field(b, "next", pnode, 64, 0);
 	btf__add_ptr(b, node);
-	out = open_memstream(&buf, &len);
-	g = json_open(out, false);
-	render_value_mem(g, b, pnode, &head, 8, &mem);
-	json_close(g);
-	fclose(out);
-	if (!strcmp(buf, "{\"addr\":\"0x1000\",\"target\":{\"v\":7,\"next\":{\"addr\":\"0x2000\",\"target\":{\"v\":8,\"next\":{\"addr\":\"0x1000\",\"seen\":true}}}}}")) {
-		passed++;
-		printf("ok - pointers into held memory followed, a cycle stopped\n");
-	} else {
-		failed++;
-		printf("not ok - pointers followed\n#   got: %s\n", buf);
-	}
-	free(buf);
-	buf = NULL;
-	out = open_memstream(&buf, &len);
-	g = json_open(out, false);
-	render_value_mem(g, b, pnode, &wild, 8, &mem);
-	json_close(g);
-	fclose(out);
-	if (!strcmp(buf, "\"0xffff888000001000\"")) {
-		passed++;
-		printf("ok - a pointer outside held memory stays hex\n");
-	} else {
-		failed++;
-		printf("not ok - pointer outside held memory\n#   got: %s\n", buf);
-	}
-	free(buf);
+	check_mem("pointers into held memory followed, a cycle stopped", b, pnode, &head, 8, &mem,
+		  "{\"addr\":\"0x1000\",\"target\":{\"v\":7,\"next\":{\"addr\":\"0x2000\",\"target\":{\"v\":8,\"next\":{\"addr\":\"0x1000\",\"seen\":true}}}}}");
+	check_mem("a pointer outside held memory stays hex", b, pnode, &wild, 8, &mem,
+		  "\"0xffff888000001000\"");
 	btf__free(b);
 }
 
