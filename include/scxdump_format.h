@@ -53,6 +53,8 @@ enum sxd_rec_type {
 	SXD_REC_MAP_INFO	= 9,	/* struct sxd_map_info + data */
 	SXD_REC_SYMBOLS		= 10,	/* struct sxd_symbols + struct sxd_sym[] */
 	SXD_REC_KMEM		= 11,	/* struct sxd_kmem + bytes */
+	SXD_REC_COUNTERS	= 12,	/* struct sxd_counters + sxd_counter[] */
+	SXD_REC_PROG_STATS	= 13,	/* struct sxd_prog_stats + sxd_prog_stat[] */
 };
 
 struct sxd_rec {
@@ -100,6 +102,9 @@ struct sxd_sched {
 	__u32	nr_maps;
 	char	name[128];		/* sched_ext_ops.name */
 	char	exit_kind_name[32];	/* from the kernel's own enum */
+	__u64	ops_flags;		/* sched_ext_ops.flags (SCX_OPS_*) */
+	__u32	timeout_ms;		/* sched_ext_ops.timeout_ms as given */
+	__u32	pad;
 	__u32	reason_len;
 	__u32	msg_len;
 	__u32	bt_len;
@@ -218,6 +223,34 @@ struct sxd_map_info {
 	__u64	val[6];
 	__u32	data_len;		/* followed by data_len bytes */
 	__u32	pad;
+};
+
+/* sched_ext's event counters of a scheduler, summed over CPUs. */
+struct sxd_counter {
+	char	name[56];		/* SCX_EV_*, from the kernel's BTF */
+	__s64	value;
+};
+
+struct sxd_counters {
+	struct sxd_rec rec;
+	__u32	sched_index;
+	__u32	nr;			/* followed by nr struct sxd_counter */
+};
+
+/* Run-time statistics of a scheduler program (kernel.bpf_stats_enabled). */
+struct sxd_prog_stat {
+	__u32	id;
+	__u32	pad;
+	char	name[16];
+	__u64	run_cnt;
+	__u64	run_time_ns;
+	__u64	recursion_misses;
+};
+
+struct sxd_prog_stats {
+	struct sxd_rec rec;
+	__u32	sched_index;
+	__u32	nr;			/* followed by nr struct sxd_prog_stat */
 };
 
 /*

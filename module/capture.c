@@ -9,6 +9,8 @@
 #include <linux/bpf.h>
 #include <linux/btf.h>
 #include <linux/cpumask.h>
+#include <linux/filter.h>
+#include <linux/u64_stats_sync.h>
 #include <linux/uaccess.h>
 #include <linux/kallsyms.h>
 #include <linux/sched.h>
@@ -141,6 +143,8 @@ static int sxd_write_sched(struct sxd_cap *c, void *sch)
 	r.level = sxd_l.has_level ? *(s32 *)((u8 *)sch + sxd_l.sch_level) : 0;
 	r.exit_kind = atomic_read((atomic_t *)((u8 *)sch + sxd_l.sch_exit_kind));
 	r.nr_maps = c->maps.nr;
+	r.ops_flags = *(u64 *)((u8 *)sch + sxd_l.sch_ops_flags);
+	r.timeout_ms = *(u32 *)((u8 *)sch + sxd_l.sch_ops_timeout);
 	memcpy(r.name, (u8 *)sch + sxd_l.sch_ops_name,
 	       min_t(u32, sxd_l.sch_ops_name_len, sizeof(r.name) - 1));
 	strscpy(r.exit_kind_name, sxd_exit_kind_name(r.exit_kind),
@@ -166,6 +170,91 @@ static int sxd_write_sched(struct sxd_cap *c, void *sch)
 	err = sxw_record(&c->w, SXD_REC_SCHED, iov, ARRAY_SIZE(iov));
 	kvfree(bt);
 	return err;
+}
+
+/* sched_ext's event counters of @sch, summed over every possible CPU. */
+static void sxd_write_events(struct sxd_cap *c, void *sch)
+{
+	struct sxd_counters r = { .nr = sxd_l.nr_events };
+	void __percpu *pcpu;
+	struct sxd_counter *ev;
+	struct sxd_iov iov[2];
+	u32 i;
+	int cpu;
+
+	if (!sxd_l.ok_events || !sxd_l.nr_events)
+		return;
+	pcpu = *(void __percpu **)((u8 *)sch + sxd_l.sch_pcpu);
+	ev = kcalloc(sxd_l.nr_events, sizeof(*ev), GFP_KERNEL);
+	if (!pcpu || !ev) {
+		kfree(ev);
+		return;
+	}
+	for (i = 0; i < sxd_l.nr_events; i++) {
+		strscpy(ev[i].name, sxd_l.events[i].name, sizeof(ev[i].name));
+		for_each_possible_cpu(cpu)
+			ev[i].value += READ_ONCE(*(s64 *)((u8 *)per_cpu_ptr(pcpu, cpu) +
+							  sxd_l.pcpu_events + sxd_l.events[i].off));
+	}
+	iov[0] = (struct sxd_iov){ &r, sizeof(r) };
+	iov[1] = (struct sxd_iov){ ev, r.nr * sizeof(*ev) };
+	sxw_record(&c->w, SXD_REC_COUNTERS, iov, 2);
+	kfree(ev);
+}
+
+struct sxd_stats_walk {
+	struct sxd_prog_stat *st;
+	u32 nr, cap;
+};
+
+/* bpf_struct_ops_for_each_prog() callback: one program's run-time stats. */
+static int sxd_prog_stat(struct bpf_prog *prog, void *data)
+{
+	struct sxd_stats_walk *w = data;
+	struct sxd_prog_stat *s;
+	unsigned int start;
+	int cpu;
+
+	if (w->nr == w->cap)
+		return 0;
+	s = &w->st[w->nr++];
+	s->id = prog->aux->id;
+	strscpy(s->name, prog->aux->name, sizeof(s->name));
+	for_each_possible_cpu(cpu) {
+		const struct bpf_prog_stats *st = per_cpu_ptr(prog->stats, cpu);
+		u64 cnt, nsecs, misses;
+
+		do {
+			start = u64_stats_fetch_begin(&st->syncp);
+			cnt = u64_stats_read(&st->cnt);
+			nsecs = u64_stats_read(&st->nsecs);
+			misses = u64_stats_read(&st->misses);
+		} while (u64_stats_fetch_retry(&st->syncp, start));
+		s->run_cnt += cnt;
+		s->run_time_ns += nsecs;
+		s->recursion_misses += misses;
+	}
+	return 0;
+}
+
+static void sxd_write_prog_stats(struct sxd_cap *c)
+{
+	struct sxd_stats_walk w = { .cap = 256 };
+	struct sxd_prog_stats r = { };
+	struct sxd_iov iov[2];
+
+	if (!c->maps.ops_map)
+		return;
+	w.st = kcalloc(w.cap, sizeof(*w.st), GFP_KERNEL);
+	if (!w.st)
+		return;
+	bpf_struct_ops_for_each_prog((u8 *)c->maps.ops_map + sxd_l.stmap_kdata,
+				     sxd_prog_stat, &w);
+	r.nr = w.nr;
+	iov[0] = (struct sxd_iov){ &r, sizeof(r) };
+	iov[1] = (struct sxd_iov){ w.st, w.nr * sizeof(*w.st) };
+	sxw_record(&c->w, SXD_REC_PROG_STATS, iov, 2);
+	kfree(w.st);
 }
 
 /* The dump-local index of @map's BTF, embedding it on first use. */
@@ -650,6 +739,8 @@ void sxd_capture_exit(void *sch)
 		sxd_error(&c, err, "cannot find the scheduler's maps");
 	if (sxd_write_sched(&c, sch))
 		sxd_error(&c, -ENOSPC, "scheduler record left out");
+	sxd_write_events(&c, sch);
+	sxd_write_prog_stats(&c);
 	sxd_capture_maps(&c);
 	sxd_capture_finish(&c);
 	sxd_maps_release(&c.maps);

@@ -212,6 +212,7 @@ int sxd_discover(void *sch, struct sxd_maps *m)
 		return -ENOENT;
 	err = sxd_maps_add(m, st_map);
 	bpf_map_put(st_map);
+	m->ops_map = st_map;	/* held by m->maps[0] */
 	if (err)
 		return err;
 	err = bpf_struct_ops_for_each_prog((u8 *)st_map + sxd_l.stmap_kdata,

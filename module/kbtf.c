@@ -341,3 +341,18 @@ int kbtf_enum_get(const struct kbtf *b, u32 enum_id, u32 i, const char **name,
 	}
 	return 0;
 }
+
+/* Member @i of struct @struct_id: its name and byte offset. */
+int kbtf_member_get(const struct kbtf *b, u32 struct_id, u32 i, const char **name,
+		    u32 *off)
+{
+	const struct btf_type *t = kbtf_type(b, struct_id);
+	const struct btf_member *m;
+
+	if (!t || !btf_type_is_struct(t) || i >= btf_type_vlen(t))
+		return -ENOENT;
+	m = btf_members(t) + i;
+	*name = kbtf_name(b, m->name_off);
+	*off = __btf_member_bit_offset(t, m) / 8;
+	return 0;
+}

@@ -30,6 +30,8 @@ int kbtf_size(const struct kbtf *b, u32 id, u32 *size);
 int kbtf_member(const struct kbtf *b, u32 struct_id, const char *path,
 		u32 *off, u32 *size);
 int kbtf_enum_value(const struct kbtf *b, const char *name, s64 *val);
+int kbtf_member_get(const struct kbtf *b, u32 struct_id, u32 i, const char **name,
+		    u32 *off);
 int kbtf_enum_get(const struct kbtf *b, u32 enum_id, u32 i, const char **name,
 		  s64 *val);
 

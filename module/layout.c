@@ -42,6 +42,10 @@ static const struct sxd_field sxd_fields[] = {
 	{ "scx_sched", "ops.name", &sxd_l.sch_ops_name },
 	{ "scx_sched", "ops.exit_dump_len", &sxd_l.sch_ops_dump_len, 4 },
 	{ "scx_sched", "level", &sxd_l.sch_level, 4, &sxd_l.has_level },
+	{ "scx_sched", "ops.flags", &sxd_l.sch_ops_flags, 8 },
+	{ "scx_sched", "ops.timeout_ms", &sxd_l.sch_ops_timeout, 4 },
+	{ "scx_sched", "pcpu", &sxd_l.sch_pcpu, 8, SXD_GROUP(events) },
+	{ "scx_sched_pcpu", "event_stats", &sxd_l.pcpu_events, 0, SXD_GROUP(events) },
 	{ "sched_ext_ops", "priv", &sxd_l.ops_priv, 8 },
 	{ "scx_exit_info", "kind", &sxd_l.ei_kind, 4 },
 	{ "scx_exit_info", "exit_cpu", &sxd_l.ei_exit_cpu, 4 },
@@ -176,6 +180,22 @@ static void sxd_resolve_exit_kinds(const struct kbtf *b)
 	sxd_l.nr_exit_kinds = i;
 }
 
+/* The s64 counters of struct scx_event_stats, by name, as this kernel has them. */
+static void sxd_resolve_events(const struct kbtf *b)
+{
+	s32 id = kbtf_find(b, "scx_event_stats", BTF_KIND_STRUCT);
+	const char *name;
+	u32 i, off;
+
+	for (i = 0; id > 0 && i < SXD_MAX_EVENTS; i++) {
+		if (kbtf_member_get(b, id, i, &name, &off))
+			break;
+		strscpy(sxd_l.events[i].name, name, sizeof(sxd_l.events[i].name));
+		sxd_l.events[i].off = off;
+	}
+	sxd_l.nr_events = i;
+}
+
 const char *sxd_exit_kind_name(s64 kind)
 {
 	u32 i;
@@ -198,6 +218,7 @@ static int sxd_resolve(const struct kbtf *b)
 	sxd_l.ok_queue = true;
 	sxd_l.ok_bloom = true;
 	sxd_l.ok_stmap = true;
+	sxd_l.ok_events = true;
 	for (i = 0; i < ARRAY_SIZE(sxd_fields); i++) {
 		err = sxd_resolve_field(b, &sxd_fields[i]);
 		if (err)
@@ -213,6 +234,7 @@ static int sxd_resolve(const struct kbtf *b)
 		return -ENOENT;
 	}
 	sxd_resolve_exit_kinds(b);
+	sxd_resolve_events(b);
 	/* optional: cpumask kptrs in map values are then captured too */
 	sxd_l.cpumask_type_id = kbtf_find(b, "bpf_cpumask", BTF_KIND_STRUCT);
 	if (sxd_l.cpumask_type_id > 0) {

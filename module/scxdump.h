@@ -18,6 +18,7 @@ struct kthread_work;
  * BTF at load time (layout.c). The comments name the kernel's fields.
  */
 #define SXD_MAX_EXIT_KINDS	32
+#define SXD_MAX_EVENTS		64
 
 struct sxd_layout {
 	/* struct scx_sched (kernel/sched/ext/internal.h) */
@@ -57,11 +58,21 @@ struct sxd_layout {
 	bool ok_bloom;		/* struct bpf_bloom_filter (kernel/bpf/bloom_filter.c) */
 	u32 bloom_mask, bloom_seed, bloom_nr_hash, bloom_bitset;
 	bool ok_stmap;		/* struct bpf_struct_ops_map's links, uvalue */
+	u32 sch_ops_flags;		/* ops.flags */
+	u32 sch_ops_timeout;		/* ops.timeout_ms */
+	bool ok_events;		/* sch->pcpu->event_stats (7.3) */
+	u32 sch_pcpu, pcpu_events;
+	u32 nr_events;
+	struct sxd_event_field {
+		char name[56];
+		u32 off;
+	} events[SXD_MAX_EVENTS];
 	s32 cpumask_type_id;	/* struct bpf_cpumask in the kernel's BTF */
 	u32 cpumask_bits;	/* offset of its cpumask member */
 	/* what a family's missing field was, for its error record */
 	const char *missing_arena, *missing_ringbuf, *missing_stackmap;
 	const char *missing_queue, *missing_bloom, *missing_stmap;
+	const char *missing_events;
 	/* enum scx_exit_kind */
 	s64 exit_done;			/* SCX_EXIT_DONE */
 	s64 exit_error;			/* SCX_EXIT_ERROR */
@@ -214,6 +225,7 @@ struct sxd_maps {
 	u32 nr;
 	u32 cap;
 	bool overflow;		/* more maps than SXD_MAX_MAPS */
+	struct bpf_map *ops_map;	/* the scheduler's struct_ops map */
 	/* the programs' BTF objects: maps created with one are ours too */
 	const struct btf *prog_btfs[SXD_MAX_PROG_BTFS];
 	u32 nr_prog_btfs;

@@ -381,15 +381,72 @@ static void emit_lines(yajl_gen g, const char *s, size_t len)
 	json_arr_end(g);
 }
 
-static void emit_sched(yajl_gen g, const struct sxd_sched *s)
+static void emit_counters(yajl_gen g, const struct sxd_counters *co)
+{
+	const struct sxd_counter *c = (const void *)(co + 1);
+	uint32_t i;
+
+	json_key(g, "event_counters");
+	json_obj(g);
+	for (i = 0; i < co->nr; i++) {
+		json_strn(g, c[i].name, strnlen(c[i].name, sizeof(c[i].name)));	/* the key */
+		json_int(g, c[i].value);
+	}
+	json_obj_end(g);
+}
+
+static void emit_prog_stats(yajl_gen g, const struct sxd_prog_stats *ps)
+{
+	const struct sxd_prog_stat *st = (const void *)(ps + 1);
+	uint32_t i;
+
+	json_key(g, "programs");
+	json_arr(g);
+	for (i = 0; i < ps->nr; i++) {
+		json_obj(g);
+		json_kuint(g, "id", st[i].id);
+		emit_fixed_str(g, "name", st[i].name, sizeof(st[i].name));
+		json_kuint(g, "run_cnt", st[i].run_cnt);
+		json_kuint(g, "run_time_ns", st[i].run_time_ns);
+		json_kuint(g, "recursion_misses", st[i].recursion_misses);
+		json_obj_end(g);
+	}
+	json_arr_end(g);
+}
+
+/* The counters and program statistics written right after scheduler @s. */
+static void emit_sched_stats(const struct decoder *d, const struct sxd_sched *s)
+{
+	size_t off = (const uint8_t *)s - d->f->data;
+	const struct sxd_rec *r;
+
+	sxd_file_next(d->f, &off);	/* past @s */
+	while ((r = sxd_file_next(d->f, &off)) && r->type != SXD_REC_MAP &&
+	       r->type != SXD_REC_SCHED) {
+		if (r->type == SXD_REC_COUNTERS &&
+		    ((const struct sxd_counters *)r)->sched_index == s->sched_index)
+			emit_counters(d->g, (const void *)r);
+		else if (r->type == SXD_REC_PROG_STATS &&
+			 ((const struct sxd_prog_stats *)r)->sched_index == s->sched_index)
+			emit_prog_stats(d->g, (const void *)r);
+	}
+}
+
+static void emit_sched(const struct decoder *d, const struct sxd_sched *s)
 {
 	const char *p = (const char *)(s + 1);
+	yajl_gen g = d->g;
 
 	json_obj(g);
 	json_kuint(g, "index", s->sched_index);
 	emit_fixed_str(g, "name", s->name, sizeof(s->name));
 	json_kint(g, "level", s->level);
 	json_kuint(g, "nr_maps", s->nr_maps);
+	json_key(g, "ops");
+	json_obj(g);
+	json_kuint(g, "flags", s->ops_flags);
+	json_kuint(g, "timeout_ms", s->timeout_ms);
+	json_obj_end(g);
 	json_key(g, "exit");
 	json_obj(g);
 	json_kint(g, "kind", s->exit_kind);
@@ -405,6 +462,7 @@ static void emit_sched(yajl_gen g, const struct sxd_sched *s)
 	p += s->bt_len;
 	json_kstrn(g, "dump", p, s->dump_len);
 	json_obj_end(g);
+	emit_sched_stats(d, s);
 	json_obj_end(g);
 }
 
@@ -417,7 +475,7 @@ static void emit_scheds_and_errors(struct decoder *d)
 	json_arr(d->g);
 	while ((r = sxd_file_next(d->f, &off))) {
 		if (r->type == SXD_REC_SCHED)
-			emit_sched(d->g, (const void *)r);
+			emit_sched(d, (const void *)r);
 	}
 	json_arr_end(d->g);
 	json_key(d->g, "errors");

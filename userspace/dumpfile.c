@@ -14,7 +14,7 @@
 
 _Static_assert(sizeof(struct sxd_file_header) == 72, "header layout");
 _Static_assert(sizeof(struct sxd_capture) == 160, "capture layout");
-_Static_assert(sizeof(struct sxd_sched) == 216, "sched layout");
+_Static_assert(sizeof(struct sxd_sched) == 232, "sched layout");
 _Static_assert(sizeof(struct sxd_map) == 80, "map layout");
 _Static_assert(sizeof(struct sxd_entries) == 32, "entries layout");
 _Static_assert(sizeof(struct sxd_map_end) == 40, "map_end layout");
@@ -67,7 +67,11 @@ static int check_record(const struct sxd_rec *r, char *msg, size_t len, size_t o
 		[SXD_REC_MAP_INFO] = sizeof(struct sxd_map_info),
 		[SXD_REC_SYMBOLS] = sizeof(struct sxd_symbols),
 		[SXD_REC_KMEM] = sizeof(struct sxd_kmem),
+		[SXD_REC_COUNTERS] = sizeof(struct sxd_counters),
+		[SXD_REC_PROG_STATS] = sizeof(struct sxd_prog_stats),
 	};
+	const struct sxd_counters *co = (const void *)r;
+	const struct sxd_prog_stats *ps = (const void *)r;
 	const struct sxd_kmem *km = (const void *)r;
 	const struct sxd_map_info *mi = (const void *)r;
 	const struct sxd_symbols *sy = (const void *)r;
@@ -100,6 +104,12 @@ static int check_record(const struct sxd_rec *r, char *msg, size_t len, size_t o
 		break;
 	case SXD_REC_MAP_INFO:
 		bad = check_lengths(sizeof(*mi), mi->data_len, r->size);
+		break;
+	case SXD_REC_COUNTERS:
+		bad = check_lengths(sizeof(*co), (uint64_t)co->nr * sizeof(struct sxd_counter), r->size);
+		break;
+	case SXD_REC_PROG_STATS:
+		bad = check_lengths(sizeof(*ps), (uint64_t)ps->nr * sizeof(struct sxd_prog_stat), r->size);
 		break;
 	case SXD_REC_KMEM:
 		bad = (km->nr_bits % 64) || check_lengths(sizeof(*km), km->nr_bits / 8, r->size);

@@ -29,6 +29,35 @@ static void print_exit(const struct sxd_sched *s, FILE *out)
 		fprintf(out, "message: %.*s\n", (int)s->msg_len, p + s->reason_len);
 	if (s->exit_code)
 		fprintf(out, "exit code: %" PRId64 "\n", (int64_t)s->exit_code);
+	fprintf(out, "ops flags 0x%" PRIx64 ", timeout %u ms\n", (uint64_t)s->ops_flags,
+		s->timeout_ms);
+}
+
+/* Event counters that moved, and each program's run count and time. */
+static void print_stats(const struct sxd_rec *r, FILE *out)
+{
+	const struct sxd_counters *co = (const void *)r;
+	const struct sxd_prog_stats *ps = (const void *)r;
+	uint32_t i;
+
+	if (r->type == SXD_REC_COUNTERS) {
+		const struct sxd_counter *c = (const void *)(co + 1);
+
+		for (i = 0; i < co->nr; i++) {
+			if (c[i].value)
+				fprintf(out, "event %.*s: %" PRId64 "\n",
+					(int)strnlen(c[i].name, sizeof(c[i].name)), c[i].name,
+					(int64_t)c[i].value);
+		}
+	} else if (r->type == SXD_REC_PROG_STATS) {
+		const struct sxd_prog_stat *st = (const void *)(ps + 1);
+
+		for (i = 0; i < ps->nr; i++)
+			fprintf(out, "program %.*s (id %u): %" PRIu64 " runs, %" PRIu64 " ns, %" PRIu64 " recursion misses\n",
+				(int)strnlen(st[i].name, sizeof(st[i].name)), st[i].name, st[i].id,
+				(uint64_t)st[i].run_cnt, (uint64_t)st[i].run_time_ns,
+				(uint64_t)st[i].recursion_misses);
+	}
 }
 
 static void print_capture(const struct sxd_file *f, FILE *out)
@@ -97,6 +126,8 @@ int decode_summary(const struct sxd_file *f, FILE *out)
 	while ((r = sxd_file_next(f, &off))) {
 		if (r->type == SXD_REC_SCHED)
 			print_exit((const void *)r, out);
+		else
+			print_stats(r, out);
 	}
 	print_capture(f, out);
 	off = 0;

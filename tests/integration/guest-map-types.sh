@@ -13,6 +13,8 @@ unload() { kill "$LOAD" 2>/dev/null; wait "$LOAD" 2>/dev/null; }
 # a child cgroup with the cpu controller, which sched_ext initialises too
 echo +cpu >/sys/fs/cgroup/cgroup.subtree_control
 mkdir -p /sys/fs/cgroup/sxm
+# per-program run counts and times, which the dump carries when enabled
+sysctl -qw kernel.bpf_stats_enabled=1
 echo "== 1: every map type, default caps"
 insmod $KO || exit 1
 load

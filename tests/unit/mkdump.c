@@ -248,6 +248,21 @@ int main(int argc, char **argv)
 		strcpy(s->exit_kind_name, "SCX_EXIT_ERROR_BPF");
 	}
 
+	{
+		struct sxd_counter ev[2] = { { "SCX_EV_KEEP_LAST", 42 }, { "SCX_EV_BYPASS", -1 } };
+		struct sxd_prog_stat st = { .id = 9, .name = "my_enqueue", .run_cnt = 500,
+					    .run_time_ns = 123456, .recursion_misses = 2 };
+		struct sxd_counters *co = rec(SXD_REC_COUNTERS, sizeof(*co), ev, sizeof(ev));
+		struct sxd_prog_stats *ps;
+
+		co->nr = 2;
+		ps = rec(SXD_REC_PROG_STATS, sizeof(*ps), &st, sizeof(st));
+		ps->nr = 1;
+		s = (struct sxd_sched *)(buf + sizeof(struct sxd_file_header) +
+					 sxd_align(sizeof(struct sxd_capture)));
+		s->ops_flags = 0x44;
+		s->timeout_ms = 5000;
+	}
 	btf = make_btf(&val_id, &sec_id, &u32_id);
 	raw = btf__raw_data(btf, &btf_size);
 	bt = rec(SXD_REC_BTF, sizeof(*bt), raw, btf_size);
