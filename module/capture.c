@@ -13,6 +13,7 @@
 #include <linux/u64_stats_sync.h>
 #include <linux/uaccess.h>
 #include <linux/kallsyms.h>
+#include <linux/kobject.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
@@ -82,12 +83,12 @@ static void sxd_error(struct sxd_cap *c, int err, const char *fmt, ...)
 	c->nr_errors++;
 }
 
-static int sxd_write_capture(struct sxd_cap *c)
+static int sxd_write_capture(struct sxd_cap *c, u32 trigger)
 {
 	struct sxd_capture r = {
 		.realtime_ns = ktime_get_real_ns(),
 		.boottime_ns = ktime_get_boottime_ns(),
-		.trigger = SXD_TRIGGER_EXIT,
+		.trigger = trigger,
 		.nr_cpu_slots = nr_cpu_ids,
 		.nr_possible_cpus = num_possible_cpus(),
 		.nr_online_cpus = num_online_cpus(),
@@ -686,7 +687,7 @@ static void sxd_capture_maps(struct sxd_cap *c)
 			  SXD_MAX_MAPS);
 }
 
-static void sxd_capture_finish(struct sxd_cap *c)
+static int sxd_capture_finish(struct sxd_cap *c)
 {
 	struct sxd_end end = {
 		.nr_maps = c->maps.nr,
@@ -699,12 +700,12 @@ static void sxd_capture_finish(struct sxd_cap *c)
 	err = sxw_finish(&c->w, &end);
 	if (err) {
 		sxd_note_failure(err, "finishing the dump");
-		return;
+		return err;
 	}
 	d = kzalloc(sizeof(*d), GFP_KERNEL);
 	if (!d) {
 		sxd_note_failure(-ENOMEM, "publishing the dump");
-		return;
+		return -ENOMEM;
 	}
 	kref_init(&d->ref);
 	d->seq = c->seq;
@@ -712,28 +713,23 @@ static void sxd_capture_finish(struct sxd_cap *c)
 	sxd_publish(d);
 	pr_info("scxdump: captured dump %u: %zu bytes, %u maps, %llu us\n",
 		d->seq, d->len, c->maps.nr, div_u64(end.duration_ns, 1000));
+	return 0;
 }
 
-/* Capture the scheduler @sch (a struct scx_sched) on its way out. */
-void sxd_capture_exit(void *sch)
+/* Capture the scheduler @sch (a struct scx_sched, pinned by the caller). */
+static int sxd_capture(void *sch, u32 trigger)
 {
-	s32 kind = atomic_read((atomic_t *)((u8 *)sch + sxd_l.sch_exit_kind));
 	struct sxd_cap c = { };
 	int err;
 
-	/* NONE or DONE: nothing is exiting (the workfn returns at once). */
-	if (kind <= sxd_l.exit_done)
-		return;
-	if (kind < sxd_l.exit_error && !sxd_capture_all_exits)
-		return;
 	c.t0 = ktime_get_ns();
 	c.seq = atomic_inc_return(&sxd_capture_seq);
 	err = sxw_init(&c.w, sxd_max_dump_bytes);
 	if (err) {
 		sxd_note_failure(err, "allocating the dump");
-		return;
+		return err;
 	}
-	sxd_write_capture(&c);
+	sxd_write_capture(&c, trigger);
 	err = sxd_discover(sch, &c.maps);
 	if (err)
 		sxd_error(&c, err, "cannot find the scheduler's maps");
@@ -742,8 +738,50 @@ void sxd_capture_exit(void *sch)
 	sxd_write_events(&c, sch);
 	sxd_write_prog_stats(&c);
 	sxd_capture_maps(&c);
-	sxd_capture_finish(&c);
+	err = sxd_capture_finish(&c);
 	sxd_maps_release(&c.maps);
 	kfree(c.btfs);
 	sxw_release(&c.w);
+	return err;
+}
+
+/*
+ * The scheduler's disable work is running: it owns @sch until it returns,
+ * so nothing else needs pinning it.
+ */
+void sxd_capture_exit(void *sch)
+{
+	s32 kind = atomic_read((atomic_t *)((u8 *)sch + sxd_l.sch_exit_kind));
+
+	/* NONE or DONE: nothing is exiting (the workfn returns at once). */
+	if (kind <= sxd_l.exit_done)
+		return;
+	if (kind < sxd_l.exit_error && !sxd_capture_all_exits)
+		return;
+	sxd_capture(sch, SXD_TRIGGER_EXIT);
+}
+
+/*
+ * On demand: pin the running root scheduler through its kobject (it is
+ * freed by the kobject's release, after an RCU grace period, so the RCU
+ * read is enough to take the reference) and capture it while it runs.
+ */
+int sxd_capture_request(void)
+{
+	struct kobject *kobj = NULL;
+	void *sch;
+	int err;
+
+	if (!sxd_l.ok_request || !sxd_sym.scx_root)
+		return -EOPNOTSUPP;
+	rcu_read_lock();
+	sch = rcu_dereference(*(void __rcu **)sxd_sym.scx_root);
+	if (sch && kobject_get_unless_zero((struct kobject *)((u8 *)sch + sxd_l.sch_kobj)))
+		kobj = (struct kobject *)((u8 *)sch + sxd_l.sch_kobj);
+	rcu_read_unlock();
+	if (!kobj)
+		return -ENODEV;
+	err = sxd_capture(sch, SXD_TRIGGER_REQUEST);
+	kobject_put(kobj);
+	return err;
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /sys/kernel/debug/scxdump/: "dump" (the last capture, binary, root only)
- * and "status" (text). A reader that opened "dump" holds a reference to
+ * "status" (text) and "control" (commands). A reader that opened "dump" holds a reference to
  * that dump, so a new capture never changes what an open reader sees.
  */
 #include <linux/debugfs.h>
@@ -11,7 +11,9 @@
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/timekeeping.h>
+#include <linux/uaccess.h>
 #include "scxdump.h"
 
 static DEFINE_MUTEX(sxd_lock);		/* protects everything below */
@@ -119,6 +121,42 @@ static const struct file_operations sxd_dump_fops = {
 	.release = sxd_dump_release,
 };
 
+/*
+ * "control": one command a write. "capture" captures the running
+ * scheduler now (the dump says trigger "request"); it keeps running.
+ */
+static ssize_t sxd_control_write(struct file *file, const char __user *ubuf,
+				 size_t len, loff_t *ppos)
+{
+	char buf[32], *cmd;
+	int err;
+
+	if (!len || len >= sizeof(buf)) {
+		pr_err("scxdump: control: write one command (capture), not %zu bytes\n", len);
+		return -EINVAL;
+	}
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	cmd = strim(buf);
+	if (strcmp(cmd, "capture")) {
+		pr_err("scxdump: control: unknown command '%s'; commands: capture\n", cmd);
+		return -EINVAL;
+	}
+	err = sxd_capture_request();
+	if (err == -ENODEV)
+		pr_err("scxdump: control: no sched_ext scheduler is running\n");
+	else if (err)
+		pr_err("scxdump: control: capture failed (%d)\n", err);
+	return err ? err : len;
+}
+
+static const struct file_operations sxd_control_fops = {
+	.owner = THIS_MODULE,
+	.write = sxd_control_write,
+	.llseek = noop_llseek,
+};
+
 static int sxd_status_show(struct seq_file *m, void *v)
 {
 	mutex_lock(&sxd_lock);
@@ -154,6 +192,7 @@ int sxd_debugfs_init(void)
 	sxd_dump_dentry = debugfs_create_file("dump", 0400, dir, NULL,
 					      &sxd_dump_fops);
 	debugfs_create_file("status", 0400, dir, NULL, &sxd_status_fops);
+	debugfs_create_file("control", 0200, dir, NULL, &sxd_control_fops);
 	mutex_lock(&sxd_lock);
 	sxd_dir = dir;
 	mutex_unlock(&sxd_lock);

@@ -42,6 +42,7 @@ static const struct sxd_field sxd_fields[] = {
 	{ "scx_sched", "ops.name", &sxd_l.sch_ops_name },
 	{ "scx_sched", "ops.exit_dump_len", &sxd_l.sch_ops_dump_len, 4 },
 	{ "scx_sched", "level", &sxd_l.sch_level, 4, &sxd_l.has_level },
+	{ "scx_sched", "kobj", &sxd_l.sch_kobj, 0, SXD_GROUP(request) },
 	{ "scx_sched", "ops.flags", &sxd_l.sch_ops_flags, 8 },
 	{ "scx_sched", "ops.timeout_ms", &sxd_l.sch_ops_timeout, 4 },
 	{ "scx_sched", "pcpu", &sxd_l.sch_pcpu, 8, SXD_GROUP(events) },
@@ -219,6 +220,7 @@ static int sxd_resolve(const struct kbtf *b)
 	sxd_l.ok_bloom = true;
 	sxd_l.ok_stmap = true;
 	sxd_l.ok_events = true;
+	sxd_l.ok_request = true;
 	for (i = 0; i < ARRAY_SIZE(sxd_fields); i++) {
 		err = sxd_resolve_field(b, &sxd_fields[i]);
 		if (err)

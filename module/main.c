@@ -87,6 +87,7 @@ static int sxd_resolve_syms(void)
 	sxd_sym.disable_workfn = (void *)sxd_ksym("scx_disable_workfn");
 	sxd_sym.map_idr = (void *)sxd_ksym("map_idr");
 	sxd_sym.map_idr_lock = (void *)sxd_ksym("map_idr_lock");
+	sxd_sym.scx_root = (void *)sxd_ksym("scx_root");
 	sxd_sym.prog_idr = (void *)sxd_ksym("prog_idr");
 	sxd_sym.prog_idr_lock = (void *)sxd_ksym("prog_idr_lock");
 	if (!sxd_sym.disable_workfn) {

@@ -58,6 +58,8 @@ struct sxd_layout {
 	bool ok_bloom;		/* struct bpf_bloom_filter (kernel/bpf/bloom_filter.c) */
 	u32 bloom_mask, bloom_seed, bloom_nr_hash, bloom_bitset;
 	bool ok_stmap;		/* struct bpf_struct_ops_map's links, uvalue */
+	u32 sch_kobj;			/* struct kobject kobj: pins the sched */
+	bool ok_request;		/* on-demand capture possible */
 	u32 sch_ops_flags;		/* ops.flags */
 	u32 sch_ops_timeout;		/* ops.timeout_ms */
 	bool ok_events;		/* sch->pcpu->event_stats (7.3) */
@@ -72,7 +74,7 @@ struct sxd_layout {
 	/* what a family's missing field was, for its error record */
 	const char *missing_arena, *missing_ringbuf, *missing_stackmap;
 	const char *missing_queue, *missing_bloom, *missing_stmap;
-	const char *missing_events;
+	const char *missing_events, *missing_request;
 	/* enum scx_exit_kind */
 	s64 exit_done;			/* SCX_EXIT_DONE */
 	s64 exit_error;			/* SCX_EXIT_ERROR */
@@ -94,6 +96,7 @@ const char *sxd_exit_kind_name(s64 kind);
 /* Kernel symbols that are not exported, resolved at load time. */
 struct sxd_syms {
 	void (*disable_workfn)(struct kthread_work *work);
+	void **scx_root;		/* struct scx_sched __rcu *scx_root */
 	struct idr *map_idr;
 	struct idr *prog_idr;
 	spinlock_t *prog_idr_lock;	/* kernel/bpf/syscall.c, guards prog_idr */
@@ -129,6 +132,8 @@ void sxd_hook_exit(void);
 
 /* Capture of one scheduler, run from the hook (sleepable). */
 void sxd_capture_exit(void *sch);
+/* Capture the running root scheduler, which keeps running (sleepable). */
+int sxd_capture_request(void);
 
 /*
  * One map being captured. A family's capture function walks the map and

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# On-demand capture through the control file: a running scheduler is
+# captured and keeps running; bad control writes are refused and logged.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib.sh"
+. "$here/../guest/common.sh"
+
+DEC=${SCXDUMP_DECODER:-$SCXDUMP_TOP/userspace/build-san/scxdump}
+run=on-demand
+dir=$GUEST_ROOT/opt/scxdump/runs/$run
+
+"$here/../guest/run.sh" --name $run --timeout 600 -- \
+	sh /opt/scxdump/src/tests/integration/guest-on-demand.sh
+t_eq "guest script ran to the end" "== done" "$(grep -x '== done' "$dir/out")"
+
+t_check "capture without a scheduler: refused" test -z "$(grep 'without a scheduler: accepted' "$dir/out")"
+t_check "capture without a scheduler: says why" grep -q "No such device" "$dir/nosched.err"
+t_check "... and logs it" grep -q "scxdump: control: no sched_ext scheduler is running" "$dir/dmesg"
+t_check "unknown command and over-long write refused" test -z "$(grep -E '(bogus|long): accepted' "$dir/out")"
+t_check "... with EINVAL" test "$(grep -c 'Invalid argument' "$dir/bad.err")" -eq 2
+t_check "... and logged with the reason" grep -q "scxdump: control: unknown command 'bogus'; commands: capture" "$dir/dmesg"
+
+t_check "capture of the running scheduler succeeded" grep -qx "capture: ok" "$dir/out"
+t_check "the scheduler kept running after it" grep -qx enabled "$dir/state.after"
+t_check "and ran until its own normal exit" grep -q "scxtest: state enabled after [0-9]* ms" "$dir/loader.out"
+f=$dir/ondemand.json
+"$DEC" decode "$dir/ondemand.bin" >"$f"
+t_jq "dump says trigger request, scheduler not exiting" "$f" \
+	'.capture.trigger == "request" and .schedulers[0].name == "scxdump_test" and .schedulers[0].exit.kind == 0 and .schedulers[0].exit.kind_name == "SCX_EXIT_NONE"'
+t_jq "maps captured live" "$f" \
+	'(.maps[] | select(.name == "hash_kv") | .nr_entries == 100) and (.maps[] | select(.name == "scxtest_.bss") | .entries[0].value | .nr_enqueued > 0 and .failed_at == 0 and .exit_called == 0)'
+t_check "status counts the one capture" grep -qx "captures: 1" "$dir/status.txt"
+t_clean_dmesg "kernel log clean (no BUG/WARNING/lockdep/KASAN)" "$dir/dmesg"
+t_done
