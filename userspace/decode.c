@@ -716,9 +716,9 @@ static void emit_key(struct decoder *d, const struct sxd_map *m, const struct bt
 {
 	uint64_t a;
 
-	if (e->flags & SXD_ENTRIES_OWNER) {
+	if ((e->flags & SXD_ENTRIES_OWNER) && e->key_size >= sizeof(struct sxd_owner)) {
 		emit_owner(d->g, (const void *)p);
-	} else if (e->flags & SXD_ENTRIES_ARENA) {
+	} else if ((e->flags & SXD_ENTRIES_ARENA) && e->key_size >= 8) {
 		memcpy(&a, p, 8);
 		emit_addr(d->g, a);
 	} else if (e->key_size == m->key_size) {
@@ -732,9 +732,10 @@ static void emit_key(struct decoder *d, const struct sxd_map *m, const struct bt
 static void emit_one_value(struct decoder *d, const struct sxd_map *m, const struct btf *btf,
 			   const struct sxd_entries *e, const uint8_t *v)
 {
-	if (e->flags & SXD_ENTRIES_REF)
+	/* a shape flag is believed only with the sizes that shape needs */
+	if ((e->flags & SXD_ENTRIES_REF) && e->value_size >= sizeof(struct sxd_obj_ref))
 		emit_ref(d->g, (const void *)v);
-	else if (e->flags & SXD_ENTRIES_STACK)
+	else if ((e->flags & SXD_ENTRIES_STACK) && e->value_size >= 8)
 		emit_stack(d, v, e->value_size);
 	else if (e->flags & SXD_ENTRIES_ARENA)
 		json_hex(d->g, v, e->value_size);
@@ -988,6 +989,12 @@ static void emit_arena_globals(struct decoder *d, const struct sxd_map *m,
 	if (!btf || mi->kind != SXD_INFO_ARENA)
 		return;
 	size = btf__type_by_id(btf, id)->size;
+	/* the globals live inside the arena: a BTF saying otherwise is wrong */
+	if (!size || mi->val[1] <= mi->val[0] || size > mi->val[1] - mi->val[0] ||
+	    size > (64u << 20)) {
+		json_kstr(d->g, "arena_globals_missing", "their BTF size does not fit the arena");
+		return;
+	}
 	at[0] = mi->val[1] - (size + page - 1) / page * page;
 	at[1] = mi->val[0];
 	buf = size ? calloc(1, size) : NULL;

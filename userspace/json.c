@@ -26,14 +26,15 @@ void json_close(yajl_gen g)
 	yajl_gen_free(g);
 }
 
+/* A NULL string (a name a corrupt BTF does not have) is written as "". */
 void json_key(yajl_gen g, const char *key)
 {
-	yajl_gen_string(g, (const unsigned char *)key, strlen(key));
+	json_strn(g, key ? key : "", key ? strlen(key) : 0);
 }
 
 void json_str(yajl_gen g, const char *s)
 {
-	json_strn(g, s, strlen(s));
+	json_strn(g, s ? s : "", s ? strlen(s) : 0);
 }
 
 /* Length of a valid UTF-8 sequence at @s, 0 if there is none. */

@@ -102,7 +102,7 @@ static void render_enum(struct render *r, const struct btf_type *t, const uint8_
 			int64_t ev = is_signed ? (int64_t)e->val : (int64_t)(uint32_t)e->val;
 
 			if (ev == v) {
-				json_str(r->g, btf__name_by_offset(r->btf, e->name_off));
+				json_str(r->g, btf__name_by_offset(r->btf, e->name_off) ?: "");
 				return;
 			}
 		}
@@ -111,7 +111,7 @@ static void render_enum(struct render *r, const struct btf_type *t, const uint8_
 
 		for (i = 0; i < n; i++, e++) {
 			if ((int64_t)btf_enum64_value(e) == v) {
-				json_str(r->g, btf__name_by_offset(r->btf, e->name_off));
+				json_str(r->g, btf__name_by_offset(r->btf, e->name_off) ?: "");
 				return;
 			}
 		}
