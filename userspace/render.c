@@ -169,6 +169,11 @@ static void render_array(struct render *r, const struct btf_type *t,
 		render_error(r, "array element of unknown size");
 		return;
 	}
+	/* elements of no size cost nothing to claim: do not render billions */
+	if (esz == 0 && a->nelems > 0) {
+		render_error(r, "array of zero-size elements");
+		return;
+	}
 	if (is_char(r->btf, a->type) && holds_text(data, a->nelems, &len)) {
 		json_strn(r->g, data, len);
 		return;
