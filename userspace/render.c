@@ -62,7 +62,7 @@ static void render_int_bits(struct render *r, const struct btf_type *t,
 	if (enc & BTF_INT_BOOL) {
 		json_bool(r->g, v != 0);
 	} else if (enc & BTF_INT_SIGNED) {
-		if (bits < 64 && (v & (1ull << (bits - 1))))
+		if (bits && bits < 64 && (v & (1ull << (bits - 1))))
 			v |= ~0ull << bits;	/* sign-extend */
 		json_int(r->g, (int64_t)v);
 	} else {
