@@ -25,24 +25,46 @@
 #define SXD_MAX_IDR_WALK	BIT(20)
 
 /*
- * The map with the smallest id >= *id, with a reference; what the
- * kernel's bpf_map_get_curr_or_next() does, from exported pieces.
+ * The object with the smallest id >= *id in @idr that @pin takes a
+ * reference on; what the kernel's bpf_{map,prog}_get_curr_or_next() do,
+ * from exported pieces. Objects being freed are skipped, a bounded number.
  */
-static struct bpf_map *sxd_map_next(u32 *id)
+static void *sxd_idr_next(struct idr *idr, spinlock_t *lock, u32 *id,
+			  bool (*pin)(void *obj))
 {
-	struct bpf_map *map;
+	void *obj;
+	u32 n;
 
 	rcu_read_lock();
-	spin_lock_bh(sxd_sym.map_idr_lock);
-	for (;;) {
-		map = idr_get_next(sxd_sym.map_idr, id);
-		if (!map || !IS_ERR(bpf_map_inc_not_zero(map)))
+	spin_lock_bh(lock);
+	for (n = 0; n < SXD_MAX_IDR_WALK; n++, (*id)++) {
+		obj = idr_get_next(idr, id);
+		if (!obj || pin(obj))
 			break;
-		(*id)++;	/* being freed: skip it */
 	}
-	spin_unlock_bh(sxd_sym.map_idr_lock);
+	spin_unlock_bh(lock);
 	rcu_read_unlock();
-	return map;
+	return n < SXD_MAX_IDR_WALK ? obj : NULL;
+}
+
+static bool sxd_pin_map(void *map)
+{
+	return !IS_ERR(bpf_map_inc_not_zero(map));
+}
+
+static bool sxd_pin_prog(void *prog)
+{
+	return !IS_ERR(bpf_prog_inc_not_zero(prog));
+}
+
+static struct bpf_map *sxd_map_next(u32 *id)
+{
+	return sxd_idr_next(sxd_sym.map_idr, sxd_sym.map_idr_lock, id, sxd_pin_map);
+}
+
+static struct bpf_prog *sxd_prog_next(u32 *id)
+{
+	return sxd_idr_next(sxd_sym.prog_idr, sxd_sym.prog_idr_lock, id, sxd_pin_prog);
 }
 
 /* The map with exactly @id, with a reference, or NULL. */
@@ -56,24 +78,6 @@ struct bpf_map *sxd_map_get_by_id(u32 id)
 		map = NULL;
 	}
 	return map;
-}
-
-/* The program with the smallest id >= *id, with a reference. */
-static struct bpf_prog *sxd_prog_next(u32 *id)
-{
-	struct bpf_prog *prog;
-
-	rcu_read_lock();
-	spin_lock_bh(sxd_sym.prog_idr_lock);
-	for (;;) {
-		prog = idr_get_next(sxd_sym.prog_idr, id);
-		if (!prog || !IS_ERR(bpf_prog_inc_not_zero(prog)))
-			break;
-		(*id)++;
-	}
-	spin_unlock_bh(sxd_sym.prog_idr_lock);
-	rcu_read_unlock();
-	return prog;
 }
 
 static bool sxd_is_ops_map_of(struct bpf_map *map, void *sch)
