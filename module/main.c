@@ -10,6 +10,7 @@
 #include <linux/module.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
+#include <linux/sysfs.h>
 #include "ksyms.h"
 #include "scxdump.h"
 
@@ -20,60 +21,63 @@ module_param_named(capture_all_exits, sxd_capture_all_exits, bool, 0644);
 MODULE_PARM_DESC(capture_all_exits,
 		 "Also capture normal exits (unregister, SysRq), not only errors (default: N)");
 
-#define SXD_DUMP_MIN		(64ul << 10)
-#define SXD_DUMP_MAX		(4ul << 30)
 unsigned long sxd_max_dump_bytes = 256ul << 20;
+unsigned long sxd_max_map_bytes = 64ul << 20;
 
-static int sxd_set_max_dump(const char *val, const struct kernel_param *kp)
+/* A byte-count parameter and the values it takes (0 too, if zero_ok). */
+struct sxd_size_param {
+	const char *name;
+	unsigned long *val;
+	unsigned long min, max;
+	bool zero_ok;
+};
+
+static const struct sxd_size_param sxd_max_dump = {
+	"max_dump_bytes", &sxd_max_dump_bytes, 64ul << 10, 4ul << 30, false,
+};
+
+static const struct sxd_size_param sxd_max_map = {
+	"max_map_bytes", &sxd_max_map_bytes, PAGE_SIZE, ULONG_MAX, true,
+};
+
+/* Refuse, and say why, anything but a number in range: the old value stays. */
+static int sxd_set_size(const char *val, const struct kernel_param *kp)
 {
+	const struct sxd_size_param *p = kp->arg;
 	unsigned long v;
-	int err;
 
-	err = kstrtoul(val, 0, &v);
-	if (err || v < SXD_DUMP_MIN || v > SXD_DUMP_MAX) {
-		pr_err("scxdump: max_dump_bytes must be a number from %lu to %lu, not '%s'\n",
-		       SXD_DUMP_MIN, SXD_DUMP_MAX, val);
+	if (kstrtoul(val, 0, &v) || (v && v < p->min) || v > p->max || (!v && !p->zero_ok)) {
+		pr_err("scxdump: %s must be %sa number from %lu to %lu, not '%s'\n",
+		       p->name, p->zero_ok ? "0 (no limit) or " : "", p->min, p->max, val);
 		return -EINVAL;
 	}
-	*(unsigned long *)kp->arg = v;
+	*p->val = v;
 	return 0;
 }
 
-static const struct kernel_param_ops sxd_max_dump_ops = {
-	.set = sxd_set_max_dump,
-	.get = param_get_ulong,
+static int sxd_get_size(char *buf, const struct kernel_param *kp)
+{
+	const struct sxd_size_param *p = kp->arg;
+
+	return sysfs_emit(buf, "%lu\n", *p->val);
+}
+
+static const struct kernel_param_ops sxd_size_ops = {
+	.set = sxd_set_size,
+	.get = sxd_get_size,
 };
-module_param_cb(max_dump_bytes, &sxd_max_dump_ops, &sxd_max_dump_bytes, 0644);
+
+module_param_cb(max_dump_bytes, &sxd_size_ops, (void *)&sxd_max_dump, 0644);
 MODULE_PARM_DESC(max_dump_bytes,
 		 "Largest dump in bytes; what does not fit is left out and recorded (default: 256 MiB)");
+module_param_cb(max_map_bytes, &sxd_size_ops, (void *)&sxd_max_map, 0644);
+MODULE_PARM_DESC(max_map_bytes,
+		 "Largest capture of one map in bytes, 0 for none; the rest is left out and recorded (default: 64 MiB)");
 
 bool sxd_embed_kernel_btf = true;
 module_param_named(embed_kernel_btf, sxd_embed_kernel_btf, bool, 0644);
 MODULE_PARM_DESC(embed_kernel_btf,
 		 "Embed the kernel's BTF when a value is kernel-typed (struct_ops), so dumps decode anywhere; N: decode with scxdump --vmlinux-btf (default: Y)");
-
-unsigned long sxd_max_map_bytes = 64ul << 20;
-
-static int sxd_set_max_map(const char *val, const struct kernel_param *kp)
-{
-	unsigned long v;
-
-	if (kstrtoul(val, 0, &v) || (v && v < PAGE_SIZE)) {
-		pr_err("scxdump: max_map_bytes must be 0 (no per-map limit) or at least %lu, not '%s'\n",
-		       PAGE_SIZE, val);
-		return -EINVAL;
-	}
-	*(unsigned long *)kp->arg = v;
-	return 0;
-}
-
-static const struct kernel_param_ops sxd_max_map_ops = {
-	.set = sxd_set_max_map,
-	.get = param_get_ulong,
-};
-module_param_cb(max_map_bytes, &sxd_max_map_ops, &sxd_max_map_bytes, 0644);
-MODULE_PARM_DESC(max_map_bytes,
-		 "Largest capture of one map in bytes, 0 for none; the rest is left out and recorded (default: 64 MiB)");
 
 static int sxd_resolve_syms(void)
 {
