@@ -128,13 +128,33 @@ out:
 	return buf;
 }
 
-static int sxd_resolve_field(const struct kbtf *b, const struct sxd_field *f)
+/*
+ * Fields come grouped by struct: look each struct up once, not once per
+ * field (a lookup scans all of the kernel's ~130k types).
+ */
+struct sxd_struct_cache {
+	const char *type;
+	s32 id;
+};
+
+static s32 sxd_struct_id(const struct kbtf *b, struct sxd_struct_cache *c,
+			 const char *type)
+{
+	if (!c->type || strcmp(c->type, type)) {
+		c->type = type;
+		c->id = kbtf_find(b, type, BTF_KIND_STRUCT);
+	}
+	return c->id;
+}
+
+static int sxd_resolve_field(const struct kbtf *b, struct sxd_struct_cache *c,
+			     const struct sxd_field *f)
 {
 	u32 off, size;
 	s32 id;
 	int err;
 
-	id = kbtf_find(b, f->type, BTF_KIND_STRUCT);
+	id = sxd_struct_id(b, c, f->type);
 	err = id < 0 ? id : kbtf_member(b, id, f->path, &off, &size);
 	if (!err && f->size && size != f->size)
 		err = -EINVAL;
@@ -210,6 +230,7 @@ const char *sxd_exit_kind_name(s64 kind)
 
 static int sxd_resolve(const struct kbtf *b)
 {
+	struct sxd_struct_cache cache = { };
 	unsigned int i;
 	int err;
 
@@ -222,7 +243,7 @@ static int sxd_resolve(const struct kbtf *b)
 	sxd_l.ok_events = true;
 	sxd_l.ok_request = true;
 	for (i = 0; i < ARRAY_SIZE(sxd_fields); i++) {
-		err = sxd_resolve_field(b, &sxd_fields[i]);
+		err = sxd_resolve_field(b, &cache, &sxd_fields[i]);
 		if (err)
 			return err;
 	}
