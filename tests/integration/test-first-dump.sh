@@ -3,18 +3,9 @@
 # loaded; the dump it leaves is decoded on the host and checked against the
 # values the scheduler and its loader put in their maps.
 set -uo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../lib.sh"
-. "$here/../guest/common.sh"
+. "$(dirname "$0")/common.sh"
 
-DEC=${SCXDUMP_DECODER:-$SCXDUMP_TOP/userspace/build-san/scxdump}
-run=first-dump
-dir=$GUEST_ROOT/opt/scxdump/runs/$run
-
-"$here/../guest/run.sh" --name $run --timeout 900 -- \
-	sh /opt/scxdump/src/tests/integration/guest-first-dump.sh
-t_eq "guest script ran to the end" "== done" "$(grep -x '== done' "$dir/out")"
-echo "# guest kernel: $(cat "$dir/krel" 2>/dev/null)"
+guest_script first-dump
 
 f=$dir/fail.json
 "$DEC" decode "$dir/fail.bin" >"$f"

@@ -3,17 +3,9 @@
 # captured in the guest and checked on the host against the values the
 # scheduler and its loader put in; then the same with low caps.
 set -uo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../lib.sh"
-. "$here/../guest/common.sh"
+. "$(dirname "$0")/common.sh"
 
-DEC=${SCXDUMP_DECODER:-$SCXDUMP_TOP/userspace/build-san/scxdump}
-run=map-types
-dir=$GUEST_ROOT/opt/scxdump/runs/$run
-
-"$here/../guest/run.sh" --name $run --timeout 900 -- \
-	sh /opt/scxdump/src/tests/integration/guest-map-types.sh
-t_eq "guest script ran to the end" "== done" "$(grep -x '== done' "$dir/out")"
+guest_script map-types
 f=$dir/maps.json
 "$DEC" decode "$dir/maps.bin" >"$f"
 t_check "dump decodes" test -s "$f"

@@ -2,17 +2,9 @@
 # On-demand capture through the control file: a running scheduler is
 # captured and keeps running; bad control writes are refused and logged.
 set -uo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../lib.sh"
-. "$here/../guest/common.sh"
+. "$(dirname "$0")/common.sh"
 
-DEC=${SCXDUMP_DECODER:-$SCXDUMP_TOP/userspace/build-san/scxdump}
-run=on-demand
-dir=$GUEST_ROOT/opt/scxdump/runs/$run
-
-"$here/../guest/run.sh" --name $run --timeout 600 -- \
-	sh /opt/scxdump/src/tests/integration/guest-on-demand.sh
-t_eq "guest script ran to the end" "== done" "$(grep -x '== done' "$dir/out")"
+guest_script on-demand
 
 t_check "capture without a scheduler: refused" test -z "$(grep 'without a scheduler: accepted' "$dir/out")"
 t_check "capture without a scheduler: says why" grep -q "No such device" "$dir/nosched.err"
