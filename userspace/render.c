@@ -184,6 +184,15 @@ static void render_array(struct render *r, const struct btf_type *t,
 	json_arr_end(r->g);
 }
 
+/* An enum bit-field (or unaligned enum) of at most 64 bits inside @size bytes. */
+static bool enum_bits_fit(const struct btf_type *t, uint32_t off, uint32_t bits,
+			  size_t size)
+{
+	uint64_t width = bits ?: (uint64_t)t->size * 8;
+
+	return width && width <= 64 && off + width <= (uint64_t)size * 8;
+}
+
 /*
  * BTF from a dump is not trusted: every member must lie inside the bytes
  * its struct has here (@size), whatever offsets the BTF claims.
@@ -218,8 +227,8 @@ static void render_members(struct render *r, const struct btf_type *t,
 			mt = btf__type_by_id(r->btf, btf__resolve_type(r->btf, m->type));
 			if (mt && btf_is_int(mt) && (uint64_t)off + (bits ?: btf_int_bits(mt)) <= (uint64_t)size * 8)
 				render_int_bits(r, mt, data, off, bits ?: btf_int_bits(mt));
-			else if (mt && btf_is_enum(mt))
-				json_uint(r->g, read_bits(data, off, bits));
+			else if (mt && btf_is_any_enum(mt) && enum_bits_fit(mt, off, bits, size))
+				json_uint(r->g, read_bits(data, off, bits ?: mt->size * 8));
 			else
 				render_error(r, "unaligned member");
 			continue;
