@@ -13,7 +13,7 @@ DESTDIR ?=
 
 # kbuild reads ./Kbuild; this Makefile only drives it and the rest.
 .PHONY: all module tool modules modules_install install tool-install clean \
-	check demo guest testscheds guest-all bench
+	check demo guest testscheds guest-all bench fuzz
 
 all: module tool
 
@@ -43,6 +43,11 @@ guest-all: module tool testscheds
 
 check:
 	tests/run-all.sh
+
+# Open-ended fuzzing of the decoder (FUZZ_SECONDS, default 600); make
+# check runs a fixed-seed, fixed-length pass instead.
+fuzz:
+	tests/fuzz/run.sh explore
 
 # Decoder throughput and peak RSS on a large dump (BENCH_MIB, default 1024).
 bench:

@@ -71,8 +71,7 @@ if [ $guest_ok -eq 1 ]; then
 		suite "$(basename "$t" .sh)" "$t"
 	done
 fi
-# After the guest tests: their dumps are the recipes' input and seed the
-# fuzzer's corpus.
+# After the guest tests: their dumps are the recipes' input.
 [ $guest_ok -eq 1 ] && suite jq-recipes tests/unit/test-recipes.sh
 suite fuzz tests/fuzz/run.sh
 

@@ -1,42 +1,73 @@
 #!/usr/bin/env bash
-# A bounded libFuzzer run of the decoder (FUZZ_SECONDS, default 60) with
-# ASan+UBSan, its corpus seeded from the synthetic dumps of tests/unit and
-# from the real dumps the guest tests left. A crash fails it; its input is
-# kept under $SCXDUMP_CACHE/fuzz/crashes and becomes a regression seed.
+# The decoder under libFuzzer with ASan+UBSan.
+#
+#   run.sh            the gate (make check): a fixed seed and a fixed number
+#                     of runs (FUZZ_RUNS) from a fixed corpus, so that the
+#                     same tree always fuzzes the same inputs
+#   run.sh explore    open-ended search for new bugs (FUZZ_SECONDS, default
+#                     600) from a growing corpus under $SCXDUMP_CACHE/fuzz,
+#                     seeded as well with the real dumps the guest tests left
+#
+# The fixed corpus: the synthetic dumps of tests/unit, two small real dumps
+# (seeds/) and every input that once crashed the decoder (regressions/). A
+# crash fails the run and its input is kept under $SCXDUMP_CACHE/fuzz/crashes,
+# to be added to regressions/ with the fix.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib.sh"
 . "$here/../guest/common.sh"
 
-secs=${FUZZ_SECONDS:-60}
+mode=${1:-gate}
 work=$SCXDUMP_CACHE/fuzz
-corpus=$work/corpus
-mkdir -p "$corpus" "$work/crashes"
+mkdir -p "$work/crashes"
 make -s -C "$here" >/dev/null || { t_fail "fuzz harness builds"; t_done; exit 1; }
-mk=$here/../unit/build/mkdump
-if [ -x "$mk" ]; then
-	"$mk" "$corpus/synthetic.bin"
-	"$mk" --corrupt-len "$corpus/synthetic-len.bin"
-	"$mk" --no-end "$corpus/synthetic-noend.bin"
-fi
-# Real dumps, small ones (a 5 MiB kernel BTF would only slow every run).
-for d in "$GUEST_ROOT"/opt/scxdump/runs/*/*.bin; do
-	[ -f "$d" ] && [ "$(stat -c %s "$d")" -lt 2000000 ] && cp "$d" "$corpus/real-$(basename "$(dirname "$d")")-$(basename "$d")"
-done
-# Past crashes stay in the corpus as regression seeds.
-cp "$here"/regressions/* "$corpus/" 2>/dev/null
-t_check "corpus seeded with synthetic and real dumps" sh -c "ls '$corpus' | grep -q '^synthetic' && ls '$corpus' | grep -q '^real-'"
 
-log "fuzzing the decoder for ${secs}s ($(ls "$corpus" | wc -l) seeds)"
-"$here/build/fuzz_decode" -max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 \
-	-max_len=262144 -artifact_prefix="$work/crashes/" -print_final_stats=1 \
-	"$corpus" >"$work/last.log" 2>&1
-rc=$?
-grep -E '^stat::number_of_executed_units|^Done' "$work/last.log" | sed 's/^/# /'
-if [ $rc -eq 0 ]; then
-	t_ok "no crash, leak or undefined behaviour in ${secs}s of fuzzing"
-else
-	t_fail "fuzzing found a crash (exit $rc); inputs in $work/crashes"
-	grep -E 'ERROR|SUMMARY|runtime error' "$work/last.log" | head -10 | sed 's/^/#   /'
+seed_corpus() {
+	local corpus=$1 mk=$here/../unit/build/mkdump
+	mkdir -p "$corpus"
+	make -s -C "$here/../unit" >/dev/null || return 1
+	"$mk" "$corpus/synthetic.bin" &&
+		"$mk" --corrupt-len "$corpus/synthetic-len.bin" &&
+		"$mk" --no-end "$corpus/synthetic-noend.bin" || return 1
+	cp "$here"/seeds/* "$here"/regressions/* "$corpus/"
+}
+
+fuzz() {
+	"$here/build/fuzz_decode" -timeout=20 -rss_limit_mb=2048 -max_len=262144 \
+		-artifact_prefix="$work/crashes/" -print_final_stats=1 "$@" \
+		>"$work/last.log" 2>&1
+	local rc=$?
+	grep -E '^stat::number_of_executed_units' "$work/last.log" | sed 's/^/# /'
+	if [ $rc -ne 0 ]; then
+		grep -E 'ERROR|SUMMARY|runtime error' "$work/last.log" | head -10 | sed 's/^/#   /'
+		ls -t "$work"/crashes | head -3 | sed "s|^|#   input: $work/crashes/|"
+	fi
+	return $rc
+}
+
+if [ "$mode" = explore ]; then
+	secs=${FUZZ_SECONDS:-600}
+	corpus=$work/corpus
+	seed_corpus "$corpus" || { t_fail "corpus seeded"; t_done; exit 1; }
+	for d in "$GUEST_ROOT"/opt/scxdump/runs/*/*.bin; do
+		[ -f "$d" ] && [ "$(stat -c %s "$d")" -lt 2000000 ] &&
+			cp "$d" "$corpus/real-$(basename "$(dirname "$d")")-$(basename "$d")"
+	done
+	log "exploring for ${secs}s from $(ls "$corpus" | wc -l) inputs"
+	fuzz -max_total_time="$secs" "$corpus"
+	t_eq "no crash, leak or undefined behaviour in ${secs}s of exploring" 0 $?
+	t_done
+	exit
 fi
+
+runs=${FUZZ_RUNS:-120000}
+corpus=$(mktemp -d)
+trap 'rm -rf "$corpus"' EXIT
+seed_corpus "$corpus"
+t_check "corpus: synthetic dumps, real dumps and past crashes" \
+	sh -c "ls '$corpus' | grep -q '^synthetic' && ls '$corpus' | grep -q '^real-' &&
+	       [ \$(ls '$corpus' | wc -l) -ge $(( $(ls "$here/regressions" | wc -l) + 5 )) ]"
+log "fuzzing the decoder: $runs runs, seed 1, $(ls "$corpus" | wc -l) inputs"
+fuzz -seed=1 -runs="$runs" "$corpus"
+t_eq "no crash, leak or undefined behaviour in $runs fixed-seed runs" 0 $?
 t_done
