@@ -138,6 +138,42 @@ static void writer_grows_past_initial_buffer(struct kunit *test)
 	kvfree(buf);
 }
 
+/*
+ * Fixed (as inside stop_machine): records use the room prepared before,
+ * never more, and what does not fit is counted, not allocated for.
+ */
+static void writer_fixed_uses_prepared_room(struct kunit *test)
+{
+	struct sxd_writer w;
+	struct test_rec r = { };
+	struct sxd_iov iov = { &r, sizeof(r) };
+	size_t rec = sxd_align(sizeof(r)), cap;
+	u32 i, written = 0;
+	u8 *buf;
+
+	KUNIT_ASSERT_EQ(test, sxw_init(&w, 8 << 20), 0);
+	/* more than the writer's first 64 KiB, so that it does allocate */
+	KUNIT_ASSERT_EQ(test, sxw_prealloc(&w, 8192 * rec), 0);
+	cap = w.cap;
+	buf = w.buf;
+	KUNIT_EXPECT_EQ(test, cap, w.len + w.reserve + 8192 * rec);
+	sxw_fix(&w, true);
+	for (i = 0; i < 8200; i++)
+		written += sxw_record(&w, 1, &iov, 1) == 0;
+	KUNIT_EXPECT_EQ(test, written, 8192u);
+	KUNIT_EXPECT_EQ(test, w.records_omitted, 8ull);
+	KUNIT_EXPECT_TRUE(test, w.truncated);
+	KUNIT_EXPECT_PTR_EQ(test, w.buf, buf);	/* never reallocated */
+	KUNIT_EXPECT_EQ(test, w.cap, cap);
+	sxw_fix(&w, false);
+	KUNIT_EXPECT_EQ(test, sxw_record(&w, 1, &iov, 1), 0);	/* grows again */
+	KUNIT_EXPECT_GT(test, w.cap, cap);
+	/* a room past the limit is cut to it */
+	KUNIT_EXPECT_EQ(test, sxw_prealloc(&w, SIZE_MAX), 0);
+	KUNIT_EXPECT_EQ(test, w.cap, (size_t)(8 << 20));
+	sxw_release(&w);
+}
+
 static void writer_rejects_bad_records(struct kunit *test)
 {
 	struct sxd_writer w;
@@ -368,6 +404,7 @@ static struct kunit_case scxdump_cases[] = {
 	KUNIT_CASE(writer_frames_and_pads),
 	KUNIT_CASE(writer_counts_what_does_not_fit),
 	KUNIT_CASE(writer_grows_past_initial_buffer),
+	KUNIT_CASE(writer_fixed_uses_prepared_room),
 	KUNIT_CASE(writer_rejects_bad_records),
 	KUNIT_CASE(kbtf_resolves_members),
 	KUNIT_CASE(kbtf_rejects_corrupt_blobs),

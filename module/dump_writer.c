@@ -49,6 +49,8 @@ static int sxw_reserve(struct sxd_writer *w, size_t need)
 
 	if (need <= w->cap)
 		return 0;
+	if (w->fixed)
+		return -ENOSPC;
 	while (cap < need)
 		cap = cap > w->limit / 2 ? w->limit : cap * 2;
 	buf = kvzalloc(cap, GFP_KERNEL);
@@ -59,6 +61,38 @@ static int sxw_reserve(struct sxd_writer *w, size_t need)
 	w->buf = buf;
 	w->cap = cap;
 	return 0;
+}
+
+/*
+ * Make room for @room more bytes (and the END record) now, exactly, under
+ * the limit: records that fit in it can then be written where nothing may
+ * allocate (see sxw_fix()).
+ */
+int sxw_prealloc(struct sxd_writer *w, size_t room)
+{
+	size_t need, cap = w->cap;
+	u8 *buf;
+
+	if (!w->buf)
+		return -EINVAL;
+	if (check_add_overflow(w->len + w->reserve, room, &need) || need > w->limit)
+		need = w->limit;
+	if (need <= cap)
+		return 0;
+	buf = kvzalloc(need, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, w->buf, w->len);
+	kvfree(w->buf);
+	w->buf = buf;
+	w->cap = need;
+	return 0;
+}
+
+/* While fixed, a record that does not fit in the room there is left out. */
+void sxw_fix(struct sxd_writer *w, bool fixed)
+{
+	w->fixed = fixed;
 }
 
 /* Would a record with @payload bytes after its struct sxd_rec fit? */
@@ -100,7 +134,7 @@ int sxw_record(struct sxd_writer *w, u32 type, const struct sxd_iov *iov,
 	if (!nr_iov || iov[0].len < sizeof(*rec) || size > SXD_REC_MAX_SIZE)
 		return -EINVAL;
 	padded = sxd_align(size);
-	if (w->len + padded + w->reserve > w->limit) {
+	if (w->len + padded + w->reserve > (w->fixed ? w->cap : w->limit)) {
 		w->truncated = true;
 		w->bytes_omitted += padded;
 		w->records_omitted++;

@@ -20,6 +20,7 @@ struct sxd_writer {
 	u64 bytes_omitted;
 	u64 records_omitted;
 	bool truncated;
+	bool fixed;		/* no allocation: only the room already there */
 };
 
 /* One piece of a record's payload. */
@@ -33,6 +34,8 @@ void sxw_release(struct sxd_writer *w);
 int sxw_record(struct sxd_writer *w, u32 type, const struct sxd_iov *iov,
 	       unsigned int nr_iov);
 bool sxw_fits(const struct sxd_writer *w, size_t payload);
+int sxw_prealloc(struct sxd_writer *w, size_t room);
+void sxw_fix(struct sxd_writer *w, bool fixed);
 int sxw_finish(struct sxd_writer *w, struct sxd_end *end);
 void *sxw_detach(struct sxd_writer *w, size_t *len);
 
