@@ -55,6 +55,7 @@ enum sxd_rec_type {
 	SXD_REC_KMEM		= 11,	/* struct sxd_kmem + bytes */
 	SXD_REC_COUNTERS	= 12,	/* struct sxd_counters + sxd_counter[] */
 	SXD_REC_PROG_STATS	= 13,	/* struct sxd_prog_stats + sxd_prog_stat[] */
+	SXD_REC_SNAPSHOT	= 14,	/* struct sxd_snapshot */
 };
 
 struct sxd_rec {
@@ -295,6 +296,30 @@ struct sxd_map_end {
 #define SXD_MAP_TRUNCATED	0x1u	/* a cap left entries out */
 #define SXD_MAP_UNSUPPORTED	0x2u	/* type not captured */
 #define SXD_MAP_ITER_LIMIT	0x4u	/* walk stopped at its bound */
+#define SXD_MAP_SNAPSHOT	0x8u	/* copied while every CPU was stopped */
+
+/*
+ * How the maps were copied. In SXD_SNAP_STOPPED mode the maps flagged
+ * SXD_MAP_SNAPSHOT were all copied within one stop_machine() call, into
+ * memory reserved before it: they show one instant across all CPUs. The
+ * others (kernel objects: program and map-in-map slots, stack traces,
+ * struct_ops) were read live afterwards.
+ */
+enum sxd_snap_mode {
+	SXD_SNAP_LIVE		= 0,	/* maps read one after the other */
+	SXD_SNAP_STOPPED	= 1,	/* stop_machine() around the copy */
+};
+
+struct sxd_snapshot {
+	struct sxd_rec rec;
+	__u32	mode;			/* enum sxd_snap_mode */
+	__s32	status;			/* 0, or why it fell back to live */
+	__u64	held_ns;		/* the copy, every other CPU spinning */
+	__u64	stop_ns;		/* the whole stop_machine() call */
+	__u64	reserved_bytes;		/* dump space prepared for the copy */
+	__u32	nr_maps;		/* maps copied in the stop */
+	__u32	nr_cpus;		/* online CPUs held */
+};
 
 /* An error not tied to one map, e.g. a scheduler that could not be read. */
 struct sxd_error {

@@ -4,6 +4,13 @@
  * (docs/format.md): CAPTURE, SCHED, every BTF object once, then per map
  * MAP, its ENTRIES blocks and MAP_END, and END. Runs sleepable, in the
  * scheduler's helper kthread, while the scheduler is still registered.
+ *
+ * In consistent-snapshot mode the maps whose families can be copied
+ * without sleeping (ops->stoppable) come first and are all copied inside
+ * one stop_machine(): every other CPU spins with interrupts off, so no
+ * BPF program runs between the first map's copy and the last's. Their
+ * size is counted first and the dump's room, the entry block and the key
+ * buffers are allocated before the stop.
  */
 #include <linux/bitops.h>
 #include <linux/bpf.h>
@@ -16,6 +23,7 @@
 #include <linux/kobject.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/stop_machine.h>
 #include <linux/timekeeping.h>
 #include <linux/utsname.h>
 #include "scxdump.h"
@@ -54,6 +62,20 @@ static const struct sxd_map_ops *const sxd_map_ops_table[] = {
 	[BPF_MAP_TYPE_STRUCT_OPS] = &sxd_struct_ops_ops,
 };
 
+static const struct sxd_map_ops *sxd_map_ops_of(const struct bpf_map *map)
+{
+	if (map->map_type < ARRAY_SIZE(sxd_map_ops_table))
+		return sxd_map_ops_table[map->map_type];
+	return NULL;
+}
+
+static bool sxd_stoppable(const struct bpf_map *map)
+{
+	const struct sxd_map_ops *ops = sxd_map_ops_of(map);
+
+	return ops && ops->stoppable;
+}
+
 struct sxd_cap {
 	struct sxd_writer w;
 	struct sxd_maps maps;
@@ -62,6 +84,14 @@ struct sxd_cap {
 	u32 nr_errors;
 	u32 seq;
 	u64 t0;
+	/* the consistent snapshot: maps [0, nr_stoppable) */
+	u32 nr_stoppable;
+	bool atomic;		/* inside stop_machine() */
+	u8 *blk;		/* the entry block all maps share in it */
+	size_t blk_cap;
+	u8 *keys;		/* the key buffers they share */
+	struct sxd_kmems *kmems;
+	u64 held_ns;
 };
 
 static atomic_t sxd_capture_seq = ATOMIC_INIT(0);
@@ -274,6 +304,8 @@ static u32 sxd_btf_index(struct sxd_cap *c, struct bpf_map *map)
 		if (c->btfs[i] == btf)
 			return i;
 	}
+	if (c->atomic)
+		return SXD_NO_INDEX;	/* embedding allocates: failed before the stop */
 	data = *(void **)((u8 *)btf + sxd_l.btf_data);
 	r.size = *(u32 *)((u8 *)btf + sxd_l.btf_data_size);
 	r.kernel_id = *(u32 *)((u8 *)btf + sxd_l.btf_id);
@@ -318,6 +350,13 @@ static void sxd_write_map(struct sxd_cap *c, struct bpf_map *map, u32 index,
 	sxw_record(&c->w, SXD_REC_MAP, &iov, 1);
 }
 
+static const char *sxd_full_reason(const struct sxd_map_ctx *mc)
+{
+	if (mc->atomic)
+		return "the map grew past the room prepared for the consistent snapshot";
+	return "dump size limit (max_dump_bytes) reached";
+}
+
 static int sxd_entries_flush(struct sxd_map_ctx *mc)
 {
 	struct sxd_entries r = {
@@ -338,7 +377,7 @@ static int sxd_entries_flush(struct sxd_map_ctx *mc)
 		mc->full = true;
 		mc->flags |= SXD_MAP_TRUNCATED;
 		mc->nr_omitted += mc->blk_nr;
-		mc->reason = "dump size limit (max_dump_bytes) reached";
+		mc->reason = sxd_full_reason(mc);
 	} else {
 		mc->nr_entries += mc->blk_nr;
 	}
@@ -356,7 +395,7 @@ u8 *sxd_entry_slot(struct sxd_map_ctx *mc)
 {
 	u8 *slot;
 
-	if (mc->full || !mc->blk)
+	if (mc->counting || mc->full || !mc->blk)
 		return NULL;
 	if (sxd_max_map_bytes && mc->bytes + mc->entry_size > sxd_max_map_bytes) {
 		mc->flags |= SXD_MAP_TRUNCATED;
@@ -426,7 +465,7 @@ int sxd_entries_make_room(struct sxd_map_ctx *mc, u32 n)
 	size_t need = (size_t)n * mc->entry_size;
 	u8 *blk;
 
-	if (mc->full || !mc->blk)
+	if (mc->counting || mc->full || !mc->blk)
 		return -ENOSPC;
 	if (mc->blk_len + need <= mc->blk_cap)
 		return 0;
@@ -434,6 +473,8 @@ int sxd_entries_make_room(struct sxd_map_ctx *mc, u32 n)
 		return -ENOSPC;
 	if (need <= mc->blk_cap)
 		return 0;
+	if (mc->atomic)
+		return -ENOSPC;	/* no allocation in the stop */
 	need = min_t(size_t, need, SXD_REC_MAX_SIZE - sizeof(struct sxd_entries));
 	need = rounddown(need, mc->entry_size);
 	blk = kvmalloc(need, GFP_KERNEL);
@@ -450,7 +491,8 @@ u8 *sxd_entry_slot_nosleep(struct sxd_map_ctx *mc)
 {
 	u8 *slot;
 
-	if (mc->full || !mc->blk || mc->blk_len + mc->entry_size > mc->blk_cap)
+	if (mc->counting || mc->full || !mc->blk ||
+	    mc->blk_len + mc->entry_size > mc->blk_cap)
 		return NULL;
 	if (sxd_max_map_bytes && mc->bytes + mc->entry_size > sxd_max_map_bytes) {
 		mc->flags |= SXD_MAP_TRUNCATED;
@@ -474,11 +516,15 @@ int sxd_map_info(struct sxd_map_ctx *mc, u32 kind, const u64 *val, u32 nr_val,
 	struct sxd_iov iov[2] = { { &r, sizeof(r) }, { data, len } };
 	int err;
 
+	if (mc->counting) {
+		mc->est_bytes += sxd_align(sizeof(r) + len);
+		return 0;
+	}
 	memcpy(r.val, val, min_t(size_t, nr_val, ARRAY_SIZE(r.val)) * sizeof(*val));
 	err = sxw_record(mc->w, SXD_REC_MAP_INFO, iov, 2);
 	if (err) {
 		mc->flags |= SXD_MAP_TRUNCATED;
-		mc->reason = "dump size limit (max_dump_bytes) reached";
+		mc->reason = sxd_full_reason(mc);
 	}
 	return err;
 }
@@ -517,6 +563,13 @@ void *sxd_entry_value(struct sxd_map_ctx *mc, u8 *slot, u32 i)
 	return slot + sxd_align(mc->key_size) + (size_t)i * sxd_align(mc->value_size);
 }
 
+/* A long walk yields the CPU, unless it runs inside the stop. */
+void sxd_resched(struct sxd_map_ctx *mc)
+{
+	if (!mc->atomic)
+		cond_resched();
+}
+
 /* For per-CPU families: one value per possible CPU id. */
 void sxd_map_percpu(struct sxd_map_ctx *mc)
 {
@@ -546,14 +599,32 @@ static int sxd_map_ctx_init(struct sxd_map_ctx *mc, struct sxd_cap *c,
 		return -E2BIG;
 	}
 	mc->entry_size = size;
+	if (c->atomic) {
+		mc->atomic = true;
+		mc->blk = c->blk;
+		mc->blk_cap = c->blk_cap;
+		mc->keys = c->keys;
+		return 0;
+	}
+	mc->keys = kmalloc(2 * sxd_align(map->key_size) ?: 1, GFP_KERNEL);
 	mc->blk_cap = max_t(size_t, SXD_BLOCK_SIZE, size);
 	mc->blk = kvmalloc(mc->blk_cap, GFP_KERNEL);
-	if (!mc->blk) {
+	if (!mc->blk || !mc->keys) {
 		mc->status = -ENOMEM;
 		mc->reason = "out of memory for the entry block";
 		return -ENOMEM;
 	}
 	return 0;
+}
+
+/* Free what sxd_map_ctx_init() allocated; the stop's buffers are not ours. */
+static void sxd_map_ctx_free(struct sxd_map_ctx *mc)
+{
+	if (mc->atomic)
+		return;
+	kvfree(mc->kmems);
+	kvfree(mc->blk);
+	kfree(mc->keys);
 }
 
 static void sxd_write_map_end(struct sxd_map_ctx *mc)
@@ -611,15 +682,18 @@ static void sxd_capture_map(struct sxd_cap *c, struct bpf_map *map, u32 index)
 	struct sxd_map_ctx mc;
 
 	sxd_write_map(c, map, index, sxd_btf_index(c, map));
-	if (map->map_type < ARRAY_SIZE(sxd_map_ops_table))
-		ops = sxd_map_ops_table[map->map_type];
+	ops = sxd_map_ops_of(map);
 	if (!sxd_map_ctx_init(&mc, c, map, index, ops)) {
 		if (!ops) {
 			mc.flags |= SXD_MAP_UNSUPPORTED;
 			mc.reason = "this map type is not captured by this scxdump version";
 		} else {
-			if (sxd_has_cpumask_kptr(map))
-				mc.kmems = kvzalloc(sizeof(*mc.kmems), GFP_KERNEL);
+			if (sxd_has_cpumask_kptr(map) && c->atomic) {
+				mc.kmems = c->kmems;
+				mc.kmems->nr = 0;
+			} else if (sxd_has_cpumask_kptr(map)) {
+				mc.kmems = kvzalloc_obj(*mc.kmems, GFP_KERNEL);
+			}
 			mc.status = ops->capture(&mc);
 			if (!mc.full)
 				sxd_entries_flush(&mc);
@@ -627,9 +701,37 @@ static void sxd_capture_map(struct sxd_cap *c, struct bpf_map *map, u32 index)
 	}
 	if (mc.kmems)
 		sxd_write_kmems(c, mc.kmems);
+	if (c->atomic)
+		mc.flags |= SXD_MAP_SNAPSHOT;
 	sxd_write_map_end(&mc);
-	kvfree(mc.kmems);
-	kvfree(mc.blk);
+	sxd_map_ctx_free(&mc);
+}
+
+/*
+ * The bytes @map's capture will take, from a walk that copies nothing:
+ * its entries, its MAP_INFO blobs and the records around them.
+ */
+static u64 sxd_map_estimate(struct sxd_cap *c, struct bpf_map *map, u32 index)
+{
+	const struct sxd_map_ops *ops = sxd_map_ops_of(map);
+	u64 bytes = 4096, per_blk;
+	struct sxd_map_ctx mc;
+
+	if (!sxd_map_ctx_init(&mc, c, map, index, ops)) {
+		mc.counting = true;
+		ops->capture(&mc);
+		per_blk = max_t(u64, 1, mc.blk_cap / mc.entry_size);
+		bytes += mc.nr_omitted * mc.entry_size + mc.est_bytes +
+			 (div64_u64(mc.nr_omitted, per_blk) + 1) *
+			 sxd_align(sizeof(struct sxd_entries));
+		if (sxd_max_map_bytes)
+			bytes = min_t(u64, bytes, sxd_max_map_bytes + 4096);
+		if (sxd_has_cpumask_kptr(map))
+			bytes += SXD_MAX_KMEMS * sxd_align(sizeof(struct sxd_kmem) +
+							   SXD_KMEM_WORDS * 8);
+	}
+	sxd_map_ctx_free(&mc);
+	return bytes;
 }
 
 /*
@@ -672,13 +774,126 @@ static void sxd_embed_vmlinux_btf(struct sxd_cap *c)
 	}
 }
 
+/*
+ * Stoppable maps first, in discovery order otherwise: they are the ones
+ * the stop copies, and map indices follow the order of capture.
+ */
+static void sxd_maps_partition(struct sxd_cap *c)
+{
+	struct bpf_map **m = c->maps.maps, *map;
+	u32 i, j, n = 0;
+
+	for (i = 0; i < c->maps.nr; i++) {
+		if (!sxd_stoppable(m[i]))
+			continue;
+		map = m[i];
+		for (j = i; j > n; j--)
+			m[j] = m[j - 1];
+		m[n++] = map;
+	}
+	c->nr_stoppable = n;
+}
+
+static int sxd_snapshot_fn(void *data)
+{
+	struct sxd_cap *c = data;
+	u64 t0 = ktime_get_ns();
+	u32 i;
+
+	for (i = 0; i < c->nr_stoppable; i++)
+		sxd_capture_map(c, c->maps.maps[i], i);
+	c->held_ns = ktime_get_ns() - t0;
+	return 0;
+}
+
+/* Allocate, before the stop, all that the copy inside it will use. */
+static int sxd_snapshot_prepare(struct sxd_cap *c, u64 *room)
+{
+	u32 i, key = 1, entry = SXD_BLOCK_SIZE;
+	bool kmems = false;
+	struct bpf_map *map;
+
+	*room = 0;
+	for (i = 0; i < c->nr_stoppable; i++) {
+		map = c->maps.maps[i];
+		sxd_btf_index(c, map);	/* BTF records now, not in the stop */
+		*room += sxd_map_estimate(c, map, i);
+		key = max(key, map->key_size);
+		kmems |= sxd_has_cpumask_kptr(map);
+		cond_resched();
+	}
+	/* what the maps may gain between the count and the stop */
+	*room += *room / 4 + (256u << 10);
+	c->blk_cap = entry;
+	c->blk = kvmalloc(c->blk_cap, GFP_KERNEL);
+	c->keys = kmalloc(2 * sxd_align(key), GFP_KERNEL);
+	c->kmems = kmems ? kvzalloc(sizeof(*c->kmems), GFP_KERNEL) : NULL;
+	if (!c->blk || !c->keys || (kmems && !c->kmems))
+		return -ENOMEM;
+	return sxw_prealloc(&c->w, *room);
+}
+
+static void sxd_snapshot_release(struct sxd_cap *c)
+{
+	kvfree(c->blk);
+	kfree(c->keys);
+	kvfree(c->kmems);
+	c->blk = NULL;
+	c->keys = NULL;
+	c->kmems = NULL;
+}
+
+/*
+ * Copy the stoppable maps inside one stop_machine(). Returns how many
+ * maps were captured; 0 means the caller captures them all live (the
+ * SNAPSHOT record says which happened and why).
+ */
+static u32 sxd_snapshot(struct sxd_cap *c)
+{
+	struct sxd_snapshot r = { .mode = SXD_SNAP_LIVE };
+	struct sxd_iov iov = { &r, sizeof(r) };
+	u64 room, t0;
+	int err;
+
+	if (!sxd_consistent_snapshot || !c->nr_stoppable)
+		goto out;
+	err = sxd_snapshot_prepare(c, &room);
+	r.reserved_bytes = room;
+	if (err) {
+		r.status = err;
+		sxd_error(c, err, "no memory for the consistent snapshot (%llu bytes)", room);
+		goto out;
+	}
+	r.nr_cpus = num_online_cpus();
+	sxw_fix(&c->w, true);
+	c->atomic = true;
+	t0 = ktime_get_ns();
+	err = stop_machine(sxd_snapshot_fn, c, NULL);
+	r.stop_ns = ktime_get_ns() - t0;
+	c->atomic = false;
+	sxw_fix(&c->w, false);
+	if (err) {
+		r.status = err;
+		sxd_error(c, err, "stop_machine failed; maps read live");
+		goto out;
+	}
+	r.mode = SXD_SNAP_STOPPED;
+	r.held_ns = c->held_ns;
+	r.nr_maps = c->nr_stoppable;
+out:
+	sxd_snapshot_release(c);
+	sxw_record(&c->w, SXD_REC_SNAPSHOT, &iov, 1);
+	return r.mode == SXD_SNAP_STOPPED ? r.nr_maps : 0;
+}
+
 static void sxd_capture_maps(struct sxd_cap *c)
 {
 	u32 i;
 
 	sxd_embed_vmlinux_btf(c);
+	sxd_maps_partition(c);
 	/* c->maps.nr grows as map-in-maps add their inner maps */
-	for (i = 0; i < c->maps.nr; i++) {
+	for (i = sxd_snapshot(c); i < c->maps.nr; i++) {
 		sxd_capture_map(c, c->maps.maps[i], i);
 		cond_resched();
 	}

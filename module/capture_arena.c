@@ -78,7 +78,7 @@ static int sxd_arena_capture(struct sxd_map_ctx *mc)
 		sxd_entry_commit(mc);
 		pages++;
 		if (!(pgoff & 255))
-			cond_resched();
+			sxd_resched(mc);
 	}
 	val[0] = start;
 	val[1] = end;
@@ -90,4 +90,5 @@ static int sxd_arena_capture(struct sxd_map_ctx *mc)
 const struct sxd_map_ops sxd_arena_ops = {
 	.init = sxd_arena_init,
 	.capture = sxd_arena_capture,
+	.stoppable = true,
 };

@@ -45,16 +45,18 @@ static int sxd_array_capture(struct sxd_map_ctx *mc)
 		sxd_array_copy(mc, slot, i);
 		sxd_entry_commit(mc);
 		if (!(i & 1023))
-			cond_resched();
+			sxd_resched(mc);
 	}
 	return 0;
 }
 
 const struct sxd_map_ops sxd_array_ops = {
 	.capture = sxd_array_capture,
+	.stoppable = true,
 };
 
 const struct sxd_map_ops sxd_percpu_array_ops = {
 	.init = sxd_map_percpu,
 	.capture = sxd_array_capture,
+	.stoppable = true,
 };

@@ -28,4 +28,5 @@ static int sxd_bloom_capture(struct sxd_map_ctx *mc)
 
 const struct sxd_map_ops sxd_bloom_ops = {
 	.capture = sxd_bloom_capture,
+	.stoppable = true,
 };

@@ -85,13 +85,12 @@ int sxd_keyed_walk(struct sxd_map_ctx *mc, sxd_copy_fn copy)
 	int err = 0;
 	u8 *slot;
 
-	prev = kmalloc(map->key_size, GFP_KERNEL);
-	key = kmalloc(map->key_size, GFP_KERNEL);
-	if (!prev || !key) {
-		err = -ENOMEM;
+	if (!mc->keys) {
 		mc->reason = "out of memory for the key walk";
-		goto out;
+		return -ENOMEM;
 	}
+	prev = mc->keys;
+	key = mc->keys + sxd_align(map->key_size);
 	for (steps = 0; steps < bound; steps++) {
 		slot = sxd_entry_slot(mc);
 		err = sxd_keyed_next(mc, copy, steps ? prev : NULL, key, slot);
@@ -111,15 +110,12 @@ int sxd_keyed_walk(struct sxd_map_ctx *mc, sxd_copy_fn copy)
 		}
 		err = 0;
 		memcpy(prev, key, map->key_size);
-		cond_resched();
+		sxd_resched(mc);
 	}
 	if (steps == bound) {
 		mc->flags |= SXD_MAP_ITER_LIMIT;
 		mc->reason = "walk stopped at 2 * max_entries steps (map changing under it)";
 	}
-out:
-	kfree(prev);
-	kfree(key);
 	return err;
 }
 
@@ -152,18 +148,22 @@ static int sxd_percpu_hash_capture(struct sxd_map_ctx *mc)
 
 const struct sxd_map_ops sxd_hash_ops = {
 	.capture = sxd_hash_capture,
+	.stoppable = true,
 };
 
 const struct sxd_map_ops sxd_lru_hash_ops = {
 	.capture = sxd_lru_hash_capture,
+	.stoppable = true,
 };
 
 const struct sxd_map_ops sxd_percpu_hash_ops = {
 	.init = sxd_map_percpu,
 	.capture = sxd_percpu_hash_capture,
+	.stoppable = true,
 };
 
 /* LPM_TRIE keys are struct bpf_lpm_trie_key_u8: prefixlen, then data. */
 const struct sxd_map_ops sxd_lpm_trie_ops = {
 	.capture = sxd_hash_capture,
+	.stoppable = true,
 };

@@ -59,4 +59,5 @@ static int sxd_queue_capture(struct sxd_map_ctx *mc)
 const struct sxd_map_ops sxd_queue_ops = {
 	.init = sxd_queue_init,
 	.capture = sxd_queue_capture,
+	.stoppable = true,
 };

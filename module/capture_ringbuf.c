@@ -45,4 +45,5 @@ static int sxd_ringbuf_capture(struct sxd_map_ctx *mc)
 
 const struct sxd_map_ops sxd_ringbuf_ops = {
 	.capture = sxd_ringbuf_capture,
+	.stoppable = true,
 };

@@ -158,7 +158,7 @@ static int sxd_storage_capture(struct sxd_map_ctx *mc)
 			continue;
 		}
 		sxd_bucket_copy(mc, &smap->buckets[i]);
-		cond_resched();
+		sxd_resched(mc);
 	}
 	return 0;
 }
@@ -166,4 +166,5 @@ static int sxd_storage_capture(struct sxd_map_ctx *mc)
 const struct sxd_map_ops sxd_storage_ops = {
 	.init = sxd_storage_init,
 	.capture = sxd_storage_capture,
+	.stoppable = true,
 };

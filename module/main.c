@@ -23,8 +23,9 @@ MODULE_PARM_DESC(capture_all_exits,
 
 unsigned long sxd_max_dump_bytes = 256ul << 20;
 unsigned long sxd_max_map_bytes = 64ul << 20;
+unsigned long sxd_keep_dumps = 8;
 
-/* A byte-count parameter and the values it takes (0 too, if zero_ok). */
+/* A numeric parameter and the values it takes (0 too, if zero_ok). */
 struct sxd_size_param {
 	const char *name;
 	unsigned long *val;
@@ -40,6 +41,10 @@ static const struct sxd_size_param sxd_max_map = {
 	"max_map_bytes", &sxd_max_map_bytes, PAGE_SIZE, ULONG_MAX, true,
 };
 
+static const struct sxd_size_param sxd_keep = {
+	"keep_dumps", &sxd_keep_dumps, 1, SXD_MAX_KEPT, false,
+};
+
 /* Refuse, and say why, anything but a number in range: the old value stays. */
 static int sxd_set_size(const char *val, const struct kernel_param *kp)
 {
@@ -47,8 +52,9 @@ static int sxd_set_size(const char *val, const struct kernel_param *kp)
 	unsigned long v;
 
 	if (kstrtoul(val, 0, &v) || (v && v < p->min) || v > p->max || (!v && !p->zero_ok)) {
-		pr_err("scxdump: %s must be %sa number from %lu to %lu, not '%s'\n",
-		       p->name, p->zero_ok ? "0 (no limit) or " : "", p->min, p->max, val);
+		pr_err("scxdump: %s must be %sa number from %lu to %lu, not '%.*s'\n",
+		       p->name, p->zero_ok ? "0 (no limit) or " : "", p->min, p->max,
+		       (int)strcspn(val, "\n"), val);
 		return -EINVAL;
 	}
 	*p->val = v;
@@ -74,10 +80,19 @@ module_param_cb(max_map_bytes, &sxd_size_ops, (void *)&sxd_max_map, 0644);
 MODULE_PARM_DESC(max_map_bytes,
 		 "Largest capture of one map in bytes, 0 for none; the rest is left out and recorded (default: 64 MiB)");
 
+module_param_cb(keep_dumps, &sxd_size_ops, (void *)&sxd_keep, 0644);
+MODULE_PARM_DESC(keep_dumps,
+		 "How many of the last dumps stay readable, each as dumps/<seq> in debugfs (1-64, default: 8)");
+
 bool sxd_embed_kernel_btf = true;
 module_param_named(embed_kernel_btf, sxd_embed_kernel_btf, bool, 0644);
 MODULE_PARM_DESC(embed_kernel_btf,
 		 "Embed the kernel's BTF when a value is kernel-typed (struct_ops), so dumps decode anywhere; N: decode with scxdump --vmlinux-btf (default: Y)");
+
+bool sxd_consistent_snapshot = true;
+module_param_named(consistent_snapshot, sxd_consistent_snapshot, bool, 0644);
+MODULE_PARM_DESC(consistent_snapshot,
+		 "Copy the maps that hold plain data inside one stop_machine(), so they show one instant across all CPUs; N: read them one after the other while BPF programs run (default: Y)");
 
 static int sxd_resolve_syms(void)
 {

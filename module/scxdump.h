@@ -109,7 +109,10 @@ extern struct sxd_syms sxd_sym;
 extern bool sxd_capture_all_exits;
 extern unsigned long sxd_max_dump_bytes;
 extern unsigned long sxd_max_map_bytes;
+extern unsigned long sxd_keep_dumps;
+#define SXD_MAX_KEPT		64
 extern bool sxd_embed_kernel_btf;
+extern bool sxd_consistent_snapshot;
 
 /* A finished dump, shared by the debugfs readers that hold it open. */
 struct sxd_dump {
@@ -165,6 +168,18 @@ struct sxd_map_ctx {
 	size_t entry_size;
 	u32 blk_nr;
 	bool full;		/* the dump has no room left for entries */
+	u8 *keys;		/* two keys' room, for keyed walks */
+	/*
+	 * Inside stop_machine(): nothing may sleep or allocate; the block,
+	 * the keys and the dump's room were prepared before.
+	 */
+	bool atomic;
+	/*
+	 * Counting, to size that room: no slot is ever given (every entry
+	 * ends up in nr_omitted) and MAP_INFO bytes add to est_bytes.
+	 */
+	bool counting;
+	u64 est_bytes;
 };
 
 /* How one family of map types is captured (capture_*.c). */
@@ -172,6 +187,11 @@ struct sxd_map_ops {
 	/* optional: set mc's entry shape (key_size, value_size, nr_values) */
 	void (*init)(struct sxd_map_ctx *mc);
 	int (*capture)(struct sxd_map_ctx *mc);
+	/*
+	 * capture() never sleeps nor allocates when mc->atomic: the family's
+	 * maps are copied inside the consistent snapshot's stop_machine().
+	 */
+	bool stoppable;
 };
 
 extern const struct sxd_map_ops sxd_array_ops;
@@ -197,6 +217,7 @@ int sxd_entries_make_room(struct sxd_map_ctx *mc, u32 n);
 u8 *sxd_entry_slot_nosleep(struct sxd_map_ctx *mc);
 int sxd_missing_layout(struct sxd_map_ctx *mc, const char *type);
 u64 sxd_info_limit(struct sxd_map_ctx *mc, u64 want, const char *reason);
+void sxd_resched(struct sxd_map_ctx *mc);
 
 /* Keyed walks (capture_hash.c): @copy fills @slot's values, false if gone. */
 typedef bool (*sxd_copy_fn)(struct sxd_map_ctx *mc, void *key, u8 *slot);

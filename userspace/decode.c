@@ -263,16 +263,21 @@ static void index_records(struct decoder *d)
 	}
 }
 
-const struct sxd_capture *decode_capture(const struct sxd_file *f)
+const struct sxd_rec *decode_first(const struct sxd_file *f, uint32_t type)
 {
 	const struct sxd_rec *r;
 	size_t off = 0;
 
 	while ((r = sxd_file_next(f, &off))) {
-		if (r->type == SXD_REC_CAPTURE)
-			return (const void *)r;
+		if (r->type == type)
+			return r;
 	}
 	return NULL;
+}
+
+const struct sxd_capture *decode_capture(const struct sxd_file *f)
+{
+	return (const void *)decode_first(f, SXD_REC_CAPTURE);
 }
 
 /*
@@ -332,6 +337,26 @@ static void emit_fixed_str(yajl_gen g, const char *key, const char *s, size_t ma
 	json_kstrn(g, key, s, strnlen(s, max));
 }
 
+/* How the maps were copied: at one instant (stop_machine) or one by one. */
+static void emit_snapshot(yajl_gen g, const struct sxd_snapshot *sn)
+{
+	if (!sn)
+		return;
+	json_key(g, "snapshot");
+	json_obj(g);
+	json_kbool(g, "consistent", sn->mode == SXD_SNAP_STOPPED);
+	json_kstr(g, "mode", sn->mode == SXD_SNAP_STOPPED ? "stop_machine" :
+		  sn->mode == SXD_SNAP_LIVE ? "live" : "unknown");
+	if (sn->status)
+		json_kstr(g, "error", strerror(sn->status < 0 ? -sn->status : sn->status));
+	json_kuint(g, "nr_maps", sn->nr_maps);
+	json_kuint(g, "nr_cpus_held", sn->nr_cpus);
+	json_kuint(g, "held_ns", sn->held_ns);
+	json_kuint(g, "stop_ns", sn->stop_ns);
+	json_kuint(g, "reserved_bytes", sn->reserved_bytes);
+	json_obj_end(g);
+}
+
 static void emit_capture(struct decoder *d)
 {
 	const struct sxd_capture *c = d->cap;
@@ -362,6 +387,7 @@ static void emit_capture(struct decoder *d)
 	json_kuint(g, "records_omitted", e->records_omitted);
 	json_kuint(g, "nr_maps", e->nr_maps);
 	json_kuint(g, "nr_errors", e->nr_errors);
+	emit_snapshot(g, (const void *)decode_first(d->f, SXD_REC_SNAPSHOT));
 	json_obj_end(g);
 }
 
@@ -896,6 +922,7 @@ static void emit_map_end(yajl_gen g, const struct sxd_map_end *e)
 	json_kuint(g, "nr_omitted", e->nr_omitted);
 	json_kbool(g, "truncated", e->flags & (SXD_MAP_TRUNCATED | SXD_MAP_ITER_LIMIT));
 	json_kbool(g, "unsupported", e->flags & SXD_MAP_UNSUPPORTED);
+	json_kbool(g, "in_snapshot", e->flags & SXD_MAP_SNAPSHOT);
 	if (e->status)
 		json_kstr(g, "status", strerror(e->status));
 	else
@@ -1067,7 +1094,13 @@ static void emit_map_head(struct decoder *d, const struct sxd_map *m,
 
 static bool map_selected(const struct decoder *d, const struct sxd_map *m)
 {
-	return !d->o->map_name || !strncmp(m->name, d->o->map_name, sizeof(m->name));
+	unsigned int i;
+
+	for (i = 0; i < d->o->nr_map_names; i++) {
+		if (!strncmp(m->name, d->o->map_names[i], sizeof(m->name)))
+			return true;
+	}
+	return !d->o->nr_map_names;
 }
 
 /* Progress on a terminal's stderr, for dumps that take a while. */

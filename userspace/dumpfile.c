@@ -69,6 +69,7 @@ static int check_record(const struct sxd_rec *r, char *msg, size_t len, size_t o
 		[SXD_REC_KMEM] = sizeof(struct sxd_kmem),
 		[SXD_REC_COUNTERS] = sizeof(struct sxd_counters),
 		[SXD_REC_PROG_STATS] = sizeof(struct sxd_prog_stats),
+		[SXD_REC_SNAPSHOT] = sizeof(struct sxd_snapshot),
 	};
 	const struct sxd_counters *co = (const void *)r;
 	const struct sxd_prog_stats *ps = (const void *)r;

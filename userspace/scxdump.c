@@ -2,7 +2,7 @@
 /*
  * scxdump: decode dumps written by the scxdump kernel module.
  *
- *   scxdump decode [--pretty] [--map NAME] [--vmlinux-btf F] FILE
+ *   scxdump decode [--pretty] [--map NAME]... [--vmlinux-btf F] FILE
  *   scxdump info [--pretty] FILE
  *   scxdump summary FILE
  */
@@ -37,7 +37,7 @@ static void usage(FILE *out)
 		"  info        capture and scheduler exit info only\n"
 		"  summary     the exit, then a line a map, as text\n"
 		"  --pretty    indent the JSON\n"
-		"  --map NAME  only the map called NAME\n"
+		"  --map NAME  only the map called NAME (repeatable: each named map)\n"
 		"  --vmlinux-btf BTF\n"
 		"              the kernel's BTF (its /sys/kernel/btf/vmlinux) for a dump\n"
 		"              written with embed_kernel_btf=N; it must be that kernel's\n"
@@ -80,7 +80,14 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "pm:v:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p': o.pretty = true; break;
-		case 'm': o.map_name = optarg; break;
+		case 'm':
+			if (o.nr_map_names == DECODE_MAX_MAP_NAMES) {
+				fprintf(stderr, "scxdump: at most %d --map options\n",
+					DECODE_MAX_MAP_NAMES);
+				return EXIT_USAGE;
+			}
+			o.map_names[o.nr_map_names++] = optarg;
+			break;
 		case 'v': vmlinux = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return EXIT_USAGE;

@@ -60,6 +60,20 @@ static void print_stats(const struct sxd_rec *r, FILE *out)
 	}
 }
 
+static void print_snapshot(const struct sxd_snapshot *sn, FILE *out)
+{
+	if (!sn)
+		return;
+	if (sn->mode == SXD_SNAP_STOPPED)
+		fprintf(out, "snapshot: consistent, %u maps copied while %u CPUs were held %.3f ms (stop_machine %.3f ms)\n",
+			sn->nr_maps, sn->nr_cpus, sn->held_ns / 1e6, sn->stop_ns / 1e6);
+	else if (sn->status)
+		fprintf(out, "snapshot: not consistent, maps read one by one (%s)\n",
+			strerror(sn->status < 0 ? -sn->status : sn->status));
+	else
+		fprintf(out, "snapshot: off, maps read one by one while the scheduler ran\n");
+}
+
 static void print_capture(const struct sxd_file *f, FILE *out)
 {
 	const struct sxd_capture *c = decode_capture(f);
@@ -75,6 +89,7 @@ static void print_capture(const struct sxd_file *f, FILE *out)
 	}
 	fprintf(out, "dump %zu bytes, %u maps, %u errors%s\n", f->size, f->end->nr_maps,
 		f->end->nr_errors, f->hdr->flags & SXD_F_TRUNCATED ? ", TRUNCATED" : "");
+	print_snapshot((const void *)decode_first(f, SXD_REC_SNAPSHOT), out);
 }
 
 static struct map_row *collect_rows(const struct sxd_file *f, size_t *nr)

@@ -1,9 +1,12 @@
 #!/bin/sh
 # Runs inside the test guest (tests/integration/test-on-demand.sh boots it):
-# captures a running scheduler on demand, and tries bad control writes.
+# captures a running scheduler on demand, tries bad control writes, and
+# checks that the last keep_dumps dumps are kept and open readers keep
+# theirs.
 set -u
 S=/opt/scxdump/src
 DBG=/sys/kernel/debug/scxdump
+P=/sys/module/scxdump/parameters
 insmod $S/scxdump.ko || exit 1
 
 echo "== 1: no scheduler running"
@@ -16,7 +19,7 @@ head -c 100 /dev/zero | tr '\0' x >$DBG/control 2>>bad.err && echo "long: accept
 echo "== 3: a running scheduler, captured on demand"
 (i=0; while [ $i -lt 3000 ]; do /bin/true; i=$((i + 1)); done) &
 LOAD=$!
-$S/tests/sched/build/scxtest --exit-after-ms 4000 >loader.out 2>&1 &
+$S/tests/sched/build/scxtest --exit-after-ms 10000 >loader.out 2>&1 &
 SCX=$!
 n=0
 while [ "$(cat /sys/kernel/sched_ext/state)" != enabled ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
@@ -25,6 +28,28 @@ echo capture >$DBG/control && echo "capture: ok"
 cat /sys/kernel/sched_ext/state >state.after
 cat $DBG/dump >ondemand.bin
 cat $DBG/status >status.txt
+
+echo "== 4: the last keep_dumps dumps, each its own file"
+for v in 0 65 x; do
+	/bin/echo $v >$P/keep_dumps 2>>keep.err && echo "keep_dumps $v: accepted"
+done
+echo 3 >$P/keep_dumps
+exec 3<$DBG/dump
+first=$(ls $DBG/dumps)
+echo "$first" >first.ls
+exec 4<$DBG/dumps/$first
+for i in 2 3 4 5; do
+	echo capture >$DBG/control || echo "capture $i failed"
+done
+ls $DBG/dumps >kept.ls
+cat <&3 >held-dump.bin
+cat <&4 >held-kept.bin
+exec 3<&- 4<&-
+for f in $(cat kept.ls); do
+	cat $DBG/dumps/$f >kept-$f.bin
+done
+cat $DBG/dump >last.bin
+cat $DBG/status >status2.txt
 wait $SCX
 kill $LOAD 2>/dev/null
 wait $LOAD 2>/dev/null

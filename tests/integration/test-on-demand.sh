@@ -23,5 +23,19 @@ t_jq "dump says trigger request, scheduler not exiting" "$f" \
 t_jq "maps captured live" "$f" \
 	'(.maps[] | select(.name == "hash_kv") | .nr_entries == 100) and (.maps[] | select(.name == "scxtest_.bss") | .entries[0].value | .nr_enqueued > 0 and .failed_at == 0 and .exit_called == 0)'
 t_check "status counts the one capture" grep -qx "captures: 1" "$dir/status.txt"
+
+t_check "keep_dumps: 0, 65 and x refused" test -z "$(grep 'keep_dumps .*: accepted' "$dir/out")"
+t_eq "... with EINVAL" 3 "$(grep -c 'Invalid argument' "$dir/keep.err")"
+t_check "... and logged with the range" grep -q "scxdump: keep_dumps must be a number from 1 to 64, not 'x'" "$dir/dmesg"
+t_eq "the first capture had its own file" 00000001 "$(cat "$dir/first.ls")"
+t_eq "after 4 more captures with keep_dumps=3: the last three kept" "00000003 00000004 00000005" \
+	"$(tr '\n' ' ' <"$dir/kept.ls" | sed 's/ $//')"
+for f in $(cat "$dir/kept.ls"); do
+	t_eq "dumps/$f holds capture $((10#$f))" "$((10#$f))" "$("$DEC" decode "$dir/kept-$f.bin" | jq .capture.capture_seq)"
+done
+t_check "dump is the newest kept one" cmp -s "$dir/last.bin" "$dir/kept-00000005.bin"
+t_check "a reader of dump opened before 4 captures read the first dump, whole" cmp -s "$dir/held-dump.bin" "$dir/ondemand.bin"
+t_check "a reader of dumps/00000001 read it whole after its eviction" cmp -s "$dir/held-kept.bin" "$dir/ondemand.bin"
+t_check "status lists the kept dumps" sh -c "grep -qx 'kept: 3 4 5' '$dir/status2.txt' && grep -qx 'captures: 5' '$dir/status2.txt' && grep -qx 'keep_dumps: 3' '$dir/status2.txt'"
 t_clean_dmesg "kernel log clean (no BUG/WARNING/lockdep/KASAN)" "$dir/dmesg"
 t_done

@@ -292,7 +292,17 @@ int main(int argc, char **argv)
 		}
 		add_map(0, 2, "vals", 4, sizeof(struct val), 0, u32_id, val_id);
 		add_entries(0, 4, sizeof(struct val), e, 2, corrupt);
-		add_map_end(0, 2, 0, 0, "");
+		add_map_end(0, 2, 0, SXD_MAP_SNAPSHOT, "");
+	}
+	{
+		struct sxd_snapshot *sn = rec(SXD_REC_SNAPSHOT, sizeof(*sn), NULL, 0);
+
+		sn->mode = SXD_SNAP_STOPPED;
+		sn->held_ns = 1234567;
+		sn->stop_ns = 2000000;
+		sn->reserved_bytes = 1 << 20;
+		sn->nr_maps = 1;
+		sn->nr_cpus = 3;
 	}
 	/* map 1: hash without BTF, truncated by the caps */
 	{

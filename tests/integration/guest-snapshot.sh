@@ -1,0 +1,52 @@
+#!/bin/sh
+# Runs inside the test guest (tests/integration/test-snapshot.sh boots it):
+# scxsnap fails 20 times with the consistent snapshot on and 20 times with
+# it off, under load on every CPU; then, running, it is captured on demand
+# 20 times in each mode. Every dump is kept.
+set -u
+S=/opt/scxdump/src
+DBG=/sys/kernel/debug/scxdump
+P=/sys/module/scxdump/parameters
+RUNS=${SNAP_RUNS:-20}
+insmod $S/scxdump.ko embed_kernel_btf=N || exit 1
+cat $P/consistent_snapshot >default.txt
+
+echo "== bad values are refused"
+/bin/echo maybe >$P/consistent_snapshot 2>bad.err && echo "maybe: accepted"
+
+# Besides scxsnap's own sched_yield() loops, a fork loop: wakeups too.
+(while :; do /bin/true; done) &
+LOAD=$!
+
+for mode in Y N; do
+	echo $mode >$P/consistent_snapshot
+	i=1
+	while [ $i -le "$RUNS" ]; do
+		$S/tests/sched/build/scxsnap --run-ms 200 --yielders 2 >snap-$mode-$i.out 2>&1 ||
+			echo "run $mode $i: loader failed"
+		cat $DBG/dump >snap-$mode-$i.bin
+		i=$((i + 1))
+	done
+done
+
+# On demand: the scheduler keeps running, its callbacks at full rate.
+for mode in Y N; do
+	echo $mode >$P/consistent_snapshot
+	$S/tests/sched/build/scxsnap --no-fail --run-ms 120000 --yielders 2 >od-$mode.out 2>&1 &
+	SCX=$!
+	n=0
+	until grep -q enabled od-$mode.out || [ $n -ge 100 ]; do sleep 0.1; n=$((n + 1)); done
+	i=1
+	while [ $i -le "$RUNS" ]; do
+		echo capture >$DBG/control || echo "on-demand $mode $i: capture failed"
+		cat $DBG/dump >od-$mode-$i.bin
+		i=$((i + 1))
+	done
+	cat /sys/kernel/sched_ext/state >od-$mode.state
+	kill -TERM $SCX
+	wait $SCX
+done
+kill $LOAD
+wait $LOAD 2>/dev/null
+rmmod scxdump
+echo "== done"

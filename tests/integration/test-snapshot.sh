@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The consistent snapshot. scxsnap keeps inv_a[0] == inv_b[0] == the sum of
+# inv_cpu[0] over CPUs at every instant no callback is halfway, updating
+# the three maps from every CPU under load. With consistent_snapshot=Y (the
+# default) every dump must satisfy it: 20 failures and 20 on-demand
+# captures of the running scheduler. With N, how often it breaks is
+# reported.
+set -uo pipefail
+. "$(dirname "$0")/common.sh"
+
+RUNS=20
+guest_script snapshot
+
+t_eq "consistent_snapshot is on by default" Y "$(cat "$dir/default.txt")"
+t_check "a bad value is refused" sh -c "! grep -q 'maybe: accepted' '$dir/out' && grep -q 'Invalid argument' '$dir/bad.err'"
+t_check "every loader and capture ran" sh -c "! grep -qE 'loader failed|capture failed' '$dir/out'"
+
+# One line per dump, tab-separated:
+#  1 seq  2 consistent  3 held_ns  4 stop_ns  5 cpus_held  6 online
+#  7 inv_a  8 inv_b  9 sum(inv_cpu)  10 min(inv_cpu)
+# 11 the three invariant maps in the snapshot  12 struct_ops map in it
+# 13 trigger  14 exit kind name
+row() {
+	"$DEC" decode --map inv_a --map inv_b --map inv_cpu --map sxs_ops "$1" | jq -r '
+		def m(n): [.maps[] | select(.name == n)][0];
+		m("inv_a").entries[0].value as $a |
+		m("inv_b").entries[0].value as $b |
+		[m("inv_cpu").entries[0].values[:.capture.nr_online_cpus][]] as $c |
+		(.capture.snapshot // {}) as $s |
+		[.capture.capture_seq, ($s.consistent | tostring),
+		 $s.held_ns, $s.stop_ns, $s.nr_cpus_held, .capture.nr_online_cpus,
+		 $a, $b, ($c | add), ($c | min),
+		 ([m("inv_a"), m("inv_b"), m("inv_cpu")] | all(.in_snapshot)),
+		 ([.maps[] | select(.type == "struct_ops")][0].in_snapshot),
+		 .capture.trigger, .schedulers[0].exit.kind_name] | @tsv'
+}
+
+for set in snap-Y snap-N od-Y od-N; do
+	: >"$dir/$set.tsv"
+	for i in $(seq $RUNS); do
+		row "$dir/$set-$i.bin" >>"$dir/$set.tsv" 2>>"$dir/rows.err" ||
+			echo "undecodable" >>"$dir/$set.tsv"
+	done
+done
+t_eq "80 dumps, each its own capture" 80 \
+	"$(cat "$dir"/{snap,od}-[YN].tsv | awk -F'\t' 'NF == 14 { print $1 }' | sort -u | wc -l)"
+t_eq "failure dumps are of the planned error" $((2 * RUNS)) \
+	"$(cat "$dir"/snap-[YN].tsv | awk -F'\t' '$13 == "exit" && $14 == "SCX_EXIT_ERROR_BPF"' | wc -l)"
+t_eq "on-demand dumps are of the running scheduler" $((2 * RUNS)) \
+	"$(cat "$dir"/od-[YN].tsv | awk -F'\t' '$13 == "request" && $14 == "SCX_EXIT_NONE"' | wc -l)"
+t_check "the scheduler kept running through 20 on-demand captures" \
+	sh -c "grep -qx enabled '$dir/od-Y.state' && grep -qx enabled '$dir/od-N.state'"
+
+invariant='$7 > 0 && $7 == $8 && $8 == $9'
+for set in snap-Y od-Y; do
+	f=$dir/$set.tsv
+	what=$([ "${set%-Y}" = snap ] && echo "failure" || echo "on-demand")
+	t_eq "mode on, $what: all copied at one instant, struct_ops read live" "$RUNS" \
+		"$(awk -F'\t' '$2 == "true" && $11 == "true" && $12 == "false"' "$f" | wc -l)"
+	t_eq "mode on, $what: every online CPU held, hold and stop times recorded" "$RUNS" \
+		"$(awk -F'\t' '$5 == $6 && $3 > 0 && $4 >= $3' "$f" | wc -l)"
+	t_eq "mode on, $what: every CPU updated the maps" "$RUNS" "$(awk -F'\t' '$10 > 0' "$f" | wc -l)"
+	t_eq "mode on, $what: inv_a == inv_b == sum(inv_cpu) in 20 of 20 dumps" "$RUNS" \
+		"$(awk -F'\t' "$invariant" "$f" | wc -l)"
+	awk -F'\t' '{ print $3 / 1e6 }' "$f" | sort -n | awk -v w="$what" '{ v[NR] = $1 } END {
+		printf "# mode on, %s: CPUs held %.3f / %.3f / %.3f ms (min / median / max)\n", w, v[1], v[int((NR + 1) / 2)], v[NR] }'
+done
+for set in snap-N od-N; do
+	f=$dir/$set.tsv
+	t_eq "mode off, $set: maps read live, none flagged in a snapshot" "$RUNS" \
+		"$(awk -F'\t' '$2 == "false" && $11 == "false"' "$f" | wc -l)"
+	echo "# mode off, $set: the invariant broke in $(awk -F'\t' "!($invariant)" "$f" | wc -l) of $RUNS dumps"
+done
+t_clean_dmesg "kernel log clean (no BUG/WARNING/lockdep/KASAN)" "$dir/dmesg"
+t_done

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Loader of scxsnap: attaches it, lets it run --run-ms milliseconds with
+ * --yielders processes calling sched_yield() in a loop (each call runs the
+ * stopping, enqueue and running callbacks), then asks it to fail and
+ * waits until sched_ext has disabled it; or, with --no-fail, detaches it.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "scxsnap.h"
+
+typedef unsigned long long u64;
+typedef unsigned int u32;
+#include "scxsnap.skel.h"
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int sched_state(char *buf, size_t len)
+{
+	FILE *f = fopen("/sys/kernel/sched_ext/state", "r");
+	int ok;
+
+	if (!f)
+		return -errno;
+	ok = fgets(buf, len, f) != NULL;
+	fclose(f);
+	buf[ok ? strcspn(buf, "\n") : 0] = '\0';
+	return ok ? 0 : -EIO;
+}
+
+/* Wait up to @ms for the state to leave (@leave) or reach (!@leave) @s. */
+static int wait_state(const char *s, int leave, double ms)
+{
+	char state[64] = "";
+	double t0 = now_ms();
+
+	while (now_ms() - t0 < ms) {
+		if (!sched_state(state, sizeof(state)) && (strcmp(state, s) != 0) == leave)
+			return 0;
+		usleep(10000);
+	}
+	fprintf(stderr, "scxsnap: state still %s after %.0f ms\n", state, ms);
+	return -ETIMEDOUT;
+}
+
+static pid_t yielders[64];
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	stop = 1;
+}
+
+static void start_yielders(int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		yielders[i] = fork();
+		if (!yielders[i]) {
+			for (;;)
+				sched_yield();
+		}
+	}
+}
+
+static void stop_yielders(int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (yielders[i] > 0) {
+			kill(yielders[i], SIGKILL);
+			waitpid(yielders[i], NULL, 0);
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "run-ms", required_argument, NULL, 'r' },
+		{ "yielders", required_argument, NULL, 'y' },
+		{ "no-fail", no_argument, NULL, 'n' },
+		{ 0 }
+	};
+	struct sxs_filler f;
+	struct scxsnap_bpf *skel;
+	struct bpf_link *link;
+	long run_ms = 300, nr_yielders = 0;
+	int c, rc = 1, fail = 1;
+	u32 i;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r': run_ms = atol(optarg); break;
+		case 'y': nr_yielders = atol(optarg); break;
+		case 'n': fail = 0; break;
+		default: run_ms = 0; break;
+		}
+	}
+	if (run_ms <= 0 || nr_yielders < 0 || nr_yielders > 64) {
+		fprintf(stderr, "usage: scxsnap [--run-ms MS] [--yielders N (<= 64)] [--no-fail]\n");
+		return 2;
+	}
+	skel = scxsnap_bpf__open_and_load();
+	if (!skel) {
+		fprintf(stderr, "scxsnap: load failed: %s\n", strerror(errno));
+		return 1;
+	}
+	for (i = 0; i < SXS_FILLER_ENTRIES; i++) {
+		memset(&f, 0, sizeof(f));
+		f.w[0] = i;
+		f.w[31] = ~(u64)i;
+		if (bpf_map__update_elem(skel->maps.filler, &i, sizeof(i), &f, sizeof(f), 0))
+			goto out;
+	}
+	link = bpf_map__attach_struct_ops(skel->maps.sxs_ops);
+	if (!link) {
+		fprintf(stderr, "scxsnap: attach failed: %s\n", strerror(errno));
+		goto out;
+	}
+	if (!wait_state("enabled", 0, 10000)) {
+		printf("scxsnap: enabled\n");
+		fflush(stdout);
+		start_yielders(nr_yielders);
+		signal(SIGTERM, on_signal);
+		signal(SIGINT, on_signal);
+		for (double t0 = now_ms(); !stop && now_ms() - t0 < run_ms;)
+			usleep(10000);
+		rc = 0;
+		if (fail) {
+			skel->bss->fail_now = 1;
+			rc = wait_state("enabled", 1, 10000) || wait_state("disabled", 0, 10000);
+		}
+		stop_yielders(nr_yielders);
+	}
+	if (fail)
+		printf("scxsnap: failed at %llu updates\n", (u64)skel->bss->failed_at);
+	bpf_link__destroy(link);
+out:
+	scxsnap_bpf__destroy(skel);
+	return rc;
+}
