@@ -56,6 +56,7 @@ enum sxd_rec_type {
 	SXD_REC_COUNTERS	= 12,	/* struct sxd_counters + sxd_counter[] */
 	SXD_REC_PROG_STATS	= 13,	/* struct sxd_prog_stats + sxd_prog_stat[] */
 	SXD_REC_SNAPSHOT	= 14,	/* struct sxd_snapshot */
+	SXD_REC_SCHED_TREE	= 15,	/* struct sxd_sched_tree + cgroup path */
 };
 
 struct sxd_rec {
@@ -110,6 +111,22 @@ struct sxd_sched {
 	__u32	msg_len;
 	__u32	bt_len;
 	__u32	dump_len;
+};
+
+/*
+ * A scheduler's place among sub-schedulers (kernels with them): its id,
+ * the cgroup it schedules, its parent. Written after its SCHED record.
+ */
+struct sxd_sched_tree {
+	struct sxd_rec rec;
+	__u32	sched_index;		/* the struct sxd_sched it belongs to */
+	__u32	level;			/* 0: root; n: n parents above it */
+	__u64	id;			/* scx_sched id, unique since boot */
+	__u64	cgroup_id;		/* the cgroup (v2) it schedules */
+	__u64	parent_id;		/* 0 for the root */
+	char	parent_name[128];	/* the parent's sched_ext_ops.name */
+	__u32	path_len;		/* followed by the cgroup's path */
+	__u32	pad;
 };
 
 enum sxd_btf_kind {

@@ -13,6 +13,7 @@
  * buffers are allocated before the stop.
  */
 #include <linux/bitops.h>
+#include <linux/cgroup.h>
 #include <linux/bpf.h>
 #include <linux/btf.h>
 #include <linux/cpumask.h>
@@ -142,6 +143,19 @@ static const char *sxd_str(const char *s, size_t max, u32 *len)
 	return s ? s : "";
 }
 
+/* @sch's parent (7.3 sub-schedulers), or NULL for a root. */
+static void *sxd_parent(void *sch, s32 level)
+{
+	if (!sxd_l.ok_sub || !sxd_l.has_level || level <= 0 || level > SXD_MAX_LEVEL)
+		return NULL;
+	return ((void **)((u8 *)sch + sxd_l.sch_ancestors))[level - 1];
+}
+
+static s32 sxd_level(void *sch)
+{
+	return sxd_l.has_level ? *(s32 *)((u8 *)sch + sxd_l.sch_level) : 0;
+}
+
 /* sched_ext's saved backtrace as "symbol+off/size [module]" lines. */
 static char *sxd_format_bt(const unsigned long *bt, u32 n, u32 *len)
 {
@@ -171,7 +185,7 @@ static int sxd_write_sched(struct sxd_cap *c, void *sch)
 	char *bt = NULL;
 	int err;
 
-	r.level = sxd_l.has_level ? *(s32 *)((u8 *)sch + sxd_l.sch_level) : 0;
+	r.level = max(sxd_level(sch), 0);
 	r.exit_kind = atomic_read((atomic_t *)((u8 *)sch + sxd_l.sch_exit_kind));
 	r.nr_maps = c->maps.nr;
 	r.ops_flags = *(u64 *)((u8 *)sch + sxd_l.sch_ops_flags);
@@ -201,6 +215,34 @@ static int sxd_write_sched(struct sxd_cap *c, void *sch)
 	err = sxw_record(&c->w, SXD_REC_SCHED, iov, ARRAY_SIZE(iov));
 	kvfree(bt);
 	return err;
+}
+
+/* Where @sch sits among sub-schedulers: id, cgroup, parent. */
+static void sxd_write_sched_tree(struct sxd_cap *c, void *sch)
+{
+	struct sxd_sched_tree r = { };
+	struct cgroup *cgrp;
+	const char *path;
+	struct sxd_iov iov[2];
+	void *parent;
+
+	if (!sxd_l.ok_sub)
+		return;
+	r.level = max(sxd_level(sch), 0);
+	r.id = *(u64 *)((u8 *)sch + sxd_l.sch_id);
+	cgrp = *(struct cgroup **)((u8 *)sch + sxd_l.sch_cgrp);
+	if (cgrp)
+		r.cgroup_id = cgroup_id(cgrp);
+	path = sxd_str(*(char **)((u8 *)sch + sxd_l.sch_cgrp_path), PATH_MAX, &r.path_len);
+	parent = sxd_parent(sch, r.level);
+	if (parent) {
+		r.parent_id = *(u64 *)((u8 *)parent + sxd_l.sch_id);
+		memcpy(r.parent_name, (u8 *)parent + sxd_l.sch_ops_name,
+		       min_t(u32, sxd_l.sch_ops_name_len, sizeof(r.parent_name) - 1));
+	}
+	iov[0] = (struct sxd_iov){ &r, sizeof(r) };
+	iov[1] = (struct sxd_iov){ path, r.path_len };
+	sxw_record(&c->w, SXD_REC_SCHED_TREE, iov, 2);
 }
 
 /* sched_ext's event counters of @sch, summed over every possible CPU. */
@@ -465,7 +507,7 @@ int sxd_entries_make_room(struct sxd_map_ctx *mc, u32 n)
 	size_t need = (size_t)n * mc->entry_size;
 	u8 *blk;
 
-	if (mc->counting || mc->full || !mc->blk)
+	if (mc->counting || mc->full || !mc->blk || !mc->entry_size)
 		return -ENOSPC;
 	if (mc->blk_len + need <= mc->blk_cap)
 		return 0;
@@ -720,7 +762,8 @@ static u64 sxd_map_estimate(struct sxd_cap *c, struct bpf_map *map, u32 index)
 	if (!sxd_map_ctx_init(&mc, c, map, index, ops)) {
 		mc.counting = true;
 		ops->capture(&mc);
-		per_blk = max_t(u64, 1, mc.blk_cap / mc.entry_size);
+		/* entries of no size (ring buffers, bloom filters) are none */
+		per_blk = mc.entry_size ? max_t(u64, 1, mc.blk_cap / mc.entry_size) : 1;
 		bytes += mc.nr_omitted * mc.entry_size + mc.est_bytes +
 			 (div64_u64(mc.nr_omitted, per_blk) + 1) *
 			 sxd_align(sizeof(struct sxd_entries));
@@ -950,6 +993,7 @@ static int sxd_capture(void *sch, u32 trigger)
 		sxd_error(&c, err, "cannot find the scheduler's maps");
 	if (sxd_write_sched(&c, sch))
 		sxd_error(&c, -ENOSPC, "scheduler record left out");
+	sxd_write_sched_tree(&c, sch);
 	sxd_write_events(&c, sch);
 	sxd_write_prog_stats(&c);
 	sxd_capture_maps(&c);
@@ -958,6 +1002,26 @@ static int sxd_capture(void *sch, u32 trigger)
 	kfree(c.btfs);
 	sxw_release(&c.w);
 	return err;
+}
+
+/*
+ * A sub-scheduler disabled because a scheduler above it failed: captured
+ * like the failing one. Each child holds a reference on its parent, and
+ * an exit's kind stays in its exit_info from the failure on.
+ */
+static bool sxd_ancestor_failed(void *sch, s32 kind)
+{
+	s32 level = sxd_level(sch);
+	u8 *ei;
+
+	if (kind != sxd_l.exit_parent && kind != sxd_l.exit_parent_kill)
+		return false;
+	for (sch = sxd_parent(sch, level); sch; sch = sxd_parent(sch, --level)) {
+		ei = *(u8 **)((u8 *)sch + sxd_l.sch_exit_info);
+		if (ei && *(s32 *)(ei + sxd_l.ei_kind) >= sxd_l.exit_error)
+			return true;
+	}
+	return false;
 }
 
 /*
@@ -971,7 +1035,7 @@ void sxd_capture_exit(void *sch)
 	/* NONE or DONE: nothing is exiting (the workfn returns at once). */
 	if (kind <= sxd_l.exit_done)
 		return;
-	if (kind < sxd_l.exit_error && !sxd_capture_all_exits)
+	if (kind < sxd_l.exit_error && !sxd_capture_all_exits && !sxd_ancestor_failed(sch, kind))
 		return;
 	sxd_capture(sch, SXD_TRIGGER_EXIT);
 }

@@ -43,6 +43,10 @@ static const struct sxd_field sxd_fields[] = {
 	{ "scx_sched", "ops.exit_dump_len", &sxd_l.sch_ops_dump_len, 4 },
 	{ "scx_sched", "level", &sxd_l.sch_level, 4, &sxd_l.has_level },
 	{ "scx_sched", "kobj", &sxd_l.sch_kobj, 0, SXD_GROUP(request) },
+	{ "scx_sched", "id", &sxd_l.sch_id, 8, SXD_GROUP(sub) },
+	{ "scx_sched", "cgrp", &sxd_l.sch_cgrp, 8, SXD_GROUP(sub) },
+	{ "scx_sched", "cgrp_path", &sxd_l.sch_cgrp_path, 8, SXD_GROUP(sub) },
+	{ "scx_sched", "ancestors", &sxd_l.sch_ancestors, 0, SXD_GROUP(sub) },
 	{ "scx_sched", "ops.flags", &sxd_l.sch_ops_flags, 8 },
 	{ "scx_sched", "ops.timeout_ms", &sxd_l.sch_ops_timeout, 4 },
 	{ "scx_sched", "pcpu", &sxd_l.sch_pcpu, 8, SXD_GROUP(events) },
@@ -242,6 +246,7 @@ static int sxd_resolve(const struct kbtf *b)
 	sxd_l.ok_stmap = true;
 	sxd_l.ok_events = true;
 	sxd_l.ok_request = true;
+	sxd_l.ok_sub = true;
 	for (i = 0; i < ARRAY_SIZE(sxd_fields); i++) {
 		err = sxd_resolve_field(b, &cache, &sxd_fields[i]);
 		if (err)
@@ -256,6 +261,11 @@ static int sxd_resolve(const struct kbtf *b)
 		pr_err("scxdump: kernel BTF has no enum value SCX_EXIT_DONE\n");
 		return -ENOENT;
 	}
+	/* kernels without sub-schedulers have neither */
+	if (kbtf_enum_value(b, "SCX_EXIT_PARENT", &sxd_l.exit_parent))
+		sxd_l.exit_parent = -1;
+	if (kbtf_enum_value(b, "SCX_EXIT_PARENT_KILL", &sxd_l.exit_parent_kill))
+		sxd_l.exit_parent_kill = -1;
 	sxd_resolve_exit_kinds(b);
 	sxd_resolve_events(b);
 	/* optional: cpumask kptrs in map values are then captured too */

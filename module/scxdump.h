@@ -74,10 +74,14 @@ struct sxd_layout {
 	/* what a family's missing field was, for its error record */
 	const char *missing_arena, *missing_ringbuf, *missing_stackmap;
 	const char *missing_queue, *missing_bloom, *missing_stmap;
-	const char *missing_events, *missing_request;
+	const char *missing_events, *missing_request, *missing_sub;
+	/* 7.3 sub-schedulers: struct scx_sched's place in the tree */
+	bool ok_sub;
+	u32 sch_id, sch_cgrp, sch_cgrp_path, sch_ancestors;
 	/* enum scx_exit_kind */
 	s64 exit_done;			/* SCX_EXIT_DONE */
 	s64 exit_error;			/* SCX_EXIT_ERROR */
+	s64 exit_parent, exit_parent_kill;	/* SCX_EXIT_PARENT(_KILL), or -1 */
 	struct sxd_enum_name {
 		s64 val;
 		char name[32];
@@ -111,6 +115,8 @@ extern unsigned long sxd_max_dump_bytes;
 extern unsigned long sxd_max_map_bytes;
 extern unsigned long sxd_keep_dumps;
 #define SXD_MAX_KEPT		64
+/* SCX_SUB_MAX_DEPTH is 4 in 7.3; anything deeper is not believed */
+#define SXD_MAX_LEVEL		16
 extern bool sxd_embed_kernel_btf;
 extern bool sxd_consistent_snapshot;
 

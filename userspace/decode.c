@@ -440,7 +440,27 @@ static void emit_prog_stats(yajl_gen g, const struct sxd_prog_stats *ps)
 	json_arr_end(g);
 }
 
-/* The counters and program statistics written right after scheduler @s. */
+/* Its place among sub-schedulers: id, cgroup, parent (null: a root). */
+static void emit_sched_tree(yajl_gen g, const struct sxd_sched_tree *t)
+{
+	json_kuint(g, "id", t->id);
+	json_key(g, "cgroup");
+	json_obj(g);
+	json_kuint(g, "id", t->cgroup_id);
+	json_kstrn(g, "path", (const char *)(t + 1), t->path_len);
+	json_obj_end(g);
+	json_key(g, "parent");
+	if (!t->parent_id) {
+		json_null(g);
+		return;
+	}
+	json_obj(g);
+	json_kuint(g, "id", t->parent_id);
+	emit_fixed_str(g, "name", t->parent_name, sizeof(t->parent_name));
+	json_obj_end(g);
+}
+
+/* The counters, program statistics and tree place written after @s. */
 static void emit_sched_stats(const struct decoder *d, const struct sxd_sched *s)
 {
 	size_t off = (const uint8_t *)s - d->f->data;
@@ -455,6 +475,9 @@ static void emit_sched_stats(const struct decoder *d, const struct sxd_sched *s)
 		else if (r->type == SXD_REC_PROG_STATS &&
 			 ((const struct sxd_prog_stats *)r)->sched_index == s->sched_index)
 			emit_prog_stats(d->g, (const void *)r);
+		else if (r->type == SXD_REC_SCHED_TREE &&
+			 ((const struct sxd_sched_tree *)r)->sched_index == s->sched_index)
+			emit_sched_tree(d->g, (const void *)r);
 	}
 }
 

@@ -70,7 +70,9 @@ static int check_record(const struct sxd_rec *r, char *msg, size_t len, size_t o
 		[SXD_REC_COUNTERS] = sizeof(struct sxd_counters),
 		[SXD_REC_PROG_STATS] = sizeof(struct sxd_prog_stats),
 		[SXD_REC_SNAPSHOT] = sizeof(struct sxd_snapshot),
+		[SXD_REC_SCHED_TREE] = sizeof(struct sxd_sched_tree),
 	};
+	const struct sxd_sched_tree *st = (const void *)r;
 	const struct sxd_counters *co = (const void *)r;
 	const struct sxd_prog_stats *ps = (const void *)r;
 	const struct sxd_kmem *km = (const void *)r;
@@ -111,6 +113,9 @@ static int check_record(const struct sxd_rec *r, char *msg, size_t len, size_t o
 		break;
 	case SXD_REC_PROG_STATS:
 		bad = check_lengths(sizeof(*ps), (uint64_t)ps->nr * sizeof(struct sxd_prog_stat), r->size);
+		break;
+	case SXD_REC_SCHED_TREE:
+		bad = check_lengths(sizeof(*st), st->path_len, r->size);
 		break;
 	case SXD_REC_KMEM:
 		bad = (km->nr_bits % 64) || check_lengths(sizeof(*km), km->nr_bits / 8, r->size);

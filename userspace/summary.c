@@ -49,6 +49,18 @@ static void print_stats(const struct sxd_rec *r, FILE *out)
 					(int)strnlen(c[i].name, sizeof(c[i].name)), c[i].name,
 					(int64_t)c[i].value);
 		}
+	} else if (r->type == SXD_REC_SCHED_TREE) {
+		const struct sxd_sched_tree *t = (const void *)r;
+
+		fprintf(out, "scheduler id %" PRIu64 " on cgroup %.*s (id %" PRIu64 ")",
+			(uint64_t)t->id, (int)t->path_len, (const char *)(t + 1),
+			(uint64_t)t->cgroup_id);
+		if (t->parent_id)
+			fprintf(out, ", sub-scheduler of %.*s (id %" PRIu64 ")\n",
+				(int)strnlen(t->parent_name, sizeof(t->parent_name)),
+				t->parent_name, (uint64_t)t->parent_id);
+		else
+			fprintf(out, ", root\n");
 	} else if (r->type == SXD_REC_PROG_STATS) {
 		const struct sxd_prog_stat *st = (const void *)(ps + 1);
 

@@ -258,6 +258,17 @@ int main(int argc, char **argv)
 		co->nr = 2;
 		ps = rec(SXD_REC_PROG_STATS, sizeof(*ps), &st, sizeof(st));
 		ps->nr = 1;
+		{
+			struct sxd_sched_tree *t = rec(SXD_REC_SCHED_TREE, sizeof(*t),
+						       "/scxsub", 7);
+
+			t->level = 1;
+			t->id = 5;
+			t->cgroup_id = 77;
+			t->parent_id = 4;
+			strcpy(t->parent_name, "parent_sched");
+			t->path_len = 7;
+		}
 		s = (struct sxd_sched *)(buf + sizeof(struct sxd_file_header) +
 					 sxd_align(sizeof(struct sxd_capture)));
 		s->ops_flags = 0x44;

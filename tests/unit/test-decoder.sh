@@ -23,6 +23,7 @@ t_jq "scheduler and exit info" "$j" '.schedulers[0] | .name == "synthetic" and .
 t_jq "ops flags and timeout" "$j" '.schedulers[0].ops == {flags: 68, timeout_ms: 5000}'
 t_jq "snapshot: mode, CPUs held and for how long" "$j" '.capture.snapshot == {consistent: true, mode: "stop_machine", nr_maps: 1, nr_cpus_held: 3, held_ns: 1234567, stop_ns: 2000000, reserved_bytes: 1048576}'
 t_jq "snapshot: which maps it holds" "$j" '([.maps[] | select(.in_snapshot) | .name] == ["vals"]) and ([.maps[] | .in_snapshot | type] | unique == ["boolean"])'
+t_jq "sub-scheduler: id, cgroup, parent" "$j" '.schedulers[0] | .id == 5 and .cgroup == {id: 77, path: "/scxsub"} and .parent == {id: 4, name: "parent_sched"}'
 t_jq "event counters by name" "$j" '.schedulers[0].event_counters == {SCX_EV_KEEP_LAST: 42, SCX_EV_BYPASS: -1}'
 t_jq "program run-time statistics" "$j" '.schedulers[0].programs == [{id: 9, name: "my_enqueue", run_cnt: 500, run_time_ns: 123456, recursion_misses: 2}]'
 t_jq "backtrace split into frames" "$j" '.schedulers[0].exit.backtrace == ["frame_a+0x1/0x10", "frame_b+0x2/0x20"]'
@@ -73,6 +74,7 @@ t_check "summary: exit kind and message on top" sh -c "head -2 '$tmp/summary.txt
 t_check "summary: truncated map with its omitted count" grep -qE "^raw_hash +hash +3 +[0-9]+ yes \\(\\+9\\) +-$" "$tmp/summary.txt"
 t_check "summary: unsupported map with its reason" grep -qE "^some_bloom +bloom_filter +0 .* this map type is not captured" "$tmp/summary.txt"
 t_check "summary: ops, moved event counters, programs" sh -c "grep -q '^ops flags 0x44, timeout 5000 ms' '$tmp/summary.txt' && grep -q '^event SCX_EV_KEEP_LAST: 42' '$tmp/summary.txt' && grep -q '^program my_enqueue (id 9): 500 runs, 123456 ns, 2 recursion misses' '$tmp/summary.txt'"
+t_check "summary: the scheduler's place in the tree" grep -qx 'scheduler id 5 on cgroup /scxsub (id 77), sub-scheduler of parent_sched (id 4)' "$tmp/summary.txt"
 t_check "summary: the snapshot line" grep -q '^snapshot: consistent, 1 maps copied while 3 CPUs were held 1.235 ms (stop_machine 2.000 ms)$' "$tmp/summary.txt"
 t_check "summary: errors and truncation in the header" sh -c "grep -q '^error -28: BTF 9 of map x left out' '$tmp/summary.txt' && grep -q 'TRUNCATED' '$tmp/summary.txt'"
 t_check "the manual page formats cleanly" sh -c "MANWIDTH=80 man --warnings -l '$top/userspace/scxdump.1' 2>&1 >/dev/null | grep -q . && exit 1; man -l '$top/userspace/scxdump.1' | grep -q 'vmlinux-btf'"

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Sub-schedulers (7.3): scxsub's parent accepts a child on the cgroup
+# /scxsub, then fails with scx_bpf_error(); sched_ext disables the child
+# with SCX_EXIT_PARENT. Each scheduler is captured at the start of its own
+# disable, before its teardown, into its own dump: its section says its
+# id, level, cgroup and parent, and holds its maps and no other's.
+set -uo pipefail
+. "$(dirname "$0")/common.sh"
+
+guest_script sub-sched
+
+PARENT_TAG=$((0x9a9e47))
+CHILD_TAG=$((0xc41d))
+t_check "loader: parent and child enabled, then disabled" sh -c \
+	"grep -q 'parent and child (cgroup id [0-9]*) enabled' '$dir/loader.out' && grep -q 'state disabled after' '$dir/loader.out'"
+cgid=$(sed -n 's/.*(cgroup id \([0-9]*\)).*/\1/p' "$dir/loader.out")
+t_eq "two dumps, one per scheduler" 2 "$(wc -l <"$dir/kept.ls")"
+
+p= c=
+for f in $(cat "$dir/kept.ls"); do
+	"$DEC" decode "$dir/sub-$f.bin" >"$dir/sub-$f.json"
+	case $(jq .schedulers[0].level "$dir/sub-$f.json") in
+	0) p=$dir/sub-$f.json ;;
+	1) c=$dir/sub-$f.json ;;
+	esac
+done
+t_check "one dump at level 0, one at level 1" test -n "$p" -a -n "$c"
+p=${p:-/dev/null} c=${c:-/dev/null}
+pid=$(jq .schedulers[0].id "$p")
+
+t_jq "parent: its failure, root of the tree" "$p" \
+	'.schedulers[0] | .name == "scxsub_parent" and .exit.kind_name == "SCX_EXIT_ERROR_BPF" and (.exit.message | test("parent fails on purpose")) and .cgroup.path == "/" and .parent == null and .id > 0'
+t_jq "parent: its own role map and .bss" "$p" \
+	"(.maps[] | select(.name == \"role\") | .entries[0].value) == {tag: $PARENT_TAG, sub_cgid: 0, nr_init: 1, nr_attach: 1} and (.maps[] | select(.name | endswith(\".bss\")) | .entries[0].value.role_tag) == $PARENT_TAG"
+t_jq "child: disabled by its parent's failure" "$c" \
+	'.schedulers[0] | .name == "scxsub_child" and .exit.kind_name == "SCX_EXIT_PARENT" and .level == 1'
+t_jq "child: its cgroup and its parent" "$c" \
+	".schedulers[0] | .cgroup == {id: $cgid, path: \"/scxsub\"} and .parent == {id: $pid, name: \"scxsub_parent\"} and .id > $pid"
+t_jq "child: its own role map and .bss" "$c" \
+	"(.maps[] | select(.name == \"role\") | .entries[0].value) == {tag: $CHILD_TAG, sub_cgid: $cgid, nr_init: 1, nr_attach: 0} and (.maps[] | select(.name | endswith(\".bss\")) | .entries[0].value.role_tag) == $CHILD_TAG"
+t_eq "no map in both dumps (by kernel map id)" "" \
+	"$(comm -12 <(jq '.maps[].id' "$p" | sort) <(jq '.maps[].id' "$c" | sort))"
+t_jq "each dump has its scheduler's struct_ops map, with its name" "$p" \
+	'[.maps[] | select(.type == "struct_ops")] | length == 1'
+t_jq "... and the child's" "$c" '[.maps[] | select(.type == "struct_ops")] | length == 1'
+"$DEC" summary "$dir/sub-$(tail -1 "$dir/kept.ls").bin" >"$dir/summary.txt"
+t_check "summary names the tree" grep -qE "^scheduler id [0-9]+ on cgroup (/|/scxsub) \(id [0-9]+\), (root|sub-scheduler of scxsub_parent)" "$dir/summary.txt"
+t_clean_dmesg "kernel log clean (no BUG/WARNING/lockdep/KASAN)" "$dir/dmesg"
+t_done
