@@ -16,8 +16,30 @@
 
 struct sxd_syms sxd_sym;
 
+/* Like the kernel's bool parameters, but a refused value says why. */
+static int sxd_set_bool(const char *val, const struct kernel_param *kp)
+{
+	bool v;
+
+	if (!val)
+		val = "1";	/* "insmod scxdump.ko capture_all_exits" sets it */
+	if (kstrtobool(val, &v)) {
+		pr_err("scxdump: %s must be Y or N (or 1/0, y/n), not '%.*s'\n", kp->name,
+		       (int)strcspn(val, "\n"), val);
+		return -EINVAL;
+	}
+	*(bool *)kp->arg = v;
+	return 0;
+}
+
+static const struct kernel_param_ops sxd_bool_ops = {
+	.flags = KERNEL_PARAM_OPS_FL_NOARG,
+	.set = sxd_set_bool,
+	.get = param_get_bool,
+};
+
 bool sxd_capture_all_exits;
-module_param_named(capture_all_exits, sxd_capture_all_exits, bool, 0644);
+module_param_cb(capture_all_exits, &sxd_bool_ops, &sxd_capture_all_exits, 0644);
 MODULE_PARM_DESC(capture_all_exits,
 		 "Also capture normal exits (unregister, SysRq), not only errors (default: N)");
 
@@ -85,12 +107,12 @@ MODULE_PARM_DESC(keep_dumps,
 		 "How many of the last dumps stay readable, each as dumps/<seq> in debugfs (1-64, default: 8)");
 
 bool sxd_embed_kernel_btf = true;
-module_param_named(embed_kernel_btf, sxd_embed_kernel_btf, bool, 0644);
+module_param_cb(embed_kernel_btf, &sxd_bool_ops, &sxd_embed_kernel_btf, 0644);
 MODULE_PARM_DESC(embed_kernel_btf,
 		 "Embed the kernel's BTF when a value is kernel-typed (struct_ops), so dumps decode anywhere; N: decode with scxdump --vmlinux-btf (default: Y)");
 
 bool sxd_consistent_snapshot = true;
-module_param_named(consistent_snapshot, sxd_consistent_snapshot, bool, 0644);
+module_param_cb(consistent_snapshot, &sxd_bool_ops, &sxd_consistent_snapshot, 0644);
 MODULE_PARM_DESC(consistent_snapshot,
 		 "Copy the maps that hold plain data inside one stop_machine(), so they show one instant across all CPUs; N: read them one after the other while BPF programs run (default: Y)");
 

@@ -60,6 +60,10 @@ head -c 100000 /sys/kernel/btf/vmlinux >wrong.btf
 echo "== 6: bad parameters"
 insmod $KO max_dump_bytes=12 2>param.err && echo "insmod accepted max_dump_bytes=12"
 insmod $KO max_dump_bytes=banana 2>>param.err && echo "insmod accepted banana"
+insmod $KO capture_all_exits=perhaps 2>>param.err && echo "insmod accepted perhaps"
+insmod $KO capture_all_exits || exit 1
+cat /sys/module/scxdump/parameters/capture_all_exits >bare-flag.value
+rmmod scxdump
 insmod $KO || exit 1
 echo 5 >/sys/module/scxdump/parameters/max_dump_bytes 2>>param.err && echo "write accepted 5"
 cat /sys/module/scxdump/parameters/max_dump_bytes >param.value

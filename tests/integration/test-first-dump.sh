@@ -123,6 +123,8 @@ t_check "summary: a line a map with its entry count" grep -qE "^hash_kv +hash +1
 t_check "bad parameters refused" test -z "$(grep accepted "$dir/out")"
 t_check "bad parameters logged with the reason" grep -q "max_dump_bytes must be a number" "$dir/dmesg"
 t_check "a refused write keeps the old value" grep -qx 268435456 "$dir/param.value"
+t_check "a bad bool refused and logged" grep -q "capture_all_exits must be Y or N (or 1/0, y/n), not 'perhaps'" "$dir/dmesg"
+t_check "a bool given bare is set" grep -qx Y "$dir/bare-flag.value"
 
 t_clean_dmesg "kernel log clean (no BUG/WARNING/lockdep/KASAN)" "$dir/dmesg"
 t_done

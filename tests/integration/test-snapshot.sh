@@ -13,6 +13,7 @@ guest_script snapshot
 
 t_eq "consistent_snapshot is on by default" Y "$(cat "$dir/default.txt")"
 t_check "a bad value is refused" sh -c "! grep -q 'maybe: accepted' '$dir/out' && grep -q 'Invalid argument' '$dir/bad.err'"
+t_check "... and logged with why" grep -q "scxdump: consistent_snapshot must be Y or N (or 1/0, y/n), not 'maybe'" "$dir/dmesg"
 t_check "every loader and capture ran" sh -c "! grep -qE 'loader failed|capture failed' '$dir/out'"
 
 # One line per dump, tab-separated:
