@@ -1040,27 +1040,67 @@ void sxd_capture_exit(void *sch)
 	sxd_capture(sch, SXD_TRIGGER_EXIT);
 }
 
+/* Pin @sch through its kobject; it is freed after an RCU grace period. */
+static bool sxd_sched_get(void *sch)
+{
+	return sch && kobject_get_unless_zero((struct kobject *)((u8 *)sch + sxd_l.sch_kobj));
+}
+
+static void sxd_sched_put(void *sch)
+{
+	kobject_put((struct kobject *)((u8 *)sch + sxd_l.sch_kobj));
+}
+
 /*
- * On demand: pin the running root scheduler through its kobject (it is
- * freed by the kobject's release, after an RCU grace period, so the RCU
- * read is enough to take the reference) and capture it while it runs.
+ * The running schedulers, pinned: the root, then its sub-schedulers
+ * breadth first (their lists are RCU-protected). Returns how many.
+ */
+static u32 sxd_running_scheds(void **scheds)
+{
+	struct list_head *head, *pos;
+	u32 n = 0, i, steps;
+	void *child;
+
+	rcu_read_lock();
+	scheds[0] = rcu_dereference(*(void __rcu **)sxd_sym.scx_root);
+	if (sxd_sched_get(scheds[0]))
+		n = 1;
+	for (i = 0; sxd_l.ok_sub && i < n; i++) {
+		head = (struct list_head *)((u8 *)scheds[i] + sxd_l.sch_children);
+		steps = 0;
+		for (pos = rcu_dereference(list_next_rcu(head));
+		     pos != head && n < SXD_MAX_SCHEDS && steps++ < SXD_MAX_SCHEDS;
+		     pos = rcu_dereference(list_next_rcu(pos))) {
+			child = (u8 *)pos - sxd_l.sch_sibling;
+			if (sxd_sched_get(child))
+				scheds[n++] = child;
+		}
+	}
+	rcu_read_unlock();
+	return n;
+}
+
+/*
+ * On demand: capture each running scheduler (the root and its
+ * sub-schedulers), each into its own dump, while they run.
  */
 int sxd_capture_request(void)
 {
-	struct kobject *kobj = NULL;
-	void *sch;
-	int err;
+	void **scheds;
+	int err = 0, e;
+	u32 i, n;
 
 	if (!sxd_l.ok_request || !sxd_sym.scx_root)
 		return -EOPNOTSUPP;
-	rcu_read_lock();
-	sch = rcu_dereference(*(void __rcu **)sxd_sym.scx_root);
-	if (sch && kobject_get_unless_zero((struct kobject *)((u8 *)sch + sxd_l.sch_kobj)))
-		kobj = (struct kobject *)((u8 *)sch + sxd_l.sch_kobj);
-	rcu_read_unlock();
-	if (!kobj)
-		return -ENODEV;
-	err = sxd_capture(sch, SXD_TRIGGER_REQUEST);
-	kobject_put(kobj);
-	return err;
+	scheds = kcalloc(SXD_MAX_SCHEDS, sizeof(*scheds), GFP_KERNEL);
+	if (!scheds)
+		return -ENOMEM;
+	n = sxd_running_scheds(scheds);
+	for (i = 0; i < n; i++) {
+		e = sxd_capture(scheds[i], SXD_TRIGGER_REQUEST);
+		err = err ?: e;
+		sxd_sched_put(scheds[i]);
+	}
+	kfree(scheds);
+	return n ? err : -ENODEV;
 }

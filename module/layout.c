@@ -47,6 +47,8 @@ static const struct sxd_field sxd_fields[] = {
 	{ "scx_sched", "cgrp", &sxd_l.sch_cgrp, 8, SXD_GROUP(sub) },
 	{ "scx_sched", "cgrp_path", &sxd_l.sch_cgrp_path, 8, SXD_GROUP(sub) },
 	{ "scx_sched", "ancestors", &sxd_l.sch_ancestors, 0, SXD_GROUP(sub) },
+	{ "scx_sched", "children", &sxd_l.sch_children, 16, SXD_GROUP(sub) },
+	{ "scx_sched", "sibling", &sxd_l.sch_sibling, 16, SXD_GROUP(sub) },
 	{ "scx_sched", "ops.flags", &sxd_l.sch_ops_flags, 8 },
 	{ "scx_sched", "ops.timeout_ms", &sxd_l.sch_ops_timeout, 4 },
 	{ "scx_sched", "pcpu", &sxd_l.sch_pcpu, 8, SXD_GROUP(events) },

@@ -78,6 +78,7 @@ struct sxd_layout {
 	/* 7.3 sub-schedulers: struct scx_sched's place in the tree */
 	bool ok_sub;
 	u32 sch_id, sch_cgrp, sch_cgrp_path, sch_ancestors;
+	u32 sch_children, sch_sibling;	/* RCU lists of the tree */
 	/* enum scx_exit_kind */
 	s64 exit_done;			/* SCX_EXIT_DONE */
 	s64 exit_error;			/* SCX_EXIT_ERROR */
@@ -117,6 +118,8 @@ extern unsigned long sxd_keep_dumps;
 #define SXD_MAX_KEPT		64
 /* SCX_SUB_MAX_DEPTH is 4 in 7.3; anything deeper is not believed */
 #define SXD_MAX_LEVEL		16
+/* on-demand captures of a tree of sub-schedulers: at most this many */
+#define SXD_MAX_SCHEDS		64
 extern bool sxd_embed_kernel_btf;
 extern bool sxd_consistent_snapshot;
 
@@ -141,7 +144,7 @@ void sxd_hook_exit(void);
 
 /* Capture of one scheduler, run from the hook (sleepable). */
 void sxd_capture_exit(void *sch);
-/* Capture the running root scheduler, which keeps running (sleepable). */
+/* Capture the running schedulers, which keep running (sleepable). */
 int sxd_capture_request(void);
 
 /*

@@ -1,12 +1,18 @@
 #!/bin/sh
 # Runs inside the test guest (tests/integration/test-sub-sched.sh boots it):
-# a parent scheduler and its child on a cgroup; the parent fails, the child
-# is disabled with it; each dump is kept.
+# a parent scheduler and its child on a cgroup, both captured on demand;
+# then the parent fails and the child is disabled with it. Every dump is
+# kept.
 set -u
 S=/opt/scxdump/src
 DBG=/sys/kernel/debug/scxdump
 insmod $S/scxdump.ko embed_kernel_btf=N || exit 1
-$S/tests/sched/build/scxsub >loader.out 2>&1
+$S/tests/sched/build/scxsub --hold-ms 5000 >loader.out 2>&1 &
+SCX=$!
+n=0
+until grep -q enabled loader.out || [ $n -ge 100 ]; do sleep 0.1; n=$((n + 1)); done
+echo capture >$DBG/control && echo "capture: ok"
+wait $SCX
 echo "loader exit $?"
 cat $DBG/status >status.txt
 ls $DBG/dumps >kept.ls

@@ -3,7 +3,8 @@
 # /scxsub, then fails with scx_bpf_error(); sched_ext disables the child
 # with SCX_EXIT_PARENT. Each scheduler is captured at the start of its own
 # disable, before its teardown, into its own dump: its section says its
-# id, level, cgroup and parent, and holds its maps and no other's.
+# id, level, cgroup and parent, and holds its maps and no other's. An
+# on-demand capture while both run captures each of them the same way.
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -14,18 +15,26 @@ CHILD_TAG=$((0xc41d))
 t_check "loader: parent and child enabled, then disabled" sh -c \
 	"grep -q 'parent and child (cgroup id [0-9]*) enabled' '$dir/loader.out' && grep -q 'state disabled after' '$dir/loader.out'"
 cgid=$(sed -n 's/.*(cgroup id \([0-9]*\)).*/\1/p' "$dir/loader.out")
-t_eq "two dumps, one per scheduler" 2 "$(wc -l <"$dir/kept.ls")"
+t_eq "four dumps: both schedulers on demand, then both at exit" 4 "$(wc -l <"$dir/kept.ls")"
 
-p= c=
+p= c= op= oc=
 for f in $(cat "$dir/kept.ls"); do
 	"$DEC" decode "$dir/sub-$f.bin" >"$dir/sub-$f.json"
-	case $(jq .schedulers[0].level "$dir/sub-$f.json") in
-	0) p=$dir/sub-$f.json ;;
-	1) c=$dir/sub-$f.json ;;
+	case $(jq -r '"\(.capture.trigger) \(.schedulers[0].level)"' "$dir/sub-$f.json") in
+	"exit 0") p=$dir/sub-$f.json ;;
+	"exit 1") c=$dir/sub-$f.json ;;
+	"request 0") op=$dir/sub-$f.json ;;
+	"request 1") oc=$dir/sub-$f.json ;;
 	esac
 done
-t_check "one dump at level 0, one at level 1" test -n "$p" -a -n "$c"
-p=${p:-/dev/null} c=${c:-/dev/null}
+t_check "at exit: one dump at level 0, one at level 1" test -n "$p" -a -n "$c"
+t_check "on demand: one dump at level 0, one at level 1" test -n "$op" -a -n "$oc"
+p=${p:-/dev/null} c=${c:-/dev/null} op=${op:-/dev/null} oc=${oc:-/dev/null}
+t_check "the on-demand capture of both succeeded" grep -qx "capture: ok" "$dir/out"
+t_jq "on demand: the running parent, with its role map" "$op" \
+	".schedulers[0].name == \"scxsub_parent\" and .schedulers[0].exit.kind_name == \"SCX_EXIT_NONE\" and (.maps[] | select(.name == \"role\") | .entries[0].value.tag) == $PARENT_TAG"
+t_jq "on demand: the running child, its parent named, with its role map" "$oc" \
+	".schedulers[0].name == \"scxsub_child\" and .schedulers[0].exit.kind_name == \"SCX_EXIT_NONE\" and .schedulers[0].parent.name == \"scxsub_parent\" and (.maps[] | select(.name == \"role\") | .entries[0].value.tag) == $CHILD_TAG"
 pid=$(jq .schedulers[0].id "$p")
 
 t_jq "parent: its failure, root of the tree" "$p" \

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Loader of scxsub: attaches the parent, makes the cgroup /scxsub,
- * attaches a second instance as its child there, then has the parent fail
- * and waits until sched_ext has disabled both.
+ * attaches a second instance as its child there, lets both run for
+ * --hold-ms (default 200), then has the parent fail and waits until
+ * sched_ext has disabled both.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -65,15 +66,22 @@ static struct scxsub_bpf *load(const char *name, u64 cgid)
 	return skel;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	struct scxsub_bpf *parent = NULL, *child = NULL;
 	struct bpf_link *pl = NULL, *cl = NULL;
 	char sub[128];
 	struct stat st;
 	int rc = 1;
+	long hold_ms = 200;
 	double t0;
 
+	if (argc == 3 && !strcmp(argv[1], "--hold-ms"))
+		hold_ms = atol(argv[2]);
+	if ((argc != 1 && argc != 3) || hold_ms <= 0) {
+		fprintf(stderr, "usage: scxsub [--hold-ms MS]\n");
+		return 2;
+	}
 	parent = load("scxsub_parent", 0);
 	pl = parent ? bpf_map__attach_struct_ops(parent->maps.sxb_ops) : NULL;
 	if (!pl) {
@@ -99,7 +107,7 @@ int main(void)
 	}
 	printf("scxsub: parent and child (cgroup id %llu) enabled\n", (u64)st.st_ino);
 	fflush(stdout);
-	usleep(200000);
+	usleep(hold_ms * 1000);
 	parent->bss->trigger_error = 1;
 	for (t0 = now_ms(); now_ms() - t0 < 20000 && !state_is("disabled");)
 		usleep(20000);
