@@ -41,19 +41,11 @@ void sxw_release(struct sxd_writer *w)
 	w->cap = 0;
 }
 
-/* Grow to hold @need bytes; doubling keeps the copies linear overall. */
-static int sxw_reserve(struct sxd_writer *w, size_t need)
+/* Move the records into a new buffer of @cap bytes. */
+static int sxw_resize(struct sxd_writer *w, size_t cap)
 {
-	size_t cap = w->cap;
-	u8 *buf;
+	u8 *buf = kvzalloc(cap, GFP_KERNEL);
 
-	if (need <= w->cap)
-		return 0;
-	if (w->fixed)
-		return -ENOSPC;
-	while (cap < need)
-		cap = cap > w->limit / 2 ? w->limit : cap * 2;
-	buf = kvzalloc(cap, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
 	memcpy(buf, w->buf, w->len);
@@ -63,6 +55,20 @@ static int sxw_reserve(struct sxd_writer *w, size_t need)
 	return 0;
 }
 
+/* Grow to hold @need bytes; doubling keeps the copies linear overall. */
+static int sxw_reserve(struct sxd_writer *w, size_t need)
+{
+	size_t cap = w->cap;
+
+	if (need <= w->cap)
+		return 0;
+	if (w->fixed)
+		return -ENOSPC;
+	while (cap < need)
+		cap = cap > w->limit / 2 ? w->limit : cap * 2;
+	return sxw_resize(w, cap);
+}
+
 /*
  * Make room for @room more bytes (and the END record) now, exactly, under
  * the limit: records that fit in it can then be written where nothing may
@@ -70,23 +76,13 @@ static int sxw_reserve(struct sxd_writer *w, size_t need)
  */
 int sxw_prealloc(struct sxd_writer *w, size_t room)
 {
-	size_t need, cap = w->cap;
-	u8 *buf;
+	size_t need;
 
 	if (!w->buf)
 		return -EINVAL;
 	if (check_add_overflow(w->len + w->reserve, room, &need) || need > w->limit)
 		need = w->limit;
-	if (need <= cap)
-		return 0;
-	buf = kvzalloc(need, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
-	memcpy(buf, w->buf, w->len);
-	kvfree(w->buf);
-	w->buf = buf;
-	w->cap = need;
-	return 0;
+	return need <= w->cap ? 0 : sxw_resize(w, need);
 }
 
 /* While fixed, a record that does not fit in the room there is left out. */

@@ -23,6 +23,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "scxmaps.h"
+#include "loader.h"
 
 typedef unsigned long long u64;
 typedef long long s64;
@@ -183,19 +184,6 @@ static void fill_user_ringbuf(struct scxmaps_bpf *skel)
 	}
 	/* the mapping goes; the records stay until BPF drains them */
 	user_ring_buffer__free(urb);
-}
-
-static int read_state(char *buf, size_t len)
-{
-	FILE *f = fopen("/sys/kernel/sched_ext/state", "r");
-	int ok;
-
-	if (!f)
-		return -1;
-	ok = fgets(buf, len, f) != NULL;
-	fclose(f);
-	buf[strcspn(buf, "\n")] = '\0';
-	return ok ? 0 : -1;
 }
 
 int main(int argc, char **argv)

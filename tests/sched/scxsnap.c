@@ -18,31 +18,11 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "scxsnap.h"
+#include "loader.h"
 
 typedef unsigned long long u64;
 typedef unsigned int u32;
 #include "scxsnap.skel.h"
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int sched_state(char *buf, size_t len)
-{
-	FILE *f = fopen("/sys/kernel/sched_ext/state", "r");
-	int ok;
-
-	if (!f)
-		return -errno;
-	ok = fgets(buf, len, f) != NULL;
-	fclose(f);
-	buf[ok ? strcspn(buf, "\n") : 0] = '\0';
-	return ok ? 0 : -EIO;
-}
 
 /* Wait up to @ms for the state to leave (@leave) or reach (!@leave) @s. */
 static int wait_state(const char *s, int leave, double ms)
@@ -51,7 +31,7 @@ static int wait_state(const char *s, int leave, double ms)
 	double t0 = now_ms();
 
 	while (now_ms() - t0 < ms) {
-		if (!sched_state(state, sizeof(state)) && (strcmp(state, s) != 0) == leave)
+		if (!read_state(state, sizeof(state)) && (strcmp(state, s) != 0) == leave)
 			return 0;
 		usleep(10000);
 	}

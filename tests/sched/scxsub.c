@@ -15,34 +15,13 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "scxsub.h"
+#include "loader.h"
 
 typedef unsigned long long u64;
 typedef unsigned int u32;
 #include "scxsub.skel.h"
 
 #define CGROUP "/sys/fs/cgroup/scxsub"
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int state_is(const char *want)
-{
-	char buf[64] = "";
-	FILE *f = fopen("/sys/kernel/sched_ext/state", "r");
-
-	if (!f)
-		return 0;
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = '\0';
-	fclose(f);
-	buf[strcspn(buf, "\n")] = '\0';
-	return !strcmp(buf, want);
-}
 
 static struct scxsub_bpf *load(const char *name, u64 cgid)
 {

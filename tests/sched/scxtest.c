@@ -17,6 +17,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "scxtest.h"
+#include "loader.h"
 
 typedef unsigned long long u64;
 typedef long long s64;
@@ -26,29 +27,6 @@ typedef unsigned short u16;
 typedef short s16;
 typedef unsigned char u8;
 #include "scxtest.skel.h"
-
-static int read_state(char *buf, size_t len)
-{
-	FILE *f = fopen("/sys/kernel/sched_ext/state", "r");
-	int ok;
-
-	if (!f)
-		return -errno;
-	ok = fgets(buf, len, f) != NULL;
-	fclose(f);
-	if (!ok)
-		return -EIO;
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 static int fill_maps(struct scxtest_bpf *skel)
 {
