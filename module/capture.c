@@ -643,6 +643,11 @@ static int sxd_map_ctx_init(struct sxd_map_ctx *mc, struct sxd_cap *c,
 	mc->entry_size = size;
 	if (c->atomic) {
 		mc->atomic = true;
+		if (size > c->blk_cap) {	/* sized before the stop: never */
+			mc->status = -E2BIG;
+			mc->reason = "entry larger than the snapshot's entry block";
+			return -E2BIG;
+		}
 		mc->blk = c->blk;
 		mc->blk_cap = c->blk_cap;
 		mc->keys = c->keys;
@@ -751,15 +756,19 @@ static void sxd_capture_map(struct sxd_cap *c, struct bpf_map *map, u32 index)
 
 /*
  * The bytes @map's capture will take, from a walk that copies nothing:
- * its entries, its MAP_INFO blobs and the records around them.
+ * its entries, its MAP_INFO blobs and the records around them. Also
+ * raises @entry_size to the size of one of its entries.
  */
-static u64 sxd_map_estimate(struct sxd_cap *c, struct bpf_map *map, u32 index)
+static u64 sxd_map_estimate(struct sxd_cap *c, struct bpf_map *map, u32 index,
+			    size_t *entry_size)
 {
 	const struct sxd_map_ops *ops = sxd_map_ops_of(map);
 	u64 bytes = 4096, per_blk;
 	struct sxd_map_ctx mc;
 
 	if (!sxd_map_ctx_init(&mc, c, map, index, ops)) {
+		/* the block shared in the stop must hold this map's entries */
+		*entry_size = max(*entry_size, mc.entry_size);
 		mc.counting = true;
 		ops->capture(&mc);
 		/* entries of no size (ring buffers, bloom filters) are none */
@@ -852,15 +861,16 @@ static int sxd_snapshot_fn(void *data)
 /* Allocate, before the stop, all that the copy inside it will use. */
 static int sxd_snapshot_prepare(struct sxd_cap *c, u64 *room)
 {
-	u32 i, key = 1, entry = SXD_BLOCK_SIZE;
+	size_t entry = SXD_BLOCK_SIZE;
 	bool kmems = false;
+	u32 i, key = 1;
 	struct bpf_map *map;
 
 	*room = 0;
 	for (i = 0; i < c->nr_stoppable; i++) {
 		map = c->maps.maps[i];
 		sxd_btf_index(c, map);	/* BTF records now, not in the stop */
-		*room += sxd_map_estimate(c, map, i);
+		*room += sxd_map_estimate(c, map, i, &entry);
 		key = max(key, map->key_size);
 		kmems |= sxd_has_cpumask_kptr(map);
 		cond_resched();

@@ -20,9 +20,9 @@ t_check "every loader and capture ran" sh -c "! grep -qE 'loader failed|capture 
 #  1 seq  2 consistent  3 held_ns  4 stop_ns  5 cpus_held  6 online
 #  7 inv_a  8 inv_b  9 sum(inv_cpu)  10 min(inv_cpu)
 # 11 the three invariant maps in the snapshot  12 struct_ops map in it
-# 13 trigger  14 exit kind name
+# 13 trigger  14 exit kind name  15 big's value intact and in the snapshot
 row() {
-	"$DEC" decode --map inv_a --map inv_b --map inv_cpu --map sxs_ops "$1" | jq -r '
+	"$DEC" decode --map inv_a --map inv_b --map inv_cpu --map sxs_ops --map big "$1" | jq -r '
 		def m(n): [.maps[] | select(.name == n)][0];
 		m("inv_a").entries[0].value as $a |
 		m("inv_b").entries[0].value as $b |
@@ -33,7 +33,9 @@ row() {
 		 $a, $b, ($c | add), ($c | min),
 		 ([m("inv_a"), m("inv_b"), m("inv_cpu")] | all(.in_snapshot)),
 		 ([.maps[] | select(.type == "struct_ops")][0].in_snapshot),
-		 .capture.trigger, .schedulers[0].exit.kind_name] | @tsv'
+		 .capture.trigger, .schedulers[0].exit.kind_name,
+		 (m("big") | .in_snapshot and .entries[0].value.w[0] == 23130 and
+		  .entries[0].value.w[12287] == 30117)] | @tsv'	# i ^ 0x5a5a
 }
 
 for set in snap-Y snap-N od-Y od-N; do
@@ -44,7 +46,7 @@ for set in snap-Y snap-N od-Y od-N; do
 	done
 done
 t_eq "80 dumps, each its own capture" 80 \
-	"$(cat "$dir"/{snap,od}-[YN].tsv | awk -F'\t' 'NF == 14 { print $1 }' | sort -u | wc -l)"
+	"$(cat "$dir"/{snap,od}-[YN].tsv | awk -F'\t' 'NF == 15 { print $1 }' | sort -u | wc -l)"
 t_eq "failure dumps are of the planned error" $((2 * RUNS)) \
 	"$(cat "$dir"/snap-[YN].tsv | awk -F'\t' '$13 == "exit" && $14 == "SCX_EXIT_ERROR_BPF"' | wc -l)"
 t_eq "on-demand dumps are of the running scheduler" $((2 * RUNS)) \
@@ -61,6 +63,7 @@ for set in snap-Y od-Y; do
 	t_eq "mode on, $what: every online CPU held, hold and stop times recorded" "$RUNS" \
 		"$(awk -F'\t' '$5 == $6 && $3 > 0 && $4 >= $3' "$f" | wc -l)"
 	t_eq "mode on, $what: every CPU updated the maps" "$RUNS" "$(awk -F'\t' '$10 > 0' "$f" | wc -l)"
+	t_eq "mode on, $what: a 96 KiB value copied whole in the stop" "$RUNS" "$(awk -F'\t' '$15 == "true"' "$f" | wc -l)"
 	t_eq "mode on, $what: inv_a == inv_b == sum(inv_cpu) in 20 of 20 dumps" "$RUNS" \
 		"$(awk -F'\t' "$invariant" "$f" | wc -l)"
 	awk -F'\t' '{ print $3 / 1e6 }' "$f" | sort -n | awk -v w="$what" '{ v[NR] = $1 } END {

@@ -111,6 +111,15 @@ int main(int argc, char **argv)
 		if (bpf_map__update_elem(skel->maps.filler, &i, sizeof(i), &f, sizeof(f), 0))
 			goto out;
 	}
+	{
+		static struct sxs_big big;
+
+		for (i = 0; i < SXS_BIG_WORDS; i++)
+			big.w[i] = i ^ SXS_BIG_PATTERN;
+		i = 0;
+		if (bpf_map__update_elem(skel->maps.big, &i, sizeof(i), &big, sizeof(big), 0))
+			goto out;
+	}
 	link = bpf_map__attach_struct_ops(skel->maps.sxs_ops);
 	if (!link) {
 		fprintf(stderr, "scxsnap: attach failed: %s\n", strerror(errno));
