@@ -437,7 +437,7 @@ u8 *sxd_entry_slot(struct sxd_map_ctx *mc)
 {
 	u8 *slot;
 
-	if (mc->counting || mc->full || !mc->blk)
+	if (mc->full || !mc->blk)
 		return NULL;
 	if (sxd_max_map_bytes && mc->bytes + mc->entry_size > sxd_max_map_bytes) {
 		mc->flags |= SXD_MAP_TRUNCATED;
@@ -507,7 +507,7 @@ int sxd_entries_make_room(struct sxd_map_ctx *mc, u32 n)
 	size_t need = (size_t)n * mc->entry_size;
 	u8 *blk;
 
-	if (mc->counting || mc->full || !mc->blk || !mc->entry_size)
+	if (mc->full || !mc->blk || !mc->entry_size)
 		return -ENOSPC;
 	if (mc->blk_len + need <= mc->blk_cap)
 		return 0;
@@ -533,8 +533,7 @@ u8 *sxd_entry_slot_nosleep(struct sxd_map_ctx *mc)
 {
 	u8 *slot;
 
-	if (mc->counting || mc->full || !mc->blk ||
-	    mc->blk_len + mc->entry_size > mc->blk_cap)
+	if (mc->full || !mc->blk || mc->blk_len + mc->entry_size > mc->blk_cap)
 		return NULL;
 	if (sxd_max_map_bytes && mc->bytes + mc->entry_size > sxd_max_map_bytes) {
 		mc->flags |= SXD_MAP_TRUNCATED;
@@ -769,6 +768,8 @@ static u64 sxd_map_estimate(struct sxd_cap *c, struct bpf_map *map, u32 index,
 	if (!sxd_map_ctx_init(&mc, c, map, index, ops)) {
 		/* the block shared in the stop must hold this map's entries */
 		*entry_size = max(*entry_size, mc.entry_size);
+		/* as when the dump is full: no slot, every entry counted */
+		mc.full = true;
 		mc.counting = true;
 		ops->capture(&mc);
 		/* entries of no size (ring buffers, bloom filters) are none */
@@ -1028,7 +1029,7 @@ static bool sxd_ancestor_failed(void *sch, s32 kind)
 		return false;
 	for (sch = sxd_parent(sch, level); sch; sch = sxd_parent(sch, --level)) {
 		ei = *(u8 **)((u8 *)sch + sxd_l.sch_exit_info);
-		if (ei && *(s32 *)(ei + sxd_l.ei_kind) >= sxd_l.exit_error)
+		if (ei && READ_ONCE(*(s32 *)(ei + sxd_l.ei_kind)) >= sxd_l.exit_error)
 			return true;
 	}
 	return false;

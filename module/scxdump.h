@@ -184,8 +184,8 @@ struct sxd_map_ctx {
 	 */
 	bool atomic;
 	/*
-	 * Counting, to size that room: no slot is ever given (every entry
-	 * ends up in nr_omitted) and MAP_INFO bytes add to est_bytes.
+	 * Counting, to size that room: the walk runs as on a full dump (no
+	 * slot, every entry in nr_omitted); MAP_INFO bytes add to est_bytes.
 	 */
 	bool counting;
 	u64 est_bytes;
