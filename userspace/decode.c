@@ -31,6 +31,7 @@ struct decoder {
 	const struct decode_opts *o;
 	yajl_gen g;
 	const struct sxd_capture *cap;
+	const struct sxd_snapshot *snap;
 	struct btf_slot {
 		const struct sxd_btf *rec;
 		struct btf *btf;
@@ -218,6 +219,8 @@ static void index_records(struct decoder *d)
 	while ((r = sxd_file_next(d->f, &off))) {
 		if (r->type == SXD_REC_CAPTURE && !d->cap) {
 			d->cap = (const void *)r;
+		} else if (r->type == SXD_REC_SNAPSHOT && !d->snap) {
+			d->snap = (const void *)r;
 		} else if (r->type == SXD_REC_BTF) {
 			index_btf(d, (const void *)r);
 		} else if (r->type == SXD_REC_MAP_END) {
@@ -263,21 +266,16 @@ static void index_records(struct decoder *d)
 	}
 }
 
-const struct sxd_rec *decode_first(const struct sxd_file *f, uint32_t type)
+const struct sxd_capture *decode_capture(const struct sxd_file *f)
 {
 	const struct sxd_rec *r;
 	size_t off = 0;
 
 	while ((r = sxd_file_next(f, &off))) {
-		if (r->type == type)
-			return r;
+		if (r->type == SXD_REC_CAPTURE)
+			return (const void *)r;
 	}
 	return NULL;
-}
-
-const struct sxd_capture *decode_capture(const struct sxd_file *f)
-{
-	return (const void *)decode_first(f, SXD_REC_CAPTURE);
 }
 
 /*
@@ -387,7 +385,7 @@ static void emit_capture(struct decoder *d)
 	json_kuint(g, "records_omitted", e->records_omitted);
 	json_kuint(g, "nr_maps", e->nr_maps);
 	json_kuint(g, "nr_errors", e->nr_errors);
-	emit_snapshot(g, (const void *)decode_first(d->f, SXD_REC_SNAPSHOT));
+	emit_snapshot(g, d->snap);
 	json_obj_end(g);
 }
 

@@ -21,8 +21,6 @@ struct decode_opts {
 int decode_json(const struct sxd_file *f, FILE *out, const struct decode_opts *o);
 int decode_summary(const struct sxd_file *f, FILE *out);
 const struct sxd_capture *decode_capture(const struct sxd_file *f);
-/* The first record of @type in @f, or NULL. */
-const struct sxd_rec *decode_first(const struct sxd_file *f, uint32_t type);
 struct btf *decode_load_vmlinux(const struct sxd_file *f, const char *path,
 				char *msg, size_t len);
 

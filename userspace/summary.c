@@ -86,7 +86,7 @@ static void print_snapshot(const struct sxd_snapshot *sn, FILE *out)
 		fprintf(out, "snapshot: off, maps read one by one while the scheduler ran\n");
 }
 
-static void print_capture(const struct sxd_file *f, FILE *out)
+static void print_capture(const struct sxd_file *f, const struct sxd_snapshot *sn, FILE *out)
 {
 	const struct sxd_capture *c = decode_capture(f);
 	char when[32] = "?";
@@ -101,7 +101,7 @@ static void print_capture(const struct sxd_file *f, FILE *out)
 	}
 	fprintf(out, "dump %zu bytes, %u maps, %u errors%s\n", f->size, f->end->nr_maps,
 		f->end->nr_errors, f->hdr->flags & SXD_F_TRUNCATED ? ", TRUNCATED" : "");
-	print_snapshot((const void *)decode_first(f, SXD_REC_SNAPSHOT), out);
+	print_snapshot(sn, out);
 }
 
 static struct map_row *collect_rows(const struct sxd_file *f, size_t *nr)
@@ -146,6 +146,7 @@ static struct map_row *collect_rows(const struct sxd_file *f, size_t *nr)
 
 int decode_summary(const struct sxd_file *f, FILE *out)
 {
+	const struct sxd_snapshot *sn = NULL;
 	const struct sxd_rec *r;
 	struct map_row *rows;
 	size_t off = 0, nr, i;
@@ -153,10 +154,12 @@ int decode_summary(const struct sxd_file *f, FILE *out)
 	while ((r = sxd_file_next(f, &off))) {
 		if (r->type == SXD_REC_SCHED)
 			print_exit((const void *)r, out);
+		else if (r->type == SXD_REC_SNAPSHOT && !sn)
+			sn = (const void *)r;
 		else
 			print_stats(r, out);
 	}
-	print_capture(f, out);
+	print_capture(f, sn, out);
 	off = 0;
 	while ((r = sxd_file_next(f, &off))) {
 		const struct sxd_error *e = (const void *)r;
