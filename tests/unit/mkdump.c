@@ -117,6 +117,18 @@ struct val {
 	char pad2[6];
 };
 
+/* A BTF record: @raw as the dump's BTF object @index. */
+static void add_btf(unsigned int index, unsigned int kind, unsigned int kernel_id,
+		    const void *raw, unsigned int size)
+{
+	struct sxd_btf *b = rec(SXD_REC_BTF, sizeof(*b), raw, size);
+
+	b->btf_index = index;
+	b->kind = kind;
+	b->kernel_id = kernel_id;
+	b->size = size;
+}
+
 static void add_map(unsigned int index, unsigned int type, const char *name,
 		    unsigned int ks, unsigned int vs, unsigned int btf_index,
 		    unsigned int kt, unsigned int vt)
@@ -200,7 +212,6 @@ int main(int argc, char **argv)
 	struct sxd_file_header *h = (void *)buf;
 	struct sxd_capture *cap;
 	struct sxd_sched *s;
-	struct sxd_btf *bt;
 	struct sxd_error *err;
 	struct sxd_end *end;
 	const void *raw;
@@ -276,11 +287,7 @@ int main(int argc, char **argv)
 	}
 	btf = make_btf(&val_id, &sec_id, &u32_id);
 	raw = btf__raw_data(btf, &btf_size);
-	bt = rec(SXD_REC_BTF, sizeof(*bt), raw, btf_size);
-	bt->btf_index = 0;
-	bt->kind = SXD_BTF_PROG;
-	bt->kernel_id = 55;
-	bt->size = btf_size;
+	add_btf(0, SXD_BTF_PROG, 55, raw, btf_size);
 
 	/* map 0: array of struct val, with BTF */
 	{
@@ -473,7 +480,6 @@ int main(int argc, char **argv)
 	/* map 12: a kernel-typed value (struct_ops) with its programs */
 	{
 		struct btf *kb = btf__new_empty();
-		struct sxd_btf *kbt;
 		struct sxd_obj_ref refs[3];
 		unsigned long long v[2] = { 1, 3 };
 		unsigned char e[8 + 16];
@@ -488,11 +494,7 @@ int main(int argc, char **argv)
 		btf__add_field(kb, "timeout_ms", ki, 0, 0);
 		btf__add_field(kb, "name", ka, 64, 0);
 		kraw = btf__raw_data(kb, &ksz);
-		kbt = rec(SXD_REC_BTF, sizeof(*kbt), kraw, ksz);
-		kbt->btf_index = 1;
-		kbt->kind = SXD_BTF_VMLINUX;
-		kbt->kernel_id = 1;
-		kbt->size = ksz;
+		add_btf(1, SXD_BTF_VMLINUX, 1, kraw, ksz);
 		memset(refs, 0, sizeof(refs));
 		refs[0].kind = SXD_REF_PROG;
 		refs[0].id = 31;
@@ -514,7 +516,6 @@ int main(int argc, char **argv)
 	/* map 13: a cpumask kptr whose bits the capture copied */
 	{
 		struct btf *cb = btf__new_empty();
-		struct sxd_btf *cbt;
 		struct sxd_kmem *km;
 		unsigned long long bits = 0x10f, e[2] = { 0, 0xffff888012340000ull };
 		const void *craw;
@@ -528,10 +529,7 @@ int main(int argc, char **argv)
 		ch = btf__add_struct(cb, "holder", 8);
 		btf__add_field(cb, "mask", cp, 0, 0);
 		craw = btf__raw_data(cb, &csz);
-		cbt = rec(SXD_REC_BTF, sizeof(*cbt), craw, csz);
-		cbt->btf_index = 2;
-		cbt->kind = SXD_BTF_PROG;
-		cbt->size = csz;
+		add_btf(2, SXD_BTF_PROG, 0, craw, csz);
 		add_map(13, 2, "masks", 4, 8, 2, cu, ch);
 		add_entries_flags(13, 4, 8, 1, 0, e, 1);
 		km = rec(SXD_REC_KMEM, sizeof(*km), &bits, 8);
