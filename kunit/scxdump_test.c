@@ -174,6 +174,41 @@ static void writer_fixed_uses_prepared_room(struct kunit *test)
 	sxw_release(&w);
 }
 
+/*
+ * Room asked for again and again (one bucket of a map after the other):
+ * the buffer doubles instead of growing to each exact need, a fixed
+ * writer answers from the room it has, and the limit still holds.
+ */
+static void writer_make_room_doubles(struct kunit *test)
+{
+	struct sxd_writer w;
+	struct test_rec r = { };
+	struct sxd_iov iov = { &r, sizeof(r) };
+	size_t rec = sxd_align(sizeof(r)), cap;
+	u32 i, grows = 0;
+
+	KUNIT_ASSERT_EQ(test, sxw_init(&w, 8 << 20), 0);
+	for (i = 0; i < 4096; i++) {
+		cap = w.cap;
+		KUNIT_ASSERT_EQ(test, sxw_make_room(&w, 16 * rec), 0);
+		KUNIT_EXPECT_GE(test, w.cap, w.len + w.reserve + 16 * rec);
+		grows += w.cap != cap;
+		sxw_fix(&w, true);
+		KUNIT_ASSERT_EQ(test, sxw_record(&w, 1, &iov, 1), 0);	/* fits: no allocation */
+		sxw_fix(&w, false);
+	}
+	/* 4096 records of 16 bytes from 64 KiB: doubling, not 4096 copies */
+	KUNIT_EXPECT_LE(test, grows, 4u);
+	/* fixed, it never grows: more than it has is refused */
+	KUNIT_EXPECT_TRUE(test, sxw_fix(&w, true) == false);
+	KUNIT_EXPECT_EQ(test, sxw_make_room(&w, w.cap), -ENOSPC);
+	KUNIT_EXPECT_TRUE(test, sxw_fix(&w, false));
+	/* past the limit: cut to it */
+	KUNIT_EXPECT_EQ(test, sxw_make_room(&w, SIZE_MAX), 0);
+	KUNIT_EXPECT_EQ(test, w.cap, (size_t)(8 << 20));
+	sxw_release(&w);
+}
+
 static void writer_rejects_bad_records(struct kunit *test)
 {
 	struct sxd_writer w;
@@ -405,6 +440,7 @@ static struct kunit_case scxdump_cases[] = {
 	KUNIT_CASE(writer_counts_what_does_not_fit),
 	KUNIT_CASE(writer_grows_past_initial_buffer),
 	KUNIT_CASE(writer_fixed_uses_prepared_room),
+	KUNIT_CASE(writer_make_room_doubles),
 	KUNIT_CASE(writer_rejects_bad_records),
 	KUNIT_CASE(kbtf_resolves_members),
 	KUNIT_CASE(kbtf_rejects_corrupt_blobs),

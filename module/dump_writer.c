@@ -69,6 +69,16 @@ static int sxw_reserve(struct sxd_writer *w, size_t need)
 	return sxw_resize(w, cap);
 }
 
+/* What @room more bytes (and the END record) need, capped at the limit. */
+static size_t sxw_room_need(const struct sxd_writer *w, size_t room)
+{
+	size_t need;
+
+	if (check_add_overflow(w->len + w->reserve, room, &need) || need > w->limit)
+		need = w->limit;
+	return need;
+}
+
 /*
  * Make room for @room more bytes (and the END record) now, exactly, under
  * the limit: records that fit in it can then be written where nothing may
@@ -80,15 +90,34 @@ int sxw_prealloc(struct sxd_writer *w, size_t room)
 
 	if (!w->buf)
 		return -EINVAL;
-	if (check_add_overflow(w->len + w->reserve, room, &need) || need > w->limit)
-		need = w->limit;
+	need = sxw_room_need(w, room);
 	return need <= w->cap ? 0 : sxw_resize(w, need);
 }
 
-/* While fixed, a record that does not fit in the room there is left out. */
-void sxw_fix(struct sxd_writer *w, bool fixed)
+/*
+ * sxw_prealloc() for a room asked for again and again as a capture goes
+ * on (one bucket of a map after the other): the buffer grows by doubling,
+ * so the copies stay linear overall.
+ */
+int sxw_make_room(struct sxd_writer *w, size_t room)
 {
+	if (!w->buf)
+		return -EINVAL;
+	if (w->fixed)
+		return sxw_room_need(w, room) <= w->cap ? 0 : -ENOSPC;
+	return sxw_reserve(w, sxw_room_need(w, room));
+}
+
+/*
+ * While fixed, a record that does not fit in the room there is left out.
+ * Returns the previous state, to restore.
+ */
+bool sxw_fix(struct sxd_writer *w, bool fixed)
+{
+	bool old = w->fixed;
+
 	w->fixed = fixed;
+	return old;
 }
 
 /* Would a record with @payload bytes after its struct sxd_rec fit? */

@@ -35,7 +35,8 @@ int sxw_record(struct sxd_writer *w, u32 type, const struct sxd_iov *iov,
 	       unsigned int nr_iov);
 bool sxw_fits(const struct sxd_writer *w, size_t payload);
 int sxw_prealloc(struct sxd_writer *w, size_t room);
-void sxw_fix(struct sxd_writer *w, bool fixed);
+int sxw_make_room(struct sxd_writer *w, size_t room);
+bool sxw_fix(struct sxd_writer *w, bool fixed);
 int sxw_finish(struct sxd_writer *w, struct sxd_end *end);
 void *sxw_detach(struct sxd_writer *w, size_t *len);
 
