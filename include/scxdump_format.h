@@ -314,6 +314,13 @@ struct sxd_map_end {
 #define SXD_MAP_UNSUPPORTED	0x2u	/* type not captured */
 #define SXD_MAP_ITER_LIMIT	0x4u	/* walk stopped at its bound */
 #define SXD_MAP_SNAPSHOT	0x8u	/* copied while every CPU was stopped */
+/*
+ * The walk stopped when a limit cut it; what it did not reach is in
+ * nr_omitted: exactly (neither flag), estimated from the element count the
+ * kernel keeps (OMITTED_EST), or not known (OMITTED_MORE: at least that).
+ */
+#define SXD_MAP_OMITTED_EST	0x10u
+#define SXD_MAP_OMITTED_MORE	0x20u
 
 /*
  * How the maps were copied. In SXD_SNAP_STOPPED mode the maps flagged
@@ -336,7 +343,14 @@ struct sxd_snapshot {
 	__u64	reserved_bytes;		/* dump space prepared for the copy */
 	__u32	nr_maps;		/* maps copied in the stop */
 	__u32	nr_cpus;		/* online CPUs held */
+	/* since module 0.2 (a record of SXD_SNAPSHOT_V1_SIZE has none) */
+	__u64	budget_ns;		/* the longest the stop may hold CPUs */
+	__u32	nr_maps_live;		/* planned for the stop, read live after */
+	__u32	snap_flags;		/* SXD_SNAP_F_* */
 };
+
+#define SXD_SNAPSHOT_V1_SIZE	48
+#define SXD_SNAP_F_BUDGET	0x1u	/* the time budget ran out in the stop */
 
 /* An error not tied to one map, e.g. a scheduler that could not be read. */
 struct sxd_error {

@@ -6,11 +6,17 @@
  * scheduler's helper kthread, while the scheduler is still registered.
  *
  * In consistent-snapshot mode the maps whose families can be copied
- * without sleeping (ops->stoppable) come first and are all copied inside
- * one stop_machine(): every other CPU spins with interrupts off, so no
- * BPF program runs between the first map's copy and the last's. Their
- * size is counted first and the dump's room, the entry block and the key
- * buffers are allocated before the stop.
+ * without sleeping (ops->stoppable) come first and are copied inside one
+ * stop_machine(): every other CPU spins with interrupts off, so no BPF
+ * program runs between the first map's copy and the last's (except those
+ * run from NMIs, which stop_machine() does not hold). Their size is
+ * counted first and the dump's room, the entry block and the key buffers
+ * are allocated before the stop. The stop is bounded by time as well as
+ * by room: smallest maps first, and once snapshot_budget_us is spent the
+ * map being copied is undone and it and the rest are read live after it.
+ *
+ * Captures are serialised by sxd_capture_lock: sequence numbers are
+ * handed out and dumps published in one order, whoever asks.
  */
 #include <linux/bitops.h>
 #include <linux/cgroup.h>
@@ -23,7 +29,10 @@
 #include <linux/kallsyms.h>
 #include <linux/kobject.h>
 #include <linux/sched.h>
+#include <linux/mutex.h>
+#include <linux/sched/clock.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/stop_machine.h>
 #include <linux/timekeeping.h>
 #include <linux/utsname.h>
@@ -88,6 +97,9 @@ struct sxd_cap {
 	/* the consistent snapshot: maps [0, nr_stoppable) */
 	u32 nr_stoppable;
 	bool atomic;		/* inside stop_machine() */
+	u64 deadline_ns;	/* local_clock() past which the stop ends */
+	bool over_budget;	/* it did, in the middle of map nr_copied */
+	u32 nr_copied;		/* maps copied whole in the stop */
 	u8 *blk;		/* the entry block all maps share in it */
 	size_t blk_cap;
 	u8 *keys;		/* the key buffers they share */
@@ -95,7 +107,9 @@ struct sxd_cap {
 	u64 held_ns;
 };
 
-static atomic_t sxd_capture_seq = ATOMIC_INIT(0);
+/* One capture at a time: dumps get their sequence and are published in order. */
+static DEFINE_MUTEX(sxd_capture_lock);
+static u32 sxd_capture_seq;
 
 static void sxd_error(struct sxd_cap *c, int err, const char *fmt, ...)
 {
@@ -156,6 +170,22 @@ static s32 sxd_level(void *sch)
 	return sxd_l.has_level ? *(s32 *)((u8 *)sch + sxd_l.sch_level) : 0;
 }
 
+/*
+ * How @sch exits. Its exit_kind holds the kind from the claim until
+ * scx_disable_workfn() swaps it for SCX_EXIT_DONE and writes the kind to
+ * exit_info (kernel/sched/ext/ext.c): past that, which is where the hook
+ * captures, exit_info has it.
+ */
+static s32 sxd_exit_kind(void *sch)
+{
+	s32 kind = atomic_read((atomic_t *)((u8 *)sch + sxd_l.sch_exit_kind));
+	u8 *ei = *(u8 **)((u8 *)sch + sxd_l.sch_exit_info);
+
+	if (kind == sxd_l.exit_done && ei)
+		kind = READ_ONCE(*(s32 *)(ei + sxd_l.ei_kind));
+	return kind;
+}
+
 /* sched_ext's saved backtrace as "symbol+off/size [module]" lines. */
 static char *sxd_format_bt(const unsigned long *bt, u32 n, u32 *len)
 {
@@ -186,7 +216,7 @@ static int sxd_write_sched(struct sxd_cap *c, void *sch)
 	int err;
 
 	r.level = max(sxd_level(sch), 0);
-	r.exit_kind = atomic_read((atomic_t *)((u8 *)sch + sxd_l.sch_exit_kind));
+	r.exit_kind = sxd_exit_kind(sch);
 	r.nr_maps = c->maps.nr;
 	r.ops_flags = *(u64 *)((u8 *)sch + sxd_l.sch_ops_flags);
 	r.timeout_ms = *(u32 *)((u8 *)sch + sxd_l.sch_ops_timeout);
@@ -206,6 +236,8 @@ static int sxd_write_sched(struct sxd_cap *c, void *sch)
 		dump = sxd_str(*(char **)(ei + sxd_l.ei_dump), dump_max, &r.dump_len);
 		bt = sxd_format_bt(*(unsigned long **)(ei + sxd_l.ei_bt), bt_len,
 				   &r.bt_len);
+		if (bt_len && *(unsigned long **)(ei + sxd_l.ei_bt) && !bt)
+			sxd_error(c, -ENOMEM, "exit backtrace left out: out of memory");
 	}
 	iov[0] = (struct sxd_iov){ &r, sizeof(r) };
 	iov[1] = (struct sxd_iov){ reason, r.reason_len };
@@ -258,9 +290,14 @@ static void sxd_write_events(struct sxd_cap *c, void *sch)
 	if (!sxd_l.ok_events || !sxd_l.nr_events)
 		return;
 	pcpu = *(void __percpu **)((u8 *)sch + sxd_l.sch_pcpu);
+	if (!pcpu) {
+		sxd_error(c, -ENOENT,
+			  "event counters left out: the scheduler has no per-CPU state");
+		return;
+	}
 	ev = kcalloc(sxd_l.nr_events, sizeof(*ev), GFP_KERNEL);
-	if (!pcpu || !ev) {
-		kfree(ev);
+	if (!ev) {
+		sxd_error(c, -ENOMEM, "event counters left out: out of memory");
 		return;
 	}
 	for (i = 0; i < sxd_l.nr_events; i++) {
@@ -319,8 +356,10 @@ static void sxd_write_prog_stats(struct sxd_cap *c)
 	if (!c->maps.ops_map)
 		return;
 	w.st = kcalloc(w.cap, sizeof(*w.st), GFP_KERNEL);
-	if (!w.st)
+	if (!w.st) {
+		sxd_error(c, -ENOMEM, "program statistics left out: out of memory");
 		return;
+	}
 	bpf_struct_ops_for_each_prog((u8 *)c->maps.ops_map + sxd_l.stmap_kdata,
 				     sxd_prog_stat, &w);
 	r.nr = w.nr;
@@ -355,8 +394,11 @@ static u32 sxd_btf_index(struct sxd_cap *c, struct bpf_map *map)
 	if (!data || !r.size)
 		return SXD_NO_INDEX;
 	btfs = krealloc_array(c->btfs, c->nr_btfs + 1, sizeof(*btfs), GFP_KERNEL);
-	if (!btfs)
+	if (!btfs) {
+		sxd_error(c, -ENOMEM, "BTF %u of map %s left out: out of memory",
+			  r.kernel_id, map->name);
 		return SXD_NO_INDEX;
+	}
 	c->btfs = btfs;
 	iov[0] = (struct sxd_iov){ &r, sizeof(r) };
 	iov[1] = (struct sxd_iov){ data, r.size };
@@ -392,11 +434,12 @@ static void sxd_write_map(struct sxd_cap *c, struct bpf_map *map, u32 index,
 	sxw_record(&c->w, SXD_REC_MAP, &iov, 1);
 }
 
-static const char *sxd_full_reason(const struct sxd_map_ctx *mc)
+/* The walk ends here, for @reason; the family counts what it did not reach. */
+static void sxd_walk_truncate(struct sxd_map_ctx *mc, const char *reason)
 {
-	if (mc->atomic)
-		return "the map grew past the room prepared for the consistent snapshot";
-	return "dump size limit (max_dump_bytes) reached";
+	mc->flags |= SXD_MAP_TRUNCATED;
+	mc->reason = reason;
+	mc->stop = true;
 }
 
 static int sxd_entries_flush(struct sxd_map_ctx *mc)
@@ -417,9 +460,11 @@ static int sxd_entries_flush(struct sxd_map_ctx *mc)
 	err = sxw_record(mc->w, SXD_REC_ENTRIES, iov, 2);
 	if (err) {
 		mc->full = true;
-		mc->flags |= SXD_MAP_TRUNCATED;
 		mc->nr_omitted += mc->blk_nr;
-		mc->reason = sxd_full_reason(mc);
+		sxd_walk_truncate(mc, !sxw_fits(mc->w, sizeof(r) + mc->blk_len) ?
+				  "dump size limit (max_dump_bytes) reached" : mc->atomic ?
+				  "the map grew past the room prepared for the snapshot" :
+				  "the map grew past the room prepared while it was read");
 	} else {
 		mc->nr_entries += mc->blk_nr;
 	}
@@ -428,20 +473,50 @@ static int sxd_entries_flush(struct sxd_map_ctx *mc)
 	return err;
 }
 
-/*
- * Room for one entry (key, then nr_values values, each 8-aligned), or
- * NULL when the dump is full: the caller then counts the entry in
- * mc->nr_omitted and may go on walking to count the rest.
+/* Inside the stop: is its time budget spent? Then the walk ends. */
+static bool sxd_past_deadline(struct sxd_map_ctx *mc)
+{
+	if (mc->atomic && mc->deadline_ns && local_clock() > mc->deadline_ns) {
+		mc->over_budget = true;
+		mc->stop = true;
+	}
+	return mc->stop;
+}
+
+/**
+ * sxd_entry_slot() - room for the next entry of the map being captured
+ * @mc: the map's capture
+ *
+ * The room is for one entry: the key, then nr_values values, each
+ * 8-aligned (sxd_entry_value()); the family fills it and calls
+ * sxd_entry_commit(). Never sleeps: a full block is flushed into the dump,
+ * which allocates only when the writer is not fixed (outside the stop and
+ * outside sxd_nosleep_begin()).
+ *
+ * Return: the slot, or NULL. NULL with mc->stop set means the walk must
+ * end now (the map's or the dump's room is gone, or the stop's time
+ * budget); the family then says what it did not reach with
+ * sxd_walk_rest(). NULL without mc->stop happens only while counting: the
+ * family counts the entry in mc->nr_omitted and goes on.
  */
 u8 *sxd_entry_slot(struct sxd_map_ctx *mc)
 {
 	u8 *slot;
 
-	if (mc->full || !mc->blk)
+	if (sxd_past_deadline(mc))
 		return NULL;
+	if (mc->counting) {
+		/* past what the limits let through, counting changes nothing */
+		if (mc->nr_omitted >= mc->count_cap)
+			mc->stop = true;
+		return NULL;
+	}
+	if (mc->full || !mc->blk) {
+		sxd_walk_truncate(mc, "dump size limit (max_dump_bytes) reached");
+		return NULL;
+	}
 	if (sxd_max_map_bytes && mc->bytes + mc->entry_size > sxd_max_map_bytes) {
-		mc->flags |= SXD_MAP_TRUNCATED;
-		mc->reason = "per-map size limit (max_map_bytes) reached";
+		sxd_walk_truncate(mc, "per-map size limit (max_map_bytes) reached");
 		return NULL;
 	}
 	if (mc->blk_len + mc->entry_size > mc->blk_cap && sxd_entries_flush(mc))
@@ -449,6 +524,74 @@ u8 *sxd_entry_slot(struct sxd_map_ctx *mc)
 	slot = mc->blk + mc->blk_len;
 	memset(slot, 0, mc->entry_size);
 	return slot;
+}
+
+/* Entries the walk has met so far: written, waiting in the block, left out. */
+u64 sxd_walk_seen(const struct sxd_map_ctx *mc)
+{
+	return mc->nr_entries + mc->blk_nr + mc->nr_omitted;
+}
+
+/**
+ * sxd_walk_rest() - count what a stopped walk did not reach
+ * @mc: the map's capture, whose walk ended with mc->stop
+ * @rest: how many elements it did not reach
+ * @how: 0 when @rest is exact, SXD_MAP_OMITTED_EST when it comes from an
+ *	element count the kernel keeps, SXD_MAP_OMITTED_MORE when the kernel
+ *	keeps none (then nr_omitted is a floor)
+ *
+ * Nothing to do when counting, or when the stop's budget ran out: that
+ * map is captured again after the stop.
+ */
+void sxd_walk_rest(struct sxd_map_ctx *mc, u64 rest, u32 how)
+{
+	if (!mc->stop || mc->counting || mc->over_budget)
+		return;
+	mc->nr_omitted += rest;
+	mc->flags |= how;
+}
+
+/**
+ * sxd_walk_yield() - between two elements of a walk
+ * @mc: the map's capture
+ *
+ * Outside the stop it lets the CPU go (not under RCU: call it between
+ * RCU sections); inside, it checks the stop's time budget.
+ *
+ * Return: false when the walk must end (mc->stop).
+ */
+bool sxd_walk_yield(struct sxd_map_ctx *mc)
+{
+	if (!mc->atomic)
+		cond_resched();
+	return !sxd_past_deadline(mc);
+}
+
+/**
+ * sxd_nosleep_begin() - prepare @n entries' room for a walk that cannot sleep
+ * @mc: the map's capture
+ * @n: the entries about to be copied under RCU
+ *
+ * The dump gets room for @n entries and their blocks' headers now, and
+ * the writer is fixed, so that sxd_entry_slot() flushes full blocks into
+ * that room without allocating. Inside the stop the room is there already.
+ *
+ * Return: the writer's previous fixed state, for sxd_nosleep_end().
+ */
+bool sxd_nosleep_begin(struct sxd_map_ctx *mc, u64 n)
+{
+	u64 per_blk = max_t(u64, 1, mc->blk_cap / max_t(size_t, mc->entry_size, 1));
+	u64 room = n * mc->entry_size +
+		   (div64_u64(n, per_blk) + 2) * sxd_align(sizeof(struct sxd_entries));
+
+	if (!mc->w->fixed && !mc->counting)
+		sxw_make_room(mc->w, room);	/* what does not fit is cut, counted */
+	return sxw_fix(mc->w, true);
+}
+
+void sxd_nosleep_end(struct sxd_map_ctx *mc, bool fixed)
+{
+	sxw_fix(mc->w, fixed);
 }
 
 /* Is @f a kptr to the kernel's struct bpf_cpumask? */
@@ -498,53 +641,6 @@ void sxd_entry_commit(struct sxd_map_ctx *mc)
 	mc->blk_nr++;
 }
 
-/*
- * Make room for @n more entries in the block without allocating, so that
- * sxd_entry_slot_nosleep() can fill them inside an RCU section.
- */
-int sxd_entries_make_room(struct sxd_map_ctx *mc, u32 n)
-{
-	size_t need = (size_t)n * mc->entry_size;
-	u8 *blk;
-
-	if (mc->full || !mc->blk || !mc->entry_size)
-		return -ENOSPC;
-	if (mc->blk_len + need <= mc->blk_cap)
-		return 0;
-	if (sxd_entries_flush(mc))
-		return -ENOSPC;
-	if (need <= mc->blk_cap)
-		return 0;
-	if (mc->atomic)
-		return -ENOSPC;	/* no allocation in the stop */
-	need = min_t(size_t, need, SXD_REC_MAX_SIZE - sizeof(struct sxd_entries));
-	need = rounddown(need, mc->entry_size);
-	blk = kvmalloc(need, GFP_KERNEL);
-	if (!blk)
-		return -ENOMEM;
-	kvfree(mc->blk);
-	mc->blk = blk;
-	mc->blk_cap = need;
-	return 0;
-}
-
-/* sxd_entry_slot() that never flushes or allocates: NULL when full. */
-u8 *sxd_entry_slot_nosleep(struct sxd_map_ctx *mc)
-{
-	u8 *slot;
-
-	if (mc->full || !mc->blk || mc->blk_len + mc->entry_size > mc->blk_cap)
-		return NULL;
-	if (sxd_max_map_bytes && mc->bytes + mc->entry_size > sxd_max_map_bytes) {
-		mc->flags |= SXD_MAP_TRUNCATED;
-		mc->reason = "per-map size limit (max_map_bytes) reached";
-		return NULL;
-	}
-	slot = mc->blk + mc->blk_len;
-	memset(slot, 0, mc->entry_size);
-	return slot;
-}
-
 /* Facts about the map that are not entries (enum sxd_info_kind). */
 int sxd_map_info(struct sxd_map_ctx *mc, u32 kind, const u64 *val, u32 nr_val,
 		 const void *data, u32 len)
@@ -563,10 +659,8 @@ int sxd_map_info(struct sxd_map_ctx *mc, u32 kind, const u64 *val, u32 nr_val,
 	}
 	memcpy(r.val, val, min_t(size_t, nr_val, ARRAY_SIZE(r.val)) * sizeof(*val));
 	err = sxw_record(mc->w, SXD_REC_MAP_INFO, iov, 2);
-	if (err) {
-		mc->flags |= SXD_MAP_TRUNCATED;
-		mc->reason = sxd_full_reason(mc);
-	}
+	if (err)
+		sxd_walk_truncate(mc, "dump size limit (max_dump_bytes) reached");
 	return err;
 }
 
@@ -602,13 +696,6 @@ int sxd_missing_layout(struct sxd_map_ctx *mc, const char *type)
 void *sxd_entry_value(struct sxd_map_ctx *mc, u8 *slot, u32 i)
 {
 	return slot + sxd_align(mc->key_size) + (size_t)i * sxd_align(mc->value_size);
-}
-
-/* A long walk yields the CPU, unless it runs inside the stop. */
-void sxd_resched(struct sxd_map_ctx *mc)
-{
-	if (!mc->atomic)
-		cond_resched();
 }
 
 /* For per-CPU families: one value per possible CPU id. */
@@ -650,6 +737,7 @@ static int sxd_map_ctx_init(struct sxd_map_ctx *mc, struct sxd_cap *c,
 		mc->blk = c->blk;
 		mc->blk_cap = c->blk_cap;
 		mc->keys = c->keys;
+		mc->deadline_ns = c->deadline_ns;
 		return 0;
 	}
 	mc->keys = kmalloc(2 * sxd_align(map->key_size) ?: 1, GFP_KERNEL);
@@ -739,8 +827,18 @@ static void sxd_capture_map(struct sxd_cap *c, struct bpf_map *map, u32 index)
 				mc.kmems->nr = 0;
 			} else if (sxd_has_cpumask_kptr(map)) {
 				mc.kmems = kvzalloc_obj(*mc.kmems, GFP_KERNEL);
+				if (!mc.kmems)
+					sxd_error(c, -ENOMEM,
+						  "map %s: cpumask bits left out: out of memory",
+						  map->name);
 			}
 			mc.status = ops->capture(&mc);
+			if (mc.over_budget) {
+				/* undone by the caller, captured again after the stop */
+				c->over_budget = true;
+				sxd_map_ctx_free(&mc);
+				return;
+			}
 			if (!mc.full)
 				sxd_entries_flush(&mc);
 		}
@@ -756,29 +854,32 @@ static void sxd_capture_map(struct sxd_cap *c, struct bpf_map *map, u32 index)
 /*
  * The bytes @map's capture will take, from a walk that copies nothing:
  * its entries, its MAP_INFO blobs and the records around them. Also
- * raises @entry_size to the size of one of its entries.
+ * raises @entry_size to the size of one of its entries. The walk counts
+ * no further than the limits let a capture go.
  */
 static u64 sxd_map_estimate(struct sxd_cap *c, struct bpf_map *map, u32 index,
 			    size_t *entry_size)
 {
 	const struct sxd_map_ops *ops = sxd_map_ops_of(map);
-	u64 bytes = 4096, per_blk;
+	u64 bytes = 4096, per_blk, limit = c->w.limit;
 	struct sxd_map_ctx mc;
 
+	if (sxd_max_map_bytes)
+		limit = min_t(u64, limit, sxd_max_map_bytes);
 	if (!sxd_map_ctx_init(&mc, c, map, index, ops)) {
 		/* the block shared in the stop must hold this map's entries */
 		*entry_size = max(*entry_size, mc.entry_size);
-		/* as when the dump is full: no slot, every entry counted */
-		mc.full = true;
 		mc.counting = true;
+		mc.count_cap = div64_u64(limit, max_t(u64, mc.entry_size, 1)) + 1;
 		ops->capture(&mc);
 		/* entries of no size (ring buffers, bloom filters) are none */
 		per_blk = mc.entry_size ? max_t(u64, 1, mc.blk_cap / mc.entry_size) : 1;
 		bytes += mc.nr_omitted * mc.entry_size + mc.est_bytes +
 			 (div64_u64(mc.nr_omitted, per_blk) + 1) *
 			 sxd_align(sizeof(struct sxd_entries));
-		if (sxd_max_map_bytes)
-			bytes = min_t(u64, bytes, sxd_max_map_bytes + 4096);
+		/* no overflow: bytes - 4096 is below what a map can hold */
+		if (bytes - 4096 > limit)
+			bytes = limit + 4096;
 		if (sxd_has_cpumask_kptr(map))
 			bytes += SXD_MAX_KMEMS * sxd_align(sizeof(struct sxd_kmem) +
 							   SXD_KMEM_WORDS * 8);
@@ -816,8 +917,10 @@ static void sxd_embed_vmlinux_btf(struct sxd_cap *c)
 	iov[0] = (struct sxd_iov){ &r, sizeof(r) };
 	iov[1] = (struct sxd_iov){ data, size };
 	btfs = krealloc_array(c->btfs, c->nr_btfs + 1, sizeof(*btfs), GFP_KERNEL);
-	if (!btfs)
+	if (!btfs) {
+		sxd_error(c, -ENOMEM, "kernel BTF (%zu bytes) left out: out of memory", size);
 		return;
+	}
 	c->btfs = btfs;
 	if (sxw_record(&c->w, SXD_REC_BTF, iov, 2)) {
 		sxd_error(c, -ENOSPC, "kernel BTF (%zu bytes) left out", size);
@@ -847,37 +950,83 @@ static void sxd_maps_partition(struct sxd_cap *c)
 	c->nr_stoppable = n;
 }
 
+struct sxd_sized_map {
+	struct bpf_map *map;
+	u64 bytes;
+	u32 order;		/* discovery order, to break ties */
+};
+
+static int sxd_sized_cmp(const void *a, const void *b)
+{
+	const struct sxd_sized_map *x = a, *y = b;
+
+	if (x->bytes != y->bytes)
+		return x->bytes < y->bytes ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/*
+ * Copy the stoppable maps, smallest first, until all are copied or the
+ * time budget is spent. The map being copied then is undone: the writer
+ * goes back to where that map began (it never reallocates in the stop),
+ * and that map and the rest are read live after the stop.
+ */
 static int sxd_snapshot_fn(void *data)
 {
 	struct sxd_cap *c = data;
-	u64 t0 = ktime_get_ns();
+	u64 t0 = local_clock();
+	struct sxd_writer mark;
 	u32 i;
 
-	for (i = 0; i < c->nr_stoppable; i++)
+	c->deadline_ns = t0 + sxd_snapshot_budget_us * NSEC_PER_USEC;
+	for (i = 0; i < c->nr_stoppable; i++) {
+		mark = c->w;
 		sxd_capture_map(c, c->maps.maps[i], i);
-	c->held_ns = ktime_get_ns() - t0;
+		if (c->over_budget) {
+			c->w = mark;
+			break;
+		}
+	}
+	c->nr_copied = i;
+	c->held_ns = local_clock() - t0;
 	return 0;
 }
 
-/* Allocate, before the stop, all that the copy inside it will use. */
+/*
+ * Allocate, before the stop, all that the copy inside it will use, and
+ * order the stoppable maps smallest first, so that a budget too short
+ * for every map still holds the most maps at one instant.
+ */
 static int sxd_snapshot_prepare(struct sxd_cap *c, u64 *room)
 {
 	size_t entry = SXD_BLOCK_SIZE;
+	struct sxd_sized_map *sized;
 	bool kmems = false;
 	u32 i, key = 1;
 	struct bpf_map *map;
 
 	*room = 0;
+	sized = kvcalloc(c->nr_stoppable, sizeof(*sized), GFP_KERNEL);
+	if (!sized)
+		return -ENOMEM;
 	for (i = 0; i < c->nr_stoppable; i++) {
 		map = c->maps.maps[i];
-		sxd_btf_index(c, map);	/* BTF records now, not in the stop */
-		*room += sxd_map_estimate(c, map, i, &entry);
+		sized[i].map = map;
+		sized[i].order = i;
+		sized[i].bytes = sxd_map_estimate(c, map, i, &entry);
+		*room = size_add(*room, sized[i].bytes);
 		key = max(key, map->key_size);
 		kmems |= sxd_has_cpumask_kptr(map);
 		cond_resched();
 	}
+	sort(sized, c->nr_stoppable, sizeof(*sized), sxd_sized_cmp, NULL);
+	for (i = 0; i < c->nr_stoppable; i++) {
+		c->maps.maps[i] = sized[i].map;
+		sxd_btf_index(c, sized[i].map);	/* BTF records now, not in the stop */
+	}
+	kvfree(sized);
 	/* what the maps may gain between the count and the stop */
-	*room += *room / 4 + (256u << 10);
+	*room = size_add(*room, *room / 4 + (256u << 10));
 	c->blk_cap = entry;
 	c->blk = kvmalloc(c->blk_cap, GFP_KERNEL);
 	c->keys = kmalloc(2 * sxd_align(key), GFP_KERNEL);
@@ -899,8 +1048,8 @@ static void sxd_snapshot_release(struct sxd_cap *c)
 
 /*
  * Copy the stoppable maps inside one stop_machine(). Returns how many
- * maps were captured; 0 means the caller captures them all live (the
- * SNAPSHOT record says which happened and why).
+ * maps were captured; the caller captures the rest live (the SNAPSHOT
+ * record says which happened and why).
  */
 static u32 sxd_snapshot(struct sxd_cap *c)
 {
@@ -909,6 +1058,7 @@ static u32 sxd_snapshot(struct sxd_cap *c)
 	u64 room, t0;
 	int err;
 
+	r.budget_ns = sxd_snapshot_budget_us * NSEC_PER_USEC;
 	if (!sxd_consistent_snapshot || !c->nr_stoppable)
 		goto out;
 	err = sxd_snapshot_prepare(c, &room);
@@ -933,7 +1083,10 @@ static u32 sxd_snapshot(struct sxd_cap *c)
 	}
 	r.mode = SXD_SNAP_STOPPED;
 	r.held_ns = c->held_ns;
-	r.nr_maps = c->nr_stoppable;
+	r.nr_maps = c->nr_copied;
+	r.nr_maps_live = c->nr_stoppable - c->nr_copied;
+	if (c->over_budget)
+		r.snap_flags |= SXD_SNAP_F_BUDGET;
 out:
 	sxd_snapshot_release(c);
 	sxw_record(&c->w, SXD_REC_SNAPSHOT, &iov, 1);
@@ -991,8 +1144,9 @@ static int sxd_capture(void *sch, u32 trigger)
 	struct sxd_cap c = { };
 	int err;
 
+	lockdep_assert_held(&sxd_capture_lock);
 	c.t0 = ktime_get_ns();
-	c.seq = atomic_inc_return(&sxd_capture_seq);
+	c.seq = ++sxd_capture_seq;
 	err = sxw_init(&c.w, sxd_max_dump_bytes);
 	if (err) {
 		sxd_note_failure(err, "allocating the dump");
@@ -1039,16 +1193,19 @@ static bool sxd_ancestor_failed(void *sch, s32 kind)
  * The scheduler's disable work is running: it owns @sch until it returns,
  * so nothing else needs pinning it.
  */
-void sxd_capture_exit(void *sch)
+void sxd_capture_exit(struct scx_sched *sch)
 {
-	s32 kind = atomic_read((atomic_t *)((u8 *)sch + sxd_l.sch_exit_kind));
+	s32 kind = sxd_exit_kind(sch);
 
-	/* NONE or DONE: nothing is exiting (the workfn returns at once). */
+	/* NONE or DONE: nothing is exiting. */
 	if (kind <= sxd_l.exit_done)
 		return;
 	if (kind < sxd_l.exit_error && !sxd_capture_all_exits && !sxd_ancestor_failed(sch, kind))
 		return;
+	/* past bypass (hook.c): waiting here stalls no task */
+	mutex_lock(&sxd_capture_lock);
 	sxd_capture(sch, SXD_TRIGGER_EXIT);
+	mutex_unlock(&sxd_capture_lock);
 }
 
 /* Pin @sch through its kobject; it is freed after an RCU grace period. */
@@ -1106,12 +1263,18 @@ int sxd_capture_request(void)
 	scheds = kcalloc(SXD_MAX_SCHEDS, sizeof(*scheds), GFP_KERNEL);
 	if (!scheds)
 		return -ENOMEM;
+	/* concurrent writers of "control" capture one after the other */
+	if (mutex_lock_killable(&sxd_capture_lock)) {
+		kfree(scheds);
+		return -EINTR;
+	}
 	n = sxd_running_scheds(scheds);
 	for (i = 0; i < n; i++) {
 		e = sxd_capture(scheds[i], SXD_TRIGGER_REQUEST);
 		err = err ?: e;
 		sxd_sched_put(scheds[i]);
 	}
+	mutex_unlock(&sxd_capture_lock);
 	kfree(scheds);
 	return n ? err : -ENODEV;
 }

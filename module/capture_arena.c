@@ -60,6 +60,12 @@ static int sxd_arena_capture(struct sxd_map_ctx *mc)
 	guard = get_vm_area_size(kern_vm) - SZ_4G;
 	kstart = (u64)kern_vm->addr + guard / 2;
 	for (pgoff = 0; pgoff < n; pgoff++) {
+		/* up to a million page-table walks: bounded in time too */
+		if (!(pgoff & 63)) {
+			sxd_walk_yield(mc);
+			if (mc->over_budget || (mc->counting && mc->stop))
+				break;
+		}
 		uaddr = start + (u64)pgoff * PAGE_SIZE;
 		if (uaddr >= end)
 			break;
@@ -67,8 +73,15 @@ static int sxd_arena_capture(struct sxd_map_ctx *mc)
 		page = vmalloc_to_page(kaddr);
 		if (!page || page == scratch)
 			continue;
-		slot = sxd_entry_slot(mc);
+		slot = mc->stop ? NULL : sxd_entry_slot(mc);
 		if (!slot) {
+			if (mc->over_budget || (mc->counting && mc->stop))
+				break;
+			/*
+			 * Counting, or no room left: the kernel keeps no count
+			 * of mapped pages, so the page-table walk goes on, copying
+			 * nothing, and counts exactly the pages it leaves out.
+			 */
 			mc->nr_omitted++;
 			continue;
 		}
@@ -77,8 +90,6 @@ static int sxd_arena_capture(struct sxd_map_ctx *mc)
 		memcpy(slot, &uaddr, sizeof(uaddr));
 		sxd_entry_commit(mc);
 		pages++;
-		if (!(pgoff & 255))
-			sxd_resched(mc);
 	}
 	val[0] = start;
 	val[1] = end;

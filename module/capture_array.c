@@ -45,7 +45,7 @@ static int sxd_array_capture(struct sxd_map_ctx *mc)
 		sxd_array_copy(mc, slot, i);
 		sxd_entry_commit(mc);
 		if (!(i & 1023))
-			sxd_resched(mc);
+			sxd_walk_yield(mc);	/* a stop is seen by the next slot */
 	}
 	return 0;
 }

@@ -85,7 +85,7 @@ static int sxd_fd_array_capture(struct sxd_map_ctx *mc)
 		rcu_read_unlock();
 		sxd_add_inner(mc, inner);
 		if (!(i & 1023))
-			cond_resched();
+			sxd_walk_yield(mc);
 	}
 	return 0;
 }
@@ -117,8 +117,10 @@ static int sxd_hash_of_maps_capture(struct sxd_map_ctx *mc)
 	u32 i;
 	int err;
 
-	if (!inner)
+	if (!inner) {
+		mc->reason = "out of memory for the inner maps' ids";
 		return -ENOMEM;
+	}
 	mc->priv = inner;
 	err = sxd_keyed_walk(mc, sxd_copy_inner);
 	for (i = 0; i < inner->nr; i++)

@@ -2,6 +2,10 @@
 /*
  * BPF_MAP_TYPE_RINGBUF and USER_RINGBUF: capacity, consumer, producer and
  * pending positions, and the bytes not consumed yet, [consumer, producer).
+ * A ring in overwrite mode (BPF_F_RB_OVERWRITE, 7.x) drops its oldest
+ * records when full: it keeps overwrite_pos, the start of the oldest
+ * record still whole (kernel/bpf/ringbuf.c, __bpf_ringbuf_reserve), and
+ * the unread bytes start at the later of it and the consumer.
  * struct bpf_ringbuf is private (kernel/bpf/ringbuf.c); its data pages are
  * mapped twice in a row, so the unconsumed span reads as one copy. One
  * side of each position is written by user space: everything is clamped
@@ -13,7 +17,7 @@
 static int sxd_ringbuf_capture(struct sxd_map_ctx *mc)
 {
 	u8 *rb = *(u8 **)((u8 *)mc->map + sxd_l.rbmap_rb);
-	u64 cap, cons, prod, avail, val[4];
+	u64 cap, cons, prod, over, avail, val[6] = { };
 
 	if (!sxd_l.ok_ringbuf)
 		return sxd_missing_layout(mc, sxd_l.missing_ringbuf);
@@ -28,6 +32,16 @@ static int sxd_ringbuf_capture(struct sxd_map_ctx *mc)
 	val[1] = cons;
 	val[2] = prod;
 	val[3] = READ_ONCE(*(unsigned long *)(rb + sxd_l.rb_pending_pos));
+	if (sxd_l.has_rb_overwrite && sxd_l.has_rb_overwrite_pos &&
+	    READ_ONCE(*(bool *)(rb + sxd_l.rb_overwrite_mode))) {
+		/* read after producer_pos, as the kernel's consumers do */
+		over = smp_load_acquire((unsigned long *)(rb + sxd_l.rb_overwrite_pos));
+		val[4] = over;
+		val[5] = 1;
+		/* a record boundary: the oldest whole record */
+		if (prod - over < prod - cons)
+			cons = over;
+	}
 	avail = prod > cons ? prod - cons : 0;
 	if (avail > cap) {
 		/* overwritten (or lied about): the newest capacity's worth */

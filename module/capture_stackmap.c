@@ -44,8 +44,10 @@ static void sxd_stackmap_symbols(struct sxd_map_ctx *mc, u64 *pcs, u32 n)
 			pcs[m++] = pcs[i];
 	}
 	syms = kvcalloc(m, sizeof(*syms), GFP_KERNEL);
-	if (!syms)
+	if (!syms) {
+		mc->reason = mc->reason ?: "addresses not symbolised: out of memory";
 		return;
+	}
 	for (i = 0; i < m; i++) {
 		syms[i].addr = pcs[i];
 		snprintf(syms[i].name, sizeof(syms[i].name), "%pS", (void *)pcs[i]);
@@ -73,17 +75,18 @@ static int sxd_stackmap_capture(struct sxd_map_ctx *mc)
 	val[0] = n_buckets;
 	val[1] = esize;
 	sxd_map_info(mc, SXD_INFO_STACKMAP, val, ARRAY_SIZE(val), NULL, 0);
-	if (!build_id)
+	if (!build_id) {
 		pcs = kvmalloc_array(SXD_MAX_SYMS, sizeof(*pcs), GFP_KERNEL);
+		if (!pcs)
+			mc->reason = "addresses not symbolised: out of memory";
+	}
 	for (i = 0; i < n_buckets; i++) {
 		b = READ_ONCE(buckets[i]);
 		if (!b)
 			continue;
 		slot = sxd_entry_slot(mc);
-		if (!slot) {
-			mc->nr_omitted++;
-			continue;
-		}
+		if (!slot)
+			break;	/* no room left (stack maps are not counted) */
 		hash = READ_ONCE(*(u32 *)(b + sxd_l.sbucket_hash));
 		nr = min(READ_ONCE(*(u32 *)(b + sxd_l.sbucket_nr)),
 			 mc->map->value_size / esize);
@@ -100,10 +103,14 @@ static int sxd_stackmap_capture(struct sxd_map_ctx *mc)
 
 			for (k = 0; k < nr && nr_pcs < SXD_MAX_SYMS; k++)
 				pcs[nr_pcs++] = ips[k];
+			if (k < nr)
+				mc->reason = "more than 8192 addresses: the rest not symbolised";
 		}
 		sxd_entry_commit(mc);
-		cond_resched();
+		sxd_walk_yield(mc);
 	}
+	/* buckets not reached: the kernel keeps no count of them */
+	sxd_walk_rest(mc, 0, SXD_MAP_OMITTED_MORE);
 	if (pcs && nr_pcs)
 		sxd_stackmap_symbols(mc, pcs, nr_pcs);
 	kvfree(pcs);

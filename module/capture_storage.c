@@ -40,12 +40,29 @@ static void sxd_owner_task(struct sxd_owner *o, struct task_struct *t)
 	o->comm[sizeof(o->comm) - 1] = '\0';
 }
 
-/* Cgroups are freed after an RCU grace period: this one is safe to use. */
+/*
+ * A cgroup is freed right after its storage, with no grace period in
+ * between (kernel/cgroup/cgroup.c, css_free_rwork_fn(): the storage is
+ * freed, then the cgroup), so our RCU section does not keep the owner
+ * alive. Its id is read with fault-safe copies; a reference taken by
+ * that id (cgroup_get_from_id(), which only takes live cgroups and never
+ * sleeps) pins a live cgroup, and when it is the very same object its
+ * path is read under that reference. Ids are never reused.
+ */
 static void sxd_owner_cgroup(struct sxd_owner *o, struct cgroup *cg)
 {
+	struct kernfs_node *kn = NULL;
+	struct cgroup *live;
+
 	o->kind = SXD_OWNER_CGROUP;
-	o->id = cgroup_id(cg);
-	cgroup_path(cg, o->path, sizeof(o->path));
+	if (sxd_peek(kn, cg->kn) || !kn || sxd_peek(o->id, kn->id))
+		return;
+	live = cgroup_get_from_id(o->id);
+	if (IS_ERR(live))
+		return;
+	if (live == cg)
+		cgroup_path(live, o->path, sizeof(o->path));
+	cgroup_put(live);
 }
 
 static void sxd_owner_inode(struct sxd_owner *o, struct inode *inode)
@@ -113,7 +130,10 @@ static u32 sxd_bucket_len(struct bpf_local_storage_map_bucket *b)
 	return n;
 }
 
-/* Copy up to @room elements of @b; the rest (if it grew) are counted. */
+/*
+ * Copy the elements of @b. When the walk must stop (no room, or the
+ * stop's time), the rest of this bucket is still counted, exactly.
+ */
 static void sxd_bucket_copy(struct sxd_map_ctx *mc, struct bpf_local_storage_map_bucket *b)
 {
 	struct bpf_local_storage_elem *selem;
@@ -124,14 +144,21 @@ static void sxd_bucket_copy(struct sxd_map_ctx *mc, struct bpf_local_storage_map
 
 	rcu_read_lock();
 	hlist_for_each_entry_rcu(selem, &b->list, map_node) {
-		if (++n > SXD_MAX_BUCKET_LEN)
+		if (++n > SXD_MAX_BUCKET_LEN) {
+			mc->flags |= SXD_MAP_ITER_LIMIT | SXD_MAP_OMITTED_MORE;
+			mc->reason = "a bucket longer than 65536 elements: the rest not read";
 			break;
+		}
 		ls = rcu_dereference(selem->local_storage);
 		owner = ls ? READ_ONCE(ls->owner) : NULL;
 		if (!owner)
 			continue;	/* being unlinked */
-		slot = sxd_entry_slot_nosleep(mc);
+		if (mc->over_budget)
+			break;		/* undone and captured again after the stop */
+		slot = mc->stop ? NULL : sxd_entry_slot(mc);
 		if (!slot) {
+			if (mc->over_budget)
+				break;
 			mc->nr_omitted++;
 			continue;
 		}
@@ -142,24 +169,40 @@ static void sxd_bucket_copy(struct sxd_map_ctx *mc, struct bpf_local_storage_map
 	rcu_read_unlock();
 }
 
+/*
+ * The kernel uses few buckets (max(2, roundup_pow_of_two(nr_cpus))), so
+ * one bucket can hold thousands of owners: a bucket is counted, the
+ * dump's room for it made (which may sleep), then it is copied under RCU
+ * with full blocks flushed into that room. Inside the stop the room is
+ * there already and nothing is counted.
+ */
 static int sxd_storage_capture(struct sxd_map_ctx *mc)
 {
 	struct bpf_local_storage_map *smap =
 		container_of(mc->map, struct bpf_local_storage_map, map);
 	u32 i, n, nr_buckets = 1u << smap->bucket_log;
+	bool fixed;
 
-	for (i = 0; i < nr_buckets; i++) {
-		n = sxd_bucket_len(&smap->buckets[i]);
+	for (i = 0; i < nr_buckets && sxd_walk_yield(mc); i++) {
+		n = mc->atomic ? 1 : sxd_bucket_len(&smap->buckets[i]);
 		if (!n)
 			continue;
-		/* a little slack for elements added between the two walks */
-		if (sxd_entries_make_room(mc, n + 4)) {
+		if (mc->counting) {
 			mc->nr_omitted += n;
+			if (mc->nr_omitted >= mc->count_cap)
+				break;
 			continue;
 		}
+		/* and slack for owners that come between the two walks */
+		fixed = sxd_nosleep_begin(mc, (u64)n + n / 8 + 16);
 		sxd_bucket_copy(mc, &smap->buckets[i]);
-		sxd_resched(mc);
+		sxd_nosleep_end(mc, fixed);
+		if (mc->stop)
+			break;
 	}
+	/* buckets not reached: the kernel keeps no count of their owners */
+	if (i + 1 < nr_buckets)
+		sxd_walk_rest(mc, 0, SXD_MAP_OMITTED_MORE);
 	return 0;
 }
 

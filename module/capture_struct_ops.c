@@ -33,8 +33,10 @@ static int sxd_struct_ops_capture(struct sxd_map_ctx *mc)
 	val[0] = smp_load_acquire(&kv->state);
 	val[1] = nr;
 	refs = kcalloc(nr ?: 1, sizeof(*refs), GFP_KERNEL);
-	if (!refs)
+	if (!refs) {
+		mc->reason = "out of memory for the function slots";
 		return -ENOMEM;
+	}
 	for (i = 0; links && i < nr; i++) {
 		struct bpf_link *link = READ_ONCE(links[i]);
 

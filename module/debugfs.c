@@ -238,7 +238,8 @@ static ssize_t sxd_control_write(struct file *file, const char __user *ubuf,
 	int err;
 
 	if (!len || len >= sizeof(buf)) {
-		pr_err("scxdump: control: write one command (capture), not %zu bytes\n", len);
+		pr_err_ratelimited("scxdump: control: write one command (capture), not %zu bytes\n",
+				   len);
 		return -EINVAL;
 	}
 	if (copy_from_user(buf, ubuf, len))
@@ -246,14 +247,16 @@ static ssize_t sxd_control_write(struct file *file, const char __user *ubuf,
 	buf[len] = '\0';
 	cmd = strim(buf);
 	if (strcmp(cmd, "capture")) {
-		pr_err("scxdump: control: unknown command '%s'; commands: capture\n", cmd);
+		pr_err_ratelimited("scxdump: control: unknown command '%s'; commands: capture\n",
+				   cmd);
 		return -EINVAL;
 	}
 	err = sxd_capture_request();
+	/* rate-limited: a loop of writers must not flood the log */
 	if (err == -ENODEV)
-		pr_err("scxdump: control: no sched_ext scheduler is running\n");
+		pr_err_ratelimited("scxdump: control: no sched_ext scheduler is running\n");
 	else if (err)
-		pr_err("scxdump: control: capture failed (%d)\n", err);
+		pr_err_ratelimited("scxdump: control: capture failed (%d)\n", err);
 	return err ? err : len;
 }
 

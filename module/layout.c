@@ -79,6 +79,11 @@ static const struct sxd_field sxd_fields[] = {
 	{ "bpf_ringbuf", "producer_pos", &sxd_l.rb_producer_pos, 8, SXD_GROUP(ringbuf) },
 	{ "bpf_ringbuf", "pending_pos", &sxd_l.rb_pending_pos, 8, SXD_GROUP(ringbuf) },
 	{ "bpf_ringbuf", "data", &sxd_l.rb_data, 0, SXD_GROUP(ringbuf) },
+	/* 7.x: BPF_F_RB_OVERWRITE rings keep where their oldest record is */
+	{ "bpf_ringbuf", "overwrite_mode", &sxd_l.rb_overwrite_mode, 1,
+	  .found = &sxd_l.has_rb_overwrite },
+	{ "bpf_ringbuf", "overwrite_pos", &sxd_l.rb_overwrite_pos, 8,
+	  .found = &sxd_l.has_rb_overwrite_pos },
 	{ "bpf_stack_map", "n_buckets", &sxd_l.smap_n_buckets, 4, SXD_GROUP(stackmap) },
 	{ "bpf_stack_map", "buckets", &sxd_l.smap_buckets, 0, SXD_GROUP(stackmap) },
 	{ "stack_map_bucket", "hash", &sxd_l.sbucket_hash, 4, SXD_GROUP(stackmap) },

@@ -16,6 +16,19 @@
 
 struct sxd_syms sxd_sym;
 
+void sxd_drain_descendants_stub(struct scx_sched *sch)
+{
+}
+
+DEFINE_STATIC_CALL(sxd_drain_descendants_orig, sxd_drain_descendants_stub);
+
+int sxd_percpu_hash_copy_stub(struct bpf_map *map, void *key, void *value, u64 flags)
+{
+	return -EOPNOTSUPP;
+}
+
+DEFINE_STATIC_CALL(sxd_percpu_hash_copy, sxd_percpu_hash_copy_stub);
+
 /* Like the kernel's bool parameters, but a refused value says why. */
 static int sxd_set_bool(const char *val, const struct kernel_param *kp)
 {
@@ -46,6 +59,7 @@ MODULE_PARM_DESC(capture_all_exits,
 unsigned long sxd_max_dump_bytes = 256ul << 20;
 unsigned long sxd_max_map_bytes = 64ul << 20;
 unsigned long sxd_keep_dumps = 8;
+unsigned long sxd_snapshot_budget_us = 5000;
 
 /* A numeric parameter and the values it takes (0 too, if zero_ok). */
 struct sxd_size_param {
@@ -55,8 +69,12 @@ struct sxd_size_param {
 	bool zero_ok;
 };
 
+/*
+ * The dump is one kvmalloc() buffer, and kvmalloc() refuses (with a
+ * warning, a panic under panic_on_warn) anything over INT_MAX.
+ */
 static const struct sxd_size_param sxd_max_dump = {
-	"max_dump_bytes", &sxd_max_dump_bytes, 64ul << 10, 4ul << 30, false,
+	"max_dump_bytes", &sxd_max_dump_bytes, 64ul << 10, SXD_MAX_DUMP_LIMIT, false,
 };
 
 static const struct sxd_size_param sxd_max_map = {
@@ -65,6 +83,11 @@ static const struct sxd_size_param sxd_max_map = {
 
 static const struct sxd_size_param sxd_keep = {
 	"keep_dumps", &sxd_keep_dumps, 1, SXD_MAX_KEPT, false,
+};
+
+/* Far below the hard-lockup (10 s) and RCU-stall (21 s) detectors. */
+static const struct sxd_size_param sxd_budget = {
+	"snapshot_budget_us", &sxd_snapshot_budget_us, 10, SXD_MAX_BUDGET_US, false,
 };
 
 /* Refuse, and say why, anything but a number in range: the old value stays. */
@@ -106,6 +129,10 @@ module_param_cb(keep_dumps, &sxd_size_ops, (void *)&sxd_keep, 0644);
 MODULE_PARM_DESC(keep_dumps,
 		 "How many of the last dumps stay readable, each as dumps/<seq> in debugfs (1-64, default: 8)");
 
+module_param_cb(snapshot_budget_us, &sxd_size_ops, (void *)&sxd_budget, 0644);
+MODULE_PARM_DESC(snapshot_budget_us,
+		 "Longest the consistent snapshot may hold the other CPUs, in microseconds (10-100000); maps not copied by then are read live (default: 5000)");
+
 bool sxd_embed_kernel_btf = true;
 module_param_cb(embed_kernel_btf, &sxd_bool_ops, &sxd_embed_kernel_btf, 0644);
 MODULE_PARM_DESC(embed_kernel_btf,
@@ -125,20 +152,23 @@ static int sxd_resolve_syms(void)
 		       err);
 		return err;
 	}
-	sxd_sym.disable_workfn = (void *)sxd_ksym("scx_disable_workfn");
+	sxd_sym.drain_descendants = (void *)sxd_ksym(SXD_HOOK_TARGET);
+	sxd_sym.percpu_hash_copy = (void *)sxd_ksym("bpf_percpu_hash_copy");
+	if (sxd_sym.percpu_hash_copy)
+		static_call_update(sxd_percpu_hash_copy,
+				   (sxd_percpu_hash_copy_fn *)sxd_sym.percpu_hash_copy);
 	sxd_sym.map_idr = (void *)sxd_ksym("map_idr");
 	sxd_sym.map_idr_lock = (void *)sxd_ksym("map_idr_lock");
 	sxd_sym.scx_root = (void *)sxd_ksym("scx_root");
 	sxd_sym.prog_idr = (void *)sxd_ksym("prog_idr");
 	sxd_sym.prog_idr_lock = (void *)sxd_ksym("prog_idr_lock");
-	if (!sxd_sym.disable_workfn) {
-		pr_err("scxdump: no scx_disable_workfn: the kernel lacks sched_ext (CONFIG_SCHED_CLASS_EXT) or predates 6.16's layout\n");
+	if (!sxd_sym.drain_descendants) {
+		pr_err("scxdump: no %s: the kernel lacks sched_ext with sub-schedulers (CONFIG_SCHED_CLASS_EXT, CONFIG_EXT_SUB_SCHED), where the capture runs after bypass\n",
+		       SXD_HOOK_TARGET);
 		return -ENOENT;
 	}
-	if (!sxd_ksym_callable((unsigned long)sxd_sym.disable_workfn)) {
-		pr_err("scxdump: scx_disable_workfn cannot be called indirectly (IBT)\n");
-		return -EPERM;
-	}
+	static_call_update(sxd_drain_descendants_orig,
+			   (sxd_drain_descendants_fn *)sxd_sym.drain_descendants);
 	if (!sxd_sym.map_idr || !sxd_sym.map_idr_lock || !sxd_sym.prog_idr ||
 	    !sxd_sym.prog_idr_lock) {
 		pr_err("scxdump: cannot find map_idr/prog_idr and their locks; needs CONFIG_KALLSYMS_ALL\n");

@@ -4,6 +4,8 @@
 #define SCXDUMP_H
 
 #include <linux/kref.h>
+#include <linux/sizes.h>
+#include <linux/static_call.h>
 #include <linux/types.h>
 #include "dump_writer.h"
 
@@ -11,7 +13,10 @@
 
 struct bpf_map;
 struct btf;
-struct kthread_work;
+struct scx_sched;	/* kernel/sched/ext/internal.h: read through sxd_l */
+
+/* Where the capture runs (hook.c says why there). */
+#define SXD_HOOK_TARGET		"drain_descendants"
 
 /*
  * Offsets into private kernel structures, read from the running kernel's
@@ -51,6 +56,8 @@ struct sxd_layout {
 	bool has_arena_scratch;	/* 7.3: faults install a scratch page */
 	bool ok_ringbuf;	/* struct bpf_ringbuf(_map) (kernel/bpf/ringbuf.c) */
 	u32 rbmap_rb, rb_mask, rb_consumer_pos, rb_producer_pos, rb_pending_pos, rb_data;
+	u32 rb_overwrite_mode, rb_overwrite_pos;
+	bool has_rb_overwrite, has_rb_overwrite_pos;
 	bool ok_stackmap;	/* struct bpf_stack_map (kernel/bpf/stackmap.c) */
 	u32 smap_n_buckets, smap_buckets, sbucket_hash, sbucket_nr, sbucket_data;
 	bool ok_queue;		/* struct bpf_queue_stack (kernel/bpf/queue_stack_maps.c) */
@@ -100,7 +107,14 @@ const char *sxd_exit_kind_name(s64 kind);
 
 /* Kernel symbols that are not exported, resolved at load time. */
 struct sxd_syms {
-	void (*disable_workfn)(struct kthread_work *work);
+	/*
+	 * Called through the static calls below, not through these: a
+	 * function only ever called directly has its ENDBR sealed under IBT,
+	 * and a static call is a direct call.
+	 */
+	void *drain_descendants;
+	/* kernel/bpf/hashtab.c: what bpf(2) reads per-CPU hashes with (7.x) */
+	void *percpu_hash_copy;
 	void **scx_root;		/* struct scx_sched __rcu *scx_root */
 	struct idr *map_idr;
 	struct idr *prog_idr;
@@ -110,12 +124,23 @@ struct sxd_syms {
 
 extern struct sxd_syms sxd_sym;
 
+typedef void sxd_drain_descendants_fn(struct scx_sched *sch);
+typedef int sxd_percpu_hash_copy_fn(struct bpf_map *map, void *key, void *value, u64 flags);
+void sxd_drain_descendants_stub(struct scx_sched *sch);
+DECLARE_STATIC_CALL(sxd_drain_descendants_orig, sxd_drain_descendants_stub);
+int sxd_percpu_hash_copy_stub(struct bpf_map *map, void *key, void *value, u64 flags);
+DECLARE_STATIC_CALL(sxd_percpu_hash_copy, sxd_percpu_hash_copy_stub);
+
 /* Module parameters. */
 extern bool sxd_capture_all_exits;
 extern unsigned long sxd_max_dump_bytes;
 extern unsigned long sxd_max_map_bytes;
 extern unsigned long sxd_keep_dumps;
+extern unsigned long sxd_snapshot_budget_us;
 #define SXD_MAX_KEPT		64
+/* the largest dump: one kvmalloc() buffer, which must stay under INT_MAX */
+#define SXD_MAX_DUMP_LIMIT	(SZ_2G - SZ_1M)
+#define SXD_MAX_BUDGET_US	100000
 /* SCX_SUB_MAX_DEPTH is 4 in 7.3; anything deeper is not believed */
 #define SXD_MAX_LEVEL		16
 /* on-demand captures of a tree of sub-schedulers: at most this many */
@@ -143,7 +168,7 @@ int sxd_hook_init(void);
 void sxd_hook_exit(void);
 
 /* Capture of one scheduler, run from the hook (sleepable). */
-void sxd_capture_exit(void *sch);
+void sxd_capture_exit(struct scx_sched *sch);
 /* Capture the running schedulers, which keep running (sleepable). */
 int sxd_capture_request(void);
 
@@ -184,11 +209,21 @@ struct sxd_map_ctx {
 	 */
 	bool atomic;
 	/*
-	 * Counting, to size that room: the walk runs as on a full dump (no
-	 * slot, every entry in nr_omitted); MAP_INFO bytes add to est_bytes.
+	 * Counting, to size that room: no slot is handed out and every entry
+	 * goes to nr_omitted, up to count_cap (past it the limits cut the
+	 * map anyway); MAP_INFO bytes add to est_bytes.
 	 */
 	bool counting;
+	u64 count_cap;
 	u64 est_bytes;
+	/*
+	 * The walk ends now: the map's or the dump's room is gone, or (inside
+	 * the stop) its time budget, over_budget, ran out at deadline_ns
+	 * (local_clock()). Every family's walk checks it at each element.
+	 */
+	bool stop;
+	bool over_budget;
+	u64 deadline_ns;
 };
 
 /* How one family of map types is captured (capture_*.c). */
@@ -222,11 +257,13 @@ extern const struct sxd_map_ops sxd_struct_ops_ops;
 void sxd_map_percpu(struct sxd_map_ctx *mc);
 int sxd_map_info(struct sxd_map_ctx *mc, u32 kind, const u64 *val, u32 nr_val,
 		 const void *data, u32 len);
-int sxd_entries_make_room(struct sxd_map_ctx *mc, u32 n);
-u8 *sxd_entry_slot_nosleep(struct sxd_map_ctx *mc);
 int sxd_missing_layout(struct sxd_map_ctx *mc, const char *type);
 u64 sxd_info_limit(struct sxd_map_ctx *mc, u64 want, const char *reason);
-void sxd_resched(struct sxd_map_ctx *mc);
+bool sxd_walk_yield(struct sxd_map_ctx *mc);
+void sxd_walk_rest(struct sxd_map_ctx *mc, u64 rest, u32 how);
+u64 sxd_walk_seen(const struct sxd_map_ctx *mc);
+bool sxd_nosleep_begin(struct sxd_map_ctx *mc, u64 n);
+void sxd_nosleep_end(struct sxd_map_ctx *mc, bool fixed);
 
 /* Keyed walks (capture_hash.c): @copy fills @slot's values, false if gone. */
 typedef bool (*sxd_copy_fn)(struct sxd_map_ctx *mc, void *key, u8 *slot);
