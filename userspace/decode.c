@@ -336,10 +336,14 @@ static void emit_fixed_str(yajl_gen g, const char *key, const char *s, size_t ma
 }
 
 /* How the maps were copied: at one instant (stop_machine) or one by one. */
-static void emit_snapshot(yajl_gen g, const struct sxd_snapshot *sn)
+static void emit_snapshot(yajl_gen g, const struct sxd_snapshot *rec)
 {
-	if (!sn)
+	struct sxd_snapshot sn_v = { 0 }, *sn = &sn_v;
+
+	if (!rec)
 		return;
+	/* a record from before module 0.2 is shorter: its new fields are 0 */
+	memcpy(sn, rec, rec->rec.size < sizeof(*sn) ? rec->rec.size : sizeof(*sn));
 	json_key(g, "snapshot");
 	json_obj(g);
 	json_kbool(g, "consistent", sn->mode == SXD_SNAP_STOPPED);
@@ -352,6 +356,11 @@ static void emit_snapshot(yajl_gen g, const struct sxd_snapshot *sn)
 	json_kuint(g, "held_ns", sn->held_ns);
 	json_kuint(g, "stop_ns", sn->stop_ns);
 	json_kuint(g, "reserved_bytes", sn->reserved_bytes);
+	if (rec->rec.size > SXD_SNAPSHOT_V1_SIZE) {
+		json_kuint(g, "budget_ns", sn->budget_ns);
+		json_kbool(g, "budget_exhausted", sn->snap_flags & SXD_SNAP_F_BUDGET);
+		json_kuint(g, "nr_maps_live", sn->nr_maps_live);
+	}
 	json_obj_end(g);
 }
 
@@ -889,6 +898,9 @@ static void emit_info(struct decoder *d, const struct sxd_map_info *mi)
 		json_kuint(g, "consumer_pos", mi->val[1]);
 		json_kuint(g, "producer_pos", mi->val[2]);
 		json_kuint(g, "pending_pos", mi->val[3]);
+		json_kbool(g, "overwrite", mi->val[5]);
+		if (mi->val[5])
+			json_kuint(g, "overwrite_pos", mi->val[4]);
 		json_kuint(g, "unconsumed_bytes", mi->data_len);
 		emit_ringbuf_records(g, mi);
 		break;
@@ -941,6 +953,8 @@ static void emit_map_end(yajl_gen g, const struct sxd_map_end *e)
 	}
 	json_kuint(g, "nr_entries", e->nr_entries);
 	json_kuint(g, "nr_omitted", e->nr_omitted);
+	json_kstr(g, "nr_omitted_is", e->flags & SXD_MAP_OMITTED_MORE ? "at_least" :
+		  e->flags & SXD_MAP_OMITTED_EST ? "estimate" : "exact");
 	json_kbool(g, "truncated", e->flags & (SXD_MAP_TRUNCATED | SXD_MAP_ITER_LIMIT));
 	json_kbool(g, "unsupported", e->flags & SXD_MAP_UNSUPPORTED);
 	json_kbool(g, "in_snapshot", e->flags & SXD_MAP_SNAPSHOT);

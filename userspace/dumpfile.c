@@ -69,7 +69,7 @@ static int check_record(const struct sxd_rec *r, char *msg, size_t len, size_t o
 		[SXD_REC_KMEM] = sizeof(struct sxd_kmem),
 		[SXD_REC_COUNTERS] = sizeof(struct sxd_counters),
 		[SXD_REC_PROG_STATS] = sizeof(struct sxd_prog_stats),
-		[SXD_REC_SNAPSHOT] = sizeof(struct sxd_snapshot),
+		[SXD_REC_SNAPSHOT] = SXD_SNAPSHOT_V1_SIZE,	/* grew in 0.2 */
 		[SXD_REC_SCHED_TREE] = sizeof(struct sxd_sched_tree),
 	};
 	const struct sxd_sched_tree *st = (const void *)r;

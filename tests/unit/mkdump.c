@@ -204,10 +204,11 @@ int main(int argc, char **argv)
 		{ "version", required_argument, NULL, 'v' },
 		{ "corrupt-len", no_argument, NULL, 'c' },
 		{ "no-end", no_argument, NULL, 'n' },
+		{ "v1-snapshot", no_argument, NULL, '1' },
 		{ 0 }
 	};
 	unsigned int version = SXD_VERSION, btf_size;
-	bool corrupt = false, no_end = false;
+	bool corrupt = false, no_end = false, v1_snapshot = false;
 	int val_id, sec_id, u32_id, c;
 	struct sxd_file_header *h = (void *)buf;
 	struct sxd_capture *cap;
@@ -223,6 +224,7 @@ int main(int argc, char **argv)
 		case 'v': version = atoi(optarg); break;
 		case 'c': corrupt = true; break;
 		case 'n': no_end = true; break;
+		case '1': v1_snapshot = true; break;
 		default: return 2;
 		}
 	}
@@ -313,7 +315,9 @@ int main(int argc, char **argv)
 		add_map_end(0, 2, 0, SXD_MAP_SNAPSHOT, "");
 	}
 	{
-		struct sxd_snapshot *sn = rec(SXD_REC_SNAPSHOT, sizeof(*sn), NULL, 0);
+		/* a module before 0.2 wrote the record without its budget */
+		struct sxd_snapshot *sn = rec(SXD_REC_SNAPSHOT, v1_snapshot ?
+					      SXD_SNAPSHOT_V1_SIZE : sizeof(*sn), NULL, 0);
 
 		sn->mode = SXD_SNAP_STOPPED;
 		sn->held_ns = 1234567;
@@ -321,6 +325,11 @@ int main(int argc, char **argv)
 		sn->reserved_bytes = 1 << 20;
 		sn->nr_maps = 1;
 		sn->nr_cpus = 3;
+		if (!v1_snapshot) {
+			sn->budget_ns = 5000000;
+			sn->nr_maps_live = 2;
+			sn->snap_flags = SXD_SNAP_F_BUDGET;
+		}
 	}
 	/* map 1: hash without BTF, truncated by the caps */
 	{
@@ -339,7 +348,8 @@ int main(int argc, char **argv)
 		}
 		add_map(1, 1, "raw_hash", 4, 5, SXD_NO_INDEX, 0, 0);
 		add_entries(1, 4, 5, e, 3, false);
-		add_map_end(1, 3, 9, SXD_MAP_TRUNCATED, "dump size limit (max_dump_bytes) reached");
+		add_map_end(1, 3, 9, SXD_MAP_TRUNCATED | SXD_MAP_OMITTED_EST,
+			    "dump size limit (max_dump_bytes) reached");
 	}
 	/* map 2: a global section */
 	{

@@ -21,7 +21,10 @@ t_jq "capture time as UTC text" "$j" '.capture.time == "2026-11-24T23:00:33.8164
 t_jq "end record: duration, omissions, truncated flag" "$j" '.capture.duration_ns == 4955297 and .capture.bytes_omitted == 4096 and .capture.records_omitted == 2 and .capture.truncated == true'
 t_jq "scheduler and exit info" "$j" '.schedulers[0] | .name == "synthetic" and .exit.kind == 1025 and .exit.kind_name == "SCX_EXIT_ERROR_BPF" and .exit.exit_code == -3 and .exit.exit_cpu == 2'
 t_jq "ops flags and timeout" "$j" '.schedulers[0].ops == {flags: 68, timeout_ms: 5000}'
-t_jq "snapshot: mode, CPUs held and for how long" "$j" '.capture.snapshot == {consistent: true, mode: "stop_machine", nr_maps: 1, nr_cpus_held: 3, held_ns: 1234567, stop_ns: 2000000, reserved_bytes: 1048576}'
+t_jq "snapshot: mode, CPUs held and for how long, its budget" "$j" '.capture.snapshot == {consistent: true, mode: "stop_machine", nr_maps: 1, nr_cpus_held: 3, held_ns: 1234567, stop_ns: 2000000, reserved_bytes: 1048576, budget_ns: 5000000, budget_exhausted: true, nr_maps_live: 2}'
+"$MK" --v1-snapshot "$tmp/v1snap.bin" && "$DEC" decode "$tmp/v1snap.bin" >"$tmp/v1snap.json"
+t_jq "snapshot record of a module before 0.2 (no budget): decoded, nothing invented" "$tmp/v1snap.json" '.capture.snapshot == {consistent: true, mode: "stop_machine", nr_maps: 1, nr_cpus_held: 3, held_ns: 1234567, stop_ns: 2000000, reserved_bytes: 1048576}'
+t_jq "how exact nr_omitted is" "$j" '[.maps[] | {(.name): .nr_omitted_is}] | add | .raw_hash == "estimate" and .vals == "exact"'
 t_jq "snapshot: which maps it holds" "$j" '([.maps[] | select(.in_snapshot) | .name] == ["vals"]) and ([.maps[] | .in_snapshot | type] | unique == ["boolean"])'
 t_jq "sub-scheduler: id, cgroup, parent" "$j" '.schedulers[0] | .id == 5 and .cgroup == {id: 77, path: "/scxsub"} and .parent == {id: 4, name: "parent_sched"}'
 t_jq "event counters by name" "$j" '.schedulers[0].event_counters == {SCX_EV_KEEP_LAST: 42, SCX_EV_BYPASS: -1}'
@@ -76,6 +79,7 @@ t_check "summary: unsupported map with its reason" grep -qE "^some_bloom +bloom_
 t_check "summary: ops, moved event counters, programs" sh -c "grep -q '^ops flags 0x44, timeout 5000 ms' '$tmp/summary.txt' && grep -q '^event SCX_EV_KEEP_LAST: 42' '$tmp/summary.txt' && grep -q '^program my_enqueue (id 9): 500 runs, 123456 ns, 2 recursion misses' '$tmp/summary.txt'"
 t_check "summary: the scheduler's place in the tree" grep -qx 'scheduler id 5 on cgroup /scxsub (id 77), sub-scheduler of parent_sched (id 4)' "$tmp/summary.txt"
 t_check "summary: the snapshot line" grep -q '^snapshot: consistent, 1 maps copied while 3 CPUs were held 1.235 ms (stop_machine 2.000 ms)$' "$tmp/summary.txt"
+t_check "summary: the budget that ran out" grep -q '^snapshot: its 5.000 ms budget ran out; 2 more maps read live after it$' "$tmp/summary.txt"
 t_check "summary: errors and truncation in the header" sh -c "grep -q '^error -28: BTF 9 of map x left out' '$tmp/summary.txt' && grep -q 'TRUNCATED' '$tmp/summary.txt'"
 t_check "the manual page formats cleanly" sh -c "MANWIDTH=80 man --warnings -l '$top/userspace/scxdump.1' 2>&1 >/dev/null | grep -q . && exit 1; man -l '$top/userspace/scxdump.1' | grep -q 'vmlinux-btf'"
 # Progress goes to stderr only when it is a terminal, and only for big dumps.
