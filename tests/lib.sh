@@ -19,10 +19,11 @@ t_check() {
 	fi
 }
 
-# t_jq DESC FILE FILTER: FILTER (jq -e) must be true on the JSON in FILE.
+# t_jq DESC FILE FILTER: FILTER must give exactly true on the JSON in FILE
+# (jq -e alone passes on an empty file: it then yields nothing).
 t_jq() {
 	local desc=$1 file=$2 filter=$3
-	if jq -e "$filter" "$file" >/dev/null 2>&1; then
+	if [ "$(jq "$filter" "$file" 2>/dev/null)" = true ]; then
 		t_ok "$desc"
 	else
 		t_fail "$desc"

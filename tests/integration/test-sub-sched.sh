@@ -38,11 +38,11 @@ t_jq "on demand: the running child, its parent named, with its role map" "$oc" \
 pid=$(jq .schedulers[0].id "$p")
 
 t_jq "parent: its failure, root of the tree" "$p" \
-	'.schedulers[0] | .name == "scxsub_parent" and .exit.kind_name == "SCX_EXIT_ERROR_BPF" and (.exit.message | test("parent fails on purpose")) and .cgroup.path == "/" and .parent == null and .id > 0'
+	'.schedulers[0] | .name == "scxsub_parent" and .exit.kind_name == "SCX_EXIT_ERROR_BPF" and .exit.reason == "scx_bpf_error" and (.exit.message | test("parent fails on purpose")) and .cgroup.path == "/" and .parent == null and .id > 0'
 t_jq "parent: its own role map and .bss" "$p" \
 	"(.maps[] | select(.name == \"role\") | .entries[0].value) == {tag: $PARENT_TAG, sub_cgid: 0, nr_init: 1, nr_attach: 1} and (.maps[] | select(.name | endswith(\".bss\")) | .entries[0].value.role_tag) == $PARENT_TAG"
 t_jq "child: disabled by its parent's failure" "$c" \
-	'.schedulers[0] | .name == "scxsub_child" and .exit.kind_name == "SCX_EXIT_PARENT" and .level == 1'
+	'.schedulers[0] | .name == "scxsub_child" and .exit.kind_name == "SCX_EXIT_PARENT" and .exit.reason == "parent exiting" and .level == 1'
 t_jq "child: its cgroup and its parent" "$c" \
 	".schedulers[0] | .cgroup == {id: $cgid, path: \"/scxsub\"} and .parent == {id: $pid, name: \"scxsub_parent\"} and .id > $pid"
 t_jq "child: its own role map and .bss" "$c" \

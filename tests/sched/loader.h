@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static inline double now_ms(void)
 {
@@ -37,6 +38,21 @@ static inline int state_is(const char *want)
 	char buf[64];
 
 	return !read_state(buf, sizeof(buf)) && !strcmp(buf, want);
+}
+
+/* Wait up to @ms for the state to leave (@leave) or reach (!@leave) @s. */
+static inline int wait_state(const char *who, const char *s, int leave, double ms)
+{
+	char state[64] = "";
+	double t0 = now_ms();
+
+	while (now_ms() - t0 < ms) {
+		if (!read_state(state, sizeof(state)) && (strcmp(state, s) != 0) == leave)
+			return 0;
+		usleep(10000);
+	}
+	fprintf(stderr, "%s: state still %s after %.0f ms\n", who, state, ms);
+	return -ETIMEDOUT;
 }
 
 #endif

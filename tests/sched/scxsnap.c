@@ -24,21 +24,6 @@ typedef unsigned long long u64;
 typedef unsigned int u32;
 #include "scxsnap.skel.h"
 
-/* Wait up to @ms for the state to leave (@leave) or reach (!@leave) @s. */
-static int wait_state(const char *s, int leave, double ms)
-{
-	char state[64] = "";
-	double t0 = now_ms();
-
-	while (now_ms() - t0 < ms) {
-		if (!read_state(state, sizeof(state)) && (strcmp(state, s) != 0) == leave)
-			return 0;
-		usleep(10000);
-	}
-	fprintf(stderr, "scxsnap: state still %s after %.0f ms\n", state, ms);
-	return -ETIMEDOUT;
-}
-
 static pid_t yielders[64];
 static volatile sig_atomic_t stop;
 
@@ -125,7 +110,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "scxsnap: attach failed: %s\n", strerror(errno));
 		goto out;
 	}
-	if (!wait_state("enabled", 0, 10000)) {
+	if (!wait_state("scxsnap", "enabled", 0, 10000)) {
 		printf("scxsnap: enabled\n");
 		fflush(stdout);
 		start_yielders(nr_yielders);
@@ -136,7 +121,8 @@ int main(int argc, char **argv)
 		rc = 0;
 		if (fail) {
 			skel->bss->fail_now = 1;
-			rc = wait_state("enabled", 1, 10000) || wait_state("disabled", 0, 10000);
+			rc = wait_state("scxsnap", "enabled", 1, 10000) ||
+			     wait_state("scxsnap", "disabled", 0, 10000);
 		}
 		stop_yielders(nr_yielders);
 	}

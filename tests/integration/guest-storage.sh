@@ -1,0 +1,39 @@
+#!/bin/sh
+# Runs inside the test guest (tests/integration/test-storage.sh boots it):
+# scxbound gives every task storage; a loader with THREADS sleeping
+# threads is captured on demand, then another fails: each dump must hold
+# an entry for every one of them, read live and inside the stop.
+set -u
+S=/opt/scxdump/src
+DBG=/sys/kernel/debug/scxdump
+B=$S/tests/sched/build/scxbound
+THREADS=${STORAGE_THREADS:-3000}
+insmod $S/scxdump.ko embed_kernel_btf=N || exit 1
+
+echo "== 1: on demand, $THREADS threads"
+$B --no-fail --threads "$THREADS" >od.out 2>&1 &
+SCX=$!
+n=0
+until grep -q enabled od.out || [ $n -ge 600 ]; do sleep 0.1; n=$((n + 1)); done
+ls /proc/$SCX/task | sort -n >od.tids
+echo capture >$DBG/control && echo "on demand: ok"
+cat $DBG/dump >od.bin
+# a budget long enough that the storage is copied inside the stop
+echo 100000 >/sys/module/scxdump/parameters/snapshot_budget_us
+echo capture >$DBG/control && echo "on demand, in the stop: ok"
+cat $DBG/dump >odstop.bin
+ls /proc/$SCX/task | sort -n >odstop.tids
+echo 5000 >/sys/module/scxdump/parameters/snapshot_budget_us
+kill -TERM $SCX
+wait $SCX
+
+echo "== 2: failing, $THREADS threads"
+$B --threads "$THREADS" --run-ms 1000 >fail.out 2>&1 &
+SCX=$!
+n=0
+until grep -q enabled fail.out || [ $n -ge 600 ]; do sleep 0.1; n=$((n + 1)); done
+ls /proc/$SCX/task | sort -n >fail.tids
+wait $SCX && echo "failing loader: ok"
+cat $DBG/dump >fail.bin
+rmmod scxdump
+echo "== done"

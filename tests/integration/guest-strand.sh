@@ -1,0 +1,44 @@
+#!/bin/sh
+# Runs inside the test guest (tests/integration/test-strand.sh boots it):
+# RUNS times, scxbound stops consuming its DSQ, so every task, including
+# loops that read "status" and write "control", strands there; after 3
+# more enqueues it fails (or the watchdog fails it). The capture must
+# finish, sched_ext must recover the system, and the loops must go on.
+set -u
+S=/opt/scxdump/src
+DBG=/sys/kernel/debug/scxdump
+P=/sys/module/scxdump/parameters
+B=$S/tests/sched/build/scxbound
+RUNS=${STRAND_RUNS:-10}
+insmod $S/scxdump.ko embed_kernel_btf=N keep_dumps=64 || exit 1
+
+(while :; do cat $DBG/status >/dev/null; echo x >>status.ticks; done) &
+R=$!
+(while :; do echo capture >$DBG/control 2>/dev/null; echo x >>control.ticks; done) &
+W=$!
+(while :; do /bin/true; done) &
+L=$!
+
+i=1
+while [ $i -le "$RUNS" ]; do
+	before=$(sed -n 's/^last_capture_seq: //p' $DBG/status)
+	t0=$(date +%s%N)
+	timeout 120 $B --strand 3 --run-ms 300 >run-$i.out 2>&1
+	rc=$?
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	echo "run $i: loader status $rc, $ms ms, state $(cat /sys/kernel/sched_ext/state)"
+	# the loops must still make progress after the failure
+	s0=$(wc -l <status.ticks) c0=$(wc -l <control.ticks)
+	sleep 1
+	echo "run $i: status reads +$(($(wc -l <status.ticks) - s0)), control writes +$(($(wc -l <control.ticks) - c0))"
+	after=$(sed -n 's/^last_capture_seq: //p' $DBG/status)
+	for f in $(ls $DBG/dumps); do
+		[ "$(echo "$f" | sed 's/^0*//')" -gt "${before:-0}" ] && cp $DBG/dumps/$f strand-$i-$f.bin
+	done
+	echo "run $i: captures $((${before:-0} + 1))..$after"
+	i=$((i + 1))
+done
+kill $R $W $L
+wait $R $W $L 2>/dev/null
+rmmod scxdump
+echo "== done"

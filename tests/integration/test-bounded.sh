@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# A bounded capture: parameters at both ends of their range; a 256k-key
+# per-CPU hash captured on demand while the scheduler runs, the stop held
+# to its time budget and the map whole; a per-map limit that ends the walk
+# with an estimate of the rest; a budget too short for anything, the maps
+# then read live and whole; eight concurrent control writers; LRU
+# reference bits unchanged by two captures; an overwrite-mode ring buffer
+# read from its oldest whole record; an unregister with its reason.
+set -uo pipefail
+. "$(dirname "$0")/common.sh"
+
+PC=${BOUND_PC_ENTRIES:-262144}
+guest_script bounded
+
+echo "# 1: parameters"
+t_check "bad snapshot_budget_us, max_dump_bytes, max_map_bytes refused" \
+	test -z "$(grep ': accepted' "$dir/out")"
+t_eq "... each with EINVAL" 9 "$(grep -c 'Invalid argument' "$dir/param.err")"
+t_check "... and logged with the range" grep -q \
+	"scxdump: snapshot_budget_us must be a number from 10 to 100000, not '9'" "$dir/dmesg"
+t_check "max_dump_bytes: 2 GiB refused, the kvmalloc() bound said" grep -q \
+	"scxdump: max_dump_bytes must be a number from 65536 to 2146435072, not '2147483648'" "$dir/dmesg"
+t_check "snapshot_budget_us takes 10 and 100000" sh -c \
+	"grep -qx 'snapshot_budget_us 10: 10' '$dir/out' && grep -qx 'snapshot_budget_us 100000: 100000' '$dir/out'"
+t_check "max_dump_bytes takes its top, max_map_bytes 2^64-1" sh -c \
+	"grep -qx 'max_dump_bytes top: 2146435072' '$dir/out' && grep -qx 'max_map_bytes top: 18446744073709551615' '$dir/out'"
+
+echo "# 2: a $PC-key per-CPU hash, on demand"
+t_check "five captures of the running scheduler, none failed" sh -c \
+	"test \$(grep -c '^big capture [0-9]: [0-9]* ms' '$dir/out') -eq 5 && ! grep -q 'capture [0-9] failed' '$dir/out'"
+grep '^big capture' "$dir/out" | sed 's/^/# /'
+t_check "the scheduler kept running through them" grep -qx enabled "$dir/big.state2"
+"$DEC" decode --map pc_big --map rb_ow "$dir/big-1.bin" >"$dir/big-1.json"
+t_jq "capture 1 (max_dump_bytes and max_map_bytes at their top): every key, every CPU's value" \
+	"$dir/big-1.json" "(.maps[] | select(.name == \"pc_big\")) as \$m | \$m.nr_entries == $PC and \$m.nr_omitted == 0 and ([\$m.entries[].key] | unique | length) == $PC and all(\$m.entries[]; .values[0] == .key * 1000 and .values[1] == .key * 1000 + 1)"
+for i in 1 2 3 4 5; do
+	"$DEC" decode --map pc_big "$dir/big-$i.bin" | jq -c "{s: .capture.snapshot, n: (.maps[] | select(.name == \"pc_big\") | [.nr_entries, .nr_omitted, .in_snapshot])}"
+done >"$dir/big.rows"
+t_eq "every capture: the map whole" 5 "$(grep -c "\"n\":\[$PC,0," "$dir/big.rows")"
+t_eq "every capture: the stop within its 5 ms budget (+1 ms for the last element)" 5 \
+	"$(jq -s "[.[] | select(.s.consistent and .s.budget_ns == 5000000 and .s.held_ns <= 6000000)] | length" "$dir/big.rows")"
+t_eq "every capture: the hash in the stop, or the budget ran out and it was read live" 5 \
+	"$(jq -s '[.[] | select(.n[2] or (.s.budget_exhausted and .s.nr_maps_live >= 1))] | length' "$dir/big.rows")"
+jq -rs '[.[].s.held_ns / 1e6] | sort | "# CPUs held \(.[0]) / \(.[2]) / \(.[4]) ms (min / median / max), budget exhausted in \(length) captures: " ' "$dir/big.rows" | tr -d '\n'
+jq -s '[.[] | select(.s.budget_exhausted)] | length' "$dir/big.rows"
+t_check "no lockup or RCU stall reported" sh -c \
+	"! grep -qiE 'soft lockup|hard lockup|rcu.*(stall|self-detected)|hung task' '$dir/dmesg'"
+t_jq "overwrite-mode ring: read from its oldest whole record, 7..10" "$dir/big-1.json" \
+	'(.maps[] | select(.name == "rb_ow") | .info) as $i | $i.overwrite and ([$i.records[] | select(.len == 1000) | .data_hex[0:8]] == ["0700ed5e", "0800ed5e", "0900ed5e", "0a00ed5e"]) and ($i.records | length) == 4'
+
+echo "# 3: a 64 KiB per-map limit"
+"$DEC" decode --map pc_big "$dir/limited.bin" >"$dir/limited.json"
+t_jq "the walk stopped at the limit, the rest estimated from the kernel's count" "$dir/limited.json" \
+	"(.maps[] | select(.name == \"pc_big\")) as \$m | \$m.truncated and \$m.nr_entries > 0 and \$m.nr_entries * 24 <= 65536 and \$m.nr_entries + \$m.nr_omitted == $PC and \$m.nr_omitted_is == \"estimate\" and (\$m.reason | test(\"max_map_bytes\"))"
+grep '^limited capture' "$dir/out" | sed 's/^/# /'
+
+echo "# 4: a 10 us budget"
+"$DEC" decode "$dir/budget.bin" >"$dir/budget.json"
+t_jq "the budget ran out; the maps it did not reach were read live, whole" "$dir/budget.json" \
+	".capture.snapshot | .budget_ns == 10000 and .budget_exhausted and .nr_maps_live >= 1 and .held_ns < 1000000"
+t_jq "... the big hash among them, every key" "$dir/budget.json" \
+	"(.maps[] | select(.name == \"pc_big\")) | .in_snapshot == false and .nr_entries == $PC and .nr_omitted == 0"
+
+echo "# 5: concurrent control writers"
+t_eq "eight writers of five captures: 40 captures" "concurrent captures: 40" "$(grep '^concurrent captures' "$dir/out")"
+t_check "none failed" test -z "$(grep 'writer [0-9]: capture' "$dir/out")"
+last=$(sed -n 's/^last_capture_seq: //p' "$dir/conc.status")
+t_eq "dump is the newest capture" "$last" "$("$DEC" info "$dir/conc-last.bin" 2>/dev/null | jq .capture.capture_seq 2>/dev/null || "$DEC" decode "$dir/conc-last.bin" | jq .capture.capture_seq)"
+t_eq "keep_dumps (4) held: the last four, in order" \
+	"$(printf '%08d ' $((last - 3)) $((last - 2)) $((last - 1)) $last)" "$(tr '\n' ' ' <"$dir/conc.ls")"
+t_eq "each kept file holds its own capture" "" \
+	"$(for f in $(cat "$dir/conc.ls"); do s=$("$DEC" decode "$dir/conc-$f.bin" | jq .capture.capture_seq); [ "$s" = "$((10#$f))" ] || echo "$f: $s"; done)"
+
+echo "# 6: LRU reference bits"
+for m in lru lru_pc; do
+	b=$(sed -n "s/^lru $m before: //p" "$dir/lru.out")
+	a=$(sed -n "s/^lru $m after: //p" "$dir/lru.out")
+	echo "# $m: $b"
+	t_check "$m: looked-up keys referenced, the others not" sh -c \
+		"echo '$b' | tr ',' '\n' | grep -q ' 1\$' && echo '$b' | tr ',' '\n' | grep -q ' 0\$' && test \$(echo '$b' | tr ',' '\n' | grep -c .) -eq 16"
+	t_eq "$m: the same bits after two captures" "$b" "$a"
+done
+"$DEC" decode --map lru_pc "$dir/lru.bin" >"$dir/lru.json"
+t_jq "the captures read the LRU per-CPU hash whole" "$dir/lru.json" \
+	'(.maps[] | select(.name == "lru_pc")) | .nr_entries == 16 and .status == "ok"'
+
+echo "# 7: unregister"
+"$DEC" decode "$dir/unreg.bin" >"$dir/unreg.json"
+t_jq "a normal unregister: its kind and reason" "$dir/unreg.json" \
+	'.capture.trigger == "exit" and .schedulers[0].name == "scxdump_bound" and .schedulers[0].exit.kind_name == "SCX_EXIT_UNREG" and .schedulers[0].exit.reason == "unregistered from user space"'
+t_clean_dmesg "kernel log clean (no BUG/WARNING/lockdep/KASAN)" "$dir/dmesg"
+t_done

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Stranded tasks: a scheduler that stops consuming its own DSQ, so every
+# task it schedules, loops reading "status" and writing "control" among
+# them, waits there; then it fails: its own error after a few more
+# enqueues, or sched_ext's watchdog when too few come. The capture runs after sched_ext's
+# bypass, so nothing it waits for can wait on a stranded task: it must
+# finish, and the system recover, in every one of 10 runs.
+set -uo pipefail
+. "$(dirname "$0")/common.sh"
+
+RUNS=${STRAND_RUNS:-10}
+guest_script strand
+grep '^run ' "$dir/out" | sed 's/^/# /'
+
+ok=0 recovered=0
+for i in $(seq "$RUNS"); do
+	grep -qE "^run $i: loader status 0, .*state disabled" "$dir/out" &&
+		grep -qE "^run $i: status reads \+[1-9][0-9]*, control writes \+[1-9]" "$dir/out" &&
+		recovered=$((recovered + 1))
+	for f in "$dir"/strand-$i-*.bin; do
+		[ -f "$f" ] || continue
+		if [ "$("$DEC" decode "$f" 2>/dev/null | jq '.capture.trigger == "exit" and .schedulers[0].name == "scxdump_bound" and ((.schedulers[0].exit.kind_name == "SCX_EXIT_ERROR_BPF" and (.schedulers[0].exit.message | test("tasks stranded on DSQ 42"))) or .schedulers[0].exit.kind_name == "SCX_EXIT_ERROR_STALL") and (.maps[] | select(.name | endswith(".bss")) | .entries[0].value.hold == 1)')" = true ]; then
+			ok=$((ok + 1))
+			break
+		fi
+	done
+done
+t_eq "every run: the loader saw the scheduler fail and sched_ext disable it; the loops went on" "$RUNS" "$recovered"
+t_eq "every run: a whole exit dump of the stranding failure, taken with the tasks held" "$RUNS" "$ok"
+t_check "no hung task, lockup or stall reported" sh -c \
+	"! grep -qiE 'hung task|blocked for more than|soft lockup|hard lockup|rcu.*(stall|self-detected)' '$dir/dmesg'"
+t_clean_dmesg "kernel log clean (no BUG/WARNING/lockdep/KASAN)" "$dir/dmesg"
+t_done

@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Loader of scxbound. Attaches it, fills its per-CPU hash with
+ * --pc-entries keys, starts --threads threads that sleep (each gets task
+ * storage), then after --run-ms:
+ *   - by default asks it to fail and waits until sched_ext disabled it;
+ *   - with --strand N stops dispatching from its DSQ, so every task piles
+ *     up there, and it fails once N more tasks were queued;
+ *   - with --no-fail keeps it running until SIGTERM.
+ * --lru-check CONTROL reads the LRU maps' reference bits (through a map
+ * iterator, which does not touch them), writes "capture" to CONTROL twice
+ * and reads them again: both readings are printed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "scxbound.h"
+#include "loader.h"
+
+typedef unsigned long long u64;
+typedef unsigned int u32;
+#include "scxbound.skel.h"
+
+static volatile sig_atomic_t stop;
+static int thread_pipe[2];
+
+static void on_signal(int sig)
+{
+	stop = 1;
+}
+
+/* Key k holds k * SXB_PC_MUL + cpu on each CPU. */
+static int fill_pc(struct scxbound_bpf *skel, u32 n)
+{
+	int fd = bpf_map__fd(skel->maps.pc_big), ncpu = libbpf_num_possible_cpus();
+	u32 chunk = 16384, i, j, k, cnt;
+	u64 *vals;
+	u32 *keys;
+	int err = 0;
+
+	if (ncpu <= 0)
+		return -EINVAL;
+	keys = calloc(chunk, sizeof(*keys));
+	vals = calloc((size_t)chunk * ncpu, sizeof(*vals));
+	if (!keys || !vals) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n && !err; i += cnt) {
+		cnt = n - i < chunk ? n - i : chunk;
+		for (j = 0; j < cnt; j++) {
+			keys[j] = i + j;
+			for (k = 0; k < (u32)ncpu; k++)
+				vals[(size_t)j * ncpu + k] = (u64)(i + j) * SXB_PC_MUL + k;
+		}
+		err = bpf_map_update_batch(fd, keys, vals, &cnt, NULL);
+	}
+out:
+	free(keys);
+	free(vals);
+	return err;
+}
+
+static void *sleeper(void *arg)
+{
+	char c;
+
+	/* blocks until the loader closes the pipe */
+	while (read(thread_pipe[0], &c, 1) > 0)
+		;
+	return NULL;
+}
+
+static int start_threads(long n)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+	long i;
+
+	if (pipe(thread_pipe))
+		return -errno;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 64 << 10);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	for (i = 0; i < n; i++) {
+		if (pthread_create(&t, &attr, sleeper, NULL)) {
+			fprintf(stderr, "scxbound: thread %ld: cannot create\n", i);
+			return -EAGAIN;
+		}
+	}
+	pthread_attr_destroy(&attr);
+	return 0;
+}
+
+/* "key ref" of every element of @map, on one line after @what. */
+static int print_refs(struct scxbound_bpf *skel, struct bpf_map *map, const char *what)
+{
+	DECLARE_LIBBPF_OPTS(bpf_iter_attach_opts, opts);
+	union bpf_iter_link_info info = { .map.map_fd = bpf_map__fd(map) };
+	struct bpf_link *link;
+	char buf[4096];
+	ssize_t n, len = 0;
+	int fd;
+
+	opts.link_info = &info;
+	opts.link_info_len = sizeof(info);
+	link = bpf_program__attach_iter(skel->progs.sxb_lru_refs, &opts);
+	if (!link)
+		return -errno;
+	fd = bpf_iter_create(bpf_link__fd(link));
+	if (fd < 0) {
+		bpf_link__destroy(link);
+		return fd;
+	}
+	while ((n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += n;
+	buf[len] = '\0';
+	close(fd);
+	bpf_link__destroy(link);
+	for (n = 0; n < len; n++)
+		if (buf[n] == '\n')
+			buf[n] = ',';
+	printf("lru %s %s: %s\n", bpf_map__name(map), what, buf);
+	return 0;
+}
+
+static int capture(const char *control)
+{
+	int fd = open(control, O_WRONLY), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, "capture", 7) != 7)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+static int lru_check(struct scxbound_bpf *skel, const char *control)
+{
+	DECLARE_LIBBPF_OPTS(bpf_test_run_opts, topts);
+	int ncpu = libbpf_num_possible_cpus(), err, i;
+	u64 v[1024] = { 0 }, one = 1;
+	u32 k;
+
+	for (k = 0; k < SXB_LRU_ENTRIES; k++) {
+		if (bpf_map__update_elem(skel->maps.lru, &k, sizeof(k), &one, sizeof(one), 0) ||
+		    bpf_map__update_elem(skel->maps.lru_pc, &k, sizeof(k), v,
+					 sizeof(u64) * ncpu, 0))
+			return -errno;
+	}
+	err = bpf_prog_test_run_opts(bpf_program__fd(skel->progs.sxb_touch), &topts);
+	if (err)
+		return err;
+	if (print_refs(skel, skel->maps.lru, "before") ||
+	    print_refs(skel, skel->maps.lru_pc, "before"))
+		return -EIO;
+	for (i = 0; i < 2; i++) {
+		err = capture(control);
+		if (err)
+			return err;
+	}
+	if (print_refs(skel, skel->maps.lru, "after") ||
+	    print_refs(skel, skel->maps.lru_pc, "after"))
+		return -EIO;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "run-ms", required_argument, NULL, 'r' },
+		{ "pc-entries", required_argument, NULL, 'p' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "strand", required_argument, NULL, 's' },
+		{ "lru-check", required_argument, NULL, 'l' },
+		{ "no-fail", no_argument, NULL, 'n' },
+		{ 0 }
+	};
+	long run_ms = 300, pc = 0, threads = 0, strand = 0;
+	const char *control = NULL;
+	struct scxbound_bpf *skel;
+	struct bpf_link *link;
+	int c, err, rc = 1, fail = 1;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r': run_ms = atol(optarg); break;
+		case 'p': pc = atol(optarg); break;
+		case 't': threads = atol(optarg); break;
+		case 's': strand = atol(optarg); break;
+		case 'l': control = optarg; break;
+		case 'n': fail = 0; break;
+		default: run_ms = -1; break;
+		}
+	}
+	if (run_ms < 0 || pc < 0 || pc > SXB_PC_MAX || threads < 0 || threads > 100000 ||
+	    strand < 0) {
+		fprintf(stderr, "usage: scxbound [--run-ms MS] [--pc-entries N (<= %d)] [--threads N] [--strand N] [--lru-check CONTROL] [--no-fail]\n",
+			SXB_PC_MAX);
+		return 2;
+	}
+	skel = scxbound_bpf__open_and_load();
+	if (!skel) {
+		fprintf(stderr, "scxbound: load failed: %s\n", strerror(errno));
+		return 1;
+	}
+	err = fill_pc(skel, pc);
+	if (err) {
+		fprintf(stderr, "scxbound: filling pc_big: %s\n", strerror(-err));
+		goto out;
+	}
+	link = bpf_map__attach_struct_ops(skel->maps.sxb_ops);
+	if (!link) {
+		fprintf(stderr, "scxbound: attach failed: %s\n", strerror(errno));
+		goto out;
+	}
+	signal(SIGTERM, on_signal);
+	signal(SIGINT, on_signal);
+	if (wait_state("scxbound", "enabled", 0, 10000))
+		goto detach;
+	if (threads && start_threads(threads))
+		goto detach;
+	printf("scxbound: enabled pid=%d threads=%ld pc_entries=%ld\n", getpid(), threads, pc);
+	fflush(stdout);
+	if (control) {
+		err = lru_check(skel, control);
+		if (err)
+			fprintf(stderr, "scxbound: lru check: %s\n", strerror(-err));
+	}
+	for (double t0 = now_ms(); !stop && (fail ? now_ms() - t0 < run_ms : 1);)
+		usleep(10000);
+	rc = 0;
+	if (fail) {
+		if (strand) {
+			skel->bss->fail_held_after = strand;
+			skel->bss->hold = 1;	/* every task now strands on the DSQ */
+		} else {
+			skel->bss->fail_now = 1;
+		}
+		rc = wait_state("scxbound", "enabled", 1, 30000) ||
+		     wait_state("scxbound", "disabled", 0, 30000);
+		printf("scxbound: failed at %llu enqueues, %llu tasks with storage\n",
+		       (u64)skel->bss->failed_at, (u64)skel->bss->nr_task_st);
+	}
+detach:
+	bpf_link__destroy(link);
+out:
+	scxbound_bpf__destroy(skel);
+	return rc;
+}

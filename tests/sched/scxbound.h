@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What scxbound's BPF side and its loader share. */
+#ifndef SCXBOUND_H
+#define SCXBOUND_H
+
+/* The big per-CPU hash: key k holds k * SXB_PC_MUL + cpu on each CPU. */
+#define SXB_PC_MAX		(512 * 1024)
+#define SXB_PC_MUL		1000ull
+
+/* LRU maps whose reference bits the test reads before and after captures */
+#define SXB_LRU_ENTRIES		16
+
+/* The user DSQ every task goes to. */
+#define SXB_DSQ			42
+
+/* Overwrite-mode ring: 4 KiB, records of 1000 bytes, so they straddle. */
+#define SXB_RB_SIZE		4096
+#define SXB_RB_RECORDS		10
+#define SXB_RB_REC_WORDS	125	/* 1000 bytes */
+#define SXB_RB_MAGIC		0x5eed0000ull
+
+struct sxb_task_val {
+	int pid;
+	int tgid;
+	unsigned long long magic;	/* SXB_TASK_MAGIC */
+};
+
+#define SXB_TASK_MAGIC		0x7a5c7a5cull
+
+#endif
