@@ -16,8 +16,6 @@ insmod $S/scxdump.ko embed_kernel_btf=N keep_dumps=64 || exit 1
 R=$!
 (while :; do echo capture >$DBG/control 2>/dev/null; echo x >>control.ticks; done) &
 W=$!
-(while :; do /bin/true; done) &
-L=$!
 
 i=1
 while [ $i -le "$RUNS" ]; do
@@ -38,7 +36,7 @@ while [ $i -le "$RUNS" ]; do
 	echo "run $i: captures $((${before:-0} + 1))..$after"
 	i=$((i + 1))
 done
-kill $R $W $L
-wait $R $W $L 2>/dev/null
+kill $R $W
+wait $R $W 2>/dev/null
 rmmod scxdump
 echo "== done"
