@@ -616,12 +616,18 @@ static void sxd_value_kmems(struct sxd_map_ctx *mc, const u8 *value)
 		if (!sxd_is_cpumask_kptr(f) || f->offset + sizeof(ptr) > mc->map->value_size)
 			continue;
 		memcpy(&ptr, value + f->offset, sizeof(ptr));
-		if (!ptr || k->nr == SXD_MAX_KMEMS)
+		if (!ptr)
 			continue;
+		if (k->nr == SXD_MAX_KMEMS) {
+			k->nr_over++;
+			continue;
+		}
 		/* the mask may be freed under us: read it as the kernel reads user memory */
 		if (copy_from_kernel_nofault(k->m[k->nr].bits,
-					     (void *)(ptr + sxd_l.cpumask_bits), words * 8))
+					     (void *)(ptr + sxd_l.cpumask_bits), words * 8)) {
+			k->nr_unreadable++;
 			continue;
+		}
 		k->m[k->nr++].addr = ptr;
 	}
 }
@@ -792,11 +798,21 @@ static bool sxd_has_cpumask_kptr(const struct bpf_map *map)
 	return false;
 }
 
-static void sxd_write_kmems(struct sxd_cap *c, struct sxd_kmems *k)
+static void sxd_write_kmems(struct sxd_cap *c, struct bpf_map *map, struct sxd_kmems *k)
 {
 	u32 i, j, words = min_t(u32, BITS_TO_LONGS(nr_cpu_ids), SXD_KMEM_WORDS);
 	struct sxd_kmem r = { .kind = SXD_KMEM_CPUMASK, .nr_bits = words * 64 };
 	struct sxd_iov iov[2];
+
+	if (k->nr_over)
+		sxd_error(c, -E2BIG, "map %s: %u cpumask kptrs past the first %u not read",
+			  map->name, k->nr_over, SXD_MAX_KMEMS);
+	if (k->nr_unreadable)
+		sxd_error(c, -EFAULT, "map %s: %u cpumask kptrs freed while read",
+			  map->name, k->nr_unreadable);
+	if (BITS_TO_LONGS(nr_cpu_ids) > SXD_KMEM_WORDS && k->nr)
+		sxd_error(c, -E2BIG, "map %s: cpumask bits of CPUs past %u not read",
+			  map->name, SXD_KMEM_WORDS * 64 - 1);
 
 	for (i = 0; i < k->nr; i++) {
 		for (j = 0; j < i && k->m[j].addr != k->m[i].addr; j++)
@@ -824,7 +840,7 @@ static void sxd_capture_map(struct sxd_cap *c, struct bpf_map *map, u32 index)
 		} else {
 			if (sxd_has_cpumask_kptr(map) && c->atomic) {
 				mc.kmems = c->kmems;
-				mc.kmems->nr = 0;
+				memset(mc.kmems, 0, offsetof(struct sxd_kmems, m));
 			} else if (sxd_has_cpumask_kptr(map)) {
 				mc.kmems = kvzalloc_obj(*mc.kmems, GFP_KERNEL);
 				if (!mc.kmems)
@@ -844,7 +860,7 @@ static void sxd_capture_map(struct sxd_cap *c, struct bpf_map *map, u32 index)
 		}
 	}
 	if (mc.kmems)
-		sxd_write_kmems(c, mc.kmems);
+		sxd_write_kmems(c, map, mc.kmems);
 	if (c->atomic)
 		mc.flags |= SXD_MAP_SNAPSHOT;
 	sxd_write_map_end(&mc);
@@ -1107,6 +1123,10 @@ static void sxd_capture_maps(struct sxd_cap *c)
 	if (c->maps.overflow)
 		sxd_error(c, -E2BIG, "more than %u maps; the rest were left out",
 			  SXD_MAX_MAPS);
+	if (c->maps.prog_btfs_overflow)
+		sxd_error(c, -E2BIG,
+			  "programs from more than %u BTF objects: maps only those objects hold were not sought",
+			  SXD_MAX_PROG_BTFS);
 }
 
 static int sxd_capture_finish(struct sxd_cap *c)
@@ -1227,6 +1247,7 @@ static u32 sxd_running_scheds(void **scheds)
 {
 	struct list_head *head, *pos;
 	u32 n = 0, i, steps;
+	bool more = false;
 	void *child;
 
 	rcu_read_lock();
@@ -1237,14 +1258,21 @@ static u32 sxd_running_scheds(void **scheds)
 		head = (struct list_head *)((u8 *)scheds[i] + sxd_l.sch_children);
 		steps = 0;
 		for (pos = rcu_dereference(list_next_rcu(head));
-		     pos != head && n < SXD_MAX_SCHEDS && steps++ < SXD_MAX_SCHEDS;
+		     pos != head && steps++ < SXD_MAX_SCHEDS;
 		     pos = rcu_dereference(list_next_rcu(pos))) {
 			child = (u8 *)pos - sxd_l.sch_sibling;
+			if (n == SXD_MAX_SCHEDS) {
+				more = true;
+				break;
+			}
 			if (sxd_sched_get(child))
 				scheds[n++] = child;
 		}
 	}
 	rcu_read_unlock();
+	if (more)
+		pr_warn("scxdump: more than %u running schedulers: only the first %u captured\n",
+			SXD_MAX_SCHEDS, SXD_MAX_SCHEDS);
 	return n;
 }
 

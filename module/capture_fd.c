@@ -108,6 +108,8 @@ static bool sxd_copy_inner(struct sxd_map_ctx *mc, void *key, u8 *slot)
 		sxd_ref(mc->map, m, sxd_entry_value(mc, slot, 0));
 	if (inner->nr < ARRAY_SIZE(inner->ids))
 		inner->ids[inner->nr++] = m->id;
+	else
+		mc->maps->overflow = true;	/* said with the other maps past the limit */
 	return true;
 }
 

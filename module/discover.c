@@ -161,9 +161,12 @@ static int sxd_add_prog_maps(struct bpf_prog *prog, void *data)
 	int err = 0;
 	u32 i;
 
-	if (aux->btf && !sxd_is_prog_btf(m, aux->btf) &&
-	    m->nr_prog_btfs < SXD_MAX_PROG_BTFS)
-		m->prog_btfs[m->nr_prog_btfs++] = aux->btf;
+	if (aux->btf && !sxd_is_prog_btf(m, aux->btf)) {
+		if (m->nr_prog_btfs < SXD_MAX_PROG_BTFS)
+			m->prog_btfs[m->nr_prog_btfs++] = aux->btf;
+		else
+			m->prog_btfs_overflow = true;
+	}
 
 	mutex_lock(&aux->used_maps_mutex);
 	for (i = 0; i < aux->used_map_cnt && !err; i++)

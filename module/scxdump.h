@@ -278,6 +278,8 @@ int sxd_keyed_walk(struct sxd_map_ctx *mc, sxd_copy_fn copy);
 
 struct sxd_kmems {
 	u32 nr;
+	u32 nr_over;		/* past SXD_MAX_KMEMS: not read, counted */
+	u32 nr_unreadable;	/* freed under us: not read, counted */
 	struct {
 		u64 addr;
 		u64 bits[SXD_KMEM_WORDS];
@@ -301,6 +303,7 @@ struct sxd_maps {
 	/* the programs' BTF objects: maps created with one are ours too */
 	const struct btf *prog_btfs[SXD_MAX_PROG_BTFS];
 	u32 nr_prog_btfs;
+	bool prog_btfs_overflow;	/* more: their objects' other maps not sought */
 };
 
 int sxd_discover(void *sch, struct sxd_maps *m);
