@@ -13,6 +13,8 @@
 
 s32 scx_bpf_create_dsq(u64 dsq_id, s32 node) __ksym __weak;
 bool scx_bpf_dsq_move_to_local(u64 dsq_id) __ksym __weak;
+void scx_bpf_kick_cpu(s32 cpu, u64 flags) __ksym __weak;
+s32 scx_bpf_task_cpu(const struct task_struct *p) __ksym __weak;
 
 char _license[] SEC("license") = "GPL";
 
@@ -65,12 +67,25 @@ struct sxb_rec {
 	u64 w[SXB_RB_REC_WORDS];	/* w[0] = SXB_RB_MAGIC + seq, w[124] = seq */
 };
 
+/*
+ * No direct dispatch to an idle CPU (what the default select_cpu does):
+ * every wakeup goes through enqueue and the DSQ, so that hold strands it.
+ */
+SEC("struct_ops/sxb_select_cpu")
+s32 BPF_PROG(sxb_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
+{
+	return prev_cpu;
+}
+
 SEC("struct_ops/sxb_enqueue")
 void BPF_PROG(sxb_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	u64 n = __sync_fetch_and_add(&nr_enqueued, 1) + 1;
 
 	scx_bpf_dsq_insert(p, SXB_DSQ, SCX_SLICE_DFL, enq_flags);
+	/* an idle CPU would not look at the DSQ on its own */
+	if (!hold)
+		scx_bpf_kick_cpu(scx_bpf_task_cpu(p), SCX_KICK_IDLE);
 	if (hold && fail_held_after &&
 	    __sync_fetch_and_add(&nr_held_enqueued, 1) + 1 == fail_held_after) {
 		failed_at = n;
@@ -182,11 +197,17 @@ int sxb_lru_refs(struct bpf_iter__bpf_map_elem *ctx)
 
 SEC(".struct_ops.link")
 struct sched_ext_ops sxb_ops = {
+	.select_cpu = (void *)sxb_select_cpu,
 	.enqueue = (void *)sxb_enqueue,
 	.dispatch = (void *)sxb_dispatch,
 	.init_task = (void *)sxb_init_task,
 	.exit_task = (void *)sxb_exit_task,
 	.init = (void *)sxb_init,
+	/*
+	 * The last runnable task of a CPU is enqueued too when its slice ends,
+	 * not kept running: with hold, every task strands, busy loops too.
+	 */
+	.flags = SCX_OPS_ENQ_LAST,
 	.timeout_ms = 3000,
 	.name = "scxdump_bound",
 };
