@@ -80,7 +80,7 @@ struct bpf_map *sxd_map_get_by_id(u32 id)
 	return map;
 }
 
-static bool sxd_is_ops_map_of(struct bpf_map *map, void *sch)
+static bool sxd_is_ops_map_of(struct bpf_map *map, struct scx_sched *sch)
 {
 	const struct bpf_struct_ops_desc *desc;
 	const char *name;
@@ -98,7 +98,7 @@ static bool sxd_is_ops_map_of(struct bpf_map *map, void *sch)
 	return READ_ONCE(*(void **)((u8 *)kdata + sxd_l.ops_priv)) == sch;
 }
 
-static struct bpf_map *sxd_find_ops_map(void *sch)
+static struct bpf_map *sxd_find_ops_map(struct scx_sched *sch)
 {
 	struct bpf_map *map;
 	u32 id = 0, n;
@@ -208,7 +208,7 @@ static int sxd_add_sibling_maps(struct sxd_maps *m)
  * Fill @m with the scheduler's struct_ops map followed by every map its
  * programs use, each with a reference (sxd_maps_release() drops them).
  */
-int sxd_discover(void *sch, struct sxd_maps *m)
+int sxd_discover(struct scx_sched *sch, struct sxd_maps *m)
 {
 	struct bpf_map *st_map;
 	int err;

@@ -4,7 +4,8 @@
  * tears it down, into a self-contained dump in debugfs.
  *
  * Load order: kernel symbols (ksyms.c), private layouts from the kernel's
- * BTF (layout.c), debugfs files, then the hook (hook.c). Any missing piece
+ * BTF (layout.c), debugfs files (dumps.c, control.c), then the hook
+ * (hook.c). Any missing piece
  * fails insmod with a message saying what is missing.
  */
 #include <linux/module.h>
@@ -190,6 +191,9 @@ static int __init sxd_init(void)
 	err = sxd_debugfs_init();
 	if (err)
 		goto err_layout;
+	err = sxd_control_init(sxd_dumps_dir());
+	if (err)
+		goto err_debugfs;
 	err = sxd_hook_init();
 	if (err)
 		goto err_debugfs;

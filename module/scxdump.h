@@ -12,6 +12,7 @@
 #define SXD_MODULE_VERSION	"0.1.0"
 
 struct bpf_map;
+struct dentry;
 struct btf;
 struct scx_sched;	/* kernel/sched/ext/internal.h: read through sxd_l */
 
@@ -161,8 +162,12 @@ void sxd_publish(struct sxd_dump *d);
 void sxd_note_failure(int err, const char *what);
 void sxd_set_armed(bool armed);
 
+/* dumps.c: the published dumps and their debugfs files */
 int sxd_debugfs_init(void);
 void sxd_debugfs_exit(void);
+struct dentry *sxd_dumps_dir(void);
+/* control.c: the control file, in that directory */
+int sxd_control_init(struct dentry *dir);
 
 int sxd_hook_init(void);
 void sxd_hook_exit(void);
@@ -226,7 +231,7 @@ struct sxd_map_ctx {
 	u64 deadline_ns;
 };
 
-/* How one family of map types is captured (capture_*.c). */
+/* How one family of map types is captured (maps/). */
 struct sxd_map_ops {
 	/* optional: set mc's entry shape (key_size, value_size, nr_values) */
 	void (*init)(struct sxd_map_ctx *mc);
@@ -238,21 +243,12 @@ struct sxd_map_ops {
 	bool stoppable;
 };
 
-extern const struct sxd_map_ops sxd_array_ops;
-extern const struct sxd_map_ops sxd_percpu_array_ops;
-extern const struct sxd_map_ops sxd_hash_ops;
-extern const struct sxd_map_ops sxd_lru_hash_ops;
-extern const struct sxd_map_ops sxd_percpu_hash_ops;
-extern const struct sxd_map_ops sxd_lpm_trie_ops;
-extern const struct sxd_map_ops sxd_queue_ops;
-extern const struct sxd_map_ops sxd_bloom_ops;
-extern const struct sxd_map_ops sxd_ringbuf_ops;
-extern const struct sxd_map_ops sxd_stackmap_ops;
-extern const struct sxd_map_ops sxd_fd_array_ops;
-extern const struct sxd_map_ops sxd_hash_of_maps_ops;
-extern const struct sxd_map_ops sxd_storage_ops;
-extern const struct sxd_map_ops sxd_arena_ops;
-extern const struct sxd_map_ops sxd_struct_ops_ops;
+/* Every family's ops, in one declaration (a name listed twice is fine). */
+#define SXD_MAP_TYPE(type, ops) ops,
+extern const struct sxd_map_ops
+#include "maps/map_types.h"
+	sxd_map_ops_none;	/* ends the list; never defined nor used */
+#undef SXD_MAP_TYPE
 
 void sxd_map_percpu(struct sxd_map_ctx *mc);
 int sxd_map_info(struct sxd_map_ctx *mc, u32 kind, const u64 *val, u32 nr_val,
@@ -265,9 +261,10 @@ u64 sxd_walk_seen(const struct sxd_map_ctx *mc);
 bool sxd_nosleep_begin(struct sxd_map_ctx *mc, u64 n);
 void sxd_nosleep_end(struct sxd_map_ctx *mc, bool fixed);
 
-/* Keyed walks (capture_hash.c): @copy fills @slot's values, false if gone. */
+/* Keyed walks (maplib.c): @copy fills @slot's values, false if gone. */
 typedef bool (*sxd_copy_fn)(struct sxd_map_ctx *mc, void *key, u8 *slot);
 int sxd_keyed_walk(struct sxd_map_ctx *mc, sxd_copy_fn copy);
+bool sxd_copy_lookup(struct sxd_map_ctx *mc, void *key, u8 *slot);
 
 /*
  * Pointees copied while values are captured (under RCU too: no sleeping
@@ -306,7 +303,7 @@ struct sxd_maps {
 	bool prog_btfs_overflow;	/* more: their objects' other maps not sought */
 };
 
-int sxd_discover(void *sch, struct sxd_maps *m);
+int sxd_discover(struct scx_sched *sch, struct sxd_maps *m);
 int sxd_maps_add(struct sxd_maps *m, struct bpf_map *map);
 struct bpf_map *sxd_map_get_by_id(u32 id);
 void sxd_maps_release(struct sxd_maps *m);

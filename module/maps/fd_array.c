@@ -11,7 +11,7 @@
 #include <linux/bpf.h>
 #include <linux/cgroup.h>
 #include <linux/filter.h>
-#include "scxdump.h"
+#include "../scxdump.h"
 
 static void sxd_fd_init(struct sxd_map_ctx *mc)
 {

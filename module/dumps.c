@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /sys/kernel/debug/scxdump/: "dump" (the last capture, binary, root only),
- * "dumps/<seq>" (the last keep_dumps captures, one file each), "status"
- * (text) and "control" (commands). A reader that opened a dump holds a
+ * The dumps, in /sys/kernel/debug/scxdump/: "dump" (the last capture,
+ * binary, root only), "dumps/<seq>" (the last keep_dumps captures, one
+ * file each) and "status" (text). Captures publish into it (session.c);
+ * it calls nothing of theirs. A reader that opened a dump holds a
  * reference to it, so a new capture, or the eviction of the oldest kept
  * dump, never changes what an open reader sees.
  */
@@ -227,45 +228,6 @@ static const struct file_operations sxd_kept_fops = {
 	.release = sxd_dump_release,
 };
 
-/*
- * "control": one command a write. "capture" captures the running
- * scheduler now (the dump says trigger "request"); it keeps running.
- */
-static ssize_t sxd_control_write(struct file *file, const char __user *ubuf,
-				 size_t len, loff_t *ppos)
-{
-	char buf[32], *cmd;
-	int err;
-
-	if (!len || len >= sizeof(buf)) {
-		pr_err_ratelimited("scxdump: control: write one command (capture), not %zu bytes\n",
-				   len);
-		return -EINVAL;
-	}
-	if (copy_from_user(buf, ubuf, len))
-		return -EFAULT;
-	buf[len] = '\0';
-	cmd = strim(buf);
-	if (strcmp(cmd, "capture")) {
-		pr_err_ratelimited("scxdump: control: unknown command '%s'; commands: capture\n",
-				   cmd);
-		return -EINVAL;
-	}
-	err = sxd_capture_request();
-	/* rate-limited: a loop of writers must not flood the log */
-	if (err == -ENODEV)
-		pr_err_ratelimited("scxdump: control: no sched_ext scheduler is running\n");
-	else if (err)
-		pr_err_ratelimited("scxdump: control: capture failed (%d)\n", err);
-	return err ? err : len;
-}
-
-static const struct file_operations sxd_control_fops = {
-	.owner = THIS_MODULE,
-	.write = sxd_control_write,
-	.llseek = noop_llseek,
-};
-
 static int sxd_status_show(struct seq_file *m, void *v)
 {
 	u32 i;
@@ -294,6 +256,12 @@ static int sxd_status_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(sxd_status);
 
+/* The debugfs directory, for control.c's file; NULL before init. */
+struct dentry *sxd_dumps_dir(void)
+{
+	return sxd_dir;
+}
+
 int sxd_debugfs_init(void)
 {
 	struct dentry *dir;
@@ -308,7 +276,6 @@ int sxd_debugfs_init(void)
 	sxd_dump_dentry = debugfs_create_file("dump", 0400, dir, NULL,
 					      &sxd_dump_fops);
 	debugfs_create_file("status", 0400, dir, NULL, &sxd_status_fops);
-	debugfs_create_file("control", 0200, dir, NULL, &sxd_control_fops);
 	mutex_lock(&sxd_lock);
 	sxd_dir = dir;
 	sxd_kept_dir = debugfs_create_dir("dumps", dir);

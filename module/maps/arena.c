@@ -21,7 +21,7 @@
 #include <linux/sizes.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
-#include "scxdump.h"
+#include "../scxdump.h"
 
 static void sxd_arena_init(struct sxd_map_ctx *mc)
 {

@@ -18,7 +18,7 @@
 #include <linux/fs.h>
 #include <linux/sched.h>
 #include <net/sock.h>
-#include "scxdump.h"
+#include "../scxdump.h"
 
 /* A bucket longer than this is being filled faster than we read. */
 #define SXD_MAX_BUCKET_LEN	BIT(16)

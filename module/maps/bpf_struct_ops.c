@@ -9,7 +9,7 @@
  */
 #include <linux/bpf.h>
 #include <linux/slab.h>
-#include "scxdump.h"
+#include "../scxdump.h"
 
 static int sxd_struct_ops_capture(struct sxd_map_ctx *mc)
 {

@@ -12,7 +12,7 @@
  * to the capacity, and records are parsed by the decoder, not here.
  */
 #include <linux/bpf.h>
-#include "scxdump.h"
+#include "../scxdump.h"
 
 static int sxd_ringbuf_capture(struct sxd_map_ctx *mc)
 {

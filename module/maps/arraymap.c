@@ -11,7 +11,7 @@
 #include <linux/cpumask.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
-#include "scxdump.h"
+#include "../scxdump.h"
 
 static void sxd_array_copy(struct sxd_map_ctx *mc, u8 *slot, u32 i)
 {

@@ -7,7 +7,7 @@
  */
 #include <linux/bitops.h>
 #include <linux/bpf.h>
-#include "scxdump.h"
+#include "../scxdump.h"
 
 static int sxd_bloom_capture(struct sxd_map_ctx *mc)
 {

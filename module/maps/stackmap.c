@@ -12,7 +12,7 @@
 #include <linux/kallsyms.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
-#include "scxdump.h"
+#include "../scxdump.h"
 
 /* Distinct addresses symbolised per map; the rest stay bare. */
 #define SXD_MAX_SYMS	8192

@@ -9,7 +9,7 @@
  * the top (stack). A push or pop racing with us may tear one element.
  */
 #include <linux/bpf.h>
-#include "scxdump.h"
+#include "../scxdump.h"
 
 static void sxd_queue_init(struct sxd_map_ctx *mc)
 {

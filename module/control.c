@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/debug/scxdump/control: commands, one a write. It asks the
+ * trigger policy (trigger.c) for a capture; errors are logged, rate
+ * limited, and returned.
+ */
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/module.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include "scxdump.h"
+
+/*
+ * "control": one command a write. "capture" captures the running
+ * scheduler now (the dump says trigger "request"); it keeps running.
+ */
+static ssize_t sxd_control_write(struct file *file, const char __user *ubuf,
+				 size_t len, loff_t *ppos)
+{
+	char buf[32], *cmd;
+	int err;
+
+	if (!len || len >= sizeof(buf)) {
+		pr_err_ratelimited("scxdump: control: write one command (capture), not %zu bytes\n",
+				   len);
+		return -EINVAL;
+	}
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	cmd = strim(buf);
+	if (strcmp(cmd, "capture")) {
+		pr_err_ratelimited("scxdump: control: unknown command '%s'; commands: capture\n",
+				   cmd);
+		return -EINVAL;
+	}
+	err = sxd_capture_request();
+	/* rate-limited: a loop of writers must not flood the log */
+	if (err == -ENODEV)
+		pr_err_ratelimited("scxdump: control: no sched_ext scheduler is running\n");
+	else if (err)
+		pr_err_ratelimited("scxdump: control: capture failed (%d)\n", err);
+	return err ? err : len;
+}
+
+static const struct file_operations sxd_control_fops = {
+	.owner = THIS_MODULE,
+	.write = sxd_control_write,
+	.llseek = noop_llseek,
+};
+
+int sxd_control_init(struct dentry *dir)
+{
+	struct dentry *d;
+
+	if (!dir)
+		return -ENOENT;
+	d = debugfs_create_file("control", 0200, dir, NULL, &sxd_control_fops);
+	if (IS_ERR(d)) {
+		pr_err("scxdump: cannot create the control file (%ld)\n", PTR_ERR(d));
+		return PTR_ERR(d);
+	}
+	return 0;
+}

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The per-map driver: which family captures a map (the table built from
+ * maps/map_types.h), the MAP and MAP_END records around its entries, the
+ * context a family's capture runs in, the cpumask pointees found in its
+ * values, and the counting walk that sizes a map before the snapshot.
+ */
+#include <linux/bpf.h>
+#include <linux/btf.h>
+#include <linux/slab.h>
+#include "capture.h"
+
+/* Index: BPF map type -> family, from maps/map_types.h. */
+static const struct sxd_map_ops *const sxd_map_ops_table[] = {
+#define SXD_MAP_TYPE(type, ops) \
+	[type] = &(ops),
+#include "maps/map_types.h"
+#undef SXD_MAP_TYPE
+};
+
+static const struct sxd_map_ops *sxd_map_ops_of(const struct bpf_map *map)
+{
+	if (map->map_type < ARRAY_SIZE(sxd_map_ops_table))
+		return sxd_map_ops_table[map->map_type];
+	return NULL;
+}
+
+bool sxd_stoppable(const struct bpf_map *map)
+{
+	const struct sxd_map_ops *ops = sxd_map_ops_of(map);
+
+	return ops && ops->stoppable;
+}
+
+static void sxd_write_map(struct sxd_cap *c, struct bpf_map *map, u32 index,
+			  u32 btf_index)
+{
+	struct sxd_map r = {
+		.map_index = index,
+		.id = map->id,
+		.type = map->map_type,
+		.key_size = map->key_size,
+		.value_size = map->value_size,
+		.max_entries = map->max_entries,
+		.map_flags = map->map_flags,
+		.map_extra = map->map_extra,
+		.btf_index = btf_index,
+		.btf_key_type_id = map->btf_key_type_id,
+		.btf_value_type_id = map->btf_value_type_id,
+		.btf_vmlinux_value_type_id = map->btf_vmlinux_value_type_id,
+	};
+	struct sxd_iov iov = { &r, sizeof(r) };
+
+	memcpy(r.name, map->name, min(sizeof(r.name), sizeof(map->name)));
+	r.name[sizeof(r.name) - 1] = '\0';
+	sxw_record(&c->w, SXD_REC_MAP, &iov, 1);
+}
+
+static int sxd_map_ctx_init(struct sxd_map_ctx *mc, struct sxd_cap *c,
+			    struct bpf_map *map, u32 index,
+			    const struct sxd_map_ops *ops)
+{
+	u64 size;
+
+	memset(mc, 0, sizeof(*mc));
+	mc->w = &c->w;
+	mc->maps = &c->maps;
+	mc->map = map;
+	mc->map_index = index;
+	mc->key_size = map->key_size;
+	mc->value_size = map->value_size;
+	mc->nr_values = 1;
+	if (ops && ops->init)
+		ops->init(mc);
+	size = sxd_align(mc->key_size) + (u64)mc->nr_values * sxd_align(mc->value_size);
+	if (size + sizeof(struct sxd_entries) > SXD_REC_MAX_SIZE) {
+		mc->status = -E2BIG;
+		mc->reason = "one entry is larger than the largest record";
+		return -E2BIG;
+	}
+	mc->entry_size = size;
+	if (c->atomic) {
+		mc->atomic = true;
+		if (size > c->blk_cap) {	/* sized before the stop: never */
+			mc->status = -E2BIG;
+			mc->reason = "entry larger than the snapshot's entry block";
+			return -E2BIG;
+		}
+		mc->blk = c->blk;
+		mc->blk_cap = c->blk_cap;
+		mc->keys = c->keys;
+		mc->deadline_ns = c->deadline_ns;
+		return 0;
+	}
+	mc->keys = kmalloc(2 * sxd_align(map->key_size) ?: 1, GFP_KERNEL);
+	mc->blk_cap = max_t(size_t, SXD_BLOCK_SIZE, size);
+	mc->blk = kvmalloc(mc->blk_cap, GFP_KERNEL);
+	if (!mc->blk || !mc->keys) {
+		mc->status = -ENOMEM;
+		mc->reason = "out of memory for the entry block";
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Free what sxd_map_ctx_init() allocated; the stop's buffers are not ours. */
+static void sxd_map_ctx_free(struct sxd_map_ctx *mc)
+{
+	if (mc->atomic)
+		return;
+	kvfree(mc->kmems);
+	kvfree(mc->blk);
+	kfree(mc->keys);
+}
+
+static void sxd_write_map_end(struct sxd_map_ctx *mc)
+{
+	struct sxd_map_end r = {
+		.map_index = mc->map_index,
+		.status = -mc->status,
+		.nr_entries = mc->nr_entries,
+		.nr_omitted = mc->nr_omitted,
+		.flags = mc->flags,
+	};
+	const char *reason = mc->reason ? mc->reason : "";
+	struct sxd_iov iov[2];
+
+	r.reason_len = strlen(reason);
+	iov[0] = (struct sxd_iov){ &r, sizeof(r) };
+	iov[1] = (struct sxd_iov){ reason, r.reason_len };
+	sxw_record(mc->w, SXD_REC_MAP_END, iov, 2);
+}
+
+/* Does this map's value hold a cpumask kptr? */
+bool sxd_has_cpumask_kptr(const struct bpf_map *map)
+{
+	const struct btf_record *rec = map->record;
+	u32 i;
+
+	for (i = 0; !IS_ERR_OR_NULL(rec) && i < rec->cnt; i++) {
+		if (sxd_is_cpumask_kptr(&rec->fields[i]))
+			return true;
+	}
+	return false;
+}
+
+static void sxd_write_kmems(struct sxd_cap *c, struct bpf_map *map, struct sxd_kmems *k)
+{
+	u32 i, j, words = min_t(u32, BITS_TO_LONGS(nr_cpu_ids), SXD_KMEM_WORDS);
+	struct sxd_kmem r = { .kind = SXD_KMEM_CPUMASK, .nr_bits = words * 64 };
+	struct sxd_iov iov[2];
+
+	if (k->nr_over)
+		sxd_error(c, -E2BIG, "map %s: %u cpumask kptrs past the first %u not read",
+			  map->name, k->nr_over, SXD_MAX_KMEMS);
+	if (k->nr_unreadable)
+		sxd_error(c, -EFAULT, "map %s: %u cpumask kptrs freed while read",
+			  map->name, k->nr_unreadable);
+	if (BITS_TO_LONGS(nr_cpu_ids) > SXD_KMEM_WORDS && k->nr)
+		sxd_error(c, -E2BIG, "map %s: cpumask bits of CPUs past %u not read",
+			  map->name, SXD_KMEM_WORDS * 64 - 1);
+
+	for (i = 0; i < k->nr; i++) {
+		for (j = 0; j < i && k->m[j].addr != k->m[i].addr; j++)
+			;
+		if (j < i)
+			continue;	/* the same mask in another value */
+		r.addr = k->m[i].addr;
+		iov[0] = (struct sxd_iov){ &r, sizeof(r) };
+		iov[1] = (struct sxd_iov){ k->m[i].bits, words * 8 };
+		sxw_record(&c->w, SXD_REC_KMEM, iov, 2);
+	}
+}
+
+void sxd_capture_map(struct sxd_cap *c, struct bpf_map *map, u32 index)
+{
+	const struct sxd_map_ops *ops = NULL;
+	struct sxd_map_ctx mc;
+
+	sxd_write_map(c, map, index, sxd_btf_index(c, map));
+	ops = sxd_map_ops_of(map);
+	if (!sxd_map_ctx_init(&mc, c, map, index, ops)) {
+		if (!ops) {
+			mc.flags |= SXD_MAP_UNSUPPORTED;
+			mc.reason = "this map type is not captured by this scxdump version";
+		} else {
+			if (sxd_has_cpumask_kptr(map) && c->atomic) {
+				mc.kmems = c->kmems;
+				memset(mc.kmems, 0, offsetof(struct sxd_kmems, m));
+			} else if (sxd_has_cpumask_kptr(map)) {
+				mc.kmems = kvzalloc_obj(*mc.kmems, GFP_KERNEL);
+				if (!mc.kmems)
+					sxd_error(c, -ENOMEM,
+						  "map %s: cpumask bits left out: out of memory",
+						  map->name);
+			}
+			mc.status = ops->capture(&mc);
+			if (mc.over_budget) {
+				/* undone by the caller, captured again after the stop */
+				c->over_budget = true;
+				sxd_map_ctx_free(&mc);
+				return;
+			}
+			if (!mc.full)
+				sxd_entries_flush(&mc);
+		}
+	}
+	if (mc.kmems)
+		sxd_write_kmems(c, map, mc.kmems);
+	if (c->atomic)
+		mc.flags |= SXD_MAP_SNAPSHOT;
+	sxd_write_map_end(&mc);
+	sxd_map_ctx_free(&mc);
+}
+
+/*
+ * The bytes @map's capture will take, from a walk that copies nothing:
+ * its entries, its MAP_INFO blobs and the records around them. Also
+ * raises @entry_size to the size of one of its entries. The walk counts
+ * no further than the limits let a capture go.
+ */
+u64 sxd_map_estimate(struct sxd_cap *c, struct bpf_map *map, u32 index,
+		     size_t *entry_size)
+{
+	const struct sxd_map_ops *ops = sxd_map_ops_of(map);
+	u64 bytes = 4096, per_blk, limit = c->w.limit;
+	struct sxd_map_ctx mc;
+
+	if (sxd_max_map_bytes)
+		limit = min_t(u64, limit, sxd_max_map_bytes);
+	if (!sxd_map_ctx_init(&mc, c, map, index, ops)) {
+		/* the block shared in the stop must hold this map's entries */
+		*entry_size = max(*entry_size, mc.entry_size);
+		mc.counting = true;
+		mc.count_cap = div64_u64(limit, max_t(u64, mc.entry_size, 1)) + 1;
+		ops->capture(&mc);
+		/* entries of no size (ring buffers, bloom filters) are none */
+		per_blk = mc.entry_size ? max_t(u64, 1, mc.blk_cap / mc.entry_size) : 1;
+		bytes += mc.nr_omitted * mc.entry_size + mc.est_bytes +
+			 (div64_u64(mc.nr_omitted, per_blk) + 1) *
+			 sxd_align(sizeof(struct sxd_entries));
+		/* no overflow: bytes - 4096 is below what a map can hold */
+		if (bytes - 4096 > limit)
+			bytes = limit + 4096;
+		if (sxd_has_cpumask_kptr(map))
+			bytes += SXD_MAX_KMEMS * sxd_align(sizeof(struct sxd_kmem) +
+							   SXD_KMEM_WORDS * 8);
+	}
+	sxd_map_ctx_free(&mc);
+	return bytes;
+}

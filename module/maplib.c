@@ -1,0 +1,423 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The library the map families (maps/) call, as kernel/bpf's
+ * bpf_local_storage.c is for the four storage maps: room for entries and
+ * their framing into ENTRIES blocks, the walk's end when room or time is
+ * gone and the count of what it did not reach, facts that are not
+ * entries (MAP_INFO), and the keyed walk of hash-like maps.
+ */
+#include <linux/bpf.h>
+#include <linux/cpumask.h>
+#include <linux/percpu.h>
+#include <linux/btf.h>
+#include <linux/sched.h>
+#include <linux/sched/clock.h>
+#include <linux/uaccess.h>
+#include "capture.h"
+
+/* The walk ends here, for @reason; the family counts what it did not reach. */
+static void sxd_walk_truncate(struct sxd_map_ctx *mc, const char *reason)
+{
+	mc->flags |= SXD_MAP_TRUNCATED;
+	mc->reason = reason;
+	mc->stop = true;
+}
+
+int sxd_entries_flush(struct sxd_map_ctx *mc)
+{
+	struct sxd_entries r = {
+		.map_index = mc->map_index,
+		.nr = mc->blk_nr,
+		.key_size = mc->key_size,
+		.value_size = mc->value_size,
+		.nr_values = mc->nr_values,
+		.flags = mc->entry_flags,
+	};
+	struct sxd_iov iov[2] = { { &r, sizeof(r) }, { mc->blk, mc->blk_len } };
+	int err;
+
+	if (!mc->blk_nr)
+		return 0;
+	err = sxw_record(mc->w, SXD_REC_ENTRIES, iov, 2);
+	if (err) {
+		mc->full = true;
+		mc->nr_omitted += mc->blk_nr;
+		sxd_walk_truncate(mc, !sxw_fits(mc->w, sizeof(r) + mc->blk_len) ?
+				  "dump size limit (max_dump_bytes) reached" : mc->atomic ?
+				  "the map grew past the room prepared for the snapshot" :
+				  "the map grew past the room prepared while it was read");
+	} else {
+		mc->nr_entries += mc->blk_nr;
+	}
+	mc->blk_len = 0;
+	mc->blk_nr = 0;
+	return err;
+}
+
+/* Inside the stop: is its time budget spent? Then the walk ends. */
+static bool sxd_past_deadline(struct sxd_map_ctx *mc)
+{
+	if (mc->atomic && mc->deadline_ns && local_clock() > mc->deadline_ns) {
+		mc->over_budget = true;
+		mc->stop = true;
+	}
+	return mc->stop;
+}
+
+/**
+ * sxd_entry_slot() - room for the next entry of the map being captured
+ * @mc: the map's capture
+ *
+ * The room is for one entry: the key, then nr_values values, each
+ * 8-aligned (sxd_entry_value()); the family fills it and calls
+ * sxd_entry_commit(). Never sleeps: a full block is flushed into the dump,
+ * which allocates only when the writer is not fixed (outside the stop and
+ * outside sxd_nosleep_begin()).
+ *
+ * Return: the slot, or NULL. NULL with mc->stop set means the walk must
+ * end now (the map's or the dump's room is gone, or the stop's time
+ * budget); the family then says what it did not reach with
+ * sxd_walk_rest(). NULL without mc->stop happens only while counting: the
+ * family counts the entry in mc->nr_omitted and goes on.
+ */
+u8 *sxd_entry_slot(struct sxd_map_ctx *mc)
+{
+	u8 *slot;
+
+	if (sxd_past_deadline(mc))
+		return NULL;
+	if (mc->counting) {
+		/* past what the limits let through, counting changes nothing */
+		if (mc->nr_omitted >= mc->count_cap)
+			mc->stop = true;
+		return NULL;
+	}
+	if (mc->full || !mc->blk) {
+		sxd_walk_truncate(mc, "dump size limit (max_dump_bytes) reached");
+		return NULL;
+	}
+	if (sxd_max_map_bytes && mc->bytes + mc->entry_size > sxd_max_map_bytes) {
+		sxd_walk_truncate(mc, "per-map size limit (max_map_bytes) reached");
+		return NULL;
+	}
+	if (mc->blk_len + mc->entry_size > mc->blk_cap && sxd_entries_flush(mc))
+		return NULL;
+	slot = mc->blk + mc->blk_len;
+	memset(slot, 0, mc->entry_size);
+	return slot;
+}
+
+/* Entries the walk has met so far: written, waiting in the block, left out. */
+u64 sxd_walk_seen(const struct sxd_map_ctx *mc)
+{
+	return mc->nr_entries + mc->blk_nr + mc->nr_omitted;
+}
+
+/**
+ * sxd_walk_rest() - count what a stopped walk did not reach
+ * @mc: the map's capture, whose walk ended with mc->stop
+ * @rest: how many elements it did not reach
+ * @how: 0 when @rest is exact, SXD_MAP_OMITTED_EST when it comes from an
+ *	element count the kernel keeps, SXD_MAP_OMITTED_MORE when the kernel
+ *	keeps none (then nr_omitted is a floor)
+ *
+ * Nothing to do when counting, or when the stop's budget ran out: that
+ * map is captured again after the stop.
+ */
+void sxd_walk_rest(struct sxd_map_ctx *mc, u64 rest, u32 how)
+{
+	if (!mc->stop || mc->counting || mc->over_budget)
+		return;
+	mc->nr_omitted += rest;
+	mc->flags |= how;
+}
+
+/**
+ * sxd_walk_yield() - between two elements of a walk
+ * @mc: the map's capture
+ *
+ * Outside the stop it lets the CPU go (not under RCU: call it between
+ * RCU sections); inside, it checks the stop's time budget.
+ *
+ * Return: false when the walk must end (mc->stop).
+ */
+bool sxd_walk_yield(struct sxd_map_ctx *mc)
+{
+	if (!mc->atomic)
+		cond_resched();
+	return !sxd_past_deadline(mc);
+}
+
+/**
+ * sxd_nosleep_begin() - prepare @n entries' room for a walk that cannot sleep
+ * @mc: the map's capture
+ * @n: the entries about to be copied under RCU
+ *
+ * The dump gets room for @n entries and their blocks' headers now, and
+ * the writer is fixed, so that sxd_entry_slot() flushes full blocks into
+ * that room without allocating. Inside the stop the room is there already.
+ *
+ * Return: the writer's previous fixed state, for sxd_nosleep_end().
+ */
+bool sxd_nosleep_begin(struct sxd_map_ctx *mc, u64 n)
+{
+	u64 per_blk = max_t(u64, 1, mc->blk_cap / max_t(size_t, mc->entry_size, 1));
+	u64 room = n * mc->entry_size +
+		   (div64_u64(n, per_blk) + 2) * sxd_align(sizeof(struct sxd_entries));
+
+	if (!mc->w->fixed && !mc->counting)
+		sxw_make_room(mc->w, room);	/* what does not fit is cut, counted */
+	return sxw_fix(mc->w, true);
+}
+
+void sxd_nosleep_end(struct sxd_map_ctx *mc, bool fixed)
+{
+	sxw_fix(mc->w, fixed);
+}
+
+/* Is @f a kptr to the kernel's struct bpf_cpumask? */
+bool sxd_is_cpumask_kptr(const struct btf_field *f)
+{
+	return (f->type & (BPF_KPTR_REF | BPF_KPTR_UNREF)) && sxd_l.cpumask_type_id > 0 &&
+	       f->kptr.btf_id == sxd_l.cpumask_type_id && f->kptr.btf &&
+	       *(u32 *)((u8 *)f->kptr.btf + sxd_l.btf_id) == 1;	/* vmlinux */
+}
+
+/* Copy the bits of every cpumask kptr in @value. Never sleeps. */
+static void sxd_value_kmems(struct sxd_map_ctx *mc, const u8 *value)
+{
+	const struct btf_record *rec = mc->map->record;
+	u32 i, words = min_t(u32, BITS_TO_LONGS(nr_cpu_ids), SXD_KMEM_WORDS);
+	struct sxd_kmems *k = mc->kmems;
+	u64 ptr;
+
+	for (i = 0; i < rec->cnt; i++) {
+		const struct btf_field *f = &rec->fields[i];
+
+		if (!sxd_is_cpumask_kptr(f) || f->offset + sizeof(ptr) > mc->map->value_size)
+			continue;
+		memcpy(&ptr, value + f->offset, sizeof(ptr));
+		if (!ptr)
+			continue;
+		if (k->nr == SXD_MAX_KMEMS) {
+			k->nr_over++;
+			continue;
+		}
+		/* the mask may be freed under us: read it as the kernel reads user memory */
+		if (copy_from_kernel_nofault(k->m[k->nr].bits,
+					     (void *)(ptr + sxd_l.cpumask_bits), words * 8)) {
+			k->nr_unreadable++;
+			continue;
+		}
+		k->m[k->nr++].addr = ptr;
+	}
+}
+
+void sxd_entry_commit(struct sxd_map_ctx *mc)
+{
+	u32 i;
+
+	if (mc->kmems && !(mc->entry_flags & ~SXD_ENTRIES_OWNER)) {
+		u8 *slot = mc->blk + mc->blk_len;
+
+		for (i = 0; i < mc->nr_values; i++)
+			sxd_value_kmems(mc, sxd_entry_value(mc, slot, i));
+	}
+	mc->bytes += mc->entry_size;
+	mc->blk_len += mc->entry_size;
+	mc->blk_nr++;
+}
+
+/* Facts about the map that are not entries (enum sxd_info_kind). */
+int sxd_map_info(struct sxd_map_ctx *mc, u32 kind, const u64 *val, u32 nr_val,
+		 const void *data, u32 len)
+{
+	struct sxd_map_info r = {
+		.map_index = mc->map_index,
+		.kind = kind,
+		.data_len = len,
+	};
+	struct sxd_iov iov[2] = { { &r, sizeof(r) }, { data, len } };
+	int err;
+
+	if (mc->counting) {
+		mc->est_bytes += sxd_align(sizeof(r) + len);
+		return 0;
+	}
+	memcpy(r.val, val, min_t(size_t, nr_val, ARRAY_SIZE(r.val)) * sizeof(*val));
+	err = sxw_record(mc->w, SXD_REC_MAP_INFO, iov, 2);
+	if (err)
+		sxd_walk_truncate(mc, "dump size limit (max_dump_bytes) reached");
+	return err;
+}
+
+/*
+ * Bytes one MAP_INFO blob of this map may take: under a record's size and
+ * under max_map_bytes. A family cutting to it says so in @mc.
+ */
+u64 sxd_info_limit(struct sxd_map_ctx *mc, u64 want, const char *reason)
+{
+	u64 limit = SXD_REC_MAX_SIZE - 4096;
+
+	if (sxd_max_map_bytes)
+		limit = min_t(u64, limit, sxd_max_map_bytes);
+	if (want <= limit)
+		return want;
+	mc->flags |= SXD_MAP_TRUNCATED;
+	mc->reason = reason;
+	mc->nr_omitted = want - limit;
+	return limit;
+}
+
+/* The kernel's BTF lacks a field this family needs: say so, capture none. */
+int sxd_missing_layout(struct sxd_map_ctx *mc, const char *type)
+{
+	mc->flags |= SXD_MAP_UNSUPPORTED;
+	mc->reason = "the running kernel's BTF lacks a field of this map's private struct";
+	pr_warn_once("scxdump: %s maps are not captured: no layout for struct %s\n",
+		     mc->map->name, type ?: "?");
+	return -EOPNOTSUPP;
+}
+
+/* Where value @i (a CPU for per-CPU maps) of the entry at @slot goes. */
+void *sxd_entry_value(struct sxd_map_ctx *mc, u8 *slot, u32 i)
+{
+	return slot + sxd_align(mc->key_size) + (size_t)i * sxd_align(mc->value_size);
+}
+
+/* For per-CPU families: one value per possible CPU id. */
+void sxd_map_percpu(struct sxd_map_ctx *mc)
+{
+	mc->nr_values = nr_cpu_ids;
+}
+
+/**
+ * sxd_copy_lookup() - the value at @key, through the map's own lookup
+ * @mc: the map's capture
+ * @key: the key
+ * @slot: where the entry goes, or NULL when only counting
+ *
+ * For hashes and LPM tries, whose lookup has no side effect. RCU held.
+ *
+ * Return: false when the element went away.
+ */
+bool sxd_copy_lookup(struct sxd_map_ctx *mc, void *key, u8 *slot)
+{
+	void *v = mc->map->ops->map_lookup_elem(mc->map, key);
+
+	if (v && slot)
+		memcpy(sxd_entry_value(mc, slot, 0), v, mc->map->value_size);
+	return v;
+}
+
+/*
+ * One step: the key after @prev (NULL: the first) into @key and, when
+ * @slot is given, its values. -ENOENT past the last, -EAGAIN when the
+ * element went away between get_next_key and the lookup.
+ */
+static int sxd_keyed_next(struct sxd_map_ctx *mc, sxd_copy_fn copy,
+			  const void *prev, void *key, u8 *slot)
+{
+	struct bpf_map *map = mc->map;
+	int err;
+
+	rcu_read_lock();
+	err = map->ops->map_get_next_key(map, (void *)prev, key);
+	if (!err && !copy(mc, key, slot))
+		err = -EAGAIN;
+	rcu_read_unlock();
+	return err;
+}
+
+/*
+ * How many elements the map holds, from the per-CPU count the kernel
+ * keeps for hash maps (bpf_map_inc_elem_count(), what map iterators
+ * print); false when this map has none.
+ */
+static bool sxd_elem_count(const struct bpf_map *map, u64 *count)
+{
+	s64 sum = 0;
+	int cpu;
+
+	if (!map->elem_count)
+		return false;
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(*per_cpu_ptr(map->elem_count, cpu));
+	*count = max_t(s64, sum, 0);
+	return true;
+}
+
+/*
+ * The walk stopped (room or time): what it did not reach, from the
+ * kernel's element count when it keeps one.
+ */
+static void sxd_keyed_rest(struct sxd_map_ctx *mc)
+{
+	u64 count, seen = sxd_walk_seen(mc);
+
+	if (sxd_elem_count(mc->map, &count))
+		sxd_walk_rest(mc, count > seen ? count - seen : 0, SXD_MAP_OMITTED_EST);
+	else
+		sxd_walk_rest(mc, 0, SXD_MAP_OMITTED_MORE);
+}
+
+/**
+ * sxd_keyed_walk() - capture a map by walking its keys
+ * @mc: the map's capture
+ * @copy: fills a slot's values for a key, false when the element is gone
+ *
+ * The walk is the bpf(2) syscall's: map_get_next_key, then the value,
+ * under rcu_read_lock(), one element at a time so that it can yield. An
+ * element deleted under our feet makes get_next_key restart from the
+ * first bucket, so the walk is bounded by twice max_entries and says so
+ * when it hits that bound. When room or time runs out it stops, and the
+ * rest is estimated from the kernel's element count where it keeps one.
+ *
+ * Return: 0, or a negative errno (mc->reason says why).
+ */
+int sxd_keyed_walk(struct sxd_map_ctx *mc, sxd_copy_fn copy)
+{
+	struct bpf_map *map = mc->map;
+	u64 steps, bound = 2ull * map->max_entries + 1;
+	void *prev, *key;
+	int err = 0;
+	u8 *slot;
+
+	if (!mc->keys) {
+		mc->reason = "out of memory for the key walk";
+		return -ENOMEM;
+	}
+	prev = mc->keys;
+	key = mc->keys + sxd_align(map->key_size);
+	for (steps = 0; steps < bound; steps++) {
+		slot = sxd_entry_slot(mc);
+		if (!slot && mc->stop)
+			break;	/* no room or no time left: the rest is estimated */
+		err = sxd_keyed_next(mc, copy, steps ? prev : NULL, key, slot);
+		if (err == -ENOENT) {
+			err = 0;	/* past the last element */
+			break;
+		}
+		if (err && err != -EAGAIN) {
+			mc->reason = "get_next_key failed";
+			break;
+		}
+		if (!err && slot) {
+			memcpy(slot, key, map->key_size);
+			sxd_entry_commit(mc);
+		} else if (!err) {
+			mc->nr_omitted++;	/* counting */
+		}
+		err = 0;
+		memcpy(prev, key, map->key_size);
+		if (!sxd_walk_yield(mc))
+			break;
+	}
+	if (mc->stop) {
+		sxd_keyed_rest(mc);
+	} else if (steps == bound) {
+		mc->flags |= SXD_MAP_ITER_LIMIT;
+		mc->reason = "walk stopped at 2 * max_entries steps (map changing under it)";
+	}
+	return err;
+}

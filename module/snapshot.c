@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The consistent snapshot: the maps whose families can be copied without
+ * sleeping (ops->stoppable) are copied inside one stop_machine(): every
+ * other CPU spins with interrupts off, so no BPF program runs between the
+ * first map's copy and the last's (except those run from NMIs, which
+ * stop_machine() does not hold). Their size is counted first and the
+ * dump's room, the entry block and the key buffers are allocated before
+ * the stop. The stop is bounded by time as well as by room: smallest maps
+ * first, and once snapshot_budget_us is spent the map being copied is
+ * undone and it and the rest are read live after it.
+ */
+#include <linux/bpf.h>
+#include <linux/sched/clock.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/stop_machine.h>
+#include <linux/timekeeping.h>
+#include "capture.h"
+
+/*
+ * Stoppable maps first, in discovery order otherwise: they are the ones
+ * the stop copies, and map indices follow the order of capture.
+ */
+void sxd_maps_partition(struct sxd_cap *c)
+{
+	struct bpf_map **m = c->maps.maps, *map;
+	u32 i, j, n = 0;
+
+	for (i = 0; i < c->maps.nr; i++) {
+		if (!sxd_stoppable(m[i]))
+			continue;
+		map = m[i];
+		for (j = i; j > n; j--)
+			m[j] = m[j - 1];
+		m[n++] = map;
+	}
+	c->nr_stoppable = n;
+}
+
+struct sxd_sized_map {
+	struct bpf_map *map;
+	u64 bytes;
+	u32 order;		/* discovery order, to break ties */
+};
+
+static int sxd_sized_cmp(const void *a, const void *b)
+{
+	const struct sxd_sized_map *x = a, *y = b;
+
+	if (x->bytes != y->bytes)
+		return x->bytes < y->bytes ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/*
+ * Copy the stoppable maps, smallest first, until all are copied or the
+ * time budget is spent. The map being copied then is undone: the writer
+ * goes back to where that map began (it never reallocates in the stop),
+ * and that map and the rest are read live after the stop.
+ */
+static int sxd_snapshot_fn(void *data)
+{
+	struct sxd_cap *c = data;
+	u64 t0 = local_clock();
+	struct sxd_writer mark;
+	u32 i;
+
+	c->deadline_ns = t0 + sxd_snapshot_budget_us * NSEC_PER_USEC;
+	for (i = 0; i < c->nr_stoppable; i++) {
+		mark = c->w;
+		sxd_capture_map(c, c->maps.maps[i], i);
+		if (c->over_budget) {
+			c->w = mark;
+			break;
+		}
+	}
+	c->nr_copied = i;
+	c->held_ns = local_clock() - t0;
+	return 0;
+}
+
+/*
+ * Allocate, before the stop, all that the copy inside it will use, and
+ * order the stoppable maps smallest first, so that a budget too short
+ * for every map still holds the most maps at one instant.
+ */
+static int sxd_snapshot_prepare(struct sxd_cap *c, u64 *room)
+{
+	size_t entry = SXD_BLOCK_SIZE;
+	struct sxd_sized_map *sized;
+	bool kmems = false;
+	u32 i, key = 1;
+	struct bpf_map *map;
+
+	*room = 0;
+	sized = kvcalloc(c->nr_stoppable, sizeof(*sized), GFP_KERNEL);
+	if (!sized)
+		return -ENOMEM;
+	for (i = 0; i < c->nr_stoppable; i++) {
+		map = c->maps.maps[i];
+		sized[i].map = map;
+		sized[i].order = i;
+		sized[i].bytes = sxd_map_estimate(c, map, i, &entry);
+		*room = size_add(*room, sized[i].bytes);
+		key = max(key, map->key_size);
+		kmems |= sxd_has_cpumask_kptr(map);
+		cond_resched();
+	}
+	sort(sized, c->nr_stoppable, sizeof(*sized), sxd_sized_cmp, NULL);
+	for (i = 0; i < c->nr_stoppable; i++) {
+		c->maps.maps[i] = sized[i].map;
+		sxd_btf_index(c, sized[i].map);	/* BTF records now, not in the stop */
+	}
+	kvfree(sized);
+	/* what the maps may gain between the count and the stop */
+	*room = size_add(*room, *room / 4 + (256u << 10));
+	c->blk_cap = entry;
+	c->blk = kvmalloc(c->blk_cap, GFP_KERNEL);
+	c->keys = kmalloc(2 * sxd_align(key), GFP_KERNEL);
+	c->kmems = kmems ? kvzalloc(sizeof(*c->kmems), GFP_KERNEL) : NULL;
+	if (!c->blk || !c->keys || (kmems && !c->kmems))
+		return -ENOMEM;
+	return sxw_prealloc(&c->w, *room);
+}
+
+static void sxd_snapshot_release(struct sxd_cap *c)
+{
+	kvfree(c->blk);
+	kfree(c->keys);
+	kvfree(c->kmems);
+	c->blk = NULL;
+	c->keys = NULL;
+	c->kmems = NULL;
+}
+
+/*
+ * Copy the stoppable maps inside one stop_machine(). Returns how many
+ * maps were captured; the caller captures the rest live (the SNAPSHOT
+ * record says which happened and why).
+ */
+u32 sxd_snapshot(struct sxd_cap *c)
+{
+	struct sxd_snapshot r = { .mode = SXD_SNAP_LIVE };
+	struct sxd_iov iov = { &r, sizeof(r) };
+	u64 room, t0;
+	int err;
+
+	r.budget_ns = sxd_snapshot_budget_us * NSEC_PER_USEC;
+	if (!sxd_consistent_snapshot || !c->nr_stoppable)
+		goto out;
+	err = sxd_snapshot_prepare(c, &room);
+	r.reserved_bytes = room;
+	if (err) {
+		r.status = err;
+		sxd_error(c, err, "no memory for the consistent snapshot (%llu bytes)", room);
+		goto out;
+	}
+	r.nr_cpus = num_online_cpus();
+	sxw_fix(&c->w, true);
+	c->atomic = true;
+	t0 = ktime_get_ns();
+	err = stop_machine(sxd_snapshot_fn, c, NULL);
+	r.stop_ns = ktime_get_ns() - t0;
+	c->atomic = false;
+	sxw_fix(&c->w, false);
+	if (err) {
+		r.status = err;
+		sxd_error(c, err, "stop_machine failed; maps read live");
+		goto out;
+	}
+	r.mode = SXD_SNAP_STOPPED;
+	r.held_ns = c->held_ns;
+	r.nr_maps = c->nr_copied;
+	r.nr_maps_live = c->nr_stoppable - c->nr_copied;
+	if (c->over_budget)
+		r.snap_flags |= SXD_SNAP_F_BUDGET;
+out:
+	sxd_snapshot_release(c);
+	sxw_record(&c->w, SXD_REC_SNAPSHOT, &iov, 1);
+	return r.mode == SXD_SNAP_STOPPED ? r.nr_maps : 0;
+}
