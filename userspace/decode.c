@@ -346,7 +346,8 @@ static void emit_snapshot(yajl_gen g, const struct sxd_snapshot *rec)
 	memcpy(sn, rec, rec->rec.size < sizeof(*sn) ? rec->rec.size : sizeof(*sn));
 	json_key(g, "snapshot");
 	json_obj(g);
-	json_kbool(g, "consistent", sn->mode == SXD_SNAP_STOPPED);
+	/* a stop whose budget ran out before the first map holds none */
+	json_kbool(g, "consistent", sn->mode == SXD_SNAP_STOPPED && sn->nr_maps);
 	json_kstr(g, "mode", sn->mode == SXD_SNAP_STOPPED ? "stop_machine" :
 		  sn->mode == SXD_SNAP_LIVE ? "live" : "unknown");
 	if (sn->status)

@@ -77,8 +77,9 @@ static void print_snapshot(const struct sxd_snapshot *sn, FILE *out)
 	if (!sn)
 		return;
 	if (sn->mode == SXD_SNAP_STOPPED) {
-		fprintf(out, "snapshot: consistent, %u maps copied while %u CPUs were held %.3f ms (stop_machine %.3f ms)\n",
-			sn->nr_maps, sn->nr_cpus, sn->held_ns / 1e6, sn->stop_ns / 1e6);
+		fprintf(out, "snapshot: %s, %u maps copied while %u CPUs were held %.3f ms (stop_machine %.3f ms)\n",
+			sn->nr_maps ? "consistent" : "not consistent", sn->nr_maps, sn->nr_cpus,
+			sn->held_ns / 1e6, sn->stop_ns / 1e6);
 		/* fields of module 0.2 on: only in a record that has them */
 		if (sn->rec.size >= sizeof(*sn) && (sn->snap_flags & SXD_SNAP_F_BUDGET))
 			fprintf(out, "snapshot: its %.3f ms budget ran out; %u more maps read live after it\n",
