@@ -54,8 +54,8 @@ int sxd_entries_flush(struct sxd_map_ctx *mc)
 	return err;
 }
 
-/* Inside the stop: is its time budget spent? Then the walk ends. */
-static bool sxd_past_deadline(struct sxd_map_ctx *mc)
+/* Is the walk over: its room gone, or (inside the stop) its time budget? */
+static bool sxd_walk_over(struct sxd_map_ctx *mc)
 {
 	if (mc->atomic && mc->deadline_ns && local_clock() > mc->deadline_ns) {
 		mc->over_budget = true;
@@ -84,7 +84,7 @@ u8 *sxd_entry_slot(struct sxd_map_ctx *mc)
 {
 	u8 *slot;
 
-	if (sxd_past_deadline(mc))
+	if (sxd_walk_over(mc))
 		return NULL;
 	if (mc->counting) {
 		/* past what the limits let through, counting changes nothing */
@@ -92,8 +92,9 @@ u8 *sxd_entry_slot(struct sxd_map_ctx *mc)
 			mc->stop = true;
 		return NULL;
 	}
-	if (mc->full || !mc->blk) {
-		sxd_walk_truncate(mc, "dump size limit (max_dump_bytes) reached");
+	/* a full dump has stopped the walk already (sxd_entries_flush()) */
+	if (!mc->blk) {	/* never: capture() runs only with a block */
+		sxd_walk_truncate(mc, "no entry block");
 		return NULL;
 	}
 	if (sxd_max_map_bytes && mc->bytes + mc->entry_size > sxd_max_map_bytes) {
@@ -145,7 +146,7 @@ bool sxd_walk_yield(struct sxd_map_ctx *mc)
 {
 	if (!mc->atomic)
 		cond_resched();
-	return !sxd_past_deadline(mc);
+	return !sxd_walk_over(mc);
 }
 
 /**

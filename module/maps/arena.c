@@ -73,7 +73,7 @@ static int sxd_arena_capture(struct sxd_map_ctx *mc)
 		page = vmalloc_to_page(kaddr);
 		if (!page || page == scratch)
 			continue;
-		slot = mc->stop ? NULL : sxd_entry_slot(mc);
+		slot = sxd_entry_slot(mc);	/* NULL once stopped; checks the budget */
 		if (!slot) {
 			if (mc->over_budget || (mc->counting && mc->stop))
 				break;

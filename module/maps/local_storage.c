@@ -153,12 +153,10 @@ static void sxd_bucket_copy(struct sxd_map_ctx *mc, struct bpf_local_storage_map
 		owner = ls ? READ_ONCE(ls->owner) : NULL;
 		if (!owner)
 			continue;	/* being unlinked */
-		if (mc->over_budget)
-			break;		/* undone and captured again after the stop */
-		slot = mc->stop ? NULL : sxd_entry_slot(mc);
+		slot = sxd_entry_slot(mc);	/* NULL once stopped; checks the budget */
 		if (!slot) {
 			if (mc->over_budget)
-				break;
+				break;	/* undone and captured again after the stop */
 			mc->nr_omitted++;
 			continue;
 		}
