@@ -239,6 +239,21 @@ const char *sxd_exit_kind_name(s64 kind)
 	return "";
 }
 
+/*
+ * How many parameters the kernel function @name takes, from its BTF
+ * prototype; 0 when the BTF does not say. One kernel difference read
+ * here: bpf_percpu_hash_copy() took (map, key, value) up to 6.x and takes
+ * a fourth, flags (BPF_F_CPU: one CPU's value), in 7.x.
+ */
+static u32 sxd_func_args(const struct kbtf *b, const char *name)
+{
+	s32 id = kbtf_find(b, name, BTF_KIND_FUNC);
+	const struct btf_type *t = id > 0 ? kbtf_type(b, id) : NULL;
+
+	t = t ? kbtf_type(b, t->type) : NULL;
+	return t && btf_kind(t) == BTF_KIND_FUNC_PROTO ? btf_vlen(t) : 0;
+}
+
 static int sxd_resolve(const struct kbtf *b)
 {
 	struct sxd_struct_cache cache = { };
@@ -283,6 +298,7 @@ static int sxd_resolve(const struct kbtf *b)
 		if (kbtf_member(b, sxd_l.cpumask_type_id, "cpumask", &sxd_l.cpumask_bits, &size))
 			sxd_l.cpumask_type_id = -1;
 	}
+	sxd_l.percpu_copy_args = sxd_func_args(b, "bpf_percpu_hash_copy");
 	if (kbtf_enum_value(b, "SCX_EXIT_MSG_LEN", &sxd_l.exit_msg_len))
 		sxd_l.exit_msg_len = 1024;	/* its value since 6.12 */
 	return 0;

@@ -58,6 +58,8 @@ struct sxd_layout {
 	bool ok_ringbuf;	/* struct bpf_ringbuf(_map) (kernel/bpf/ringbuf.c) */
 	u32 rbmap_rb, rb_mask, rb_consumer_pos, rb_producer_pos, rb_pending_pos, rb_data;
 	u32 rb_overwrite_mode, rb_overwrite_pos;
+	/* bpf_percpu_hash_copy()'s parameters: 4 when it takes BPF_F_CPU */
+	u32 percpu_copy_args;
 	bool has_rb_overwrite, has_rb_overwrite_pos;
 	bool ok_stackmap;	/* struct bpf_stack_map (kernel/bpf/stackmap.c) */
 	u32 smap_n_buckets, smap_buckets, sbucket_hash, sbucket_nr, sbucket_data;

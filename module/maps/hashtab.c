@@ -44,6 +44,7 @@ static bool sxd_copy_percpu(struct sxd_map_ctx *mc, void *key, u8 *slot)
 
 	if (!slot)
 		return true;
+	/* with flags 0 the call is right whether or not the kernel takes them */
 	if (num_possible_cpus() == nr_cpu_ids)
 		return !static_call(sxd_percpu_hash_copy)(map, key,
 							  sxd_entry_value(mc, slot, 0), 0);
@@ -71,6 +72,12 @@ static int sxd_lru_hash_capture(struct sxd_map_ctx *mc)
 
 static int sxd_percpu_hash_capture(struct sxd_map_ctx *mc)
 {
+	/* CPU ids with holes need one CPU a call: BPF_F_CPU, which 6.x lacks */
+	if (num_possible_cpus() != nr_cpu_ids && sxd_l.percpu_copy_args < 4) {
+		mc->flags |= SXD_MAP_UNSUPPORTED;
+		mc->reason = "possible CPUs with holes and a kernel without BPF_F_CPU copies";
+		return -EOPNOTSUPP;
+	}
 	if (!sxd_sym.percpu_hash_copy) {
 		mc->flags |= SXD_MAP_UNSUPPORTED;
 		mc->reason = "no bpf_percpu_hash_copy() in this kernel: it leaves LRU state alone";
