@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the scxdump commands ask of the decoder library: a dump as JSON
+ * (decode, info), as text (summary), and the kernel's BTF given apart.
+ * All of them start from the index (index.h) of a checked dump.
+ */
 #ifndef SCXDUMP_DECODE_H
 #define SCXDUMP_DECODE_H
 
 #include <stdbool.h>
 #include <stdio.h>
-#include "dumpfile.h"
+#include "index.h"
 
 struct btf;
 
@@ -18,10 +23,12 @@ struct decode_opts {
 	struct btf *vmlinux;	/* --vmlinux-btf: kernel BTF given apart */
 };
 
-int decode_json(const struct sxd_file *f, FILE *out, const struct decode_opts *o);
-int decode_summary(const struct sxd_file *f, FILE *out);
-const struct sxd_capture *decode_capture(const struct sxd_file *f);
-struct btf *decode_load_vmlinux(const struct sxd_file *f, const char *path,
-				char *msg, size_t len);
+/* 0, -ENOMEM, or -EIO when @out could not be written. */
+int decode_json(const struct dump_index *x, FILE *out, const struct decode_opts *o);
+int decode_summary(const struct dump_index *x, FILE *out);
+
+/* vmlinux_btf.c: the BTF in @path, if it is that of the dump's kernel. */
+struct btf *vmlinux_btf_load(const struct dump_index *x, const char *path,
+			     char *msg, size_t len);
 
 #endif

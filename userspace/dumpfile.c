@@ -1,4 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * A dump file: mapped read-only, checked whole before anything reads it
+ * (magic, byte order, version, size, CRC-32, then every record's framing
+ * and, by the record table, its lengths), walked record by record with
+ * the pages behind the walk dropped.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -11,6 +17,7 @@
 #include <unistd.h>
 #include <zlib.h>
 #include "dumpfile.h"
+#include "records.h"
 
 _Static_assert(sizeof(struct sxd_file_header) == 72, "header layout");
 _Static_assert(sizeof(struct sxd_capture) == 160, "capture layout");
@@ -34,7 +41,7 @@ static int fail(char *msg, size_t len, int code, const char *fmt, ...)
 	return code;
 }
 
-size_t sxd_entry_size(uint32_t key_size, uint32_t value_size, uint32_t nr_values)
+size_t dump_entry_size(uint32_t key_size, uint32_t value_size, uint32_t nr_values)
 {
 	uint64_t v = (uint64_t)sxd_align(value_size) * nr_values;
 	uint64_t n = sxd_align(key_size) + v;
@@ -42,101 +49,12 @@ size_t sxd_entry_size(uint32_t key_size, uint32_t value_size, uint32_t nr_values
 	return n > SXD_REC_MAX_SIZE ? 0 : (size_t)n;
 }
 
-/* Sum of a record's fixed part and its trailing lengths, checked. */
-static int check_lengths(size_t fixed, uint64_t tail, uint32_t size)
-{
-	return fixed + tail == size ? 0 : -1;
-}
-
-static int check_record(const struct sxd_rec *r, char *msg, size_t len, size_t off)
-{
-	const struct sxd_sched *s = (const void *)r;
-	const struct sxd_btf *b = (const void *)r;
-	const struct sxd_entries *e = (const void *)r;
-	const struct sxd_map_end *me = (const void *)r;
-	const struct sxd_error *er = (const void *)r;
-	static const size_t min[] = {
-		[SXD_REC_CAPTURE] = sizeof(struct sxd_capture),
-		[SXD_REC_SCHED] = sizeof(struct sxd_sched),
-		[SXD_REC_BTF] = sizeof(struct sxd_btf),
-		[SXD_REC_MAP] = sizeof(struct sxd_map),
-		[SXD_REC_ENTRIES] = sizeof(struct sxd_entries),
-		[SXD_REC_MAP_END] = sizeof(struct sxd_map_end),
-		[SXD_REC_ERROR] = sizeof(struct sxd_error),
-		[SXD_REC_END] = sizeof(struct sxd_end),
-		[SXD_REC_MAP_INFO] = sizeof(struct sxd_map_info),
-		[SXD_REC_SYMBOLS] = sizeof(struct sxd_symbols),
-		[SXD_REC_KMEM] = sizeof(struct sxd_kmem),
-		[SXD_REC_COUNTERS] = sizeof(struct sxd_counters),
-		[SXD_REC_PROG_STATS] = sizeof(struct sxd_prog_stats),
-		[SXD_REC_SNAPSHOT] = SXD_SNAPSHOT_V1_SIZE,	/* grew in 0.2 */
-		[SXD_REC_SCHED_TREE] = sizeof(struct sxd_sched_tree),
-	};
-	const struct sxd_sched_tree *st = (const void *)r;
-	const struct sxd_counters *co = (const void *)r;
-	const struct sxd_prog_stats *ps = (const void *)r;
-	const struct sxd_kmem *km = (const void *)r;
-	const struct sxd_map_info *mi = (const void *)r;
-	const struct sxd_symbols *sy = (const void *)r;
-	size_t esz;
-	int bad = 0;
-
-	if (r->type >= sizeof(min) / sizeof(min[0]) || !min[r->type])
-		return 0;	/* unknown types are skipped by readers */
-	if (r->size < min[r->type])
-		return fail(msg, len, SXD_EFORMAT,
-			    "corrupt dump: record type %u at offset %zu is %u bytes, needs %zu",
-			    r->type, off, r->size, min[r->type]);
-	switch (r->type) {
-	case SXD_REC_SCHED:
-		bad = check_lengths(sizeof(*s), (uint64_t)s->reason_len + s->msg_len +
-				    s->bt_len + s->dump_len, r->size);
-		break;
-	case SXD_REC_BTF:
-		bad = check_lengths(sizeof(*b), b->size, r->size);
-		break;
-	case SXD_REC_ENTRIES:
-		esz = sxd_entry_size(e->key_size, e->value_size, e->nr_values);
-		bad = !esz || check_lengths(sizeof(*e), (uint64_t)esz * e->nr, r->size);
-		break;
-	case SXD_REC_MAP_END:
-		bad = check_lengths(sizeof(*me), me->reason_len, r->size);
-		break;
-	case SXD_REC_ERROR:
-		bad = check_lengths(sizeof(*er), er->msg_len, r->size);
-		break;
-	case SXD_REC_MAP_INFO:
-		bad = check_lengths(sizeof(*mi), mi->data_len, r->size);
-		break;
-	case SXD_REC_COUNTERS:
-		bad = check_lengths(sizeof(*co), (uint64_t)co->nr * sizeof(struct sxd_counter), r->size);
-		break;
-	case SXD_REC_PROG_STATS:
-		bad = check_lengths(sizeof(*ps), (uint64_t)ps->nr * sizeof(struct sxd_prog_stat), r->size);
-		break;
-	case SXD_REC_SCHED_TREE:
-		bad = check_lengths(sizeof(*st), st->path_len, r->size);
-		break;
-	case SXD_REC_KMEM:
-		bad = (km->nr_bits % 64) || check_lengths(sizeof(*km), km->nr_bits / 8, r->size);
-		break;
-	case SXD_REC_SYMBOLS:
-		bad = check_lengths(sizeof(*sy), (uint64_t)sy->nr * sizeof(struct sxd_sym), r->size);
-		break;
-	}
-	if (bad)
-		return fail(msg, len, SXD_EFORMAT,
-			    "corrupt dump: record type %u at offset %zu has inconsistent lengths",
-			    r->type, off);
-	return 0;
-}
-
 /*
  * Drop the mapped pages of [from, to) once a pass has read them. The
  * mapping is of the file, read-only, so they come back from it if touched
  * again: a dump of any size decodes in bounded memory.
  */
-void sxd_file_release(const struct sxd_file *f, size_t from, size_t to)
+void dump_release(const struct dump_file *f, size_t from, size_t to)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	uintptr_t a = ((uintptr_t)f->data + from + page - 1) & ~(uintptr_t)(page - 1);
@@ -146,7 +64,7 @@ void sxd_file_release(const struct sxd_file *f, size_t from, size_t to)
 		madvise((void *)a, b - a, MADV_DONTNEED);
 }
 
-static int check_header(struct sxd_file *f, char *msg, size_t len)
+static int check_header(struct dump_file *f, char *msg, size_t len)
 {
 	const struct sxd_file_header *h = (const void *)f->data;
 	struct sxd_file_header copy;
@@ -154,21 +72,21 @@ static int check_header(struct sxd_file *f, char *msg, size_t len)
 	uLong crc;
 
 	if (f->size == 0)
-		return fail(msg, len, SXD_EFORMAT, "empty file: not an scxdump dump");
+		return fail(msg, len, DUMP_EFORMAT, "empty file: not an scxdump dump");
 	if (f->size < sizeof(*h) || memcmp(h->magic, SXD_MAGIC, sizeof(h->magic)))
-		return fail(msg, len, SXD_EFORMAT, "not an scxdump dump (bad magic)");
+		return fail(msg, len, DUMP_EFORMAT, "not an scxdump dump (bad magic)");
 	if (h->byte_order != SXD_BYTE_ORDER)
-		return fail(msg, len, SXD_EFORMAT,
+		return fail(msg, len, DUMP_EFORMAT,
 			    "dump written with another byte order (0x%08x)", h->byte_order);
 	if (h->version != SXD_VERSION)
-		return fail(msg, len, SXD_EVERSION,
+		return fail(msg, len, DUMP_EVERSION,
 			    "dump format version %u is not supported (this scxdump reads version %u)%s",
 			    h->version, SXD_VERSION,
 			    h->version > SXD_VERSION ? ": upgrade scxdump" : "");
 	if (h->header_size != sizeof(*h))
-		return fail(msg, len, SXD_EFORMAT, "corrupt dump: header size %u", h->header_size);
+		return fail(msg, len, DUMP_EFORMAT, "corrupt dump: header size %u", h->header_size);
 	if (h->total_size != f->size)
-		return fail(msg, len, SXD_EFORMAT,
+		return fail(msg, len, DUMP_EFORMAT,
 			    "truncated or padded dump: header says %llu bytes, file has %zu",
 			    (unsigned long long)h->total_size, f->size);
 	memcpy(&copy, h, sizeof(copy));
@@ -176,12 +94,12 @@ static int check_header(struct sxd_file *f, char *msg, size_t len)
 	crc = crc32(0, (const Bytef *)&copy, sizeof(copy));
 	/* in windows: zlib takes 32-bit lengths, and read pages are dropped */
 	for (off = sizeof(copy); off < f->size; off += n) {
-		n = f->size - off < SXD_WINDOW ? f->size - off : SXD_WINDOW;
+		n = f->size - off < DUMP_WINDOW ? f->size - off : DUMP_WINDOW;
 		crc = crc32(crc, f->data + off, n);
-		sxd_file_release(f, off, off + n);
+		dump_release(f, off, off + n);
 	}
 	if ((uint32_t)crc != h->crc32)
-		return fail(msg, len, SXD_EFORMAT,
+		return fail(msg, len, DUMP_EFORMAT,
 			    "corrupt dump: checksum mismatch (stored 0x%08x, computed 0x%08lx)",
 			    h->crc32, crc);
 	f->hdr = h;
@@ -189,7 +107,7 @@ static int check_header(struct sxd_file *f, char *msg, size_t len)
 }
 
 /* Validate the whole file; on success every record can be trusted. */
-int sxd_file_check(struct sxd_file *f, char *msg, size_t len)
+int dump_check(struct dump_file *f, char *msg, size_t len)
 {
 	const struct sxd_rec *r = NULL;
 	size_t off = sizeof(struct sxd_file_header);
@@ -201,29 +119,28 @@ int sxd_file_check(struct sxd_file *f, char *msg, size_t len)
 		return err;
 	while (off < f->size) {
 		if (f->size - off < sizeof(*r))
-			return fail(msg, len, SXD_EFORMAT, "corrupt dump: partial record at %zu", off);
+			return fail(msg, len, DUMP_EFORMAT, "corrupt dump: partial record at %zu", off);
 		r = (const void *)(f->data + off);
 		if (r->size < sizeof(*r) || r->size > f->size - off)
-			return fail(msg, len, SXD_EFORMAT,
+			return fail(msg, len, DUMP_EFORMAT,
 				    "corrupt dump: record at offset %zu claims %u bytes", off, r->size);
-		err = check_record(r, msg, len, off);
-		if (err)
-			return err;
-		if (off / SXD_WINDOW != (off + sxd_align(r->size)) / SXD_WINDOW)
-			sxd_file_release(f, 0, off / SXD_WINDOW * SXD_WINDOW);
+		if (rec_check(r, off, msg, len))
+			return DUMP_EFORMAT;
+		if (off / DUMP_WINDOW != (off + sxd_align(r->size)) / DUMP_WINDOW)
+			dump_release(f, 0, off / DUMP_WINDOW * DUMP_WINDOW);
 		off += sxd_align(r->size);
 		n++;
 	}
 	if (off != f->size || !r || r->type != SXD_REC_END)
-		return fail(msg, len, SXD_EFORMAT, "incomplete dump: no END record");
+		return fail(msg, len, DUMP_EFORMAT, "incomplete dump: no END record");
 	if (n != f->hdr->nr_records)
-		return fail(msg, len, SXD_EFORMAT, "corrupt dump: %u records, header says %u",
+		return fail(msg, len, DUMP_EFORMAT, "corrupt dump: %u records, header says %u",
 			    n, f->hdr->nr_records);
 	f->end = (const void *)r;
 	return 0;
 }
 
-int sxd_file_open(struct sxd_file *f, const char *path, char *msg, size_t len)
+int dump_open(struct dump_file *f, const char *path, char *msg, size_t len)
 {
 	struct stat st;
 	int fd, err;
@@ -232,10 +149,10 @@ int sxd_file_open(struct sxd_file *f, const char *path, char *msg, size_t len)
 	memset(f, 0, sizeof(*f));
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return fail(msg, len, SXD_EIO, "%s: %s", path, strerror(errno));
+		return fail(msg, len, DUMP_EIO, "%s: %s", path, strerror(errno));
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return fail(msg, len, SXD_EIO, "%s: not a regular file", path);
+		return fail(msg, len, DUMP_EIO, "%s: not a regular file", path);
 	}
 	if (st.st_size == 0) {
 		f->owned = calloc(1, 1);
@@ -244,20 +161,20 @@ int sxd_file_open(struct sxd_file *f, const char *path, char *msg, size_t len)
 		p = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (p == MAP_FAILED) {
 			close(fd);
-			return fail(msg, len, SXD_EIO, "%s: %s", path, strerror(errno));
+			return fail(msg, len, DUMP_EIO, "%s: %s", path, strerror(errno));
 		}
 		f->data = p;
 		f->map_len = st.st_size;
 	}
 	close(fd);
 	f->size = st.st_size;
-	err = sxd_file_check(f, msg, len);
+	err = dump_check(f, msg, len);
 	if (err)
-		sxd_file_close(f);
+		dump_close(f);
 	return err;
 }
 
-void sxd_file_close(struct sxd_file *f)
+void dump_close(struct dump_file *f)
 {
 	if (f->map_len)
 		munmap((void *)f->data, f->map_len);
@@ -265,7 +182,7 @@ void sxd_file_close(struct sxd_file *f)
 	memset(f, 0, sizeof(*f));
 }
 
-const struct sxd_rec *sxd_file_next(const struct sxd_file *f, size_t *off)
+const struct sxd_rec *dump_next(const struct dump_file *f, size_t *off)
 {
 	const struct sxd_rec *r;
 
@@ -275,9 +192,9 @@ const struct sxd_rec *sxd_file_next(const struct sxd_file *f, size_t *off)
 		return NULL;
 	r = (const void *)(f->data + *off);
 	/* crossing into a new window: the one before it has been read */
-	if (*off / SXD_WINDOW != (*off + sxd_align(r->size)) / SXD_WINDOW && *off >= SXD_WINDOW)
-		sxd_file_release(f, *off / SXD_WINDOW * SXD_WINDOW - SXD_WINDOW,
-				 *off / SXD_WINDOW * SXD_WINDOW);
+	if (*off / DUMP_WINDOW != (*off + sxd_align(r->size)) / DUMP_WINDOW && *off >= DUMP_WINDOW)
+		dump_release(f, *off / DUMP_WINDOW * DUMP_WINDOW - DUMP_WINDOW,
+				 *off / DUMP_WINDOW * DUMP_WINDOW);
 	*off += sxd_align(r->size);
 	return r;
 }

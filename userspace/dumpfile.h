@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Reading a dump: open it, check it whole (header, checksum, every record's
- * framing and internal lengths), then walk its records. After
- * sxd_file_open() succeeds, every record can be used without further
- * bounds checks.
+ * Reading a dump file: open it, check it whole (header, checksum, every
+ * record's framing and, through the record table of records.c, its
+ * internal lengths), then walk its records. After dump_open() succeeds,
+ * every record can be used without further bounds checks.
  */
 #ifndef SCXDUMP_DUMPFILE_H
 #define SCXDUMP_DUMPFILE_H
@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include "../include/scxdump_format.h"
 
-struct sxd_file {
+struct dump_file {
 	const uint8_t *data;
 	size_t size;
 	const struct sxd_file_header *hdr;
@@ -22,27 +22,27 @@ struct sxd_file {
 	char *owned;		/* or the heap copy, for an empty file */
 };
 
-/* Error codes of sxd_file_open(); the message says more. */
-enum sxd_open_err {
-	SXD_OK = 0,
-	SXD_EIO = 1,		/* cannot read the file */
-	SXD_EFORMAT = 2,	/* not a dump, corrupt or truncated */
-	SXD_EVERSION = 3,	/* a format version this tool does not know */
+/* Error codes of dump_open(); the message says more. */
+enum dump_open_err {
+	DUMP_OK = 0,
+	DUMP_EIO = 1,		/* cannot read the file */
+	DUMP_EFORMAT = 2,	/* not a dump, corrupt or truncated */
+	DUMP_EVERSION = 3,	/* a format version this tool does not know */
 };
 
-int sxd_file_open(struct sxd_file *f, const char *path, char *msg, size_t msglen);
-int sxd_file_check(struct sxd_file *f, char *msg, size_t msglen);
-void sxd_file_close(struct sxd_file *f);
+int dump_open(struct dump_file *f, const char *path, char *msg, size_t msglen);
+int dump_check(struct dump_file *f, char *msg, size_t msglen);
+void dump_close(struct dump_file *f);
 
 /* Bytes of the mapping a pass keeps resident behind it. */
-#define SXD_WINDOW	(16u << 20)
+#define DUMP_WINDOW	(16u << 20)
 
-void sxd_file_release(const struct sxd_file *f, size_t from, size_t to);
+void dump_release(const struct dump_file *f, size_t from, size_t to);
 
 /* Record iteration: start with off = 0. */
-const struct sxd_rec *sxd_file_next(const struct sxd_file *f, size_t *off);
+const struct sxd_rec *dump_next(const struct dump_file *f, size_t *off);
 
 /* Bytes one entry takes in an SXD_REC_ENTRIES block, 0 on overflow. */
-size_t sxd_entry_size(uint32_t key_size, uint32_t value_size, uint32_t nr_values);
+size_t dump_entry_size(uint32_t key_size, uint32_t value_size, uint32_t nr_values);
 
 #endif

@@ -205,3 +205,16 @@ void json_khex(yajl_gen g, const char *key, const void *data, size_t len)
 	json_key(g, key);
 	json_hex(g, data, len);
 }
+
+void json_kfixed(yajl_gen g, const char *key, const char *s, size_t max)
+{
+	json_kstrn(g, key, s, strnlen(s, max));
+}
+
+void json_addr(yajl_gen g, uint64_t addr)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%" PRIx64, addr);
+	json_str(g, buf);
+}

@@ -37,5 +37,9 @@ void json_kint(yajl_gen g, const char *key, int64_t v);
 void json_kuint(yajl_gen g, const char *key, uint64_t v);
 void json_kbool(yajl_gen g, const char *key, bool v);
 void json_khex(yajl_gen g, const char *key, const void *data, size_t len);
+/* a fixed char[@max] field, which may lack its NUL */
+void json_kfixed(yajl_gen g, const char *key, const char *s, size_t max);
+/* an address as a "0x..." string */
+void json_addr(yajl_gen g, uint64_t addr);
 
 #endif

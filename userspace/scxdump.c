@@ -6,6 +6,7 @@
  *   scxdump info [--pretty] FILE
  *   scxdump summary FILE
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,7 +57,8 @@ int main(int argc, char **argv)
 		{ 0 }
 	};
 	struct decode_opts o = { 0 };
-	struct sxd_file f;
+	struct dump_file f;
+	struct dump_index x;
 	const char *cmd, *vmlinux = NULL;
 	char msg[256];
 	int c, err;
@@ -97,25 +99,36 @@ int main(int argc, char **argv)
 		fprintf(stderr, "scxdump: %s takes exactly one FILE\n", cmd);
 		return EXIT_USAGE;
 	}
-	err = sxd_file_open(&f, argv[optind], msg, sizeof(msg));
+	err = dump_open(&f, argv[optind], msg, sizeof(msg));
 	if (err) {
 		fprintf(stderr, "scxdump: %s: %s\n", argv[optind], msg);
-		return err == SXD_EIO ? EXIT_IO : err == SXD_EVERSION ? EXIT_VERSION : EXIT_BADFILE;
+		return err == DUMP_EIO ? EXIT_IO : err == DUMP_EVERSION ? EXIT_VERSION : EXIT_BADFILE;
+	}
+	if (dump_index_build(&x, &f)) {
+		fprintf(stderr, "scxdump: %s: out of memory indexing the dump\n", argv[optind]);
+		dump_close(&f);
+		return EXIT_IO;
 	}
 	if (vmlinux) {
-		o.vmlinux = decode_load_vmlinux(&f, vmlinux, msg, sizeof(msg));
+		o.vmlinux = vmlinux_btf_load(&x, vmlinux, msg, sizeof(msg));
 		if (!o.vmlinux) {
 			fprintf(stderr, "scxdump: %s\n", msg);
-			sxd_file_close(&f);
+			dump_index_free(&x);
+			dump_close(&f);
 			return EXIT_BADFILE;
 		}
 	}
 	if (!strcmp(cmd, "summary"))
-		err = decode_summary(&f, stdout);
+		err = decode_summary(&x, stdout);
 	else
-		err = decode_json(&f, stdout, &o);
+		err = decode_json(&x, stdout, &o);
 	btf__free(o.vmlinux);
-	sxd_file_close(&f);
+	dump_index_free(&x);
+	dump_close(&f);
+	if (err == -ENOMEM) {
+		fprintf(stderr, "scxdump: out of memory\n");
+		return EXIT_IO;
+	}
 	if (err || fflush(stdout)) {
 		fprintf(stderr, "scxdump: cannot write the output\n");
 		return EXIT_IO;

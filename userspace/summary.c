@@ -7,14 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <bpf/libbpf.h>
 #include "decode.h"
-
-struct map_row {
-	const struct sxd_map *map;
-	const struct sxd_map_end *end;
-	uint64_t bytes;
-};
+#include "names.h"
 
 static void print_exit(const struct sxd_sched *s, FILE *out)
 {
@@ -33,7 +27,7 @@ static void print_exit(const struct sxd_sched *s, FILE *out)
 		s->timeout_ms);
 }
 
-/* Event counters that moved, and each program's run count and time. */
+/* Event counters that moved, each program's run count and time, the tree. */
 static void print_stats(const struct sxd_rec *r, FILE *out)
 {
 	const struct sxd_counters *co = (const void *)r;
@@ -91,9 +85,10 @@ static void print_snapshot(const struct sxd_snapshot *sn, FILE *out)
 		fprintf(out, "snapshot: off, maps read one by one while the scheduler ran\n");
 }
 
-static void print_capture(const struct sxd_file *f, const struct sxd_snapshot *sn, FILE *out)
+static void print_capture(const struct dump_index *x, FILE *out)
 {
-	const struct sxd_capture *c = decode_capture(f);
+	const struct dump_file *f = x->f;
+	const struct sxd_capture *c = x->cap;
 	char when[32] = "?";
 	time_t t;
 
@@ -106,94 +101,42 @@ static void print_capture(const struct sxd_file *f, const struct sxd_snapshot *s
 	}
 	fprintf(out, "dump %zu bytes, %u maps, %u errors%s\n", f->size, f->end->nr_maps,
 		f->end->nr_errors, f->hdr->flags & SXD_F_TRUNCATED ? ", TRUNCATED" : "");
-	print_snapshot(sn, out);
+	print_snapshot(x->snap, out);
 }
 
-static struct map_row *collect_rows(const struct sxd_file *f, size_t *nr)
+static void print_map(const struct dump_index *x, const struct index_map *im, FILE *out)
 {
-	struct map_row *rows = NULL, *n;
-	const struct sxd_rec *r;
-	size_t off = 0, i;
+	const struct sxd_map_end *e = dump_index_end(x, im->rec->map_index);
+	char trunc[24] = "no", err[96] = "-";
 
-	*nr = 0;
-	while ((r = sxd_file_next(f, &off))) {
-		const struct sxd_map *m = (const void *)r;
-		uint32_t index = 0;
-
-		if (r->type == SXD_REC_MAP) {
-			n = realloc(rows, (*nr + 1) * sizeof(*rows));
-			if (!n)
-				break;
-			rows = n;
-			rows[(*nr)++] = (struct map_row){ .map = m };
-			continue;
-		}
-		if (r->type == SXD_REC_ENTRIES)
-			index = ((const struct sxd_entries *)r)->map_index;
-		else if (r->type == SXD_REC_MAP_INFO)
-			index = ((const struct sxd_map_info *)r)->map_index;
-		else if (r->type == SXD_REC_MAP_END)
-			index = ((const struct sxd_map_end *)r)->map_index;
-		else
-			continue;
-		for (i = *nr; i-- > 0;) {
-			if (rows[i].map->map_index != index)
-				continue;
-			if (r->type == SXD_REC_MAP_END)
-				rows[i].end = (const void *)r;
-			else
-				rows[i].bytes += r->size;
-			break;
-		}
-	}
-	return rows;
+	if (!e)
+		snprintf(err, sizeof(err), "incomplete");
+	else if (e->status || (e->flags & SXD_MAP_UNSUPPORTED))
+		snprintf(err, sizeof(err), "%.*s", (int)e->reason_len, (const char *)(e + 1));
+	if (e && (e->flags & (SXD_MAP_TRUNCATED | SXD_MAP_ITER_LIMIT)))
+		snprintf(trunc, sizeof(trunc), "yes (+%" PRIu64 ")", (uint64_t)e->nr_omitted);
+	fprintf(out, "%-16.*s %-16s %10" PRIu64 " %12" PRIu64 " %-9s %s\n",
+		(int)strnlen(im->rec->name, sizeof(im->rec->name)), im->rec->name,
+		name_map_type(im->rec->type), e ? (uint64_t)e->nr_entries : 0, im->bytes,
+		trunc, err);
 }
 
-int decode_summary(const struct sxd_file *f, FILE *out)
+int decode_summary(const struct dump_index *x, FILE *out)
 {
-	const struct sxd_snapshot *sn = NULL;
-	const struct sxd_rec *r;
-	struct map_row *rows;
-	size_t off = 0, nr, i;
+	uint32_t i, j;
 
-	while ((r = sxd_file_next(f, &off))) {
-		if (r->type == SXD_REC_SCHED)
-			print_exit((const void *)r, out);
-		else if (r->type == SXD_REC_SNAPSHOT && !sn)
-			sn = (const void *)r;
-		else
-			print_stats(r, out);
+	for (i = 0; i < x->nr_scheds; i++) {
+		print_exit(x->scheds[i].rec, out);
+		for (j = 0; j < x->scheds[i].nr_stats; j++)
+			print_stats(x->scheds[i].stats[j], out);
 	}
-	print_capture(f, sn, out);
-	off = 0;
-	while ((r = sxd_file_next(f, &off))) {
-		const struct sxd_error *e = (const void *)r;
-
-		if (r->type == SXD_REC_ERROR)
-			fprintf(out, "error %d: %.*s\n", e->err, (int)e->msg_len,
-				(const char *)(e + 1));
-	}
-	rows = collect_rows(f, &nr);
+	print_capture(x, out);
+	for (i = 0; i < x->nr_errors; i++)
+		fprintf(out, "error %d: %.*s\n", x->errors[i]->err, (int)x->errors[i]->msg_len,
+			(const char *)(x->errors[i] + 1));
 	fprintf(out, "\n%-16s %-16s %10s %12s %-9s %s\n", "MAP", "TYPE", "ENTRIES",
 		"BYTES", "TRUNCATED", "ERROR");
-	for (i = 0; i < nr; i++) {
-		const struct sxd_map_end *e = rows[i].end;
-		const char *type = libbpf_bpf_map_type_str(rows[i].map->type);
-		char trunc[24] = "no", err[96] = "-";
-
-		if (!e)
-			snprintf(err, sizeof(err), "incomplete");
-		else if (e->status || (e->flags & SXD_MAP_UNSUPPORTED))
-			snprintf(err, sizeof(err), "%.*s", (int)e->reason_len,
-				 (const char *)(e + 1));
-		if (e && (e->flags & (SXD_MAP_TRUNCATED | SXD_MAP_ITER_LIMIT)))
-			snprintf(trunc, sizeof(trunc), "yes (+%" PRIu64 ")",
-				 (uint64_t)e->nr_omitted);
-		fprintf(out, "%-16.*s %-16s %10" PRIu64 " %12" PRIu64 " %-9s %s\n",
-			(int)strnlen(rows[i].map->name, sizeof(rows[i].map->name)),
-			rows[i].map->name, type ? type : rows[i].map->type == 33 ? "arena" : "unknown",
-			e ? (uint64_t)e->nr_entries : 0, rows[i].bytes, trunc, err);
-	}
-	free(rows);
+	for (i = 0; i < x->nr_maps; i++)
+		print_map(x, &x->maps[i], out);
 	return ferror(out) ? -1 : 0;
 }

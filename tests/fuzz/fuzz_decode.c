@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer harness for the decoder: the dump checker, the JSON renderer
- * and the summary, on arbitrary bytes. The header's size and checksum are
+ * libFuzzer harness for the decoder: the dump checker, the index, the JSON
+ * renderer and the summary, on arbitrary bytes. The header's size and checksum are
  * fixed up first, or nearly every mutation would stop at the door and the
  * record parser and BTF renderer behind it would go untested.
  */
@@ -17,7 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static FILE *null;
 	struct decode_opts o = { 0 };
-	struct sxd_file f = { 0 };
+	struct dump_file f = { 0 };
+	struct dump_index x;
 	struct sxd_file_header *h;
 	uint8_t *copy;
 	char msg[256];
@@ -36,9 +37,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	f.data = copy;
 	f.size = size;
-	if (!sxd_file_check(&f, msg, sizeof(msg))) {
-		decode_json(&f, null, &o);
-		decode_summary(&f, null);
+	if (!dump_check(&f, msg, sizeof(msg)) && !dump_index_build(&x, &f)) {
+		decode_json(&x, null, &o);
+		decode_summary(&x, null);
+		dump_index_free(&x);
 	}
 	free(copy);
 	return 0;

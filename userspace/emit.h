@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the JSON emitters share: decode.c writes the document's top
+ * (capture, schedulers, errors, BTF objects), maps.c streams the maps and
+ * hands each entry block and map info to its family (maps/).
+ */
+#ifndef SCXDUMP_EMIT_H
+#define SCXDUMP_EMIT_H
+
+#include "decode.h"
+#include "json.h"
+#include "render.h"
+
+struct emit {
+	yajl_gen g;
+	const struct dump_index *x;
+	const struct decode_opts *o;
+	const struct btf *vmlinux;	/* given with --vmlinux-btf, or embedded */
+	const struct render_mem *mem;	/* what pointers may be followed into */
+	struct render_mem mem_buf;
+};
+
+/* maps.c: "maps": [...] */
+void emit_maps(struct emit *e);
+
+#endif

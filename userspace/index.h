@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One pass over a dump that every command starts with: it keeps pointers
+ * to the small records (capture, snapshot, schedulers and their
+ * statistics, errors, BTF, symbols, kernel memory, map ends and infos) and
+ * to each map's header, and where each arena page is. Entries themselves
+ * are not kept: the map stream reads them in file order afterwards, so
+ * memory stays proportional to the number of maps, not the dump's size.
+ */
+#ifndef SCXDUMP_INDEX_H
+#define SCXDUMP_INDEX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "dumpfile.h"
+
+struct btf;
+
+struct index_btf {
+	const struct sxd_btf *rec;
+	struct btf *btf;
+	const char *err;		/* why btf is NULL */
+};
+
+struct index_sched {
+	const struct sxd_sched *rec;
+	/* its COUNTERS, PROG_STATS and SCHED_TREE records, in file order */
+	const struct sxd_rec **stats;
+	uint32_t nr_stats;
+};
+
+struct index_map {
+	const struct sxd_map *rec;
+	size_t next;			/* the offset of the record after it */
+	uint64_t bytes;			/* its ENTRIES and MAP_INFO records */
+};
+
+struct arena_page {
+	uint64_t addr;			/* user address in the arena */
+	const uint8_t *data;
+	uint32_t size;
+	uint32_t map_index;		/* the arena it was captured from */
+};
+
+struct dump_index {
+	const struct dump_file *f;
+	const struct sxd_capture *cap;		/* the first */
+	const struct sxd_snapshot *snap;	/* the first */
+	struct index_sched *scheds;		/* in file order */
+	uint32_t nr_scheds;
+	int32_t cur_sched;			/* while indexing: stats go here */
+	const struct sxd_error **errors;
+	uint32_t nr_errors;
+	struct index_btf *btfs;			/* by btf_index */
+	uint32_t nr_btfs;
+	struct index_map *maps;			/* in file order */
+	uint32_t nr_maps;
+	uint32_t *map_at;			/* by map_index: 1 + maps[] slot */
+	uint32_t nr_map_at;
+	const struct sxd_map_end **ends;	/* by map_index: the last */
+	uint32_t nr_ends;
+	const struct sxd_map_info **infos;	/* by map_index: the first */
+	uint32_t nr_infos;
+	const struct sxd_sym **syms;		/* sorted by address */
+	size_t nr_syms;
+	const struct sxd_kmem **kmems;		/* sorted by address */
+	size_t nr_kmems;
+	struct arena_page *pages;		/* sorted by address, then arena */
+	size_t nr_pages;
+	const struct btf *vmlinux;		/* the embedded kernel BTF */
+	int err;				/* -ENOMEM: something was not kept */
+};
+
+/* 0, or -ENOMEM (what was indexed is freed). */
+int dump_index_build(struct dump_index *x, const struct dump_file *f);
+void dump_index_free(struct dump_index *x);
+
+const struct sxd_map_end *dump_index_end(const struct dump_index *x, uint32_t map_index);
+const struct sxd_map_info *dump_index_info(const struct dump_index *x, uint32_t map_index);
+
+/* The rows of the record table (records.c) that keep something. */
+void index_capture(struct dump_index *x, const struct sxd_rec *r, size_t next);
+void index_sched(struct dump_index *x, const struct sxd_rec *r, size_t next);
+void index_sched_stats(struct dump_index *x, const struct sxd_rec *r, size_t next);
+void index_btf(struct dump_index *x, const struct sxd_rec *r, size_t next);
+void index_map(struct dump_index *x, const struct sxd_rec *r, size_t next);
+void index_entries(struct dump_index *x, const struct sxd_rec *r, size_t next);
+void index_map_end(struct dump_index *x, const struct sxd_rec *r, size_t next);
+void index_map_info(struct dump_index *x, const struct sxd_rec *r, size_t next);
+void index_error(struct dump_index *x, const struct sxd_rec *r, size_t next);
+void index_symbols(struct dump_index *x, const struct sxd_rec *r, size_t next);
+void index_kmem(struct dump_index *x, const struct sxd_rec *r, size_t next);
+void index_snapshot(struct dump_index *x, const struct sxd_rec *r, size_t next);
+
+#endif

@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The maps, streamed in file order: each map's header, BTF types, end
+ * status and info from the index, then its entry blocks as they come.
+ * What an entry or an info means is its family's (maps/), chosen by the
+ * two tables below.
+ */
+#include <string.h>
+#include <unistd.h>
+#include "maps/maps.h"
+#include "names.h"
+
+/*
+ * Entry shapes by the block's flags, first match wins, for the key and the
+ * value apart; typed_shape, last, takes what no flag claims.
+ */
+static const struct entry_shape *const entry_shapes[] = {
+	&fd_array_shape,	/* SXD_ENTRIES_REF: values */
+	&stackmap_shape,	/* SXD_ENTRIES_STACK: values */
+	&local_storage_shape,	/* SXD_ENTRIES_OWNER: keys */
+	&arena_shape,		/* SXD_ENTRIES_ARENA: keys and values */
+	&typed_shape,
+};
+
+static const struct info_kind *const info_kinds[] = {
+	&arena_info, &ringbuf_info, &queue_stack_info, &bloom_info,
+	&stackmap_info, &struct_ops_info,
+};
+
+#define NR(a)	(sizeof(a) / sizeof((a)[0]))
+
+static bool shape_has(const struct entry_shape *s, const struct sxd_entries *b)
+{
+	return !s->flag || (b->flags & s->flag);
+}
+
+static void emit_key(const struct entry_view *v, const uint8_t *p)
+{
+	size_t i;
+
+	for (i = 0; i < NR(entry_shapes); i++) {
+		const struct entry_shape *s = entry_shapes[i];
+
+		if (s->key && shape_has(s, v->blk) && v->blk->key_size >= s->min_key_size) {
+			s->key(v, p);
+			return;
+		}
+	}
+}
+
+static void emit_value(const struct entry_view *v, const uint8_t *p)
+{
+	size_t i;
+
+	for (i = 0; i < NR(entry_shapes); i++) {
+		const struct entry_shape *s = entry_shapes[i];
+
+		if (s->value && shape_has(s, v->blk) && v->blk->value_size >= s->min_value_size) {
+			s->value(v, p);
+			return;
+		}
+	}
+}
+
+/* Raw key_hex/value_hex beside the rendering, unless a shape is bytes. */
+static bool wants_hex(const struct sxd_entries *b)
+{
+	size_t i;
+
+	for (i = 0; i < NR(entry_shapes); i++) {
+		if (entry_shapes[i]->own_hex && entry_shapes[i]->flag & b->flags)
+			return false;
+	}
+	return true;
+}
+
+static void emit_hex_values(yajl_gen g, const struct sxd_entries *b, const uint8_t *v)
+{
+	uint32_t c;
+
+	if (b->nr_values == 1) {
+		json_hex(g, v, b->value_size);
+		return;
+	}
+	json_arr(g);
+	for (c = 0; c < b->nr_values; c++)
+		json_hex(g, v + (size_t)c * sxd_align(b->value_size), b->value_size);
+	json_arr_end(g);
+}
+
+static void emit_entries(const struct entry_view *v)
+{
+	const struct sxd_entries *b = v->blk;
+	size_t esz = dump_entry_size(b->key_size, b->value_size, b->nr_values);
+	const uint8_t *p = (const uint8_t *)(b + 1);
+	bool hex = wants_hex(b);
+	yajl_gen g = v->e->g;
+	uint32_t i, c;
+
+	for (i = 0; i < b->nr; i++, p += esz) {
+		const uint8_t *val = p + sxd_align(b->key_size);
+
+		json_obj(g);
+		json_key(g, "key");
+		emit_key(v, p);
+		if (b->nr_values == 1) {
+			json_key(g, "value");
+			emit_value(v, val);
+		} else {
+			json_key(g, "values");
+			json_arr(g);
+			for (c = 0; c < b->nr_values; c++)
+				emit_value(v, val + (size_t)c * sxd_align(b->value_size));
+			json_arr_end(g);
+		}
+		if (hex) {
+			json_khex(g, "key_hex", p, b->key_size);
+			json_key(g, "value_hex");
+			emit_hex_values(g, b, val);
+		}
+		json_obj_end(g);
+	}
+}
+
+static void emit_info(struct emit *e, const struct sxd_map *m, const struct sxd_map_info *mi)
+{
+	const struct info_kind *k = NULL;
+	size_t i;
+
+	for (i = 0; i < NR(info_kinds) && !k; i++) {
+		if (info_kinds[i]->kind == mi->kind)
+			k = info_kinds[i];
+	}
+	json_key(e->g, "info");
+	json_obj(e->g);
+	if (k)
+		k->info(e, mi);
+	json_obj_end(e->g);
+	if (k && k->beside)
+		k->beside(e, m, mi);
+}
+
+static void emit_map_end(yajl_gen g, const struct sxd_map_end *e)
+{
+	if (!e) {
+		json_kstr(g, "status", "incomplete");
+		json_kstr(g, "reason", "the dump has no end record for this map");
+		return;
+	}
+	json_kuint(g, "nr_entries", e->nr_entries);
+	json_kuint(g, "nr_omitted", e->nr_omitted);
+	json_kstr(g, "nr_omitted_is", e->flags & SXD_MAP_OMITTED_MORE ? "at_least" :
+		  e->flags & SXD_MAP_OMITTED_EST ? "estimate" : "exact");
+	json_kbool(g, "truncated", e->flags & (SXD_MAP_TRUNCATED | SXD_MAP_ITER_LIMIT));
+	json_kbool(g, "unsupported", e->flags & SXD_MAP_UNSUPPORTED);
+	json_kbool(g, "in_snapshot", e->flags & SXD_MAP_SNAPSHOT);
+	if (e->status)
+		json_kstr(g, "status", strerror(e->status));
+	else
+		json_kstr(g, "status", "ok");
+	json_key(g, "reason");
+	if (e->reason_len)
+		json_strn(g, e + 1, e->reason_len);
+	else
+		json_null(g);
+}
+
+/* The map's BTF, or NULL; *why says why not when it is missing. */
+static const struct btf *map_btf(const struct dump_index *x, const struct sxd_map *m,
+				 const char **why)
+{
+	const struct index_btf *slot;
+
+	*why = NULL;
+	if (m->btf_index == SXD_NO_INDEX) {
+		*why = "the map has no BTF";
+		return NULL;
+	}
+	slot = m->btf_index < x->nr_btfs ? &x->btfs[m->btf_index] : NULL;
+	if (!slot || (!slot->btf && !slot->err)) {
+		*why = "the map's BTF was not captured";
+		return NULL;
+	}
+	*why = slot->err;
+	return slot->btf;
+}
+
+static void emit_btf_types(const struct emit *e, const struct sxd_map *m,
+			   const struct btf *btf, const char *why)
+{
+	yajl_gen g = e->g;
+	char name[256];
+
+	json_key(g, "btf");
+	if (m->btf_vmlinux_value_type_id && e->vmlinux) {
+		json_obj(g);
+		render_type_name(e->vmlinux, m->btf_vmlinux_value_type_id, name, sizeof(name));
+		json_kstr(g, "value_type", name);
+		json_kstr(g, "from", "kernel");
+		json_obj_end(g);
+	} else if (btf && !m->btf_vmlinux_value_type_id) {
+		json_obj(g);
+		render_type_name(btf, m->btf_key_type_id, name, sizeof(name));
+		json_kstr(g, "key_type", name);
+		render_type_name(btf, m->btf_value_type_id, name, sizeof(name));
+		json_kstr(g, "value_type", name);
+		json_obj_end(g);
+	} else {
+		json_null(g);
+		json_kstr(g, "btf_missing", m->btf_vmlinux_value_type_id ?
+			  "the kernel's BTF is not in the dump (embed_kernel_btf=N): pass --vmlinux-btf" : why);
+	}
+}
+
+/* Everything of a map but its entries, and the opening of "entries". */
+static void emit_map_head(struct emit *e, const struct sxd_map *m, const struct btf **btf)
+{
+	const struct sxd_map_info *mi = dump_index_info(e->x, m->map_index);
+	yajl_gen g = e->g;
+	const char *why;
+
+	*btf = map_btf(e->x, m, &why);
+	json_obj(g);
+	json_kfixed(g, "name", m->name, sizeof(m->name));
+	json_kuint(g, "index", m->map_index);
+	json_kuint(g, "id", m->id);
+	json_kstr(g, "type", name_map_type(m->type));
+	json_kuint(g, "type_id", m->type);
+	json_kuint(g, "key_size", m->key_size);
+	json_kuint(g, "value_size", m->value_size);
+	json_kuint(g, "max_entries", m->max_entries);
+	json_kuint(g, "flags", m->map_flags);
+	json_kuint(g, "map_extra", m->map_extra);
+	json_key(g, "btf_index");
+	if (m->btf_index == SXD_NO_INDEX)
+		json_null(g);
+	else
+		json_uint(g, m->btf_index);
+	emit_btf_types(e, m, *btf, why);
+	emit_map_end(g, dump_index_end(e->x, m->map_index));
+	if (mi)
+		emit_info(e, m, mi);
+	json_key(g, "entries");
+	json_arr(g);
+}
+
+static bool map_selected(const struct emit *e, const struct sxd_map *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < e->o->nr_map_names; i++) {
+		if (!strncmp(m->name, e->o->map_names[i], sizeof(m->name)))
+			return true;
+	}
+	return !e->o->nr_map_names;
+}
+
+/* Progress on a terminal's stderr, for dumps that take a while. */
+static void progress(const struct dump_file *f, size_t off, int *last)
+{
+	int pct;
+
+	if (f->size < (64u << 20) || !isatty(STDERR_FILENO))
+		return;
+	pct = off >= f->size ? 100 : (int)(off * 100 / f->size);
+	if (pct == *last)
+		return;
+	*last = pct;
+	fprintf(stderr, "\rscxdump: decoding %3d%%%s", pct, pct == 100 ? "\n" : "");
+}
+
+void emit_maps(struct emit *e)
+{
+	const struct dump_file *f = e->x->f;
+	struct entry_view v = { .e = e };
+	const struct sxd_rec *r;
+	size_t off = 0;
+	int last = -1;
+
+	json_key(e->g, "maps");
+	json_arr(e->g);
+	while ((r = dump_next(f, &off))) {
+		progress(f, off, &last);
+		if (r->type == SXD_REC_MAP) {
+			if (v.m)
+				json_arr_end(e->g), json_obj_end(e->g);
+			v.m = (const void *)r;
+			if (!map_selected(e, v.m)) {
+				v.m = NULL;
+				continue;
+			}
+			emit_map_head(e, v.m, &v.btf);
+		} else if (r->type == SXD_REC_ENTRIES && v.m) {
+			v.blk = (const void *)r;
+			if (v.blk->map_index == v.m->map_index)
+				emit_entries(&v);
+		}
+	}
+	if (v.m)
+		json_arr_end(e->g), json_obj_end(e->g);
+	json_arr_end(e->g);
+}

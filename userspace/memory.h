@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Memory the dump copied besides the maps' entries, by address: arena
+ * pages (the one reader of arena bytes, for pointers into the arena and
+ * for arena globals), kernel memory behind kptrs (cpumasks) and symbol
+ * names of kernel addresses.
+ */
+#ifndef SCXDUMP_MEMORY_H
+#define SCXDUMP_MEMORY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "index.h"
+#include "render.h"
+
+/* mem_arena_read()'s @map_index for "any arena of the dump". */
+#define MEM_ANY_ARENA	UINT32_MAX
+
+/* [addr, addr + len) of arena @map_index into @buf; false on a gap. */
+bool mem_arena_read(const struct dump_index *x, uint32_t map_index, uint64_t addr,
+		    void *buf, uint32_t len);
+
+/* The symbol the module wrote for kernel address @addr, or NULL. */
+const char *mem_symbol(const struct dump_index *x, uint64_t addr, size_t *len);
+
+/* What the renderer may follow pointers into; NULL if the dump has none. */
+const struct render_mem *mem_for_render(const struct dump_index *x, struct render_mem *m);
+
+#endif

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every name the decoder prints for a number of the dump, in one place:
+ * map types, triggers, snapshot modes, BTF, owner and reference kinds,
+ * struct_ops states, address families. An unknown number is "unknown".
+ */
+#ifndef SCXDUMP_NAMES_H
+#define SCXDUMP_NAMES_H
+
+#include <stdint.h>
+
+const char *name_map_type(uint32_t type);
+const char *name_trigger(uint32_t trigger);
+const char *name_snapshot_mode(uint32_t mode);
+const char *name_btf_kind(uint32_t kind);
+const char *name_owner_kind(uint32_t kind);
+const char *name_ref_kind(uint32_t kind);
+const char *name_struct_ops_state(uint64_t state);
+const char *name_inet_family(uint32_t family);	/* "other" if not IP */
+
+#endif

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The record table: per record type, its fixed size, how long its fields
+ * say its tail is, and what the index keeps (docs/format.md describes each
+ * record). Unknown types are skipped by every reader.
+ */
+#include <stdio.h>
+#include "dumpfile.h"
+#include "index.h"
+#include "records.h"
+
+static uint64_t sched_tail(const struct sxd_rec *r)
+{
+	const struct sxd_sched *s = (const void *)r;
+
+	return (uint64_t)s->reason_len + s->msg_len + s->bt_len + s->dump_len;
+}
+
+static uint64_t btf_tail(const struct sxd_rec *r)
+{
+	return ((const struct sxd_btf *)r)->size;
+}
+
+static uint64_t entries_tail(const struct sxd_rec *r)
+{
+	const struct sxd_entries *e = (const void *)r;
+	size_t esz = dump_entry_size(e->key_size, e->value_size, e->nr_values);
+
+	return esz ? (uint64_t)esz * e->nr : REC_BAD_TAIL;
+}
+
+static uint64_t map_end_tail(const struct sxd_rec *r)
+{
+	return ((const struct sxd_map_end *)r)->reason_len;
+}
+
+static uint64_t error_tail(const struct sxd_rec *r)
+{
+	return ((const struct sxd_error *)r)->msg_len;
+}
+
+static uint64_t map_info_tail(const struct sxd_rec *r)
+{
+	return ((const struct sxd_map_info *)r)->data_len;
+}
+
+static uint64_t symbols_tail(const struct sxd_rec *r)
+{
+	return (uint64_t)((const struct sxd_symbols *)r)->nr * sizeof(struct sxd_sym);
+}
+
+static uint64_t kmem_tail(const struct sxd_rec *r)
+{
+	const struct sxd_kmem *k = (const void *)r;
+
+	/* the bits come in whole u64 words */
+	return k->nr_bits % 64 ? REC_BAD_TAIL : k->nr_bits / 8;
+}
+
+static uint64_t counters_tail(const struct sxd_rec *r)
+{
+	return (uint64_t)((const struct sxd_counters *)r)->nr * sizeof(struct sxd_counter);
+}
+
+static uint64_t prog_stats_tail(const struct sxd_rec *r)
+{
+	return (uint64_t)((const struct sxd_prog_stats *)r)->nr * sizeof(struct sxd_prog_stat);
+}
+
+static uint64_t sched_tree_tail(const struct sxd_rec *r)
+{
+	return ((const struct sxd_sched_tree *)r)->path_len;
+}
+
+#define REC(t, n, sz, tl, ix) \
+	[SXD_REC_##t] = { .name = n, .min_size = sz, .tail = tl, .index = ix }
+
+static const struct rec_type rec_types[] = {
+	REC(CAPTURE, "capture", sizeof(struct sxd_capture), NULL, index_capture),
+	REC(SCHED, "sched", sizeof(struct sxd_sched), sched_tail, index_sched),
+	REC(BTF, "btf", sizeof(struct sxd_btf), btf_tail, index_btf),
+	REC(MAP, "map", sizeof(struct sxd_map), NULL, index_map),
+	REC(ENTRIES, "entries", sizeof(struct sxd_entries), entries_tail, index_entries),
+	REC(MAP_END, "map_end", sizeof(struct sxd_map_end), map_end_tail, index_map_end),
+	REC(ERROR, "error", sizeof(struct sxd_error), error_tail, index_error),
+	REC(END, "end", sizeof(struct sxd_end), NULL, NULL),
+	REC(MAP_INFO, "map_info", sizeof(struct sxd_map_info), map_info_tail, index_map_info),
+	REC(SYMBOLS, "symbols", sizeof(struct sxd_symbols), symbols_tail, index_symbols),
+	REC(KMEM, "kmem", sizeof(struct sxd_kmem), kmem_tail, index_kmem),
+	REC(COUNTERS, "counters", sizeof(struct sxd_counters), counters_tail,
+	    index_sched_stats),
+	REC(PROG_STATS, "prog_stats", sizeof(struct sxd_prog_stats), prog_stats_tail,
+	    index_sched_stats),
+	/* the record grew in module 0.2: the older, shorter one is valid */
+	REC(SNAPSHOT, "snapshot", SXD_SNAPSHOT_V1_SIZE, NULL, index_snapshot),
+	REC(SCHED_TREE, "sched_tree", sizeof(struct sxd_sched_tree), sched_tree_tail,
+	    index_sched_stats),
+};
+
+const struct rec_type *rec_type_of(uint32_t type)
+{
+	if (type >= sizeof(rec_types) / sizeof(rec_types[0]) || !rec_types[type].name)
+		return NULL;
+	return &rec_types[type];
+}
+
+int rec_check(const struct sxd_rec *r, size_t off, char *msg, size_t len)
+{
+	const struct rec_type *t = rec_type_of(r->type);
+
+	if (!t)
+		return 0;
+	if (r->size < t->min_size) {
+		snprintf(msg, len, "corrupt dump: record type %u at offset %zu is %u bytes, needs %zu",
+			 r->type, off, r->size, t->min_size);
+		return -1;
+	}
+	if (t->tail && (t->tail(r) == REC_BAD_TAIL || t->min_size + t->tail(r) != r->size)) {
+		snprintf(msg, len, "corrupt dump: record type %u at offset %zu has inconsistent lengths",
+			 r->type, off);
+		return -1;
+	}
+	return 0;
+}
