@@ -4,6 +4,7 @@
 #   make                  module + tool (KDIR= the kernel build directory)
 #   make install          both; modules_install / tool-install apart
 #   make check            every test (host, KUnit, test guest)
+#   make check-host       the decoder's tests only: no guest, no root
 #   make demo             a failing test scheduler in the guest, decoded
 #   make guest            build (once) and cache the test guest
 
@@ -13,7 +14,7 @@ DESTDIR ?=
 
 # kbuild reads ./Kbuild; this Makefile only drives it and the rest.
 .PHONY: all module tool modules modules_install install tool-install clean \
-	check demo guest testscheds guest-all bench fuzz
+	check check-host demo guest testscheds guest-all bench fuzz
 
 all: module tool
 
@@ -43,6 +44,9 @@ guest-all: module tool testscheds
 
 check:
 	tests/run-all.sh
+
+check-host:
+	tests/run-all.sh host
 
 # Open-ended fuzzing of the decoder (FUZZ_SECONDS, default 600); make
 # check runs a fixed-seed, fixed-length pass instead.

@@ -2,7 +2,15 @@
 # make check: every test. Prepares what it needs (host packages, the cached
 # test guest, builds), runs the host decoder tests, the KUnit suite and the
 # guest integration tests, and closes with "N passed, N failed".
+#
+# run-all.sh host (make check-host): only what needs no guest and no root:
+# the decoder's unit and render tests and the fixed-seed fuzz pass.
 set -uo pipefail
+mode=${1:-all}
+case $mode in
+all | host) ;;
+*) echo "usage: run-all.sh [host]" >&2; exit 2 ;;
+esac
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/guest/common.sh"
 cd "$top"
@@ -47,7 +55,7 @@ prepare() {
 kunit_suite() {
 	local out rc
 	out=$(mktemp)
-	"$top/tests/kunit.sh" 2>&1 | tee "$out"
+	"$top/tests/kunit/run.sh" 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
 	sed -n 's/.*Testing complete\. Ran \([0-9]*\) tests: passed: \([0-9]*\).*/\1 \2/p' "$out" |
 		tail -1 | { read -r ran ok || true
@@ -58,14 +66,20 @@ kunit_suite() {
 }
 
 t0=$(date +%s)
-prepare host-deps tests/guest/host-deps.sh
+if [ "$mode" = host ]; then
+	prepare host-deps tests/guest/host-deps.sh --decoder
+else
+	prepare host-deps tests/guest/host-deps.sh
+fi
 prepare decoder-build sh -c 'make -s -C userspace && make -s -C userspace SAN=1 && make -s -C tests/unit' &&
 	suite decoder-unit tests/unit/test-decoder.sh &&
 	suite render-unit tests/unit/build/test_render
 guest_ok=0
-prepare guest-root tests/guest/mkroot.sh &&
-	prepare guest-build tests/guest/build.sh guest-all && guest_ok=1
-suite kunit kunit_suite
+if [ "$mode" = all ]; then
+	prepare guest-root tests/guest/mkroot.sh &&
+		prepare guest-build tests/guest/build.sh guest-all && guest_ok=1
+	suite kunit kunit_suite
+fi
 if [ $guest_ok -eq 1 ]; then
 	for t in tests/integration/test-*.sh; do
 		suite "$(basename "$t" .sh)" "$t"
@@ -76,7 +90,7 @@ fi
 suite fuzz tests/fuzz/run.sh
 
 echo
-echo "guest kernel: $(guest_krel 2>/dev/null || echo none)"
+[ "$mode" = all ] && echo "guest kernel: $(guest_krel 2>/dev/null || echo none)"
 printf '%s\n' "${summary[@]}"
 echo "total time: $(($(date +%s) - t0))s"
 echo "$passed passed, $failed failed"

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Install the host packages the guest harness, decoder and KUnit need, once.
+# --decoder: only those of the decoder's tests (make check-host).
 set -euo pipefail
 
+decoder="make gcc clang pkg-config libbpf-dev libyajl-dev zlib1g-dev jq xxd libclang-rt-dev man-db"
+all="$decoder debootstrap qemu-system-x86 qemu-utils flex bison bc libelf-dev python3 rsync"
+pkgs=$all
+[ "${1:-}" = --decoder ] && pkgs=$decoder
 need=()
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
-for p in debootstrap qemu-system-x86 qemu-utils make gcc clang pkg-config libbpf-dev \
-	libyajl-dev zlib1g-dev jq flex bison bc libelf-dev python3 xxd libclang-rt-dev rsync man-db; do
+for p in $pkgs; do
 	have "$p" || need+=("$p")
 done
 [ ${#need[@]} -eq 0 ] && exit 0
