@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Run the module's KUnit suites (module/*_kunit.c) on UML with kunit.py from Debian's
+# linux-source-7.3. The source package is fetched once through the guest
+# root's apt (trixie-backports) and unpacked into the cache; the UML build
+# directory is cached too, so a warm run takes seconds.
+set -euo pipefail
+. "$(dirname "$0")/../guest/common.sh"
+
+SRC_PKG=${SRC_PKG:-linux-source-7.3}
+src=$SCXDUMP_CACHE/$SRC_PKG
+build=$SCXDUMP_CACHE/kunit-build
+
+fetch_source() {
+	local deb
+	[ -f "$src/tools/testing/kunit/kunit.py" ] && return 0
+	mkdir -p "$SCXDUMP_CACHE/debs"
+	deb=$(ls "$SCXDUMP_CACHE"/debs/"$SRC_PKG"_*.deb 2>/dev/null | tail -1 || true)
+	if [ -z "$deb" ]; then
+		"$(dirname "$0")/../guest/chroot-run.sh" sh -c \
+			"cd /opt && apt-get download -q -t $GUEST_SUITE-backports $SRC_PKG" >/dev/null
+		mv "$GUEST_ROOT"/opt/"$SRC_PKG"_*.deb "$SCXDUMP_CACHE/debs/"
+		deb=$(ls "$SCXDUMP_CACHE"/debs/"$SRC_PKG"_*.deb | tail -1)
+	fi
+	rm -rf "$src.tmp" && mkdir -p "$src.tmp"
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$src.tmp" --wildcards '*.tar.xz'
+	tar -xJf "$src.tmp"/usr/src/"$SRC_PKG".tar.xz -C "$src.tmp"
+	rm -rf "$src"
+	mv "$src.tmp/$SRC_PKG" "$src"
+	rm -rf "$src.tmp"
+}
+
+# Link the glue here, the KUnit files and the pure-logic files they test
+# into lib/scxdump_kunit.
+link_suite() {
+	local d=$src/lib/scxdump_kunit f
+	rm -rf "$d"
+	mkdir -p "$d"
+	for f in Kconfig Kbuild .kunitconfig; do
+		ln -s "$SCXDUMP_TOP/tests/kunit/$f" "$d/$f"
+	done
+	for f in dump_writer_kunit.c kbtf_kunit.c dump_writer.c dump_writer.h kbtf.c kbtf.h; do
+		ln -s "$SCXDUMP_TOP/module/$f" "$d/$f"
+	done
+	ln -s "$SCXDUMP_TOP/include/scxdump_format.h" "$d/scxdump_format.h"
+	grep -q 'scxdump_kunit/' "$src/lib/Makefile" ||
+		echo 'obj-y += scxdump_kunit/' >>"$src/lib/Makefile"
+	grep -q 'scxdump_kunit/Kconfig' "$src/lib/Kconfig" ||
+		echo 'source "lib/scxdump_kunit/Kconfig"' >>"$src/lib/Kconfig"
+}
+
+stage kunit-source fetch_source
+link_suite
+cd "$src"
+stage kunit-run python3 tools/testing/kunit/kunit.py run --arch=um \
+	--kunitconfig=lib/scxdump_kunit/.kunitconfig --build_dir="$build" --jobs="$(nproc)"
