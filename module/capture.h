@@ -12,15 +12,15 @@
 
 struct btf_field;
 
-#define SXD_BLOCK_SIZE		(64u << 10)
-#define SXD_REASON_MAX		256
+#define CAPTURE_BLOCK_SIZE	(64u << 10)
+#define CAPTURE_REASON_MAX	256
 /* sched_ext keeps at most SCX_EXIT_BT_LEN (64) frames. */
-#define SXD_BT_MAX		64
-#define SXD_BT_LINE		(KSYM_SYMBOL_LEN + 8)
+#define SCXSCHED_BT_MAX		64
+#define SCXSCHED_BT_LINE	(KSYM_SYMBOL_LEN + 8)
 
-struct sxd_cap {
-	struct sxd_writer w;
-	struct sxd_maps maps;
+struct capture {
+	struct dump_writer w;
+	struct sched_maps maps;
 	struct btf **btfs;	/* embedded BTF objects, by index */
 	u32 nr_btfs;
 	u32 nr_errors;
@@ -35,39 +35,39 @@ struct sxd_cap {
 	u8 *blk;		/* the entry block all maps share in it */
 	size_t blk_cap;
 	u8 *keys;		/* the key buffers they share */
-	struct sxd_kmems *kmems;
+	struct map_kmems *kmems;
 	u64 held_ns;
 };
 
-extern struct mutex sxd_capture_lock;
+extern struct mutex capture_lock;
 
 /* session.c */
-__printf(3, 4) void sxd_error(struct sxd_cap *c, int err, const char *fmt, ...);
-u32 sxd_btf_index(struct sxd_cap *c, struct bpf_map *map);
-int sxd_capture(struct scx_sched *sch, u32 trigger);
+__printf(3, 4) void capture_error(struct capture *c, int err, const char *fmt, ...);
+u32 capture_btf_index(struct capture *c, struct bpf_map *map);
+int capture_run(struct scx_sched *sch, u32 trigger);
 
 /* sched.c */
-struct scx_sched *sxd_parent(struct scx_sched *sch, s32 level);
-s32 sxd_level(struct scx_sched *sch);
-s32 sxd_exit_kind(struct scx_sched *sch);
-int sxd_write_sched(struct sxd_cap *c, struct scx_sched *sch);
-void sxd_write_sched_tree(struct sxd_cap *c, struct scx_sched *sch);
-void sxd_write_events(struct sxd_cap *c, struct scx_sched *sch);
-void sxd_write_prog_stats(struct sxd_cap *c);
+struct scx_sched *scxsched_parent(struct scx_sched *sch, s32 level);
+s32 scxsched_level(struct scx_sched *sch);
+s32 scxsched_exit_kind(struct scx_sched *sch);
+int scxsched_write(struct capture *c, struct scx_sched *sch);
+void scxsched_write_tree(struct capture *c, struct scx_sched *sch);
+void scxsched_write_events(struct capture *c, struct scx_sched *sch);
+void scxsched_write_prog_stats(struct capture *c);
 
 /* mapdrv.c */
-bool sxd_stoppable(const struct bpf_map *map);
-bool sxd_has_cpumask_kptr(const struct bpf_map *map);
-void sxd_capture_map(struct sxd_cap *c, struct bpf_map *map, u32 index);
-u64 sxd_map_estimate(struct sxd_cap *c, struct bpf_map *map, u32 index,
-		     size_t *entry_size);
+bool mapdrv_stoppable(const struct bpf_map *map);
+bool mapdrv_has_cpumask_kptr(const struct bpf_map *map);
+void mapdrv_capture(struct capture *c, struct bpf_map *map, u32 index);
+u64 mapdrv_estimate(struct capture *c, struct bpf_map *map, u32 index,
+		    size_t *entry_size);
 
 /* maplib.c */
-bool sxd_is_cpumask_kptr(const struct btf_field *f);
-int sxd_entries_flush(struct sxd_map_ctx *mc);
+bool maplib_is_cpumask_kptr(const struct btf_field *f);
+int maplib_entries_flush(struct map_ctx *mc);
 
 /* snapshot.c */
-void sxd_maps_partition(struct sxd_cap *c);
-u32 sxd_snapshot(struct sxd_cap *c);
+void snapshot_partition(struct capture *c);
+u32 snapshot_run(struct capture *c);
 
 #endif /* SCXDUMP_CAPTURE_H */

@@ -15,8 +15,8 @@
  * "control": one command a write. "capture" captures the running
  * scheduler now (the dump says trigger "request"); it keeps running.
  */
-static ssize_t sxd_control_write(struct file *file, const char __user *ubuf,
-				 size_t len, loff_t *ppos)
+static ssize_t control_write(struct file *file, const char __user *ubuf,
+			     size_t len, loff_t *ppos)
 {
 	char buf[32], *cmd;
 	int err;
@@ -35,7 +35,7 @@ static ssize_t sxd_control_write(struct file *file, const char __user *ubuf,
 				   cmd);
 		return -EINVAL;
 	}
-	err = sxd_capture_request();
+	err = trigger_request();
 	/* rate-limited: a loop of writers must not flood the log */
 	if (err == -ENODEV)
 		pr_err_ratelimited("scxdump: control: no sched_ext scheduler is running\n");
@@ -44,19 +44,19 @@ static ssize_t sxd_control_write(struct file *file, const char __user *ubuf,
 	return err ? err : len;
 }
 
-static const struct file_operations sxd_control_fops = {
+static const struct file_operations control_fops = {
 	.owner = THIS_MODULE,
-	.write = sxd_control_write,
+	.write = control_write,
 	.llseek = noop_llseek,
 };
 
-int sxd_control_init(struct dentry *dir)
+int control_init(struct dentry *dir)
 {
 	struct dentry *d;
 
 	if (!dir)
 		return -ENOENT;
-	d = debugfs_create_file("control", 0200, dir, NULL, &sxd_control_fops);
+	d = debugfs_create_file("control", 0200, dir, NULL, &control_fops);
 	if (IS_ERR(d)) {
 		pr_err("scxdump: cannot create the control file (%ld)\n", PTR_ERR(d));
 		return PTR_ERR(d);

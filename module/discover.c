@@ -22,56 +22,56 @@
 #include "scxdump.h"
 
 /* The IDR holds every map of the system; stop somewhere. */
-#define SXD_MAX_IDR_WALK	BIT(20)
+#define DISCOVER_MAX_IDR_WALK	BIT(20)
 
 /*
  * The object with the smallest id >= *id in @idr that @pin takes a
  * reference on; what the kernel's bpf_{map,prog}_get_curr_or_next() do,
  * from exported pieces. Objects being freed are skipped, a bounded number.
  */
-static void *sxd_idr_next(struct idr *idr, spinlock_t *lock, u32 *id,
-			  bool (*pin)(void *obj))
+static void *discover_idr_next(struct idr *idr, spinlock_t *lock, u32 *id,
+			       bool (*pin)(void *obj))
 {
 	void *obj;
 	u32 n;
 
 	rcu_read_lock();
 	spin_lock_bh(lock);
-	for (n = 0; n < SXD_MAX_IDR_WALK; n++, (*id)++) {
+	for (n = 0; n < DISCOVER_MAX_IDR_WALK; n++, (*id)++) {
 		obj = idr_get_next(idr, id);
 		if (!obj || pin(obj))
 			break;
 	}
 	spin_unlock_bh(lock);
 	rcu_read_unlock();
-	return n < SXD_MAX_IDR_WALK ? obj : NULL;
+	return n < DISCOVER_MAX_IDR_WALK ? obj : NULL;
 }
 
-static bool sxd_pin_map(void *map)
+static bool discover_pin_map(void *map)
 {
 	return !IS_ERR(bpf_map_inc_not_zero(map));
 }
 
-static bool sxd_pin_prog(void *prog)
+static bool discover_pin_prog(void *prog)
 {
 	return !IS_ERR(bpf_prog_inc_not_zero(prog));
 }
 
-static struct bpf_map *sxd_map_next(u32 *id)
+static struct bpf_map *discover_map_next(u32 *id)
 {
-	return sxd_idr_next(sxd_sym.map_idr, sxd_sym.map_idr_lock, id, sxd_pin_map);
+	return discover_idr_next(ksyms.map_idr, ksyms.map_idr_lock, id, discover_pin_map);
 }
 
-static struct bpf_prog *sxd_prog_next(u32 *id)
+static struct bpf_prog *discover_prog_next(u32 *id)
 {
-	return sxd_idr_next(sxd_sym.prog_idr, sxd_sym.prog_idr_lock, id, sxd_pin_prog);
+	return discover_idr_next(ksyms.prog_idr, ksyms.prog_idr_lock, id, discover_pin_prog);
 }
 
 /* The map with exactly @id, with a reference, or NULL. */
-struct bpf_map *sxd_map_get_by_id(u32 id)
+struct bpf_map *discover_map_get_by_id(u32 id)
 {
 	u32 got = id;
-	struct bpf_map *map = sxd_map_next(&got);
+	struct bpf_map *map = discover_map_next(&got);
 
 	if (map && got != id) {
 		bpf_map_put(map);
@@ -80,7 +80,7 @@ struct bpf_map *sxd_map_get_by_id(u32 id)
 	return map;
 }
 
-static bool sxd_is_ops_map_of(struct bpf_map *map, struct scx_sched *sch)
+static bool discover_is_ops_map_of(struct bpf_map *map, struct scx_sched *sch)
 {
 	const struct bpf_struct_ops_desc *desc;
 	const char *name;
@@ -88,26 +88,26 @@ static bool sxd_is_ops_map_of(struct bpf_map *map, struct scx_sched *sch)
 
 	if (map->map_type != BPF_MAP_TYPE_STRUCT_OPS)
 		return false;
-	desc = *(const struct bpf_struct_ops_desc **)((u8 *)map + sxd_l.stmap_desc);
+	desc = *(const struct bpf_struct_ops_desc **)((u8 *)map + klayout.stmap_desc);
 	if (!desc || !desc->st_ops || !desc->st_ops->name)
 		return false;
 	name = desc->st_ops->name;
 	if (strcmp(name, "sched_ext_ops") && strcmp(name, "sched_ext_ops_cid"))
 		return false;
-	kdata = (u8 *)map + sxd_l.stmap_kdata;
-	return READ_ONCE(*(void **)((u8 *)kdata + sxd_l.ops_priv)) == sch;
+	kdata = (u8 *)map + klayout.stmap_kdata;
+	return READ_ONCE(*(void **)((u8 *)kdata + klayout.ops_priv)) == sch;
 }
 
-static struct bpf_map *sxd_find_ops_map(struct scx_sched *sch)
+static struct bpf_map *discover_ops_map(struct scx_sched *sch)
 {
 	struct bpf_map *map;
 	u32 id = 0, n;
 
-	for (n = 0; n < SXD_MAX_IDR_WALK; n++, id++) {
-		map = sxd_map_next(&id);
+	for (n = 0; n < DISCOVER_MAX_IDR_WALK; n++, id++) {
+		map = discover_map_next(&id);
 		if (!map)
 			return NULL;
-		if (sxd_is_ops_map_of(map, sch))
+		if (discover_is_ops_map_of(map, sch))
 			return map;
 		bpf_map_put(map);
 	}
@@ -115,7 +115,7 @@ static struct bpf_map *sxd_find_ops_map(struct scx_sched *sch)
 }
 
 /* Add @map, taking a reference, unless it is there already. */
-int sxd_maps_add(struct sxd_maps *m, struct bpf_map *map)
+int sched_maps_add(struct sched_maps *m, struct bpf_map *map)
 {
 	u32 i;
 
@@ -123,7 +123,7 @@ int sxd_maps_add(struct sxd_maps *m, struct bpf_map *map)
 		if (m->maps[i] == map)
 			return 0;
 	}
-	if (m->nr == SXD_MAX_MAPS) {
+	if (m->nr == DISCOVER_MAX_MAPS) {
 		m->overflow = true;
 		return 0;
 	}
@@ -142,7 +142,7 @@ int sxd_maps_add(struct sxd_maps *m, struct bpf_map *map)
 	return 0;
 }
 
-static bool sxd_is_prog_btf(const struct sxd_maps *m, const struct btf *btf)
+static bool discover_is_prog_btf(const struct sched_maps *m, const struct btf *btf)
 {
 	u32 i;
 
@@ -154,15 +154,15 @@ static bool sxd_is_prog_btf(const struct sxd_maps *m, const struct btf *btf)
 }
 
 /* bpf_struct_ops_for_each_prog() callback: the program's maps. */
-static int sxd_add_prog_maps(struct bpf_prog *prog, void *data)
+static int discover_prog_maps(struct bpf_prog *prog, void *data)
 {
 	struct bpf_prog_aux *aux = prog->aux;
-	struct sxd_maps *m = data;
+	struct sched_maps *m = data;
 	int err = 0;
 	u32 i;
 
-	if (aux->btf && !sxd_is_prog_btf(m, aux->btf)) {
-		if (m->nr_prog_btfs < SXD_MAX_PROG_BTFS)
+	if (aux->btf && !discover_is_prog_btf(m, aux->btf)) {
+		if (m->nr_prog_btfs < DISCOVER_MAX_PROG_BTFS)
 			m->prog_btfs[m->nr_prog_btfs++] = aux->btf;
 		else
 			m->prog_btfs_overflow = true;
@@ -170,13 +170,13 @@ static int sxd_add_prog_maps(struct bpf_prog *prog, void *data)
 
 	mutex_lock(&aux->used_maps_mutex);
 	for (i = 0; i < aux->used_map_cnt && !err; i++)
-		err = sxd_maps_add(m, aux->used_maps[i]);
+		err = sched_maps_add(m, aux->used_maps[i]);
 	mutex_unlock(&aux->used_maps_mutex);
 	return err;
 }
 
 /* Add the maps created with one of the programs' BTF objects. */
-static int sxd_add_sibling_maps(struct sxd_maps *m)
+static int discover_sibling_maps(struct sched_maps *m)
 {
 	struct bpf_prog *prog;
 	struct bpf_map *map;
@@ -185,20 +185,20 @@ static int sxd_add_sibling_maps(struct sxd_maps *m)
 
 	if (!m->nr_prog_btfs)
 		return 0;
-	for (n = 0; n < SXD_MAX_IDR_WALK && !err; n++, id++) {
-		prog = sxd_prog_next(&id);
+	for (n = 0; n < DISCOVER_MAX_IDR_WALK && !err; n++, id++) {
+		prog = discover_prog_next(&id);
 		if (!prog)
 			break;
-		if (sxd_is_prog_btf(m, prog->aux->btf))
-			err = sxd_add_prog_maps(prog, m);
+		if (discover_is_prog_btf(m, prog->aux->btf))
+			err = discover_prog_maps(prog, m);
 		bpf_prog_put(prog);
 	}
-	for (n = 0, id = 0; n < SXD_MAX_IDR_WALK && !err; n++, id++) {
-		map = sxd_map_next(&id);
+	for (n = 0, id = 0; n < DISCOVER_MAX_IDR_WALK && !err; n++, id++) {
+		map = discover_map_next(&id);
 		if (!map)
 			break;
-		if (sxd_is_prog_btf(m, map->btf))
-			err = sxd_maps_add(m, map);
+		if (discover_is_prog_btf(m, map->btf))
+			err = sched_maps_add(m, map);
 		bpf_map_put(map);
 	}
 	return err;
@@ -206,30 +206,30 @@ static int sxd_add_sibling_maps(struct sxd_maps *m)
 
 /*
  * Fill @m with the scheduler's struct_ops map followed by every map its
- * programs use, each with a reference (sxd_maps_release() drops them).
+ * programs use, each with a reference (sched_maps_release() drops them).
  */
-int sxd_discover(struct scx_sched *sch, struct sxd_maps *m)
+int discover_maps(struct scx_sched *sch, struct sched_maps *m)
 {
 	struct bpf_map *st_map;
 	int err;
 
 	memset(m, 0, sizeof(*m));
-	st_map = sxd_find_ops_map(sch);
+	st_map = discover_ops_map(sch);
 	if (!st_map)
 		return -ENOENT;
-	err = sxd_maps_add(m, st_map);
+	err = sched_maps_add(m, st_map);
 	bpf_map_put(st_map);
 	m->ops_map = st_map;	/* held by m->maps[0] */
 	if (err)
 		return err;
-	err = bpf_struct_ops_for_each_prog((u8 *)st_map + sxd_l.stmap_kdata,
-					   sxd_add_prog_maps, m);
+	err = bpf_struct_ops_for_each_prog((u8 *)st_map + klayout.stmap_kdata,
+					   discover_prog_maps, m);
 	if (err)
 		return err;
-	return sxd_add_sibling_maps(m);
+	return discover_sibling_maps(m);
 }
 
-void sxd_maps_release(struct sxd_maps *m)
+void sched_maps_release(struct sched_maps *m)
 {
 	u32 i;
 

@@ -16,7 +16,7 @@
 
 #define SXW_INITIAL_CAP		(64u << 10)
 
-int sxw_init(struct sxd_writer *w, size_t limit)
+int dump_writer_init(struct dump_writer *w, size_t limit)
 {
 	size_t min = sizeof(struct sxd_file_header) + sizeof(struct sxd_end);
 
@@ -33,7 +33,7 @@ int sxw_init(struct sxd_writer *w, size_t limit)
 	return 0;
 }
 
-void sxw_release(struct sxd_writer *w)
+void dump_writer_release(struct dump_writer *w)
 {
 	kvfree(w->buf);
 	w->buf = NULL;
@@ -42,7 +42,7 @@ void sxw_release(struct sxd_writer *w)
 }
 
 /* Move the records into a new buffer of @cap bytes. */
-static int sxw_resize(struct sxd_writer *w, size_t cap)
+static int dump_writer_resize(struct dump_writer *w, size_t cap)
 {
 	u8 *buf = kvzalloc(cap, GFP_KERNEL);
 
@@ -56,7 +56,7 @@ static int sxw_resize(struct sxd_writer *w, size_t cap)
 }
 
 /* Grow to hold @need bytes; doubling keeps the copies linear overall. */
-static int sxw_reserve(struct sxd_writer *w, size_t need)
+static int dump_writer_reserve(struct dump_writer *w, size_t need)
 {
 	size_t cap = w->cap;
 
@@ -66,11 +66,11 @@ static int sxw_reserve(struct sxd_writer *w, size_t need)
 		return -ENOSPC;
 	while (cap < need)
 		cap = cap > w->limit / 2 ? w->limit : cap * 2;
-	return sxw_resize(w, cap);
+	return dump_writer_resize(w, cap);
 }
 
 /* What @room more bytes (and the END record) need, capped at the limit. */
-static size_t sxw_room_need(const struct sxd_writer *w, size_t room)
+static size_t dump_writer_room_need(const struct dump_writer *w, size_t room)
 {
 	size_t need;
 
@@ -82,37 +82,37 @@ static size_t sxw_room_need(const struct sxd_writer *w, size_t room)
 /*
  * Make room for @room more bytes (and the END record) now, exactly, under
  * the limit: records that fit in it can then be written where nothing may
- * allocate (see sxw_fix()).
+ * allocate (see dump_writer_fix()).
  */
-int sxw_prealloc(struct sxd_writer *w, size_t room)
+int dump_writer_prealloc(struct dump_writer *w, size_t room)
 {
 	size_t need;
 
 	if (!w->buf)
 		return -EINVAL;
-	need = sxw_room_need(w, room);
-	return need <= w->cap ? 0 : sxw_resize(w, need);
+	need = dump_writer_room_need(w, room);
+	return need <= w->cap ? 0 : dump_writer_resize(w, need);
 }
 
 /*
- * sxw_prealloc() for a room asked for again and again as a capture goes
+ * dump_writer_prealloc() for a room asked for again and again as a capture goes
  * on (one bucket of a map after the other): the buffer grows by doubling,
  * so the copies stay linear overall.
  */
-int sxw_make_room(struct sxd_writer *w, size_t room)
+int dump_writer_make_room(struct dump_writer *w, size_t room)
 {
 	if (!w->buf)
 		return -EINVAL;
 	if (w->fixed)
-		return sxw_room_need(w, room) <= w->cap ? 0 : -ENOSPC;
-	return sxw_reserve(w, sxw_room_need(w, room));
+		return dump_writer_room_need(w, room) <= w->cap ? 0 : -ENOSPC;
+	return dump_writer_reserve(w, dump_writer_room_need(w, room));
 }
 
 /*
  * While fixed, a record that does not fit in the room there is left out.
  * Returns the previous state, to restore.
  */
-bool sxw_fix(struct sxd_writer *w, bool fixed)
+bool dump_writer_fix(struct dump_writer *w, bool fixed)
 {
 	bool old = w->fixed;
 
@@ -121,14 +121,14 @@ bool sxw_fix(struct sxd_writer *w, bool fixed)
 }
 
 /* Would a record with @payload bytes after its struct sxd_rec fit? */
-bool sxw_fits(const struct sxd_writer *w, size_t payload)
+bool dump_writer_fits(const struct dump_writer *w, size_t payload)
 {
 	size_t need = sxd_align(sizeof(struct sxd_rec)) + payload + SXD_ALIGN;
 
 	return w->buf && w->len + need + w->reserve <= w->limit;
 }
 
-static size_t sxw_iov_len(const struct sxd_iov *iov, unsigned int nr_iov)
+static size_t dump_iov_len(const struct dump_iov *iov, unsigned int nr_iov)
 {
 	size_t total = 0;
 	unsigned int i;
@@ -145,10 +145,10 @@ static size_t sxw_iov_len(const struct sxd_iov *iov, unsigned int nr_iov)
  * struct sxd_rec, which is filled in here. Returns -ENOSPC (and counts the
  * record as omitted) when it does not fit under the limit.
  */
-int sxw_record(struct sxd_writer *w, u32 type, const struct sxd_iov *iov,
-	       unsigned int nr_iov)
+int dump_writer_record(struct dump_writer *w, u32 type, const struct dump_iov *iov,
+		       unsigned int nr_iov)
 {
-	size_t size = sxw_iov_len(iov, nr_iov);
+	size_t size = dump_iov_len(iov, nr_iov);
 	struct sxd_rec *rec;
 	size_t padded, off;
 	unsigned int i;
@@ -165,7 +165,7 @@ int sxw_record(struct sxd_writer *w, u32 type, const struct sxd_iov *iov,
 		w->records_omitted++;
 		return -ENOSPC;
 	}
-	err = sxw_reserve(w, w->len + padded + w->reserve);
+	err = dump_writer_reserve(w, w->len + padded + w->reserve);
 	if (err)
 		return err;
 	off = w->len;
@@ -184,9 +184,9 @@ int sxw_record(struct sxd_writer *w, u32 type, const struct sxd_iov *iov,
 }
 
 /* Write the END record and the file header; the dump is complete. */
-int sxw_finish(struct sxd_writer *w, struct sxd_end *end)
+int dump_writer_finish(struct dump_writer *w, struct sxd_end *end)
 {
-	struct sxd_iov iov = { end, sizeof(*end) };
+	struct dump_iov iov = { end, sizeof(*end) };
 	struct sxd_file_header *hdr;
 	int err;
 
@@ -195,7 +195,7 @@ int sxw_finish(struct sxd_writer *w, struct sxd_end *end)
 	end->bytes_omitted = w->bytes_omitted;
 	end->records_omitted = w->records_omitted;
 	w->reserve = 0;
-	err = sxw_record(w, SXD_REC_END, &iov, 1);
+	err = dump_writer_record(w, SXD_REC_END, &iov, 1);
 	if (err)
 		return err;
 	hdr = (struct sxd_file_header *)w->buf;
@@ -213,7 +213,7 @@ int sxw_finish(struct sxd_writer *w, struct sxd_end *end)
 }
 
 /* Hand the finished buffer over to the caller, who kvfree()s it. */
-void *sxw_detach(struct sxd_writer *w, size_t *len)
+void *dump_writer_detach(struct dump_writer *w, size_t *len)
 {
 	void *buf = w->buf;
 

@@ -10,7 +10,7 @@
 #include <linux/types.h>
 #include "scxdump_format.h"
 
-struct sxd_writer {
+struct dump_writer {
 	u8 *buf;
 	size_t len;		/* bytes written so far */
 	size_t cap;		/* bytes allocated */
@@ -24,20 +24,20 @@ struct sxd_writer {
 };
 
 /* One piece of a record's payload. */
-struct sxd_iov {
+struct dump_iov {
 	const void *base;
 	size_t len;
 };
 
-int sxw_init(struct sxd_writer *w, size_t limit);
-void sxw_release(struct sxd_writer *w);
-int sxw_record(struct sxd_writer *w, u32 type, const struct sxd_iov *iov,
-	       unsigned int nr_iov);
-bool sxw_fits(const struct sxd_writer *w, size_t payload);
-int sxw_prealloc(struct sxd_writer *w, size_t room);
-int sxw_make_room(struct sxd_writer *w, size_t room);
-bool sxw_fix(struct sxd_writer *w, bool fixed);
-int sxw_finish(struct sxd_writer *w, struct sxd_end *end);
-void *sxw_detach(struct sxd_writer *w, size_t *len);
+int dump_writer_init(struct dump_writer *w, size_t limit);
+void dump_writer_release(struct dump_writer *w);
+int dump_writer_record(struct dump_writer *w, u32 type, const struct dump_iov *iov,
+		       unsigned int nr_iov);
+bool dump_writer_fits(const struct dump_writer *w, size_t payload);
+int dump_writer_prealloc(struct dump_writer *w, size_t room);
+int dump_writer_make_room(struct dump_writer *w, size_t room);
+bool dump_writer_fix(struct dump_writer *w, bool fixed);
+int dump_writer_finish(struct dump_writer *w, struct sxd_end *end);
+void *dump_writer_detach(struct dump_writer *w, size_t *len);
 
 #endif /* SCXDUMP_DUMP_WRITER_H */

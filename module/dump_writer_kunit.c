@@ -29,27 +29,27 @@ static u32 file_crc(u8 *buf, size_t len)
 
 static void writer_rejects_tiny_limit(struct kunit *test)
 {
-	struct sxd_writer w;
+	struct dump_writer w;
 
-	KUNIT_EXPECT_EQ(test, sxw_init(&w, 16), -EINVAL);
+	KUNIT_EXPECT_EQ(test, dump_writer_init(&w, 16), -EINVAL);
 }
 
 static void writer_frames_and_pads(struct kunit *test)
 {
-	struct sxd_writer w;
+	struct dump_writer w;
 	struct test_rec r = { .a = 0x11223344, .b = 7 };
 	const char tail[3] = { 'x', 'y', 'z' };
-	struct sxd_iov iov[2] = { { &r, sizeof(r) }, { tail, sizeof(tail) } };
+	struct dump_iov iov[2] = { { &r, sizeof(r) }, { tail, sizeof(tail) } };
 	struct sxd_end end = { .nr_maps = 5 };
 	struct sxd_file_header *h;
 	struct sxd_rec *rec;
 	size_t len, off;
 	u8 *buf;
 
-	KUNIT_ASSERT_EQ(test, sxw_init(&w, 1 << 20), 0);
-	KUNIT_ASSERT_EQ(test, sxw_record(&w, 42, iov, 2), 0);
-	KUNIT_ASSERT_EQ(test, sxw_finish(&w, &end), 0);
-	buf = sxw_detach(&w, &len);
+	KUNIT_ASSERT_EQ(test, dump_writer_init(&w, 1 << 20), 0);
+	KUNIT_ASSERT_EQ(test, dump_writer_record(&w, 42, iov, 2), 0);
+	KUNIT_ASSERT_EQ(test, dump_writer_finish(&w, &end), 0);
+	buf = dump_writer_detach(&w, &len);
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 
 	h = (void *)buf;
@@ -79,28 +79,28 @@ static void writer_frames_and_pads(struct kunit *test)
 
 static void writer_counts_what_does_not_fit(struct kunit *test)
 {
-	struct sxd_writer w;
+	struct dump_writer w;
 	static u8 big[8192];
 	struct sxd_rec hdr;
-	struct sxd_iov iov[2] = { { &hdr, sizeof(hdr) }, { big, sizeof(big) } };
-	struct sxd_iov small = { &hdr, sizeof(hdr) };
+	struct dump_iov iov[2] = { { &hdr, sizeof(hdr) }, { big, sizeof(big) } };
+	struct dump_iov small = { &hdr, sizeof(hdr) };
 	struct sxd_end end = { };
 	struct sxd_file_header *h;
 	size_t len;
 	u8 *buf;
 
-	KUNIT_ASSERT_EQ(test, sxw_init(&w, 4096), 0);
-	KUNIT_EXPECT_EQ(test, sxw_record(&w, 5, iov, 2), -ENOSPC);
+	KUNIT_ASSERT_EQ(test, dump_writer_init(&w, 4096), 0);
+	KUNIT_EXPECT_EQ(test, dump_writer_record(&w, 5, iov, 2), -ENOSPC);
 	KUNIT_EXPECT_TRUE(test, w.truncated);
 	KUNIT_EXPECT_EQ(test, w.records_omitted, 1ull);
 	KUNIT_EXPECT_EQ(test, w.bytes_omitted, (u64)sxd_align(sizeof(hdr) + sizeof(big)));
 	/* a smaller record still fits after a refused one */
-	KUNIT_EXPECT_EQ(test, sxw_record(&w, 6, &small, 1), 0);
-	KUNIT_EXPECT_TRUE(test, sxw_fits(&w, 64));
-	KUNIT_EXPECT_FALSE(test, sxw_fits(&w, 8192));
-	KUNIT_ASSERT_EQ(test, sxw_finish(&w, &end), 0);
+	KUNIT_EXPECT_EQ(test, dump_writer_record(&w, 6, &small, 1), 0);
+	KUNIT_EXPECT_TRUE(test, dump_writer_fits(&w, 64));
+	KUNIT_EXPECT_FALSE(test, dump_writer_fits(&w, 8192));
+	KUNIT_ASSERT_EQ(test, dump_writer_finish(&w, &end), 0);
 	KUNIT_EXPECT_EQ(test, end.records_omitted, 1ull);
-	buf = sxw_detach(&w, &len);
+	buf = dump_writer_detach(&w, &len);
 	h = (void *)buf;
 	KUNIT_EXPECT_EQ(test, h->flags, (u32)SXD_F_TRUNCATED);
 	KUNIT_EXPECT_LE(test, len, (size_t)4096);
@@ -110,23 +110,23 @@ static void writer_counts_what_does_not_fit(struct kunit *test)
 
 static void writer_grows_past_initial_buffer(struct kunit *test)
 {
-	struct sxd_writer w;
+	struct dump_writer w;
 	struct test_rec r = { };
-	struct sxd_iov iov = { &r, sizeof(r) };
+	struct dump_iov iov = { &r, sizeof(r) };
 	struct sxd_end end = { };
 	struct test_rec *p;
 	size_t len, off;
 	u32 i, n = 10000;
 	u8 *buf;
 
-	KUNIT_ASSERT_EQ(test, sxw_init(&w, 8 << 20), 0);
+	KUNIT_ASSERT_EQ(test, dump_writer_init(&w, 8 << 20), 0);
 	for (i = 0; i < n; i++) {
 		r.a = i;
 		r.b = ~i;
-		KUNIT_ASSERT_EQ(test, sxw_record(&w, 1, &iov, 1), 0);
+		KUNIT_ASSERT_EQ(test, dump_writer_record(&w, 1, &iov, 1), 0);
 	}
-	KUNIT_ASSERT_EQ(test, sxw_finish(&w, &end), 0);
-	buf = sxw_detach(&w, &len);
+	KUNIT_ASSERT_EQ(test, dump_writer_finish(&w, &end), 0);
+	buf = dump_writer_detach(&w, &len);
 	KUNIT_EXPECT_GT(test, len, (size_t)(64 << 10));
 	for (i = 0, off = sizeof(struct sxd_file_header); i < n; i++, off += sxd_align(sizeof(r))) {
 		p = (void *)(buf + off);
@@ -143,34 +143,34 @@ static void writer_grows_past_initial_buffer(struct kunit *test)
  */
 static void writer_fixed_uses_prepared_room(struct kunit *test)
 {
-	struct sxd_writer w;
+	struct dump_writer w;
 	struct test_rec r = { };
-	struct sxd_iov iov = { &r, sizeof(r) };
+	struct dump_iov iov = { &r, sizeof(r) };
 	size_t rec = sxd_align(sizeof(r)), cap;
 	u32 i, written = 0;
 	u8 *buf;
 
-	KUNIT_ASSERT_EQ(test, sxw_init(&w, 8 << 20), 0);
+	KUNIT_ASSERT_EQ(test, dump_writer_init(&w, 8 << 20), 0);
 	/* more than the writer's first 64 KiB, so that it does allocate */
-	KUNIT_ASSERT_EQ(test, sxw_prealloc(&w, 8192 * rec), 0);
+	KUNIT_ASSERT_EQ(test, dump_writer_prealloc(&w, 8192 * rec), 0);
 	cap = w.cap;
 	buf = w.buf;
 	KUNIT_EXPECT_EQ(test, cap, w.len + w.reserve + 8192 * rec);
-	sxw_fix(&w, true);
+	dump_writer_fix(&w, true);
 	for (i = 0; i < 8200; i++)
-		written += sxw_record(&w, 1, &iov, 1) == 0;
+		written += dump_writer_record(&w, 1, &iov, 1) == 0;
 	KUNIT_EXPECT_EQ(test, written, 8192u);
 	KUNIT_EXPECT_EQ(test, w.records_omitted, 8ull);
 	KUNIT_EXPECT_TRUE(test, w.truncated);
 	KUNIT_EXPECT_PTR_EQ(test, w.buf, buf);	/* never reallocated */
 	KUNIT_EXPECT_EQ(test, w.cap, cap);
-	sxw_fix(&w, false);
-	KUNIT_EXPECT_EQ(test, sxw_record(&w, 1, &iov, 1), 0);	/* grows again */
+	dump_writer_fix(&w, false);
+	KUNIT_EXPECT_EQ(test, dump_writer_record(&w, 1, &iov, 1), 0);	/* grows again */
 	KUNIT_EXPECT_GT(test, w.cap, cap);
 	/* a room past the limit is cut to it */
-	KUNIT_EXPECT_EQ(test, sxw_prealloc(&w, SIZE_MAX), 0);
+	KUNIT_EXPECT_EQ(test, dump_writer_prealloc(&w, SIZE_MAX), 0);
 	KUNIT_EXPECT_EQ(test, w.cap, (size_t)(8 << 20));
-	sxw_release(&w);
+	dump_writer_release(&w);
 }
 
 /*
@@ -180,47 +180,47 @@ static void writer_fixed_uses_prepared_room(struct kunit *test)
  */
 static void writer_make_room_doubles(struct kunit *test)
 {
-	struct sxd_writer w;
+	struct dump_writer w;
 	struct test_rec r = { };
-	struct sxd_iov iov = { &r, sizeof(r) };
+	struct dump_iov iov = { &r, sizeof(r) };
 	size_t rec = sxd_align(sizeof(r)), cap;
 	u32 i, grows = 0;
 
-	KUNIT_ASSERT_EQ(test, sxw_init(&w, 8 << 20), 0);
+	KUNIT_ASSERT_EQ(test, dump_writer_init(&w, 8 << 20), 0);
 	for (i = 0; i < 4096; i++) {
 		cap = w.cap;
-		KUNIT_ASSERT_EQ(test, sxw_make_room(&w, 16 * rec), 0);
+		KUNIT_ASSERT_EQ(test, dump_writer_make_room(&w, 16 * rec), 0);
 		KUNIT_EXPECT_GE(test, w.cap, w.len + w.reserve + 16 * rec);
 		grows += w.cap != cap;
-		sxw_fix(&w, true);
+		dump_writer_fix(&w, true);
 		/* fits: no allocation */
-		KUNIT_ASSERT_EQ(test, sxw_record(&w, 1, &iov, 1), 0);
-		sxw_fix(&w, false);
+		KUNIT_ASSERT_EQ(test, dump_writer_record(&w, 1, &iov, 1), 0);
+		dump_writer_fix(&w, false);
 	}
 	/* 4096 records of 16 bytes from 64 KiB: doubling, not 4096 copies */
 	KUNIT_EXPECT_LE(test, grows, 4u);
 	/* fixed, it never grows: more than it has is refused */
-	KUNIT_EXPECT_TRUE(test, sxw_fix(&w, true) == false);
-	KUNIT_EXPECT_EQ(test, sxw_make_room(&w, w.cap), -ENOSPC);
-	KUNIT_EXPECT_TRUE(test, sxw_fix(&w, false));
+	KUNIT_EXPECT_TRUE(test, dump_writer_fix(&w, true) == false);
+	KUNIT_EXPECT_EQ(test, dump_writer_make_room(&w, w.cap), -ENOSPC);
+	KUNIT_EXPECT_TRUE(test, dump_writer_fix(&w, false));
 	/* past the limit: cut to it */
-	KUNIT_EXPECT_EQ(test, sxw_make_room(&w, SIZE_MAX), 0);
+	KUNIT_EXPECT_EQ(test, dump_writer_make_room(&w, SIZE_MAX), 0);
 	KUNIT_EXPECT_EQ(test, w.cap, (size_t)(8 << 20));
-	sxw_release(&w);
+	dump_writer_release(&w);
 }
 
 static void writer_rejects_bad_records(struct kunit *test)
 {
-	struct sxd_writer w;
+	struct dump_writer w;
 	u32 tiny = 0;
-	struct sxd_iov iov = { &tiny, sizeof(tiny) };
+	struct dump_iov iov = { &tiny, sizeof(tiny) };
 
-	KUNIT_ASSERT_EQ(test, sxw_init(&w, 1 << 16), 0);
-	KUNIT_EXPECT_EQ(test, sxw_record(&w, 1, &iov, 1), -EINVAL);
-	KUNIT_EXPECT_EQ(test, sxw_record(&w, 1, &iov, 0), -EINVAL);
+	KUNIT_ASSERT_EQ(test, dump_writer_init(&w, 1 << 16), 0);
+	KUNIT_EXPECT_EQ(test, dump_writer_record(&w, 1, &iov, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, dump_writer_record(&w, 1, &iov, 0), -EINVAL);
 	KUNIT_EXPECT_EQ(test, w.nr_records, 0u);
-	sxw_release(&w);
-	KUNIT_EXPECT_EQ(test, sxw_record(&w, 1, &iov, 1), -EINVAL);
+	dump_writer_release(&w);
+	KUNIT_EXPECT_EQ(test, dump_writer_record(&w, 1, &iov, 1), -EINVAL);
 }
 
 static struct kunit_case dump_writer_cases[] = {

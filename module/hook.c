@@ -39,7 +39,7 @@
  * inline and there is no such point: insmod says so.
  *
  * An ftrace ops with IPMODIFY on it (livepatch's method) sends the call to
- * sxd_drain_descendants(), which runs in the same kthread, captures, then
+ * hook_drain_descendants(), which runs in the same kthread, captures, then
  * calls the original (a static call: a direct call, which IBT allows into
  * a function whose ENDBR is sealed). The original's own call comes from
  * this module, which the ftrace handler lets through.
@@ -49,29 +49,29 @@
 #include "ksyms.h"
 #include "scxdump.h"
 
-static void sxd_drain_descendants(struct scx_sched *sch)
+static void hook_drain_descendants(struct scx_sched *sch)
 {
-	sxd_capture_exit(sch);
-	static_call(sxd_drain_descendants_orig)(sch);
-	/* Taken by sxd_ftrace_handler(); lets rmmod wait for us. */
+	trigger_exit(sch);
+	static_call(hook_drain_descendants_orig)(sch);
+	/* Taken by hook_ftrace_handler(); lets rmmod wait for us. */
 	module_put(THIS_MODULE);
 }
 
-static void notrace sxd_ftrace_handler(unsigned long ip, unsigned long parent_ip,
-				       struct ftrace_ops *op,
+static void notrace hook_ftrace_handler(unsigned long ip, unsigned long parent_ip,
+					struct ftrace_ops *op,
 				       struct ftrace_regs *fregs)
 {
-	/* The original called from sxd_drain_descendants(): run it. */
+	/* The original called from hook_drain_descendants(): run it. */
 	if (within_module(parent_ip, THIS_MODULE))
 		return;
 	/* The module is going away: let the kernel disable on its own. */
 	if (!try_module_get(THIS_MODULE))
 		return;
-	ftrace_regs_set_instruction_pointer(fregs, (unsigned long)sxd_drain_descendants);
+	ftrace_regs_set_instruction_pointer(fregs, (unsigned long)hook_drain_descendants);
 }
 
-static struct ftrace_ops sxd_ftrace_ops = {
-	.func = sxd_ftrace_handler,
+static struct ftrace_ops hook_ftrace_ops = {
+	.func = hook_ftrace_handler,
 	.flags = FTRACE_OPS_FL_DYNAMIC |
 #ifndef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
 		 FTRACE_OPS_FL_SAVE_REGS |
@@ -79,29 +79,29 @@ static struct ftrace_ops sxd_ftrace_ops = {
 		 FTRACE_OPS_FL_IPMODIFY,
 };
 
-int sxd_hook_init(void)
+int hook_init(void)
 {
 	int err;
 
-	err = ftrace_set_filter(&sxd_ftrace_ops, (unsigned char *)SXD_HOOK_TARGET,
-				strlen(SXD_HOOK_TARGET), 1);
+	err = ftrace_set_filter(&hook_ftrace_ops, (unsigned char *)HOOK_TARGET,
+				strlen(HOOK_TARGET), 1);
 	if (err) {
 		pr_err("scxdump: cannot trace %s (%d): needs CONFIG_DYNAMIC_FTRACE\n",
-		       SXD_HOOK_TARGET, err);
+		       HOOK_TARGET, err);
 		return err;
 	}
-	err = register_ftrace_function(&sxd_ftrace_ops);
+	err = register_ftrace_function(&hook_ftrace_ops);
 	if (err) {
 		pr_err("scxdump: cannot hook %s (%d); is another IPMODIFY user (livepatch, BPF trampoline) on it?\n",
-		       SXD_HOOK_TARGET, err);
-		ftrace_free_filter(&sxd_ftrace_ops);
+		       HOOK_TARGET, err);
+		ftrace_free_filter(&hook_ftrace_ops);
 	}
 	return err;
 }
 
-void sxd_hook_exit(void)
+void hook_exit(void)
 {
-	int err = unregister_ftrace_function(&sxd_ftrace_ops);
+	int err = unregister_ftrace_function(&hook_ftrace_ops);
 
 	/*
 	 * Nothing can be undone here: the ops stays in ftrace's list and its
@@ -110,8 +110,8 @@ void sxd_hook_exit(void)
 	 */
 	if (err) {
 		pr_err("scxdump: cannot unhook %s (%d): the kernel may crash on the next sched_ext disable\n",
-		       SXD_HOOK_TARGET, err);
+		       HOOK_TARGET, err);
 		return;
 	}
-	ftrace_free_filter(&sxd_ftrace_ops);
+	ftrace_free_filter(&hook_ftrace_ops);
 }

@@ -15,12 +15,12 @@
 #include <linux/uaccess.h>
 #include "ksyms.h"
 
-typedef unsigned long (*sxd_lookup_fn)(const char *name);
-static sxd_lookup_fn sxd_lookup;
+typedef unsigned long (*ksyms_lookup_fn)(const char *name);
+static ksyms_lookup_fn ksyms_lookup_name;
 
-static const u8 sxd_endbr64[4] = { 0xf3, 0x0f, 0x1e, 0xfa };
+static const u8 ksyms_endbr64[4] = { 0xf3, 0x0f, 0x1e, 0xfa };
 
-static unsigned long sxd_probe_addr(const char *name)
+static unsigned long ksyms_probe_addr(const char *name)
 {
 	struct kprobe kp = { .symbol_name = name };
 	unsigned long addr;
@@ -37,7 +37,7 @@ static unsigned long sxd_probe_addr(const char *name)
 		return 0;
 	if (!copy_from_kernel_nofault(prev, (void *)(addr - sizeof(prev)),
 				      sizeof(prev)) &&
-	    !memcmp(prev, sxd_endbr64, sizeof(prev)))
+	    !memcmp(prev, ksyms_endbr64, sizeof(prev)))
 		addr -= sizeof(prev);
 	return addr;
 }
@@ -47,7 +47,7 @@ static unsigned long sxd_probe_addr(const char *name)
  * indirect call must land on an endbr64, which sealing removes from
  * functions that the kernel itself never calls indirectly.
  */
-bool sxd_ksym_callable(unsigned long addr)
+bool ksym_callable(unsigned long addr)
 {
 	u8 insn[4];
 
@@ -56,23 +56,23 @@ bool sxd_ksym_callable(unsigned long addr)
 	if (!IS_ENABLED(CONFIG_X86_KERNEL_IBT) || !cpu_feature_enabled(X86_FEATURE_IBT))
 		return true;
 	return !copy_from_kernel_nofault(insn, (void *)addr, sizeof(insn)) &&
-	       !memcmp(insn, sxd_endbr64, sizeof(insn));
+	       !memcmp(insn, ksyms_endbr64, sizeof(insn));
 }
 
-int sxd_ksyms_init(void)
+int ksyms_init(void)
 {
-	unsigned long addr = sxd_probe_addr("kallsyms_lookup_name");
+	unsigned long addr = ksyms_probe_addr("kallsyms_lookup_name");
 
 	if (!addr)
 		return -ENOENT;
-	if (!sxd_ksym_callable(addr))
+	if (!ksym_callable(addr))
 		return -EPERM;
-	sxd_lookup = (sxd_lookup_fn)addr;
+	ksyms_lookup_name = (ksyms_lookup_fn)addr;
 	return 0;
 }
 
-/* The address of @name, or 0. Only after sxd_ksyms_init() succeeded. */
-unsigned long sxd_ksym(const char *name)
+/* The address of @name, or 0. Only after ksyms_init() succeeded. */
+unsigned long ksym_addr(const char *name)
 {
-	return sxd_lookup ? sxd_lookup(name) : 0;
+	return ksyms_lookup_name ? ksyms_lookup_name(name) : 0;
 }

@@ -4,8 +4,8 @@
 
 #include <linux/types.h>
 
-int sxd_ksyms_init(void);
-unsigned long sxd_ksym(const char *name);
-bool sxd_ksym_callable(unsigned long addr);
+int ksyms_init(void);
+unsigned long ksym_addr(const char *name);
+bool ksym_callable(unsigned long addr);
 
 #endif /* SCXDUMP_KSYMS_H */

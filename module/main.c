@@ -15,23 +15,23 @@
 #include "ksyms.h"
 #include "scxdump.h"
 
-struct sxd_syms sxd_sym;
+struct kernel_syms ksyms;
 
-void sxd_drain_descendants_stub(struct scx_sched *sch)
+void hook_drain_descendants_stub(struct scx_sched *sch)
 {
 }
 
-DEFINE_STATIC_CALL(sxd_drain_descendants_orig, sxd_drain_descendants_stub);
+DEFINE_STATIC_CALL(hook_drain_descendants_orig, hook_drain_descendants_stub);
 
-int sxd_percpu_hash_copy_stub(struct bpf_map *map, void *key, void *value, u64 flags)
+int ksyms_percpu_hash_copy_stub(struct bpf_map *map, void *key, void *value, u64 flags)
 {
 	return -EOPNOTSUPP;
 }
 
-DEFINE_STATIC_CALL(sxd_percpu_hash_copy, sxd_percpu_hash_copy_stub);
+DEFINE_STATIC_CALL(ksyms_percpu_hash_copy, ksyms_percpu_hash_copy_stub);
 
 /* Like the kernel's bool parameters, but a refused value says why. */
-static int sxd_set_bool(const char *val, const struct kernel_param *kp)
+static int opt_set_bool(const char *val, const struct kernel_param *kp)
 {
 	bool v;
 
@@ -46,24 +46,24 @@ static int sxd_set_bool(const char *val, const struct kernel_param *kp)
 	return 0;
 }
 
-static const struct kernel_param_ops sxd_bool_ops = {
+static const struct kernel_param_ops opt_bool_ops = {
 	.flags = KERNEL_PARAM_OPS_FL_NOARG,
-	.set = sxd_set_bool,
+	.set = opt_set_bool,
 	.get = param_get_bool,
 };
 
-bool sxd_capture_all_exits;
-module_param_cb(capture_all_exits, &sxd_bool_ops, &sxd_capture_all_exits, 0644);
+bool opt_capture_all_exits;
+module_param_cb(capture_all_exits, &opt_bool_ops, &opt_capture_all_exits, 0644);
 MODULE_PARM_DESC(capture_all_exits,
 		 "Also capture normal exits (unregister, SysRq), not only errors (default: N)");
 
-unsigned long sxd_max_dump_bytes = 256ul << 20;
-unsigned long sxd_max_map_bytes = 64ul << 20;
-unsigned long sxd_keep_dumps = 8;
-unsigned long sxd_snapshot_budget_us = 5000;
+unsigned long opt_max_dump_bytes = 256ul << 20;
+unsigned long opt_max_map_bytes = 64ul << 20;
+unsigned long opt_keep_dumps = 8;
+unsigned long opt_snapshot_budget_us = 5000;
 
 /* A numeric parameter and the values it takes (0 too, if zero_ok). */
-struct sxd_size_param {
+struct opt_size {
 	const char *name;
 	unsigned long *val;
 	unsigned long min, max;
@@ -74,27 +74,27 @@ struct sxd_size_param {
  * The dump is one kvmalloc() buffer, and kvmalloc() refuses (with a
  * warning, a panic under panic_on_warn) anything over INT_MAX.
  */
-static const struct sxd_size_param sxd_max_dump = {
-	"max_dump_bytes", &sxd_max_dump_bytes, 64ul << 10, SXD_MAX_DUMP_LIMIT, false,
+static const struct opt_size opt_max_dump = {
+	"max_dump_bytes", &opt_max_dump_bytes, 64ul << 10, OPT_MAX_DUMP_LIMIT, false,
 };
 
-static const struct sxd_size_param sxd_max_map = {
-	"max_map_bytes", &sxd_max_map_bytes, PAGE_SIZE, ULONG_MAX, true,
+static const struct opt_size opt_max_map = {
+	"max_map_bytes", &opt_max_map_bytes, PAGE_SIZE, ULONG_MAX, true,
 };
 
-static const struct sxd_size_param sxd_keep = {
-	"keep_dumps", &sxd_keep_dumps, 1, SXD_MAX_KEPT, false,
+static const struct opt_size opt_keep = {
+	"keep_dumps", &opt_keep_dumps, 1, DUMPS_MAX_KEPT, false,
 };
 
 /* Far below the hard-lockup (10 s) and RCU-stall (21 s) detectors. */
-static const struct sxd_size_param sxd_budget = {
-	"snapshot_budget_us", &sxd_snapshot_budget_us, 10, SXD_MAX_BUDGET_US, false,
+static const struct opt_size opt_budget = {
+	"snapshot_budget_us", &opt_snapshot_budget_us, 10, OPT_MAX_BUDGET_US, false,
 };
 
 /* Refuse, and say why, anything but a number in range: the old value stays. */
-static int sxd_set_size(const char *val, const struct kernel_param *kp)
+static int opt_set_size(const char *val, const struct kernel_param *kp)
 {
-	const struct sxd_size_param *p = kp->arg;
+	const struct opt_size *p = kp->arg;
 	unsigned long v;
 
 	if (kstrtoul(val, 0, &v) || (v && v < p->min) || v > p->max || (!v && !p->zero_ok)) {
@@ -107,118 +107,118 @@ static int sxd_set_size(const char *val, const struct kernel_param *kp)
 	return 0;
 }
 
-static int sxd_get_size(char *buf, const struct kernel_param *kp)
+static int opt_get_size(char *buf, const struct kernel_param *kp)
 {
-	const struct sxd_size_param *p = kp->arg;
+	const struct opt_size *p = kp->arg;
 
 	return sysfs_emit(buf, "%lu\n", *p->val);
 }
 
-static const struct kernel_param_ops sxd_size_ops = {
-	.set = sxd_set_size,
-	.get = sxd_get_size,
+static const struct kernel_param_ops opt_size_ops = {
+	.set = opt_set_size,
+	.get = opt_get_size,
 };
 
-module_param_cb(max_dump_bytes, &sxd_size_ops, (void *)&sxd_max_dump, 0644);
+module_param_cb(max_dump_bytes, &opt_size_ops, (void *)&opt_max_dump, 0644);
 MODULE_PARM_DESC(max_dump_bytes,
 		 "Largest dump in bytes; what does not fit is left out and recorded (default: 256 MiB)");
-module_param_cb(max_map_bytes, &sxd_size_ops, (void *)&sxd_max_map, 0644);
+module_param_cb(max_map_bytes, &opt_size_ops, (void *)&opt_max_map, 0644);
 MODULE_PARM_DESC(max_map_bytes,
 		 "Largest capture of one map in bytes, 0 for none; the rest is left out and recorded (default: 64 MiB)");
 
-module_param_cb(keep_dumps, &sxd_size_ops, (void *)&sxd_keep, 0644);
+module_param_cb(keep_dumps, &opt_size_ops, (void *)&opt_keep, 0644);
 MODULE_PARM_DESC(keep_dumps,
 		 "How many of the last dumps stay readable, each as dumps/<seq> in debugfs (1-64, default: 8)");
 
-module_param_cb(snapshot_budget_us, &sxd_size_ops, (void *)&sxd_budget, 0644);
+module_param_cb(snapshot_budget_us, &opt_size_ops, (void *)&opt_budget, 0644);
 MODULE_PARM_DESC(snapshot_budget_us,
 		 "Longest the consistent snapshot may hold the other CPUs, in microseconds (10-100000); maps not copied by then are read live (default: 5000)");
 
-bool sxd_embed_kernel_btf = true;
-module_param_cb(embed_kernel_btf, &sxd_bool_ops, &sxd_embed_kernel_btf, 0644);
+bool opt_embed_kernel_btf = true;
+module_param_cb(embed_kernel_btf, &opt_bool_ops, &opt_embed_kernel_btf, 0644);
 MODULE_PARM_DESC(embed_kernel_btf,
 		 "Embed the kernel's BTF when a value is kernel-typed (struct_ops), so dumps decode anywhere; N: decode with scxdump --vmlinux-btf (default: Y)");
 
-bool sxd_consistent_snapshot = true;
-module_param_cb(consistent_snapshot, &sxd_bool_ops, &sxd_consistent_snapshot, 0644);
+bool opt_consistent_snapshot = true;
+module_param_cb(consistent_snapshot, &opt_bool_ops, &opt_consistent_snapshot, 0644);
 MODULE_PARM_DESC(consistent_snapshot,
 		 "Copy the maps that hold plain data inside one stop_machine(), so they show one instant across all CPUs; N: read them one after the other while BPF programs run (default: Y)");
 
-static int sxd_resolve_syms(void)
+static int ksyms_resolve(void)
 {
-	int err = sxd_ksyms_init();
+	int err = ksyms_init();
 
 	if (err) {
 		pr_err("scxdump: cannot find kallsyms_lookup_name (%d); needs CONFIG_KPROBES and CONFIG_KALLSYMS\n",
 		       err);
 		return err;
 	}
-	sxd_sym.drain_descendants = (void *)sxd_ksym(SXD_HOOK_TARGET);
-	sxd_sym.percpu_hash_copy = (void *)sxd_ksym("bpf_percpu_hash_copy");
-	if (sxd_sym.percpu_hash_copy)
-		static_call_update(sxd_percpu_hash_copy,
-				   (sxd_percpu_hash_copy_fn *)sxd_sym.percpu_hash_copy);
-	sxd_sym.map_idr = (void *)sxd_ksym("map_idr");
-	sxd_sym.map_idr_lock = (void *)sxd_ksym("map_idr_lock");
-	sxd_sym.scx_root = (void *)sxd_ksym("scx_root");
-	sxd_sym.prog_idr = (void *)sxd_ksym("prog_idr");
-	sxd_sym.prog_idr_lock = (void *)sxd_ksym("prog_idr_lock");
-	if (!sxd_sym.drain_descendants) {
+	ksyms.drain_descendants = (void *)ksym_addr(HOOK_TARGET);
+	ksyms.percpu_hash_copy = (void *)ksym_addr("bpf_percpu_hash_copy");
+	if (ksyms.percpu_hash_copy)
+		static_call_update(ksyms_percpu_hash_copy,
+				   (ksyms_percpu_hash_copy_fn *)ksyms.percpu_hash_copy);
+	ksyms.map_idr = (void *)ksym_addr("map_idr");
+	ksyms.map_idr_lock = (void *)ksym_addr("map_idr_lock");
+	ksyms.scx_root = (void *)ksym_addr("scx_root");
+	ksyms.prog_idr = (void *)ksym_addr("prog_idr");
+	ksyms.prog_idr_lock = (void *)ksym_addr("prog_idr_lock");
+	if (!ksyms.drain_descendants) {
 		pr_err("scxdump: no %s: the kernel lacks sched_ext with sub-schedulers (CONFIG_SCHED_CLASS_EXT, CONFIG_EXT_SUB_SCHED), where the capture runs after bypass\n",
-		       SXD_HOOK_TARGET);
+		       HOOK_TARGET);
 		return -ENOENT;
 	}
-	static_call_update(sxd_drain_descendants_orig,
-			   (sxd_drain_descendants_fn *)sxd_sym.drain_descendants);
-	if (!sxd_sym.map_idr || !sxd_sym.map_idr_lock || !sxd_sym.prog_idr ||
-	    !sxd_sym.prog_idr_lock) {
+	static_call_update(hook_drain_descendants_orig,
+			   (hook_drain_descendants_fn *)ksyms.drain_descendants);
+	if (!ksyms.map_idr || !ksyms.map_idr_lock || !ksyms.prog_idr ||
+	    !ksyms.prog_idr_lock) {
 		pr_err("scxdump: cannot find map_idr/prog_idr and their locks; needs CONFIG_KALLSYMS_ALL\n");
 		return -ENOENT;
 	}
 	return 0;
 }
 
-static int __init sxd_init(void)
+static int __init scxdump_init(void)
 {
 	int err;
 
-	err = sxd_resolve_syms();
+	err = ksyms_resolve();
 	if (err)
 		return err;
-	err = sxd_layout_init();
+	err = klayout_init();
 	if (err)
 		return err;
-	err = sxd_debugfs_init();
+	err = dumps_init();
 	if (err)
 		goto err_layout;
-	err = sxd_control_init(sxd_dumps_dir());
+	err = control_init(dumps_dir());
 	if (err)
 		goto err_debugfs;
-	err = sxd_hook_init();
+	err = hook_init();
 	if (err)
 		goto err_debugfs;
-	sxd_set_armed(true);
-	pr_info("scxdump: armed (version %s)\n", SXD_MODULE_VERSION);
+	dumps_set_armed(true);
+	pr_info("scxdump: armed (version %s)\n", SCXDUMP_VERSION);
 	return 0;
 
 err_debugfs:
-	sxd_debugfs_exit();
+	dumps_exit();
 err_layout:
-	sxd_layout_exit();
+	klayout_exit();
 	return err;
 }
 
-static void __exit sxd_exit(void)
+static void __exit scxdump_exit(void)
 {
-	sxd_set_armed(false);
-	sxd_hook_exit();
-	sxd_debugfs_exit();
-	sxd_layout_exit();
+	dumps_set_armed(false);
+	hook_exit();
+	dumps_exit();
+	klayout_exit();
 }
 
-module_init(sxd_init);
-module_exit(sxd_exit);
+module_init(scxdump_init);
+module_exit(scxdump_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Capture a failing sched_ext scheduler's BPF maps into a dump");
-MODULE_VERSION(SXD_MODULE_VERSION);
+MODULE_VERSION(SCXDUMP_VERSION);

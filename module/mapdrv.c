@@ -11,29 +11,29 @@
 #include "capture.h"
 
 /* Index: BPF map type -> family, from maps/map_types.h. */
-static const struct sxd_map_ops *const sxd_map_ops_table[] = {
-#define SXD_MAP_TYPE(type, ops) \
+static const struct map_dump_ops *const mapdrv_ops_table[] = {
+#define MAPDRV_TYPE(type, ops) \
 	[type] = &(ops),
 #include "maps/map_types.h"
-#undef SXD_MAP_TYPE
+#undef MAPDRV_TYPE
 };
 
-static const struct sxd_map_ops *sxd_map_ops_of(const struct bpf_map *map)
+static const struct map_dump_ops *mapdrv_ops_of(const struct bpf_map *map)
 {
-	if (map->map_type < ARRAY_SIZE(sxd_map_ops_table))
-		return sxd_map_ops_table[map->map_type];
+	if (map->map_type < ARRAY_SIZE(mapdrv_ops_table))
+		return mapdrv_ops_table[map->map_type];
 	return NULL;
 }
 
-bool sxd_stoppable(const struct bpf_map *map)
+bool mapdrv_stoppable(const struct bpf_map *map)
 {
-	const struct sxd_map_ops *ops = sxd_map_ops_of(map);
+	const struct map_dump_ops *ops = mapdrv_ops_of(map);
 
 	return ops && ops->stoppable;
 }
 
-static void sxd_write_map(struct sxd_cap *c, struct bpf_map *map, u32 index,
-			  u32 btf_index)
+static void mapdrv_write_map(struct capture *c, struct bpf_map *map, u32 index,
+			     u32 btf_index)
 {
 	struct sxd_map r = {
 		.map_index = index,
@@ -49,16 +49,16 @@ static void sxd_write_map(struct sxd_cap *c, struct bpf_map *map, u32 index,
 		.btf_value_type_id = map->btf_value_type_id,
 		.btf_vmlinux_value_type_id = map->btf_vmlinux_value_type_id,
 	};
-	struct sxd_iov iov = { &r, sizeof(r) };
+	struct dump_iov iov = { &r, sizeof(r) };
 
 	memcpy(r.name, map->name, min(sizeof(r.name), sizeof(map->name)));
 	r.name[sizeof(r.name) - 1] = '\0';
-	sxw_record(&c->w, SXD_REC_MAP, &iov, 1);
+	dump_writer_record(&c->w, SXD_REC_MAP, &iov, 1);
 }
 
-static int sxd_map_ctx_init(struct sxd_map_ctx *mc, struct sxd_cap *c,
-			    struct bpf_map *map, u32 index,
-			    const struct sxd_map_ops *ops)
+static int mapdrv_ctx_init(struct map_ctx *mc, struct capture *c,
+			   struct bpf_map *map, u32 index,
+			    const struct map_dump_ops *ops)
 {
 	u64 size;
 
@@ -93,7 +93,7 @@ static int sxd_map_ctx_init(struct sxd_map_ctx *mc, struct sxd_cap *c,
 		return 0;
 	}
 	mc->keys = kmalloc(2 * sxd_align(map->key_size) ?: 1, GFP_KERNEL);
-	mc->blk_cap = max_t(size_t, SXD_BLOCK_SIZE, size);
+	mc->blk_cap = max_t(size_t, CAPTURE_BLOCK_SIZE, size);
 	mc->blk = kvmalloc(mc->blk_cap, GFP_KERNEL);
 	if (!mc->blk || !mc->keys) {
 		mc->status = -ENOMEM;
@@ -103,8 +103,8 @@ static int sxd_map_ctx_init(struct sxd_map_ctx *mc, struct sxd_cap *c,
 	return 0;
 }
 
-/* Free what sxd_map_ctx_init() allocated; the stop's buffers are not ours. */
-static void sxd_map_ctx_free(struct sxd_map_ctx *mc)
+/* Free what mapdrv_ctx_init() allocated; the stop's buffers are not ours. */
+static void mapdrv_ctx_free(struct map_ctx *mc)
 {
 	if (mc->atomic)
 		return;
@@ -113,7 +113,7 @@ static void sxd_map_ctx_free(struct sxd_map_ctx *mc)
 	kfree(mc->keys);
 }
 
-static void sxd_write_map_end(struct sxd_map_ctx *mc)
+static void mapdrv_write_map_end(struct map_ctx *mc)
 {
 	struct sxd_map_end r = {
 		.map_index = mc->map_index,
@@ -123,42 +123,42 @@ static void sxd_write_map_end(struct sxd_map_ctx *mc)
 		.flags = mc->flags,
 	};
 	const char *reason = mc->reason ? mc->reason : "";
-	struct sxd_iov iov[2];
+	struct dump_iov iov[2];
 
 	r.reason_len = strlen(reason);
-	iov[0] = (struct sxd_iov){ &r, sizeof(r) };
-	iov[1] = (struct sxd_iov){ reason, r.reason_len };
-	sxw_record(mc->w, SXD_REC_MAP_END, iov, 2);
+	iov[0] = (struct dump_iov){ &r, sizeof(r) };
+	iov[1] = (struct dump_iov){ reason, r.reason_len };
+	dump_writer_record(mc->w, SXD_REC_MAP_END, iov, 2);
 }
 
 /* Does this map's value hold a cpumask kptr? */
-bool sxd_has_cpumask_kptr(const struct bpf_map *map)
+bool mapdrv_has_cpumask_kptr(const struct bpf_map *map)
 {
 	const struct btf_record *rec = map->record;
 	u32 i;
 
 	for (i = 0; !IS_ERR_OR_NULL(rec) && i < rec->cnt; i++) {
-		if (sxd_is_cpumask_kptr(&rec->fields[i]))
+		if (maplib_is_cpumask_kptr(&rec->fields[i]))
 			return true;
 	}
 	return false;
 }
 
-static void sxd_write_kmems(struct sxd_cap *c, struct bpf_map *map, struct sxd_kmems *k)
+static void mapdrv_write_kmems(struct capture *c, struct bpf_map *map, struct map_kmems *k)
 {
-	u32 i, j, words = min_t(u32, BITS_TO_LONGS(nr_cpu_ids), SXD_KMEM_WORDS);
+	u32 i, j, words = min_t(u32, BITS_TO_LONGS(nr_cpu_ids), MAPLIB_KMEM_WORDS);
 	struct sxd_kmem r = { .kind = SXD_KMEM_CPUMASK, .nr_bits = words * 64 };
-	struct sxd_iov iov[2];
+	struct dump_iov iov[2];
 
 	if (k->nr_over)
-		sxd_error(c, -E2BIG, "map %s: %u cpumask kptrs past the first %u not read",
-			  map->name, k->nr_over, SXD_MAX_KMEMS);
+		capture_error(c, -E2BIG, "map %s: %u cpumask kptrs past the first %u not read",
+			      map->name, k->nr_over, MAPLIB_MAX_KMEMS);
 	if (k->nr_unreadable)
-		sxd_error(c, -EFAULT, "map %s: %u cpumask kptrs freed while read",
-			  map->name, k->nr_unreadable);
-	if (BITS_TO_LONGS(nr_cpu_ids) > SXD_KMEM_WORDS && k->nr)
-		sxd_error(c, -E2BIG, "map %s: cpumask bits of CPUs past %u not read",
-			  map->name, SXD_KMEM_WORDS * 64 - 1);
+		capture_error(c, -EFAULT, "map %s: %u cpumask kptrs freed while read",
+			      map->name, k->nr_unreadable);
+	if (BITS_TO_LONGS(nr_cpu_ids) > MAPLIB_KMEM_WORDS && k->nr)
+		capture_error(c, -E2BIG, "map %s: cpumask bits of CPUs past %u not read",
+			      map->name, MAPLIB_KMEM_WORDS * 64 - 1);
 
 	for (i = 0; i < k->nr; i++) {
 		for (j = 0; j < i && k->m[j].addr != k->m[i].addr; j++)
@@ -166,51 +166,51 @@ static void sxd_write_kmems(struct sxd_cap *c, struct bpf_map *map, struct sxd_k
 		if (j < i)
 			continue;	/* the same mask in another value */
 		r.addr = k->m[i].addr;
-		iov[0] = (struct sxd_iov){ &r, sizeof(r) };
-		iov[1] = (struct sxd_iov){ k->m[i].bits, words * 8 };
-		sxw_record(&c->w, SXD_REC_KMEM, iov, 2);
+		iov[0] = (struct dump_iov){ &r, sizeof(r) };
+		iov[1] = (struct dump_iov){ k->m[i].bits, words * 8 };
+		dump_writer_record(&c->w, SXD_REC_KMEM, iov, 2);
 	}
 }
 
-void sxd_capture_map(struct sxd_cap *c, struct bpf_map *map, u32 index)
+void mapdrv_capture(struct capture *c, struct bpf_map *map, u32 index)
 {
-	const struct sxd_map_ops *ops = NULL;
-	struct sxd_map_ctx mc;
+	const struct map_dump_ops *ops = NULL;
+	struct map_ctx mc;
 
-	sxd_write_map(c, map, index, sxd_btf_index(c, map));
-	ops = sxd_map_ops_of(map);
-	if (!sxd_map_ctx_init(&mc, c, map, index, ops)) {
+	mapdrv_write_map(c, map, index, capture_btf_index(c, map));
+	ops = mapdrv_ops_of(map);
+	if (!mapdrv_ctx_init(&mc, c, map, index, ops)) {
 		if (!ops) {
 			mc.flags |= SXD_MAP_UNSUPPORTED;
 			mc.reason = "this map type is not captured by this scxdump version";
 		} else {
-			if (sxd_has_cpumask_kptr(map) && c->atomic) {
+			if (mapdrv_has_cpumask_kptr(map) && c->atomic) {
 				mc.kmems = c->kmems;
-				memset(mc.kmems, 0, offsetof(struct sxd_kmems, m));
-			} else if (sxd_has_cpumask_kptr(map)) {
+				memset(mc.kmems, 0, offsetof(struct map_kmems, m));
+			} else if (mapdrv_has_cpumask_kptr(map)) {
 				mc.kmems = kvzalloc_obj(*mc.kmems, GFP_KERNEL);
 				if (!mc.kmems)
-					sxd_error(c, -ENOMEM,
-						  "map %s: cpumask bits left out: out of memory",
+					capture_error(c, -ENOMEM,
+						      "map %s: cpumask bits left out: out of memory",
 						  map->name);
 			}
 			mc.status = ops->capture(&mc);
 			if (mc.over_budget) {
 				/* undone by the caller, captured again after the stop */
 				c->over_budget = true;
-				sxd_map_ctx_free(&mc);
+				mapdrv_ctx_free(&mc);
 				return;
 			}
 			if (!mc.full)
-				sxd_entries_flush(&mc);
+				maplib_entries_flush(&mc);
 		}
 	}
 	if (mc.kmems)
-		sxd_write_kmems(c, map, mc.kmems);
+		mapdrv_write_kmems(c, map, mc.kmems);
 	if (c->atomic)
 		mc.flags |= SXD_MAP_SNAPSHOT;
-	sxd_write_map_end(&mc);
-	sxd_map_ctx_free(&mc);
+	mapdrv_write_map_end(&mc);
+	mapdrv_ctx_free(&mc);
 }
 
 /*
@@ -219,16 +219,16 @@ void sxd_capture_map(struct sxd_cap *c, struct bpf_map *map, u32 index)
  * raises @entry_size to the size of one of its entries. The walk counts
  * no further than the limits let a capture go.
  */
-u64 sxd_map_estimate(struct sxd_cap *c, struct bpf_map *map, u32 index,
-		     size_t *entry_size)
+u64 mapdrv_estimate(struct capture *c, struct bpf_map *map, u32 index,
+		    size_t *entry_size)
 {
-	const struct sxd_map_ops *ops = sxd_map_ops_of(map);
+	const struct map_dump_ops *ops = mapdrv_ops_of(map);
 	u64 bytes = 4096, per_blk, limit = c->w.limit;
-	struct sxd_map_ctx mc;
+	struct map_ctx mc;
 
-	if (sxd_max_map_bytes)
-		limit = min_t(u64, limit, sxd_max_map_bytes);
-	if (!sxd_map_ctx_init(&mc, c, map, index, ops)) {
+	if (opt_max_map_bytes)
+		limit = min_t(u64, limit, opt_max_map_bytes);
+	if (!mapdrv_ctx_init(&mc, c, map, index, ops)) {
 		/* the block shared in the stop must hold this map's entries */
 		*entry_size = max(*entry_size, mc.entry_size);
 		mc.counting = true;
@@ -242,10 +242,10 @@ u64 sxd_map_estimate(struct sxd_cap *c, struct bpf_map *map, u32 index,
 		/* no overflow: bytes - 4096 is below what a map can hold */
 		if (bytes - 4096 > limit)
 			bytes = limit + 4096;
-		if (sxd_has_cpumask_kptr(map))
-			bytes += SXD_MAX_KMEMS * sxd_align(sizeof(struct sxd_kmem) +
-							   SXD_KMEM_WORDS * 8);
+		if (mapdrv_has_cpumask_kptr(map))
+			bytes += MAPLIB_MAX_KMEMS * sxd_align(sizeof(struct sxd_kmem) +
+							   MAPLIB_KMEM_WORDS * 8);
 	}
-	sxd_map_ctx_free(&mc);
+	mapdrv_ctx_free(&mc);
 	return bytes;
 }

@@ -16,14 +16,14 @@
 #include "capture.h"
 
 /* The walk ends here, for @reason; the family counts what it did not reach. */
-static void sxd_walk_truncate(struct sxd_map_ctx *mc, const char *reason)
+static void maplib_walk_truncate(struct map_ctx *mc, const char *reason)
 {
 	mc->flags |= SXD_MAP_TRUNCATED;
 	mc->reason = reason;
 	mc->stop = true;
 }
 
-int sxd_entries_flush(struct sxd_map_ctx *mc)
+int maplib_entries_flush(struct map_ctx *mc)
 {
 	struct sxd_entries r = {
 		.map_index = mc->map_index,
@@ -33,16 +33,16 @@ int sxd_entries_flush(struct sxd_map_ctx *mc)
 		.nr_values = mc->nr_values,
 		.flags = mc->entry_flags,
 	};
-	struct sxd_iov iov[2] = { { &r, sizeof(r) }, { mc->blk, mc->blk_len } };
+	struct dump_iov iov[2] = { { &r, sizeof(r) }, { mc->blk, mc->blk_len } };
 	int err;
 
 	if (!mc->blk_nr)
 		return 0;
-	err = sxw_record(mc->w, SXD_REC_ENTRIES, iov, 2);
+	err = dump_writer_record(mc->w, SXD_REC_ENTRIES, iov, 2);
 	if (err) {
 		mc->full = true;
 		mc->nr_omitted += mc->blk_nr;
-		sxd_walk_truncate(mc, !sxw_fits(mc->w, sizeof(r) + mc->blk_len) ?
+		maplib_walk_truncate(mc, !dump_writer_fits(mc->w, sizeof(r) + mc->blk_len) ?
 				  "dump size limit (max_dump_bytes) reached" : mc->atomic ?
 				  "the map grew past the room prepared for the snapshot" :
 				  "the map grew past the room prepared while it was read");
@@ -55,7 +55,7 @@ int sxd_entries_flush(struct sxd_map_ctx *mc)
 }
 
 /* Is the walk over: its room gone, or (inside the stop) its time budget? */
-static bool sxd_walk_over(struct sxd_map_ctx *mc)
+static bool maplib_walk_over(struct map_ctx *mc)
 {
 	if (mc->atomic && mc->deadline_ns && local_clock() > mc->deadline_ns) {
 		mc->over_budget = true;
@@ -65,26 +65,26 @@ static bool sxd_walk_over(struct sxd_map_ctx *mc)
 }
 
 /**
- * sxd_entry_slot() - room for the next entry of the map being captured
+ * maplib_entry_slot() - room for the next entry of the map being captured
  * @mc: the map's capture
  *
  * The room is for one entry: the key, then nr_values values, each
- * 8-aligned (sxd_entry_value()); the family fills it and calls
- * sxd_entry_commit(). Never sleeps: a full block is flushed into the dump,
+ * 8-aligned (maplib_entry_value()); the family fills it and calls
+ * maplib_entry_commit(). Never sleeps: a full block is flushed into the dump,
  * which allocates only when the writer is not fixed (outside the stop and
- * outside sxd_nosleep_begin()).
+ * outside maplib_nosleep_begin()).
  *
  * Return: the slot, or NULL. NULL with mc->stop set means the walk must
  * end now (the map's or the dump's room is gone, or the stop's time
  * budget); the family then says what it did not reach with
- * sxd_walk_rest(). NULL without mc->stop happens only while counting: the
+ * maplib_walk_rest(). NULL without mc->stop happens only while counting: the
  * family counts the entry in mc->nr_omitted and goes on.
  */
-u8 *sxd_entry_slot(struct sxd_map_ctx *mc)
+u8 *maplib_entry_slot(struct map_ctx *mc)
 {
 	u8 *slot;
 
-	if (sxd_walk_over(mc))
+	if (maplib_walk_over(mc))
 		return NULL;
 	if (mc->counting) {
 		/* past what the limits let through, counting changes nothing */
@@ -92,16 +92,16 @@ u8 *sxd_entry_slot(struct sxd_map_ctx *mc)
 			mc->stop = true;
 		return NULL;
 	}
-	/* a full dump has stopped the walk already (sxd_entries_flush()) */
+	/* a full dump has stopped the walk already (maplib_entries_flush()) */
 	if (!mc->blk) {	/* never: capture() runs only with a block */
-		sxd_walk_truncate(mc, "no entry block");
+		maplib_walk_truncate(mc, "no entry block");
 		return NULL;
 	}
-	if (sxd_max_map_bytes && mc->bytes + mc->entry_size > sxd_max_map_bytes) {
-		sxd_walk_truncate(mc, "per-map size limit (max_map_bytes) reached");
+	if (opt_max_map_bytes && mc->bytes + mc->entry_size > opt_max_map_bytes) {
+		maplib_walk_truncate(mc, "per-map size limit (max_map_bytes) reached");
 		return NULL;
 	}
-	if (mc->blk_len + mc->entry_size > mc->blk_cap && sxd_entries_flush(mc))
+	if (mc->blk_len + mc->entry_size > mc->blk_cap && maplib_entries_flush(mc))
 		return NULL;
 	slot = mc->blk + mc->blk_len;
 	memset(slot, 0, mc->entry_size);
@@ -109,13 +109,13 @@ u8 *sxd_entry_slot(struct sxd_map_ctx *mc)
 }
 
 /* Entries the walk has met so far: written, waiting in the block, left out. */
-u64 sxd_walk_seen(const struct sxd_map_ctx *mc)
+u64 maplib_walk_seen(const struct map_ctx *mc)
 {
 	return mc->nr_entries + mc->blk_nr + mc->nr_omitted;
 }
 
 /**
- * sxd_walk_rest() - count what a stopped walk did not reach
+ * maplib_walk_rest() - count what a stopped walk did not reach
  * @mc: the map's capture, whose walk ended with mc->stop
  * @rest: how many elements it did not reach
  * @how: 0 when @rest is exact, SXD_MAP_OMITTED_EST when it comes from an
@@ -125,7 +125,7 @@ u64 sxd_walk_seen(const struct sxd_map_ctx *mc)
  * Nothing to do when counting, or when the stop's budget ran out: that
  * map is captured again after the stop.
  */
-void sxd_walk_rest(struct sxd_map_ctx *mc, u64 rest, u32 how)
+void maplib_walk_rest(struct map_ctx *mc, u64 rest, u32 how)
 {
 	if (!mc->stop || mc->counting || mc->over_budget)
 		return;
@@ -134,7 +134,7 @@ void sxd_walk_rest(struct sxd_map_ctx *mc, u64 rest, u32 how)
 }
 
 /**
- * sxd_walk_yield() - between two elements of a walk
+ * maplib_walk_yield() - between two elements of a walk
  * @mc: the map's capture
  *
  * Outside the stop it lets the CPU go (not under RCU: call it between
@@ -142,71 +142,71 @@ void sxd_walk_rest(struct sxd_map_ctx *mc, u64 rest, u32 how)
  *
  * Return: false when the walk must end (mc->stop).
  */
-bool sxd_walk_yield(struct sxd_map_ctx *mc)
+bool maplib_walk_yield(struct map_ctx *mc)
 {
 	if (!mc->atomic)
 		cond_resched();
-	return !sxd_walk_over(mc);
+	return !maplib_walk_over(mc);
 }
 
 /**
- * sxd_nosleep_begin() - prepare @n entries' room for a walk that cannot sleep
+ * maplib_nosleep_begin() - prepare @n entries' room for a walk that cannot sleep
  * @mc: the map's capture
  * @n: the entries about to be copied under RCU
  *
  * The dump gets room for @n entries and their blocks' headers now, and
- * the writer is fixed, so that sxd_entry_slot() flushes full blocks into
+ * the writer is fixed, so that maplib_entry_slot() flushes full blocks into
  * that room without allocating. Inside the stop the room is there already.
  *
- * Return: the writer's previous fixed state, for sxd_nosleep_end().
+ * Return: the writer's previous fixed state, for maplib_nosleep_end().
  */
-bool sxd_nosleep_begin(struct sxd_map_ctx *mc, u64 n)
+bool maplib_nosleep_begin(struct map_ctx *mc, u64 n)
 {
 	u64 per_blk = max_t(u64, 1, mc->blk_cap / max_t(size_t, mc->entry_size, 1));
 	u64 room = n * mc->entry_size +
 		   (div64_u64(n, per_blk) + 2) * sxd_align(sizeof(struct sxd_entries));
 
 	if (!mc->w->fixed && !mc->counting)
-		sxw_make_room(mc->w, room);	/* what does not fit is cut, counted */
-	return sxw_fix(mc->w, true);
+		dump_writer_make_room(mc->w, room);	/* what does not fit is cut, counted */
+	return dump_writer_fix(mc->w, true);
 }
 
-void sxd_nosleep_end(struct sxd_map_ctx *mc, bool fixed)
+void maplib_nosleep_end(struct map_ctx *mc, bool fixed)
 {
-	sxw_fix(mc->w, fixed);
+	dump_writer_fix(mc->w, fixed);
 }
 
 /* Is @f a kptr to the kernel's struct bpf_cpumask? */
-bool sxd_is_cpumask_kptr(const struct btf_field *f)
+bool maplib_is_cpumask_kptr(const struct btf_field *f)
 {
-	return (f->type & (BPF_KPTR_REF | BPF_KPTR_UNREF)) && sxd_l.cpumask_type_id > 0 &&
-	       f->kptr.btf_id == sxd_l.cpumask_type_id && f->kptr.btf &&
-	       *(u32 *)((u8 *)f->kptr.btf + sxd_l.btf_id) == 1;	/* vmlinux */
+	return (f->type & (BPF_KPTR_REF | BPF_KPTR_UNREF)) && klayout.cpumask_type_id > 0 &&
+	       f->kptr.btf_id == klayout.cpumask_type_id && f->kptr.btf &&
+	       *(u32 *)((u8 *)f->kptr.btf + klayout.btf_id) == 1;	/* vmlinux */
 }
 
 /* Copy the bits of every cpumask kptr in @value. Never sleeps. */
-static void sxd_value_kmems(struct sxd_map_ctx *mc, const u8 *value)
+static void maplib_value_kmems(struct map_ctx *mc, const u8 *value)
 {
 	const struct btf_record *rec = mc->map->record;
-	u32 i, words = min_t(u32, BITS_TO_LONGS(nr_cpu_ids), SXD_KMEM_WORDS);
-	struct sxd_kmems *k = mc->kmems;
+	u32 i, words = min_t(u32, BITS_TO_LONGS(nr_cpu_ids), MAPLIB_KMEM_WORDS);
+	struct map_kmems *k = mc->kmems;
 	u64 ptr;
 
 	for (i = 0; i < rec->cnt; i++) {
 		const struct btf_field *f = &rec->fields[i];
 
-		if (!sxd_is_cpumask_kptr(f) || f->offset + sizeof(ptr) > mc->map->value_size)
+		if (!maplib_is_cpumask_kptr(f) || f->offset + sizeof(ptr) > mc->map->value_size)
 			continue;
 		memcpy(&ptr, value + f->offset, sizeof(ptr));
 		if (!ptr)
 			continue;
-		if (k->nr == SXD_MAX_KMEMS) {
+		if (k->nr == MAPLIB_MAX_KMEMS) {
 			k->nr_over++;
 			continue;
 		}
 		/* the mask may be freed under us: read it as the kernel reads user memory */
 		if (copy_from_kernel_nofault(k->m[k->nr].bits,
-					     (void *)(ptr + sxd_l.cpumask_bits), words * 8)) {
+					     (void *)(ptr + klayout.cpumask_bits), words * 8)) {
 			k->nr_unreadable++;
 			continue;
 		}
@@ -214,7 +214,7 @@ static void sxd_value_kmems(struct sxd_map_ctx *mc, const u8 *value)
 	}
 }
 
-void sxd_entry_commit(struct sxd_map_ctx *mc)
+void maplib_entry_commit(struct map_ctx *mc)
 {
 	u32 i;
 
@@ -222,7 +222,7 @@ void sxd_entry_commit(struct sxd_map_ctx *mc)
 		u8 *slot = mc->blk + mc->blk_len;
 
 		for (i = 0; i < mc->nr_values; i++)
-			sxd_value_kmems(mc, sxd_entry_value(mc, slot, i));
+			maplib_value_kmems(mc, maplib_entry_value(mc, slot, i));
 	}
 	mc->bytes += mc->entry_size;
 	mc->blk_len += mc->entry_size;
@@ -230,15 +230,15 @@ void sxd_entry_commit(struct sxd_map_ctx *mc)
 }
 
 /* Facts about the map that are not entries (enum sxd_info_kind). */
-int sxd_map_info(struct sxd_map_ctx *mc, u32 kind, const u64 *val, u32 nr_val,
-		 const void *data, u32 len)
+int maplib_info(struct map_ctx *mc, u32 kind, const u64 *val, u32 nr_val,
+		const void *data, u32 len)
 {
 	struct sxd_map_info r = {
 		.map_index = mc->map_index,
 		.kind = kind,
 		.data_len = len,
 	};
-	struct sxd_iov iov[2] = { { &r, sizeof(r) }, { data, len } };
+	struct dump_iov iov[2] = { { &r, sizeof(r) }, { data, len } };
 	int err;
 
 	if (mc->counting) {
@@ -246,9 +246,9 @@ int sxd_map_info(struct sxd_map_ctx *mc, u32 kind, const u64 *val, u32 nr_val,
 		return 0;
 	}
 	memcpy(r.val, val, min_t(size_t, nr_val, ARRAY_SIZE(r.val)) * sizeof(*val));
-	err = sxw_record(mc->w, SXD_REC_MAP_INFO, iov, 2);
+	err = dump_writer_record(mc->w, SXD_REC_MAP_INFO, iov, 2);
 	if (err)
-		sxd_walk_truncate(mc, "dump size limit (max_dump_bytes) reached");
+		maplib_walk_truncate(mc, "dump size limit (max_dump_bytes) reached");
 	return err;
 }
 
@@ -256,12 +256,12 @@ int sxd_map_info(struct sxd_map_ctx *mc, u32 kind, const u64 *val, u32 nr_val,
  * Bytes one MAP_INFO blob of this map may take: under a record's size and
  * under max_map_bytes. A family cutting to it says so in @mc.
  */
-u64 sxd_info_limit(struct sxd_map_ctx *mc, u64 want, const char *reason)
+u64 maplib_info_limit(struct map_ctx *mc, u64 want, const char *reason)
 {
 	u64 limit = SXD_REC_MAX_SIZE - 4096;
 
-	if (sxd_max_map_bytes)
-		limit = min_t(u64, limit, sxd_max_map_bytes);
+	if (opt_max_map_bytes)
+		limit = min_t(u64, limit, opt_max_map_bytes);
 	if (want <= limit)
 		return want;
 	mc->flags |= SXD_MAP_TRUNCATED;
@@ -271,7 +271,7 @@ u64 sxd_info_limit(struct sxd_map_ctx *mc, u64 want, const char *reason)
 }
 
 /* The kernel's BTF lacks a field this family needs: say so, capture none. */
-int sxd_missing_layout(struct sxd_map_ctx *mc, const char *type)
+int maplib_missing_layout(struct map_ctx *mc, const char *type)
 {
 	mc->flags |= SXD_MAP_UNSUPPORTED;
 	mc->reason = "the running kernel's BTF lacks a field of this map's private struct";
@@ -281,19 +281,19 @@ int sxd_missing_layout(struct sxd_map_ctx *mc, const char *type)
 }
 
 /* Where value @i (a CPU for per-CPU maps) of the entry at @slot goes. */
-void *sxd_entry_value(struct sxd_map_ctx *mc, u8 *slot, u32 i)
+void *maplib_entry_value(struct map_ctx *mc, u8 *slot, u32 i)
 {
 	return slot + sxd_align(mc->key_size) + (size_t)i * sxd_align(mc->value_size);
 }
 
 /* For per-CPU families: one value per possible CPU id. */
-void sxd_map_percpu(struct sxd_map_ctx *mc)
+void maplib_percpu(struct map_ctx *mc)
 {
 	mc->nr_values = nr_cpu_ids;
 }
 
 /**
- * sxd_copy_lookup() - the value at @key, through the map's own lookup
+ * maplib_copy_lookup() - the value at @key, through the map's own lookup
  * @mc: the map's capture
  * @key: the key
  * @slot: where the entry goes, or NULL when only counting
@@ -302,12 +302,12 @@ void sxd_map_percpu(struct sxd_map_ctx *mc)
  *
  * Return: false when the element went away.
  */
-bool sxd_copy_lookup(struct sxd_map_ctx *mc, void *key, u8 *slot)
+bool maplib_copy_lookup(struct map_ctx *mc, void *key, u8 *slot)
 {
 	void *v = mc->map->ops->map_lookup_elem(mc->map, key);
 
 	if (v && slot)
-		memcpy(sxd_entry_value(mc, slot, 0), v, mc->map->value_size);
+		memcpy(maplib_entry_value(mc, slot, 0), v, mc->map->value_size);
 	return v;
 }
 
@@ -316,8 +316,8 @@ bool sxd_copy_lookup(struct sxd_map_ctx *mc, void *key, u8 *slot)
  * @slot is given, its values. -ENOENT past the last, -EAGAIN when the
  * element went away between get_next_key and the lookup.
  */
-static int sxd_keyed_next(struct sxd_map_ctx *mc, sxd_copy_fn copy,
-			  const void *prev, void *key, u8 *slot)
+static int maplib_keyed_next(struct map_ctx *mc, maplib_copy_fn copy,
+			     const void *prev, void *key, u8 *slot)
 {
 	struct bpf_map *map = mc->map;
 	int err;
@@ -335,7 +335,7 @@ static int sxd_keyed_next(struct sxd_map_ctx *mc, sxd_copy_fn copy,
  * keeps for hash maps (bpf_map_inc_elem_count(), what map iterators
  * print); false when this map has none.
  */
-static bool sxd_elem_count(const struct bpf_map *map, u64 *count)
+static bool maplib_elem_count(const struct bpf_map *map, u64 *count)
 {
 	s64 sum = 0;
 	int cpu;
@@ -352,18 +352,18 @@ static bool sxd_elem_count(const struct bpf_map *map, u64 *count)
  * The walk stopped (room or time): what it did not reach, from the
  * kernel's element count when it keeps one.
  */
-static void sxd_keyed_rest(struct sxd_map_ctx *mc)
+static void maplib_keyed_rest(struct map_ctx *mc)
 {
-	u64 count, seen = sxd_walk_seen(mc);
+	u64 count, seen = maplib_walk_seen(mc);
 
-	if (sxd_elem_count(mc->map, &count))
-		sxd_walk_rest(mc, count > seen ? count - seen : 0, SXD_MAP_OMITTED_EST);
+	if (maplib_elem_count(mc->map, &count))
+		maplib_walk_rest(mc, count > seen ? count - seen : 0, SXD_MAP_OMITTED_EST);
 	else
-		sxd_walk_rest(mc, 0, SXD_MAP_OMITTED_MORE);
+		maplib_walk_rest(mc, 0, SXD_MAP_OMITTED_MORE);
 }
 
 /**
- * sxd_keyed_walk() - capture a map by walking its keys
+ * maplib_keyed_walk() - capture a map by walking its keys
  * @mc: the map's capture
  * @copy: fills a slot's values for a key, false when the element is gone
  *
@@ -376,7 +376,7 @@ static void sxd_keyed_rest(struct sxd_map_ctx *mc)
  *
  * Return: 0, or a negative errno (mc->reason says why).
  */
-int sxd_keyed_walk(struct sxd_map_ctx *mc, sxd_copy_fn copy)
+int maplib_keyed_walk(struct map_ctx *mc, maplib_copy_fn copy)
 {
 	struct bpf_map *map = mc->map;
 	u64 steps, bound = 2ull * map->max_entries + 1;
@@ -391,10 +391,10 @@ int sxd_keyed_walk(struct sxd_map_ctx *mc, sxd_copy_fn copy)
 	prev = mc->keys;
 	key = mc->keys + sxd_align(map->key_size);
 	for (steps = 0; steps < bound; steps++) {
-		slot = sxd_entry_slot(mc);
+		slot = maplib_entry_slot(mc);
 		if (!slot && mc->stop)
 			break;	/* no room or no time left: the rest is estimated */
-		err = sxd_keyed_next(mc, copy, steps ? prev : NULL, key, slot);
+		err = maplib_keyed_next(mc, copy, steps ? prev : NULL, key, slot);
 		if (err == -ENOENT) {
 			err = 0;	/* past the last element */
 			break;
@@ -405,17 +405,17 @@ int sxd_keyed_walk(struct sxd_map_ctx *mc, sxd_copy_fn copy)
 		}
 		if (!err && slot) {
 			memcpy(slot, key, map->key_size);
-			sxd_entry_commit(mc);
+			maplib_entry_commit(mc);
 		} else if (!err) {
 			mc->nr_omitted++;	/* counting */
 		}
 		err = 0;
 		memcpy(prev, key, map->key_size);
-		if (!sxd_walk_yield(mc))
+		if (!maplib_walk_yield(mc))
 			break;
 	}
 	if (mc->stop) {
-		sxd_keyed_rest(mc);
+		maplib_keyed_rest(mc);
 	} else if (steps == bound) {
 		mc->flags |= SXD_MAP_ITER_LIMIT;
 		mc->reason = "walk stopped at 2 * max_entries steps (map changing under it)";

@@ -9,24 +9,24 @@
 #include <linux/types.h>
 #include "dump_writer.h"
 
-#define SXD_MODULE_VERSION	"0.1.0"
+#define SCXDUMP_VERSION	"0.1.0"
 
 struct bpf_map;
 struct dentry;
 struct btf;
-struct scx_sched;	/* kernel/sched/ext/internal.h: read through sxd_l */
+struct scx_sched;	/* kernel/sched/ext/internal.h: read through klayout */
 
 /* Where the capture runs (hook.c says why there). */
-#define SXD_HOOK_TARGET		"drain_descendants"
+#define HOOK_TARGET		"drain_descendants"
 
 /*
  * Offsets into private kernel structures, read from the running kernel's
  * BTF at load time (layout.c). The comments name the kernel's fields.
  */
-#define SXD_MAX_EXIT_KINDS	32
-#define SXD_MAX_EVENTS		64
+#define KLAYOUT_MAX_EXIT_KINDS	32
+#define KLAYOUT_MAX_EVENTS	64
 
-struct sxd_layout {
+struct kernel_layout {
 	/* struct scx_sched (kernel/sched/ext/internal.h) */
 	u32 sch_exit_kind;		/* atomic_t exit_kind */
 	u32 sch_exit_info;		/* struct scx_exit_info *exit_info */
@@ -75,10 +75,10 @@ struct sxd_layout {
 	bool ok_events;		/* sch->pcpu->event_stats (7.3) */
 	u32 sch_pcpu, pcpu_events;
 	u32 nr_events;
-	struct sxd_event_field {
+	struct klayout_event_field {
 		char name[56];
 		u32 off;
-	} events[SXD_MAX_EVENTS];
+	} events[KLAYOUT_MAX_EVENTS];
 	s32 cpumask_type_id;	/* struct bpf_cpumask in the kernel's BTF */
 	u32 cpumask_bits;	/* offset of its cpumask member */
 	/* what a family's missing field was, for its error record */
@@ -93,23 +93,23 @@ struct sxd_layout {
 	s64 exit_done;			/* SCX_EXIT_DONE */
 	s64 exit_error;			/* SCX_EXIT_ERROR */
 	s64 exit_parent, exit_parent_kill;	/* SCX_EXIT_PARENT(_KILL), or -1 */
-	struct sxd_enum_name {
+	struct klayout_enum_name {
 		s64 val;
 		char name[32];
-	} exit_kinds[SXD_MAX_EXIT_KINDS];
+	} exit_kinds[KLAYOUT_MAX_EXIT_KINDS];
 	u32 nr_exit_kinds;
 	s64 exit_msg_len;		/* SCX_EXIT_MSG_LEN */
 };
 
-extern struct sxd_layout sxd_l;
+extern struct kernel_layout klayout;
 
-int sxd_layout_init(void);
-void sxd_layout_exit(void);
-const void *sxd_kernel_btf(size_t *size, u32 *crc);
-const char *sxd_exit_kind_name(s64 kind);
+int klayout_init(void);
+void klayout_exit(void);
+const void *klayout_kernel_btf(size_t *size, u32 *crc);
+const char *klayout_exit_kind_name(s64 kind);
 
 /* Kernel symbols that are not exported, resolved at load time. */
-struct sxd_syms {
+struct kernel_syms {
 	/*
 	 * Called through the static calls below, not through these: a
 	 * function only ever called directly has its ENDBR sealed under IBT,
@@ -125,70 +125,70 @@ struct sxd_syms {
 	spinlock_t *map_idr_lock;	/* kernel/bpf/syscall.c, guards map_idr */
 };
 
-extern struct sxd_syms sxd_sym;
+extern struct kernel_syms ksyms;
 
-typedef void sxd_drain_descendants_fn(struct scx_sched *sch);
-typedef int sxd_percpu_hash_copy_fn(struct bpf_map *map, void *key, void *value, u64 flags);
-void sxd_drain_descendants_stub(struct scx_sched *sch);
-DECLARE_STATIC_CALL(sxd_drain_descendants_orig, sxd_drain_descendants_stub);
-int sxd_percpu_hash_copy_stub(struct bpf_map *map, void *key, void *value, u64 flags);
-DECLARE_STATIC_CALL(sxd_percpu_hash_copy, sxd_percpu_hash_copy_stub);
+typedef void hook_drain_descendants_fn(struct scx_sched *sch);
+typedef int ksyms_percpu_hash_copy_fn(struct bpf_map *map, void *key, void *value, u64 flags);
+void hook_drain_descendants_stub(struct scx_sched *sch);
+DECLARE_STATIC_CALL(hook_drain_descendants_orig, hook_drain_descendants_stub);
+int ksyms_percpu_hash_copy_stub(struct bpf_map *map, void *key, void *value, u64 flags);
+DECLARE_STATIC_CALL(ksyms_percpu_hash_copy, ksyms_percpu_hash_copy_stub);
 
 /* Module parameters. */
-extern bool sxd_capture_all_exits;
-extern unsigned long sxd_max_dump_bytes;
-extern unsigned long sxd_max_map_bytes;
-extern unsigned long sxd_keep_dumps;
-extern unsigned long sxd_snapshot_budget_us;
-#define SXD_MAX_KEPT		64
+extern bool opt_capture_all_exits;
+extern unsigned long opt_max_dump_bytes;
+extern unsigned long opt_max_map_bytes;
+extern unsigned long opt_keep_dumps;
+extern unsigned long opt_snapshot_budget_us;
+#define DUMPS_MAX_KEPT		64
 /* the largest dump: one kvmalloc() buffer, which must stay under INT_MAX */
-#define SXD_MAX_DUMP_LIMIT	(SZ_2G - SZ_1M)
-#define SXD_MAX_BUDGET_US	100000
+#define OPT_MAX_DUMP_LIMIT	(SZ_2G - SZ_1M)
+#define OPT_MAX_BUDGET_US	100000
 /* SCX_SUB_MAX_DEPTH is 4 in 7.3; anything deeper is not believed */
-#define SXD_MAX_LEVEL		16
+#define SCXSCHED_MAX_LEVEL	16
 /* on-demand captures of a tree of sub-schedulers: at most this many */
-#define SXD_MAX_SCHEDS		64
-extern bool sxd_embed_kernel_btf;
-extern bool sxd_consistent_snapshot;
+#define TRIGGER_MAX_SCHEDS	64
+extern bool opt_embed_kernel_btf;
+extern bool opt_consistent_snapshot;
 
 /* A finished dump, shared by the debugfs readers that hold it open. */
-struct sxd_dump {
+struct held_dump {
 	struct kref ref;
 	void *buf;
 	size_t len;
 	u32 seq;
 };
 
-void sxd_dump_put(struct sxd_dump *d);
-void sxd_publish(struct sxd_dump *d);
-void sxd_note_failure(int err, const char *what);
-void sxd_set_armed(bool armed);
+void held_dump_put(struct held_dump *d);
+void dumps_publish(struct held_dump *d);
+void dumps_note_failure(int err, const char *what);
+void dumps_set_armed(bool armed);
 
 /* dumps.c: the published dumps and their debugfs files */
-int sxd_debugfs_init(void);
-void sxd_debugfs_exit(void);
-struct dentry *sxd_dumps_dir(void);
+int dumps_init(void);
+void dumps_exit(void);
+struct dentry *dumps_dir(void);
 /* control.c: the control file, in that directory */
-int sxd_control_init(struct dentry *dir);
+int control_init(struct dentry *dir);
 
-int sxd_hook_init(void);
-void sxd_hook_exit(void);
+int hook_init(void);
+void hook_exit(void);
 
 /* Capture of one scheduler, run from the hook (sleepable). */
-void sxd_capture_exit(struct scx_sched *sch);
+void trigger_exit(struct scx_sched *sch);
 /* Capture the running schedulers, which keep running (sleepable). */
-int sxd_capture_request(void);
+int trigger_request(void);
 
 /*
  * One map being captured. A family's capture function walks the map and
- * fills entries through sxd_entry_slot()/sxd_entry_commit(), which frame
+ * fills entries through maplib_entry_slot()/maplib_entry_commit(), which frame
  * them into SXD_REC_ENTRIES blocks.
  */
-struct sxd_map_ctx {
-	struct sxd_writer *w;
-	struct sxd_maps *maps;	/* the capture's map list: inner maps join it */
+struct map_ctx {
+	struct dump_writer *w;
+	struct sched_maps *maps;	/* the capture's map list: inner maps join it */
 	void *priv;		/* the family's own state during capture */
-	struct sxd_kmems *kmems;	/* pointees of cpumask kptrs in values */
+	struct map_kmems *kmems;	/* pointees of cpumask kptrs in values */
 	struct bpf_map *map;
 	u32 map_index;
 	/* the shape of an entry, which the family may set in ops->init */
@@ -234,10 +234,10 @@ struct sxd_map_ctx {
 };
 
 /* How one family of map types is captured (maps/). */
-struct sxd_map_ops {
+struct map_dump_ops {
 	/* optional: set mc's entry shape (key_size, value_size, nr_values) */
-	void (*init)(struct sxd_map_ctx *mc);
-	int (*capture)(struct sxd_map_ctx *mc);
+	void (*init)(struct map_ctx *mc);
+	int (*capture)(struct map_ctx *mc);
 	/*
 	 * capture() never sleeps nor allocates when mc->atomic: the family's
 	 * maps are copied inside the consistent snapshot's stop_machine().
@@ -246,68 +246,68 @@ struct sxd_map_ops {
 };
 
 /* Every family's ops, in one declaration (a name listed twice is fine). */
-#define SXD_MAP_TYPE(type, ops) ops,
-extern const struct sxd_map_ops
+#define MAPDRV_TYPE(type, ops) ops,
+extern const struct map_dump_ops
 #include "maps/map_types.h"
-	sxd_map_ops_none;	/* ends the list; never defined nor used */
-#undef SXD_MAP_TYPE
+	mapdrv_ops_none;	/* ends the list; never defined nor used */
+#undef MAPDRV_TYPE
 
-void sxd_map_percpu(struct sxd_map_ctx *mc);
-int sxd_map_info(struct sxd_map_ctx *mc, u32 kind, const u64 *val, u32 nr_val,
-		 const void *data, u32 len);
-int sxd_missing_layout(struct sxd_map_ctx *mc, const char *type);
-u64 sxd_info_limit(struct sxd_map_ctx *mc, u64 want, const char *reason);
-bool sxd_walk_yield(struct sxd_map_ctx *mc);
-void sxd_walk_rest(struct sxd_map_ctx *mc, u64 rest, u32 how);
-u64 sxd_walk_seen(const struct sxd_map_ctx *mc);
-bool sxd_nosleep_begin(struct sxd_map_ctx *mc, u64 n);
-void sxd_nosleep_end(struct sxd_map_ctx *mc, bool fixed);
+void maplib_percpu(struct map_ctx *mc);
+int maplib_info(struct map_ctx *mc, u32 kind, const u64 *val, u32 nr_val,
+		const void *data, u32 len);
+int maplib_missing_layout(struct map_ctx *mc, const char *type);
+u64 maplib_info_limit(struct map_ctx *mc, u64 want, const char *reason);
+bool maplib_walk_yield(struct map_ctx *mc);
+void maplib_walk_rest(struct map_ctx *mc, u64 rest, u32 how);
+u64 maplib_walk_seen(const struct map_ctx *mc);
+bool maplib_nosleep_begin(struct map_ctx *mc, u64 n);
+void maplib_nosleep_end(struct map_ctx *mc, bool fixed);
 
 /* Keyed walks (maplib.c): @copy fills @slot's values, false if gone. */
-typedef bool (*sxd_copy_fn)(struct sxd_map_ctx *mc, void *key, u8 *slot);
-int sxd_keyed_walk(struct sxd_map_ctx *mc, sxd_copy_fn copy);
-bool sxd_copy_lookup(struct sxd_map_ctx *mc, void *key, u8 *slot);
+typedef bool (*maplib_copy_fn)(struct map_ctx *mc, void *key, u8 *slot);
+int maplib_keyed_walk(struct map_ctx *mc, maplib_copy_fn copy);
+bool maplib_copy_lookup(struct map_ctx *mc, void *key, u8 *slot);
 
 /*
  * Pointees copied while values are captured (under RCU too: no sleeping
  * here), written out after the map as SXD_REC_KMEM records.
  */
-#define SXD_MAX_KMEMS		1024
-#define SXD_KMEM_WORDS		16	/* up to 1024 CPUs */
+#define MAPLIB_MAX_KMEMS	1024
+#define MAPLIB_KMEM_WORDS	16	/* up to 1024 CPUs */
 
-struct sxd_kmems {
+struct map_kmems {
 	u32 nr;
-	u32 nr_over;		/* past SXD_MAX_KMEMS: not read, counted */
+	u32 nr_over;		/* past MAPLIB_MAX_KMEMS: not read, counted */
 	u32 nr_unreadable;	/* freed under us: not read, counted */
 	struct {
 		u64 addr;
-		u64 bits[SXD_KMEM_WORDS];
-	} m[SXD_MAX_KMEMS];
+		u64 bits[MAPLIB_KMEM_WORDS];
+	} m[MAPLIB_MAX_KMEMS];
 };
 
-u8 *sxd_entry_slot(struct sxd_map_ctx *mc);
-void sxd_entry_commit(struct sxd_map_ctx *mc);
-void *sxd_entry_value(struct sxd_map_ctx *mc, u8 *slot, u32 i);
+u8 *maplib_entry_slot(struct map_ctx *mc);
+void maplib_entry_commit(struct map_ctx *mc);
+void *maplib_entry_value(struct map_ctx *mc, u8 *slot, u32 i);
 
-#define SXD_MAX_MAPS		1024
-#define SXD_MAX_PROG_BTFS	16
+#define DISCOVER_MAX_MAPS	1024
+#define DISCOVER_MAX_PROG_BTFS	16
 
 /* The scheduler's maps, found from its struct_ops map (discover.c). */
-struct sxd_maps {
+struct sched_maps {
 	struct bpf_map **maps;	/* each holds a reference */
 	u32 nr;
 	u32 cap;
-	bool overflow;		/* more maps than SXD_MAX_MAPS */
+	bool overflow;		/* more maps than DISCOVER_MAX_MAPS */
 	struct bpf_map *ops_map;	/* the scheduler's struct_ops map */
 	/* the programs' BTF objects: maps created with one are ours too */
-	const struct btf *prog_btfs[SXD_MAX_PROG_BTFS];
+	const struct btf *prog_btfs[DISCOVER_MAX_PROG_BTFS];
 	u32 nr_prog_btfs;
 	bool prog_btfs_overflow;	/* more: their objects' other maps not sought */
 };
 
-int sxd_discover(struct scx_sched *sch, struct sxd_maps *m);
-int sxd_maps_add(struct sxd_maps *m, struct bpf_map *map);
-struct bpf_map *sxd_map_get_by_id(u32 id);
-void sxd_maps_release(struct sxd_maps *m);
+int discover_maps(struct scx_sched *sch, struct sched_maps *m);
+int sched_maps_add(struct sched_maps *m, struct bpf_map *map);
+struct bpf_map *discover_map_get_by_id(u32 id);
+void sched_maps_release(struct sched_maps *m);
 
 #endif /* SCXDUMP_H */

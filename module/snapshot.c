@@ -22,13 +22,13 @@
  * Stoppable maps first, in discovery order otherwise: they are the ones
  * the stop copies, and map indices follow the order of capture.
  */
-void sxd_maps_partition(struct sxd_cap *c)
+void snapshot_partition(struct capture *c)
 {
 	struct bpf_map **m = c->maps.maps, *map;
 	u32 i, j, n = 0;
 
 	for (i = 0; i < c->maps.nr; i++) {
-		if (!sxd_stoppable(m[i]))
+		if (!mapdrv_stoppable(m[i]))
 			continue;
 		map = m[i];
 		for (j = i; j > n; j--)
@@ -38,15 +38,15 @@ void sxd_maps_partition(struct sxd_cap *c)
 	c->nr_stoppable = n;
 }
 
-struct sxd_sized_map {
+struct snapshot_sized_map {
 	struct bpf_map *map;
 	u64 bytes;
 	u32 order;		/* discovery order, to break ties */
 };
 
-static int sxd_sized_cmp(const void *a, const void *b)
+static int snapshot_sized_cmp(const void *a, const void *b)
 {
-	const struct sxd_sized_map *x = a, *y = b;
+	const struct snapshot_sized_map *x = a, *y = b;
 
 	if (x->bytes != y->bytes)
 		return x->bytes < y->bytes ? -1 : 1;
@@ -59,17 +59,17 @@ static int sxd_sized_cmp(const void *a, const void *b)
  * goes back to where that map began (it never reallocates in the stop),
  * and that map and the rest are read live after the stop.
  */
-static int sxd_snapshot_fn(void *data)
+static int snapshot_fn(void *data)
 {
-	struct sxd_cap *c = data;
+	struct capture *c = data;
 	u64 t0 = local_clock();
-	struct sxd_writer mark;
+	struct dump_writer mark;
 	u32 i;
 
-	c->deadline_ns = t0 + sxd_snapshot_budget_us * NSEC_PER_USEC;
+	c->deadline_ns = t0 + opt_snapshot_budget_us * NSEC_PER_USEC;
 	for (i = 0; i < c->nr_stoppable; i++) {
 		mark = c->w;
-		sxd_capture_map(c, c->maps.maps[i], i);
+		mapdrv_capture(c, c->maps.maps[i], i);
 		if (c->over_budget) {
 			c->w = mark;
 			break;
@@ -85,10 +85,10 @@ static int sxd_snapshot_fn(void *data)
  * order the stoppable maps smallest first, so that a budget too short
  * for every map still holds the most maps at one instant.
  */
-static int sxd_snapshot_prepare(struct sxd_cap *c, u64 *room)
+static int snapshot_prepare(struct capture *c, u64 *room)
 {
-	size_t entry = SXD_BLOCK_SIZE;
-	struct sxd_sized_map *sized;
+	size_t entry = CAPTURE_BLOCK_SIZE;
+	struct snapshot_sized_map *sized;
 	bool kmems = false;
 	u32 i, key = 1;
 	struct bpf_map *map;
@@ -101,16 +101,16 @@ static int sxd_snapshot_prepare(struct sxd_cap *c, u64 *room)
 		map = c->maps.maps[i];
 		sized[i].map = map;
 		sized[i].order = i;
-		sized[i].bytes = sxd_map_estimate(c, map, i, &entry);
+		sized[i].bytes = mapdrv_estimate(c, map, i, &entry);
 		*room = size_add(*room, sized[i].bytes);
 		key = max(key, map->key_size);
-		kmems |= sxd_has_cpumask_kptr(map);
+		kmems |= mapdrv_has_cpumask_kptr(map);
 		cond_resched();
 	}
-	sort(sized, c->nr_stoppable, sizeof(*sized), sxd_sized_cmp, NULL);
+	sort(sized, c->nr_stoppable, sizeof(*sized), snapshot_sized_cmp, NULL);
 	for (i = 0; i < c->nr_stoppable; i++) {
 		c->maps.maps[i] = sized[i].map;
-		sxd_btf_index(c, sized[i].map);	/* BTF records now, not in the stop */
+		capture_btf_index(c, sized[i].map);	/* BTF records now, not in the stop */
 	}
 	kvfree(sized);
 	/* what the maps may gain between the count and the stop */
@@ -121,10 +121,10 @@ static int sxd_snapshot_prepare(struct sxd_cap *c, u64 *room)
 	c->kmems = kmems ? kvzalloc(sizeof(*c->kmems), GFP_KERNEL) : NULL;
 	if (!c->blk || !c->keys || (kmems && !c->kmems))
 		return -ENOMEM;
-	return sxw_prealloc(&c->w, *room);
+	return dump_writer_prealloc(&c->w, *room);
 }
 
-static void sxd_snapshot_release(struct sxd_cap *c)
+static void snapshot_release(struct capture *c)
 {
 	kvfree(c->blk);
 	kfree(c->keys);
@@ -139,34 +139,34 @@ static void sxd_snapshot_release(struct sxd_cap *c)
  * maps were captured; the caller captures the rest live (the SNAPSHOT
  * record says which happened and why).
  */
-u32 sxd_snapshot(struct sxd_cap *c)
+u32 snapshot_run(struct capture *c)
 {
 	struct sxd_snapshot r = { .mode = SXD_SNAP_LIVE };
-	struct sxd_iov iov = { &r, sizeof(r) };
+	struct dump_iov iov = { &r, sizeof(r) };
 	u64 room, t0;
 	int err;
 
-	r.budget_ns = sxd_snapshot_budget_us * NSEC_PER_USEC;
-	if (!sxd_consistent_snapshot || !c->nr_stoppable)
+	r.budget_ns = opt_snapshot_budget_us * NSEC_PER_USEC;
+	if (!opt_consistent_snapshot || !c->nr_stoppable)
 		goto out;
-	err = sxd_snapshot_prepare(c, &room);
+	err = snapshot_prepare(c, &room);
 	r.reserved_bytes = room;
 	if (err) {
 		r.status = err;
-		sxd_error(c, err, "no memory for the consistent snapshot (%llu bytes)", room);
+		capture_error(c, err, "no memory for the consistent snapshot (%llu bytes)", room);
 		goto out;
 	}
 	r.nr_cpus = num_online_cpus();
-	sxw_fix(&c->w, true);
+	dump_writer_fix(&c->w, true);
 	c->atomic = true;
 	t0 = ktime_get_ns();
-	err = stop_machine(sxd_snapshot_fn, c, NULL);
+	err = stop_machine(snapshot_fn, c, NULL);
 	r.stop_ns = ktime_get_ns() - t0;
 	c->atomic = false;
-	sxw_fix(&c->w, false);
+	dump_writer_fix(&c->w, false);
 	if (err) {
 		r.status = err;
-		sxd_error(c, err, "stop_machine failed; maps read live");
+		capture_error(c, err, "stop_machine failed; maps read live");
 		goto out;
 	}
 	r.mode = SXD_SNAP_STOPPED;
@@ -176,7 +176,7 @@ u32 sxd_snapshot(struct sxd_cap *c)
 	if (c->over_budget)
 		r.snap_flags |= SXD_SNAP_F_BUDGET;
 out:
-	sxd_snapshot_release(c);
-	sxw_record(&c->w, SXD_REC_SNAPSHOT, &iov, 1);
+	snapshot_release(c);
+	dump_writer_record(&c->w, SXD_REC_SNAPSHOT, &iov, 1);
 	return r.mode == SXD_SNAP_STOPPED ? r.nr_maps : 0;
 }

@@ -16,16 +16,16 @@
  * like the failing one. Each child holds a reference on its parent, and
  * an exit's kind stays in its exit_info from the failure on.
  */
-static bool sxd_ancestor_failed(struct scx_sched *sch, s32 kind)
+static bool trigger_ancestor_failed(struct scx_sched *sch, s32 kind)
 {
-	s32 level = sxd_level(sch);
+	s32 level = scxsched_level(sch);
 	u8 *ei;
 
-	if (kind != sxd_l.exit_parent && kind != sxd_l.exit_parent_kill)
+	if (kind != klayout.exit_parent && kind != klayout.exit_parent_kill)
 		return false;
-	for (sch = sxd_parent(sch, level); sch; sch = sxd_parent(sch, --level)) {
-		ei = *(u8 **)((u8 *)sch + sxd_l.sch_exit_info);
-		if (ei && READ_ONCE(*(s32 *)(ei + sxd_l.ei_kind)) >= sxd_l.exit_error)
+	for (sch = scxsched_parent(sch, level); sch; sch = scxsched_parent(sch, --level)) {
+		ei = *(u8 **)((u8 *)sch + klayout.sch_exit_info);
+		if (ei && READ_ONCE(*(s32 *)(ei + klayout.ei_kind)) >= klayout.exit_error)
 			return true;
 	}
 	return false;
@@ -35,37 +35,38 @@ static bool sxd_ancestor_failed(struct scx_sched *sch, s32 kind)
  * The scheduler's disable work is running: it owns @sch until it returns,
  * so nothing else needs pinning it.
  */
-void sxd_capture_exit(struct scx_sched *sch)
+void trigger_exit(struct scx_sched *sch)
 {
-	s32 kind = sxd_exit_kind(sch);
+	s32 kind = scxsched_exit_kind(sch);
 
 	/* NONE or DONE: nothing is exiting. */
-	if (kind <= sxd_l.exit_done)
+	if (kind <= klayout.exit_done)
 		return;
-	if (kind < sxd_l.exit_error && !sxd_capture_all_exits && !sxd_ancestor_failed(sch, kind))
+	if (kind < klayout.exit_error && !opt_capture_all_exits &&
+	    !trigger_ancestor_failed(sch, kind))
 		return;
 	/* past bypass (hook.c): waiting here stalls no task */
-	mutex_lock(&sxd_capture_lock);
-	sxd_capture(sch, SXD_TRIGGER_EXIT);
-	mutex_unlock(&sxd_capture_lock);
+	mutex_lock(&capture_lock);
+	capture_run(sch, SXD_TRIGGER_EXIT);
+	mutex_unlock(&capture_lock);
 }
 
 /* Pin @sch through its kobject; it is freed after an RCU grace period. */
-static bool sxd_sched_get(struct scx_sched *sch)
+static bool trigger_sched_get(struct scx_sched *sch)
 {
-	return sch && kobject_get_unless_zero((struct kobject *)((u8 *)sch + sxd_l.sch_kobj));
+	return sch && kobject_get_unless_zero((struct kobject *)((u8 *)sch + klayout.sch_kobj));
 }
 
-static void sxd_sched_put(struct scx_sched *sch)
+static void trigger_sched_put(struct scx_sched *sch)
 {
-	kobject_put((struct kobject *)((u8 *)sch + sxd_l.sch_kobj));
+	kobject_put((struct kobject *)((u8 *)sch + klayout.sch_kobj));
 }
 
 /*
  * The running schedulers, pinned: the root, then its sub-schedulers
  * breadth first (their lists are RCU-protected). Returns how many.
  */
-static u32 sxd_running_scheds(struct scx_sched **scheds)
+static u32 trigger_running_scheds(struct scx_sched **scheds)
 {
 	struct list_head *head, *pos;
 	u32 n = 0, i, steps;
@@ -73,28 +74,28 @@ static u32 sxd_running_scheds(struct scx_sched **scheds)
 	struct scx_sched *child;
 
 	rcu_read_lock();
-	scheds[0] = rcu_dereference(*(void __rcu **)sxd_sym.scx_root);
-	if (sxd_sched_get(scheds[0]))
+	scheds[0] = rcu_dereference(*(void __rcu **)ksyms.scx_root);
+	if (trigger_sched_get(scheds[0]))
 		n = 1;
-	for (i = 0; sxd_l.ok_sub && i < n; i++) {
-		head = (struct list_head *)((u8 *)scheds[i] + sxd_l.sch_children);
+	for (i = 0; klayout.ok_sub && i < n; i++) {
+		head = (struct list_head *)((u8 *)scheds[i] + klayout.sch_children);
 		steps = 0;
 		for (pos = rcu_dereference(list_next_rcu(head));
-		     pos != head && steps++ < SXD_MAX_SCHEDS;
+		     pos != head && steps++ < TRIGGER_MAX_SCHEDS;
 		     pos = rcu_dereference(list_next_rcu(pos))) {
-			child = (struct scx_sched *)((u8 *)pos - sxd_l.sch_sibling);
-			if (n == SXD_MAX_SCHEDS) {
+			child = (struct scx_sched *)((u8 *)pos - klayout.sch_sibling);
+			if (n == TRIGGER_MAX_SCHEDS) {
 				more = true;
 				break;
 			}
-			if (sxd_sched_get(child))
+			if (trigger_sched_get(child))
 				scheds[n++] = child;
 		}
 	}
 	rcu_read_unlock();
 	if (more)
 		pr_warn("scxdump: more than %u running schedulers: only the first %u captured\n",
-			SXD_MAX_SCHEDS, SXD_MAX_SCHEDS);
+			TRIGGER_MAX_SCHEDS, TRIGGER_MAX_SCHEDS);
 	return n;
 }
 
@@ -102,29 +103,29 @@ static u32 sxd_running_scheds(struct scx_sched **scheds)
  * On demand: capture each running scheduler (the root and its
  * sub-schedulers), each into its own dump, while they run.
  */
-int sxd_capture_request(void)
+int trigger_request(void)
 {
 	struct scx_sched **scheds;
 	int err = 0, e;
 	u32 i, n;
 
-	if (!sxd_l.ok_request || !sxd_sym.scx_root)
+	if (!klayout.ok_request || !ksyms.scx_root)
 		return -EOPNOTSUPP;
-	scheds = kcalloc(SXD_MAX_SCHEDS, sizeof(*scheds), GFP_KERNEL);
+	scheds = kcalloc(TRIGGER_MAX_SCHEDS, sizeof(*scheds), GFP_KERNEL);
 	if (!scheds)
 		return -ENOMEM;
 	/* concurrent writers of "control" capture one after the other */
-	if (mutex_lock_killable(&sxd_capture_lock)) {
+	if (mutex_lock_killable(&capture_lock)) {
 		kfree(scheds);
 		return -EINTR;
 	}
-	n = sxd_running_scheds(scheds);
+	n = trigger_running_scheds(scheds);
 	for (i = 0; i < n; i++) {
-		e = sxd_capture(scheds[i], SXD_TRIGGER_REQUEST);
+		e = capture_run(scheds[i], SXD_TRIGGER_REQUEST);
 		err = err ?: e;
-		sxd_sched_put(scheds[i]);
+		trigger_sched_put(scheds[i]);
 	}
-	mutex_unlock(&sxd_capture_lock);
+	mutex_unlock(&capture_lock);
 	kfree(scheds);
 	return n ? err : -ENODEV;
 }

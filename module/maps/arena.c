@@ -23,14 +23,14 @@
 #include <linux/vmalloc.h>
 #include "../scxdump.h"
 
-static void sxd_arena_init(struct sxd_map_ctx *mc)
+static void arena_dump_init(struct map_ctx *mc)
 {
 	mc->key_size = sizeof(u64);
 	mc->value_size = PAGE_SIZE;
 	mc->entry_flags = SXD_ENTRIES_ARENA;
 }
 
-static int sxd_arena_capture(struct sxd_map_ctx *mc)
+static int arena_dump_capture(struct map_ctx *mc)
 {
 	u8 *arena = (u8 *)mc->map;
 	struct page *scratch = NULL, *page;
@@ -41,13 +41,13 @@ static int sxd_arena_capture(struct sxd_map_ctx *mc)
 	void *kaddr;
 	u8 *slot;
 
-	if (!sxd_l.ok_arena)
-		return sxd_missing_layout(mc, sxd_l.missing_arena);
-	start = READ_ONCE(*(u64 *)(arena + sxd_l.arena_user_vm_start));
-	end = READ_ONCE(*(u64 *)(arena + sxd_l.arena_user_vm_end));
-	kern_vm = *(struct vm_struct **)(arena + sxd_l.arena_kern_vm);
-	if (sxd_l.has_arena_scratch)
-		scratch = READ_ONCE(*(struct page **)(arena + sxd_l.arena_scratch_page));
+	if (!klayout.ok_arena)
+		return maplib_missing_layout(mc, klayout.missing_arena);
+	start = READ_ONCE(*(u64 *)(arena + klayout.arena_user_vm_start));
+	end = READ_ONCE(*(u64 *)(arena + klayout.arena_user_vm_end));
+	kern_vm = *(struct vm_struct **)(arena + klayout.arena_kern_vm);
+	if (klayout.has_arena_scratch)
+		scratch = READ_ONCE(*(struct page **)(arena + klayout.arena_scratch_page));
 	if (!kern_vm || !start) {
 		mc->reason = "arena not mapped yet (no user_vm_start)";
 		return 0;
@@ -62,7 +62,7 @@ static int sxd_arena_capture(struct sxd_map_ctx *mc)
 	for (pgoff = 0; pgoff < n; pgoff++) {
 		/* up to a million page-table walks: bounded in time too */
 		if (!(pgoff & 63)) {
-			sxd_walk_yield(mc);
+			maplib_walk_yield(mc);
 			if (mc->over_budget || (mc->counting && mc->stop))
 				break;
 		}
@@ -73,7 +73,7 @@ static int sxd_arena_capture(struct sxd_map_ctx *mc)
 		page = vmalloc_to_page(kaddr);
 		if (!page || page == scratch)
 			continue;
-		slot = sxd_entry_slot(mc);	/* NULL once stopped; checks the budget */
+		slot = maplib_entry_slot(mc);	/* NULL once stopped; checks the budget */
 		if (!slot) {
 			if (mc->over_budget || (mc->counting && mc->stop))
 				break;
@@ -85,21 +85,21 @@ static int sxd_arena_capture(struct sxd_map_ctx *mc)
 			mc->nr_omitted++;
 			continue;
 		}
-		if (copy_from_kernel_nofault(sxd_entry_value(mc, slot, 0), kaddr, PAGE_SIZE))
+		if (copy_from_kernel_nofault(maplib_entry_value(mc, slot, 0), kaddr, PAGE_SIZE))
 			continue;	/* freed under us */
 		memcpy(slot, &uaddr, sizeof(uaddr));
-		sxd_entry_commit(mc);
+		maplib_entry_commit(mc);
 		pages++;
 	}
 	val[0] = start;
 	val[1] = end;
 	val[2] = kstart;
 	val[3] = pages;
-	return sxd_map_info(mc, SXD_INFO_ARENA, val, ARRAY_SIZE(val), NULL, 0);
+	return maplib_info(mc, SXD_INFO_ARENA, val, ARRAY_SIZE(val), NULL, 0);
 }
 
-const struct sxd_map_ops sxd_arena_ops = {
-	.init = sxd_arena_init,
-	.capture = sxd_arena_capture,
+const struct map_dump_ops arena_dump_ops = {
+	.init = arena_dump_init,
+	.capture = arena_dump_capture,
 	.stoppable = true,
 };

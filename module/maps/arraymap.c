@@ -13,7 +13,7 @@
 #include <linux/sched.h>
 #include "../scxdump.h"
 
-static void sxd_array_copy(struct sxd_map_ctx *mc, u8 *slot, u32 i)
+static void array_dump_copy(struct map_ctx *mc, u8 *slot, u32 i)
 {
 	struct bpf_array *array = container_of(mc->map, struct bpf_array, map);
 	u32 size = mc->map->value_size;
@@ -21,42 +21,42 @@ static void sxd_array_copy(struct sxd_map_ctx *mc, u8 *slot, u32 i)
 	int cpu;
 
 	if (mc->nr_values == 1) {
-		memcpy(sxd_entry_value(mc, slot, 0),
+		memcpy(maplib_entry_value(mc, slot, 0),
 		       array->value + (size_t)array->elem_size * i, size);
 		return;
 	}
 	pptr = array->pptrs[i & array->index_mask];
 	for_each_possible_cpu(cpu)
-		memcpy(sxd_entry_value(mc, slot, cpu), per_cpu_ptr(pptr, cpu), size);
+		memcpy(maplib_entry_value(mc, slot, cpu), per_cpu_ptr(pptr, cpu), size);
 }
 
-static int sxd_array_capture(struct sxd_map_ctx *mc)
+static int array_dump_capture(struct map_ctx *mc)
 {
 	u32 i, n = mc->map->max_entries;
 	u8 *slot;
 
 	for (i = 0; i < n; i++) {
-		slot = sxd_entry_slot(mc);
+		slot = maplib_entry_slot(mc);
 		if (!slot) {
 			mc->nr_omitted += n - i;
 			break;
 		}
 		memcpy(slot, &i, sizeof(i));
-		sxd_array_copy(mc, slot, i);
-		sxd_entry_commit(mc);
+		array_dump_copy(mc, slot, i);
+		maplib_entry_commit(mc);
 		if (!(i & 1023))
-			sxd_walk_yield(mc);	/* a stop is seen by the next slot */
+			maplib_walk_yield(mc);	/* a stop is seen by the next slot */
 	}
 	return 0;
 }
 
-const struct sxd_map_ops sxd_array_ops = {
-	.capture = sxd_array_capture,
+const struct map_dump_ops array_dump_ops = {
+	.capture = array_dump_capture,
 	.stoppable = true,
 };
 
-const struct sxd_map_ops sxd_percpu_array_ops = {
-	.init = sxd_map_percpu,
-	.capture = sxd_array_capture,
+const struct map_dump_ops percpu_array_dump_ops = {
+	.init = maplib_percpu,
+	.capture = array_dump_capture,
 	.stoppable = true,
 };

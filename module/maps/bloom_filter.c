@@ -9,24 +9,25 @@
 #include <linux/bpf.h>
 #include "../scxdump.h"
 
-static int sxd_bloom_capture(struct sxd_map_ctx *mc)
+static int bloom_dump_capture(struct map_ctx *mc)
 {
 	u8 *bf = (u8 *)mc->map;
 	u64 bits, bytes, val[3];
 
-	if (!sxd_l.ok_bloom)
-		return sxd_missing_layout(mc, sxd_l.missing_bloom);
-	bits = (u64)*(u32 *)(bf + sxd_l.bloom_mask) + 1;
+	if (!klayout.ok_bloom)
+		return maplib_missing_layout(mc, klayout.missing_bloom);
+	bits = (u64)*(u32 *)(bf + klayout.bloom_mask) + 1;
 	bytes = BITS_TO_LONGS(bits) * sizeof(unsigned long);
-	val[0] = *(u32 *)(bf + sxd_l.bloom_nr_hash);
-	val[1] = *(u32 *)(bf + sxd_l.bloom_seed);
+	val[0] = *(u32 *)(bf + klayout.bloom_nr_hash);
+	val[1] = *(u32 *)(bf + klayout.bloom_seed);
 	val[2] = bits;
-	bytes = sxd_info_limit(mc, bytes, "bitset larger than the per-map limit: its start only");
-	return sxd_map_info(mc, SXD_INFO_BLOOM, val, ARRAY_SIZE(val),
-			    bf + sxd_l.bloom_bitset, bytes);
+	bytes = maplib_info_limit(mc, bytes,
+				  "bitset larger than the per-map limit: its start only");
+	return maplib_info(mc, SXD_INFO_BLOOM, val, ARRAY_SIZE(val),
+			    bf + klayout.bloom_bitset, bytes);
 }
 
-const struct sxd_map_ops sxd_bloom_ops = {
-	.capture = sxd_bloom_capture,
+const struct map_dump_ops bloom_dump_ops = {
+	.capture = bloom_dump_capture,
 	.stoppable = true,
 };

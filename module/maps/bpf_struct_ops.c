@@ -11,7 +11,7 @@
 #include <linux/slab.h>
 #include "../scxdump.h"
 
-static int sxd_struct_ops_capture(struct sxd_map_ctx *mc)
+static int struct_ops_dump_capture(struct map_ctx *mc)
 {
 	u8 *st = (u8 *)mc->map;
 	struct bpf_struct_ops_common_value *kv;
@@ -23,12 +23,12 @@ static int sxd_struct_ops_capture(struct sxd_map_ctx *mc)
 	u8 *slot;
 	int err;
 
-	if (!sxd_l.ok_stmap)
-		return sxd_missing_layout(mc, sxd_l.missing_stmap);
-	kv = (void *)(st + sxd_l.stmap_kvalue);
-	uvalue = *(void **)(st + sxd_l.stmap_uvalue);
-	links = *(struct bpf_link ***)(st + sxd_l.stmap_links);
-	nr = min(*(u32 *)(st + sxd_l.stmap_funcs_cnt), 256u);
+	if (!klayout.ok_stmap)
+		return maplib_missing_layout(mc, klayout.missing_stmap);
+	kv = (void *)(st + klayout.stmap_kvalue);
+	uvalue = *(void **)(st + klayout.stmap_uvalue);
+	links = *(struct bpf_link ***)(st + klayout.stmap_links);
+	nr = min(*(u32 *)(st + klayout.stmap_funcs_cnt), 256u);
 	/* pairs with smp_store_release() of the state in bpf_struct_ops.c */
 	val[0] = smp_load_acquire(&kv->state);
 	val[1] = nr;
@@ -46,18 +46,18 @@ static int sxd_struct_ops_capture(struct sxd_map_ctx *mc)
 		refs[i].id = link->prog->aux->id;
 		strscpy(refs[i].name, link->prog->aux->name, sizeof(refs[i].name));
 	}
-	err = sxd_map_info(mc, SXD_INFO_STRUCT_OPS, val, ARRAY_SIZE(val), refs,
-			   nr * sizeof(*refs));
+	err = maplib_info(mc, SXD_INFO_STRUCT_OPS, val, ARRAY_SIZE(val), refs,
+			  nr * sizeof(*refs));
 	kfree(refs);
-	slot = uvalue ? sxd_entry_slot(mc) : NULL;
+	slot = uvalue ? maplib_entry_slot(mc) : NULL;
 	if (slot) {
 		memcpy(slot, &key, sizeof(key));
-		memcpy(sxd_entry_value(mc, slot, 0), uvalue, mc->map->value_size);
-		sxd_entry_commit(mc);
+		memcpy(maplib_entry_value(mc, slot, 0), uvalue, mc->map->value_size);
+		maplib_entry_commit(mc);
 	}
 	return err;
 }
 
-const struct sxd_map_ops sxd_struct_ops_ops = {
-	.capture = sxd_struct_ops_capture,
+const struct map_dump_ops struct_ops_dump_ops = {
+	.capture = struct_ops_dump_capture,
 };

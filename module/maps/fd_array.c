@@ -13,14 +13,14 @@
 #include <linux/filter.h>
 #include "../scxdump.h"
 
-static void sxd_fd_init(struct sxd_map_ctx *mc)
+static void fd_array_dump_init(struct map_ctx *mc)
 {
 	mc->value_size = sizeof(struct sxd_obj_ref);
 	mc->entry_flags = SXD_ENTRIES_REF;
 }
 
 /* Describe @ptr, a slot's object. RCU held. */
-static bool sxd_ref(struct bpf_map *map, void *ptr, struct sxd_obj_ref *ref)
+static bool fd_array_ref(struct bpf_map *map, void *ptr, struct sxd_obj_ref *ref)
 {
 	struct bpf_prog *prog;
 	struct bpf_map *m;
@@ -52,15 +52,15 @@ static bool sxd_ref(struct bpf_map *map, void *ptr, struct sxd_obj_ref *ref)
 }
 
 /* An inner map joins the capture, so its contents follow in the dump. */
-static void sxd_add_inner(struct sxd_map_ctx *mc, struct bpf_map *inner)
+static void fd_array_add_inner(struct map_ctx *mc, struct bpf_map *inner)
 {
 	if (!inner)
 		return;
-	sxd_maps_add(mc->maps, inner);
+	sched_maps_add(mc->maps, inner);
 	bpf_map_put(inner);
 }
 
-static int sxd_fd_array_capture(struct sxd_map_ctx *mc)
+static int fd_array_dump_capture(struct map_ctx *mc)
 {
 	struct bpf_array *array = container_of(mc->map, struct bpf_array, map);
 	bool of_maps = mc->map->map_type == BPF_MAP_TYPE_ARRAY_OF_MAPS;
@@ -71,41 +71,41 @@ static int sxd_fd_array_capture(struct sxd_map_ctx *mc)
 
 	for (i = 0; i < n; i++) {
 		inner = NULL;
-		slot = sxd_entry_slot(mc);
+		slot = maplib_entry_slot(mc);
 		rcu_read_lock();
 		ptr = READ_ONCE(array->ptrs[i]);
-		if (ptr && slot && sxd_ref(mc->map, ptr, sxd_entry_value(mc, slot, 0))) {
+		if (ptr && slot && fd_array_ref(mc->map, ptr, maplib_entry_value(mc, slot, 0))) {
 			memcpy(slot, &i, sizeof(i));
-			sxd_entry_commit(mc);
+			maplib_entry_commit(mc);
 		} else if (ptr && !slot) {
 			mc->nr_omitted++;
 		}
 		if (ptr && of_maps && !IS_ERR(bpf_map_inc_not_zero(ptr)))
 			inner = ptr;
 		rcu_read_unlock();
-		sxd_add_inner(mc, inner);
+		fd_array_add_inner(mc, inner);
 		if (!(i & 1023))
-			sxd_walk_yield(mc);
+			maplib_walk_yield(mc);
 	}
 	return 0;
 }
 
 /* Inner map ids seen by the HASH_OF_MAPS walk, added after it. */
-struct sxd_inner_ids {
+struct fd_array_inner_ids {
 	u32 nr;
-	u32 ids[SXD_MAX_MAPS];
+	u32 ids[DISCOVER_MAX_MAPS];
 };
 
 /* HASH_OF_MAPS: map_lookup_elem returns the inner map itself. RCU held. */
-static bool sxd_copy_inner(struct sxd_map_ctx *mc, void *key, u8 *slot)
+static bool fd_array_copy_inner(struct map_ctx *mc, void *key, u8 *slot)
 {
-	struct sxd_inner_ids *inner = mc->priv;
+	struct fd_array_inner_ids *inner = mc->priv;
 	struct bpf_map *m = mc->map->ops->map_lookup_elem(mc->map, key);
 
 	if (!m)
 		return false;
 	if (slot)
-		sxd_ref(mc->map, m, sxd_entry_value(mc, slot, 0));
+		fd_array_ref(mc->map, m, maplib_entry_value(mc, slot, 0));
 	if (inner->nr < ARRAY_SIZE(inner->ids))
 		inner->ids[inner->nr++] = m->id;
 	else
@@ -113,9 +113,9 @@ static bool sxd_copy_inner(struct sxd_map_ctx *mc, void *key, u8 *slot)
 	return true;
 }
 
-static int sxd_hash_of_maps_capture(struct sxd_map_ctx *mc)
+static int hash_of_maps_dump_capture(struct map_ctx *mc)
 {
-	struct sxd_inner_ids *inner = kvzalloc(sizeof(*inner), GFP_KERNEL);
+	struct fd_array_inner_ids *inner = kvzalloc(sizeof(*inner), GFP_KERNEL);
 	u32 i;
 	int err;
 
@@ -124,19 +124,19 @@ static int sxd_hash_of_maps_capture(struct sxd_map_ctx *mc)
 		return -ENOMEM;
 	}
 	mc->priv = inner;
-	err = sxd_keyed_walk(mc, sxd_copy_inner);
+	err = maplib_keyed_walk(mc, fd_array_copy_inner);
 	for (i = 0; i < inner->nr; i++)
-		sxd_add_inner(mc, sxd_map_get_by_id(inner->ids[i]));
+		fd_array_add_inner(mc, discover_map_get_by_id(inner->ids[i]));
 	kvfree(inner);
 	return err;
 }
 
-const struct sxd_map_ops sxd_fd_array_ops = {
-	.init = sxd_fd_init,
-	.capture = sxd_fd_array_capture,
+const struct map_dump_ops fd_array_dump_ops = {
+	.init = fd_array_dump_init,
+	.capture = fd_array_dump_capture,
 };
 
-const struct sxd_map_ops sxd_hash_of_maps_ops = {
-	.init = sxd_fd_init,
-	.capture = sxd_hash_of_maps_capture,
+const struct map_dump_ops hash_of_maps_dump_ops = {
+	.init = fd_array_dump_init,
+	.capture = hash_of_maps_dump_capture,
 };

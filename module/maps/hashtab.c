@@ -21,12 +21,12 @@
 #include "../scxdump.h"
 
 /* LRU_HASH: without setting the element's reference bit. RCU held. */
-static bool sxd_copy_value_sys(struct sxd_map_ctx *mc, void *key, u8 *slot)
+static bool htab_copy_value_sys(struct map_ctx *mc, void *key, u8 *slot)
 {
 	void *v = mc->map->ops->map_lookup_elem_sys_only(mc->map, key);
 
 	if (v && slot)
-		memcpy(sxd_entry_value(mc, slot, 0), v, mc->map->value_size);
+		memcpy(maplib_entry_value(mc, slot, 0), v, mc->map->value_size);
 	return v;
 }
 
@@ -37,7 +37,7 @@ static bool sxd_copy_value_sys(struct sxd_map_ctx *mc, void *key, u8 *slot)
  * each CPU's value is asked for alone (BPF_F_CPU). Counting asks nothing:
  * get_next_key found the key.
  */
-static bool sxd_copy_percpu(struct sxd_map_ctx *mc, void *key, u8 *slot)
+static bool htab_copy_percpu(struct map_ctx *mc, void *key, u8 *slot)
 {
 	struct bpf_map *map = mc->map;
 	int cpu;
@@ -46,58 +46,58 @@ static bool sxd_copy_percpu(struct sxd_map_ctx *mc, void *key, u8 *slot)
 		return true;
 	/* with flags 0 the call is right whether or not the kernel takes them */
 	if (num_possible_cpus() == nr_cpu_ids)
-		return !static_call(sxd_percpu_hash_copy)(map, key,
-							  sxd_entry_value(mc, slot, 0), 0);
+		return !static_call(ksyms_percpu_hash_copy)(map, key,
+							  maplib_entry_value(mc, slot, 0), 0);
 	for_each_possible_cpu(cpu) {
-		if (static_call(sxd_percpu_hash_copy)(map, key, sxd_entry_value(mc, slot, cpu),
-						      BPF_F_CPU | (u64)cpu << 32))
+		if (static_call(ksyms_percpu_hash_copy)(map, key, maplib_entry_value(mc, slot, cpu),
+							BPF_F_CPU | (u64)cpu << 32))
 			return false;
 	}
 	return true;
 }
 
-static int sxd_hash_capture(struct sxd_map_ctx *mc)
+static int htab_dump_capture(struct map_ctx *mc)
 {
-	return sxd_keyed_walk(mc, sxd_copy_lookup);
+	return maplib_keyed_walk(mc, maplib_copy_lookup);
 }
 
-static int sxd_lru_hash_capture(struct sxd_map_ctx *mc)
+static int lru_hash_dump_capture(struct map_ctx *mc)
 {
 	if (!mc->map->ops->map_lookup_elem_sys_only) {
 		mc->reason = "no side-effect-free lookup for this LRU map";
 		return -EOPNOTSUPP;
 	}
-	return sxd_keyed_walk(mc, sxd_copy_value_sys);
+	return maplib_keyed_walk(mc, htab_copy_value_sys);
 }
 
-static int sxd_percpu_hash_capture(struct sxd_map_ctx *mc)
+static int percpu_hash_dump_capture(struct map_ctx *mc)
 {
 	/* CPU ids with holes need one CPU a call: BPF_F_CPU, which 6.x lacks */
-	if (num_possible_cpus() != nr_cpu_ids && sxd_l.percpu_copy_args < 4) {
+	if (num_possible_cpus() != nr_cpu_ids && klayout.percpu_copy_args < 4) {
 		mc->flags |= SXD_MAP_UNSUPPORTED;
 		mc->reason = "possible CPUs with holes and a kernel without BPF_F_CPU copies";
 		return -EOPNOTSUPP;
 	}
-	if (!sxd_sym.percpu_hash_copy) {
+	if (!ksyms.percpu_hash_copy) {
 		mc->flags |= SXD_MAP_UNSUPPORTED;
 		mc->reason = "no bpf_percpu_hash_copy() in this kernel: it leaves LRU state alone";
 		return -EOPNOTSUPP;
 	}
-	return sxd_keyed_walk(mc, sxd_copy_percpu);
+	return maplib_keyed_walk(mc, htab_copy_percpu);
 }
 
-const struct sxd_map_ops sxd_hash_ops = {
-	.capture = sxd_hash_capture,
+const struct map_dump_ops htab_dump_ops = {
+	.capture = htab_dump_capture,
 	.stoppable = true,
 };
 
-const struct sxd_map_ops sxd_lru_hash_ops = {
-	.capture = sxd_lru_hash_capture,
+const struct map_dump_ops lru_hash_dump_ops = {
+	.capture = lru_hash_dump_capture,
 	.stoppable = true,
 };
 
-const struct sxd_map_ops sxd_percpu_hash_ops = {
-	.init = sxd_map_percpu,
-	.capture = sxd_percpu_hash_capture,
+const struct map_dump_ops percpu_hash_dump_ops = {
+	.init = maplib_percpu,
+	.capture = percpu_hash_dump_capture,
 	.stoppable = true,
 };

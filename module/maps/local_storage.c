@@ -21,22 +21,22 @@
 #include "../scxdump.h"
 
 /* A bucket longer than this is being filled faster than we read. */
-#define SXD_MAX_BUCKET_LEN	BIT(16)
+#define STORAGE_MAX_BUCKET_LEN	BIT(16)
 
-static void sxd_storage_init(struct sxd_map_ctx *mc)
+static void storage_dump_init(struct map_ctx *mc)
 {
 	mc->key_size = sizeof(struct sxd_owner);
 	mc->entry_flags = SXD_ENTRIES_OWNER;
 }
 
-#define sxd_peek(dst, src) copy_from_kernel_nofault(&(dst), &(src), sizeof(dst))
+#define storage_peek(dst, src) copy_from_kernel_nofault(&(dst), &(src), sizeof(dst))
 
-static void sxd_owner_task(struct sxd_owner *o, struct task_struct *t)
+static void storage_owner_task(struct sxd_owner *o, struct task_struct *t)
 {
 	o->kind = SXD_OWNER_TASK;
-	sxd_peek(o->pid, t->pid);
-	sxd_peek(o->tgid, t->tgid);
-	sxd_peek(o->comm, t->comm);
+	storage_peek(o->pid, t->pid);
+	storage_peek(o->tgid, t->tgid);
+	storage_peek(o->comm, t->comm);
 	o->comm[sizeof(o->comm) - 1] = '\0';
 }
 
@@ -49,13 +49,13 @@ static void sxd_owner_task(struct sxd_owner *o, struct task_struct *t)
  * sleeps) pins a live cgroup, and when it is the very same object its
  * path is read under that reference. Ids are never reused.
  */
-static void sxd_owner_cgroup(struct sxd_owner *o, struct cgroup *cg)
+static void storage_owner_cgroup(struct sxd_owner *o, struct cgroup *cg)
 {
 	struct kernfs_node *kn = NULL;
 	struct cgroup *live;
 
 	o->kind = SXD_OWNER_CGROUP;
-	if (sxd_peek(kn, cg->kn) || !kn || sxd_peek(o->id, kn->id))
+	if (storage_peek(kn, cg->kn) || !kn || storage_peek(o->id, kn->id))
 		return;
 	live = cgroup_get_from_id(o->id);
 	if (IS_ERR(live))
@@ -65,29 +65,29 @@ static void sxd_owner_cgroup(struct sxd_owner *o, struct cgroup *cg)
 	cgroup_put(live);
 }
 
-static void sxd_owner_inode(struct sxd_owner *o, struct inode *inode)
+static void storage_owner_inode(struct sxd_owner *o, struct inode *inode)
 {
 	struct super_block *sb = NULL;
 
 	o->kind = SXD_OWNER_INODE;
-	sxd_peek(o->id, inode->i_ino);
-	if (!sxd_peek(sb, inode->i_sb) && sb)
-		sxd_peek(o->dev, sb->s_dev);
+	storage_peek(o->id, inode->i_ino);
+	if (!storage_peek(sb, inode->i_sb) && sb)
+		storage_peek(o->dev, sb->s_dev);
 }
 
-static void sxd_owner_sock(struct sxd_owner *o, struct sock *sk)
+static void storage_owner_sock(struct sxd_owner *o, struct sock *sk)
 {
 	struct sock_common *c = &sk->__sk_common;
 	__be16 dport = 0;
 
 	o->kind = SXD_OWNER_SOCK;
-	sxd_peek(o->family, c->skc_family);
-	sxd_peek(o->sport, c->skc_num);
-	if (!sxd_peek(dport, c->skc_dport))
+	storage_peek(o->family, c->skc_family);
+	storage_peek(o->sport, c->skc_num);
+	if (!storage_peek(dport, c->skc_dport))
 		o->dport = ntohs(dport);
 	if (o->family == AF_INET) {
-		sxd_peek(*(__be32 *)o->saddr, c->skc_rcv_saddr);
-		sxd_peek(*(__be32 *)o->daddr, c->skc_daddr);
+		storage_peek(*(__be32 *)o->saddr, c->skc_rcv_saddr);
+		storage_peek(*(__be32 *)o->daddr, c->skc_daddr);
 #if IS_ENABLED(CONFIG_IPV6)
 	} else if (o->family == AF_INET6) {
 		copy_from_kernel_nofault(o->saddr, &c->skc_v6_rcv_saddr, 16);
@@ -96,34 +96,34 @@ static void sxd_owner_sock(struct sxd_owner *o, struct sock *sk)
 	}
 }
 
-static void sxd_owner(struct bpf_map *map, void *owner, struct sxd_owner *o)
+static void storage_owner(struct bpf_map *map, void *owner, struct sxd_owner *o)
 {
 	switch (map->map_type) {
 	case BPF_MAP_TYPE_TASK_STORAGE:
-		sxd_owner_task(o, owner);
+		storage_owner_task(o, owner);
 		break;
 	case BPF_MAP_TYPE_CGRP_STORAGE:
-		sxd_owner_cgroup(o, owner);
+		storage_owner_cgroup(o, owner);
 		break;
 	case BPF_MAP_TYPE_INODE_STORAGE:
-		sxd_owner_inode(o, owner);
+		storage_owner_inode(o, owner);
 		break;
 	case BPF_MAP_TYPE_SK_STORAGE:
-		sxd_owner_sock(o, owner);
+		storage_owner_sock(o, owner);
 		break;
 	default:
 		break;
 	}
 }
 
-static u32 sxd_bucket_len(struct bpf_local_storage_map_bucket *b)
+static u32 storage_bucket_len(struct bpf_local_storage_map_bucket *b)
 {
 	struct bpf_local_storage_elem *selem;
 	u32 n = 0;
 
 	rcu_read_lock();
 	hlist_for_each_entry_rcu(selem, &b->list, map_node) {
-		if (++n == SXD_MAX_BUCKET_LEN)
+		if (++n == STORAGE_MAX_BUCKET_LEN)
 			break;
 	}
 	rcu_read_unlock();
@@ -134,7 +134,7 @@ static u32 sxd_bucket_len(struct bpf_local_storage_map_bucket *b)
  * Copy the elements of @b. When the walk must stop (no room, or the
  * stop's time), the rest of this bucket is still counted, exactly.
  */
-static void sxd_bucket_copy(struct sxd_map_ctx *mc, struct bpf_local_storage_map_bucket *b)
+static void storage_bucket_copy(struct map_ctx *mc, struct bpf_local_storage_map_bucket *b)
 {
 	struct bpf_local_storage_elem *selem;
 	struct bpf_local_storage *ls;
@@ -144,7 +144,7 @@ static void sxd_bucket_copy(struct sxd_map_ctx *mc, struct bpf_local_storage_map
 
 	rcu_read_lock();
 	hlist_for_each_entry_rcu(selem, &b->list, map_node) {
-		if (++n > SXD_MAX_BUCKET_LEN) {
+		if (++n > STORAGE_MAX_BUCKET_LEN) {
 			mc->flags |= SXD_MAP_ITER_LIMIT | SXD_MAP_OMITTED_MORE;
 			mc->reason = "a bucket longer than 65536 elements: the rest not read";
 			break;
@@ -153,16 +153,16 @@ static void sxd_bucket_copy(struct sxd_map_ctx *mc, struct bpf_local_storage_map
 		owner = ls ? READ_ONCE(ls->owner) : NULL;
 		if (!owner)
 			continue;	/* being unlinked */
-		slot = sxd_entry_slot(mc);	/* NULL once stopped; checks the budget */
+		slot = maplib_entry_slot(mc);	/* NULL once stopped; checks the budget */
 		if (!slot) {
 			if (mc->over_budget)
 				break;	/* undone and captured again after the stop */
 			mc->nr_omitted++;
 			continue;
 		}
-		sxd_owner(mc->map, owner, (struct sxd_owner *)slot);
-		memcpy(sxd_entry_value(mc, slot, 0), SDATA(selem)->data, mc->map->value_size);
-		sxd_entry_commit(mc);
+		storage_owner(mc->map, owner, (struct sxd_owner *)slot);
+		memcpy(maplib_entry_value(mc, slot, 0), SDATA(selem)->data, mc->map->value_size);
+		maplib_entry_commit(mc);
 	}
 	rcu_read_unlock();
 }
@@ -174,15 +174,15 @@ static void sxd_bucket_copy(struct sxd_map_ctx *mc, struct bpf_local_storage_map
  * with full blocks flushed into that room. Inside the stop the room is
  * there already and nothing is counted.
  */
-static int sxd_storage_capture(struct sxd_map_ctx *mc)
+static int storage_dump_capture(struct map_ctx *mc)
 {
 	struct bpf_local_storage_map *smap =
 		container_of(mc->map, struct bpf_local_storage_map, map);
 	u32 i, n, nr_buckets = 1u << smap->bucket_log;
 	bool fixed;
 
-	for (i = 0; i < nr_buckets && sxd_walk_yield(mc); i++) {
-		n = mc->atomic ? 1 : sxd_bucket_len(&smap->buckets[i]);
+	for (i = 0; i < nr_buckets && maplib_walk_yield(mc); i++) {
+		n = mc->atomic ? 1 : storage_bucket_len(&smap->buckets[i]);
 		if (!n)
 			continue;
 		if (mc->counting) {
@@ -192,20 +192,20 @@ static int sxd_storage_capture(struct sxd_map_ctx *mc)
 			continue;
 		}
 		/* and slack for owners that come between the two walks */
-		fixed = sxd_nosleep_begin(mc, (u64)n + n / 8 + 16);
-		sxd_bucket_copy(mc, &smap->buckets[i]);
-		sxd_nosleep_end(mc, fixed);
+		fixed = maplib_nosleep_begin(mc, (u64)n + n / 8 + 16);
+		storage_bucket_copy(mc, &smap->buckets[i]);
+		maplib_nosleep_end(mc, fixed);
 		if (mc->stop)
 			break;
 	}
 	/* buckets not reached: the kernel keeps no count of their owners */
 	if (i + 1 < nr_buckets)
-		sxd_walk_rest(mc, 0, SXD_MAP_OMITTED_MORE);
+		maplib_walk_rest(mc, 0, SXD_MAP_OMITTED_MORE);
 	return 0;
 }
 
-const struct sxd_map_ops sxd_storage_ops = {
-	.init = sxd_storage_init,
-	.capture = sxd_storage_capture,
+const struct map_dump_ops storage_dump_ops = {
+	.init = storage_dump_init,
+	.capture = storage_dump_capture,
 	.stoppable = true,
 };

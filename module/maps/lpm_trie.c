@@ -6,9 +6,9 @@
 #include <linux/bpf.h>
 #include "../scxdump.h"
 
-static int sxd_lpm_trie_capture(struct sxd_map_ctx *mc)
+static int lpm_trie_dump_capture(struct map_ctx *mc)
 {
-	return sxd_keyed_walk(mc, sxd_copy_lookup);
+	return maplib_keyed_walk(mc, maplib_copy_lookup);
 }
 
 /*
@@ -16,6 +16,6 @@ static int sxd_lpm_trie_capture(struct sxd_map_ctx *mc)
  * Read live, after the stop: trie_get_next_key() allocates a stack of
  * nodes at every step (kernel/bpf/lpm_trie.c), which nothing may do in it.
  */
-const struct sxd_map_ops sxd_lpm_trie_ops = {
-	.capture = sxd_lpm_trie_capture,
+const struct map_dump_ops lpm_trie_dump_ops = {
+	.capture = lpm_trie_dump_capture,
 };

@@ -11,13 +11,13 @@
 #include <linux/bpf.h>
 #include "../scxdump.h"
 
-static void sxd_queue_init(struct sxd_map_ctx *mc)
+static void queue_dump_init(struct map_ctx *mc)
 {
 	mc->key_size = sizeof(u32);
 	mc->entry_flags = SXD_ENTRIES_POSITION;
 }
 
-static int sxd_queue_capture(struct sxd_map_ctx *mc)
+static int queue_dump_capture(struct map_ctx *mc)
 {
 	u8 *qs = (u8 *)mc->map;
 	bool stack = mc->map->map_type == BPF_MAP_TYPE_STACK;
@@ -25,11 +25,11 @@ static int sxd_queue_capture(struct sxd_map_ctx *mc)
 	u64 val[4];
 	u8 *slot;
 
-	if (!sxd_l.ok_queue)
-		return sxd_missing_layout(mc, sxd_l.missing_queue);
-	head = READ_ONCE(*(u32 *)(qs + sxd_l.qs_head));
-	tail = READ_ONCE(*(u32 *)(qs + sxd_l.qs_tail));
-	size = *(u32 *)(qs + sxd_l.qs_size);
+	if (!klayout.ok_queue)
+		return maplib_missing_layout(mc, klayout.missing_queue);
+	head = READ_ONCE(*(u32 *)(qs + klayout.qs_head));
+	tail = READ_ONCE(*(u32 *)(qs + klayout.qs_tail));
+	size = *(u32 *)(qs + klayout.qs_size);
 	if (!size || head >= size || tail >= size) {
 		mc->reason = "inconsistent queue indices";
 		return -EIO;
@@ -39,25 +39,25 @@ static int sxd_queue_capture(struct sxd_map_ctx *mc)
 	val[1] = tail;
 	val[2] = size;
 	val[3] = n;
-	sxd_map_info(mc, SXD_INFO_QUEUE, val, ARRAY_SIZE(val), NULL, 0);
+	maplib_info(mc, SXD_INFO_QUEUE, val, ARRAY_SIZE(val), NULL, 0);
 	for (i = 0; i < n; i++) {
 		idx = stack ? (head + size - 1 - i) % size : (tail + i) % size;
-		slot = sxd_entry_slot(mc);
+		slot = maplib_entry_slot(mc);
 		if (!slot) {
 			mc->nr_omitted += n - i;
 			break;
 		}
 		memcpy(slot, &i, sizeof(i));
-		memcpy(sxd_entry_value(mc, slot, 0),
-		       qs + sxd_l.qs_elements + (size_t)idx * mc->map->value_size,
+		memcpy(maplib_entry_value(mc, slot, 0),
+		       qs + klayout.qs_elements + (size_t)idx * mc->map->value_size,
 		       mc->map->value_size);
-		sxd_entry_commit(mc);
+		maplib_entry_commit(mc);
 	}
 	return 0;
 }
 
-const struct sxd_map_ops sxd_queue_ops = {
-	.init = sxd_queue_init,
-	.capture = sxd_queue_capture,
+const struct map_dump_ops queue_dump_ops = {
+	.init = queue_dump_init,
+	.capture = queue_dump_capture,
 	.stoppable = true,
 };

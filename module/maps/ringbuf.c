@@ -14,28 +14,28 @@
 #include <linux/bpf.h>
 #include "../scxdump.h"
 
-static int sxd_ringbuf_capture(struct sxd_map_ctx *mc)
+static int ringbuf_dump_capture(struct map_ctx *mc)
 {
-	u8 *rb = *(u8 **)((u8 *)mc->map + sxd_l.rbmap_rb);
+	u8 *rb = *(u8 **)((u8 *)mc->map + klayout.rbmap_rb);
 	u64 cap, cons, prod, over, avail, val[6] = { };
 
-	if (!sxd_l.ok_ringbuf)
-		return sxd_missing_layout(mc, sxd_l.missing_ringbuf);
+	if (!klayout.ok_ringbuf)
+		return maplib_missing_layout(mc, klayout.missing_ringbuf);
 	if (!rb)
 		return -ENOENT;
-	cap = *(u64 *)(rb + sxd_l.rb_mask) + 1;
+	cap = *(u64 *)(rb + klayout.rb_mask) + 1;
 	/* pairs with the producer's and consumer's smp_store_release() */
-	cons = smp_load_acquire((unsigned long *)(rb + sxd_l.rb_consumer_pos));
+	cons = smp_load_acquire((unsigned long *)(rb + klayout.rb_consumer_pos));
 	/* pairs with the producer's smp_store_release() after the header */
-	prod = smp_load_acquire((unsigned long *)(rb + sxd_l.rb_producer_pos));
+	prod = smp_load_acquire((unsigned long *)(rb + klayout.rb_producer_pos));
 	val[0] = cap;
 	val[1] = cons;
 	val[2] = prod;
-	val[3] = READ_ONCE(*(unsigned long *)(rb + sxd_l.rb_pending_pos));
-	if (sxd_l.has_rb_overwrite && sxd_l.has_rb_overwrite_pos &&
-	    READ_ONCE(*(bool *)(rb + sxd_l.rb_overwrite_mode))) {
+	val[3] = READ_ONCE(*(unsigned long *)(rb + klayout.rb_pending_pos));
+	if (klayout.has_rb_overwrite && klayout.has_rb_overwrite_pos &&
+	    READ_ONCE(*(bool *)(rb + klayout.rb_overwrite_mode))) {
 		/* read after producer_pos, as the kernel's consumers do */
-		over = smp_load_acquire((unsigned long *)(rb + sxd_l.rb_overwrite_pos));
+		over = smp_load_acquire((unsigned long *)(rb + klayout.rb_overwrite_pos));
 		val[4] = over;
 		val[5] = 1;
 		/* a record boundary: the oldest whole record */
@@ -50,14 +50,14 @@ static int sxd_ringbuf_capture(struct sxd_map_ctx *mc)
 		mc->flags |= SXD_MAP_TRUNCATED;
 		mc->reason = "more unconsumed bytes than the capacity";
 	}
-	avail = sxd_info_limit(mc, avail,
-			       "unconsumed bytes over the per-map limit: the oldest only");
+	avail = maplib_info_limit(mc, avail,
+				  "unconsumed bytes over the per-map limit: the oldest only");
 	val[1] = cons;
-	return sxd_map_info(mc, SXD_INFO_RINGBUF, val, ARRAY_SIZE(val),
-			    rb + sxd_l.rb_data + (cons & (cap - 1)), avail);
+	return maplib_info(mc, SXD_INFO_RINGBUF, val, ARRAY_SIZE(val),
+			    rb + klayout.rb_data + (cons & (cap - 1)), avail);
 }
 
-const struct sxd_map_ops sxd_ringbuf_ops = {
-	.capture = sxd_ringbuf_capture,
+const struct map_dump_ops ringbuf_dump_ops = {
+	.capture = ringbuf_dump_capture,
 	.stoppable = true,
 };

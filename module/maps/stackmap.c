@@ -15,15 +15,15 @@
 #include "../scxdump.h"
 
 /* Distinct addresses symbolised per map; the rest stay bare. */
-#define SXD_MAX_SYMS	8192
+#define STACKMAP_MAX_SYMS	8192
 
-static void sxd_stackmap_init(struct sxd_map_ctx *mc)
+static void stackmap_dump_init(struct map_ctx *mc)
 {
 	mc->value_size = sizeof(u64) + mc->map->value_size;
 	mc->entry_flags = SXD_ENTRIES_STACK;
 }
 
-static int sxd_u64_cmp(const void *a, const void *b)
+static int stackmap_u64_cmp(const void *a, const void *b)
 {
 	u64 x = *(const u64 *)a, y = *(const u64 *)b;
 
@@ -31,14 +31,14 @@ static int sxd_u64_cmp(const void *a, const void *b)
 }
 
 /* One record of every distinct address in the map's traces. */
-static void sxd_stackmap_symbols(struct sxd_map_ctx *mc, u64 *pcs, u32 n)
+static void stackmap_symbols(struct map_ctx *mc, u64 *pcs, u32 n)
 {
 	struct sxd_symbols r = { };
-	struct sxd_iov iov[2];
+	struct dump_iov iov[2];
 	struct sxd_sym *syms;
 	u32 i, m = 0;
 
-	sort(pcs, n, sizeof(*pcs), sxd_u64_cmp, NULL);
+	sort(pcs, n, sizeof(*pcs), stackmap_u64_cmp, NULL);
 	for (i = 0; i < n; i++) {
 		if (!i || pcs[i] != pcs[m - 1])
 			pcs[m++] = pcs[i];
@@ -53,13 +53,13 @@ static void sxd_stackmap_symbols(struct sxd_map_ctx *mc, u64 *pcs, u32 n)
 		snprintf(syms[i].name, sizeof(syms[i].name), "%pS", (void *)pcs[i]);
 	}
 	r.nr = m;
-	iov[0] = (struct sxd_iov){ &r, sizeof(r) };
-	iov[1] = (struct sxd_iov){ syms, (size_t)m * sizeof(*syms) };
-	sxw_record(mc->w, SXD_REC_SYMBOLS, iov, 2);
+	iov[0] = (struct dump_iov){ &r, sizeof(r) };
+	iov[1] = (struct dump_iov){ syms, (size_t)m * sizeof(*syms) };
+	dump_writer_record(mc->w, SXD_REC_SYMBOLS, iov, 2);
 	kvfree(syms);
 }
 
-static int sxd_stackmap_capture(struct sxd_map_ctx *mc)
+static int stackmap_dump_capture(struct map_ctx *mc)
 {
 	u8 *smap = (u8 *)mc->map;
 	bool build_id = mc->map->map_flags & BPF_F_STACK_BUILD_ID;
@@ -68,15 +68,15 @@ static int sxd_stackmap_capture(struct sxd_map_ctx *mc)
 	u8 **buckets, *b, *slot;
 	u64 *pcs = NULL, val[2];
 
-	if (!sxd_l.ok_stackmap)
-		return sxd_missing_layout(mc, sxd_l.missing_stackmap);
-	n_buckets = *(u32 *)(smap + sxd_l.smap_n_buckets);
-	buckets = (u8 **)(smap + sxd_l.smap_buckets);
+	if (!klayout.ok_stackmap)
+		return maplib_missing_layout(mc, klayout.missing_stackmap);
+	n_buckets = *(u32 *)(smap + klayout.smap_n_buckets);
+	buckets = (u8 **)(smap + klayout.smap_buckets);
 	val[0] = n_buckets;
 	val[1] = esize;
-	sxd_map_info(mc, SXD_INFO_STACKMAP, val, ARRAY_SIZE(val), NULL, 0);
+	maplib_info(mc, SXD_INFO_STACKMAP, val, ARRAY_SIZE(val), NULL, 0);
 	if (!build_id) {
-		pcs = kvmalloc_array(SXD_MAX_SYMS, sizeof(*pcs), GFP_KERNEL);
+		pcs = kvmalloc_array(STACKMAP_MAX_SYMS, sizeof(*pcs), GFP_KERNEL);
 		if (!pcs)
 			mc->reason = "addresses not symbolised: out of memory";
 	}
@@ -84,40 +84,40 @@ static int sxd_stackmap_capture(struct sxd_map_ctx *mc)
 		b = READ_ONCE(buckets[i]);
 		if (!b)
 			continue;
-		slot = sxd_entry_slot(mc);
+		slot = maplib_entry_slot(mc);
 		if (!slot)
 			break;	/* no room left (stack maps are not counted) */
-		hash = READ_ONCE(*(u32 *)(b + sxd_l.sbucket_hash));
-		nr = min(READ_ONCE(*(u32 *)(b + sxd_l.sbucket_nr)),
+		hash = READ_ONCE(*(u32 *)(b + klayout.sbucket_hash));
+		nr = min(READ_ONCE(*(u32 *)(b + klayout.sbucket_nr)),
 			 mc->map->value_size / esize);
-		memcpy(sxd_entry_value(mc, slot, 0) + sizeof(u64), b + sxd_l.sbucket_data,
+		memcpy(maplib_entry_value(mc, slot, 0) + sizeof(u64), b + klayout.sbucket_data,
 		       (size_t)nr * esize);
 		if (READ_ONCE(buckets[i]) != b ||
-		    READ_ONCE(*(u32 *)(b + sxd_l.sbucket_hash)) != hash)
+		    READ_ONCE(*(u32 *)(b + klayout.sbucket_hash)) != hash)
 			continue;	/* replaced while we copied it */
-		*(u64 *)sxd_entry_value(mc, slot, 0) = nr;
+		*(u64 *)maplib_entry_value(mc, slot, 0) = nr;
 		memcpy(slot, &i, sizeof(i));
 		if (pcs) {
-			u64 *ips = (u64 *)(sxd_entry_value(mc, slot, 0) + sizeof(u64));
+			u64 *ips = (u64 *)(maplib_entry_value(mc, slot, 0) + sizeof(u64));
 			u32 k;
 
-			for (k = 0; k < nr && nr_pcs < SXD_MAX_SYMS; k++)
+			for (k = 0; k < nr && nr_pcs < STACKMAP_MAX_SYMS; k++)
 				pcs[nr_pcs++] = ips[k];
 			if (k < nr)
 				mc->reason = "more than 8192 addresses: the rest not symbolised";
 		}
-		sxd_entry_commit(mc);
-		sxd_walk_yield(mc);
+		maplib_entry_commit(mc);
+		maplib_walk_yield(mc);
 	}
 	/* buckets not reached: the kernel keeps no count of them */
-	sxd_walk_rest(mc, 0, SXD_MAP_OMITTED_MORE);
+	maplib_walk_rest(mc, 0, SXD_MAP_OMITTED_MORE);
 	if (pcs && nr_pcs)
-		sxd_stackmap_symbols(mc, pcs, nr_pcs);
+		stackmap_symbols(mc, pcs, nr_pcs);
 	kvfree(pcs);
 	return 0;
 }
 
-const struct sxd_map_ops sxd_stackmap_ops = {
-	.init = sxd_stackmap_init,
-	.capture = sxd_stackmap_capture,
+const struct map_dump_ops stackmap_dump_ops = {
+	.init = stackmap_dump_init,
+	.capture = stackmap_dump_capture,
 };
