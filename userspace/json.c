@@ -1,4 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * JSON output through yajl's streaming generator (json.h): strings are
+ * checked for UTF-8 and escaped, numbers written whole; nothing is built
+ * in memory.
+ */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * Raw bytes as JSON through BTF, one function per BTF kind (render.h):
+ * integers and bit-fields, enums by name, structs and unions by member,
+ * arrays, char arrays as strings, DATASECs as named variables, pointers
+ * into captured memory followed once each, within a depth and a budget.
+ */
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>

@@ -47,7 +47,16 @@ static void usage(FILE *out)
 		"             3 unsupported format version, 4 I/O error\n");
 }
 
-int main(int argc, char **argv)
+/* A command line, parsed: the command, its FILE and --vmlinux-btf. */
+struct cmdline {
+	const char *cmd;
+	const char *path;
+	const char *vmlinux;
+	struct decode_opts o;
+};
+
+/* -1 when the command line is good, or the exit status to leave with. */
+static int parse_args(int argc, char **argv, struct cmdline *cl)
 {
 	static const struct option longopts[] = {
 		{ "pretty", no_argument, NULL, 'p' },
@@ -56,75 +65,67 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	struct decode_opts o = { 0 };
-	struct dump_file f;
-	struct dump_index x;
-	const char *cmd, *vmlinux = NULL;
-	char msg[256];
-	int c, err;
+	struct decode_opts *o = &cl->o;
+	int c;
 
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	cmd = argv[1];
-	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+	cl->cmd = argv[1];
+	if (!strcmp(cl->cmd, "--help") || !strcmp(cl->cmd, "-h") || !strcmp(cl->cmd, "help")) {
 		usage(stdout);
 		return 0;
 	}
-	if (strcmp(cmd, "decode") && strcmp(cmd, "info") && strcmp(cmd, "summary")) {
-		fprintf(stderr, "scxdump: unknown command '%s'\n", cmd);
+	if (strcmp(cl->cmd, "decode") && strcmp(cl->cmd, "info") && strcmp(cl->cmd, "summary")) {
+		fprintf(stderr, "scxdump: unknown command '%s'\n", cl->cmd);
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	o.header_only = !strcmp(cmd, "info");
+	o->header_only = !strcmp(cl->cmd, "info");
 	optind = 2;
 	while ((c = getopt_long(argc, argv, "pm:v:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'p': o.pretty = true; break;
+		case 'p': o->pretty = true; break;
 		case 'm':
-			if (o.nr_map_names == DECODE_MAX_MAP_NAMES) {
+			if (o->nr_map_names == DECODE_MAX_MAP_NAMES) {
 				fprintf(stderr, "scxdump: at most %d --map options\n",
 					DECODE_MAX_MAP_NAMES);
 				return EXIT_USAGE;
 			}
-			o.map_names[o.nr_map_names++] = optarg;
+			o->map_names[o->nr_map_names++] = optarg;
 			break;
-		case 'v': vmlinux = optarg; break;
+		case 'v': cl->vmlinux = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return EXIT_USAGE;
 		}
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "scxdump: %s takes exactly one FILE\n", cmd);
+		fprintf(stderr, "scxdump: %s takes exactly one FILE\n", cl->cmd);
 		return EXIT_USAGE;
 	}
-	err = dump_open(&f, argv[optind], msg, sizeof(msg));
-	if (err) {
-		fprintf(stderr, "scxdump: %s: %s\n", argv[optind], msg);
-		return err == DUMP_EIO ? EXIT_IO : err == DUMP_EVERSION ? EXIT_VERSION : EXIT_BADFILE;
-	}
-	if (dump_index_build(&x, &f)) {
-		fprintf(stderr, "scxdump: %s: out of memory indexing the dump\n", argv[optind]);
-		dump_close(&f);
-		return EXIT_IO;
-	}
-	if (vmlinux) {
-		o.vmlinux = vmlinux_btf_load(&x, vmlinux, msg, sizeof(msg));
-		if (!o.vmlinux) {
+	cl->path = argv[optind];
+	return -1;
+}
+
+/* The command on an indexed dump; its exit status. */
+static int run(struct cmdline *cl, const struct dump_index *x)
+{
+	char msg[256];
+	int err;
+
+	if (cl->vmlinux) {
+		cl->o.vmlinux = vmlinux_btf_load(x, cl->vmlinux, msg, sizeof(msg));
+		if (!cl->o.vmlinux) {
 			fprintf(stderr, "scxdump: %s\n", msg);
-			dump_index_free(&x);
-			dump_close(&f);
 			return EXIT_BADFILE;
 		}
 	}
-	if (!strcmp(cmd, "summary"))
-		err = decode_summary(&x, stdout);
+	if (!strcmp(cl->cmd, "summary"))
+		err = decode_summary(x, stdout);
 	else
-		err = decode_json(&x, stdout, &o);
-	btf__free(o.vmlinux);
-	dump_index_free(&x);
-	dump_close(&f);
+		err = decode_json(x, stdout, &cl->o);
+	btf__free(cl->o.vmlinux);
 	if (err == -ENOMEM) {
 		fprintf(stderr, "scxdump: out of memory\n");
 		return EXIT_IO;
@@ -134,4 +135,31 @@ int main(int argc, char **argv)
 		return EXIT_IO;
 	}
 	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct cmdline cl = { 0 };
+	struct dump_file f;
+	struct dump_index x;
+	char msg[256];
+	int err;
+
+	err = parse_args(argc, argv, &cl);
+	if (err >= 0)
+		return err;
+	err = dump_open(&f, cl.path, msg, sizeof(msg));
+	if (err) {
+		fprintf(stderr, "scxdump: %s: %s\n", cl.path, msg);
+		return err == DUMP_EIO ? EXIT_IO : err == DUMP_EVERSION ? EXIT_VERSION : EXIT_BADFILE;
+	}
+	if (dump_index_build(&x, &f)) {
+		fprintf(stderr, "scxdump: %s: out of memory indexing the dump\n", cl.path);
+		dump_close(&f);
+		return EXIT_IO;
+	}
+	err = run(&cl, &x);
+	dump_index_free(&x);
+	dump_close(&f);
+	return err;
 }
