@@ -29,37 +29,24 @@ static const struct info_kind *const info_kinds[] = {
 
 #define NR(a)	(sizeof(a) / sizeof((a)[0]))
 
-static bool shape_has(const struct entry_shape *s, const struct sxd_entries *b)
-{
-	return !s->flag || (b->flags & s->flag);
-}
-
-static void emit_key(const struct entry_view *v, const uint8_t *p)
-{
-	size_t i;
-
-	for (i = 0; i < NR(entry_shapes); i++) {
-		const struct entry_shape *s = entry_shapes[i];
-
-		if (s->key && shape_has(s, v->blk) && v->blk->key_size >= s->min_key_size) {
-			s->key(v, p);
-			return;
-		}
-	}
-}
-
-static void emit_value(const struct entry_view *v, const uint8_t *p)
+/*
+ * The shape that renders a block's keys (@key) or values: the first whose
+ * flag the block has, with a handler, and the size that shape needs.
+ */
+static const struct entry_shape *shape_for(const struct sxd_entries *b, bool key)
 {
 	size_t i;
 
 	for (i = 0; i < NR(entry_shapes); i++) {
 		const struct entry_shape *s = entry_shapes[i];
 
-		if (s->value && shape_has(s, v->blk) && v->blk->value_size >= s->min_value_size) {
-			s->value(v, p);
-			return;
-		}
+		if (s->flag && !(b->flags & s->flag))
+			continue;
+		if (key ? s->key && b->key_size >= s->min_key_size :
+			  s->value && b->value_size >= s->min_value_size)
+			return s;
 	}
+	return &typed_shape;
 }
 
 /* Raw key_hex/value_hex beside the rendering, unless a shape is bytes. */
@@ -93,6 +80,7 @@ static void emit_entries(const struct entry_view *v)
 	const struct sxd_entries *b = v->blk;
 	size_t esz = dump_entry_size(b->key_size, b->value_size, b->nr_values);
 	const uint8_t *p = (const uint8_t *)(b + 1);
+	const struct entry_shape *ks = shape_for(b, true), *vs = shape_for(b, false);
 	bool hex = wants_hex(b);
 	yajl_gen g = v->e->g;
 	uint32_t i, c;
@@ -102,15 +90,15 @@ static void emit_entries(const struct entry_view *v)
 
 		json_obj(g);
 		json_key(g, "key");
-		emit_key(v, p);
+		ks->key(v, p);
 		if (b->nr_values == 1) {
 			json_key(g, "value");
-			emit_value(v, val);
+			vs->value(v, val);
 		} else {
 			json_key(g, "values");
 			json_arr(g);
 			for (c = 0; c < b->nr_values; c++)
-				emit_value(v, val + (size_t)c * sxd_align(b->value_size));
+				vs->value(v, val + (size_t)c * sxd_align(b->value_size));
 			json_arr_end(g);
 		}
 		if (hex) {
