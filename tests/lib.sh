@@ -42,10 +42,21 @@ t_eq() {
 	fi
 }
 
-# The kernel log must not show a bug, warning, lockdep or KASAN report.
+# What a kernel log must not show, on any kernel: bugs and oopses,
+# warnings, KASAN and KFENCE reports, lockdep reports, sleeping in atomic
+# context, debug-object and list corruption reports, RCU stalls, hung
+# tasks, soft and hard lockups, UBSAN. The one list every guest test uses.
+SPLAT_RE='BUG:|WARNING:|Oops|Kernel panic|general protection fault|Call Trace'
+SPLAT_RE+='|KASAN|KFENCE|UBSAN:|ODEBUG:|list_(add|del) corruption'
+SPLAT_RE+='|lockdep is turned off|DEBUG_LOCKS_WARN_ON|suspicious RCU usage|possible circular locking|possible recursive locking|inconsistent lock state'
+SPLAT_RE+='|sleeping function called from invalid context|scheduling while atomic'
+SPLAT_RE+='|detected stalls? on CPU|self-detected stall|rcu_(sched|preempt) kthread starved'
+SPLAT_RE+='|blocked for more than [0-9]+ seconds|soft lockup|hard LOCKUP'
+
+# t_clean_dmesg DESC FILE: FILE (a kernel log) is not empty and has none of it.
 t_clean_dmesg() {
 	local desc=$1 file=$2 bad
-	bad=$(grep -E 'BUG:|WARNING:|Oops|sleeping function called from invalid context|possible circular locking|possible recursive locking|inconsistent lock state|lockdep|KASAN|general protection fault|Call Trace' "$file" || true)
+	bad=$(grep -E "$SPLAT_RE" "$file" || true)
 	if [ -z "$bad" ] && [ -s "$file" ]; then
 		t_ok "$desc"
 	else

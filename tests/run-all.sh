@@ -74,6 +74,7 @@ fi
 prepare decoder-build sh -c 'make -s -C userspace && make -s -C userspace SAN=1 && make -s -C tests/unit' &&
 	suite decoder-unit tests/unit/test-decoder.sh &&
 	suite render-unit tests/unit/build/test_render
+suite splat-check tests/unit/test-splat.sh
 guest_ok=0
 if [ "$mode" = all ]; then
 	prepare guest-root tests/guest/mkroot.sh &&

@@ -54,5 +54,5 @@ t_jq "each dump has its scheduler's struct_ops map, with its name" "$p" \
 t_jq "... and the child's" "$c" '[.maps[] | select(.type == "struct_ops")] | length == 1'
 "$DEC" summary "$dir/sub-$(tail -1 "$dir/kept.ls").bin" >"$dir/summary.txt"
 t_check "summary names the tree" grep -qE "^scheduler id [0-9]+ on cgroup (/|/scxsub) \(id [0-9]+\), (root|sub-scheduler of scxsub_parent)" "$dir/summary.txt"
-t_clean_dmesg "kernel log clean (no BUG/WARNING/lockdep/KASAN)" "$dir/dmesg"
+t_clean_dmesg "kernel log clean (no bug, warning, KASAN, KFENCE, lockdep, stall or lockup report)" "$dir/dmesg"
 t_done
