@@ -2,14 +2,24 @@
 # Copy the sources into the guest root and build there, with the guest
 # kernel's headers and compiler: the module, the scxdump tool and the test
 # schedulers. Products stay in $GUEST_ROOT/opt/scxdump/src.
+#
+# With SCXDUMP_KERNEL set to a kernel the project built (tests/kernels/,
+# a guest path), the module alone is built against that kernel's tree, in
+# $SCXDUMP_KERNEL/scxdump-src (its scxdump.ko is what the guest loads on
+# that kernel).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-krel=$(guest_krel)
-mkdir -p "$GUEST_ROOT$GUEST_SRC"
-rsync -a --delete --exclude .git --exclude build/ --exclude build-san/ \
+dst=$GUEST_SRC kdir=/lib/modules/$(guest_krel)/build log=$SCXDUMP_CACHE/build.log
+targets=("${@:-all}")
+if [ -n "${SCXDUMP_KERNEL:-}" ]; then
+	[ -d "$GUEST_ROOT$SCXDUMP_KERNEL/build" ] || die "no kernel tree at $SCXDUMP_KERNEL"
+	dst=$SCXDUMP_KERNEL/scxdump-src kdir=$SCXDUMP_KERNEL/build
+	log=$SCXDUMP_CACHE/build-$(basename "$SCXDUMP_KERNEL").log targets=(module)
+fi
+mkdir -p "$GUEST_ROOT$dst"
+rsync -a --delete --exclude .git --exclude build/ --exclude build-san/ --exclude build-fuzz/ \
 	--exclude '*.o' --exclude '*.ko' --exclude '*.cmd' --exclude '*.mod*' \
-	"$SCXDUMP_TOP/" "$GUEST_ROOT$GUEST_SRC/"
-"$(dirname "$0")/chroot-run.sh" make -C "$GUEST_SRC" -j2 \
-	KDIR="/lib/modules/$krel/build" "${@:-all}" >"$SCXDUMP_CACHE/build.log" 2>&1 ||
-	{ tail -40 "$SCXDUMP_CACHE/build.log" >&2; die "guest build failed (log: $SCXDUMP_CACHE/build.log)"; }
+	"$SCXDUMP_TOP/" "$GUEST_ROOT$dst/"
+"$(dirname "$0")/chroot-run.sh" make -C "$dst" -j2 KDIR="$kdir" "${targets[@]}" >"$log" 2>&1 ||
+	{ tail -40 "$log" >&2; die "guest build failed (log: $log)"; }

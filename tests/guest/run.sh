@@ -11,6 +11,10 @@
 #
 # QEMU uses KVM when /dev/kvm works with hardware virtualisation, TCG
 # otherwise; SCXDUMP_ACCEL=kvm|tcg overrides.
+#
+# The guest boots the root's own (Debian's) kernel, or with SCXDUMP_KERNEL
+# a kernel the project built (tests/kernels/build.sh; a guest path): then
+# SCXDUMP_KO in the command's environment names the module built for it.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -26,12 +30,21 @@ done
 [ $# -gt 0 ] || die "no command given"
 case $name in *[!A-Za-z0-9_.-]*|'') die "bad run name '$name'" ;; esac
 
-krel=$(guest_krel)
+if [ -n "${SCXDUMP_KERNEL:-}" ]; then
+	kimage=$GUEST_ROOT$SCXDUMP_KERNEL/bzImage
+	[ -f "$kimage" ] || die "no kernel image at $kimage (tests/kernels/build.sh)"
+	krel=$(cat "$GUEST_ROOT$SCXDUMP_KERNEL/build/include/config/kernel.release")
+	env_line="export SCXDUMP_KO=$SCXDUMP_KERNEL/scxdump-src/scxdump.ko"
+else
+	krel=$(guest_krel)
+	kimage=$GUEST_ROOT/boot/vmlinuz-$krel
+	env_line=
+fi
 rundir=$GUEST_ROOT/opt/scxdump/runs/$name
 rm -rf "$rundir"
 mkdir -p "$rundir"
 install -m 0755 "$(dirname "$0")/init.sh" "$GUEST_ROOT/opt/scxdump/init.sh"
-printf '%s\n' "$*" >"$rundir/cmd.sh"
+printf '%s\n' "$env_line" "$*" >"$rundir/cmd.sh"
 
 accel=${SCXDUMP_ACCEL:-}
 if [ -z "$accel" ]; then
@@ -63,7 +76,7 @@ timeout --kill-after=5 "$timeout" qemu-system-x86_64 "${accel_args[@]}" \
 	-display none -monitor none -serial "file:$rundir/console.log" \
 	-object "memory-backend-memfd,id=mem,size=$mem,share=on" -numa node,memdev=mem \
 	-chardev "socket,id=vfs,path=$sock" -device vhost-user-fs-pci,chardev=vfs,tag=rootfs \
-	-kernel "$GUEST_ROOT/boot/vmlinuz-$krel" \
+	-kernel "$kimage" \
 	-append "console=ttyS0 rootfstype=virtiofs root=rootfs rw panic=-1 quiet loglevel=4 init=/opt/scxdump/init.sh sxdrun=/opt/scxdump/runs/$name" \
 	</dev/null || rc=$?
 secs=$(echo "$(date +%s.%N) - $t0" | bc)

@@ -7,11 +7,12 @@
 # around two captures; a normal unregister captured with its reason.
 set -u
 S=/opt/scxdump/src
+KO=${SCXDUMP_KO:-$S/scxdump.ko}
 DBG=/sys/kernel/debug/scxdump
 P=/sys/module/scxdump/parameters
 B=$S/tests/sched/build/scxbound
 PC=${BOUND_PC_ENTRIES:-262144}
-insmod $S/scxdump.ko embed_kernel_btf=N || exit 1
+insmod $KO embed_kernel_btf=N || exit 1
 
 # start_sched OUT ARGS...: scxbound in the background, running
 start_sched() {

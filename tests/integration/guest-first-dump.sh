@@ -3,7 +3,7 @@
 # Leaves dumps and status snapshots in the current (run) directory.
 set -u
 S=/opt/scxdump/src
-KO=$S/scxdump.ko
+KO=${SCXDUMP_KO:-$S/scxdump.ko}
 SCX=$S/tests/sched/build/scxtest
 DBG=/sys/kernel/debug/scxdump
 

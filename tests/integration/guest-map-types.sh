@@ -4,7 +4,7 @@
 # ones. Leaves dumps and the loader's output in the current directory.
 set -u
 S=/opt/scxdump/src
-KO=$S/scxdump.ko
+KO=${SCXDUMP_KO:-$S/scxdump.ko}
 DBG=/sys/kernel/debug/scxdump
 
 load() { (i=0; while [ $i -lt 3000 ]; do /bin/true; i=$((i + 1)); done) & LOAD=$!; }

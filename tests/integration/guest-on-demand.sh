@@ -5,9 +5,10 @@
 # theirs.
 set -u
 S=/opt/scxdump/src
+KO=${SCXDUMP_KO:-$S/scxdump.ko}
 DBG=/sys/kernel/debug/scxdump
 P=/sys/module/scxdump/parameters
-insmod $S/scxdump.ko || exit 1
+insmod $KO || exit 1
 
 echo "== 1: no scheduler running"
 /bin/echo capture >$DBG/control 2>nosched.err && echo "capture without a scheduler: accepted"

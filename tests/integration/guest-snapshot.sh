@@ -5,10 +5,11 @@
 # 20 times in each mode. Every dump is kept.
 set -u
 S=/opt/scxdump/src
+KO=${SCXDUMP_KO:-$S/scxdump.ko}
 DBG=/sys/kernel/debug/scxdump
 P=/sys/module/scxdump/parameters
 RUNS=${SNAP_RUNS:-20}
-insmod $S/scxdump.ko embed_kernel_btf=N || exit 1
+insmod $KO embed_kernel_btf=N || exit 1
 cat $P/consistent_snapshot >default.txt
 
 echo "== bad values are refused"

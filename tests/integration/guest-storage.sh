@@ -5,10 +5,11 @@
 # an entry for every one of them, read live and inside the stop.
 set -u
 S=/opt/scxdump/src
+KO=${SCXDUMP_KO:-$S/scxdump.ko}
 DBG=/sys/kernel/debug/scxdump
 B=$S/tests/sched/build/scxbound
 THREADS=${STORAGE_THREADS:-3000}
-insmod $S/scxdump.ko embed_kernel_btf=N || exit 1
+insmod $KO embed_kernel_btf=N || exit 1
 
 echo "== 1: on demand, $THREADS threads"
 $B --no-fail --threads "$THREADS" >od.out 2>&1 &

@@ -6,11 +6,12 @@
 # finish, sched_ext must recover the system, and the loops must go on.
 set -u
 S=/opt/scxdump/src
+KO=${SCXDUMP_KO:-$S/scxdump.ko}
 DBG=/sys/kernel/debug/scxdump
 P=/sys/module/scxdump/parameters
 B=$S/tests/sched/build/scxbound
 RUNS=${STRAND_RUNS:-10}
-insmod $S/scxdump.ko embed_kernel_btf=N keep_dumps=64 || exit 1
+insmod $KO embed_kernel_btf=N keep_dumps=64 || exit 1
 
 (while :; do cat $DBG/status >/dev/null; echo x >>status.ticks; done) &
 R=$!

@@ -5,8 +5,9 @@
 # kept.
 set -u
 S=/opt/scxdump/src
+KO=${SCXDUMP_KO:-$S/scxdump.ko}
 DBG=/sys/kernel/debug/scxdump
-insmod $S/scxdump.ko embed_kernel_btf=N || exit 1
+insmod $KO embed_kernel_btf=N || exit 1
 $S/tests/sched/build/scxsub --hold-ms 5000 >loader.out 2>&1 &
 SCX=$!
 n=0

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Build a kernel of the project's own from Debian's linux-source package,
+# inside the guest root (the guest's compiler and pahole), once:
+#
+#   tests/kernels/build.sh NAME      NAME.config is the fragment
+#
+# The build is keyed by the source package's version and the fragment's
+# hash: $GUEST_ROOT/opt/scxdump/kernels/NAME-<version>-<hash>/ holds the
+# build tree (O=, for building modules against it) and bzImage. It prints
+# that directory's guest path on its last line. Each stage prints its time.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../guest/common.sh"
+
+name=${1:?usage: build.sh NAME}
+frag=$here/$name.config
+[ -f "$frag" ] || die "no fragment $frag"
+SRC_PKG=${SRC_PKG:-linux-source-7.3}
+JOBS=${JOBS:-$(nproc)}
+chroot_run() { "$here/../guest/chroot-run.sh" "$@"; }
+
+# what the build needs in the guest root besides its compiler
+deps() {
+	chroot_run sh -c 'command -v pahole >/dev/null && command -v flex >/dev/null &&
+		command -v bison >/dev/null && command -v bc >/dev/null &&
+		command -v python3 >/dev/null' 2>/dev/null && return 0
+	chroot_run sh -c "apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -q -t $GUEST_SUITE-backports dwarves flex bison bc \
+		python3 libelf-dev >/dev/null && apt-get clean"
+}
+
+# the source package, unpacked once per version under the guest root
+source_tree() {
+	local deb ver
+	mkdir -p "$SCXDUMP_CACHE/debs"
+	deb=$(ls "$SCXDUMP_CACHE"/debs/"$SRC_PKG"_*.deb 2>/dev/null | tail -1 || true)
+	if [ -z "$deb" ]; then
+		chroot_run sh -c "cd /opt && apt-get download -q -t $GUEST_SUITE-backports $SRC_PKG" \
+			>/dev/null
+		mv "$GUEST_ROOT"/opt/"$SRC_PKG"_*.deb "$SCXDUMP_CACHE/debs/"
+		deb=$(ls "$SCXDUMP_CACHE"/debs/"$SRC_PKG"_*.deb | tail -1)
+	fi
+	ver=$(dpkg-deb -f "$deb" Version)
+	src=/opt/scxdump/kernels/src-$SRC_PKG-$ver
+	[ -f "$GUEST_ROOT$src/Makefile" ] && return 0
+	rm -rf "$GUEST_ROOT$src.tmp" && mkdir -p "$GUEST_ROOT$src.tmp"
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$GUEST_ROOT$src.tmp" --wildcards '*.tar.xz'
+	tar -xJf "$GUEST_ROOT$src.tmp"/usr/src/"$SRC_PKG".tar.xz -C "$GUEST_ROOT$src.tmp"
+	rm -rf "$GUEST_ROOT$src"
+	mv "$GUEST_ROOT$src.tmp/$SRC_PKG" "$GUEST_ROOT$src"
+	rm -rf "$GUEST_ROOT$src.tmp"
+}
+
+# allnoconfig + the fragment; every line of the fragment must have held
+configure() {
+	chroot_run make -s -C "$src" O="$out/build" ARCH=x86_64 allnoconfig >/dev/null &&
+	cp "$frag" "$GUEST_ROOT$out/fragment.config" &&
+	chroot_run sh -c "cd $out/build && $src/scripts/kconfig/merge_config.sh -m .config \
+		$out/fragment.config >/dev/null && make -s -C $src O=$out/build ARCH=x86_64 \
+		olddefconfig" || return 1
+	local miss
+	miss=$(grep -E '^(CONFIG_|# CONFIG_)' "$frag" | while IFS= read -r l; do
+		grep -qxF "$l" "$GUEST_ROOT$out/build/.config" || echo "$l"; done)
+	[ -z "$miss" ] || { echo "not in the final .config:" $miss >&2; return 1; }
+}
+
+compile() {
+	chroot_run make -s -C "$src" O="$out/build" ARCH=x86_64 -j"$JOBS" bzImage modules \
+		>"$GUEST_ROOT$out/build.log" 2>&1 ||
+		{ tail -30 "$GUEST_ROOT$out/build.log" >&2; return 1; }
+	cp "$GUEST_ROOT$out/build/arch/x86/boot/bzImage" "$GUEST_ROOT$out/bzImage"
+}
+
+stage kernel-deps deps || die "cannot install the kernel build's packages in the guest root"
+stage kernel-source source_tree || die "cannot unpack $SRC_PKG"
+ver=${src##*/src-"$SRC_PKG"-}
+hash=$(sha256sum "$frag" | cut -c1-12)
+out=/opt/scxdump/kernels/$name-$ver-$hash
+if [ -f "$GUEST_ROOT$out/bzImage" ]; then
+	log "kernel $name: cached ($out)"
+else
+	# one build per kernel name: an older source or fragment is dropped
+	rm -rf "${GUEST_ROOT:?}"/opt/scxdump/kernels/"$name"-*
+	mkdir -p "$GUEST_ROOT$out/build"
+	stage kernel-config configure || die "kernel $name: the fragment does not hold"
+	stage kernel-build compile || die "kernel $name: build failed ($GUEST_ROOT$out/build.log)"
+	log "kernel $name: $(cat "$GUEST_ROOT$out/build/include/config/kernel.release"), $(du -sh "$GUEST_ROOT$out/bzImage" | cut -f1)"
+fi
+echo "$out"
