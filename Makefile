@@ -5,6 +5,7 @@
 #   make install          both; modules_install / tool-install apart
 #   make check            every test (host, KUnit, test guest)
 #   make check-host       the decoder's tests only: no guest, no root
+#   make check-debug      the debug kernel and the kernel's sched_ext selftests
 #   make demo             a failing test scheduler in the guest, decoded
 #   make guest            build (once) and cache the test guest
 
@@ -14,7 +15,7 @@ DESTDIR ?=
 
 # kbuild reads ./Kbuild; this Makefile only drives it and the rest.
 .PHONY: all module tool modules modules_install install tool-install clean \
-	check check-host demo guest testscheds guest-all bench fuzz
+	check check-host check-debug demo guest testscheds guest-all bench fuzz
 
 all: module tool
 
@@ -47,6 +48,9 @@ check:
 
 check-host:
 	tests/run-all.sh host
+
+check-debug:
+	tests/kernels/debug-suite.sh
 
 # Open-ended fuzzing of the decoder (FUZZ_SECONDS, default 600); make
 # check runs a fixed-seed, fixed-length pass instead.

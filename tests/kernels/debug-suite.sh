@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The debug kernel and the kernel's own sched_ext selftests, in two boots:
+#
+#   1. builds: the debug kernel (tests/kernels/debug.config), the module
+#      against it, the selftests (tests/selftests/build.sh);
+#   2. the stock kernel: the selftests without the module, then with it
+#      (capture of every exit on);
+#   3. the debug kernel: every integration guest script in turn (each in
+#      its own directory with its own slice of the kernel log, the module
+#      unloaded between them), then the selftests with the module;
+#   4. on the host: every tests/integration/test-NAME.sh on what its guest
+#      script left on the debug kernel, and tests/selftests/check.sh on
+#      the three selftest runs, with the table.
+#
+# Repetitions are lower on the debug kernel, which under TCG is many times
+# slower: SNAP_RUNS 5 (20 on the stock kernel), STRAND_RUNS 3 (10).
+# Closes with one RESULT line.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib.sh"
+. "$here/../guest/common.sh"
+it=$here/../integration
+
+export SNAP_RUNS=${SNAP_RUNS:-5} STRAND_RUNS=${STRAND_RUNS:-3}
+kdir=$(stage kernel-debug "$here/build.sh" debug | tail -1) && [ -n "$kdir" ] ||
+	{ t_fail "the debug kernel builds"; t_done; exit 1; }
+stage module-debug env SCXDUMP_KERNEL="$kdir" "$here/../guest/build.sh" ||
+	{ t_fail "the module builds for the debug kernel"; t_done; exit 1; }
+st=$(stage selftests-build "$here/../selftests/build.sh" | tail -1) && [ -n "$st" ] ||
+	{ t_fail "the sched_ext selftests build"; t_done; exit 1; }
+gst="sh $GUEST_SRC/tests/selftests/guest-selftests.sh $st"
+
+# 2: the stock kernel
+stage guest-stock-selftests "$here/../guest/run.sh" --name selftests --timeout 3600 -- \
+	"$gst stock-without without; $gst stock-with with $GUEST_SRC/scxdump.ko" >/dev/null
+
+# 3: the debug kernel
+names=()
+for t in "$it"/test-*.sh; do
+	n=${t##*/test-}
+	names+=("${n%.sh}")
+done
+batch=$SCXDUMP_CACHE/debug-batch.sh
+{
+	echo "export SNAP_RUNS=$SNAP_RUNS STRAND_RUNS=$STRAND_RUNS"
+	echo "top=\$(pwd)"
+	for n in "${names[@]}"; do
+		echo "mkdir -p \$top/$n && cd \$top/$n && echo '=== $n' >/dev/console"
+		echo "dmesg -C; sh $GUEST_SRC/tests/integration/guest-$n.sh >out 2>&1; echo \$? >rc"
+		echo "uname -r >krel; rmmod scxdump 2>/dev/null; dmesg >dmesg; cd \$top"
+	done
+	echo "echo '=== selftests' >/dev/console"
+	echo "$gst debug-with with \$SCXDUMP_KO"
+} >"$batch"
+cp "$batch" "$GUEST_ROOT/opt/scxdump/debug-batch.sh"
+SCXDUMP_KERNEL=$kdir stage guest-debug "$here/../guest/run.sh" --name debug --timeout 5400 -- \
+	sh /opt/scxdump/debug-batch.sh >/dev/null
+runs=$GUEST_ROOT/opt/scxdump/runs
+
+# 4: the checks
+passed=0 failed=0
+tally() {
+	local out=$1 p f
+	p=$(sed -n 's/^RESULT: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' <<<"$out" | tail -1)
+	f=$(sed -n 's/^RESULT: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' <<<"$out" | tail -1)
+	passed=$((passed + ${p:-0})) failed=$((failed + ${f:-1}))
+}
+for n in "${names[@]}"; do
+	out=$(SCXDUMP_BATCH_DIR=$runs/debug "$it/test-$n.sh" 2>&1)
+	printf '%s\n' "$out" | sed "s/^/[debug $n] /"
+	tally "$out"
+done
+mkdir -p "$runs/selftests-all"
+for l in stock-without stock-with; do
+	rm -rf "$runs/selftests-all/$l" && cp -r "$runs/selftests/$l" "$runs/selftests-all/$l"
+done
+rm -rf "$runs/selftests-all/debug-with" && cp -r "$runs/debug/debug-with" "$runs/selftests-all/debug-with"
+out=$("$here/../selftests/check.sh" "$runs/selftests-all" "$GUEST_ROOT$st/build/obj/sched_ext" \
+	stock-without stock-with debug-with 2>&1)
+printf '%s\n' "$out" | sed 's/^/[selftests] /'
+tally "$out"
+echo "RESULT: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
