@@ -29,7 +29,7 @@ kill -TERM $SCX
 wait $SCX
 
 echo "== 2: failing, $THREADS threads"
-$B --threads "$THREADS" --run-ms 1000 >fail.out 2>&1 &
+$B --threads "$THREADS" --run-ms "${STORAGE_RUN_MS:-1000}" >fail.out 2>&1 &
 SCX=$!
 n=0
 until grep -q enabled fail.out || [ $n -ge 600 ]; do sleep 0.1; n=$((n + 1)); done

@@ -6,7 +6,8 @@
 #
 # The build is keyed by the source package's version and the fragment's
 # hash: $GUEST_ROOT/opt/scxdump/kernels/NAME-<version>-<hash>/ holds the
-# build tree (O=, for building modules against it) and bzImage. It prints
+# build tree (O=, for building modules against it) and bzImage; its config
+# is /boot/config-<release> in the guest root, as libbpf expects. It prints
 # that directory's guest path on its last line. Each stage prints its time.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -86,4 +87,7 @@ else
 	stage kernel-build compile || die "kernel $name: build failed ($GUEST_ROOT$out/build.log)"
 	log "kernel $name: $(cat "$GUEST_ROOT$out/build/include/config/kernel.release"), $(du -sh "$GUEST_ROOT$out/bzImage" | cut -f1)"
 fi
+# where libbpf looks for the config of the running kernel (BPF __kconfig)
+krel=$(cat "$GUEST_ROOT$out/build/include/config/kernel.release")
+cp "$GUEST_ROOT$out/build/.config" "$GUEST_ROOT/boot/config-$krel"
 echo "$out"

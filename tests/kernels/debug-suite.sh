@@ -12,8 +12,12 @@
 #      script left on the debug kernel, and tests/selftests/check.sh on
 #      the three selftest runs, with the table.
 #
-# Repetitions are lower on the debug kernel, which under TCG is many times
-# slower: SNAP_RUNS 5 (20 on the stock kernel), STRAND_RUNS 3 (10).
+# Repetitions and sizes are lower on the debug kernel, which under TCG is
+# many times slower: SNAP_RUNS 5 (20 on the stock kernel), STRAND_RUNS 3
+# (10), BOUND_PC_ENTRIES 65536 (262144: freeing that map after its
+# scheduler takes KASAN over 10 s, and the next test scheduler's 3 s
+# watchdog fires), STORAGE_RUN_MS 10000 (1000: the failing loader must
+# still run when its 3000 threads are listed).
 # Closes with one RESULT line.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -22,6 +26,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 it=$here/../integration
 
 export SNAP_RUNS=${SNAP_RUNS:-5} STRAND_RUNS=${STRAND_RUNS:-3}
+export BOUND_PC_ENTRIES=${BOUND_PC_ENTRIES:-65536} STORAGE_RUN_MS=${STORAGE_RUN_MS:-10000}
 kdir=$(stage kernel-debug "$here/build.sh" debug | tail -1) && [ -n "$kdir" ] ||
 	{ t_fail "the debug kernel builds"; t_done; exit 1; }
 stage module-debug env SCXDUMP_KERNEL="$kdir" "$here/../guest/build.sh" ||
@@ -43,6 +48,7 @@ done
 batch=$SCXDUMP_CACHE/debug-batch.sh
 {
 	echo "export SNAP_RUNS=$SNAP_RUNS STRAND_RUNS=$STRAND_RUNS"
+	echo "export BOUND_PC_ENTRIES=$BOUND_PC_ENTRIES STORAGE_RUN_MS=$STORAGE_RUN_MS"
 	echo "top=\$(pwd)"
 	for n in "${names[@]}"; do
 		echo "mkdir -p \$top/$n && cd \$top/$n && echo '=== $n' >/dev/console"
