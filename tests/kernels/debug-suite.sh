@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The debug kernel and the kernel's own sched_ext selftests, in two boots:
 #
-#   1. builds: the debug kernel (tests/kernels/debug.config), the module
-#      against it, the selftests (tests/selftests/build.sh);
+#   1. builds: the guest tree (module, tool, test schedulers, scripts) for
+#      the stock kernel, the debug kernel (tests/kernels/debug.config), the
+#      module against it, the selftests (tests/selftests/build.sh);
 #   2. the stock kernel: the selftests without the module, then with it
 #      (capture of every exit on);
 #   3. the debug kernel: every integration guest script in turn (each in
@@ -27,6 +28,8 @@ it=$here/../integration
 
 export SNAP_RUNS=${SNAP_RUNS:-5} STRAND_RUNS=${STRAND_RUNS:-3}
 export BOUND_PC_ENTRIES=${BOUND_PC_ENTRIES:-65536} STORAGE_RUN_MS=${STORAGE_RUN_MS:-10000}
+stage guest-build "$here/../guest/build.sh" guest-all ||
+	{ t_fail "the guest tree builds"; t_done; exit 1; }
 kdir=$(stage kernel-debug "$here/build.sh" debug | tail -1) && [ -n "$kdir" ] ||
 	{ t_fail "the debug kernel builds"; t_done; exit 1; }
 stage module-debug env SCXDUMP_KERNEL="$kdir" "$here/../guest/build.sh" ||
