@@ -2,7 +2,7 @@
 /*
  * KUnit tests of the dump writer (dump_writer.c): framing, padding, the
  * limit and what is counted when a record does not fit, growth, and the
- * fixed room of the consistent snapshot. Run on UML by tests/kunit/run.sh.
+ * fixed room of the consistent snapshot. Run on UML by kunit/run.sh.
  */
 #include <kunit/test.h>
 #include <linux/crc32.h>

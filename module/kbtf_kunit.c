@@ -2,7 +2,7 @@
 /*
  * KUnit tests of the raw BTF reader (kbtf.c) on blobs built word by word:
  * member resolution, corrupt blobs, modifier loops. Run on UML by
- * tests/kunit/run.sh, in the same test module as dump_writer_kunit.c.
+ * kunit/run.sh, in the same test module as dump_writer_kunit.c.
  */
 #include <kunit/test.h>
 #include <linux/btf.h>

@@ -55,7 +55,7 @@ prepare() {
 kunit_suite() {
 	local out rc
 	out=$(mktemp)
-	"$top/tests/kunit/run.sh" 2>&1 | tee "$out"
+	"$top/kunit/run.sh" 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
 	sed -n 's/.*Testing complete\. Ran \([0-9]*\) tests: passed: \([0-9]*\).*/\1 \2/p' "$out" |
 		tail -1 | { read -r ran ok || true

@@ -4,7 +4,7 @@
 # root's apt (trixie-backports) and unpacked into the cache; the UML build
 # directory is cached too, so a warm run takes seconds.
 set -euo pipefail
-. "$(dirname "$0")/../guest/common.sh"
+. "$(dirname "$0")/../tests/guest/common.sh"
 
 SRC_PKG=${SRC_PKG:-linux-source-7.3}
 src=$SCXDUMP_CACHE/$SRC_PKG
@@ -16,7 +16,7 @@ fetch_source() {
 	mkdir -p "$SCXDUMP_CACHE/debs"
 	deb=$(ls "$SCXDUMP_CACHE"/debs/"$SRC_PKG"_*.deb 2>/dev/null | tail -1 || true)
 	if [ -z "$deb" ]; then
-		"$(dirname "$0")/../guest/chroot-run.sh" sh -c \
+		"$(dirname "$0")/../tests/guest/chroot-run.sh" sh -c \
 			"cd /opt && apt-get download -q -t $GUEST_SUITE-backports $SRC_PKG" >/dev/null
 		mv "$GUEST_ROOT"/opt/"$SRC_PKG"_*.deb "$SCXDUMP_CACHE/debs/"
 		deb=$(ls "$SCXDUMP_CACHE"/debs/"$SRC_PKG"_*.deb | tail -1)
@@ -36,7 +36,7 @@ link_suite() {
 	rm -rf "$d"
 	mkdir -p "$d"
 	for f in Kconfig Kbuild .kunitconfig; do
-		ln -s "$SCXDUMP_TOP/tests/kunit/$f" "$d/$f"
+		ln -s "$SCXDUMP_TOP/kunit/$f" "$d/$f"
 	done
 	for f in dump_writer_kunit.c kbtf_kunit.c dump_writer.c dump_writer.h kbtf.c kbtf.h; do
 		ln -s "$SCXDUMP_TOP/module/$f" "$d/$f"
