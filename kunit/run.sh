@@ -11,22 +11,9 @@ src=$SCXDUMP_CACHE/$SRC_PKG
 build=$SCXDUMP_CACHE/kunit-build
 
 fetch_source() {
-	local deb
 	[ -f "$src/tools/testing/kunit/kunit.py" ] && return 0
-	mkdir -p "$SCXDUMP_CACHE/debs"
-	deb=$(ls "$SCXDUMP_CACHE"/debs/"$SRC_PKG"_*.deb 2>/dev/null | tail -1 || true)
-	if [ -z "$deb" ]; then
-		"$(dirname "$0")/../tests/guest/chroot-run.sh" sh -c \
-			"cd /opt && apt-get download -q -t $GUEST_SUITE-backports $SRC_PKG" >/dev/null
-		mv "$GUEST_ROOT"/opt/"$SRC_PKG"_*.deb "$SCXDUMP_CACHE/debs/"
-		deb=$(ls "$SCXDUMP_CACHE"/debs/"$SRC_PKG"_*.deb | tail -1)
-	fi
-	rm -rf "$src.tmp" && mkdir -p "$src.tmp"
-	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$src.tmp" --wildcards '*.tar.xz'
-	tar -xJf "$src.tmp"/usr/src/"$SRC_PKG".tar.xz -C "$src.tmp"
-	rm -rf "$src"
-	mv "$src.tmp/$SRC_PKG" "$src"
-	rm -rf "$src.tmp"
+	local deb
+	deb=$(linux_source_deb "$SRC_PKG") && linux_source_unpack "$deb" "$SRC_PKG" "$src"
 }
 
 # Link the glue here, the KUnit files and the pure-logic files they test

@@ -53,3 +53,28 @@ guest_krel() {
 	[ -n "$k" ] || die "no kernel in $GUEST_ROOT (run tests/guest/mkroot.sh)"
 	echo "$k"
 }
+
+# linux_source_deb PKG: Debian's kernel source package PKG (linux-source-*,
+# from the guest's backports), downloaded once into the cache; its path.
+linux_source_deb() {
+	local pkg=$1 deb
+	mkdir -p "$SCXDUMP_CACHE/debs"
+	deb=$(ls "$SCXDUMP_CACHE"/debs/"$pkg"_*.deb 2>/dev/null | tail -1 || true)
+	if [ -z "$deb" ]; then
+		"$SCXDUMP_TOP/tests/guest/chroot-run.sh" sh -c \
+			"cd /opt && apt-get download -q -t $GUEST_SUITE-backports $pkg" >/dev/null &&
+			mv "$GUEST_ROOT"/opt/"$pkg"_*.deb "$SCXDUMP_CACHE/debs/" || return 1
+		deb=$(ls "$SCXDUMP_CACHE"/debs/"$pkg"_*.deb | tail -1)
+	fi
+	echo "$deb"
+}
+
+# linux_source_unpack DEB PKG DIR: its kernel tree into DIR, unless there.
+linux_source_unpack() {
+	local deb=$1 pkg=$2 dir=$3
+	[ -f "$dir/Makefile" ] && return 0
+	rm -rf "$dir.tmp" && mkdir -p "$dir.tmp" &&
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dir.tmp" --wildcards '*.tar.xz' &&
+	tar -xJf "$dir.tmp"/usr/src/"$pkg".tar.xz -C "$dir.tmp" &&
+	rm -rf "$dir" && mv "$dir.tmp/$pkg" "$dir" && rm -rf "$dir.tmp"
+}

@@ -32,24 +32,10 @@ deps() {
 
 # the source package, unpacked once per version under the guest root
 source_tree() {
-	local deb ver
-	mkdir -p "$SCXDUMP_CACHE/debs"
-	deb=$(ls "$SCXDUMP_CACHE"/debs/"$SRC_PKG"_*.deb 2>/dev/null | tail -1 || true)
-	if [ -z "$deb" ]; then
-		chroot_run sh -c "cd /opt && apt-get download -q -t $GUEST_SUITE-backports $SRC_PKG" \
-			>/dev/null
-		mv "$GUEST_ROOT"/opt/"$SRC_PKG"_*.deb "$SCXDUMP_CACHE/debs/"
-		deb=$(ls "$SCXDUMP_CACHE"/debs/"$SRC_PKG"_*.deb | tail -1)
-	fi
-	ver=$(dpkg-deb -f "$deb" Version)
-	src=/opt/scxdump/kernels/src-$SRC_PKG-$ver
-	[ -f "$GUEST_ROOT$src/Makefile" ] && return 0
-	rm -rf "$GUEST_ROOT$src.tmp" && mkdir -p "$GUEST_ROOT$src.tmp"
-	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$GUEST_ROOT$src.tmp" --wildcards '*.tar.xz'
-	tar -xJf "$GUEST_ROOT$src.tmp"/usr/src/"$SRC_PKG".tar.xz -C "$GUEST_ROOT$src.tmp"
-	rm -rf "$GUEST_ROOT$src"
-	mv "$GUEST_ROOT$src.tmp/$SRC_PKG" "$GUEST_ROOT$src"
-	rm -rf "$GUEST_ROOT$src.tmp"
+	local deb
+	deb=$(linux_source_deb "$SRC_PKG") || return 1
+	src=/opt/scxdump/kernels/src-$SRC_PKG-$(dpkg-deb -f "$deb" Version)
+	linux_source_unpack "$deb" "$SRC_PKG" "$GUEST_ROOT$src"
 }
 
 # allnoconfig + the fragment; every line of the fragment must have held
