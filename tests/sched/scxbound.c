@@ -41,7 +41,7 @@ static void on_signal(int sig)
 static int fill_pc(struct scxbound_bpf *skel, u32 n)
 {
 	int fd = bpf_map__fd(skel->maps.pc_big), ncpu = libbpf_num_possible_cpus();
-	u32 chunk = 16384, i, j, k, cnt;
+	u32 chunk = 16384, i, j, k, cnt, tries = 0;
 	u64 *vals;
 	u32 *keys;
 	int err = 0;
@@ -54,7 +54,7 @@ static int fill_pc(struct scxbound_bpf *skel, u32 n)
 		err = -ENOMEM;
 		goto out;
 	}
-	for (i = 0; i < n && !err; i += cnt) {
+	for (i = 0; i < n;) {
 		cnt = n - i < chunk ? n - i : chunk;
 		for (j = 0; j < cnt; j++) {
 			keys[j] = i + j;
@@ -62,6 +62,18 @@ static int fill_pc(struct scxbound_bpf *skel, u32 n)
 				vals[(size_t)j * ncpu + k] = (u64)(i + j) * SXB_PC_MUL + k;
 		}
 		err = bpf_map_update_batch(fd, keys, vals, &cnt, NULL);
+		i += cnt;	/* what the batch did, even when it failed */
+		/*
+		 * Elements of a map without preallocation come from per-CPU
+		 * caches that the kernel refills asynchronously: a fast batch
+		 * can find them empty. Wait for the refill, up to 1 s in all.
+		 */
+		if (err == -ENOMEM && tries++ < 100) {
+			usleep(10000);
+			err = 0;
+		}
+		if (err)
+			break;
 	}
 out:
 	free(keys);
