@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # make check: every test. Prepares what it needs (host packages, the cached
-# test guest, builds), runs the host decoder tests, the KUnit suite and the
-# guest integration tests, and closes with "N passed, N failed".
+# test guest, builds), runs the host decoder tests, the KUnit suite, the
+# guest integration tests on the stock kernel, and the debug-kernel suite
+# (the integration tests again on the project's debug kernel, the kernel's
+# sched_ext selftests on both), and closes with "N passed, N failed".
 #
 # run-all.sh host (make check-host): only what needs no guest and no root:
 # the decoder's unit and render tests and the fixed-seed fuzz pass.
@@ -89,6 +91,9 @@ fi
 # After the guest tests: their dumps are the recipes' input.
 [ $guest_ok -eq 1 ] && suite jq-recipes tests/unit/test-recipes.sh
 suite fuzz tests/fuzz/run.sh
+# Last, the longest: the debug kernel (built and cached on first use) and
+# the kernel's sched_ext selftests on the stock and the debug kernel.
+[ $guest_ok -eq 1 ] && suite debug-kernel tests/kernels/debug-suite.sh
 
 echo
 [ "$mode" = all ] && echo "guest kernel: $(guest_krel 2>/dev/null || echo none)"
