@@ -57,6 +57,7 @@ enum sxd_rec_type {
 	SXD_REC_PROG_STATS	= 13,	/* struct sxd_prog_stats + sxd_prog_stat[] */
 	SXD_REC_SNAPSHOT	= 14,	/* struct sxd_snapshot */
 	SXD_REC_SCHED_TREE	= 15,	/* struct sxd_sched_tree + cgroup path */
+	SXD_REC_ABSENT		= 16,	/* struct sxd_absent + feature + reason */
 };
 
 struct sxd_rec {
@@ -353,6 +354,17 @@ struct sxd_snapshot {
 #define SXD_SNAP_F_BUDGET	0x1u	/* the time budget ran out in the stop */
 
 /* An error not tied to one map, e.g. a scheduler that could not be read. */
+/*
+ * Something this kernel cannot give the dump (6.12 has no event counters,
+ * say), found when the module loaded: the feature's name and why. Written
+ * after the CAPTURE record, one per feature.
+ */
+struct sxd_absent {
+	struct sxd_rec rec;
+	__u32	feature_len;		/* followed by the feature's name */
+	__u32	reason_len;		/* then by the reason */
+};
+
 struct sxd_error {
 	struct sxd_rec rec;
 	__s32	err;			/* negative errno */

@@ -223,6 +223,17 @@ static void emit_scheds_and_errors(const struct emit *e)
 		json_obj_end(e->g);
 	}
 	json_arr_end(e->g);
+	json_key(e->g, "absent");
+	json_arr(e->g);
+	for (i = 0; i < x->nr_absent; i++) {
+		const struct sxd_absent *a = x->absent[i];
+
+		json_obj(e->g);
+		json_kstrn(e->g, "feature", a + 1, a->feature_len);
+		json_kstrn(e->g, "reason", (const char *)(a + 1) + a->feature_len, a->reason_len);
+		json_obj_end(e->g);
+	}
+	json_arr_end(e->g);
 }
 
 static void emit_btf_objects(const struct emit *e)

@@ -192,6 +192,12 @@ void index_error(struct dump_index *x, const struct sxd_rec *r, size_t next)
 		x->errors[x->nr_errors - 1] = (const void *)r;
 }
 
+void index_absent(struct dump_index *x, const struct sxd_rec *r, size_t next)
+{
+	if (!grow(x, &x->absent, &x->nr_absent, x->nr_absent, sizeof(*x->absent)))
+		x->absent[x->nr_absent - 1] = (const void *)r;
+}
+
 void index_symbols(struct dump_index *x, const struct sxd_rec *r, size_t next)
 {
 	const struct sxd_symbols *s = (const void *)r;
@@ -280,6 +286,7 @@ void dump_index_free(struct dump_index *x)
 		free(x->scheds[i].stats);
 	free(x->scheds);
 	free(x->errors);
+	free(x->absent);
 	free(x->btfs);
 	free(x->maps);
 	free(x->map_at);

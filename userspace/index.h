@@ -52,6 +52,8 @@ struct dump_index {
 	int32_t cur_sched;			/* while indexing: stats go here */
 	const struct sxd_error **errors;
 	uint32_t nr_errors;
+	const struct sxd_absent **absent;	/* what the kernel lacks */
+	uint32_t nr_absent;
 	struct index_btf *btfs;			/* by btf_index */
 	uint32_t nr_btfs;
 	struct index_map *maps;			/* in file order */
@@ -89,6 +91,7 @@ void index_entries(struct dump_index *x, const struct sxd_rec *r, size_t next);
 void index_map_end(struct dump_index *x, const struct sxd_rec *r, size_t next);
 void index_map_info(struct dump_index *x, const struct sxd_rec *r, size_t next);
 void index_error(struct dump_index *x, const struct sxd_rec *r, size_t next);
+void index_absent(struct dump_index *x, const struct sxd_rec *r, size_t next);
 void index_symbols(struct dump_index *x, const struct sxd_rec *r, size_t next);
 void index_kmem(struct dump_index *x, const struct sxd_rec *r, size_t next);
 void index_snapshot(struct dump_index *x, const struct sxd_rec *r, size_t next);

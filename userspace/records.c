@@ -72,6 +72,13 @@ static uint64_t sched_tree_tail(const struct sxd_rec *r)
 	return ((const struct sxd_sched_tree *)r)->path_len;
 }
 
+static uint64_t absent_tail(const struct sxd_rec *r)
+{
+	const struct sxd_absent *a = (const void *)r;
+
+	return (uint64_t)a->feature_len + a->reason_len;
+}
+
 #define REC(t, n, sz, tl, ix) \
 	[SXD_REC_##t] = { .name = n, .min_size = sz, .tail = tl, .index = ix }
 
@@ -95,6 +102,7 @@ static const struct rec_type rec_types[] = {
 	REC(SNAPSHOT, "snapshot", SXD_SNAPSHOT_V1_SIZE, NULL, index_snapshot),
 	REC(SCHED_TREE, "sched_tree", sizeof(struct sxd_sched_tree), sched_tree_tail,
 	    index_sched_stats),
+	REC(ABSENT, "absent", sizeof(struct sxd_absent), absent_tail, index_absent),
 };
 
 const struct rec_type *rec_type_of(uint32_t type)

@@ -134,6 +134,10 @@ int decode_summary(const struct dump_index *x, FILE *out)
 	for (i = 0; i < x->nr_errors; i++)
 		fprintf(out, "error %d: %.*s\n", x->errors[i]->err, (int)x->errors[i]->msg_len,
 			(const char *)(x->errors[i] + 1));
+	for (i = 0; i < x->nr_absent; i++)
+		fprintf(out, "not in this kernel: %.*s (%.*s)\n", (int)x->absent[i]->feature_len,
+			(const char *)(x->absent[i] + 1), (int)x->absent[i]->reason_len,
+			(const char *)(x->absent[i] + 1) + x->absent[i]->feature_len);
 	fprintf(out, "\n%-16s %-16s %10s %12s %-9s %s\n", "MAP", "TYPE", "ENTRIES",
 		"BYTES", "TRUNCATED", "ERROR");
 	for (i = 0; i < x->nr_maps; i++)

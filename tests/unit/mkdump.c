@@ -214,6 +214,7 @@ int main(int argc, char **argv)
 	struct sxd_capture *cap;
 	struct sxd_sched *s;
 	struct sxd_error *err;
+	struct sxd_absent *absent;
 	struct sxd_end *end;
 	const void *raw;
 	struct btf *btf;
@@ -556,6 +557,10 @@ int main(int argc, char **argv)
 	err = rec(SXD_REC_ERROR, sizeof(*err), "BTF 9 of map x left out", 23);
 	err->err = -28;
 	err->msg_len = 23;
+	/* what a 6.12 kernel cannot give */
+	absent = rec(SXD_REC_ABSENT, sizeof(*absent), "event_countersno scx_sched.pcpu", 31);
+	absent->feature_len = 14;
+	absent->reason_len = 17;
 
 	if (!no_end) {
 		end = rec(SXD_REC_END, sizeof(*end), NULL, 0);

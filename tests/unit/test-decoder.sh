@@ -32,6 +32,7 @@ t_jq "program run-time statistics" "$j" '.schedulers[0].programs == [{id: 9, nam
 t_jq "backtrace split into frames" "$j" '.schedulers[0].exit.backtrace == ["frame_a+0x1/0x10", "frame_b+0x2/0x20"]'
 t_jq "non-UTF-8 bytes in a message escaped, JSON stays valid" "$j" '.schedulers[0].exit.message == "it broke: \u0001\\xff bytes"'
 t_jq "error records" "$j" '.errors == [{"errno": -28, "message": "BTF 9 of map x left out"}]'
+t_jq "what the kernel lacks, with why" "$j" '.absent == [{"feature": "event_counters", "reason": "no scx_sched.pcpu"}]'
 
 v0='.maps[0].entries[0].value'
 v1='.maps[0].entries[1].value'
@@ -80,6 +81,7 @@ t_check "summary: ops, moved event counters, programs" sh -c "grep -q '^ops flag
 t_check "summary: the scheduler's place in the tree" grep -qx 'scheduler id 5 on cgroup /scxsub (id 77), sub-scheduler of parent_sched (id 4)' "$tmp/summary.txt"
 t_check "summary: the snapshot line" grep -q '^snapshot: consistent, 1 maps copied while 3 CPUs were held 1.235 ms (stop_machine 2.000 ms)$' "$tmp/summary.txt"
 t_check "summary: the budget that ran out" grep -q '^snapshot: its 5.000 ms budget ran out; 2 more maps read live after it$' "$tmp/summary.txt"
+t_check "summary: what the kernel lacks" grep -qx 'not in this kernel: event_counters (no scx_sched.pcpu)' "$tmp/summary.txt"
 t_check "summary: errors and truncation in the header" sh -c "grep -q '^error -28: BTF 9 of map x left out' '$tmp/summary.txt' && grep -q 'TRUNCATED' '$tmp/summary.txt'"
 t_check "the manual page formats cleanly" sh -c "MANWIDTH=80 man --warnings -l '$top/userspace/scxdump.1' 2>&1 >/dev/null | grep -q . && exit 1; man -l '$top/userspace/scxdump.1' | grep -q 'vmlinux-btf'"
 # Progress goes to stderr only when it is a terminal, and only for big dumps.
