@@ -49,7 +49,6 @@ int capture_run(struct scx_sched *sch, u32 trigger);
 /* sched.c */
 struct scx_sched *scxsched_parent(struct scx_sched *sch, s32 level);
 s32 scxsched_level(struct scx_sched *sch);
-s32 scxsched_exit_kind(struct scx_sched *sch);
 int scxsched_write(struct capture *c, struct scx_sched *sch);
 void scxsched_write_tree(struct capture *c, struct scx_sched *sch);
 void scxsched_write_events(struct capture *c, struct scx_sched *sch);

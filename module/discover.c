@@ -6,7 +6,8 @@
  * .priv set to the scx_sched when the scheduler is enabled
  * (kernel/sched/ext/ext.c, scx_alloc_and_add_sched). So: walk the map IDR
  * for the STRUCT_OPS map of type sched_ext_ops whose priv is our
- * scx_sched, then each of its programs' used_maps.
+ * scx_sched (on 6.12, which has no priv: whose ops equal scx_ops), then
+ * each of its programs' used_maps.
  *
  * The scheduler's object often has more programs than its struct_ops
  * members (tracing programs feeding a stack map, say), and maps that only
@@ -95,7 +96,15 @@ static bool discover_is_ops_map_of(struct bpf_map *map, struct scx_sched *sch)
 	if (strcmp(name, "sched_ext_ops") && strcmp(name, "sched_ext_ops_cid"))
 		return false;
 	kdata = (u8 *)map + klayout.stmap_kdata;
-	return READ_ONCE(*(void **)((u8 *)kdata + klayout.ops_priv)) == sch;
+	if (klayout.has_ops_priv)
+		return READ_ONCE(*(void **)((u8 *)kdata + klayout.ops_priv)) == sch;
+	/*
+	 * 6.12 keeps no pointer back: enabling copied the registered ops,
+	 * trampoline addresses and all, into scx_ops (scx_ops = *ops in
+	 * scx_ops_enable()), which nothing writes again before the disable
+	 * work's memset after ops.exit. Only that map's kdata equals it.
+	 */
+	return !memcmp(kdata, scxsched_ops(sch), klayout.ops_size);
 }
 
 static struct bpf_map *discover_ops_map(struct scx_sched *sch)
@@ -153,7 +162,37 @@ static bool discover_is_prog_btf(const struct sched_maps *m, const struct btf *b
 	return false;
 }
 
-/* bpf_struct_ops_for_each_prog() callback: the program's maps. */
+/*
+ * Each program of the struct_ops map @st_map, walked as the kernel's own
+ * bpf_struct_ops_for_each_prog() does (7.x exports it, 6.12 has none):
+ * links[0, funcs_cnt), empty slots skipped. The links are set when the
+ * map is updated and dropped only when it is freed or its update fails,
+ * and the caller holds a reference on the map, which has been registered
+ * (the scheduler runs from it). funcs_cnt is the ops' member count.
+ */
+int discover_walk_progs(struct bpf_map *st_map,
+			int (*cb)(struct bpf_prog *prog, void *data), void *data)
+{
+	struct bpf_link **links, *link;
+	u32 i, n;
+	int err;
+
+	if (!klayout.ok_stmap)
+		return -EOPNOTSUPP;
+	links = READ_ONCE(*(struct bpf_link ***)((u8 *)st_map + klayout.stmap_links));
+	n = READ_ONCE(*(u32 *)((u8 *)st_map + klayout.stmap_funcs_cnt));
+	for (i = 0; links && i < n; i++) {
+		link = READ_ONCE(links[i]);
+		if (!link || !link->prog)
+			continue;
+		err = cb(link->prog, data);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* discover_walk_progs() callback: the program's maps. */
 static int discover_prog_maps(struct bpf_prog *prog, void *data)
 {
 	struct bpf_prog_aux *aux = prog->aux;
@@ -222,8 +261,7 @@ int discover_maps(struct scx_sched *sch, struct sched_maps *m)
 	m->ops_map = st_map;	/* held by m->maps[0] */
 	if (err)
 		return err;
-	err = bpf_struct_ops_for_each_prog((u8 *)st_map + klayout.stmap_kdata,
-					   discover_prog_maps, m);
+	err = discover_walk_progs(st_map, discover_prog_maps, m);
 	if (err)
 		return err;
 	return discover_sibling_maps(m);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The capture hook: where in sched_ext's disable path the capture runs,
- * and why that point is safe (kernel/sched/ext/ext.c and sub.c, 7.3).
+ * and why that point is safe (7.3: kernel/sched/ext/ext.c and sub.c;
+ * 6.12: kernel/sched/ext.c).
  *
  * sched_ext disables a scheduler in three steps: scx_claim_exit() in any
  * context (it sets ->aborting, after which the dispatch path no longer
@@ -35,65 +36,177 @@
  * so do tracing programs: the consistent snapshot still matters.
  *
  * drain_descendants() is global (sub.c) and called from nowhere else; on
- * a kernel without sub-schedulers (CONFIG_EXT_SUB_SCHED=n) it is an empty
- * inline and there is no such point: insmod says so.
+ * a 7.x kernel without sub-schedulers (CONFIG_EXT_SUB_SCHED=n) it is an
+ * empty inline and there is no such point: insmod says so.
  *
- * An ftrace ops with IPMODIFY on it (livepatch's method) sends the call to
- * hook_drain_descendants(), which runs in the same kthread, captures, then
- * calls the original (a static call: a direct call, which IBT allows into
- * a function whose ENDBR is sealed). The original's own call comes from
- * this module, which the ftrace handler lets through.
+ * 6.12 has one scheduler and no drain_descendants(): its
+ * scx_ops_disable_workfn() (kernel/sched/ext.c) swaps scx_exit_kind for
+ * SCX_EXIT_DONE, writes scx_exit_info->kind and ->reason, then
+ *
+ *	scx_ops_bypass(true);		"guarantee forward progress"
+ *	scx_ops_set_enable_state(SCX_OPS_DISABLING);
+ *	mutex_lock(&scx_ops_enable_mutex);	("Here, every runnable task
+ *	scx_cgroup_exit();		is guaranteed to make forward
+ *	...				progress")
+ *	scx_ops_exit_task() for every task, ops.exit
+ *
+ * and nothing between the bypass and scx_cgroup_exit() is a function of
+ * its own (the rest is inlined or generic: mutex_lock). So there the
+ * capture runs right after scx_ops_bypass(true) returns: the call is
+ * sent to hook_ops_bypass(), which calls the original and then captures.
+ * scx_ops_bypass() has other callers (enabling, the PM notifier, and the
+ * bypass(false) at the end of the disable work): only the call with true
+ * from the scx_ops_helper kthread while it runs scx_ops_disable_work is
+ * sent there. The helper holds no lock at that point (the worker drops
+ * its lock before calling the work; bypass drops its own), so the same
+ * reasoning holds: the capture may sleep, allocate and stop the machine.
+ * An enable failing at the same time may hold scx_ops_enable_mutex and
+ * scx_fork_rwsem (delaying forks, never the capture, which needs
+ * neither) and never waits on the disable work while holding them.
+ *
+ * The hook point is chosen at load time by which function the kernel has
+ * (hook_resolve()); a kernel with neither cannot be captured safely, and
+ * insmod says so.
+ *
+ * An ftrace ops with IPMODIFY on it (livepatch's method) sends the call
+ * to the module's function, which runs in the same kthread, captures,
+ * and calls the original (a static call: a direct call, which IBT allows
+ * into a function whose ENDBR is sealed). The original's own call comes
+ * from this module, which the ftrace handler lets through.
  */
 #include <linux/ftrace.h>
+#include <linux/kthread.h>
 #include <linux/module.h>
+#include <linux/sched.h>
 #include "ksyms.h"
 #include "scxdump.h"
+
+/* 7.x: drain_descendants(sch) */
+typedef void hook_drain_descendants_fn(struct scx_sched *sch);
+
+static void hook_drain_descendants_stub(struct scx_sched *sch)
+{
+}
+
+DEFINE_STATIC_CALL(hook_drain_descendants_orig, hook_drain_descendants_stub);
 
 static void hook_drain_descendants(struct scx_sched *sch)
 {
 	trigger_exit(sch);
 	static_call(hook_drain_descendants_orig)(sch);
-	/* Taken by hook_ftrace_handler(); lets rmmod wait for us. */
+	/* Taken by hook_redirect(); lets rmmod wait for us. */
 	module_put(THIS_MODULE);
 }
 
-static void notrace hook_ftrace_handler(unsigned long ip, unsigned long parent_ip,
-					struct ftrace_ops *op,
-				       struct ftrace_regs *fregs)
+/* 6.12: scx_ops_bypass(bypass) */
+typedef void hook_ops_bypass_fn(bool bypass);
+
+static void hook_ops_bypass_stub(bool bypass)
+{
+}
+
+DEFINE_STATIC_CALL(hook_ops_bypass_orig, hook_ops_bypass_stub);
+
+static void hook_ops_bypass(bool bypass)
+{
+	static_call(hook_ops_bypass_orig)(bypass);
+	/* 6.12's one scheduler: its handle is scx_ops (scxdump.h) */
+	trigger_exit((struct scx_sched *)ksyms.scx_ops);
+	module_put(THIS_MODULE);
+}
+
+/* Is this scx_ops_helper running scx_ops_disable_work (6.12)? */
+static bool notrace hook_in_ops_disable_work(void)
+{
+	struct kthread_worker *w = READ_ONCE(*ksyms.scx_ops_helper);
+
+	return w && current == w->task &&
+	       READ_ONCE(w->current_work) == ksyms.scx_ops_disable_work;
+}
+
+static void notrace hook_redirect(struct ftrace_regs *fregs, void *to)
+{
+	/* The module is going away: let the kernel disable on its own. */
+	if (!try_module_get(THIS_MODULE))
+		return;
+	ftrace_regs_set_instruction_pointer(fregs, (unsigned long)to);
+}
+
+static void notrace hook_drain_descendants_handler(unsigned long ip, unsigned long parent_ip,
+						   struct ftrace_ops *op,
+						   struct ftrace_regs *fregs)
 {
 	/* The original called from hook_drain_descendants(): run it. */
 	if (within_module(parent_ip, THIS_MODULE))
 		return;
-	/* The module is going away: let the kernel disable on its own. */
-	if (!try_module_get(THIS_MODULE))
-		return;
-	ftrace_regs_set_instruction_pointer(fregs, (unsigned long)hook_drain_descendants);
+	hook_redirect(fregs, hook_drain_descendants);
 }
 
-static struct ftrace_ops hook_ftrace_ops = {
-	.func = hook_ftrace_handler,
-	.flags = FTRACE_OPS_FL_DYNAMIC |
-#ifndef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
-		 FTRACE_OPS_FL_SAVE_REGS |
+static void notrace hook_ops_bypass_handler(unsigned long ip, unsigned long parent_ip,
+					    struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+	if (within_module(parent_ip, THIS_MODULE))
+		return;
+	/* bypass(true) in the disable work only */
+	if (!ftrace_regs_get_argument(fregs, 0) || !hook_in_ops_disable_work())
+		return;
+	hook_redirect(fregs, hook_ops_bypass);
+}
+
+#ifdef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
+#define HOOK_FTRACE_FLAGS	(FTRACE_OPS_FL_DYNAMIC | FTRACE_OPS_FL_IPMODIFY)
+#else
+#define HOOK_FTRACE_FLAGS	(FTRACE_OPS_FL_DYNAMIC | FTRACE_OPS_FL_SAVE_REGS | \
+				 FTRACE_OPS_FL_IPMODIFY)
 #endif
-		 FTRACE_OPS_FL_IPMODIFY,
+
+static struct ftrace_ops hook_ftrace_ops = {
+	.flags = HOOK_FTRACE_FLAGS,
 };
+
+static const char *hook_target;
+
+/*
+ * Where the capture runs on this kernel: drain_descendants (7.x with
+ * sub-schedulers), else scx_ops_bypass (6.12, with the statics that say
+ * whether its caller is the disable work). Needs ksyms_init().
+ */
+int hook_resolve(void)
+{
+	void *fn = (void *)ksym_addr("drain_descendants");
+
+	if (fn) {
+		hook_target = "drain_descendants";
+		hook_ftrace_ops.func = hook_drain_descendants_handler;
+		static_call_update(hook_drain_descendants_orig, (hook_drain_descendants_fn *)fn);
+		return 0;
+	}
+	fn = (void *)ksym_addr("scx_ops_bypass");
+	if (fn && ksyms.scx_ops_helper && ksyms.scx_ops_disable_work && ksyms.scx_ops) {
+		hook_target = "scx_ops_bypass";
+		hook_ftrace_ops.func = hook_ops_bypass_handler;
+		static_call_update(hook_ops_bypass_orig, (hook_ops_bypass_fn *)fn);
+		return 0;
+	}
+	pr_err("scxdump: neither drain_descendants (7.x sched_ext with sub-schedulers, CONFIG_EXT_SUB_SCHED) nor scx_ops_bypass with scx_ops_helper and scx_ops_disable_work (6.12, CONFIG_KALLSYMS_ALL): no point where the capture runs after bypass\n");
+	return -ENOENT;
+}
 
 int hook_init(void)
 {
 	int err;
 
-	err = ftrace_set_filter(&hook_ftrace_ops, (unsigned char *)HOOK_TARGET,
-				strlen(HOOK_TARGET), 1);
+	err = ftrace_set_filter(&hook_ftrace_ops, (unsigned char *)hook_target,
+				strlen(hook_target), 1);
 	if (err) {
 		pr_err("scxdump: cannot trace %s (%d): needs CONFIG_DYNAMIC_FTRACE\n",
-		       HOOK_TARGET, err);
+		       hook_target, err);
 		return err;
 	}
 	err = register_ftrace_function(&hook_ftrace_ops);
 	if (err) {
 		pr_err("scxdump: cannot hook %s (%d); is another IPMODIFY user (livepatch, BPF trampoline) on it?\n",
-		       HOOK_TARGET, err);
+		       hook_target, err);
 		ftrace_free_filter(&hook_ftrace_ops);
 	}
 	return err;
@@ -110,7 +223,7 @@ void hook_exit(void)
 	 */
 	if (err) {
 		pr_err("scxdump: cannot unhook %s (%d): the kernel may crash on the next sched_ext disable\n",
-		       HOOK_TARGET, err);
+		       hook_target, err);
 		return;
 	}
 	ftrace_free_filter(&hook_ftrace_ops);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Resolve the layouts of the private kernel structures scxdump reads
- * (struct scx_sched, struct scx_exit_info, struct bpf_struct_ops_map,
- * struct btf) from the running kernel's own BTF, /sys/kernel/btf/vmlinux.
+ * (struct scx_sched or, on 6.12, sched_ext's statics, struct
+ * sched_ext_ops, struct scx_exit_info, struct bpf_struct_ops_map, struct
+ * btf) from the running kernel's own BTF, /sys/kernel/btf/vmlinux.
  * Nothing is hard-coded: a kernel whose BTF lacks a required field makes
  * insmod fail with a message naming the field.
  */
@@ -31,31 +32,38 @@ struct klayout_field {
 	bool *found;		/* optional field: set when present */
 	bool *group;		/* a family's fields: cleared when one is missing */
 	const char **missing;	/* and where to say which one */
+	const char *what;	/* what the family's absence leaves out */
+	const char *feature;	/* and its name in dumps (SXD_REC_ABSENT) */
 };
 
-#define KLAYOUT_GROUP(g)	.group = &klayout.ok_##g, .missing = &klayout.missing_##g
+#define KLAYOUT_GROUP(g, w)	.group = &klayout.ok_##g, .missing = &klayout.missing_##g, .what = w
+#define KLAYOUT_MAPS(g)		KLAYOUT_GROUP(g, "those maps are not captured")
+/* the 7.x scheduler tree: 6.12 has one scheduler and no struct scx_sched */
+#define KLAYOUT_SUB		KLAYOUT_GROUP(sub, "no sub-schedulers"), .feature = "sub_schedulers"
+#define KLAYOUT_EVENTS		KLAYOUT_GROUP(events, "no event counters in dumps"), \
+				.feature = "event_counters"
 
 static const struct klayout_field klayout_fields[] = {
-	{ "scx_sched", "exit_kind", &klayout.sch_exit_kind, 4 },
-	{ "scx_sched", "exit_info", &klayout.sch_exit_info, 8 },
-	{ "scx_sched", "disable_work", &klayout.sch_disable_work },
-	{ "scx_sched", "ops.name", &klayout.sch_ops_name },
-	{ "scx_sched", "ops.exit_dump_len", &klayout.sch_ops_dump_len, 4 },
 	{ "scx_sched", "level", &klayout.sch_level, 4, &klayout.has_level },
-	{ "scx_sched", "kobj", &klayout.sch_kobj, 0, KLAYOUT_GROUP(request) },
-	{ "scx_sched", "id", &klayout.sch_id, 8, KLAYOUT_GROUP(sub) },
-	{ "scx_sched", "cgrp", &klayout.sch_cgrp, 8, KLAYOUT_GROUP(sub) },
-	{ "scx_sched", "cgrp_path", &klayout.sch_cgrp_path, 8, KLAYOUT_GROUP(sub) },
-	{ "scx_sched", "ancestors", &klayout.sch_ancestors, 0, KLAYOUT_GROUP(sub) },
-	{ "scx_sched", "children", &klayout.sch_children, 16, KLAYOUT_GROUP(sub) },
-	{ "scx_sched", "sibling", &klayout.sch_sibling, 16, KLAYOUT_GROUP(sub) },
-	{ "scx_sched", "ops.flags", &klayout.sch_ops_flags, 8 },
-	{ "scx_sched", "ops.timeout_ms", &klayout.sch_ops_timeout, 4 },
-	{ "scx_sched", "pcpu", &klayout.sch_pcpu, 8, KLAYOUT_GROUP(events) },
-	{ "scx_sched_pcpu", "event_stats", &klayout.pcpu_events, 0, KLAYOUT_GROUP(events) },
-	{ "sched_ext_ops", "priv", &klayout.ops_priv, 8 },
+	{ "scx_sched", "kobj", &klayout.sch_kobj, 0,
+	  KLAYOUT_GROUP(request, "on-demand capture pins no struct scx_sched") },
+	{ "scx_sched", "id", &klayout.sch_id, 8, KLAYOUT_SUB },
+	{ "scx_sched", "cgrp", &klayout.sch_cgrp, 8, KLAYOUT_SUB },
+	{ "scx_sched", "cgrp_path", &klayout.sch_cgrp_path, 8, KLAYOUT_SUB },
+	{ "scx_sched", "ancestors", &klayout.sch_ancestors, 0, KLAYOUT_SUB },
+	{ "scx_sched", "children", &klayout.sch_children, 16, KLAYOUT_SUB },
+	{ "scx_sched", "sibling", &klayout.sch_sibling, 16, KLAYOUT_SUB },
+	{ "scx_sched", "pcpu", &klayout.sch_pcpu, 8, KLAYOUT_EVENTS },
+	{ "scx_sched_pcpu", "event_stats", &klayout.pcpu_events, 0, KLAYOUT_EVENTS },
+	{ "sched_ext_ops", "name", &klayout.ops_name },
+	{ "sched_ext_ops", "exit_dump_len", &klayout.ops_dump_len, 4 },
+	{ "sched_ext_ops", "flags", &klayout.ops_flags, 8 },
+	{ "sched_ext_ops", "timeout_ms", &klayout.ops_timeout, 4 },
+	/* 7.x: the registered ops point back at their scheduler */
+	{ "sched_ext_ops", "priv", &klayout.ops_priv, 8, .found = &klayout.has_ops_priv },
 	{ "scx_exit_info", "kind", &klayout.ei_kind, 4 },
-	{ "scx_exit_info", "exit_cpu", &klayout.ei_exit_cpu, 4 },
+	{ "scx_exit_info", "exit_cpu", &klayout.ei_exit_cpu, 4, .found = &klayout.has_exit_cpu,
+	  .feature = "exit_cpu" },
 	{ "scx_exit_info", "exit_code", &klayout.ei_exit_code, 8 },
 	{ "scx_exit_info", "reason", &klayout.ei_reason, 8 },
 	{ "scx_exit_info", "bt", &klayout.ei_bt, 8 },
@@ -64,39 +72,39 @@ static const struct klayout_field klayout_fields[] = {
 	{ "scx_exit_info", "dump", &klayout.ei_dump, 8 },
 	{ "bpf_struct_ops_map", "st_ops_desc", &klayout.stmap_desc, 8 },
 	{ "bpf_struct_ops_map", "kvalue.data", &klayout.stmap_kdata },
-	{ "bpf_struct_ops_map", "links", &klayout.stmap_links, 8, KLAYOUT_GROUP(stmap) },
-	{ "bpf_struct_ops_map", "funcs_cnt", &klayout.stmap_funcs_cnt, 4, KLAYOUT_GROUP(stmap) },
-	{ "bpf_struct_ops_map", "uvalue", &klayout.stmap_uvalue, 8, KLAYOUT_GROUP(stmap) },
-	{ "bpf_struct_ops_map", "kvalue", &klayout.stmap_kvalue, 0, KLAYOUT_GROUP(stmap) },
-	{ "bpf_arena", "user_vm_start", &klayout.arena_user_vm_start, 8, KLAYOUT_GROUP(arena) },
-	{ "bpf_arena", "user_vm_end", &klayout.arena_user_vm_end, 8, KLAYOUT_GROUP(arena) },
-	{ "bpf_arena", "kern_vm", &klayout.arena_kern_vm, 8, KLAYOUT_GROUP(arena) },
+	{ "bpf_struct_ops_map", "links", &klayout.stmap_links, 8, KLAYOUT_MAPS(stmap) },
+	{ "bpf_struct_ops_map", "funcs_cnt", &klayout.stmap_funcs_cnt, 4, KLAYOUT_MAPS(stmap) },
+	{ "bpf_struct_ops_map", "uvalue", &klayout.stmap_uvalue, 8, KLAYOUT_MAPS(stmap) },
+	{ "bpf_struct_ops_map", "kvalue", &klayout.stmap_kvalue, 0, KLAYOUT_MAPS(stmap) },
+	{ "bpf_arena", "user_vm_start", &klayout.arena_user_vm_start, 8, KLAYOUT_MAPS(arena) },
+	{ "bpf_arena", "user_vm_end", &klayout.arena_user_vm_end, 8, KLAYOUT_MAPS(arena) },
+	{ "bpf_arena", "kern_vm", &klayout.arena_kern_vm, 8, KLAYOUT_MAPS(arena) },
 	{ "bpf_arena", "scratch_page", &klayout.arena_scratch_page, 8,
 	  .found = &klayout.has_arena_scratch },
-	{ "bpf_ringbuf_map", "rb", &klayout.rbmap_rb, 8, KLAYOUT_GROUP(ringbuf) },
-	{ "bpf_ringbuf", "mask", &klayout.rb_mask, 8, KLAYOUT_GROUP(ringbuf) },
-	{ "bpf_ringbuf", "consumer_pos", &klayout.rb_consumer_pos, 8, KLAYOUT_GROUP(ringbuf) },
-	{ "bpf_ringbuf", "producer_pos", &klayout.rb_producer_pos, 8, KLAYOUT_GROUP(ringbuf) },
-	{ "bpf_ringbuf", "pending_pos", &klayout.rb_pending_pos, 8, KLAYOUT_GROUP(ringbuf) },
-	{ "bpf_ringbuf", "data", &klayout.rb_data, 0, KLAYOUT_GROUP(ringbuf) },
+	{ "bpf_ringbuf_map", "rb", &klayout.rbmap_rb, 8, KLAYOUT_MAPS(ringbuf) },
+	{ "bpf_ringbuf", "mask", &klayout.rb_mask, 8, KLAYOUT_MAPS(ringbuf) },
+	{ "bpf_ringbuf", "consumer_pos", &klayout.rb_consumer_pos, 8, KLAYOUT_MAPS(ringbuf) },
+	{ "bpf_ringbuf", "producer_pos", &klayout.rb_producer_pos, 8, KLAYOUT_MAPS(ringbuf) },
+	{ "bpf_ringbuf", "pending_pos", &klayout.rb_pending_pos, 8, KLAYOUT_MAPS(ringbuf) },
+	{ "bpf_ringbuf", "data", &klayout.rb_data, 0, KLAYOUT_MAPS(ringbuf) },
 	/* 7.x: BPF_F_RB_OVERWRITE rings keep where their oldest record is */
 	{ "bpf_ringbuf", "overwrite_mode", &klayout.rb_overwrite_mode, 1,
 	  .found = &klayout.has_rb_overwrite },
 	{ "bpf_ringbuf", "overwrite_pos", &klayout.rb_overwrite_pos, 8,
 	  .found = &klayout.has_rb_overwrite_pos },
-	{ "bpf_stack_map", "n_buckets", &klayout.smap_n_buckets, 4, KLAYOUT_GROUP(stackmap) },
-	{ "bpf_stack_map", "buckets", &klayout.smap_buckets, 0, KLAYOUT_GROUP(stackmap) },
-	{ "stack_map_bucket", "hash", &klayout.sbucket_hash, 4, KLAYOUT_GROUP(stackmap) },
-	{ "stack_map_bucket", "nr", &klayout.sbucket_nr, 4, KLAYOUT_GROUP(stackmap) },
-	{ "stack_map_bucket", "data", &klayout.sbucket_data, 0, KLAYOUT_GROUP(stackmap) },
-	{ "bpf_queue_stack", "head", &klayout.qs_head, 4, KLAYOUT_GROUP(queue) },
-	{ "bpf_queue_stack", "tail", &klayout.qs_tail, 4, KLAYOUT_GROUP(queue) },
-	{ "bpf_queue_stack", "size", &klayout.qs_size, 4, KLAYOUT_GROUP(queue) },
-	{ "bpf_queue_stack", "elements", &klayout.qs_elements, 0, KLAYOUT_GROUP(queue) },
-	{ "bpf_bloom_filter", "bitset_mask", &klayout.bloom_mask, 4, KLAYOUT_GROUP(bloom) },
-	{ "bpf_bloom_filter", "hash_seed", &klayout.bloom_seed, 4, KLAYOUT_GROUP(bloom) },
-	{ "bpf_bloom_filter", "nr_hash_funcs", &klayout.bloom_nr_hash, 4, KLAYOUT_GROUP(bloom) },
-	{ "bpf_bloom_filter", "bitset", &klayout.bloom_bitset, 0, KLAYOUT_GROUP(bloom) },
+	{ "bpf_stack_map", "n_buckets", &klayout.smap_n_buckets, 4, KLAYOUT_MAPS(stackmap) },
+	{ "bpf_stack_map", "buckets", &klayout.smap_buckets, 0, KLAYOUT_MAPS(stackmap) },
+	{ "stack_map_bucket", "hash", &klayout.sbucket_hash, 4, KLAYOUT_MAPS(stackmap) },
+	{ "stack_map_bucket", "nr", &klayout.sbucket_nr, 4, KLAYOUT_MAPS(stackmap) },
+	{ "stack_map_bucket", "data", &klayout.sbucket_data, 0, KLAYOUT_MAPS(stackmap) },
+	{ "bpf_queue_stack", "head", &klayout.qs_head, 4, KLAYOUT_MAPS(queue) },
+	{ "bpf_queue_stack", "tail", &klayout.qs_tail, 4, KLAYOUT_MAPS(queue) },
+	{ "bpf_queue_stack", "size", &klayout.qs_size, 4, KLAYOUT_MAPS(queue) },
+	{ "bpf_queue_stack", "elements", &klayout.qs_elements, 0, KLAYOUT_MAPS(queue) },
+	{ "bpf_bloom_filter", "bitset_mask", &klayout.bloom_mask, 4, KLAYOUT_MAPS(bloom) },
+	{ "bpf_bloom_filter", "hash_seed", &klayout.bloom_seed, 4, KLAYOUT_MAPS(bloom) },
+	{ "bpf_bloom_filter", "nr_hash_funcs", &klayout.bloom_nr_hash, 4, KLAYOUT_MAPS(bloom) },
+	{ "bpf_bloom_filter", "bitset", &klayout.bloom_bitset, 0, KLAYOUT_MAPS(bloom) },
 	{ "btf", "data", &klayout.btf_data, 8 },
 	{ "btf", "data_size", &klayout.btf_data_size, 4 },
 	{ "btf", "id", &klayout.btf_id, 4 },
@@ -158,6 +166,19 @@ static s32 klayout_struct_id(const struct kbtf *b, struct klayout_struct_cache *
 	return c->id;
 }
 
+/* What this kernel cannot give dumps, and why: each dump says so. */
+static void klayout_absent(const struct klayout_field *f)
+{
+	struct klayout_absent *a;
+
+	if (!f->feature || klayout.nr_absent == KLAYOUT_MAX_ABSENT)
+		return;
+	a = &klayout.absent[klayout.nr_absent++];
+	a->feature = f->feature;
+	snprintf(a->reason, sizeof(a->reason), "the kernel's BTF has no %s.%s", f->type,
+		 f->path);
+}
+
 static int klayout_resolve_field(const struct kbtf *b, struct klayout_struct_cache *c,
 				 const struct klayout_field *f)
 {
@@ -171,16 +192,19 @@ static int klayout_resolve_field(const struct kbtf *b, struct klayout_struct_cac
 		err = -EINVAL;
 	if (err && f->group) {
 		if (*f->group) {
-			pr_warn("scxdump: kernel BTF has no %s.%s: those maps are not captured\n",
-				f->type, f->path);
+			pr_warn("scxdump: kernel BTF has no %s.%s: %s\n",
+				f->type, f->path, f->what);
 			*f->group = false;
 			*f->missing = f->type;
+			klayout_absent(f);
 		}
 		return 0;
 	}
 	if (err) {
-		if (f->found)
+		if (f->found) {
+			klayout_absent(f);
 			return 0;
+		}
 		pr_err("scxdump: kernel BTF has no usable struct %s.%s (%d)\n",
 		       f->type, f->path, err);
 		return err;
@@ -188,8 +212,8 @@ static int klayout_resolve_field(const struct kbtf *b, struct klayout_struct_cac
 	*f->off = off;
 	if (f->found)
 		*f->found = true;
-	if (!strcmp(f->path, "ops.name"))
-		klayout.sch_ops_name_len = size;
+	if (f->off == &klayout.ops_name)
+		klayout.ops_name_len = size;
 	return 0;
 }
 
@@ -254,8 +278,42 @@ static u32 klayout_func_args(const struct kbtf *b, const char *name)
 	return t && btf_kind(t) == BTF_KIND_FUNC_PROTO ? btf_vlen(t) : 0;
 }
 
+/*
+ * Where a scheduler's state lives, one kernel difference: 7.x has a
+ * struct scx_sched per scheduler (sub-schedulers); 6.12 has one
+ * scheduler, its copy of the ops, its exit kind and exit info in ext.c's
+ * statics, found through kallsyms (main.c).
+ */
+static int klayout_resolve_sched(const struct kbtf *b)
+{
+	s32 id = kbtf_find(b, "scx_sched", BTF_KIND_STRUCT);
+	u32 size;
+	int err;
+
+	if (id > 0) {
+		err = kbtf_member(b, id, "exit_kind", &klayout.sch_exit_kind, &size) ?:
+		      (size == 4 ? 0 : -EINVAL) ?:
+		      kbtf_member(b, id, "exit_info", &klayout.sch_exit_info, &size) ?:
+		      (size == 8 ? 0 : -EINVAL) ?:
+		      kbtf_member(b, id, "ops", &klayout.sch_ops, &size);
+		if (err)
+			pr_err("scxdump: kernel BTF has no usable struct scx_sched exit_kind, exit_info, ops (%d)\n",
+			       err);
+		return err;
+	}
+	if (ksyms.scx_ops && ksyms.scx_exit_kind && ksyms.scx_exit_info &&
+	    ksyms.scx_ops_enable_state &&
+	    !kbtf_enum_value(b, "SCX_OPS_DISABLED", &klayout.ops_disabled)) {
+		klayout.sched_globals = true;
+		return 0;
+	}
+	pr_err("scxdump: the kernel has neither struct scx_sched (7.x) nor sched_ext's scx_ops, scx_exit_kind, scx_exit_info, scx_ops_enable_state_var and SCX_OPS_DISABLED (6.12, which needs CONFIG_KALLSYMS_ALL): is CONFIG_SCHED_CLASS_EXT on?\n");
+	return -ENOENT;
+}
+
 static int klayout_resolve(const struct kbtf *b)
 {
+	s32 ops_id;
 	struct klayout_struct_cache cache = { };
 	unsigned int i;
 	int err;
@@ -273,6 +331,15 @@ static int klayout_resolve(const struct kbtf *b)
 		err = klayout_resolve_field(b, &cache, &klayout_fields[i]);
 		if (err)
 			return err;
+	}
+	err = klayout_resolve_sched(b);
+	if (err)
+		return err;
+	ops_id = kbtf_find(b, "sched_ext_ops", BTF_KIND_STRUCT);
+	err = ops_id < 0 ? ops_id : kbtf_size(b, ops_id, &klayout.ops_size);
+	if (err) {
+		pr_err("scxdump: kernel BTF has no struct sched_ext_ops size (%d)\n", err);
+		return err;
 	}
 	err = kbtf_enum_value(b, "SCX_EXIT_ERROR", &klayout.exit_error);
 	if (err) {
@@ -300,6 +367,8 @@ static int klayout_resolve(const struct kbtf *b)
 			klayout.cpumask_type_id = -1;
 	}
 	klayout.percpu_copy_args = klayout_func_args(b, "bpf_percpu_hash_copy");
+	if (kbtf_enum_value(b, "BPF_F_CPU", &klayout.bpf_f_cpu))
+		klayout.bpf_f_cpu = 0;
 	if (kbtf_enum_value(b, "SCX_EXIT_MSG_LEN", &klayout.exit_msg_len))
 		klayout.exit_msg_len = 1024;	/* its value since 6.12 */
 	return 0;

@@ -17,12 +17,6 @@
 
 struct kernel_syms ksyms;
 
-void hook_drain_descendants_stub(struct scx_sched *sch)
-{
-}
-
-DEFINE_STATIC_CALL(hook_drain_descendants_orig, hook_drain_descendants_stub);
-
 int ksyms_percpu_hash_copy_stub(struct bpf_map *map, void *key, void *value, u64 flags)
 {
 	return -EOPNOTSUPP;
@@ -153,7 +147,6 @@ static int ksyms_resolve(void)
 		       err);
 		return err;
 	}
-	ksyms.drain_descendants = (void *)ksym_addr(HOOK_TARGET);
 	ksyms.percpu_hash_copy = (void *)ksym_addr("bpf_percpu_hash_copy");
 	if (ksyms.percpu_hash_copy)
 		static_call_update(ksyms_percpu_hash_copy,
@@ -163,13 +156,17 @@ static int ksyms_resolve(void)
 	ksyms.scx_root = (void *)ksym_addr("scx_root");
 	ksyms.prog_idr = (void *)ksym_addr("prog_idr");
 	ksyms.prog_idr_lock = (void *)ksym_addr("prog_idr_lock");
-	if (!ksyms.drain_descendants) {
-		pr_err("scxdump: no %s: the kernel lacks sched_ext with sub-schedulers (CONFIG_SCHED_CLASS_EXT, CONFIG_EXT_SUB_SCHED), where the capture runs after bypass\n",
-		       HOOK_TARGET);
-		return -ENOENT;
-	}
-	static_call_update(hook_drain_descendants_orig,
-			   (hook_drain_descendants_fn *)ksyms.drain_descendants);
+	/* 6.12: the one scheduler's state (kernel/sched/ext.c statics) */
+	ksyms.scx_ops = (void *)ksym_addr("scx_ops");
+	ksyms.scx_exit_kind = (void *)ksym_addr("scx_exit_kind");
+	ksyms.scx_exit_info = (void *)ksym_addr("scx_exit_info");
+	ksyms.scx_ops_enable_state = (void *)ksym_addr("scx_ops_enable_state_var");
+	ksyms.scx_ops_enable_mutex = (void *)ksym_addr("scx_ops_enable_mutex");
+	ksyms.scx_ops_helper = (void *)ksym_addr("scx_ops_helper");
+	ksyms.scx_ops_disable_work = (void *)ksym_addr("scx_ops_disable_work");
+	err = hook_resolve();
+	if (err)
+		return err;
 	if (!ksyms.map_idr || !ksyms.map_idr_lock || !ksyms.prog_idr ||
 	    !ksyms.prog_idr_lock) {
 		pr_err("scxdump: cannot find map_idr/prog_idr and their locks; needs CONFIG_KALLSYMS_ALL\n");

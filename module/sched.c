@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The scheduler's state, read from struct scx_sched and its exit info
- * through the BTF-resolved layout (layout.c): its exit (kind, reason,
- * message, backtrace, sched_ext's own dump), its place among
- * sub-schedulers, its event counters and its programs' run-time stats.
+ * The scheduler's state, read from struct scx_sched (7.x) or sched_ext's
+ * statics (6.12) and its exit info through the BTF-resolved layout
+ * (layout.c): its exit (kind, reason, message, backtrace, sched_ext's own
+ * dump), its place among sub-schedulers, its event counters and its
+ * programs' run-time stats.
  */
 #include <linux/bpf.h>
 #include <linux/cgroup.h>
@@ -18,6 +19,42 @@ static const char *scxsched_str(const char *s, size_t max, u32 *len)
 {
 	*len = s ? strnlen(s, max) : 0;
 	return s ? s : "";
+}
+
+/*
+ * Where @sch's state is, the one place that differs by kernel: 7.x, in
+ * the struct scx_sched; 6.12, in ext.c's statics, @sch being the address
+ * of scx_ops (a handle).
+ */
+u8 *scxsched_ops(struct scx_sched *sch)
+{
+	return klayout.sched_globals ? ksyms.scx_ops : (u8 *)sch + klayout.sch_ops;
+}
+
+static atomic_t *scxsched_exit_kind_ptr(struct scx_sched *sch)
+{
+	return klayout.sched_globals ? ksyms.scx_exit_kind :
+	       (atomic_t *)((u8 *)sch + klayout.sch_exit_kind);
+}
+
+/* Its struct scx_exit_info, or NULL (6.12: freed after ops.exit). */
+u8 *scxsched_exit_info(struct scx_sched *sch)
+{
+	return READ_ONCE(*(u8 **)(klayout.sched_globals ? (void *)ksyms.scx_exit_info :
+				  (u8 *)sch + klayout.sch_exit_info));
+}
+
+/*
+ * @sch has its ops in place: always on 7.x, where the disable work or a
+ * reference holds the struct scx_sched; on 6.12 unless sched_ext's enable
+ * state is SCX_OPS_DISABLED (an error claimed with no scheduler, or one
+ * torn down: scx_ops zeroed). Read with scx_ops_enable_mutex held, or
+ * from the disable work before it takes the mutex.
+ */
+bool scxsched_live(struct scx_sched *sch)
+{
+	return !klayout.sched_globals ||
+	       atomic_read(ksyms.scx_ops_enable_state) != klayout.ops_disabled;
 }
 
 /* @sch's parent (7.3 sub-schedulers), or NULL for a root. */
@@ -35,14 +72,15 @@ s32 scxsched_level(struct scx_sched *sch)
 
 /*
  * How @sch exits. Its exit_kind holds the kind from the claim until
- * scx_disable_workfn() swaps it for SCX_EXIT_DONE and writes the kind to
- * exit_info (kernel/sched/ext/ext.c): past that, which is where the hook
- * captures, exit_info has it.
+ * the disable work (7.x scx_disable_workfn(), 6.12
+ * scx_ops_disable_workfn()) swaps it for SCX_EXIT_DONE and writes the
+ * kind to exit_info: past that, which is where the hook captures,
+ * exit_info has it.
  */
 s32 scxsched_exit_kind(struct scx_sched *sch)
 {
-	s32 kind = atomic_read((atomic_t *)((u8 *)sch + klayout.sch_exit_kind));
-	u8 *ei = *(u8 **)((u8 *)sch + klayout.sch_exit_info);
+	s32 kind = atomic_read(scxsched_exit_kind_ptr(sch));
+	u8 *ei = scxsched_exit_info(sch);
 
 	if (kind == klayout.exit_done && ei)
 		kind = READ_ONCE(*(s32 *)(ei + klayout.ei_kind));
@@ -70,8 +108,9 @@ static char *scxsched_format_bt(const unsigned long *bt, u32 n, u32 *len)
 
 int scxsched_write(struct capture *c, struct scx_sched *sch)
 {
-	u8 *ei = *(u8 **)((u8 *)sch + klayout.sch_exit_info);
-	u32 dump_max = *(u32 *)((u8 *)sch + klayout.sch_ops_dump_len);
+	u8 *ops = scxsched_ops(sch);
+	u8 *ei = scxsched_exit_info(sch);
+	u32 dump_max = *(u32 *)(ops + klayout.ops_dump_len);
 	struct sxd_sched r = { .exit_cpu = -1 };
 	const char *reason = "", *msg = "", *dump = "";
 	struct dump_iov iov[5];
@@ -81,17 +120,18 @@ int scxsched_write(struct capture *c, struct scx_sched *sch)
 	r.level = max(scxsched_level(sch), 0);
 	r.exit_kind = scxsched_exit_kind(sch);
 	r.nr_maps = c->maps.nr;
-	r.ops_flags = *(u64 *)((u8 *)sch + klayout.sch_ops_flags);
-	r.timeout_ms = *(u32 *)((u8 *)sch + klayout.sch_ops_timeout);
-	memcpy(r.name, (u8 *)sch + klayout.sch_ops_name,
-	       min_t(u32, klayout.sch_ops_name_len, sizeof(r.name) - 1));
+	r.ops_flags = *(u64 *)(ops + klayout.ops_flags);
+	r.timeout_ms = *(u32 *)(ops + klayout.ops_timeout);
+	memcpy(r.name, ops + klayout.ops_name,
+	       min_t(u32, klayout.ops_name_len, sizeof(r.name) - 1));
 	strscpy(r.exit_kind_name, klayout_exit_kind_name(r.exit_kind),
 		sizeof(r.exit_kind_name));
 	if (ei) {
 		u32 bt_len = min_t(u32, *(u32 *)(ei + klayout.ei_bt_len), SCXSCHED_BT_MAX);
 
 		r.exit_code = *(s64 *)(ei + klayout.ei_exit_code);
-		r.exit_cpu = *(s32 *)(ei + klayout.ei_exit_cpu);
+		if (klayout.has_exit_cpu)
+			r.exit_cpu = *(s32 *)(ei + klayout.ei_exit_cpu);
 		reason = scxsched_str(*(char **)(ei + klayout.ei_reason), CAPTURE_REASON_MAX,
 				      &r.reason_len);
 		msg = scxsched_str(*(char **)(ei + klayout.ei_msg), klayout.exit_msg_len,
@@ -132,8 +172,8 @@ void scxsched_write_tree(struct capture *c, struct scx_sched *sch)
 	parent = scxsched_parent(sch, r.level);
 	if (parent) {
 		r.parent_id = *(u64 *)((u8 *)parent + klayout.sch_id);
-		memcpy(r.parent_name, (u8 *)parent + klayout.sch_ops_name,
-		       min_t(u32, klayout.sch_ops_name_len, sizeof(r.parent_name) - 1));
+		memcpy(r.parent_name, scxsched_ops(parent) + klayout.ops_name,
+		       min_t(u32, klayout.ops_name_len, sizeof(r.parent_name) - 1));
 	}
 	iov[0] = (struct dump_iov){ &r, sizeof(r) };
 	iov[1] = (struct dump_iov){ path, r.path_len };
@@ -182,7 +222,7 @@ struct scxsched_stats_walk {
 	u32 nr, cap;
 };
 
-/* bpf_struct_ops_for_each_prog() callback: one program's run-time stats. */
+/* discover_walk_progs() callback: one program's run-time stats. */
 static int scxsched_prog_stat(struct bpf_prog *prog, void *data)
 {
 	struct scxsched_stats_walk *w = data;
@@ -225,8 +265,7 @@ void scxsched_write_prog_stats(struct capture *c)
 		capture_error(c, -ENOMEM, "program statistics left out: out of memory");
 		return;
 	}
-	bpf_struct_ops_for_each_prog((u8 *)c->maps.ops_map + klayout.stmap_kdata,
-				     scxsched_prog_stat, &w);
+	discover_walk_progs(c->maps.ops_map, scxsched_prog_stat, &w);
 	r.nr = w.nr;
 	iov[0] = (struct dump_iov){ &r, sizeof(r) };
 	iov[1] = (struct dump_iov){ w.st, w.nr * sizeof(*w.st) };

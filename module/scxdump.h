@@ -14,10 +14,17 @@
 struct bpf_map;
 struct dentry;
 struct btf;
-struct scx_sched;	/* kernel/sched/ext/internal.h: read through klayout */
-
-/* Where the capture runs (hook.c says why there). */
-#define HOOK_TARGET		"drain_descendants"
+/*
+ * A scheduler, as the module holds it: on 7.x a struct scx_sched
+ * (kernel/sched/ext/internal.h), read through klayout; on 6.12, which has
+ * one scheduler whose state is in ext.c's statics, the address of its
+ * scx_ops, a handle only (sched.c's scxsched_ops()/scxsched_exit_info()
+ * are where the two differ).
+ */
+struct scx_sched;
+struct kthread_worker;
+struct kthread_work;
+struct mutex;
 
 /*
  * Offsets into private kernel structures, read from the running kernel's
@@ -25,21 +32,34 @@ struct scx_sched;	/* kernel/sched/ext/internal.h: read through klayout */
  */
 #define KLAYOUT_MAX_EXIT_KINDS	32
 #define KLAYOUT_MAX_EVENTS	64
+#define KLAYOUT_MAX_ABSENT	8
 
 struct kernel_layout {
-	/* struct scx_sched (kernel/sched/ext/internal.h) */
+	/*
+	 * Where a scheduler's state lives (layout.c): 7.x, in its struct
+	 * scx_sched (kernel/sched/ext/internal.h) at these offsets; 6.12
+	 * (sched_globals), in ext.c's statics scx_ops, scx_exit_kind and
+	 * scx_exit_info (struct kernel_syms).
+	 */
+	bool sched_globals;
+	s64 ops_disabled;		/* 6.12: SCX_OPS_DISABLED */
 	u32 sch_exit_kind;		/* atomic_t exit_kind */
 	u32 sch_exit_info;		/* struct scx_exit_info *exit_info */
-	u32 sch_disable_work;		/* struct kthread_work disable_work */
-	u32 sch_ops_name;		/* ops.name[SCX_OPS_NAME_LEN] */
-	u32 sch_ops_name_len;
-	u32 sch_ops_dump_len;		/* ops.exit_dump_len */
+	u32 sch_ops;			/* struct sched_ext_ops ops */
 	u32 sch_level;			/* s32 level (7.3, sub-schedulers) */
 	bool has_level;
-	/* struct sched_ext_ops, as registered (the struct_ops kdata) */
-	u32 ops_priv;			/* void __rcu *priv == the scx_sched */
+	/* struct sched_ext_ops: the scheduler's copy, and as registered */
+	u32 ops_size;
+	u32 ops_name;			/* name[SCX_OPS_NAME_LEN] */
+	u32 ops_name_len;
+	u32 ops_dump_len;		/* exit_dump_len */
+	u32 ops_flags;			/* flags */
+	u32 ops_timeout;		/* timeout_ms */
+	u32 ops_priv;			/* void __rcu *priv == the scx_sched (7.x) */
+	bool has_ops_priv;
 	/* struct scx_exit_info */
 	u32 ei_kind, ei_exit_cpu, ei_exit_code, ei_reason;
+	bool has_exit_cpu;		/* 7.x */
 	u32 ei_bt, ei_bt_len, ei_msg, ei_dump;
 	/* struct bpf_struct_ops_map (kernel/bpf/bpf_struct_ops.c) */
 	u32 stmap_desc;			/* st_ops_desc */
@@ -60,6 +80,7 @@ struct kernel_layout {
 	u32 rb_overwrite_mode, rb_overwrite_pos;
 	/* bpf_percpu_hash_copy()'s parameters: 4 when it takes BPF_F_CPU */
 	u32 percpu_copy_args;
+	s64 bpf_f_cpu;			/* BPF_F_CPU (7.x uapi), or 0 */
 	bool has_rb_overwrite, has_rb_overwrite_pos;
 	bool ok_stackmap;	/* struct bpf_stack_map (kernel/bpf/stackmap.c) */
 	u32 smap_n_buckets, smap_buckets, sbucket_hash, sbucket_nr, sbucket_data;
@@ -69,9 +90,7 @@ struct kernel_layout {
 	u32 bloom_mask, bloom_seed, bloom_nr_hash, bloom_bitset;
 	bool ok_stmap;		/* struct bpf_struct_ops_map's links, uvalue */
 	u32 sch_kobj;			/* struct kobject kobj: pins the sched */
-	bool ok_request;		/* on-demand capture possible */
-	u32 sch_ops_flags;		/* ops.flags */
-	u32 sch_ops_timeout;		/* ops.timeout_ms */
+	bool ok_request;		/* 7.x on-demand capture: pinning a sched */
 	bool ok_events;		/* sch->pcpu->event_stats (7.3) */
 	u32 sch_pcpu, pcpu_events;
 	u32 nr_events;
@@ -99,6 +118,12 @@ struct kernel_layout {
 	} exit_kinds[KLAYOUT_MAX_EXIT_KINDS];
 	u32 nr_exit_kinds;
 	s64 exit_msg_len;		/* SCX_EXIT_MSG_LEN */
+	/* what this kernel cannot give dumps (SXD_REC_ABSENT) */
+	struct klayout_absent {
+		const char *feature;
+		char reason[96];
+	} absent[KLAYOUT_MAX_ABSENT];
+	u32 nr_absent;
 };
 
 extern struct kernel_layout klayout;
@@ -111,14 +136,21 @@ const char *klayout_exit_kind_name(s64 kind);
 /* Kernel symbols that are not exported, resolved at load time. */
 struct kernel_syms {
 	/*
-	 * Called through the static calls below, not through these: a
-	 * function only ever called directly has its ENDBR sealed under IBT,
-	 * and a static call is a direct call.
+	 * Called through a static call, not through this: a function only
+	 * ever called directly has its ENDBR sealed under IBT, and a static
+	 * call is a direct call (so is hook.c's call of its hook point).
+	 * kernel/bpf/hashtab.c: what bpf(2) reads per-CPU hashes with.
 	 */
-	void *drain_descendants;
-	/* kernel/bpf/hashtab.c: what bpf(2) reads per-CPU hashes with (7.x) */
 	void *percpu_hash_copy;
-	void **scx_root;		/* struct scx_sched __rcu *scx_root */
+	void **scx_root;		/* struct scx_sched __rcu *scx_root (7.x) */
+	/* 6.12, kernel/sched/ext.c: the one scheduler's state, in statics */
+	void *scx_ops;			/* struct sched_ext_ops scx_ops */
+	atomic_t *scx_exit_kind;
+	void **scx_exit_info;		/* struct scx_exit_info *scx_exit_info */
+	atomic_t *scx_ops_enable_state;	/* scx_ops_enable_state_var */
+	struct mutex *scx_ops_enable_mutex;
+	struct kthread_worker **scx_ops_helper;	/* runs the disable work */
+	struct kthread_work *scx_ops_disable_work;
 	struct idr *map_idr;
 	struct idr *prog_idr;
 	spinlock_t *prog_idr_lock;	/* kernel/bpf/syscall.c, guards prog_idr */
@@ -127,10 +159,7 @@ struct kernel_syms {
 
 extern struct kernel_syms ksyms;
 
-typedef void hook_drain_descendants_fn(struct scx_sched *sch);
 typedef int ksyms_percpu_hash_copy_fn(struct bpf_map *map, void *key, void *value, u64 flags);
-void hook_drain_descendants_stub(struct scx_sched *sch);
-DECLARE_STATIC_CALL(hook_drain_descendants_orig, hook_drain_descendants_stub);
 int ksyms_percpu_hash_copy_stub(struct bpf_map *map, void *key, void *value, u64 flags);
 DECLARE_STATIC_CALL(ksyms_percpu_hash_copy, ksyms_percpu_hash_copy_stub);
 
@@ -171,11 +200,17 @@ struct dentry *dumps_dir(void);
 /* control.c: the control file, in that directory */
 int control_init(struct dentry *dir);
 
+int hook_resolve(void);
 int hook_init(void);
 void hook_exit(void);
 
 /* Capture of one scheduler, run from the hook (sleepable). */
 void trigger_exit(struct scx_sched *sch);
+/* sched.c: where a scheduler's state is on this kernel */
+u8 *scxsched_ops(struct scx_sched *sch);
+u8 *scxsched_exit_info(struct scx_sched *sch);
+bool scxsched_live(struct scx_sched *sch);
+s32 scxsched_exit_kind(struct scx_sched *sch);
 /* Capture the running schedulers, which keep running (sleepable). */
 int trigger_request(void);
 
@@ -306,6 +341,9 @@ struct sched_maps {
 };
 
 int discover_maps(struct scx_sched *sch, struct sched_maps *m);
+struct bpf_prog;
+int discover_walk_progs(struct bpf_map *st_map,
+			int (*cb)(struct bpf_prog *prog, void *data), void *data);
 int sched_maps_add(struct sched_maps *m, struct bpf_map *map);
 struct bpf_map *discover_map_get_by_id(u32 id);
 void sched_maps_release(struct sched_maps *m);

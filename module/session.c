@@ -59,6 +59,26 @@ static int capture_write_header(struct capture *c, u32 trigger)
 	return dump_writer_record(&c->w, SXD_REC_CAPTURE, &iov, 1);
 }
 
+/* What this kernel cannot give the dump, found at load (layout.c). */
+static void capture_write_absent(struct capture *c)
+{
+	const struct klayout_absent *a;
+	struct sxd_absent r = { };
+	struct dump_iov iov[3];
+	u32 i;
+
+	for (i = 0; i < klayout.nr_absent; i++) {
+		a = &klayout.absent[i];
+		r.feature_len = strlen(a->feature);
+		r.reason_len = strlen(a->reason);
+		iov[0] = (struct dump_iov){ &r, sizeof(r) };
+		iov[1] = (struct dump_iov){ a->feature, r.feature_len };
+		iov[2] = (struct dump_iov){ a->reason, r.reason_len };
+		if (dump_writer_record(&c->w, SXD_REC_ABSENT, iov, 3))
+			capture_error(c, -ENOSPC, "what the kernel lacks left out: no room");
+	}
+}
+
 /* The dump-local index of @map's BTF, embedding it on first use. */
 u32 capture_btf_index(struct capture *c, struct bpf_map *map)
 {
@@ -206,6 +226,7 @@ int capture_run(struct scx_sched *sch, u32 trigger)
 		return err;
 	}
 	capture_write_header(&c, trigger);
+	capture_write_absent(&c);
 	err = discover_maps(sch, &c.maps);
 	if (err)
 		capture_error(&c, err, "cannot find the scheduler's maps");

@@ -24,7 +24,7 @@ static bool trigger_ancestor_failed(struct scx_sched *sch, s32 kind)
 	if (kind != klayout.exit_parent && kind != klayout.exit_parent_kill)
 		return false;
 	for (sch = scxsched_parent(sch, level); sch; sch = scxsched_parent(sch, --level)) {
-		ei = *(u8 **)((u8 *)sch + klayout.sch_exit_info);
+		ei = scxsched_exit_info(sch);
 		if (ei && READ_ONCE(*(s32 *)(ei + klayout.ei_kind)) >= klayout.exit_error)
 			return true;
 	}
@@ -39,8 +39,8 @@ void trigger_exit(struct scx_sched *sch)
 {
 	s32 kind = scxsched_exit_kind(sch);
 
-	/* NONE or DONE: nothing is exiting. */
-	if (kind <= klayout.exit_done)
+	/* NONE or DONE: nothing is exiting; or no scheduler to capture */
+	if (kind <= klayout.exit_done || !scxsched_live(sch))
 		return;
 	if (kind < klayout.exit_error && !opt_capture_all_exits &&
 	    !trigger_ancestor_failed(sch, kind))
@@ -100,6 +100,29 @@ static u32 trigger_running_scheds(struct scx_sched **scheds)
 }
 
 /*
+ * On demand on 6.12: its one scheduler, held by scx_ops_enable_mutex.
+ * Enabling holds that mutex throughout, and the disable work takes it
+ * before ops.cgroup_exit, ops.exit_task, ops.exit and the memset of
+ * scx_ops: under it, a scheduler that is not disabled stays whole. Lock
+ * order: capture_lock, then the mutex. The exit hook takes capture_lock
+ * holding nothing (hook.c), and enabling, which holds the mutex, never
+ * takes capture_lock nor waits on the disable work.
+ */
+static int trigger_request_ops(void)
+{
+	struct scx_sched *sch = (struct scx_sched *)ksyms.scx_ops;
+	int err;
+
+	if (!ksyms.scx_ops_enable_mutex || !ksyms.scx_ops_enable_state)
+		return -EOPNOTSUPP;
+	if (mutex_lock_killable(ksyms.scx_ops_enable_mutex))
+		return -EINTR;
+	err = scxsched_live(sch) ? capture_run(sch, SXD_TRIGGER_REQUEST) : -ENODEV;
+	mutex_unlock(ksyms.scx_ops_enable_mutex);
+	return err;
+}
+
+/*
  * On demand: capture each running scheduler (the root and its
  * sub-schedulers), each into its own dump, while they run.
  */
@@ -109,6 +132,13 @@ int trigger_request(void)
 	int err = 0, e;
 	u32 i, n;
 
+	if (klayout.sched_globals) {
+		if (mutex_lock_killable(&capture_lock))
+			return -EINTR;
+		err = trigger_request_ops();
+		mutex_unlock(&capture_lock);
+		return err;
+	}
 	if (!klayout.ok_request || !ksyms.scx_root)
 		return -EOPNOTSUPP;
 	scheds = kcalloc(TRIGGER_MAX_SCHEDS, sizeof(*scheds), GFP_KERNEL);

@@ -50,7 +50,7 @@ static bool htab_copy_percpu(struct map_ctx *mc, void *key, u8 *slot)
 							  maplib_entry_value(mc, slot, 0), 0);
 	for_each_possible_cpu(cpu) {
 		if (static_call(ksyms_percpu_hash_copy)(map, key, maplib_entry_value(mc, slot, cpu),
-							BPF_F_CPU | (u64)cpu << 32))
+							klayout.bpf_f_cpu | (u64)cpu << 32))
 			return false;
 	}
 	return true;
@@ -73,7 +73,8 @@ static int lru_hash_dump_capture(struct map_ctx *mc)
 static int percpu_hash_dump_capture(struct map_ctx *mc)
 {
 	/* CPU ids with holes need one CPU a call: BPF_F_CPU, which 6.x lacks */
-	if (num_possible_cpus() != nr_cpu_ids && klayout.percpu_copy_args < 4) {
+	if (num_possible_cpus() != nr_cpu_ids &&
+	    (klayout.percpu_copy_args < 4 || !klayout.bpf_f_cpu)) {
 		mc->flags |= SXD_MAP_UNSUPPORTED;
 		mc->reason = "possible CPUs with holes and a kernel without BPF_F_CPU copies";
 		return -EOPNOTSUPP;
