@@ -12,7 +12,6 @@
 #include "scxbound.h"
 
 s32 scx_bpf_create_dsq(u64 dsq_id, s32 node) __ksym __weak;
-bool scx_bpf_dsq_move_to_local(u64 dsq_id) __ksym __weak;
 void scx_bpf_kick_cpu(s32 cpu, u64 flags) __ksym __weak;
 s32 scx_bpf_task_cpu(const struct task_struct *p) __ksym __weak;
 
@@ -82,7 +81,7 @@ void BPF_PROG(sxb_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	u64 n = __sync_fetch_and_add(&nr_enqueued, 1) + 1;
 
-	scx_bpf_dsq_insert(p, SXB_DSQ, SCX_SLICE_DFL, enq_flags);
+	sxt_dsq_insert(p, SXB_DSQ, SCX_SLICE_DFL, enq_flags);
 	/* an idle CPU would not look at the DSQ on its own */
 	if (!hold)
 		scx_bpf_kick_cpu(scx_bpf_task_cpu(p), SCX_KICK_IDLE);
@@ -101,7 +100,7 @@ SEC("struct_ops/sxb_dispatch")
 void BPF_PROG(sxb_dispatch, s32 cpu, struct task_struct *prev)
 {
 	if (!hold)
-		scx_bpf_dsq_move_to_local(SXB_DSQ);
+		sxt_dsq_move_to_local(SXB_DSQ);
 }
 
 SEC("struct_ops.s/sxb_init_task")

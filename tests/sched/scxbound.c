@@ -186,6 +186,19 @@ static int lru_check(struct scxbound_bpf *skel, const char *control)
 	return 0;
 }
 
+/* Does the kernel take BPF_F_RB_OVERWRITE (7.x) for ring buffers? */
+static int overwrite_rings(void)
+{
+	int fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "sxb_probe", 0, 0, 4096,
+				&(struct bpf_map_create_opts){ .sz = sizeof(struct bpf_map_create_opts),
+							       .map_flags = 1u << 19 });
+
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -220,10 +233,20 @@ int main(int argc, char **argv)
 			SXB_PC_MAX);
 		return 2;
 	}
-	skel = scxbound_bpf__open_and_load();
+	skel = scxbound_bpf__open();
 	if (!skel) {
-		fprintf(stderr, "scxbound: load failed: %s\n", strerror(errno));
+		fprintf(stderr, "scxbound: open failed: %s\n", strerror(errno));
 		return 1;
+	}
+	/* 6.12 has no overwrite-mode ring buffers: rb_ow is then a plain one */
+	if (!overwrite_rings()) {
+		bpf_map__set_map_flags(skel->maps.rb_ow, 0);
+		printf("scxbound: no BPF_F_RB_OVERWRITE in this kernel: rb_ow is a plain ring\n");
+	}
+	err = scxbound_bpf__load(skel);
+	if (err) {
+		fprintf(stderr, "scxbound: load failed: %s\n", strerror(-err));
+		goto out;
 	}
 	err = fill_pc(skel, pc);
 	if (err) {

@@ -285,7 +285,7 @@ void BPF_PROG(sxm_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	u64 n = __sync_fetch_and_add(&nr_enqueued, 1) + 1;
 
-	scx_bpf_dsq_insert(p, SCX_DSQ_GLOBAL, SCX_SLICE_DFL, enq_flags);
+	sxt_dsq_insert(p, SCX_DSQ_GLOBAL, SCX_SLICE_DFL, enq_flags);
 	if (fail_after && n == fail_after)
 		sxt_error("scxmaps: planned failure after %llu enqueues", n);
 }

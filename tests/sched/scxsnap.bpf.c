@@ -79,7 +79,7 @@ SEC("struct_ops/sxs_enqueue")
 void BPF_PROG(sxs_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	sxs_bump();
-	scx_bpf_dsq_insert(p, SCX_DSQ_GLOBAL, SCX_SLICE_DFL, enq_flags);
+	sxt_dsq_insert(p, SCX_DSQ_GLOBAL, SCX_SLICE_DFL, enq_flags);
 	if (fail_now && !failed_at) {
 		u32 k = 0;
 		u64 *a = bpf_map_lookup_elem(&inv_a, &k);

@@ -39,7 +39,7 @@ static __always_inline struct sxb_role *sxb_role(void)
 SEC("struct_ops/sxb_enqueue")
 void BPF_PROG(sxb_enqueue, struct task_struct *p, u64 enq_flags)
 {
-	scx_bpf_dsq_insert(p, SCX_DSQ_GLOBAL, SCX_SLICE_DFL, enq_flags);
+	sxt_dsq_insert(p, SCX_DSQ_GLOBAL, SCX_SLICE_DFL, enq_flags);
 	if (!sub_cgid && trigger_error)
 		sxt_error("scxdump-sub: the parent fails on purpose");
 }

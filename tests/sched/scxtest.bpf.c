@@ -72,7 +72,7 @@ void BPF_PROG(sxt_enqueue, struct task_struct *p, u64 enq_flags)
 	if (v)
 		arr_sum += *v;	/* arr_u64 is the loader's; we only read it */
 
-	scx_bpf_dsq_insert(p, SCX_DSQ_GLOBAL, SCX_SLICE_DFL, enq_flags);
+	sxt_dsq_insert(p, SCX_DSQ_GLOBAL, SCX_SLICE_DFL, enq_flags);
 	if (fail_after && n == fail_after) {
 		failed_at = n;
 		last_pid = p->pid;
