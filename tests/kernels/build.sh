@@ -2,10 +2,12 @@
 # Build a kernel of the project's own from Debian's linux-source package,
 # inside the guest root (the guest's compiler and pahole), once:
 #
-#   tests/kernels/build.sh NAME      NAME.config is the fragment
+#   tests/kernels/build.sh NAME      guest.config, then NAME.config
 #
-# The build is keyed by the source package's version and the fragment's
-# hash: $GUEST_ROOT/opt/scxdump/kernels/NAME-<version>-<hash>/ holds the
+# NAME.config names its Debian source package ("# source: linux-source-X").
+# The build is keyed by the source package's version and the hash of the
+# config lines of both fragments (comments aside):
+# $GUEST_ROOT/opt/scxdump/kernels/NAME-<version>-<hash>/ holds the
 # build tree (O=, for building modules against it) and bzImage; its config
 # is /boot/config-<release> in the guest root, as libbpf expects. It prints
 # that directory's guest path on its last line. Each stage prints its time.
@@ -14,9 +16,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../guest/common.sh"
 
 name=${1:?usage: build.sh NAME}
-frag=$here/$name.config
+base=$here/guest.config frag=$here/$name.config
 [ -f "$frag" ] || die "no fragment $frag"
-SRC_PKG=${SRC_PKG:-linux-source-7.3}
+SRC_PKG=$(sed -n 's/^# source: *\(linux-source-[0-9.]*\) *$/\1/p' "$frag")
+[ -n "$SRC_PKG" ] || die "$frag names no source package (# source: linux-source-X)"
 JOBS=${JOBS:-$(nproc)}
 chroot_run() { "$here/../guest/chroot-run.sh" "$@"; }
 
@@ -41,12 +44,12 @@ source_tree() {
 # allnoconfig + the fragment; every line of the fragment must have held
 configure() {
 	chroot_run make -s -C "$src" O="$out/build" ARCH=x86_64 allnoconfig >/dev/null &&
-	cp "$frag" "$GUEST_ROOT$out/fragment.config" &&
+	cat "$base" "$frag" >"$GUEST_ROOT$out/fragment.config" &&
 	chroot_run sh -c "cd $out/build && $src/scripts/kconfig/merge_config.sh -m .config \
 		$out/fragment.config >/dev/null && make -s -C $src O=$out/build ARCH=x86_64 \
 		olddefconfig" || return 1
 	local miss
-	miss=$(grep -E '^(CONFIG_|# CONFIG_)' "$frag" | while IFS= read -r l; do
+	miss=$(config_lines | while IFS= read -r l; do
 		grep -qxF "$l" "$GUEST_ROOT$out/build/.config" || echo "$l"; done)
 	[ -z "$miss" ] || { echo "not in the final .config:" $miss >&2; return 1; }
 }
@@ -58,10 +61,13 @@ compile() {
 	cp "$GUEST_ROOT$out/build/arch/x86/boot/bzImage" "$GUEST_ROOT$out/bzImage"
 }
 
+# the config lines both fragments set, in order
+config_lines() { grep -hE '^(CONFIG_|# CONFIG_)' "$base" "$frag"; }
+
 stage kernel-deps deps || die "cannot install the kernel build's packages in the guest root"
 stage kernel-source source_tree || die "cannot unpack $SRC_PKG"
 ver=${src##*/src-"$SRC_PKG"-}
-hash=$(sha256sum "$frag" | cut -c1-12)
+hash=$(config_lines | sort | sha256sum | cut -c1-12)
 out=/opt/scxdump/kernels/$name-$ver-$hash
 if [ -f "$GUEST_ROOT$out/bzImage" ]; then
 	log "kernel $name: cached ($out)"
