@@ -4,9 +4,9 @@
 # schedulers. Products stay in $GUEST_ROOT/opt/scxdump/src.
 #
 # With SCXDUMP_KERNEL set to a kernel the project built (tests/kernels/,
-# a guest path), the module alone is built against that kernel's tree, in
-# $SCXDUMP_KERNEL/scxdump-src (its scxdump.ko is what the guest loads on
-# that kernel).
+# a guest path), the targets (default: the module alone) are built against
+# that kernel's tree, in $SCXDUMP_KERNEL/scxdump-src (its scxdump.ko, and
+# its test schedulers if built, are what the guest uses on that kernel).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -15,7 +15,8 @@ targets=("${@:-all}")
 if [ -n "${SCXDUMP_KERNEL:-}" ]; then
 	[ -d "$GUEST_ROOT$SCXDUMP_KERNEL/build" ] || die "no kernel tree at $SCXDUMP_KERNEL"
 	dst=$SCXDUMP_KERNEL/scxdump-src kdir=$SCXDUMP_KERNEL/build
-	log=$SCXDUMP_CACHE/build-$(basename "$SCXDUMP_KERNEL").log targets=(module)
+	log=$SCXDUMP_CACHE/build-$(basename "$SCXDUMP_KERNEL").log
+	[ $# -gt 0 ] || targets=(module)
 fi
 mkdir -p "$GUEST_ROOT$dst"
 rsync -a --delete --exclude .git --exclude build/ --exclude build-san/ --exclude build-fuzz/ \

@@ -14,7 +14,8 @@
 #
 # The guest boots the root's own (Debian's) kernel, or with SCXDUMP_KERNEL
 # a kernel the project built (tests/kernels/build.sh; a guest path): then
-# SCXDUMP_KO in the command's environment names the module built for it.
+# SCXDUMP_KO in the command's environment names the module built for it,
+# and SCXDUMP_SCHED the test schedulers, when they were built for it.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -35,6 +36,8 @@ if [ -n "${SCXDUMP_KERNEL:-}" ]; then
 	[ -f "$kimage" ] || die "no kernel image at $kimage (tests/kernels/build.sh)"
 	krel=$(cat "$GUEST_ROOT$SCXDUMP_KERNEL/build/include/config/kernel.release")
 	env_line="export SCXDUMP_KO=$SCXDUMP_KERNEL/scxdump-src/scxdump.ko"
+	sched=$SCXDUMP_KERNEL/scxdump-src/tests/sched/build
+	[ ! -d "$GUEST_ROOT$sched" ] || env_line="$env_line SCXDUMP_SCHED=$sched"
 else
 	krel=$(guest_krel)
 	kimage=$GUEST_ROOT/boot/vmlinuz-$krel

@@ -24,3 +24,32 @@ guest_script() {
 	t_eq "guest script ran to the end" "== done" "$(grep -x '== done' "$dir/out")"
 	echo "# guest kernel: $(cat "$dir/krel" 2>/dev/null)"
 }
+
+# kernel_lacks FEATURE: the guest's kernel (its release in $dir/krel) has
+# no FEATURE, which its dumps must then list under .absent: 6.12's sched_ext
+# has no event counters, sub-schedulers, exit CPU, and its BPF no
+# overwrite-mode ring buffers; 7.x has them all.
+KERNEL_612_LACKS="event_counters exit_cpu sub_schedulers"
+kernel_lacks() {
+	case $(cat "$dir/krel") in
+	6.*) case " $KERNEL_612_LACKS rb_overwrite " in *" $1 "*) return 0 ;; esac ;;
+	esac
+	return 1
+}
+
+# kernel_absent_json: what .absent[].feature must be, sorted, as JSON
+kernel_absent_json() {
+	local f out=
+	for f in $KERNEL_612_LACKS; do
+		kernel_lacks "$f" && out="$out${out:+, }\"$f\""
+	done
+	echo "[$out]"
+}
+
+# guest_skipped: the guest script found its kernel without what the test
+# needs and said why in $dir/skip; the test then ends here, saying so.
+guest_skipped() {
+	[ -s "$dir/skip" ] || return 1
+	echo "skip - $(cat "$dir/skip")"
+	t_done
+}

@@ -8,9 +8,10 @@
 set -u
 S=/opt/scxdump/src
 KO=${SCXDUMP_KO:-$S/scxdump.ko}
+SB=${SCXDUMP_SCHED:-$S/tests/sched/build}
 DBG=/sys/kernel/debug/scxdump
 P=/sys/module/scxdump/parameters
-B=$S/tests/sched/build/scxbound
+B=$SB/scxbound
 PC=${BOUND_PC_ENTRIES:-262144}
 insmod $KO embed_kernel_btf=N || exit 1
 

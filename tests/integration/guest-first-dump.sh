@@ -4,7 +4,8 @@
 set -u
 S=/opt/scxdump/src
 KO=${SCXDUMP_KO:-$S/scxdump.ko}
-SCX=$S/tests/sched/build/scxtest
+SB=${SCXDUMP_SCHED:-$S/tests/sched/build}
+SCX=$SB/scxtest
 DBG=/sys/kernel/debug/scxdump
 
 # Wake-ups make enqueues: run short-lived processes while a scheduler runs.

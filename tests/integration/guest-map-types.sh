@@ -5,6 +5,7 @@
 set -u
 S=/opt/scxdump/src
 KO=${SCXDUMP_KO:-$S/scxdump.ko}
+SB=${SCXDUMP_SCHED:-$S/tests/sched/build}
 DBG=/sys/kernel/debug/scxdump
 
 load() { (i=0; while [ $i -lt 3000 ]; do /bin/true; i=$((i + 1)); done) & LOAD=$!; }
@@ -21,7 +22,7 @@ echo "== 1: every map type, default caps"
 # (test-bounded checks the budget itself)
 insmod $KO snapshot_budget_us=100000 || exit 1
 load
-$S/tests/sched/build/scxmaps --fail-after 400 >loader.out 2>&1 || echo "scxmaps failed: $?"
+$SB/scxmaps --fail-after 400 >loader.out 2>&1 || echo "scxmaps failed: $?"
 unload
 cat $DBG/dump >maps.bin
 rmmod scxdump
@@ -29,7 +30,7 @@ rmmod scxdump
 echo "== 2: low caps"
 insmod $KO max_dump_bytes=1048576 max_map_bytes=4096 || exit 1
 load
-$S/tests/sched/build/scxmaps --fail-after 400 >loader-caps.out 2>&1 || echo "scxmaps failed: $?"
+$SB/scxmaps --fail-after 400 >loader-caps.out 2>&1 || echo "scxmaps failed: $?"
 unload
 cat $DBG/dump >caps.bin
 rmmod scxdump

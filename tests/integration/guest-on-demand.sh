@@ -6,6 +6,7 @@
 set -u
 S=/opt/scxdump/src
 KO=${SCXDUMP_KO:-$S/scxdump.ko}
+SB=${SCXDUMP_SCHED:-$S/tests/sched/build}
 DBG=/sys/kernel/debug/scxdump
 P=/sys/module/scxdump/parameters
 insmod $KO || exit 1
@@ -20,7 +21,7 @@ head -c 100 /dev/zero | tr '\0' x >$DBG/control 2>>bad.err && echo "long: accept
 echo "== 3: a running scheduler, captured on demand"
 (i=0; while [ $i -lt 3000 ]; do /bin/true; i=$((i + 1)); done) &
 LOAD=$!
-$S/tests/sched/build/scxtest --exit-after-ms 10000 >loader.out 2>&1 &
+$SB/scxtest --exit-after-ms 10000 >loader.out 2>&1 &
 SCX=$!
 n=0
 while [ "$(cat /sys/kernel/sched_ext/state)" != enabled ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done

@@ -6,6 +6,7 @@
 set -u
 S=/opt/scxdump/src
 KO=${SCXDUMP_KO:-$S/scxdump.ko}
+SB=${SCXDUMP_SCHED:-$S/tests/sched/build}
 DBG=/sys/kernel/debug/scxdump
 P=/sys/module/scxdump/parameters
 RUNS=${SNAP_RUNS:-20}
@@ -23,7 +24,7 @@ for mode in Y N; do
 	echo $mode >$P/consistent_snapshot
 	i=1
 	while [ $i -le "$RUNS" ]; do
-		$S/tests/sched/build/scxsnap --run-ms 200 --yielders 2 >snap-$mode-$i.out 2>&1 ||
+		$SB/scxsnap --run-ms 200 --yielders 2 >snap-$mode-$i.out 2>&1 ||
 			echo "run $mode $i: loader failed"
 		cat $DBG/dump >snap-$mode-$i.bin
 		i=$((i + 1))
@@ -33,7 +34,7 @@ done
 # On demand: the scheduler keeps running, its callbacks at full rate.
 for mode in Y N; do
 	echo $mode >$P/consistent_snapshot
-	$S/tests/sched/build/scxsnap --no-fail --run-ms 120000 --yielders 2 >od-$mode.out 2>&1 &
+	$SB/scxsnap --no-fail --run-ms 120000 --yielders 2 >od-$mode.out 2>&1 &
 	SCX=$!
 	n=0
 	until grep -q enabled od-$mode.out || [ $n -ge 100 ]; do sleep 0.1; n=$((n + 1)); done

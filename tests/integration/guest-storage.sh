@@ -6,8 +6,9 @@
 set -u
 S=/opt/scxdump/src
 KO=${SCXDUMP_KO:-$S/scxdump.ko}
+SB=${SCXDUMP_SCHED:-$S/tests/sched/build}
 DBG=/sys/kernel/debug/scxdump
-B=$S/tests/sched/build/scxbound
+B=$SB/scxbound
 THREADS=${STORAGE_THREADS:-3000}
 insmod $KO embed_kernel_btf=N || exit 1
 

@@ -7,9 +7,10 @@
 set -u
 S=/opt/scxdump/src
 KO=${SCXDUMP_KO:-$S/scxdump.ko}
+SB=${SCXDUMP_SCHED:-$S/tests/sched/build}
 DBG=/sys/kernel/debug/scxdump
 P=/sys/module/scxdump/parameters
-B=$S/tests/sched/build/scxbound
+B=$SB/scxbound
 RUNS=${STRAND_RUNS:-10}
 insmod $KO embed_kernel_btf=N keep_dumps=64 || exit 1
 
