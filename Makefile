@@ -6,6 +6,7 @@
 #   make check            every test (host, KUnit, test guest)
 #   make check-host       the decoder's tests only: no guest, no root
 #   make check-debug      the debug kernel and the kernel's sched_ext selftests
+#   make check-lts        the integration suite on the 6.12 LTS kernel
 #   make demo             a failing test scheduler in the guest, decoded
 #   make guest            build (once) and cache the test guest
 
@@ -15,7 +16,7 @@ DESTDIR ?=
 
 # kbuild reads ./Kbuild; this Makefile only drives it and the rest.
 .PHONY: all module tool modules modules_install install tool-install clean \
-	check check-host check-debug demo guest testscheds guest-all bench fuzz
+	check check-host check-debug check-lts demo guest testscheds guest-all bench fuzz
 
 all: module tool
 
@@ -51,6 +52,9 @@ check-host:
 
 check-debug:
 	tests/kernels/debug-suite.sh
+
+check-lts:
+	tests/kernels/lts-suite.sh
 
 # Open-ended fuzzing of the decoder (FUZZ_SECONDS, default 600); make
 # check runs a fixed-seed, fixed-length pass instead.

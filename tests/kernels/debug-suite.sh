@@ -24,7 +24,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib.sh"
 . "$here/../guest/common.sh"
-it=$here/../integration
+. "$here/batch.sh"
 
 export SNAP_RUNS=${SNAP_RUNS:-5} STRAND_RUNS=${STRAND_RUNS:-3}
 export BOUND_PC_ENTRIES=${BOUND_PC_ENTRIES:-65536} STORAGE_RUN_MS=${STORAGE_RUN_MS:-10000}
@@ -43,42 +43,17 @@ stage guest-stock-selftests "$here/../guest/run.sh" --name selftests --timeout 3
 	"$gst stock-without without; $gst stock-with with $GUEST_SRC/scxdump.ko" >/dev/null
 
 # 3: the debug kernel
-names=()
-for t in "$it"/test-*.sh; do
-	n=${t##*/test-}
-	names+=("${n%.sh}")
-done
-batch=$SCXDUMP_CACHE/debug-batch.sh
-{
-	echo "export SNAP_RUNS=$SNAP_RUNS STRAND_RUNS=$STRAND_RUNS"
-	echo "export BOUND_PC_ENTRIES=$BOUND_PC_ENTRIES STORAGE_RUN_MS=$STORAGE_RUN_MS"
-	echo "top=\$(pwd)"
-	for n in "${names[@]}"; do
-		echo "mkdir -p \$top/$n && cd \$top/$n && echo '=== $n' >/dev/console"
-		echo "dmesg -C; sh $GUEST_SRC/tests/integration/guest-$n.sh >out 2>&1; echo \$? >rc"
-		echo "uname -r >krel; rmmod scxdump 2>/dev/null; dmesg >dmesg; cd \$top"
-	done
-	echo "echo '=== selftests' >/dev/console"
-	echo "$gst debug-with with \$SCXDUMP_KO"
-} >"$batch"
-cp "$batch" "$GUEST_ROOT/opt/scxdump/debug-batch.sh"
+stage dkms-debug "$here/dkms.sh" "$kdir" >/dev/null || t_fail "dkms add/build/install for the debug kernel"
+batch=$GUEST_ROOT/opt/scxdump/debug-batch.sh
+BATCH_ENV="SNAP_RUNS=$SNAP_RUNS STRAND_RUNS=$STRAND_RUNS BOUND_PC_ENTRIES=$BOUND_PC_ENTRIES"
+BATCH_ENV+=" STORAGE_RUN_MS=$STORAGE_RUN_MS"
+batch_write "$batch" "echo '=== selftests' >/dev/console; $gst debug-with with \$SCXDUMP_KO"
 SCXDUMP_KERNEL=$kdir stage guest-debug "$here/../guest/run.sh" --name debug --timeout 5400 -- \
 	sh /opt/scxdump/debug-batch.sh >/dev/null
 runs=$GUEST_ROOT/opt/scxdump/runs
 
 # 4: the checks
-passed=0 failed=0
-tally() {
-	local out=$1 p f
-	p=$(sed -n 's/^RESULT: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' <<<"$out" | tail -1)
-	f=$(sed -n 's/^RESULT: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' <<<"$out" | tail -1)
-	passed=$((passed + ${p:-0})) failed=$((failed + ${f:-1}))
-}
-for n in "${names[@]}"; do
-	out=$(SCXDUMP_BATCH_DIR=$runs/debug "$it/test-$n.sh" 2>&1)
-	printf '%s\n' "$out" | sed "s/^/[debug $n] /"
-	tally "$out"
-done
+batch_checks "$runs/debug" debug
 mkdir -p "$runs/selftests-all"
 for l in stock-without stock-with; do
 	rm -rf "$runs/selftests-all/$l" && cp -r "$runs/selftests/$l" "$runs/selftests-all/$l"
@@ -87,6 +62,7 @@ rm -rf "$runs/selftests-all/debug-with" && cp -r "$runs/debug/debug-with" "$runs
 out=$("$here/../selftests/check.sh" "$runs/selftests-all" "$GUEST_ROOT$st/build/obj/sched_ext" \
 	stock-without stock-with debug-with 2>&1)
 printf '%s\n' "$out" | sed 's/^/[selftests] /'
-tally "$out"
+batch_tally "$out"
+passed=$((passed + T_PASSED)) failed=$((failed + T_FAILED))
 echo "RESULT: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

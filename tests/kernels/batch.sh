@@ -1,0 +1,52 @@
+# shellcheck shell=bash
+# The integration suite in one boot of a kernel the project built, and its
+# checks on the host; sourced by tests/kernels/*-suite.sh (after
+# tests/lib.sh and tests/guest/common.sh).
+#
+#   batch_write FILE [EXTRA]   a guest script that exports $BATCH_ENV (a
+#                              list of VAR=value), then runs every
+#                              tests/integration/guest-NAME.sh in turn, each
+#                              in its own directory NAME/ with its own slice
+#                              of the kernel log, the module unloaded between
+#                              them, then the shell command EXTRA
+#   batch_checks DIR           every tests/integration/test-NAME.sh on what
+#                              its guest script left in DIR/NAME; adds up
+#                              passed and failed
+batch_it=$(cd "$(dirname "${BASH_SOURCE[0]}")/../integration" && pwd)
+batch_names=()
+for t in "$batch_it"/test-*.sh; do
+	n=${t##*/test-}
+	batch_names+=("${n%.sh}")
+done
+
+batch_write() {
+	local file=$1 extra=${2:-} n
+	{
+		[ -z "${BATCH_ENV:-}" ] || echo "export $BATCH_ENV"
+		echo "top=\$(pwd)"
+		for n in "${batch_names[@]}"; do
+			echo "mkdir -p \$top/$n && cd \$top/$n && echo '=== $n' >/dev/console"
+			echo "dmesg -C; sh $GUEST_SRC/tests/integration/guest-$n.sh >out 2>&1; echo \$? >rc"
+			echo "uname -r >krel; rmmod scxdump 2>/dev/null; dmesg >dmesg; cd \$top"
+		done
+		[ -z "$extra" ] || echo "$extra"
+	} >"$file"
+}
+
+passed=0 failed=0
+# batch_tally OUTPUT: add a script's RESULT line (none: one failure)
+batch_tally() {
+	local out=$1 p f
+	p=$(sed -n 's/^RESULT: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' <<<"$out" | tail -1)
+	f=$(sed -n 's/^RESULT: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' <<<"$out" | tail -1)
+	passed=$((passed + ${p:-0})) failed=$((failed + ${f:-1}))
+}
+
+batch_checks() {
+	local dir=$1 label=$2 n out
+	for n in "${batch_names[@]}"; do
+		out=$(SCXDUMP_BATCH_DIR=$dir "$batch_it/test-$n.sh" 2>&1)
+		printf '%s\n' "$out" | sed "s/^/[$label $n] /"
+		batch_tally "$out"
+	done
+}

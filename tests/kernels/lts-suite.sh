@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The 6.12 LTS kernel (tests/kernels/lts.config, from Debian's
+# linux-source-6.12): built and cached, the module, the tool and the test
+# schedulers built against it, then the whole integration suite in one
+# boot of it, checked on the host like on the stock kernel. What 6.12's
+# sched_ext lacks (sub-schedulers, event counters, overwrite-mode ring
+# buffers) each test skips with the reason. Closes with one RESULT line.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib.sh"
+. "$here/../guest/common.sh"
+. "$here/batch.sh"
+
+kdir=$(stage kernel-lts "$here/build.sh" lts | tail -1) && [ -n "$kdir" ] ||
+	{ t_fail "the 6.12 kernel builds"; t_done; exit 1; }
+SCXDUMP_KERNEL=$kdir stage guest-build-lts "$here/../guest/build.sh" guest-all ||
+	{ t_fail "the module, the tool and the test schedulers build for 6.12"; t_done; exit 1; }
+
+stage dkms-lts "$here/dkms.sh" "$kdir" >/dev/null || t_fail "dkms add/build/install for 6.12"
+
+batch_write "$GUEST_ROOT/opt/scxdump/lts-batch.sh"
+SCXDUMP_KERNEL=$kdir stage guest-lts "$here/../guest/run.sh" --name lts --timeout 3600 -- \
+	sh /opt/scxdump/lts-batch.sh >/dev/null
+batch_checks "$GUEST_ROOT/opt/scxdump/runs/lts" lts
+passed=$((passed + T_PASSED)) failed=$((failed + T_FAILED))
+echo "RESULT: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
