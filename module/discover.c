@@ -17,55 +17,30 @@
  * BTF and used by no program cannot be attributed.
  */
 #include <linux/bpf.h>
-#include <linux/idr.h>
 #include <linux/slab.h>
-#include <linux/spinlock.h>
 #include "scxdump.h"
 
 /* The IDR holds every map of the system; stop somewhere. */
 #define DISCOVER_MAX_IDR_WALK	BIT(20)
 
 /*
- * The object with the smallest id >= *id in @idr that @pin takes a
- * reference on; what the kernel's bpf_{map,prog}_get_curr_or_next() do,
- * from exported pieces. Objects being freed are skipped, a bounded number.
+ * The map (program) with the smallest id >= *id, with a reference, *id
+ * set to its id; NULL past the last. The kernel's own
+ * bpf_{map,prog}_get_curr_or_next() (kernel/bpf/syscall.c, what the BPF
+ * map and program iterators use): they find and pin under the IDR's lock,
+ * skipping objects being freed. Not from exported pieces: 6.12's
+ * bpf_map_inc_not_zero() takes map_idr_lock itself, 7.x's wants RCU and
+ * no lock, and a map freed between the lookup and the pin is freed
+ * without an RCU grace period on 6.12.
  */
-static void *discover_idr_next(struct idr *idr, spinlock_t *lock, u32 *id,
-			       bool (*pin)(void *obj))
-{
-	void *obj;
-	u32 n;
-
-	rcu_read_lock();
-	spin_lock_bh(lock);
-	for (n = 0; n < DISCOVER_MAX_IDR_WALK; n++, (*id)++) {
-		obj = idr_get_next(idr, id);
-		if (!obj || pin(obj))
-			break;
-	}
-	spin_unlock_bh(lock);
-	rcu_read_unlock();
-	return n < DISCOVER_MAX_IDR_WALK ? obj : NULL;
-}
-
-static bool discover_pin_map(void *map)
-{
-	return !IS_ERR(bpf_map_inc_not_zero(map));
-}
-
-static bool discover_pin_prog(void *prog)
-{
-	return !IS_ERR(bpf_prog_inc_not_zero(prog));
-}
-
 static struct bpf_map *discover_map_next(u32 *id)
 {
-	return discover_idr_next(ksyms.map_idr, ksyms.map_idr_lock, id, discover_pin_map);
+	return static_call(ksyms_map_next)(id);
 }
 
 static struct bpf_prog *discover_prog_next(u32 *id)
 {
-	return discover_idr_next(ksyms.prog_idr, ksyms.prog_idr_lock, id, discover_pin_prog);
+	return static_call(ksyms_prog_next)(id);
 }
 
 /* The map with exactly @id, with a reference, or NULL. */

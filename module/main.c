@@ -24,6 +24,20 @@ int ksyms_percpu_hash_copy_stub(struct bpf_map *map, void *key, void *value, u64
 
 DEFINE_STATIC_CALL(ksyms_percpu_hash_copy, ksyms_percpu_hash_copy_stub);
 
+struct bpf_map *ksyms_map_next_stub(u32 *id)
+{
+	return NULL;
+}
+
+DEFINE_STATIC_CALL(ksyms_map_next, ksyms_map_next_stub);
+
+struct bpf_prog *ksyms_prog_next_stub(u32 *id)
+{
+	return NULL;
+}
+
+DEFINE_STATIC_CALL(ksyms_prog_next, ksyms_prog_next_stub);
+
 /* Like the kernel's bool parameters, but a refused value says why. */
 static int opt_set_bool(const char *val, const struct kernel_param *kp)
 {
@@ -151,11 +165,9 @@ static int ksyms_resolve(void)
 	if (ksyms.percpu_hash_copy)
 		static_call_update(ksyms_percpu_hash_copy,
 				   (ksyms_percpu_hash_copy_fn *)ksyms.percpu_hash_copy);
-	ksyms.map_idr = (void *)ksym_addr("map_idr");
-	ksyms.map_idr_lock = (void *)ksym_addr("map_idr_lock");
+	ksyms.map_get_curr_or_next = (void *)ksym_addr("bpf_map_get_curr_or_next");
+	ksyms.prog_get_curr_or_next = (void *)ksym_addr("bpf_prog_get_curr_or_next");
 	ksyms.scx_root = (void *)ksym_addr("scx_root");
-	ksyms.prog_idr = (void *)ksym_addr("prog_idr");
-	ksyms.prog_idr_lock = (void *)ksym_addr("prog_idr_lock");
 	/* 6.12: the one scheduler's state (kernel/sched/ext.c statics) */
 	ksyms.scx_ops = (void *)ksym_addr("scx_ops");
 	ksyms.scx_exit_kind = (void *)ksym_addr("scx_exit_kind");
@@ -167,11 +179,12 @@ static int ksyms_resolve(void)
 	err = hook_resolve();
 	if (err)
 		return err;
-	if (!ksyms.map_idr || !ksyms.map_idr_lock || !ksyms.prog_idr ||
-	    !ksyms.prog_idr_lock) {
-		pr_err("scxdump: cannot find map_idr/prog_idr and their locks; needs CONFIG_KALLSYMS_ALL\n");
+	if (!ksyms.map_get_curr_or_next || !ksyms.prog_get_curr_or_next) {
+		pr_err("scxdump: cannot find bpf_map_get_curr_or_next/bpf_prog_get_curr_or_next (kernel/bpf/syscall.c)\n");
 		return -ENOENT;
 	}
+	static_call_update(ksyms_map_next, (ksyms_map_next_fn *)ksyms.map_get_curr_or_next);
+	static_call_update(ksyms_prog_next, (ksyms_prog_next_fn *)ksyms.prog_get_curr_or_next);
 	return 0;
 }
 

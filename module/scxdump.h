@@ -151,15 +151,23 @@ struct kernel_syms {
 	struct mutex *scx_ops_enable_mutex;
 	struct kthread_worker **scx_ops_helper;	/* runs the disable work */
 	struct kthread_work *scx_ops_disable_work;
-	struct idr *map_idr;
-	struct idr *prog_idr;
-	spinlock_t *prog_idr_lock;	/* kernel/bpf/syscall.c, guards prog_idr */
-	spinlock_t *map_idr_lock;	/* kernel/bpf/syscall.c, guards map_idr */
+	/*
+	 * kernel/bpf/syscall.c: the map or program with the smallest id >=
+	 * *id, with a reference (both kernels; called through static calls)
+	 */
+	void *map_get_curr_or_next;
+	void *prog_get_curr_or_next;
 };
 
 extern struct kernel_syms ksyms;
 
 typedef int ksyms_percpu_hash_copy_fn(struct bpf_map *map, void *key, void *value, u64 flags);
+typedef struct bpf_map *ksyms_map_next_fn(u32 *id);
+typedef struct bpf_prog *ksyms_prog_next_fn(u32 *id);
+struct bpf_map *ksyms_map_next_stub(u32 *id);
+struct bpf_prog *ksyms_prog_next_stub(u32 *id);
+DECLARE_STATIC_CALL(ksyms_map_next, ksyms_map_next_stub);
+DECLARE_STATIC_CALL(ksyms_prog_next, ksyms_prog_next_stub);
 int ksyms_percpu_hash_copy_stub(struct bpf_map *map, void *key, void *value, u64 flags);
 DECLARE_STATIC_CALL(ksyms_percpu_hash_copy, ksyms_percpu_hash_copy_stub);
 
