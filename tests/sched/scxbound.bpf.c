@@ -18,6 +18,8 @@ s32 scx_bpf_task_cpu(const struct task_struct *p) __ksym __weak;
 char _license[] SEC("license") = "GPL";
 
 /* .bss: set by the loader while the scheduler runs */
+/* set by the loader where rb_ow cannot overwrite (6.12): writes stop when full */
+const volatile u32 rb_plain;
 u32 hold;		/* dispatch leaves the DSQ alone */
 u32 fail_now;		/* the next enqueue fails */
 u64 fail_held_after;	/* with hold: fail after this many more enqueues */
@@ -133,6 +135,8 @@ s32 BPF_PROG(sxb_init)
 
 	for (i = 1; i <= SXB_RB_RECORDS; i++) {
 		r = bpf_ringbuf_reserve(&rb_ow, sizeof(*r), 0);
+		if (!r && rb_plain)
+			break;
 		if (!r)
 			return -12;
 		__builtin_memset(r, 0, sizeof(*r));

@@ -241,6 +241,7 @@ int main(int argc, char **argv)
 	/* 6.12 has no overwrite-mode ring buffers: rb_ow is then a plain one */
 	if (!overwrite_rings()) {
 		bpf_map__set_map_flags(skel->maps.rb_ow, 0);
+		skel->rodata->rb_plain = 1;
 		printf("scxbound: no BPF_F_RB_OVERWRITE in this kernel: rb_ow is a plain ring\n");
 	}
 	err = scxbound_bpf__load(skel);
