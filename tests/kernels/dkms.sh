@@ -17,7 +17,14 @@ ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$SCXDUMP_TOP/dkms.conf")
 [ -n "$ver" ] || die "no PACKAGE_VERSION in dkms.conf"
 if [ -n "${1:-}" ]; then
 	krel=$(cat "$GUEST_ROOT$1/build/include/config/kernel.release")
-	mkdir -p "$GUEST_ROOT/lib/modules/$krel"
+	# installed as a kernel package installs it: modules.builtin & co.
+	# (what depmod, which dkms runs, needs), System.map, the build tree
+	if [ ! -f "$GUEST_ROOT/lib/modules/$krel/modules.builtin" ]; then
+		src=$(sed -n 's/^include \(.*\)\/Makefile$/\1/p' "$GUEST_ROOT$1/build/Makefile")
+		"$here/../guest/chroot-run.sh" make -s -C "$src" O="$1/build" modules_install \
+			>/dev/null || die "modules_install for $krel failed"
+	fi
+	cp "$GUEST_ROOT$1/build/System.map" "$GUEST_ROOT/boot/System.map-$krel"
 	ln -sfn "$1/build" "$GUEST_ROOT/lib/modules/$krel/build"
 else
 	krel=$(guest_krel)
