@@ -10,7 +10,12 @@ dkms status scxdump >dkms.status 2>&1
 modinfo -n scxdump >modinfo.txt 2>&1
 modprobe scxdump && echo "modprobe: ok" || echo "modprobe failed: $?"
 cat $DBG/status >status.txt 2>&1
+# wake-ups make enqueues: short-lived processes while the scheduler runs
+(i=0; while [ $i -lt 3000 ]; do /bin/true; i=$((i + 1)); done) &
+LOAD=$!
 $SB/scxtest --fail-after 100 >loader.out 2>&1 || echo "scxtest failed: $?"
+kill $LOAD 2>/dev/null
+wait $LOAD 2>/dev/null
 cat $DBG/dump >fail.bin
 modprobe -r scxdump && echo "modprobe -r: ok" || echo "modprobe -r failed: $?"
 echo "== done"
