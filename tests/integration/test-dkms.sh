@@ -7,7 +7,8 @@ set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
 if [ -z "${SCXDUMP_BATCH_DIR:-}" ]; then
-	stage dkms "$here/../kernels/dkms.sh" >/dev/null || t_fail "dkms add/build/install"
+	stage dkms "$here/../kernels/dkms.sh" ${SCXDUMP_KERNEL:-} >/dev/null ||
+		t_fail "dkms add/build/install"
 fi
 guest_script dkms
 krel=$(cat "$dir/krel")
