@@ -147,8 +147,8 @@ static void notrace hook_ops_bypass_handler(unsigned long ip, unsigned long pare
 {
 	if (within_module(parent_ip, THIS_MODULE))
 		return;
-	/* bypass(true) in the disable work only */
-	if (!ftrace_regs_get_argument(fregs, 0) || !hook_in_ops_disable_work())
+	/* bypass(true) in the disable work only (a bool: its low byte counts) */
+	if (!(u8)ftrace_regs_get_argument(fregs, 0) || !hook_in_ops_disable_work())
 		return;
 	hook_redirect(fregs, hook_ops_bypass);
 }
