@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # make check: every test. Prepares what it needs (host packages, the cached
 # test guest, builds), runs the host decoder tests, the KUnit suite, the
-# guest integration tests on the stock kernel, and the debug-kernel suite
-# (the integration tests again on the project's debug kernel, the kernel's
-# sched_ext selftests on both), and closes with "N passed, N failed".
+# guest integration tests on the stock kernel, the debug-kernel suite (the
+# integration tests again on the project's debug kernel, the kernel's
+# sched_ext selftests on both) and the 6.12 LTS suite (the integration tests
+# on the project's 6.12 kernel), and closes with "N passed, N failed".
 #
 # run-all.sh host (make check-host): only what needs no guest and no root:
 # the decoder's unit and render tests and the fixed-seed fuzz pass.
@@ -77,10 +78,37 @@ prepare decoder-build sh -c 'make -s -C userspace && make -s -C userspace SAN=1 
 	suite decoder-unit tests/unit/test-decoder.sh &&
 	suite render-unit tests/unit/build/test_render
 suite splat-check tests/unit/test-splat.sh
+# The kernels the project builds (tests/kernels/NAME.config), compiled in
+# the background at idle priority from when the guest root exists: a TCG
+# guest keeps one host core busy and leaves the other to them, and the
+# foreground work has priority over them. What needs the network or the
+# guest root's apt (packages, the sources, the selftests) is done first, in
+# the foreground, before any guest boots from that root. The suite that
+# boots a kernel waits on its lock (tests/kernels/build.sh); the background
+# log, with each build stage's time, is printed at the end.
+KERNELS="debug lts"
+kernels_pid=
+kernels_log=$SCXDUMP_CACHE/logs/kernels-background.log
+kernels_background() {
+	local k
+	for k in $KERNELS; do
+		prepare "kernel-$k-prepare" tests/kernels/build.sh --prepare "$k" || return 1
+	done
+	prepare selftests-build tests/selftests/build.sh >/dev/null || return 1
+	mkdir -p "${kernels_log%/*}"
+	# its own process group, so that an early exit stops the compilers too
+	setsid chrt -i 0 nice -n 19 sh -c 'for k in $0 "$@"; do
+		echo "== kernel $k"; tests/kernels/build.sh "$k" || echo "== kernel $k: failed"
+	done' $KERNELS >"$kernels_log" 2>&1 &
+	kernels_pid=$!
+}
+trap '[ -n "$kernels_pid" ] && kill -- -"$kernels_pid" 2>/dev/null' EXIT
+
 guest_ok=0
 if [ "$mode" = all ]; then
 	prepare guest-root tests/guest/mkroot.sh &&
 		prepare guest-build tests/guest/build.sh guest-all && guest_ok=1
+	[ $guest_ok -eq 1 ] && kernels_background
 	suite kunit kunit_suite
 fi
 if [ $guest_ok -eq 1 ]; then
@@ -91,9 +119,17 @@ fi
 # After the guest tests: their dumps are the recipes' input.
 [ $guest_ok -eq 1 ] && suite jq-recipes tests/unit/test-recipes.sh
 suite fuzz tests/fuzz/run.sh
-# Last, the longest: the debug kernel (built and cached on first use) and
-# the kernel's sched_ext selftests on the stock and the debug kernel.
+# Last, the longest: the debug kernel and the kernel's sched_ext selftests
+# on the stock and the debug kernel, then the 6.12 LTS kernel.
 [ $guest_ok -eq 1 ] && suite debug-kernel tests/kernels/debug-suite.sh
+[ $guest_ok -eq 1 ] && suite lts-kernel tests/kernels/lts-suite.sh
+if [ -n "$kernels_pid" ]; then
+	wait "$kernels_pid"
+	kernels_pid=
+	echo
+	echo "kernels built in the background ($kernels_log):"
+	grep -E '^(== |stage |\[)' "$kernels_log"
+fi
 
 echo
 [ "$mode" = all ] && echo "guest kernel: $(guest_krel 2>/dev/null || echo none)"

@@ -2,7 +2,14 @@
 # Build a kernel of the project's own from Debian's linux-source package,
 # inside the guest root (the guest's compiler and pahole), once:
 #
-#   tests/kernels/build.sh NAME      guest.config, then NAME.config
+#   tests/kernels/build.sh NAME            guest.config, then NAME.config
+#   tests/kernels/build.sh --prepare NAME  only what needs the network and
+#                                          the guest root's apt (packages,
+#                                          the source), not the compiler
+#
+# One build per kernel at a time: a second caller (a suite while
+# tests/run-all.sh builds the kernel in the background) waits on the
+# kernel's lock, then finds it built.
 #
 # NAME.config names its Debian source package ("# source: linux-source-X").
 # The build is keyed by the source package's version and the hash of the
@@ -15,7 +22,9 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../guest/common.sh"
 
-name=${1:?usage: build.sh NAME}
+prepare_only=0
+[ "${1:-}" = --prepare ] && { prepare_only=1; shift; }
+name=${1:?usage: build.sh [--prepare] NAME}
 base=$here/guest.config frag=$here/$name.config
 [ -f "$frag" ] || die "no fragment $frag"
 SRC_PKG=$(sed -n 's/^# source: *\(linux-source-[0-9.]*\) *$/\1/p' "$frag")
@@ -66,9 +75,15 @@ config_lines() { grep -hE '^(CONFIG_|# CONFIG_)' "$base" "$frag"; }
 
 stage kernel-deps deps || die "cannot install the kernel build's packages in the guest root"
 stage kernel-source source_tree || die "cannot unpack $SRC_PKG"
+[ $prepare_only -eq 1 ] && exit 0
 ver=${src##*/src-"$SRC_PKG"-}
 hash=$(config_lines | sort | sha256sum | cut -c1-12)
 out=/opt/scxdump/kernels/$name-$ver-$hash
+exec 9>"$GUEST_ROOT/opt/scxdump/kernels/.lock-$name"
+if ! flock -n 9; then
+	log "kernel $name: another build of it is running, waiting for it"
+	stage kernel-wait flock 9
+fi
 if [ -f "$GUEST_ROOT$out/bzImage" ]; then
 	log "kernel $name: cached ($out)"
 else

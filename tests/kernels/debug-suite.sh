@@ -2,11 +2,11 @@
 # The debug kernel and the kernel's own sched_ext selftests, in two boots:
 #
 #   1. builds: the guest tree (module, tool, test schedulers, scripts) for
-#      the stock kernel, the debug kernel (tests/kernels/debug.config), the
-#      module against it, the selftests (tests/selftests/build.sh);
+#      the stock kernel, the selftests (tests/selftests/build.sh);
 #   2. the stock kernel: the selftests without the module, then with it
 #      (capture of every exit on);
-#   3. the debug kernel: every integration guest script in turn (each in
+#   3. the debug kernel (tests/kernels/debug.config) built, the module
+#      built against it, then every integration guest script in turn (each in
 #      its own directory with its own slice of the kernel log, the module
 #      unloaded between them), then the selftests with the module;
 #   4. on the host: every tests/integration/test-NAME.sh on what its guest
@@ -30,10 +30,8 @@ export SNAP_RUNS=${SNAP_RUNS:-5} STRAND_RUNS=${STRAND_RUNS:-3}
 export BOUND_PC_ENTRIES=${BOUND_PC_ENTRIES:-65536} STORAGE_RUN_MS=${STORAGE_RUN_MS:-10000}
 stage guest-build "$here/../guest/build.sh" guest-all ||
 	{ t_fail "the guest tree builds"; t_done; exit 1; }
-kdir=$(stage kernel-debug "$here/build.sh" debug | tail -1) && [ -n "$kdir" ] ||
-	{ t_fail "the debug kernel builds"; t_done; exit 1; }
-stage module-debug env SCXDUMP_KERNEL="$kdir" "$here/../guest/build.sh" ||
-	{ t_fail "the module builds for the debug kernel"; t_done; exit 1; }
+stage kernel-prepare "$here/build.sh" --prepare debug ||
+	{ t_fail "the debug kernel's packages and source"; t_done; exit 1; }
 st=$(stage selftests-build "$here/../selftests/build.sh" | tail -1) && [ -n "$st" ] ||
 	{ t_fail "the sched_ext selftests build"; t_done; exit 1; }
 gst="sh $GUEST_SRC/tests/selftests/guest-selftests.sh $st"
@@ -42,7 +40,12 @@ gst="sh $GUEST_SRC/tests/selftests/guest-selftests.sh $st"
 stage guest-stock-selftests "$here/../guest/run.sh" --name selftests --timeout 3600 -- \
 	"$gst stock-without without; $gst stock-with with $GUEST_SRC/scxdump.ko" >/dev/null
 
-# 3: the debug kernel
+# 3: the debug kernel (tests/run-all.sh may still be building it: build.sh
+# waits for that build)
+kdir=$(stage kernel-debug "$here/build.sh" debug | tail -1) && [ -n "$kdir" ] ||
+	{ t_fail "the debug kernel builds"; t_done; exit 1; }
+stage module-debug env SCXDUMP_KERNEL="$kdir" "$here/../guest/build.sh" ||
+	{ t_fail "the module builds for the debug kernel"; t_done; exit 1; }
 stage dkms-debug "$here/dkms.sh" "$kdir" >/dev/null || t_fail "dkms add/build/install for the debug kernel"
 batch=$GUEST_ROOT/opt/scxdump/debug-batch.sh
 BATCH_ENV="SNAP_RUNS=$SNAP_RUNS STRAND_RUNS=$STRAND_RUNS BOUND_PC_ENTRIES=$BOUND_PC_ENTRIES"

@@ -25,9 +25,11 @@ build() {
 		{ tail -30 "$GUEST_ROOT$out.log" >&2; return 1; }
 }
 
-# the source tree tests/kernels/build.sh unpacks
-src=$(cd "$GUEST_ROOT" && ls -d opt/scxdump/kernels/src-linux-source-* 2>/dev/null | sort -V | tail -1)
-[ -n "$src" ] || die "no kernel source tree in the guest root (tests/kernels/build.sh first)"
+# the source tree tests/kernels/build.sh unpacks for the debug kernel (the
+# stock kernel's source)
+pkg=$(sed -n 's/^# source: *\(linux-source-[0-9.]*\) *$/\1/p' "$here/../kernels/debug.config")
+src=$(cd "$GUEST_ROOT" && ls -d opt/scxdump/kernels/src-"$pkg"-* 2>/dev/null | sort -V | tail -1)
+[ -n "$src" ] || die "no $pkg tree in the guest root (tests/kernels/build.sh --prepare debug first)"
 src=/$src
 out=/opt/scxdump/kernels/selftests-${src##*/src-}-$krel
 if [ -x "$GUEST_ROOT$out/runner" ]; then
