@@ -58,6 +58,7 @@ enum sxd_rec_type {
 	SXD_REC_SNAPSHOT	= 14,	/* struct sxd_snapshot */
 	SXD_REC_SCHED_TREE	= 15,	/* struct sxd_sched_tree + cgroup path */
 	SXD_REC_ABSENT		= 16,	/* struct sxd_absent + feature + reason */
+	SXD_REC_CORE		= 17,	/* struct sxd_core + its arrays */
 };
 
 struct sxd_rec {
@@ -353,7 +354,6 @@ struct sxd_snapshot {
 #define SXD_SNAPSHOT_V1_SIZE	48
 #define SXD_SNAP_F_BUDGET	0x1u	/* the time budget ran out in the stop */
 
-/* An error not tied to one map, e.g. a scheduler that could not be read. */
 /*
  * Something this kernel cannot give the dump (6.12 has no event counters,
  * say), found when the module loaded: the feature's name and why. Written
@@ -363,6 +363,134 @@ struct sxd_absent {
 	struct sxd_rec rec;
 	__u32	feature_len;		/* followed by the feature's name */
 	__u32	reason_len;		/* then by the reason */
+};
+
+/*
+ * The scheduler's core state as the kernel saw it: per CPU, its runqueue
+ * (struct rq, its scx part, its current task); every dispatch queue with
+ * its tasks in queue order; every task on sched_ext. After a scheduler's
+ * SCHED record. Followed, unpadded, by nr_cpus struct sxd_core_cpu,
+ * nr_dsqs struct sxd_core_dsq, nr_queued struct sxd_core_task (the DSQs'
+ * listed tasks, each DSQ's from its first, in queue order), nr_tasks
+ * struct sxd_core_task (every task), then the CPU lists: per CPU
+ * SXD_CORE_CPU_MASKS lists, then one per task (its allowed CPUs), each
+ * mask_words __u64 words, bit n of word n / 64 for CPU n.
+ */
+enum sxd_core_when {
+	SXD_CORE_BEFORE_BYPASS	= 1,	/* exit: the disable work, before bypass moves tasks */
+	SXD_CORE_STOPPED	= 2,	/* on demand: inside the consistent snapshot */
+	SXD_CORE_LIVE		= 3,	/* on demand: while the scheduler runs */
+};
+
+#define SXD_CORE_TRUNC_TASKS	0x01u	/* more tasks than core_max_tasks */
+#define SXD_CORE_TRUNC_DSQS	0x02u	/* more DSQs than core_max_dsqs */
+#define SXD_CORE_TRUNC_QUEUED	0x04u	/* more queued tasks than core_max_queued */
+#define SXD_CORE_TRUNC_TIME	0x08u	/* core_budget_us ran out */
+#define SXD_CORE_TRUNC_FAULT	0x10u	/* a read faulted: that part is left out */
+
+/* Parts the kernel could not give (each also an SXD_REC_ABSENT). */
+#define SXD_CORE_NO_TASKS	0x01u	/* no scx_tasks list */
+#define SXD_CORE_NO_USER_DSQS	0x02u	/* no DSQ hash table */
+#define SXD_CORE_NO_GLOBAL_DSQS	0x04u
+#define SXD_CORE_NO_BYPASS_DSQS	0x08u	/* the kernel has no bypass DSQ */
+
+struct sxd_core {
+	struct sxd_rec rec;
+	__u32	sched_index;
+	__u32	when;			/* enum sxd_core_when */
+	__u64	boottime_ns;		/* when it was read */
+	__u64	jiffies;		/* jiffies then: runnable_at's ages */
+	__u64	duration_ns;		/* the walk */
+	__u32	hz;			/* HZ */
+	__u32	nr_cpus;
+	__u32	nr_dsqs;
+	__u32	nr_queued;
+	__u32	nr_tasks;
+	__u32	mask_words;
+	__u32	truncated;		/* SXD_CORE_TRUNC_* */
+	__u32	missing;		/* SXD_CORE_NO_* */
+	__u32	tasks_seen;		/* tasks on sched_ext walked */
+	__u32	dsqs_seen;
+	__u32	max_dsq_tasks;		/* the most tasks listed per DSQ */
+	__u32	nr_faults;
+	char	task_states[8][16];	/* scx_state's names, by number */
+};
+
+#define SXD_CORE_CPU_MASKS	4	/* cpus_to_kick, _kick_if_idle, _preempt, _wait */
+#define SXD_CORE_MAX_MASK_WORDS	128	/* NR_CPUS is at most 8192 */
+#define SXD_CORE_CPU_ONLINE	0x1u	/* rq->online */
+
+/* The class a task's sched_class pointer names. */
+enum sxd_sched_class {
+	SXD_CLASS_OTHER		= 0,
+	SXD_CLASS_STOP		= 1,
+	SXD_CLASS_DL		= 2,
+	SXD_CLASS_RT		= 3,
+	SXD_CLASS_FAIR		= 4,
+	SXD_CLASS_EXT		= 5,
+	SXD_CLASS_IDLE		= 6,
+};
+
+struct sxd_core_cpu {
+	__s32	cpu;
+	__u32	flags;			/* SXD_CORE_CPU_* */
+	__u32	nr_running;		/* rq->nr_running: every class */
+	__u32	cfs_nr_running;		/* rq->cfs.h_nr_queued (h_nr_running) */
+	__u32	rt_nr_running;		/* rq->rt.rt_nr_running */
+	__u32	dl_nr_running;		/* rq->dl.dl_nr_running */
+	__u32	scx_nr_running;		/* rq->scx.nr_running */
+	__u32	scx_flags;		/* rq->scx.flags (SCX_RQ_*) */
+	__u32	cpu_released;		/* rq->scx.cpu_released */
+	__u32	local_dsq;		/* its local DSQ's index among the DSQs */
+	__u64	ops_qseq;		/* rq->scx.ops_qseq */
+	__s32	curr_pid;		/* rq->curr */
+	__u32	curr_class;		/* enum sxd_sched_class */
+	__u32	curr_policy;
+	__s32	curr_prio;
+	char	curr_comm[16];
+};
+
+enum sxd_dsq_kind {
+	SXD_DSQ_LOCAL		= 1,	/* a CPU's rq->scx.local_dsq */
+	SXD_DSQ_GLOBAL		= 2,	/* SCX_DSQ_GLOBAL, one per node */
+	SXD_DSQ_BYPASS		= 3,	/* a CPU's bypass DSQ */
+	SXD_DSQ_USER		= 4,	/* created by the scheduler */
+};
+
+#define SXD_DSQ_PRIQ		0x1u	/* vtime-ordered: its list is in vtime order */
+
+struct sxd_core_dsq {
+	__u64	id;			/* dsq->id */
+	__u32	kind;			/* enum sxd_dsq_kind */
+	__s32	cpu;			/* local, bypass: its CPU; global: its node; else -1 */
+	__u32	nr;			/* dsq->nr: tasks queued */
+	__u32	seq;			/* dsq->seq */
+	__u32	first;			/* its first listed task among the queued */
+	__u32	nr_listed;		/* how many are listed (the rest: nr - nr_listed) */
+	__u32	flags;			/* SXD_DSQ_* */
+	__u32	pad;
+};
+
+#define SXD_CORE_NO_DSQ		(~0ULL)	/* struct sxd_core_task.dsq_id: on none */
+
+struct sxd_core_task {
+	__s32	pid;
+	__s32	tgid;
+	char	comm[16];
+	__u32	state;			/* __state (TASK_*) */
+	__s32	cpu;			/* task_cpu() */
+	__u32	scx_flags;		/* p->scx.flags (SCX_TASK_*) */
+	__u32	scx_state;		/* its task state bits, a task_states index */
+	__u32	ops_state;		/* p->scx.ops_state & SCX_OPSS_STATE_MASK */
+	__u32	ops_qseq;		/* and the rest: the queueing sequence */
+	__u64	dsq_id;			/* the DSQ it is on, or SXD_CORE_NO_DSQ */
+	__u64	runnable_at;		/* p->scx.runnable_at, in jiffies */
+	__u64	dsq_vtime;
+	__u64	slice;			/* ns left */
+	__u32	weight;
+	__s32	prio;
+	__u32	policy;
+	__u32	class;			/* enum sxd_sched_class */
 };
 
 struct sxd_error {

@@ -11,6 +11,7 @@
 #include "scxdump.h"
 
 struct btf_field;
+struct core_buf;
 
 #define CAPTURE_BLOCK_SIZE	(64u << 10)
 #define CAPTURE_REASON_MAX	256
@@ -20,6 +21,9 @@ struct btf_field;
 
 struct capture {
 	struct dump_writer w;
+	struct scx_sched *sch;	/* the scheduler captured */
+	u32 trigger;		/* enum sxd_trigger */
+	struct core_buf *core;	/* on demand: its core state (core.c) */
 	struct sched_maps maps;
 	struct btf **btfs;	/* embedded BTF objects, by index */
 	u32 nr_btfs;
@@ -64,6 +68,10 @@ u64 mapdrv_estimate(struct capture *c, struct bpf_map *map, u32 index,
 /* maplib.c */
 bool maplib_is_cpumask_kptr(const struct btf_field *f);
 int maplib_entries_flush(struct map_ctx *mc);
+
+/* core.c */
+void core_prepare(struct capture *c);
+void core_write(struct capture *c, u32 sched_index);
 
 /* snapshot.c */
 void snapshot_partition(struct capture *c);

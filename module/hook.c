@@ -109,6 +109,8 @@ DEFINE_STATIC_CALL(hook_ops_bypass_orig, hook_ops_bypass_stub);
 
 static void hook_ops_bypass(bool bypass)
 {
+	/* what bypass is about to move: the DSQs' tasks (core.c) */
+	core_presnap((struct scx_sched *)ksyms.scx_ops);
 	static_call(hook_ops_bypass_orig)(bypass);
 	/* 6.12's one scheduler: its handle is scx_ops (scxdump.h) */
 	trigger_exit((struct scx_sched *)ksyms.scx_ops);
@@ -153,6 +155,34 @@ static void notrace hook_ops_bypass_handler(unsigned long ip, unsigned long pare
 	hook_redirect(fregs, hook_ops_bypass);
 }
 
+/* Is this @sch's helper kthread running its disable work (7.x)? */
+static bool notrace hook_in_disable_work(struct scx_sched *sch)
+{
+	struct kthread_worker *w;
+
+	if (!sch || !klayout.has_sch_helper)
+		return false;
+	w = READ_ONCE(*(struct kthread_worker **)((u8 *)sch + klayout.sch_helper));
+	return w && current == w->task &&
+	       READ_ONCE(w->current_work) == (void *)((u8 *)sch + klayout.sch_disable_work);
+}
+
+/*
+ * 7.x: scx_bypass(sch, true) at the start of @sch's disable work. Its
+ * entry is the last moment the failed scheduler's DSQs still hold their
+ * tasks: read them (core.c, which never sleeps: forward progress is not
+ * guaranteed yet). Only a look: the call goes on unchanged.
+ */
+static void notrace hook_presnap_handler(unsigned long ip, unsigned long parent_ip,
+					 struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+	struct scx_sched *sch = (void *)ftrace_regs_get_argument(fregs, 0);
+
+	if (!(u8)ftrace_regs_get_argument(fregs, 1) || !hook_in_disable_work(sch))
+		return;
+	core_presnap(sch);
+}
+
 #ifdef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
 #define HOOK_FTRACE_FLAGS	(FTRACE_OPS_FL_DYNAMIC | FTRACE_OPS_FL_IPMODIFY)
 #else
@@ -163,6 +193,14 @@ static void notrace hook_ops_bypass_handler(unsigned long ip, unsigned long pare
 static struct ftrace_ops hook_ftrace_ops = {
 	.flags = HOOK_FTRACE_FLAGS,
 };
+
+static struct ftrace_ops hook_presnap_ops = {
+	.func = hook_presnap_handler,
+	.flags = HOOK_FTRACE_FLAGS & ~FTRACE_OPS_FL_IPMODIFY,
+};
+
+/* 7.x: the bypass that starts a disable, when it can be told apart */
+static const char *hook_presnap_target;
 
 static const char *hook_target;
 
@@ -179,6 +217,8 @@ int hook_resolve(void)
 		hook_target = "drain_descendants";
 		hook_ftrace_ops.func = hook_drain_descendants_handler;
 		static_call_update(hook_drain_descendants_orig, (hook_drain_descendants_fn *)fn);
+		if (ksym_addr("scx_bypass"))
+			hook_presnap_target = "scx_bypass";
 		return 0;
 	}
 	fn = (void *)ksym_addr("scx_ops_bypass");
@@ -190,6 +230,33 @@ int hook_resolve(void)
 	}
 	pr_err("scxdump: neither drain_descendants (7.x sched_ext with sub-schedulers, CONFIG_EXT_SUB_SCHED) nor scx_ops_bypass with scx_ops_helper and scx_ops_disable_work (6.12, CONFIG_KALLSYMS_ALL): no point where the capture runs after bypass\n");
 	return -ENOENT;
+}
+
+/* The look at the bypass's entry (7.x): without it, exit dumps lack the core state. */
+static void hook_presnap_init(void)
+{
+	int err;
+
+	if (!klayout.sched_globals && (!hook_presnap_target || !klayout.has_sch_helper)) {
+		klayout_note_absent("core_before_bypass",
+				    "no scx_bypass or scx_sched.helper/disable_work: exit dumps have no CPUs, DSQs or tasks");
+		hook_presnap_target = NULL;
+	}
+	if (!hook_presnap_target)
+		return;
+	err = ftrace_set_filter(&hook_presnap_ops, (unsigned char *)hook_presnap_target,
+				strlen(hook_presnap_target), 1);
+	if (!err) {
+		err = register_ftrace_function(&hook_presnap_ops);
+		if (err)
+			ftrace_free_filter(&hook_presnap_ops);
+	}
+	if (err) {
+		pr_err("scxdump: cannot trace %s (%d): exit dumps will have no CPUs, DSQs or tasks\n",
+		       hook_presnap_target, err);
+		klayout_note_absent("core_before_bypass", "the bypass's entry cannot be traced");
+		hook_presnap_target = NULL;
+	}
 }
 
 int hook_init(void)
@@ -208,13 +275,25 @@ int hook_init(void)
 		pr_err("scxdump: cannot hook %s (%d); is another IPMODIFY user (livepatch, BPF trampoline) on it?\n",
 		       hook_target, err);
 		ftrace_free_filter(&hook_ftrace_ops);
+		return err;
 	}
-	return err;
+	hook_presnap_init();
+	return 0;
 }
 
 void hook_exit(void)
 {
-	int err = unregister_ftrace_function(&hook_ftrace_ops);
+	int err;
+
+	if (hook_presnap_target) {
+		err = unregister_ftrace_function(&hook_presnap_ops);
+		if (err)
+			pr_err("scxdump: cannot unhook %s (%d): the kernel may crash on the next sched_ext disable\n",
+			       hook_presnap_target, err);
+		else
+			ftrace_free_filter(&hook_presnap_ops);
+	}
+	err = unregister_ftrace_function(&hook_ftrace_ops);
 
 	/*
 	 * Nothing can be undone here: the ops stays in ftrace's list and its

@@ -40,6 +40,8 @@ struct klayout_field {
 #define KLAYOUT_MAPS(g)		KLAYOUT_GROUP(g, "those maps are not captured")
 /* the 7.x scheduler tree: 6.12 has one scheduler and no struct scx_sched */
 #define KLAYOUT_SUB		KLAYOUT_GROUP(sub, "no sub-schedulers"), .feature = "sub_schedulers"
+#define KLAYOUT_CORE		KLAYOUT_GROUP(core, "no CPUs, DSQs or tasks in dumps"), \
+				.feature = "core_state"
 #define KLAYOUT_EVENTS		KLAYOUT_GROUP(events, "no event counters in dumps"), \
 				.feature = "event_counters"
 
@@ -105,6 +107,54 @@ static const struct klayout_field klayout_fields[] = {
 	{ "bpf_bloom_filter", "hash_seed", &klayout.bloom_seed, 4, KLAYOUT_MAPS(bloom) },
 	{ "bpf_bloom_filter", "nr_hash_funcs", &klayout.bloom_nr_hash, 4, KLAYOUT_MAPS(bloom) },
 	{ "bpf_bloom_filter", "bitset", &klayout.bloom_bitset, 0, KLAYOUT_MAPS(bloom) },
+	/*
+	 * The core state (core.c): struct rq and its scx part
+	 * (kernel/sched/sched.h); where a scheduler keeps its DSQs and
+	 * per-CPU state (7.x: struct scx_sched; 6.12: ext.c's statics,
+	 * found by core.c).
+	 */
+	{ "rq", "nr_running", &klayout.rq_nr_running, 4, KLAYOUT_CORE },
+	{ "rq", "curr", &klayout.rq_curr, 8, KLAYOUT_CORE },
+	{ "rq", "cpu", &klayout.rq_cpu, 4, KLAYOUT_CORE },
+	{ "rq", "online", &klayout.rq_online, 4, KLAYOUT_CORE },
+	{ "rq", "__lock", &klayout.rq_lock, 0, KLAYOUT_CORE },
+	{ "rq", "scx.local_dsq", &klayout.rq_local_dsq, 0, KLAYOUT_CORE },
+	{ "rq", "scx.nr_running", &klayout.rq_scx_nr_running, 4, KLAYOUT_CORE },
+	{ "rq", "scx.flags", &klayout.rq_scx_flags, 4, KLAYOUT_CORE },
+	{ "rq", "scx.cpu_released", &klayout.rq_cpu_released, 1, KLAYOUT_CORE },
+	/* 6.12.0 counted queueing per CPU; later kernels (and 6.12's stable) per task */
+	{ "rq", "scx.ops_qseq", &klayout.rq_ops_qseq, 8, .found = &klayout.has_rq_qseq },
+	/* fair's count: h_nr_queued since 6.13 (and 6.12's stable backports) */
+	{ "rq", "cfs.h_nr_queued", &klayout.rq_cfs_nr, 4, .found = &klayout.has_cfs_nr },
+	{ "rq", "rt.rt_nr_running", &klayout.rq_rt_nr, 4, .found = &klayout.has_rt_nr },
+	{ "rq", "dl.dl_nr_running", &klayout.rq_dl_nr, 4, .found = &klayout.has_dl_nr },
+	/* core scheduling: the rq lock may be another rq's */
+	{ "rq", "core_enabled", &klayout.rq_core_enabled, 0, .found = &klayout.has_rq_core },
+	/* the kick masks: the rq's (6.12) or the scheduler's per CPU (7.x) */
+	{ "rq", "scx.cpus_to_kick", &klayout.rq_kick[0], 0, .found = &klayout.kick_in_rq },
+	{ "rq", "scx.cpus_to_kick_if_idle", &klayout.rq_kick[1], 0, .found = &klayout.kick_in_rq },
+	{ "rq", "scx.cpus_to_preempt", &klayout.rq_kick[2], 0, .found = &klayout.kick_in_rq },
+	{ "rq", "scx.cpus_to_wait", &klayout.rq_kick[3], 0, .found = &klayout.kick_in_rq },
+	{ "scx_sched_pcpu", "cpus_to_kick", &klayout.pcpu_kick[0], 0,
+	  .found = &klayout.kick_in_pcpu },
+	{ "scx_sched_pcpu", "cpus_to_kick_if_idle", &klayout.pcpu_kick[1], 0,
+	  .found = &klayout.kick_in_pcpu },
+	{ "scx_sched_pcpu", "cpus_to_preempt", &klayout.pcpu_kick[2], 0,
+	  .found = &klayout.kick_in_pcpu },
+	{ "scx_sched_pcpu", "cpus_to_wait", &klayout.pcpu_kick[3], 0,
+	  .found = &klayout.kick_in_pcpu },
+	{ "scx_sched_pcpu", "bypass_dsq", &klayout.pcpu_bypass_dsq, 0,
+	  .found = &klayout.has_bypass_dsq },
+	{ "scx_sched", "pcpu", &klayout.sch_core_pcpu, 8, .found = &klayout.has_sch_pcpu },
+	{ "scx_sched", "dsq_hash", &klayout.sch_dsq_hash, 0, .found = &klayout.has_sch_dsq_hash },
+	{ "scx_sched", "pnode", &klayout.sch_pnode, 8, .found = &klayout.has_sch_pnode },
+	{ "scx_sched_pnode", "global_dsq", &klayout.pnode_global_dsq, 0,
+	  .found = &klayout.has_sch_pnode },
+	/* 7.x: which scheduler a task is on, and the disable work's kthread */
+	{ "sched_ext_entity", "sched", &klayout.see_sched, 8, .found = &klayout.has_task_sched },
+	{ "scx_sched", "helper", &klayout.sch_helper, 8, .found = &klayout.has_sch_helper },
+	{ "scx_sched", "disable_work", &klayout.sch_disable_work, 0,
+	  .found = &klayout.has_sch_helper },
 	{ "btf", "data", &klayout.btf_data, 8 },
 	{ "btf", "data_size", &klayout.btf_data_size, 4 },
 	{ "btf", "id", &klayout.btf_id, 4 },
@@ -179,6 +229,18 @@ static void klayout_absent(const struct klayout_field *f)
 		 f->path);
 }
 
+/* Something found missing after load, by the piece that needs it. */
+void klayout_note_absent(const char *feature, const char *reason)
+{
+	struct klayout_absent *a;
+
+	if (klayout.nr_absent == KLAYOUT_MAX_ABSENT)
+		return;
+	a = &klayout.absent[klayout.nr_absent++];
+	a->feature = feature;
+	strscpy(a->reason, reason, sizeof(a->reason));
+}
+
 static int klayout_resolve_field(const struct kbtf *b, struct klayout_struct_cache *c,
 				 const struct klayout_field *f)
 {
@@ -234,6 +296,33 @@ static void klayout_resolve_exit_kinds(const struct kbtf *b)
 		strscpy(e->name, name, sizeof(e->name));
 	}
 	klayout.nr_exit_kinds = i;
+}
+
+/*
+ * The names of the task states in p->scx.flags' state bits, by number:
+ * 6.12 numbers them 0.. (enum scx_task_state), 7.x shifts them into place
+ * (enum scx_ent_flags) and has two more.
+ */
+static void klayout_resolve_task_states(const struct kbtf *b)
+{
+	static const char *const names[] = {
+		"SCX_TASK_NONE", "SCX_TASK_INIT_BEGIN", "SCX_TASK_INIT", "SCX_TASK_READY",
+		"SCX_TASK_ENABLED", "SCX_TASK_DEAD",
+	};
+	s64 val, shift;
+	u32 i;
+
+	if (kbtf_enum_value(b, "SCX_TASK_STATE_SHIFT", &shift))
+		shift = 8;
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		if (kbtf_enum_value(b, names[i], &val))
+			continue;
+		if (val >= (1ll << shift))
+			val >>= shift;
+		if (val >= 0 && val < KLAYOUT_MAX_TASK_STATES)
+			strscpy(klayout.task_states[val], names[i] + strlen("SCX_TASK_"),
+				sizeof(klayout.task_states[val]));
+	}
 }
 
 /* The s64 counters of struct scx_event_stats, by name, as this kernel has them. */
@@ -327,6 +416,7 @@ static int klayout_resolve(const struct kbtf *b)
 	klayout.ok_events = true;
 	klayout.ok_request = true;
 	klayout.ok_sub = true;
+	klayout.ok_core = true;
 	for (i = 0; i < ARRAY_SIZE(klayout_fields); i++) {
 		err = klayout_resolve_field(b, &cache, &klayout_fields[i]);
 		if (err)
@@ -365,6 +455,12 @@ static int klayout_resolve(const struct kbtf *b)
 		if (kbtf_member(b, klayout.cpumask_type_id, "cpumask", &klayout.cpumask_bits,
 				&size))
 			klayout.cpumask_type_id = -1;
+	}
+	klayout_resolve_task_states(b);
+	if (kbtf_enum_value(b, "SCX_OPSS_STATE_MASK", &klayout.opss_state_mask) ||
+	    kbtf_enum_value(b, "SCX_OPSS_QSEQ_SHIFT", &klayout.opss_qseq_shift)) {
+		klayout.opss_state_mask = -1;	/* core.c: ops_state kept whole */
+		klayout.opss_qseq_shift = 0;
 	}
 	klayout.percpu_copy_args = klayout_func_args(b, "bpf_percpu_hash_copy");
 	if (kbtf_enum_value(b, "BPF_F_CPU", &klayout.bpf_f_cpu))

@@ -142,6 +142,44 @@ module_param_cb(snapshot_budget_us, &opt_size_ops, (void *)&opt_budget, 0644);
 MODULE_PARM_DESC(snapshot_budget_us,
 		 "Longest the consistent snapshot may hold the other CPUs, in microseconds (10-100000); maps not copied by then are read live (default: 5000)");
 
+/*
+ * The core state (core.c): its buffers are allocated at load, sized by
+ * these; the per-DSQ listing and the time bound may change at run time.
+ */
+static const struct opt_size opt_core_tasks = {
+	"core_max_tasks", &opt_core_max_tasks, 1, 1ul << 18, false,
+};
+
+static const struct opt_size opt_core_dsqs = {
+	"core_max_dsqs", &opt_core_max_dsqs, 1, 1ul << 16, false,
+};
+
+static const struct opt_size opt_core_queued = {
+	"core_max_queued", &opt_core_max_queued, 1, 1ul << 18, false,
+};
+
+static const struct opt_size opt_core_dsq = {
+	"core_dsq_tasks", &opt_core_dsq_tasks, 1, 1ul << 18, false,
+};
+
+static const struct opt_size opt_core_budget = {
+	"core_budget_us", &opt_core_budget_us, 10, 1000000, false,
+};
+
+module_param_cb(core_max_tasks, &opt_size_ops, (void *)&opt_core_tasks, 0444);
+MODULE_PARM_DESC(core_max_tasks,
+		 "Most tasks on sched_ext a dump lists (load time; default 8192)");
+module_param_cb(core_max_dsqs, &opt_size_ops, (void *)&opt_core_dsqs, 0444);
+MODULE_PARM_DESC(core_max_dsqs, "Most dispatch queues a dump lists (load time; default 1024)");
+module_param_cb(core_max_queued, &opt_size_ops, (void *)&opt_core_queued, 0444);
+MODULE_PARM_DESC(core_max_queued,
+		 "Most queued tasks a dump lists over all DSQs (load time; default 8192)");
+module_param_cb(core_dsq_tasks, &opt_size_ops, (void *)&opt_core_dsq, 0644);
+MODULE_PARM_DESC(core_dsq_tasks, "Most queued tasks listed per DSQ (default 64)");
+module_param_cb(core_budget_us, &opt_size_ops, (void *)&opt_core_budget, 0644);
+MODULE_PARM_DESC(core_budget_us,
+		 "Longest walk of the CPUs, DSQs and tasks, in microseconds (default 50000)");
+
 bool opt_embed_kernel_btf = true;
 module_param_cb(embed_kernel_btf, &opt_bool_ops, &opt_embed_kernel_btf, 0644);
 MODULE_PARM_DESC(embed_kernel_btf,
@@ -198,9 +236,12 @@ static int __init scxdump_init(void)
 	err = klayout_init();
 	if (err)
 		return err;
-	err = dumps_init();
+	err = core_init();
 	if (err)
 		goto err_layout;
+	err = dumps_init();
+	if (err)
+		goto err_core;
 	err = control_init(dumps_dir());
 	if (err)
 		goto err_debugfs;
@@ -213,6 +254,8 @@ static int __init scxdump_init(void)
 
 err_debugfs:
 	dumps_exit();
+err_core:
+	core_exit();
 err_layout:
 	klayout_exit();
 	return err;
@@ -223,6 +266,7 @@ static void __exit scxdump_exit(void)
 	dumps_set_armed(false);
 	hook_exit();
 	dumps_exit();
+	core_exit();
 	klayout_exit();
 }
 

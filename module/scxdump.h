@@ -32,7 +32,8 @@ struct mutex;
  */
 #define KLAYOUT_MAX_EXIT_KINDS	32
 #define KLAYOUT_MAX_EVENTS	64
-#define KLAYOUT_MAX_ABSENT	8
+#define KLAYOUT_MAX_ABSENT	16
+#define KLAYOUT_MAX_TASK_STATES	8
 
 struct kernel_layout {
 	/*
@@ -103,11 +104,31 @@ struct kernel_layout {
 	/* what a family's missing field was, for its error record */
 	const char *missing_arena, *missing_ringbuf, *missing_stackmap;
 	const char *missing_queue, *missing_bloom, *missing_stmap;
-	const char *missing_events, *missing_request, *missing_sub;
+	const char *missing_events, *missing_request, *missing_sub, *missing_core;
 	/* 7.3 sub-schedulers: struct scx_sched's place in the tree */
 	bool ok_sub;
 	u32 sch_id, sch_cgrp, sch_cgrp_path, sch_ancestors;
 	u32 sch_children, sch_sibling;	/* RCU lists of the tree */
+	/* the core state (core.c): struct rq, its scx part, the DSQs' homes */
+	bool ok_core;
+	u32 rq_nr_running, rq_curr, rq_cpu, rq_online, rq_lock;
+	u32 rq_local_dsq, rq_scx_nr_running, rq_scx_flags, rq_cpu_released;
+	u32 rq_cfs_nr, rq_rt_nr, rq_dl_nr, rq_core_enabled;
+	bool has_cfs_nr, has_rt_nr, has_dl_nr, has_rq_core;
+	u32 rq_ops_qseq;
+	bool has_rq_qseq;
+	u32 rq_kick[4], pcpu_kick[4];	/* cpus_to_kick, _kick_if_idle, _preempt, _wait */
+	bool kick_in_rq, kick_in_pcpu;
+	u32 pcpu_bypass_dsq, sch_core_pcpu;
+	bool has_bypass_dsq, has_sch_pcpu;
+	u32 sch_dsq_hash, sch_pnode, pnode_global_dsq;
+	bool has_sch_dsq_hash, has_sch_pnode;
+	u32 see_sched;			/* sched_ext_entity.sched (7.x) */
+	bool has_task_sched;
+	u32 sch_helper, sch_disable_work;	/* 7.x: who runs the disable work */
+	bool has_sch_helper;
+	s64 opss_state_mask, opss_qseq_shift;	/* SCX_OPSS_* */
+	char task_states[KLAYOUT_MAX_TASK_STATES][16];	/* enum scx_task_state */
 	/* enum scx_exit_kind */
 	s64 exit_done;			/* SCX_EXIT_DONE */
 	s64 exit_error;			/* SCX_EXIT_ERROR */
@@ -132,6 +153,7 @@ int klayout_init(void);
 void klayout_exit(void);
 const void *klayout_kernel_btf(size_t *size, u32 *crc);
 const char *klayout_exit_kind_name(s64 kind);
+void klayout_note_absent(const char *feature, const char *reason);
 
 /* Kernel symbols that are not exported, resolved at load time. */
 struct kernel_syms {
@@ -186,6 +208,13 @@ extern unsigned long opt_snapshot_budget_us;
 /* on-demand captures of a tree of sub-schedulers: at most this many */
 #define TRIGGER_MAX_SCHEDS	64
 extern bool opt_embed_kernel_btf;
+extern unsigned long opt_core_max_tasks, opt_core_max_dsqs, opt_core_max_queued;
+extern unsigned long opt_core_dsq_tasks, opt_core_budget_us;
+
+/* core.c: the scheduler's CPUs, DSQs and tasks */
+int core_init(void);
+void core_exit(void);
+void core_presnap(struct scx_sched *sch);
 extern bool opt_consistent_snapshot;
 
 /* A finished dump, shared by the debugfs readers that hold it open. */

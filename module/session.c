@@ -168,8 +168,11 @@ static void capture_maps(struct capture *c)
 
 	capture_embed_vmlinux_btf(c);
 	snapshot_partition(c);
+	core_prepare(c);
 	/* c->maps.nr grows as map-in-maps add their inner maps */
-	for (i = snapshot_run(c); i < c->maps.nr; i++) {
+	i = snapshot_run(c);
+	core_write(c, 0);
+	for (; i < c->maps.nr; i++) {
 		mapdrv_capture(c, c->maps.maps[i], i);
 		cond_resched();
 	}
@@ -220,6 +223,8 @@ int capture_run(struct scx_sched *sch, u32 trigger)
 	lockdep_assert_held(&capture_lock);
 	c.t0 = ktime_get_ns();
 	c.seq = ++capture_seq;
+	c.sch = sch;
+	c.trigger = trigger;
 	err = dump_writer_init(&c.w, opt_max_dump_bytes);
 	if (err) {
 		dumps_note_failure(err, "allocating the dump");

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include <bpf/btf.h>
+#include "core.h"
 #include "emit.h"
 #include "memory.h"
 #include "names.h"
@@ -158,8 +159,9 @@ static void emit_sched_tree(yajl_gen g, const struct sxd_sched_tree *t)
 	json_obj_end(g);
 }
 
-static void emit_sched(yajl_gen g, const struct index_sched *is)
+static void emit_sched(const struct emit *e, const struct index_sched *is)
 {
+	yajl_gen g = e->g;
 	const struct sxd_sched *s = is->rec;
 	const char *p = (const char *)(s + 1);
 	uint32_t i;
@@ -199,6 +201,7 @@ static void emit_sched(yajl_gen g, const struct index_sched *is)
 		else if (r->type == SXD_REC_SCHED_TREE)
 			emit_sched_tree(g, (const void *)r);
 	}
+	emit_core(e, is);
 	json_obj_end(g);
 }
 
@@ -210,7 +213,7 @@ static void emit_scheds_and_errors(const struct emit *e)
 	json_key(e->g, "schedulers");
 	json_arr(e->g);
 	for (i = 0; i < x->nr_scheds; i++)
-		emit_sched(e->g, &x->scheds[i]);
+		emit_sched(e, &x->scheds[i]);
 	json_arr_end(e->g);
 	json_key(e->g, "errors");
 	json_arr(e->g);

@@ -29,6 +29,8 @@ _Static_assert(sizeof(struct sxd_end) == 40, "end layout");
 _Static_assert(sizeof(struct sxd_owner) == 208, "owner layout");
 _Static_assert(sizeof(struct sxd_obj_ref) == 32, "ref layout");
 _Static_assert(sizeof(struct sxd_map_info) == 72, "map_info layout");
+_Static_assert(sizeof(struct sxd_core) == 216 && sizeof(struct sxd_core_cpu) == 80 &&
+	       sizeof(struct sxd_core_dsq) == 40 && sizeof(struct sxd_core_task) == 96, "core layout");
 _Static_assert(sizeof(struct sxd_sym) == 128, "sym layout");
 
 static int fail(char *msg, size_t len, int code, const char *fmt, ...)

@@ -97,6 +97,20 @@ void index_sched_stats(struct dump_index *x, const struct sxd_rec *r, size_t nex
 	s->stats[s->nr_stats++] = r;
 }
 
+/* The core state comes after the consistent snapshot: found by its index. */
+void index_core(struct dump_index *x, const struct sxd_rec *r, size_t next)
+{
+	const struct sxd_core *c = (const void *)r;
+	uint32_t i;
+
+	for (i = 0; i < x->nr_scheds; i++) {
+		if (x->scheds[i].rec->sched_index == c->sched_index && !x->scheds[i].core) {
+			x->scheds[i].core = c;
+			return;
+		}
+	}
+}
+
 void index_btf(struct dump_index *x, const struct sxd_rec *r, size_t next)
 {
 	const struct sxd_btf *b = (const void *)r;

@@ -28,6 +28,7 @@ struct index_sched {
 	/* its COUNTERS, PROG_STATS and SCHED_TREE records, in file order */
 	const struct sxd_rec **stats;
 	uint32_t nr_stats;
+	const struct sxd_core *core;	/* its CPUs, DSQs and tasks */
 };
 
 struct index_map {
@@ -92,6 +93,7 @@ void index_map_end(struct dump_index *x, const struct sxd_rec *r, size_t next);
 void index_map_info(struct dump_index *x, const struct sxd_rec *r, size_t next);
 void index_error(struct dump_index *x, const struct sxd_rec *r, size_t next);
 void index_absent(struct dump_index *x, const struct sxd_rec *r, size_t next);
+void index_core(struct dump_index *x, const struct sxd_rec *r, size_t next);
 void index_symbols(struct dump_index *x, const struct sxd_rec *r, size_t next);
 void index_kmem(struct dump_index *x, const struct sxd_rec *r, size_t next);
 void index_snapshot(struct dump_index *x, const struct sxd_rec *r, size_t next);

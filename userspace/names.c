@@ -84,3 +84,68 @@ const char *name_inet_family(uint32_t family)
 {
 	return family == AF_INET ? "inet" : family == AF_INET6 ? "inet6" : "other";
 }
+
+const char *name_core_when(uint32_t when)
+{
+	static const char *const names[] = {
+		[SXD_CORE_BEFORE_BYPASS] = "before_bypass", [SXD_CORE_STOPPED] = "stop_machine",
+		[SXD_CORE_LIVE] = "live",
+	};
+
+	return NAME_IN(names, when);
+}
+
+const char *name_sched_class(uint32_t class)
+{
+	static const char *const names[] = {
+		[SXD_CLASS_OTHER] = "other", [SXD_CLASS_STOP] = "stop", [SXD_CLASS_DL] = "deadline",
+		[SXD_CLASS_RT] = "rt", [SXD_CLASS_FAIR] = "fair", [SXD_CLASS_EXT] = "ext",
+		[SXD_CLASS_IDLE] = "idle",
+	};
+
+	return NAME_IN(names, class);
+}
+
+/* include/uapi/linux/sched.h */
+const char *name_sched_policy(uint32_t policy)
+{
+	static const char *const names[] = {
+		[0] = "SCHED_NORMAL", [1] = "SCHED_FIFO", [2] = "SCHED_RR", [3] = "SCHED_BATCH",
+		[5] = "SCHED_IDLE", [6] = "SCHED_DEADLINE", [7] = "SCHED_EXT",
+	};
+
+	return NAME_IN(names, policy);
+}
+
+/* sched_ext's enum scx_ops_state (SCX_OPSS_*), the same in every kernel */
+const char *name_ops_state(uint32_t state)
+{
+	static const char *const names[] = { "NONE", "QUEUEING", "QUEUED", "DISPATCHING" };
+
+	return NAME_IN(names, state);
+}
+
+const char *name_dsq_kind(uint32_t kind)
+{
+	static const char *const names[] = {
+		[SXD_DSQ_LOCAL] = "local", [SXD_DSQ_GLOBAL] = "global",
+		[SXD_DSQ_BYPASS] = "bypass", [SXD_DSQ_USER] = "user",
+	};
+
+	return NAME_IN(names, kind);
+}
+
+/* The letter ps(1) shows for a task's __state (fs/proc/array.c). */
+char name_task_state_char(uint32_t state)
+{
+	static const char letters[] = "RSDTtXZPI";
+	uint32_t i;
+
+	if (state == 0x402)	/* TASK_IDLE */
+		return 'I';
+	for (i = 0; i < sizeof(letters) - 3; i++) {
+		if (state & (1u << i))
+			return letters[i + 1];
+	}
+	return state ? '?' : 'R';
+}

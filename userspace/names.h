@@ -17,5 +17,11 @@ const char *name_owner_kind(uint32_t kind);
 const char *name_ref_kind(uint32_t kind);
 const char *name_struct_ops_state(uint64_t state);
 const char *name_inet_family(uint32_t family);	/* "other" if not IP */
+const char *name_core_when(uint32_t when);
+const char *name_sched_class(uint32_t class);
+const char *name_sched_policy(uint32_t policy);
+const char *name_ops_state(uint32_t state);
+const char *name_dsq_kind(uint32_t kind);
+char name_task_state_char(uint32_t state);
 
 #endif

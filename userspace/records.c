@@ -79,6 +79,34 @@ static uint64_t absent_tail(const struct sxd_rec *r)
 	return (uint64_t)a->feature_len + a->reason_len;
 }
 
+/*
+ * The core state's arrays, whose sizes the header gives; a listing that
+ * points outside the queued tasks is as bad as a wrong length.
+ */
+static uint64_t core_tail(const struct sxd_rec *r)
+{
+	const struct sxd_core *c = (const void *)r;
+	const struct sxd_core_dsq *d;
+	uint64_t words = c->mask_words, tail;
+	uint32_t i;
+
+	if (!words || words > SXD_CORE_MAX_MASK_WORDS)
+		return REC_BAD_TAIL;
+	tail = (uint64_t)c->nr_cpus * sizeof(struct sxd_core_cpu) +
+	       (uint64_t)c->nr_dsqs * sizeof(struct sxd_core_dsq) +
+	       ((uint64_t)c->nr_queued + c->nr_tasks) * sizeof(struct sxd_core_task) +
+	       ((uint64_t)c->nr_cpus * SXD_CORE_CPU_MASKS + c->nr_tasks) * words * 8;
+	if (tail + sizeof(*c) != r->size)
+		return REC_BAD_TAIL;
+	d = (const void *)((const uint8_t *)(c + 1) +
+			   (size_t)c->nr_cpus * sizeof(struct sxd_core_cpu));
+	for (i = 0; i < c->nr_dsqs; i++) {
+		if ((uint64_t)d[i].first + d[i].nr_listed > c->nr_queued)
+			return REC_BAD_TAIL;
+	}
+	return tail;
+}
+
 #define REC(t, n, sz, tl, ix) \
 	[SXD_REC_##t] = { .name = n, .min_size = sz, .tail = tl, .index = ix }
 
@@ -103,6 +131,7 @@ static const struct rec_type rec_types[] = {
 	REC(SCHED_TREE, "sched_tree", sizeof(struct sxd_sched_tree), sched_tree_tail,
 	    index_sched_stats),
 	REC(ABSENT, "absent", sizeof(struct sxd_absent), absent_tail, index_absent),
+	REC(CORE, "core", sizeof(struct sxd_core), core_tail, index_core),
 };
 
 const struct rec_type *rec_type_of(uint32_t type)

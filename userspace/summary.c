@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "core.h"
 #include "decode.h"
 #include "names.h"
 
@@ -104,6 +105,88 @@ static void print_capture(const struct dump_index *x, FILE *out)
 	print_snapshot(x->snap, out);
 }
 
+#define SUMMARY_WAITERS	5
+
+static void print_dsq(const struct sxd_core_dsq *d, FILE *out)
+{
+	char buf[40];
+	const char *name = core_dsq_name(d->id, buf, sizeof(buf));
+
+	if (name)
+		fprintf(out, "%s", name);
+	else
+		fprintf(out, "%" PRIu64, (uint64_t)d->id);
+	fprintf(out, " (%s", name_dsq_kind(d->kind));
+	if (d->kind == SXD_DSQ_LOCAL || d->kind == SXD_DSQ_BYPASS)
+		fprintf(out, ", cpu %d", d->cpu);
+	fprintf(out, ")");
+}
+
+/*
+ * The core state under the exit: the tasks that waited longest on a DSQ,
+ * each DSQ's depth, and what every CPU was running.
+ */
+static void print_core(const struct sxd_core *h, FILE *out)
+{
+	const struct sxd_core_dsq *top_dsq[SUMMARY_WAITERS] = { NULL };
+	const struct sxd_core_task *top[SUMMARY_WAITERS] = { NULL };
+	int64_t top_ms[SUMMARY_WAITERS];
+	struct core_view v;
+	uint32_t i, j, k;
+	int64_t ms;
+
+	core_view(h, &v);
+	fprintf(out, "core state (%s, read in %" PRIu64 " us): %u CPUs, %u DSQs, %u tasks on sched_ext%s\n",
+		name_core_when(h->when), (uint64_t)h->duration_ns / 1000, h->nr_cpus, h->nr_dsqs,
+		h->tasks_seen, h->truncated ? " (cut: see .core.truncated)" : "");
+	for (i = 0; i < h->nr_dsqs; i++) {
+		for (j = 0; j < v.dsqs[i].nr_listed; j++) {
+			const struct sxd_core_task *t = &v.queued[v.dsqs[i].first + j];
+
+			ms = core_runnable_ms(h, t);
+			for (k = 0; k < SUMMARY_WAITERS && top[k] && top_ms[k] >= ms; k++)
+				;
+			if (k == SUMMARY_WAITERS)
+				continue;
+			memmove(&top[k + 1], &top[k], (SUMMARY_WAITERS - k - 1) * sizeof(top[0]));
+			memmove(&top_dsq[k + 1], &top_dsq[k], (SUMMARY_WAITERS - k - 1) * sizeof(top_dsq[0]));
+			memmove(&top_ms[k + 1], &top_ms[k], (SUMMARY_WAITERS - k - 1) * sizeof(top_ms[0]));
+			top[k] = t;
+			top_dsq[k] = &v.dsqs[i];
+			top_ms[k] = ms;
+		}
+	}
+	if (top[0])
+		fprintf(out, "longest waiting:\n");
+	for (k = 0; k < SUMMARY_WAITERS && top[k]; k++) {
+		fprintf(out, "  %d %.*s on ", top[k]->pid,
+			(int)strnlen(top[k]->comm, sizeof(top[k]->comm)), top[k]->comm);
+		print_dsq(top_dsq[k], out);
+		fprintf(out, ", runnable %" PRId64 " ms\n", top_ms[k]);
+	}
+	fprintf(out, "DSQ depths:\n");
+	for (i = 0; i < h->nr_dsqs; i++) {
+		if (!v.dsqs[i].nr && v.dsqs[i].kind != SXD_DSQ_USER)
+			continue;
+		fprintf(out, "  ");
+		print_dsq(&v.dsqs[i], out);
+		fprintf(out, ": %u\n", v.dsqs[i].nr);
+	}
+	fprintf(out, "CPUs:\n");
+	for (i = 0; i < h->nr_cpus; i++) {
+		const struct sxd_core_cpu *c = &v.cpus[i];
+
+		fprintf(out, "  cpu %d%s: ", c->cpu, c->flags & SXD_CORE_CPU_ONLINE ? "" : " (offline)");
+		if (c->curr_pid >= 0)
+			fprintf(out, "%d %.*s (%s, %s)", c->curr_pid,
+				(int)strnlen(c->curr_comm, sizeof(c->curr_comm)), c->curr_comm,
+				name_sched_class(c->curr_class), name_sched_policy(c->curr_policy));
+		fprintf(out, ", nr_running %u (fair %u, rt %u, deadline %u, ext %u)\n",
+			c->nr_running, c->cfs_nr_running, c->rt_nr_running, c->dl_nr_running,
+			c->scx_nr_running);
+	}
+}
+
 static void print_map(const struct dump_index *x, const struct index_map *im, FILE *out)
 {
 	const struct sxd_map_end *e = dump_index_end(x, im->rec->map_index);
@@ -129,6 +212,8 @@ int decode_summary(const struct dump_index *x, FILE *out)
 		print_exit(x->scheds[i].rec, out);
 		for (j = 0; j < x->scheds[i].nr_stats; j++)
 			print_stats(x->scheds[i].stats[j], out);
+		if (x->scheds[i].core)
+			print_core(x->scheds[i].core, out);
 	}
 	print_capture(x, out);
 	for (i = 0; i < x->nr_errors; i++)

@@ -27,10 +27,13 @@ guest_script() {
 
 # kernel_lacks FEATURE: the guest's kernel (its release in $dir/krel) has
 # no FEATURE, which its dumps must then list under .absent: 6.12's sched_ext
-# has no event counters, sub-schedulers, exit CPU, and its BPF no
-# overwrite-mode ring buffers; 7.x has them all.
-KERNEL_612_LACKS="event_counters exit_cpu sub_schedulers"
+# has no event counters, sub-schedulers, exit CPU, bypass DSQs, and its BPF
+# no overwrite-mode ring buffers; 7.x has them all. Neither counts
+# queueing per CPU (rq->scx.ops_qseq, gone after 6.12.0): per task.
+KERNEL_ALL_LACK="cpu_ops_qseq"
+KERNEL_612_LACKS="bypass_dsqs event_counters exit_cpu sub_schedulers"
 kernel_lacks() {
+	case " $KERNEL_ALL_LACK " in *" $1 "*) return 0 ;; esac
 	case $(cat "$dir/krel") in
 	6.*) case " $KERNEL_612_LACKS rb_overwrite " in *" $1 "*) return 0 ;; esac ;;
 	esac
@@ -40,7 +43,7 @@ kernel_lacks() {
 # kernel_absent_json: what .absent[].feature must be, sorted, as JSON
 kernel_absent_json() {
 	local f out=
-	for f in $KERNEL_612_LACKS; do
+	for f in $(printf '%s\n' $KERNEL_ALL_LACK $KERNEL_612_LACKS | sort); do
 		kernel_lacks "$f" && out="$out${out:+, }\"$f\""
 	done
 	echo "[$out]"

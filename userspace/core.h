@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The scheduler's core state (SXD_REC_CORE, written by module/core.c):
+ * the record's arrays, and their JSON: "core", "cpus", "dsqs", "tasks" in
+ * a scheduler's object, each task joined by pid with the values the
+ * scheduler's task-storage maps hold for it.
+ */
+#ifndef SCXDUMP_CORE_H
+#define SCXDUMP_CORE_H
+
+#include <stdint.h>
+#include "emit.h"
+#include "index.h"
+
+struct core_view {
+	const struct sxd_core *h;
+	const struct sxd_core_cpu *cpus;
+	const struct sxd_core_dsq *dsqs;
+	const struct sxd_core_task *queued;	/* each DSQ's, from its first */
+	const struct sxd_core_task *tasks;
+	const uint64_t *cpu_masks;		/* SXD_CORE_CPU_MASKS per CPU */
+	const uint64_t *task_masks;		/* one per task */
+};
+
+void core_view(const struct sxd_core *h, struct core_view *v);
+/* How long @t has been runnable, in ms; -1 when it is not runnable. */
+int64_t core_runnable_ms(const struct sxd_core *h, const struct sxd_core_task *t);
+/* "SCX_DSQ_GLOBAL", "SCX_DSQ_LOCAL_ON|3"..., or NULL for a scheduler's own id. */
+const char *core_dsq_name(uint64_t id, char *buf, size_t len);
+
+/* The scheduler's "core", "cpus", "dsqs" and "tasks" keys. */
+void emit_core(const struct emit *e, const struct index_sched *is);
+
+#endif
