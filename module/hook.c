@@ -64,6 +64,15 @@
  * scx_fork_rwsem (delaying forks, never the capture, which needs
  * neither) and never waits on the disable work while holding them.
  *
+ * One look comes earlier: the bypass moves every runnable task off the
+ * failed scheduler's DSQs (onto the bypass or global DSQs), so the core
+ * state (core.c: which task waited on which DSQ) is read at the entry of
+ * that bypass, in the same kthread: on 7.x by a plain ftrace callback on
+ * scx_bypass(sch, true) while sch's helper runs sch's disable work; on
+ * 6.12 by hook_ops_bypass() before it calls the original. That read never
+ * sleeps, allocates nothing and is bounded (core.c), since forward
+ * progress is not guaranteed yet.
+ *
  * The hook point is chosen at load time by which function the kernel has
  * (hook_resolve()); a kernel with neither cannot be captured safely, and
  * insmod says so.

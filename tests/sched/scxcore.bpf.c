@@ -70,6 +70,16 @@ void BPF_PROG(sxc_enqueue, struct task_struct *p, u64 enq_flags)
 		k->parked = __sync_add_and_fetch(&nr_parked, 1);
 }
 
+/*
+ * No direct dispatch to an idle CPU (the default ops.select_cpu's): every
+ * wakeup comes through ops.enqueue, where the failure is planned.
+ */
+SEC("struct_ops/sxc_select_cpu")
+s32 BPF_PROG(sxc_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
+{
+	return prev_cpu;
+}
+
 SEC("struct_ops.s/sxc_init")
 s32 BPF_PROG(sxc_init)
 {
@@ -78,6 +88,7 @@ s32 BPF_PROG(sxc_init)
 
 SEC(".struct_ops.link")
 struct sched_ext_ops sxc_ops = {
+	.select_cpu = (void *)sxc_select_cpu,
 	.enqueue = (void *)sxc_enqueue,
 	.init = (void *)sxc_init,
 	.timeout_ms = 20000,

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Loader of scxcore: attaches it, starts a real-time (SCHED_FIFO) busy
- * loop pinned to --rt-cpu, then --vtime + --fifo children that yield in a
- * loop, and has the scheduler park them one by one: first the vtime ones
- * (each with a vtime smaller than the last, so that their queue order is
- * the reverse of their parking order), then the FIFO ones. It prints
- * what it did, one line each ("rt PID CPU", "park PID DSQ ORDER VTIME"),
- * then "parked". Then it waits (--hold-ms, or until --wait-file exists)
+ * Loader of scxcore: attaches it, starts --vtime + --fifo children that
+ * yield in a loop, off --rt-cpu, and has the scheduler park them one by
+ * one: first the vtime ones (each with a vtime smaller than the last, so
+ * that their queue order is the reverse of their parking order), then the
+ * FIFO ones. Then a real-time (SCHED_FIFO) busy loop on --rt-cpu. It
+ * prints what it did, one line each ("park PID DSQ ORDER VTIME", "rt PID
+ * CPU"), then "parked". Then it waits (--hold-ms, or until --wait-file exists)
  * and makes the scheduler fail, or with --no-fail detaches it.
  */
 #define _GNU_SOURCE
@@ -31,6 +31,13 @@ typedef int s32;
 #include "scxcore.skel.h"
 
 #define SXC_VTIME_BASE	1000000ull
+/*
+ * The RT loop starves what is bound to its CPU and runs below RT: on 6.12,
+ * which has no deadline server for sched_ext, every per-CPU kworker and
+ * ksoftirqd there (RCU stalls, then the machine). It sleeps a little
+ * every 20 ms, and is bounded whatever happens to the loader.
+ */
+#define SXC_RT_MAX_MS	30000
 
 static pid_t kids[SXC_MAX_PARK + 1];
 static int nr_kids;
@@ -48,23 +55,45 @@ static pid_t spawn_yielder(void)
 	return pid;
 }
 
+/* The RT loop on @cpu; returns once it runs there. */
 static pid_t spawn_rt(int cpu)
 {
 	struct sched_param sp = { .sched_priority = 50 };
-	pid_t pid = fork();
+	int fds[2];
 	cpu_set_t set;
+	pid_t pid;
+	char c = 0;
 
+	if (pipe(fds))
+		return -1;
+	pid = fork();
 	if (!pid) {
 		CPU_ZERO(&set);
 		CPU_SET(cpu, &set);
 		if (sched_setaffinity(0, sizeof(set), &set) ||
 		    sched_setscheduler(0, SCHED_FIFO, &sp))
 			_exit(1);
-		for (;;)
-			;
+		if (write(fds[1], &c, 1) != 1)
+			_exit(1);
+		/*
+		 * 20 ms busy, 0.2 ms asleep: 99% of the CPU, and what is
+		 * bound to it still runs now and then. At most
+		 * SXC_RT_MAX_MS: the loader kills it long before.
+		 */
+		for (double t0 = now_ms(), t1 = t0; now_ms() - t0 < SXC_RT_MAX_MS;) {
+			if (now_ms() - t1 >= 20) {
+				usleep(200);
+				t1 = now_ms();
+			}
+		}
+		_exit(0);
 	}
 	if (pid > 0)
 		kids[nr_kids++] = pid;
+	close(fds[1]);
+	if (pid > 0 && read(fds[0], &c, 1) != 1)
+		pid = -1;
+	close(fds[0]);
 	return pid;
 }
 
@@ -76,6 +105,17 @@ static void kill_kids(void)
 		kill(kids[i], SIGKILL);
 		waitpid(kids[i], NULL, 0);
 	}
+}
+
+/*
+ * Wait without sleeping: every sched_yield() passes through the
+ * scheduler's ops.enqueue (and a sleeper's wakeup might not, when the
+ * kernel direct-dispatches it), so the planned failure comes at once.
+ */
+static void spin_ms(double ms)
+{
+	for (double t0 = now_ms(); now_ms() - t0 < ms;)
+		sched_yield();
 }
 
 /* Have the scheduler park @pid on @dsq; wait until it did. */
@@ -90,7 +130,7 @@ static int park(struct scxcore_bpf *skel, s32 pid, u32 dsq, u32 order, u64 vtime
 		if (!bpf_map__lookup_elem(skel->maps.park, &pid, sizeof(pid), &k, sizeof(k), 0) &&
 		    k.parked)
 			return 0;
-		usleep(1000);
+		spin_ms(1);
 	}
 	return -ETIMEDOUT;
 }
@@ -143,11 +183,21 @@ int main(int argc, char **argv)
 	}
 	if (wait_state("scxcore", "enabled", 0, 10000))
 		goto out_link;
+	/*
+	 * The loader and its yielders keep off the RT loop's CPU: a task
+	 * sched_ext put there would wait behind the loop (this scheduler
+	 * does not move what RT preempts, as ops.cpu_release would).
+	 */
+	{
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(rt_cpu ? 0 : 1, &set);
+		if (sched_setaffinity(0, sizeof(set), &set))
+			fprintf(stderr, "scxcore: cannot keep off CPU %ld: %s\n", rt_cpu,
+				strerror(errno));
+	}
 	printf("scxcore: enabled pid=%d\n", getpid());
-	pid = spawn_rt(rt_cpu);
-	if (pid < 0)
-		goto out_kids;
-	printf("rt %d %ld\n", pid, rt_cpu);
 	for (i = 0; i < nv + nf; i++) {
 		u32 dsq = i < nv ? SXC_DSQ_VTIME : SXC_DSQ_FIFO;
 		u64 vtime = i < nv ? SXC_VTIME_BASE + 1000 * (nv - i) : 0;
@@ -163,13 +213,23 @@ int main(int argc, char **argv)
 		}
 		printf("park %d %u %ld %llu\n", pid, dsq, i + 1, vtime);
 	}
+	/*
+	 * Only now the RT loop, for the shortest while: on 6.12 it starves
+	 * every per-CPU kworker of its CPU, which much of the kernel waits on.
+	 */
+	pid = spawn_rt(rt_cpu);
+	if (pid < 0) {
+		fprintf(stderr, "scxcore: no SCHED_FIFO loop on CPU %ld\n", rt_cpu);
+		goto out_kids;
+	}
+	printf("rt %d %ld\n", pid, rt_cpu);
 	printf("parked\n");
 	fflush(stdout);
 	if (wait_file) {
 		for (double t0 = now_ms(); stat(wait_file, &st) && now_ms() - t0 < 120000;)
-			usleep(10000);
+			spin_ms(10);
 	} else {
-		usleep(hold_ms * 1000);
+		spin_ms(hold_ms);
 	}
 	rc = 0;
 	if (fail) {
