@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Every recipe of docs/jq-recipes.md, run on a dump of the map-types
-# scheduler: each must succeed and answer something (not null, not empty).
+# scheduler (those on the core state, .cpus/.dsqs/.tasks, on a dump of
+# the core scheduler: tasks parked on its DSQs, an RT task on a CPU):
+# each must succeed and answer something (not null, not empty).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib.sh"
@@ -8,13 +10,16 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 DEC=${SCXDUMP_DECODER:-$top/userspace/build-san/scxdump}
 dump=${1:-$GUEST_ROOT/opt/scxdump/runs/map-types/maps.bin}
+core=${2:-$GUEST_ROOT/opt/scxdump/runs/core/exit.bin}
 
 [ -f "$dump" ] || { t_fail "a map-types dump to run the recipes on ($dump)"; t_done; exit 1; }
 n=0
 while IFS= read -r line; do
 	cmd=${line#*\$ }
 	n=$((n + 1))
-	out=$(PATH=$(dirname "$DEC"):$PATH && eval "${cmd//DUMP/\"$dump\"}" 2>&1)
+	d=$dump
+	[[ $cmd =~ \.(cpus|dsqs|tasks)[^a-z_] ]] && d=$core
+	out=$(PATH=$(dirname "$DEC"):$PATH && eval "${cmd//DUMP/\"$d\"}" 2>&1)
 	if [ $? -eq 0 ] && [ -n "$out" ] && [ "$out" != null ] && [ "$out" != "[]" ]; then
 		t_ok "recipe $n: ${cmd:0:70}"
 	else
