@@ -378,8 +378,7 @@ struct sxd_absent {
  */
 enum sxd_core_when {
 	SXD_CORE_BEFORE_BYPASS	= 1,	/* exit: the disable work, before bypass moves tasks */
-	SXD_CORE_STOPPED	= 2,	/* on demand: inside the consistent snapshot */
-	SXD_CORE_LIVE		= 3,	/* on demand: while the scheduler runs */
+	SXD_CORE_LIVE		= 2,	/* on demand: while the scheduler runs */
 };
 
 #define SXD_CORE_TRUNC_TASKS	0x01u	/* more tasks than core_max_tasks */

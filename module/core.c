@@ -440,10 +440,9 @@ static void core_tasks(struct core_buf *b, struct scx_sched *sch)
 
 /*
  * Read @sch's core state into @b. Never sleeps (see the top of this
- * file): callable from the bypass entry, inside stop_machine() and
- * from process context alike.
+ * file): callable from the bypass entry and from process context alike.
  */
-static void core_walk(struct core_buf *b, struct scx_sched *sch, u32 when, u64 deadline)
+static void core_walk(struct core_buf *b, struct scx_sched *sch, u32 when)
 {
 	u64 t0 = local_clock();
 	u8 *pcpu;
@@ -458,7 +457,7 @@ static void core_walk(struct core_buf *b, struct scx_sched *sch, u32 when, u64 d
 	b->hdr.mask_words = b->mask_words;
 	b->hdr.max_dsq_tasks = opt_core_dsq_tasks;
 	memcpy(b->hdr.task_states, klayout.task_states, sizeof(b->hdr.task_states));
-	b->deadline = min(deadline, t0 + opt_core_budget_us * NSEC_PER_USEC);
+	b->deadline = t0 + opt_core_budget_us * NSEC_PER_USEC;
 	for_each_possible_cpu(cpu) {
 		if (core_late(b))
 			break;
@@ -591,7 +590,7 @@ void core_presnap(struct scx_sched *sch)
 		pr_err("scxdump: no free buffer for the core state before bypass\n");
 		return;
 	}
-	core_walk(b, sch, SXD_CORE_BEFORE_BYPASS, U64_MAX);
+	core_walk(b, sch, SXD_CORE_BEFORE_BYPASS);
 	raw_spin_lock_irqsave(&core_bufs_lock, irq);
 	b->busy = false;
 	b->ready = true;
@@ -644,7 +643,7 @@ void core_prepare(struct capture *c)
 		capture_error(c, -ENOMEM, "core state left out: no memory for its buffer");
 		return;
 	}
-	core_walk(c->core, c->sch, SXD_CORE_LIVE, U64_MAX);
+	core_walk(c->core, c->sch, SXD_CORE_LIVE);
 }
 
 /* After the snapshot: write the core state. */

@@ -88,8 +88,7 @@ const char *name_inet_family(uint32_t family)
 const char *name_core_when(uint32_t when)
 {
 	static const char *const names[] = {
-		[SXD_CORE_BEFORE_BYPASS] = "before_bypass", [SXD_CORE_STOPPED] = "stop_machine",
-		[SXD_CORE_LIVE] = "live",
+		[SXD_CORE_BEFORE_BYPASS] = "before_bypass", [SXD_CORE_LIVE] = "live",
 	};
 
 	return NAME_IN(names, when);
