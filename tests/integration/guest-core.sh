@@ -54,10 +54,4 @@ $C --vtime 4 --fifo 3 --rt-cpu 1 --hold-ms 200 >$T/small.out 2>&1 || echo "small
 cat $DBG/dump >small.bin
 cp $T/small.out small.out
 rmmod scxdump
-# the interrupts back where they were, for the scripts after this one
-exec 3<irq.saved
-for f in /proc/irq/*/smp_affinity_list; do
-	read -r a <&3 && echo "$a" >"$f" 2>/dev/null
-done
-exec 3<&-
 echo "== done"
