@@ -67,18 +67,16 @@ const char *core_dsq_name(uint64_t id, char *buf, size_t len)
 
 static void emit_dsq_id(yajl_gen g, uint64_t id)
 {
-	char buf[40];
-	const char *name = core_dsq_name(id, buf, sizeof(buf));
+	char name[40], hex[24];
 
 	if (id < JSON_EXACT_MAX) {
 		json_kuint(g, "id", id);
 	} else {
-		snprintf(buf, sizeof(buf), "0x%" PRIx64, id);
-		json_kstr(g, "id", buf);
-		name = core_dsq_name(id, buf, sizeof(buf));
+		snprintf(hex, sizeof(hex), "0x%" PRIx64, id);
+		json_kstr(g, "id", hex);
 	}
 	json_key(g, "name");
-	if (name)
+	if (core_dsq_name(id, name, sizeof(name)))
 		json_str(g, name);
 	else
 		json_null(g);
