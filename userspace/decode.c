@@ -278,9 +278,11 @@ int decode_json(const struct dump_index *x, FILE *out, const struct decode_opts 
 	json_obj(e.g);
 	json_kuint(e.g, "json_version", JSON_VERSION);
 	json_kuint(e.g, "format_version", x->f->hdr->version);
-	emit_capture(&e);
-	emit_scheds_and_errors(&e);
-	emit_btf_objects(&e);
+	if (!o->maps_only) {
+		emit_capture(&e);
+		emit_scheds_and_errors(&e);
+		emit_btf_objects(&e);
+	}
 	if (!o->header_only)
 		emit_maps(&e);
 	json_obj_end(e.g);

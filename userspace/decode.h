@@ -18,6 +18,7 @@ struct btf;
 struct decode_opts {
 	bool pretty;
 	bool header_only;	/* scxdump info */
+	bool maps_only;		/* only the maps (scxdump diff, a map at a time) */
 	const char *map_names[DECODE_MAX_MAP_NAMES];	/* only these maps */
 	unsigned int nr_map_names;			/* 0: all */
 	struct btf *vmlinux;	/* --vmlinux-btf: kernel BTF given apart */

@@ -5,6 +5,7 @@
  *   scxdump decode [--pretty] [--map NAME]... [--vmlinux-btf F] FILE
  *   scxdump info [--pretty] FILE
  *   scxdump summary FILE
+ *   scxdump diff [--text] [--pretty] [--vmlinux-btf F] A B
  */
 #include <errno.h>
 #include <getopt.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <bpf/btf.h>
 #include "decode.h"
+#include "diff.h"
 #include "dumpfile.h"
 
 /* Exit codes, also in scxdump --help and docs/format.md. */
@@ -29,6 +31,7 @@ static void usage(FILE *out)
 		"usage: scxdump decode [--pretty] [--map NAME] [--vmlinux-btf BTF] FILE\n"
 		"       scxdump info [--pretty] FILE\n"
 		"       scxdump summary FILE\n"
+		"       scxdump diff [--text] [--pretty] [--vmlinux-btf BTF] A B\n"
 		"\n"
 		"Decode a dump written by the scxdump kernel module\n"
 		"(/sys/kernel/debug/scxdump/dump) into JSON.\n"
@@ -37,6 +40,10 @@ static void usage(FILE *out)
 		"              its entries rendered through the embedded BTF\n"
 		"  info        capture and scheduler exit info only\n"
 		"  summary     the exit, then a line a map, as text\n"
+		"  diff        what changed from dump A to dump B: schedulers (exit,\n"
+		"              counters, CPUs, DSQs, tasks) and maps (entries by key,\n"
+		"              fields by BTF path, old -> new, integer deltas)\n"
+		"  --text      diff: a readable listing instead of JSON\n"
 		"  --pretty    indent the JSON\n"
 		"  --map NAME  only the map called NAME (repeatable: each named map)\n"
 		"  --vmlinux-btf BTF\n"
@@ -47,11 +54,13 @@ static void usage(FILE *out)
 		"             3 unsupported format version, 4 I/O error\n");
 }
 
-/* A command line, parsed: the command, its FILE and --vmlinux-btf. */
+/* A command line, parsed: the command, its FILE(s) and --vmlinux-btf. */
 struct cmdline {
 	const char *cmd;
 	const char *path;
+	const char *path_b;	/* diff: the second dump */
 	const char *vmlinux;
+	bool text;
 	struct decode_opts o;
 };
 
@@ -62,6 +71,7 @@ static int parse_args(int argc, char **argv, struct cmdline *cl)
 		{ "pretty", no_argument, NULL, 'p' },
 		{ "map", required_argument, NULL, 'm' },
 		{ "vmlinux-btf", required_argument, NULL, 'v' },
+		{ "text", no_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -77,17 +87,29 @@ static int parse_args(int argc, char **argv, struct cmdline *cl)
 		usage(stdout);
 		return 0;
 	}
-	if (strcmp(cl->cmd, "decode") && strcmp(cl->cmd, "info") && strcmp(cl->cmd, "summary")) {
+	if (strcmp(cl->cmd, "decode") && strcmp(cl->cmd, "info") && strcmp(cl->cmd, "summary") &&
+	    strcmp(cl->cmd, "diff")) {
 		fprintf(stderr, "scxdump: unknown command '%s'\n", cl->cmd);
 		usage(stderr);
 		return EXIT_USAGE;
 	}
 	o->header_only = !strcmp(cl->cmd, "info");
 	optind = 2;
-	while ((c = getopt_long(argc, argv, "pm:v:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "pm:v:th", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p': o->pretty = true; break;
+		case 't':
+			if (strcmp(cl->cmd, "diff")) {
+				fprintf(stderr, "scxdump: --text is an option of diff\n");
+				return EXIT_USAGE;
+			}
+			cl->text = true;
+			break;
 		case 'm':
+			if (!strcmp(cl->cmd, "diff")) {
+				fprintf(stderr, "scxdump: diff compares every map: no --map\n");
+				return EXIT_USAGE;
+			}
 			if (o->nr_map_names == DECODE_MAX_MAP_NAMES) {
 				fprintf(stderr, "scxdump: at most %d --map options\n",
 					DECODE_MAX_MAP_NAMES);
@@ -100,7 +122,13 @@ static int parse_args(int argc, char **argv, struct cmdline *cl)
 		default: usage(stderr); return EXIT_USAGE;
 		}
 	}
-	if (optind != argc - 1) {
+	if (!strcmp(cl->cmd, "diff")) {
+		if (optind != argc - 2) {
+			fprintf(stderr, "scxdump: diff takes exactly two FILEs, A and B\n");
+			return EXIT_USAGE;
+		}
+		cl->path_b = argv[optind + 1];
+	} else if (optind != argc - 1) {
 		fprintf(stderr, "scxdump: %s takes exactly one FILE\n", cl->cmd);
 		return EXIT_USAGE;
 	}
@@ -108,24 +136,9 @@ static int parse_args(int argc, char **argv, struct cmdline *cl)
 	return -1;
 }
 
-/* The command on an indexed dump; its exit status. */
-static int run(struct cmdline *cl, const struct dump_index *x)
+/* The exit status for an error @err (-ENOMEM, -EIO) of a command. */
+static int finish(int err)
 {
-	char msg[256];
-	int err;
-
-	if (cl->vmlinux) {
-		cl->o.vmlinux = vmlinux_btf_load(x, cl->vmlinux, msg, sizeof(msg));
-		if (!cl->o.vmlinux) {
-			fprintf(stderr, "scxdump: %s\n", msg);
-			return EXIT_BADFILE;
-		}
-	}
-	if (!strcmp(cl->cmd, "summary"))
-		err = decode_summary(x, stdout);
-	else
-		err = decode_json(x, stdout, &cl->o);
-	btf__free(cl->o.vmlinux);
 	if (err == -ENOMEM) {
 		fprintf(stderr, "scxdump: out of memory\n");
 		return EXIT_IO;
@@ -137,28 +150,95 @@ static int run(struct cmdline *cl, const struct dump_index *x)
 	return 0;
 }
 
+/* --vmlinux-btf for @x, into *@btf; an exit status when it does not fit. */
+static int load_vmlinux(const struct cmdline *cl, const struct dump_index *x,
+			const char *path, struct btf **btf)
+{
+	char msg[256];
+
+	*btf = NULL;
+	if (!cl->vmlinux)
+		return 0;
+	*btf = vmlinux_btf_load(x, cl->vmlinux, msg, sizeof(msg));
+	if (!*btf) {
+		fprintf(stderr, "scxdump: %s: %s\n", path, msg);
+		return EXIT_BADFILE;
+	}
+	return 0;
+}
+
+/* The command on an indexed dump; its exit status. */
+static int run(struct cmdline *cl, const struct dump_index *x)
+{
+	int err;
+
+	err = load_vmlinux(cl, x, cl->path, &cl->o.vmlinux);
+	if (err)
+		return err;
+	if (!strcmp(cl->cmd, "summary"))
+		err = decode_summary(x, stdout);
+	else
+		err = decode_json(x, stdout, &cl->o);
+	btf__free(cl->o.vmlinux);
+	return finish(err);
+}
+
+/* Open and index the dump at @path; 0 or the exit status. */
+static int open_dump(const char *path, struct dump_file *f, struct dump_index *x)
+{
+	char msg[256];
+	int err;
+
+	err = dump_open(f, path, msg, sizeof(msg));
+	if (err) {
+		fprintf(stderr, "scxdump: %s: %s\n", path, msg);
+		return err == DUMP_EIO ? EXIT_IO : err == DUMP_EVERSION ? EXIT_VERSION : EXIT_BADFILE;
+	}
+	if (dump_index_build(x, f)) {
+		fprintf(stderr, "scxdump: %s: out of memory indexing the dump\n", path);
+		dump_close(f);
+		return EXIT_IO;
+	}
+	return 0;
+}
+
+/* scxdump diff A B, on the first dump already open; its exit status. */
+static int run_diff(struct cmdline *cl, const struct dump_index *xa)
+{
+	struct diff_opts o = { .text = cl->text, .pretty = cl->o.pretty };
+	struct dump_file fb;
+	struct dump_index xb;
+	int err;
+
+	err = open_dump(cl->path_b, &fb, &xb);
+	if (err)
+		return err;
+	err = load_vmlinux(cl, xa, cl->path, &o.vmlinux_a);
+	if (!err)
+		err = load_vmlinux(cl, &xb, cl->path_b, &o.vmlinux_b);
+	if (!err)
+		err = finish(diff_dumps(xa, cl->path, &xb, cl->path_b, stdout, &o));
+	btf__free(o.vmlinux_a);
+	btf__free(o.vmlinux_b);
+	dump_index_free(&xb);
+	dump_close(&fb);
+	return err;
+}
+
 int main(int argc, char **argv)
 {
 	struct cmdline cl = { 0 };
 	struct dump_file f;
 	struct dump_index x;
-	char msg[256];
 	int err;
 
 	err = parse_args(argc, argv, &cl);
 	if (err >= 0)
 		return err;
-	err = dump_open(&f, cl.path, msg, sizeof(msg));
-	if (err) {
-		fprintf(stderr, "scxdump: %s: %s\n", cl.path, msg);
-		return err == DUMP_EIO ? EXIT_IO : err == DUMP_EVERSION ? EXIT_VERSION : EXIT_BADFILE;
-	}
-	if (dump_index_build(&x, &f)) {
-		fprintf(stderr, "scxdump: %s: out of memory indexing the dump\n", cl.path);
-		dump_close(&f);
-		return EXIT_IO;
-	}
-	err = run(&cl, &x);
+	err = open_dump(cl.path, &f, &x);
+	if (err)
+		return err;
+	err = cl.path_b ? run_diff(&cl, &x) : run(&cl, &x);
 	dump_index_free(&x);
 	dump_close(&f);
 	return err;

@@ -205,10 +205,11 @@ int main(int argc, char **argv)
 		{ "corrupt-len", no_argument, NULL, 'c' },
 		{ "no-end", no_argument, NULL, 'n' },
 		{ "v1-snapshot", no_argument, NULL, '1' },
+		{ "later", no_argument, NULL, 'l' },
 		{ 0 }
 	};
 	unsigned int version = SXD_VERSION, btf_size;
-	bool corrupt = false, no_end = false, v1_snapshot = false;
+	bool corrupt = false, no_end = false, v1_snapshot = false, later = false;
 	int val_id, sec_id, u32_id, c;
 	struct sxd_file_header *h = (void *)buf;
 	struct sxd_capture *cap;
@@ -226,6 +227,7 @@ int main(int argc, char **argv)
 		case 'c': corrupt = true; break;
 		case 'n': no_end = true; break;
 		case '1': v1_snapshot = true; break;
+		case 'l': later = true; break;
 		default: return 2;
 		}
 	}
@@ -240,7 +242,12 @@ int main(int argc, char **argv)
 	cap->nr_possible_cpus = 4;
 	cap->nr_online_cpus = 3;
 	cap->page_size = 4096;
-	cap->capture_seq = 7;
+	/*
+	 * --later: the same scheduler captured again (for scxdump diff):
+	 * vals[0].i 41 -> -5, vals[1].s -300 -> 300, pcpu[0] on CPU 1
+	 * 1000 -> 2^64 - 1, raw_hash's key 21 gone and key 41 new.
+	 */
+	cap->capture_seq = later ? 8 : 7;
 	strcpy(cap->kernel_release, "7.3.4-test");
 	strcpy(cap->machine, "x86_64");
 	strcpy(cap->module_version, "0.1.0");
@@ -300,14 +307,14 @@ int main(int argc, char **argv)
 		memset(e, 0, sizeof(e));
 		for (c = 0; c < 2; c++) {
 			memset(&v, 0, sizeof(v));
-			v.i = c ? -7 : 41;
+			v.i = c ? -7 : later ? -5 : 41;
 			memcpy(v.bytes, c ? "\x01\x02\x00\x04" : "ab\0\0", 4);
 			strcpy(v.name, c ? "second" : "first");
 			v.c = c ? 9 : 2;
 			v.bits = (c ? 5 : 3) | (c ? 17 : 31) << 3 | 1 << 8;
 			v.d = c ? -0.5 : 2.25;
 			v.next = c ? 0xffff888012345678ull : 0;
-			v.s = c ? -300 : 300;
+			v.s = c ? (later ? 300 : -300) : 300;
 			memcpy(e[c], &c, 4);
 			memcpy(e[c] + 8, &v, sizeof(v));
 		}
@@ -339,7 +346,7 @@ int main(int argc, char **argv)
 
 		memset(e, 0, sizeof(e));
 		for (k = 0; k < 3; k++) {
-			unsigned int key = 10 * k + 1;
+			unsigned int key = 10 * (later && k == 2 ? 4 : k) + 1;
 			unsigned long long val = 1000ull * k;
 			unsigned char odd[5] = { 1, 2, 3, 4, (unsigned char)k };
 
@@ -367,6 +374,9 @@ int main(int argc, char **argv)
 	/* map 4: per-CPU array, two CPUs */
 	{
 		unsigned long long e[2][3] = { { 0, 1000, 2000 }, { 1, 1001, 2001 } };
+
+		if (later)
+			e[0][1] = ~0ull;
 
 		add_map(4, 6, "pcpu", 4, 8, SXD_NO_INDEX, 0, 0);
 		add_entries_flags(4, 4, 8, 2, 0, e, 2);

@@ -133,6 +133,30 @@ expect_fail "unknown older version" 3 "version 0 is not supported" decode "$tmp/
 expect_fail "record lengths that disagree" 2 "inconsistent lengths" decode "$tmp/len.bin"
 expect_fail "no END record" 2 "no END record" decode "$tmp/noend.bin"
 expect_fail "trailing garbage" 2 "header says" decode "$tmp/double.bin"
+
+# scxdump diff: the same synthetic scheduler captured again with known
+# changes (mkdump --later)
+"$MK" --later "$tmp/later.bin"
+"$DEC" diff "$tmp/good.bin" "$tmp/later.bin" >"$tmp/diff.json"
+t_eq "diff: exit 0" 0 $?
+t_jq "diff: a is capture 7, b capture 8, one scheduler" "$tmp/diff.json" \
+	'.a.capture_seq == 7 and .b.capture_seq == 8 and .a.scheduler == "synthetic" and .schedulers == []'
+t_jq "diff: a typed field across zero, by BTF path, with its delta" "$tmp/diff.json" \
+	'[.maps[] | select(.name == "vals") | .changes[]] == [{path: ".entries[key=0].value.i", old: 41, new: -5, delta: -46}, {path: ".entries[key=1].value.in.s", old: -300, new: 300, delta: 600}]'
+t_jq "diff: a key gone and a key new, counted" "$tmp/diff.json" \
+	'.maps[] | select(.name == "raw_hash") | .entries == {added: 1, removed: 1, changed: 0, same: 2} and ([.changes[].path] == [".entries[key=21]", ".entries[key=41]"])'
+t_check "diff: a per-CPU u64 up to 2^64-1, delta exact (no double rounding)" \
+	grep -qF '{"path":".entries[key=0].values[0]","old":1000,"new":18446744073709551615,"delta":18446744073709550615}' "$tmp/diff.json"
+t_jq "diff: nothing else changed (raw bytes beside values not compared)" "$tmp/diff.json" \
+	'.nr_changes == 5 and ([.maps[] | select(.changes != []) | .name] == ["vals", "raw_hash", "pcpu"])'
+t_jq "diff: a dump against itself, no change" <("$DEC" diff "$tmp/good.bin" "$tmp/good.bin") '.nr_changes == 0'
+t_check "diff --text: old -> new (delta)" \
+	grep -qxF '  .entries[key=0].value.i: 41 -> -5 (-46)' <("$DEC" diff --text "$tmp/good.bin" "$tmp/later.bin")
+expect_fail "diff: one file" 1 "diff takes exactly two FILEs" diff "$tmp/good.bin"
+expect_fail "diff: a truncated second dump" 2 "truncated" diff "$tmp/good.bin" "$tmp/trunc.bin"
+expect_fail "diff: a future version" 3 "version 99" diff "$tmp/future.bin" "$tmp/good.bin"
+expect_fail "diff: --map is no diff option" 1 "no --map" diff --map vals "$tmp/good.bin" "$tmp/later.bin"
+expect_fail "--text is only diff's" 1 "option of diff" decode --text "$tmp/good.bin"
 expect_fail "missing file" 4 "No such file" decode "$tmp/nonexistent.bin"
 expect_fail "a directory" 4 "not a regular file" decode "$tmp"
 expect_fail "unknown command" 1 "unknown command" frobnicate "$tmp/good.bin"

@@ -1,0 +1,36 @@
+#!/bin/sh
+# Runs inside the test guest (tests/integration/test-diff.sh boots it):
+# two on-demand captures of a running scxtest, with known changes made to
+# its maps in between through the bpf syscall (bpftool): in hash_kv, key
+# 700 deleted, key 1001 added and key 7's value rewritten; arr_u64[5]
+# rewritten. Its own enqueues move .bss's counters and, with BPF run-time
+# statistics on, its programs' run counts on.
+set -u
+S=/opt/scxdump/src
+KO=${SCXDUMP_KO:-$S/scxdump.ko}
+SB=${SCXDUMP_SCHED:-$S/tests/sched/build}
+DBG=/sys/kernel/debug/scxdump
+insmod $KO || exit 1
+echo 1 >/proc/sys/kernel/bpf_stats_enabled	# programs' run counts
+
+$SB/scxtest --exit-after-ms 60000 >loader.out 2>&1 &
+SCX=$!
+n=0
+while [ "$(cat /sys/kernel/sched_ext/state)" != enabled ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
+sleep 1
+echo capture >$DBG/control && cat $DBG/dump >a.bin && echo "capture a: ok"
+# sxt_sq: u64 sq, u32 key_echo, u32 flags:3 odd:1 (little endian)
+bpftool map delete name hash_kv key 0xbc 0x02 0 0 && echo "delete 700: ok"
+bpftool map update name hash_kv key 0xe9 0x03 0 0 \
+	value 0x40 0xe2 0x01 0 0 0 0 0  0xe9 0x03 0 0  0x0d 0 0 0 && echo "add 1001: ok"
+bpftool map update name hash_kv key 7 0 0 0 \
+	value 0x41 0x42 0x0f 0 0 0 0 0  1 0 0 0  0x09 0 0 0 && echo "update 7: ok"
+bpftool map update name arr_u64 key 5 0 0 0 value 0x9f 0x86 0x01 0 0 0 0 0 && echo "update arr 5: ok"
+(i=0; while [ $i -lt 200 ]; do /bin/true; i=$((i + 1)); done)
+echo capture >$DBG/control && cat $DBG/dump >b.bin && echo "capture b: ok"
+cat /sys/kernel/sched_ext/state >state.after
+kill -INT $SCX 2>/dev/null
+wait $SCX
+echo 0 >/proc/sys/kernel/bpf_stats_enabled
+rmmod scxdump
+echo "== done"
