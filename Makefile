@@ -3,7 +3,7 @@
 #
 #   make                  module + tool (KDIR= the kernel build directory)
 #   make install          both; modules_install / tool-install apart
-#   make check            every test (host, KUnit, test guest)
+#   make check            every test (host, test guest, KUnit in the debug kernel)
 #   make check-host       the decoder's tests only: no guest, no root
 #   make check-debug      the debug kernel and the kernel's sched_ext selftests
 #   make check-lts        the integration suite on the 6.12 LTS kernel
@@ -16,7 +16,8 @@ DESTDIR ?=
 
 # kbuild reads ./Kbuild; this Makefile only drives it and the rest.
 .PHONY: all module tool modules modules_install install tool-install clean \
-	check check-host check-debug check-lts demo guest testscheds guest-all bench fuzz
+	check check-host check-debug check-lts demo guest testscheds guest-all bench fuzz \
+	kunit kunit-uml
 
 all: module tool
 
@@ -40,6 +41,19 @@ testscheds:
 
 guest:
 	tests/guest/mkroot.sh
+
+# The module's KUnit suites as a module, kunit/build/scxdump_kunit.ko, for
+# a kernel built with CONFIG_KUNIT (the debug kernel): kunit/files linked
+# beside kunit/Kbuild. Loading it runs the suites (KTAP in the kernel log).
+kunit:
+	@grep -qx 'CONFIG_KUNIT=y' $(KDIR)/.config || { echo "error: $(KDIR) has no CONFIG_KUNIT=y: the KUnit module needs a kernel built with KUnit (make kunit-uml runs the suites on UML)" >&2; exit 1; }
+	rm -rf kunit/build && mkdir -p kunit/build && ln -s ../Kbuild kunit/build/Kbuild
+	grep -v '^#' kunit/files | while read -r f; do ln -s ../../$$f kunit/build/; done
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/kunit/build CONFIG_SCXDUMP_KUNIT_TEST=m modules
+
+# The same suites on UML, without the test guest (kunit/run.sh).
+kunit-uml:
+	kunit/run.sh
 
 # What the test guest needs, built inside its root (tests/guest/build.sh).
 guest-all: module tool testscheds
@@ -73,4 +87,5 @@ clean:
 	$(MAKE) -C userspace clean
 	$(MAKE) -C tests/sched clean
 	$(MAKE) -C tests/unit clean
+	rm -rf kunit/build
 	$(MAKE) -C tests/fuzz clean

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run the module's KUnit suites (module/*_kunit.c) on UML with kunit.py from Debian's
-# linux-source-7.3. The source package is fetched once through the guest
+# linux-source-7.3: `make kunit-uml`, without the test guest. make check runs
+# the same suites as a module in the debug kernel (make kunit, kunit/check.sh). The source package is fetched once through the guest
 # root's apt (trixie-backports) and unpacked into the cache; the UML build
 # directory is cached too, so a warm run takes seconds.
 set -euo pipefail
@@ -25,10 +26,9 @@ link_suite() {
 	for f in Kconfig Kbuild .kunitconfig; do
 		ln -s "$SCXDUMP_TOP/kunit/$f" "$d/$f"
 	done
-	for f in dump_writer_kunit.c kbtf_kunit.c dump_writer.c dump_writer.h kbtf.c kbtf.h; do
-		ln -s "$SCXDUMP_TOP/module/$f" "$d/$f"
+	grep -v '^#' "$SCXDUMP_TOP/kunit/files" | while read -r f; do
+		ln -s "$SCXDUMP_TOP/$f" "$d/${f##*/}"
 	done
-	ln -s "$SCXDUMP_TOP/include/scxdump_format.h" "$d/scxdump_format.h"
 	grep -q 'scxdump_kunit/' "$src/lib/Makefile" ||
 		echo 'obj-y += scxdump_kunit/' >>"$src/lib/Makefile"
 	grep -q 'scxdump_kunit/Kconfig' "$src/lib/Kconfig" ||

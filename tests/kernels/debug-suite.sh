@@ -5,12 +5,14 @@
 #      the stock kernel, the selftests (tests/selftests/build.sh);
 #   2. the stock kernel: the selftests without the module, then with it
 #      (capture of every exit on);
-#   3. the debug kernel (tests/kernels/debug.config) built, the module
-#      built against it, then every integration guest script in turn (each in
-#      its own directory with its own slice of the kernel log, the module
-#      unloaded between them), then the selftests with the module;
+#   3. the debug kernel (tests/kernels/debug.config) built, the module and
+#      its KUnit module built against it, then every integration guest
+#      script in turn (each in its own directory with its own slice of the
+#      kernel log, the module unloaded between them), the module's KUnit
+#      suites (scxdump_kunit.ko), then the selftests with the module;
 #   4. on the host: every tests/integration/test-NAME.sh on what its guest
-#      script left on the debug kernel, and tests/selftests/check.sh on
+#      script left on the debug kernel, kunit/check.sh on the KUnit
+#      suites' kernel log, and tests/selftests/check.sh on
 #      the three selftest runs, with the table.
 #
 # Repetitions and sizes are lower on the debug kernel, which under TCG is
@@ -44,19 +46,26 @@ stage guest-stock-selftests "$here/../guest/run.sh" --name selftests --timeout 3
 # waits for that build)
 kdir=$(stage kernel-debug "$here/build.sh" debug | tail -1) && [ -n "$kdir" ] ||
 	{ t_fail "the debug kernel builds"; t_done; exit 1; }
-stage module-debug env SCXDUMP_KERNEL="$kdir" "$here/../guest/build.sh" ||
-	{ t_fail "the module builds for the debug kernel"; t_done; exit 1; }
+stage module-debug env SCXDUMP_KERNEL="$kdir" "$here/../guest/build.sh" module kunit ||
+	{ t_fail "the module and its KUnit module build for the debug kernel"; t_done; exit 1; }
 stage dkms-debug "$here/dkms.sh" "$kdir" >/dev/null || t_fail "dkms add/build/install for the debug kernel"
 batch=$GUEST_ROOT/opt/scxdump/debug-batch.sh
 BATCH_ENV="SNAP_RUNS=$SNAP_RUNS STRAND_RUNS=$STRAND_RUNS BOUND_PC_ENTRIES=$BOUND_PC_ENTRIES"
 BATCH_ENV+=" STORAGE_RUN_MS=$STORAGE_RUN_MS"
-batch_write "$batch" "echo '=== selftests' >/dev/console; $gst debug-with with \$SCXDUMP_KO"
+kunit_run="echo '=== kunit' >/dev/console; mkdir -p \$top/kunit; dmesg -C"
+kunit_run+="; insmod $kdir/scxdump-src/kunit/build/scxdump_kunit.ko; echo \$? >\$top/kunit/rc"
+kunit_run+="; dmesg >\$top/kunit/dmesg; rmmod scxdump_kunit"
+batch_write "$batch" "$kunit_run; echo '=== selftests' >/dev/console; $gst debug-with with \$SCXDUMP_KO"
 SCXDUMP_KERNEL=$kdir stage guest-debug "$here/../guest/run.sh" --name debug --timeout 5400 -- \
 	sh /opt/scxdump/debug-batch.sh >/dev/null
 runs=$GUEST_ROOT/opt/scxdump/runs
 
 # 4: the checks
 batch_checks "$runs/debug" debug
+out=$("$here/../../kunit/check.sh" "$runs/debug/kunit" \
+	"$GUEST_ROOT$(readlink "$GUEST_ROOT$kdir/build/source")/tools/testing/kunit/kunit.py" 2>&1)
+printf '%s\n' "$out" | sed 's/^/[kunit] /'
+batch_tally "$out"
 mkdir -p "$runs/selftests-all"
 for l in stock-without stock-with; do
 	rm -rf "$runs/selftests-all/$l" && cp -r "$runs/selftests/$l" "$runs/selftests-all/$l"
