@@ -59,6 +59,7 @@ enum sxd_rec_type {
 	SXD_REC_SCHED_TREE	= 15,	/* struct sxd_sched_tree + cgroup path */
 	SXD_REC_ABSENT		= 16,	/* struct sxd_absent + feature + reason */
 	SXD_REC_CORE		= 17,	/* struct sxd_core + its arrays */
+	SXD_REC_STALL		= 18,	/* struct sxd_stall + sxd_stall_task[] */
 };
 
 struct sxd_rec {
@@ -70,6 +71,7 @@ struct sxd_rec {
 enum sxd_trigger {
 	SXD_TRIGGER_EXIT	= 1,	/* a scheduler's disable path */
 	SXD_TRIGGER_REQUEST	= 2,	/* a write to the control file */
+	SXD_TRIGGER_STALL_WARNING = 3,	/* a task waited past stall_warn_pct */
 };
 
 struct sxd_capture {
@@ -490,6 +492,36 @@ struct sxd_core_task {
 	__s32	prio;
 	__u32	policy;
 	__u32	class;			/* enum sxd_sched_class */
+};
+
+/*
+ * The stall watch (module/stall.c). In a stall warning dump (trigger
+ * SXD_TRIGGER_STALL_WARNING): the tasks that had waited past the
+ * threshold, the oldest runnable task of each CPU that had. In an exit
+ * dump of a scheduler instance that had a warning (SXD_STALL_PAIRED): that
+ * warning's sequence number and time, and its tasks again.
+ */
+#define SXD_STALL_WARNING	0x01u	/* this dump is the warning */
+#define SXD_STALL_PAIRED	0x02u	/* an exit dump after a warning */
+
+struct sxd_stall {
+	struct sxd_rec rec;
+	__u32	flags;			/* SXD_STALL_* */
+	__u32	warning_seq;		/* the warning dump's capture_seq */
+	__u64	warning_boottime_ns;	/* CLOCK_BOOTTIME when it was taken */
+	__u64	enable_seq;		/* the kernel's scx_enable_seq: which load */
+	__u32	timeout_ms;		/* the scheduler's watchdog timeout */
+	__u32	threshold_ms;		/* timeout * stall_warn_pct / 100 */
+	__u32	nr_tasks;		/* followed by struct sxd_stall_task[] */
+	__u32	pad;
+};
+
+struct sxd_stall_task {
+	__s32	pid;
+	__s32	cpu;			/* whose runqueue it waited on */
+	__u32	wait_ms;		/* runnable this long when seen */
+	__u32	pad;
+	char	comm[16];
 };
 
 struct sxd_error {

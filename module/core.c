@@ -331,6 +331,55 @@ static void core_cpu(struct core_buf *b, struct scx_sched *sch, s32 cpu)
 	b->hdr.nr_cpus++;
 }
 
+/*
+ * The oldest runnable task on @cpu's runqueue, for the stall watch
+ * (stall.c), in O(1): the first of rq->scx.runnable_list, to which
+ * sched_ext appends a task when it becomes runnable (set_task_runnable()),
+ * so that its runnable_at is the list's earliest. Read under the rq lock,
+ * as the kernel's own watchdog reads that list (check_rq_for_timeouts()):
+ * a task stays linked, and so alive, while it is held. With core
+ * scheduling (the lock may be another rq's) it is read without the lock,
+ * under RCU (a task_struct is freed after a grace period), with the
+ * fault-safe copies. False when the list is empty or could not be read.
+ */
+bool core_oldest_runnable(s32 cpu, struct sxd_stall_task *t)
+{
+	struct list_head *head, *first = NULL;
+	raw_spinlock_t *lock = NULL;
+	unsigned long irq, at = 0, now = 0;
+	struct task_struct *p;
+	bool ok = false;
+	u8 *rq;
+
+	if (!core.runqueues || !klayout.has_runnable_list)
+		return false;
+	rq = per_cpu_ptr((u8 __percpu *)core.runqueues, cpu);
+	head = (struct list_head *)(rq + klayout.rq_runnable_list);
+	if (!klayout.has_rq_core)
+		lock = (raw_spinlock_t *)(rq + klayout.rq_lock);
+	rcu_read_lock();
+	if (lock)
+		raw_spin_lock_irqsave(lock, irq);
+	if (!copy_from_kernel_nofault(&first, &head->next, sizeof(first)) && first &&
+	    first != head) {
+		p = container_of(first, struct task_struct, scx.runnable_node);
+		ok = !copy_from_kernel_nofault(&at, &p->scx.runnable_at, sizeof(at)) &&
+		     !copy_from_kernel_nofault(&t->pid, &p->pid, sizeof(t->pid)) &&
+		     !copy_from_kernel_nofault(t->comm, p->comm, sizeof(t->comm));
+		now = jiffies;
+	}
+	if (lock)
+		raw_spin_unlock_irqrestore(lock, irq);
+	rcu_read_unlock();
+	if (!ok)
+		return false;
+	t->cpu = cpu;
+	t->wait_ms = time_after(now, at) ? jiffies_to_msecs(now - at) : 0;
+	t->pad = 0;
+	t->comm[sizeof(t->comm) - 1] = '\0';
+	return true;
+}
+
 /* Node @node's global DSQ: the scheduler's (7.x) or sched_ext's (6.12). */
 static struct scx_dispatch_q *core_global_dsq(struct core_buf *b, struct scx_sched *sch,
 					      int node)

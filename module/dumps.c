@@ -252,6 +252,7 @@ static int dumps_status_show(struct seq_file *m, void *v)
 	else
 		seq_puts(m, "last_error: none\n");
 	mutex_unlock(&dumps_lock);
+	stall_status(m);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(dumps_status);

@@ -130,6 +130,9 @@ static const struct klayout_field klayout_fields[] = {
 	{ "rq", "dl.dl_nr_running", &klayout.rq_dl_nr, 4, .found = &klayout.has_dl_nr },
 	/* core scheduling: the rq lock may be another rq's */
 	{ "rq", "core_enabled", &klayout.rq_core_enabled, 0, .found = &klayout.has_rq_core },
+	/* the stall watch (stall.c): tasks in the order they became runnable */
+	{ "rq", "scx.runnable_list", &klayout.rq_runnable_list, 0,
+	  .found = &klayout.has_runnable_list, .feature = "stall_warning" },
 	/* the kick masks: the rq's (6.12) or the scheduler's per CPU (7.x) */
 	{ "rq", "scx.cpus_to_kick", &klayout.rq_kick[0], 0, .found = &klayout.kick_in_rq },
 	{ "rq", "scx.cpus_to_kick_if_idle", &klayout.rq_kick[1], 0, .found = &klayout.kick_in_rq },

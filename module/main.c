@@ -70,12 +70,12 @@ unsigned long opt_max_map_bytes = 64ul << 20;
 unsigned long opt_keep_dumps = 8;
 unsigned long opt_snapshot_budget_us = 5000;
 
-/* A numeric parameter and the values it takes (0 too, if zero_ok). */
+/* A numeric parameter and the values it takes (0 too, if zero_is says what it means). */
 struct opt_size {
 	const char *name;
 	unsigned long *val;
 	unsigned long min, max;
-	bool zero_ok;
+	const char *zero_is;
 };
 
 /*
@@ -83,20 +83,20 @@ struct opt_size {
  * warning, a panic under panic_on_warn) anything over INT_MAX.
  */
 static const struct opt_size opt_max_dump = {
-	"max_dump_bytes", &opt_max_dump_bytes, 64ul << 10, OPT_MAX_DUMP_LIMIT, false,
+	"max_dump_bytes", &opt_max_dump_bytes, 64ul << 10, OPT_MAX_DUMP_LIMIT, NULL,
 };
 
 static const struct opt_size opt_max_map = {
-	"max_map_bytes", &opt_max_map_bytes, PAGE_SIZE, ULONG_MAX, true,
+	"max_map_bytes", &opt_max_map_bytes, PAGE_SIZE, ULONG_MAX, "no limit",
 };
 
 static const struct opt_size opt_keep = {
-	"keep_dumps", &opt_keep_dumps, 1, DUMPS_MAX_KEPT, false,
+	"keep_dumps", &opt_keep_dumps, 1, DUMPS_MAX_KEPT, NULL,
 };
 
 /* Far below the hard-lockup (10 s) and RCU-stall (21 s) detectors. */
 static const struct opt_size opt_budget = {
-	"snapshot_budget_us", &opt_snapshot_budget_us, 10, OPT_MAX_BUDGET_US, false,
+	"snapshot_budget_us", &opt_snapshot_budget_us, 10, OPT_MAX_BUDGET_US, NULL,
 };
 
 /* Refuse, and say why, anything but a number in range: the old value stays. */
@@ -105,9 +105,10 @@ static int opt_set_size(const char *val, const struct kernel_param *kp)
 	const struct opt_size *p = kp->arg;
 	unsigned long v;
 
-	if (kstrtoul(val, 0, &v) || (v && v < p->min) || v > p->max || (!v && !p->zero_ok)) {
-		pr_err("scxdump: %s must be %sa number from %lu to %lu, not '%.*s'\n",
-		       p->name, p->zero_ok ? "0 (no limit) or " : "", p->min, p->max,
+	if (kstrtoul(val, 0, &v) || (v && v < p->min) || v > p->max || (!v && !p->zero_is)) {
+		pr_err("scxdump: %s must be %s%s%sa number from %lu to %lu, not '%.*s'\n",
+		       p->name, p->zero_is ? "0 (" : "", p->zero_is ?: "",
+		       p->zero_is ? ") or " : "", p->min, p->max,
 		       (int)strcspn(val, "\n"), val);
 		return -EINVAL;
 	}
@@ -147,23 +148,23 @@ MODULE_PARM_DESC(snapshot_budget_us,
  * these; the per-DSQ listing and the time bound may change at run time.
  */
 static const struct opt_size opt_core_tasks = {
-	"core_max_tasks", &opt_core_max_tasks, 1, 1ul << 18, false,
+	"core_max_tasks", &opt_core_max_tasks, 1, 1ul << 18, NULL,
 };
 
 static const struct opt_size opt_core_dsqs = {
-	"core_max_dsqs", &opt_core_max_dsqs, 1, 1ul << 16, false,
+	"core_max_dsqs", &opt_core_max_dsqs, 1, 1ul << 16, NULL,
 };
 
 static const struct opt_size opt_core_queued = {
-	"core_max_queued", &opt_core_max_queued, 1, 1ul << 18, false,
+	"core_max_queued", &opt_core_max_queued, 1, 1ul << 18, NULL,
 };
 
 static const struct opt_size opt_core_dsq = {
-	"core_dsq_tasks", &opt_core_dsq_tasks, 1, 1ul << 18, false,
+	"core_dsq_tasks", &opt_core_dsq_tasks, 1, 1ul << 18, NULL,
 };
 
 static const struct opt_size opt_core_budget = {
-	"core_budget_us", &opt_core_budget_us, 10, 1000000, false,
+	"core_budget_us", &opt_core_budget_us, 10, 1000000, NULL,
 };
 
 module_param_cb(core_max_tasks, &opt_size_ops, (void *)&opt_core_tasks, 0444);
@@ -179,6 +180,14 @@ MODULE_PARM_DESC(core_dsq_tasks, "Most queued tasks listed per DSQ (default 64)"
 module_param_cb(core_budget_us, &opt_size_ops, (void *)&opt_core_budget, 0644);
 MODULE_PARM_DESC(core_budget_us,
 		 "Longest walk of the CPUs, DSQs and tasks, in microseconds (default 50000)");
+
+static const struct opt_size opt_stall = {
+	"stall_warn_pct", &opt_stall_warn_pct, 1, 99, "off",
+};
+
+module_param_cb(stall_warn_pct, &opt_size_ops, (void *)&opt_stall, 0644);
+MODULE_PARM_DESC(stall_warn_pct,
+		 "Capture the running schedulers once when a task has been runnable this percent of the watchdog timeout (0: off; default 50)");
 
 bool opt_embed_kernel_btf = true;
 module_param_cb(embed_kernel_btf, &opt_bool_ops, &opt_embed_kernel_btf, 0644);
@@ -248,10 +257,15 @@ static int __init scxdump_init(void)
 	err = hook_init();
 	if (err)
 		goto err_debugfs;
+	err = stall_init();
+	if (err)
+		goto err_hook;
 	dumps_set_armed(true);
 	pr_info("scxdump: armed (version %s)\n", SCXDUMP_VERSION);
 	return 0;
 
+err_hook:
+	hook_exit();
 err_debugfs:
 	dumps_exit();
 err_core:
@@ -264,6 +278,7 @@ err_layout:
 static void __exit scxdump_exit(void)
 {
 	dumps_set_armed(false);
+	stall_exit();
 	hook_exit();
 	dumps_exit();
 	core_exit();

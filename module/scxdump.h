@@ -117,6 +117,8 @@ struct kernel_layout {
 	bool has_cfs_nr, has_rt_nr, has_dl_nr, has_rq_core;
 	u32 rq_ops_qseq;
 	bool has_rq_qseq;
+	u32 rq_runnable_list;		/* scx.runnable_list: the stall watch */
+	bool has_runnable_list;
 	u32 rq_kick[4], pcpu_kick[4];	/* cpus_to_kick, _kick_if_idle, _preempt, _wait */
 	bool kick_in_rq, kick_in_pcpu;
 	u32 pcpu_bypass_dsq, sch_core_pcpu;
@@ -215,6 +217,17 @@ extern unsigned long opt_core_dsq_tasks, opt_core_budget_us;
 int core_init(void);
 void core_exit(void);
 void core_presnap(struct scx_sched *sch);
+struct sxd_stall_task;
+bool core_oldest_runnable(s32 cpu, struct sxd_stall_task *t);
+
+/* stall.c: the stall watch, a warning capture before the watchdog fires */
+extern unsigned long opt_stall_warn_pct;
+int stall_init(void);
+void stall_exit(void);
+struct capture;
+struct seq_file;
+void stall_write(struct capture *c);
+void stall_status(struct seq_file *m);
 extern bool opt_consistent_snapshot;
 
 /* A finished dump, shared by the debugfs readers that hold it open. */
@@ -250,6 +263,8 @@ bool scxsched_live(struct scx_sched *sch);
 s32 scxsched_exit_kind(struct scx_sched *sch);
 /* Capture the running schedulers, which keep running (sleepable). */
 int trigger_request(void);
+int trigger_running(u32 trigger);	/* capture_lock held */
+u32 trigger_root_timeout_ms(void);
 
 /*
  * One map being captured. A family's capture function walks the map and

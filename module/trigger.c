@@ -2,8 +2,8 @@
 /*
  * When to capture, and whom: a scheduler's exit (errors, its children
  * disabled because it failed, and with capture_all_exits every exit), or
- * on demand every running scheduler, the root and its sub-schedulers,
- * each pinned while it is captured.
+ * on demand and on a stall warning (stall.c) every running scheduler, the
+ * root and its sub-schedulers, each pinned while it is captured.
  */
 #include <linux/kobject.h>
 #include <linux/mutex.h>
@@ -108,7 +108,7 @@ static u32 trigger_running_scheds(struct scx_sched **scheds)
  * holding nothing (hook.c), and enabling, which holds the mutex, never
  * takes capture_lock nor waits on the disable work.
  */
-static int trigger_request_ops(void)
+static int trigger_request_ops(u32 trigger)
 {
 	struct scx_sched *sch = (struct scx_sched *)ksyms.scx_ops;
 	int err;
@@ -117,45 +117,78 @@ static int trigger_request_ops(void)
 		return -EOPNOTSUPP;
 	if (mutex_lock_killable(ksyms.scx_ops_enable_mutex))
 		return -EINTR;
-	err = scxsched_live(sch) ? capture_run(sch, SXD_TRIGGER_REQUEST) : -ENODEV;
+	err = scxsched_live(sch) ? capture_run(sch, trigger) : -ENODEV;
 	mutex_unlock(ksyms.scx_ops_enable_mutex);
 	return err;
 }
 
 /*
- * On demand: capture each running scheduler (the root and its
- * sub-schedulers), each into its own dump, while they run.
+ * Capture each running scheduler (the root and its sub-schedulers), each
+ * into its own dump, while they run; @trigger says why (a request, a stall
+ * warning). The caller holds capture_lock.
  */
-int trigger_request(void)
+int trigger_running(u32 trigger)
 {
 	struct scx_sched **scheds;
 	int err = 0, e;
 	u32 i, n;
 
-	if (klayout.sched_globals) {
-		if (mutex_lock_killable(&capture_lock))
-			return -EINTR;
-		err = trigger_request_ops();
-		mutex_unlock(&capture_lock);
-		return err;
-	}
+	lockdep_assert_held(&capture_lock);
+	if (klayout.sched_globals)
+		return trigger_request_ops(trigger);
 	if (!klayout.ok_request || !ksyms.scx_root)
 		return -EOPNOTSUPP;
 	scheds = kcalloc(TRIGGER_MAX_SCHEDS, sizeof(*scheds), GFP_KERNEL);
 	if (!scheds)
 		return -ENOMEM;
-	/* concurrent writers of "control" capture one after the other */
-	if (mutex_lock_killable(&capture_lock)) {
-		kfree(scheds);
-		return -EINTR;
-	}
 	n = trigger_running_scheds(scheds);
 	for (i = 0; i < n; i++) {
-		e = capture_run(scheds[i], SXD_TRIGGER_REQUEST);
+		e = capture_run(scheds[i], trigger);
 		err = err ?: e;
 		trigger_sched_put(scheds[i]);
 	}
-	mutex_unlock(&capture_lock);
 	kfree(scheds);
 	return n ? err : -ENODEV;
+}
+
+/* On demand (the control file): concurrent writers capture in turn. */
+int trigger_request(void)
+{
+	int err;
+
+	if (mutex_lock_killable(&capture_lock))
+		return -EINTR;
+	err = trigger_running(SXD_TRIGGER_REQUEST);
+	mutex_unlock(&capture_lock);
+	return err;
+}
+
+/*
+ * The running root scheduler's watchdog timeout in ms, 0 when none runs
+ * (stall.c). It is the ops' timeout_ms, as sched_ext takes it at enable
+ * (7.x scx_alloc_and_add_sched(), 6.12 scx_ops_enable()): 0 there means
+ * SCX_WATCHDOG_MAX_TIMEOUT, 30 s on both. 7.x: the root is read under
+ * RCU (a struct scx_sched is freed after a grace period); 6.12: scx_ops is
+ * a static, zeroed when its scheduler is torn down, and a scheduler whose
+ * enable state is not DISABLED has its ops in place.
+ */
+u32 trigger_root_timeout_ms(void)
+{
+	struct scx_sched *sch = NULL;
+	u32 ms = 0;
+
+	rcu_read_lock();
+	if (klayout.sched_globals)
+		sch = (struct scx_sched *)ksyms.scx_ops;
+	else if (ksyms.scx_root)
+		sch = rcu_dereference(*(void __rcu **)ksyms.scx_root);
+	if (sch && scxsched_live(sch) && scxsched_exit_kind(sch) <= 0) {
+		ms = READ_ONCE(*(u32 *)(scxsched_ops(sch) + klayout.ops_timeout));
+		if (!ms)
+			ms = 30 * MSEC_PER_SEC;
+		if (klayout.sched_globals && !scxsched_live(sch))
+			ms = 0;	/* torn down while read */
+	}
+	rcu_read_unlock();
+	return ms;
 }

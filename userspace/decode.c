@@ -90,6 +90,52 @@ static void emit_capture(const struct emit *e)
 	json_obj_end(g);
 }
 
+/*
+ * The stall watch's record: in a warning dump, the tasks that waited; in
+ * an exit dump after a warning, that warning and how long before it was.
+ */
+static void emit_stall(const struct emit *e)
+{
+	const struct sxd_stall *st = e->x->stall;
+	const struct sxd_stall_task *t;
+	const struct sxd_capture *c = e->x->cap;
+	yajl_gen g = e->g;
+	uint32_t i;
+
+	json_key(g, "stall");
+	if (!st) {
+		json_null(g);
+		return;
+	}
+	json_obj(g);
+	json_kstr(g, "kind", st->flags & SXD_STALL_WARNING ? "warning" :
+			     st->flags & SXD_STALL_PAIRED ? "paired" : "unknown");
+	json_kuint(g, "warning_seq", st->warning_seq);
+	json_kuint(g, "warning_boottime_ns", st->warning_boottime_ns);
+	/* how long before this capture the warning was: the failure, for an exit */
+	json_key(g, "warning_ms_before");
+	if (c && c->boottime_ns >= st->warning_boottime_ns)
+		json_uint(g, (c->boottime_ns - st->warning_boottime_ns) / 1000000);
+	else
+		json_null(g);
+	json_kuint(g, "enable_seq", st->enable_seq);
+	json_kuint(g, "timeout_ms", st->timeout_ms);
+	json_kuint(g, "threshold_ms", st->threshold_ms);
+	json_key(g, "tasks");
+	json_arr(g);
+	t = (const void *)(st + 1);
+	for (i = 0; i < st->nr_tasks; i++) {
+		json_obj(g);
+		json_kint(g, "pid", t[i].pid);
+		json_kfixed(g, "comm", t[i].comm, sizeof(t[i].comm));
+		json_kint(g, "cpu", t[i].cpu);
+		json_kuint(g, "wait_ms", t[i].wait_ms);
+		json_obj_end(g);
+	}
+	json_arr_end(g);
+	json_obj_end(g);
+}
+
 /* Lines of text as an array of strings, without the empty last one. */
 static void emit_lines(yajl_gen g, const char *s, size_t len)
 {
@@ -280,6 +326,7 @@ int decode_json(const struct dump_index *x, FILE *out, const struct decode_opts 
 	json_kuint(e.g, "format_version", x->f->hdr->version);
 	if (!o->maps_only) {
 		emit_capture(&e);
+		emit_stall(&e);
 		emit_scheds_and_errors(&e);
 		emit_btf_objects(&e);
 	}

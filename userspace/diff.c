@@ -691,6 +691,7 @@ int diff_dumps(const struct dump_index *xa, const char *file_a,
 	}
 	side(&d, "a", file_a, ha);
 	side(&d, "b", file_b, hb);
+	header_part(&d, ha, hb, "stall");
 	header_part(&d, ha, hb, "schedulers");
 	header_part(&d, ha, hb, "errors");
 	header_part(&d, ha, hb, "absent");

@@ -67,6 +67,12 @@ void index_snapshot(struct dump_index *x, const struct sxd_rec *r, size_t next)
 		x->snap = (const void *)r;
 }
 
+void index_stall(struct dump_index *x, const struct sxd_rec *r, size_t next)
+{
+	if (!x->stall)
+		x->stall = (const void *)r;
+}
+
 void index_sched(struct dump_index *x, const struct sxd_rec *r, size_t next)
 {
 	if (grow(x, &x->scheds, &x->nr_scheds, x->nr_scheds, sizeof(*x->scheds)))

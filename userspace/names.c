@@ -29,6 +29,7 @@ const char *name_trigger(uint32_t trigger)
 {
 	static const char *const names[] = {
 		[SXD_TRIGGER_EXIT] = "exit", [SXD_TRIGGER_REQUEST] = "request",
+		[SXD_TRIGGER_STALL_WARNING] = "stall_warning",
 	};
 
 	return NAME_IN(names, trigger);

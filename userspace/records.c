@@ -107,6 +107,16 @@ static uint64_t core_tail(const struct sxd_rec *r)
 	return tail;
 }
 
+/* the tasks a stall warning names */
+static size_t stall_tail(const struct sxd_rec *r)
+{
+	const struct sxd_stall *st = (const void *)r;
+
+	if (st->nr_tasks > (SXD_REC_MAX_SIZE / sizeof(struct sxd_stall_task)))
+		return REC_BAD_TAIL;
+	return (size_t)st->nr_tasks * sizeof(struct sxd_stall_task);
+}
+
 #define REC(t, n, sz, tl, ix) \
 	[SXD_REC_##t] = { .name = n, .min_size = sz, .tail = tl, .index = ix }
 
@@ -132,6 +142,7 @@ static const struct rec_type rec_types[] = {
 	    index_sched_stats),
 	REC(ABSENT, "absent", sizeof(struct sxd_absent), absent_tail, index_absent),
 	REC(CORE, "core", sizeof(struct sxd_core), core_tail, index_core),
+	REC(STALL, "stall", sizeof(struct sxd_stall), stall_tail, index_stall),
 };
 
 const struct rec_type *rec_type_of(uint32_t type)

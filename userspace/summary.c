@@ -86,6 +86,38 @@ static void print_snapshot(const struct sxd_snapshot *sn, FILE *out)
 		fprintf(out, "snapshot: off, maps read one by one while the scheduler ran\n");
 }
 
+#define SUMMARY_STALL_TASKS	8
+
+/*
+ * The stall watch: a warning dump names the tasks that waited; an exit dump
+ * after a warning says which dump it was and how long before the failure.
+ */
+static void print_stall(const struct dump_index *x, FILE *out)
+{
+	const struct sxd_stall *st = x->stall;
+	const struct sxd_stall_task *t;
+	uint32_t i;
+
+	if (!st)
+		return;
+	t = (const void *)(st + 1);
+	if (st->flags & SXD_STALL_PAIRED)
+		fprintf(out, "stall warning: dump %u, %.3f s before this capture\n",
+			st->warning_seq, x->cap && x->cap->boottime_ns >= st->warning_boottime_ns ?
+			(x->cap->boottime_ns - st->warning_boottime_ns) / 1e9 : 0.0);
+	else
+		fprintf(out, "stall warning: tasks runnable %u ms or more (%u%% of the %u ms watchdog timeout)\n",
+			st->threshold_ms, st->timeout_ms ?
+			(unsigned int)((uint64_t)st->threshold_ms * 100 / st->timeout_ms) : 0,
+			st->timeout_ms);
+	for (i = 0; i < st->nr_tasks && i < SUMMARY_STALL_TASKS; i++)
+		fprintf(out, "  %.*s[%d] runnable %u ms on CPU %d\n",
+			(int)strnlen(t[i].comm, sizeof(t[i].comm)), t[i].comm, t[i].pid,
+			t[i].wait_ms, t[i].cpu);
+	if (st->nr_tasks > SUMMARY_STALL_TASKS)
+		fprintf(out, "  (%u more)\n", st->nr_tasks - SUMMARY_STALL_TASKS);
+}
+
 static void print_capture(const struct dump_index *x, FILE *out)
 {
 	const struct dump_file *f = x->f;
@@ -103,6 +135,7 @@ static void print_capture(const struct dump_index *x, FILE *out)
 	fprintf(out, "dump %zu bytes, %u maps, %u errors%s\n", f->size, f->end->nr_maps,
 		f->end->nr_errors, f->hdr->flags & SXD_F_TRUNCATED ? ", TRUNCATED" : "");
 	print_snapshot(x->snap, out);
+	print_stall(x, out);
 }
 
 #define SUMMARY_WAITERS	5

@@ -10,7 +10,9 @@ S=/opt/scxdump/src
 KO=${SCXDUMP_KO:-$S/scxdump.ko}
 SB=${SCXDUMP_SCHED:-$S/tests/sched/build}
 DBG=/sys/kernel/debug/scxdump
-insmod $KO || exit 1
+# the stall watch off: this test reads the latest dump after each
+# capture of its own (tests/integration/guest-stall.sh tests the watch)
+insmod $KO stall_warn_pct=0 || exit 1
 echo 1 >/proc/sys/kernel/bpf_stats_enabled	# programs' run counts
 
 $SB/scxtest --exit-after-ms 60000 >loader.out 2>&1 &

@@ -13,7 +13,9 @@ if [ ! -x $SB/scxsub ]; then
 	echo "== done"
 	exit 0
 fi
-insmod $KO embed_kernel_btf=N || exit 1
+# the stall watch off: this test reads the latest dump after each
+# capture of its own (tests/integration/guest-stall.sh tests the watch)
+insmod $KO embed_kernel_btf=N stall_warn_pct=0 || exit 1
 $SB/scxsub --hold-ms 5000 >loader.out 2>&1 &
 SCX=$!
 n=0

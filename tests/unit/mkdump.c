@@ -567,6 +567,22 @@ int main(int argc, char **argv)
 	err = rec(SXD_REC_ERROR, sizeof(*err), "BTF 9 of map x left out", 23);
 	err->err = -28;
 	err->msg_len = 23;
+	/* an exit after a stall warning: dump 5, 1.5 s before this capture */
+	{
+		struct sxd_stall_task t[2] = {
+			{ .pid = 4242, .cpu = 1, .wait_ms = 2600, .comm = "victim" },
+			{ .pid = 77, .cpu = 3, .wait_ms = 2550, .comm = "kworker/3:1" },
+		};
+		struct sxd_stall *st = rec(SXD_REC_STALL, sizeof(*st), t, sizeof(t));
+
+		st->flags = SXD_STALL_PAIRED;
+		st->warning_seq = 5;
+		st->warning_boottime_ns = cap->boottime_ns - 1500000000ull;
+		st->enable_seq = 3;
+		st->timeout_ms = 5000;
+		st->threshold_ms = 2500;
+		st->nr_tasks = 2;
+	}
 	/* what a 6.12 kernel cannot give */
 	absent = rec(SXD_REC_ABSENT, sizeof(*absent), "event_countersno scx_sched.pcpu", 31);
 	absent->feature_len = 14;
