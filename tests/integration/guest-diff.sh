@@ -3,8 +3,8 @@
 # two on-demand captures of a running scxtest, with known changes made to
 # its maps in between through the bpf syscall (bpftool): in hash_kv, key
 # 700 deleted, key 1001 added and key 7's value rewritten; arr_u64[5]
-# rewritten. Its own enqueues move .bss's counters and, with BPF run-time
-# statistics on, its programs' run counts on.
+# rewritten. Its own enqueues (bpftool's among them) move .bss's counters
+# and, with BPF run-time statistics on, its programs' run counts on.
 set -u
 S=/opt/scxdump/src
 KO=${SCXDUMP_KO:-$S/scxdump.ko}
@@ -28,7 +28,6 @@ bpftool map update name hash_kv key 0xe9 0x03 0 0 \
 bpftool map update name hash_kv key 7 0 0 0 \
 	value 0x41 0x42 0x0f 0 0 0 0 0  1 0 0 0  0x09 0 0 0 && echo "update 7: ok"
 bpftool map update name arr_u64 key 5 0 0 0 value 0x9f 0x86 0x01 0 0 0 0 0 && echo "update arr 5: ok"
-(i=0; while [ $i -lt 200 ]; do /bin/true; i=$((i + 1)); done)
 echo capture >$DBG/control && cat $DBG/dump >b.bin && echo "capture b: ok"
 cat /sys/kernel/sched_ext/state >state.after
 kill -INT $SCX 2>/dev/null

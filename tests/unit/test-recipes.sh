@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every recipe of docs/jq-recipes.md, run on a dump of the map-types
 # scheduler (those on the core state, .cpus/.dsqs/.tasks, on a dump of
-# the core scheduler: tasks parked on its DSQs, an RT task on a CPU):
+# the core scheduler: tasks parked on its DSQs, an RT task on a CPU; those
+# on .stall and diff on the stall test's warning and exit dumps):
 # each must succeed and answer something (not null, not empty).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -11,6 +12,10 @@ top=$(cd "$here/../.." && pwd)
 DEC=${SCXDUMP_DECODER:-$top/userspace/build-san/scxdump}
 dump=${1:-$GUEST_ROOT/opt/scxdump/runs/map-types/maps.bin}
 core=${2:-$GUEST_ROOT/opt/scxdump/runs/core/exit.bin}
+# the stall test's dumps: its warning (the first) and its exit dump (the last)
+stall_dir=${3:-$GUEST_ROOT/opt/scxdump/runs/stall}
+stall_warn=$(ls "$stall_dir"/run-1-*.bin 2>/dev/null | head -1)
+stall_exit=$(ls "$stall_dir"/run-1-*.bin 2>/dev/null | tail -1)
 
 [ -f "$dump" ] || { t_fail "a map-types dump to run the recipes on ($dump)"; t_done; exit 1; }
 n=0
@@ -19,6 +24,8 @@ while IFS= read -r line; do
 	n=$((n + 1))
 	d=$dump
 	[[ $cmd =~ \.(cpus|dsqs|tasks)[^a-z_] ]] && d=$core
+	[[ $cmd =~ \.stall|diff ]] && d=$stall_exit
+	cmd=${cmd//dumps\/00000001/\"$stall_warn\"}
 	out=$(PATH=$(dirname "$DEC"):$PATH && eval "${cmd//DUMP/\"$d\"}" 2>&1)
 	if [ $? -eq 0 ] && [ -n "$out" ] && [ "$out" != null ] && [ "$out" != "[]" ]; then
 		t_ok "recipe $n: ${cmd:0:70}"
