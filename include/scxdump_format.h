@@ -513,7 +513,7 @@ struct sxd_stall {
 	__u32	timeout_ms;		/* the scheduler's watchdog timeout */
 	__u32	threshold_ms;		/* timeout * stall_warn_pct / 100 */
 	__u32	nr_tasks;		/* followed by struct sxd_stall_task[] */
-	__u32	pad;
+	__u32	nr_waiting;		/* CPUs past it; beyond nr_tasks: counted */
 };
 
 struct sxd_stall_task {

@@ -65,7 +65,7 @@ static struct {
 	u32 seq;		/* the first warning dump's capture_seq */
 	u64 boottime_ns;
 	u32 timeout_ms, threshold_ms;
-	u32 nr;
+	u32 nr, waiting;	/* tasks kept, CPUs past the threshold */
 	struct sxd_stall_task tasks[STALL_MAX_TASKS];
 } stall;
 
@@ -78,7 +78,7 @@ static long stall_load(void)
 }
 
 /* Take the warning captures (capture_lock held), once per load. */
-static void stall_capture(long load, u32 timeout_ms, u32 threshold_ms, u32 nr)
+static void stall_capture(long load, u32 timeout_ms, u32 threshold_ms, u32 nr, u32 waiting)
 {
 	int err;
 
@@ -91,6 +91,7 @@ static void stall_capture(long load, u32 timeout_ms, u32 threshold_ms, u32 nr)
 	stall.timeout_ms = timeout_ms;
 	stall.threshold_ms = threshold_ms;
 	stall.nr = nr;
+	stall.waiting = waiting;
 	memcpy(stall.tasks, stall_found, nr * sizeof(stall.tasks[0]));
 	pr_info("scxdump: stall warning: %s[%d] runnable for %u ms on CPU %d (watchdog timeout %u ms): capturing\n",
 		stall.tasks[0].comm, stall.tasks[0].pid, stall.tasks[0].wait_ms,
@@ -104,7 +105,7 @@ static void stall_capture(long load, u32 timeout_ms, u32 threshold_ms, u32 nr)
 
 static void stall_workfn(struct kthread_work *work)
 {
-	u32 pct = READ_ONCE(opt_stall_warn_pct), timeout_ms, threshold_ms, nr = 0;
+	u32 pct = READ_ONCE(opt_stall_warn_pct), timeout_ms, threshold_ms, nr = 0, waiting = 0;
 	unsigned long period_ms = STALL_IDLE_PERIOD_MS;
 	struct sxd_stall_task t;
 	long load;
@@ -120,15 +121,18 @@ static void stall_workfn(struct kthread_work *work)
 	if (READ_ONCE(stall.warned) && READ_ONCE(stall.enable_seq) == load)
 		goto again;
 	for_each_possible_cpu(cpu) {
-		if (nr < STALL_MAX_TASKS && core_oldest_runnable(cpu, &t) &&
-		    t.wait_ms >= threshold_ms)
+		if (!core_oldest_runnable(cpu, &t) || t.wait_ms < threshold_ms)
+			continue;
+		/* the record keeps the first STALL_MAX_TASKS, and counts all */
+		if (nr < STALL_MAX_TASKS)
 			stall_found[nr++] = t;
+		waiting++;
 	}
 	if (nr) {
 		mutex_lock(&capture_lock);
 		/* the same load still running: its timeout is still the one */
 		if (stall_load() == load && trigger_root_timeout_ms())
-			stall_capture(load, timeout_ms, threshold_ms, nr);
+			stall_capture(load, timeout_ms, threshold_ms, nr, waiting);
 		mutex_unlock(&capture_lock);
 	}
 again:
@@ -166,6 +170,7 @@ void stall_write(struct capture *c)
 	r.timeout_ms = stall.timeout_ms;
 	r.threshold_ms = stall.threshold_ms;
 	r.nr_tasks = stall.nr;
+	r.nr_waiting = stall.waiting;
 	iov[0] = (struct dump_iov){ &r, sizeof(r) };
 	iov[1] = (struct dump_iov){ stall.tasks, stall.nr * sizeof(stall.tasks[0]) };
 	if (dump_writer_record(&c->w, SXD_REC_STALL, iov, 2))

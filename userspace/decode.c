@@ -121,6 +121,7 @@ static void emit_stall(const struct emit *e)
 	json_kuint(g, "enable_seq", st->enable_seq);
 	json_kuint(g, "timeout_ms", st->timeout_ms);
 	json_kuint(g, "threshold_ms", st->threshold_ms);
+	json_kuint(g, "nr_cpus_waiting", st->nr_waiting);
 	json_key(g, "tasks");
 	json_arr(g);
 	t = (const void *)(st + 1);

@@ -114,7 +114,11 @@ static void print_stall(const struct dump_index *x, FILE *out)
 		fprintf(out, "  %.*s[%d] runnable %u ms on CPU %d\n",
 			(int)strnlen(t[i].comm, sizeof(t[i].comm)), t[i].comm, t[i].pid,
 			t[i].wait_ms, t[i].cpu);
-	if (st->nr_tasks > SUMMARY_STALL_TASKS)
+	if (st->nr_waiting > SUMMARY_STALL_TASKS && st->nr_waiting > st->nr_tasks)
+		fprintf(out, "  (%u more CPUs with a task past the threshold)\n",
+			st->nr_waiting - (st->nr_tasks < SUMMARY_STALL_TASKS ?
+					  st->nr_tasks : SUMMARY_STALL_TASKS));
+	else if (st->nr_tasks > SUMMARY_STALL_TASKS)
 		fprintf(out, "  (%u more)\n", st->nr_tasks - SUMMARY_STALL_TASKS);
 }
 

@@ -37,6 +37,8 @@ if [ "${#warn[@]}" -eq 1 ] && [ "${#exitd[@]}" -eq 1 ]; then
 		'.schedulers[0].name == "scxdump_stall" and .schedulers[0].exit.kind_name == "SCX_EXIT_NONE"'
 	t_jq "warning: the watch's threshold, 50% of the scheduler's 4000 ms" "$w" \
 		'.stall.kind == "warning" and .stall.timeout_ms == 4000 and .stall.threshold_ms == 2000 and .stall.warning_seq == .capture.capture_seq'
+	t_jq "warning: every CPU past the threshold listed (nr_cpus_waiting = tasks listed)" "$w" \
+		'.stall.nr_cpus_waiting == (.stall.tasks | length) and .stall.nr_cpus_waiting >= 1'
 	t_jq "warning: names the victim, runnable between 1/2 and 1 of the timeout" "$w" \
 		"[.stall.tasks[] | select(.pid == $victim)] | length == 1 and (.[0].wait_ms >= 2000 and .[0].wait_ms < 4000)"
 	t_jq "warning: the scheduler's .bss says whom it starved, and it did" "$w" \

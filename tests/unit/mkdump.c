@@ -582,6 +582,7 @@ int main(int argc, char **argv)
 		st->timeout_ms = 5000;
 		st->threshold_ms = 2500;
 		st->nr_tasks = 2;
+		st->nr_waiting = 2;
 	}
 	/* what a 6.12 kernel cannot give */
 	absent = rec(SXD_REC_ABSENT, sizeof(*absent), "event_countersno scx_sched.pcpu", 31);

@@ -135,7 +135,7 @@ expect_fail "no END record" 2 "no END record" decode "$tmp/noend.bin"
 expect_fail "trailing garbage" 2 "header says" decode "$tmp/double.bin"
 
 t_jq "stall: an exit after a warning names it, 1500 ms before, and its tasks" "$tmp/good.json" \
-	'.stall == {kind: "paired", warning_seq: 5, warning_boottime_ns: 41629861134, warning_ms_before: 1500, enable_seq: 3, timeout_ms: 5000, threshold_ms: 2500, tasks: [{pid: 4242, comm: "victim", cpu: 1, wait_ms: 2600}, {pid: 77, comm: "kworker/3:1", cpu: 3, wait_ms: 2550}]}'
+	'.stall == {kind: "paired", warning_seq: 5, warning_boottime_ns: 41629861134, warning_ms_before: 1500, enable_seq: 3, timeout_ms: 5000, threshold_ms: 2500, nr_cpus_waiting: 2, tasks: [{pid: 4242, comm: "victim", cpu: 1, wait_ms: 2600}, {pid: 77, comm: "kworker/3:1", cpu: 3, wait_ms: 2550}]}'
 t_check "summary: the warning, how long before, the tasks" sh -c "grep -qx 'stall warning: dump 5, 1.500 s before this capture' '$tmp/summary.txt' && grep -qx '  victim\\[4242\\] runnable 2600 ms on CPU 1' '$tmp/summary.txt'"
 
 # scxdump diff: the same synthetic scheduler captured again with known
