@@ -27,6 +27,11 @@
  * on capture_lock past sched_ext's bypass (hook.c), where waiting stalls
  * no task.
  *
+ * An on-demand capture runs in the writer's context: one that the
+ * scheduler strands half way holds capture_lock, and a warning then waits
+ * for it; if the load has failed by the time it gets the lock, there is
+ * no warning dump, only the exit dump.
+ *
  * The watchdog timeout compared against is the root's (ops.timeout_ms,
  * trigger_root_timeout_ms()); a sub-scheduler with a shorter one of its
  * own may fail before the warning.

@@ -4,6 +4,8 @@
 # loops that read "status" and write "control", strands there; after 3
 # more enqueues it fails (or the watchdog fails it). The capture must
 # finish, sched_ext must recover the system, and the loops must go on.
+# Then WARN_RUNS times stranded until the watchdog fails it, the stall
+# watch's warning capture taken with every task stranded.
 set -u
 S=/opt/scxdump/src
 KO=${SCXDUMP_KO:-$S/scxdump.ko}
@@ -12,6 +14,7 @@ DBG=/sys/kernel/debug/scxdump
 P=/sys/module/scxdump/parameters
 B=$SB/scxbound
 RUNS=${STRAND_RUNS:-10}
+WARN_RUNS=${STRAND_WARN_RUNS:-2}
 insmod $KO embed_kernel_btf=N keep_dumps=64 || exit 1
 
 (while :; do cat $DBG/status >/dev/null; echo x >>status.ticks; done) &
@@ -38,7 +41,27 @@ while [ $i -le "$RUNS" ]; do
 	echo "run $i: captures $((${before:-0} + 1))..$after"
 	i=$((i + 1))
 done
-kill $R $W
-wait $R $W 2>/dev/null
+# Then stranded until sched_ext's watchdog (3 s) fails it: the stall watch
+# (on, at 50%) captures every task stranded, the status loop among them, at
+# 1.5 s. Without the control loop: an on-demand capture it started, stranded
+# half way, would hold capture_lock, and the warning wait for it until the
+# failure (module/stall.c).
+kill $W
+wait $W 2>/dev/null
+w=1
+while [ $w -le "$WARN_RUNS" ]; do
+	before=$(sed -n 's/^last_capture_seq: //p' $DBG/status)
+	timeout 120 $B --strand 1000000000 --run-ms 300 >warn-$w.out 2>&1
+	echo "warn $w: loader status $?, state $(cat /sys/kernel/sched_ext/state)"
+	s0=$(wc -l <status.ticks)
+	sleep 1
+	echo "warn $w: status reads +$(($(wc -l <status.ticks) - s0))"
+	for f in $(ls $DBG/dumps); do
+		[ "$(echo "$f" | sed 's/^0*//')" -gt "${before:-0}" ] && cp $DBG/dumps/$f warn-$w-$f.bin
+	done
+	w=$((w + 1))
+done
+kill $R
+wait $R 2>/dev/null
 rmmod scxdump
 echo "== done"

@@ -4,7 +4,9 @@
 # them, waits there; then it fails: its own error after a few more
 # enqueues, or sched_ext's watchdog when too few come. The capture runs after sched_ext's
 # bypass, so nothing it waits for can wait on a stranded task: it must
-# finish, and the system recover, in every one of 10 runs.
+# finish, and the system recover, in every one of 10 runs. Then stranded
+# until sched_ext's watchdog fails it: the stall watch's warning capture,
+# taken with every task stranded, finishes too, and the exit dump names it.
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -27,6 +29,28 @@ for i in $(seq "$RUNS"); do
 done
 t_eq "every run: the loader saw the scheduler fail and sched_ext disable it; the loops went on" "$RUNS" "$recovered"
 t_eq "every run: a whole exit dump of the stranding failure, taken with the tasks held" "$RUNS" "$ok"
+# stranded until the watchdog: the stall warning, taken with every task held
+WARN_RUNS=${STRAND_WARN_RUNS:-2}
+wrec=0 wok=0
+for i in $(seq "$WARN_RUNS"); do
+	grep -qE "^warn $i: loader status 0, .*state disabled" "$dir/out" &&
+		grep -qE "^warn $i: status reads \+[1-9]" "$dir/out" &&
+		wrec=$((wrec + 1))
+	warn= exitf=
+	for f in "$dir"/warn-$i-*.bin; do
+		[ -f "$f" ] || continue
+		case $("$DEC" decode "$f" 2>/dev/null | jq -r '.capture.trigger + " " + (.stall.kind // "-")') in
+		"stall_warning warning") [ -n "$warn" ] || warn=$f ;;
+		"exit paired") exitf=$f ;;
+		esac
+	done
+	[ -n "$warn" ] && [ -n "$exitf" ] || continue
+	[ "$("$DEC" decode "$warn" | jq '.schedulers[0].name == "scxdump_bound" and .schedulers[0].exit.kind_name == "SCX_EXIT_NONE" and .stall.threshold_ms == 1500 and (.stall.tasks | length > 0 and all(.wait_ms >= 1500)) and (.maps[] | select(.name | endswith(".bss")) | .entries[0].value.hold == 1)')" = true ] &&
+		[ "$("$DEC" decode "$exitf" | jq --argjson w "$("$DEC" decode "$warn" | jq .capture.capture_seq)" '.schedulers[0].exit.kind_name == "SCX_EXIT_ERROR_STALL" and .stall.warning_seq == $w')" = true ] &&
+		wok=$((wok + 1))
+done
+t_eq "stranded until the watchdog: the loader saw it fail, the status loop went on" "$WARN_RUNS" "$wrec"
+t_eq "... a stall warning dump taken with every task held (1500 ms of 3000), and the exit dump naming it" "$WARN_RUNS" "$wok"
 t_check "no hung task, lockup or stall reported" sh -c \
 	"! grep -qiE 'hung task|blocked for more than|soft lockup|hard lockup|rcu.*(stall|self-detected)' '$dir/dmesg'"
 t_clean_dmesg "kernel log clean (no bug, warning, KASAN, KFENCE, lockdep, stall or lockup report)" "$dir/dmesg"
