@@ -267,6 +267,16 @@ static u8 *core_sch_pcpu(struct scx_sched *sch, s32 cpu)
 	return pcpu ? per_cpu_ptr(pcpu, cpu) : NULL;
 }
 
+/*
+ * @rq's own lock, or NULL with core scheduling (rq->core_enabled exists),
+ * where the lock that guards it may be another rq's: then the rq is read
+ * without it, with the fault-safe copies (the top of this file).
+ */
+static raw_spinlock_t *core_rq_lock(u8 *rq)
+{
+	return klayout.has_rq_core ? NULL : (raw_spinlock_t *)(rq + klayout.rq_lock);
+}
+
 /* One CPU: its rq, current task, kick masks and local DSQ. */
 static void core_cpu(struct core_buf *b, struct scx_sched *sch, s32 cpu)
 {
@@ -285,8 +295,7 @@ static void core_cpu(struct core_buf *b, struct scx_sched *sch, s32 cpu)
 	memset(c, 0, sizeof(*c));
 	c->cpu = cpu;
 	c->local_dsq = b->hdr.nr_dsqs;
-	if (!klayout.has_rq_core)
-		lock = (raw_spinlock_t *)(rq + klayout.rq_lock);
+	lock = core_rq_lock(rq);
 	if (lock)
 		raw_spin_lock_irqsave(lock, irq);
 	core_copy(b, &online, rq + klayout.rq_online, sizeof(online));
@@ -355,8 +364,7 @@ bool core_oldest_runnable(s32 cpu, struct sxd_stall_task *t)
 		return false;
 	rq = per_cpu_ptr((u8 __percpu *)core.runqueues, cpu);
 	head = (struct list_head *)(rq + klayout.rq_runnable_list);
-	if (!klayout.has_rq_core)
-		lock = (raw_spinlock_t *)(rq + klayout.rq_lock);
+	lock = core_rq_lock(rq);
 	rcu_read_lock();
 	if (lock)
 		raw_spin_lock_irqsave(lock, irq);
