@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The core state: scxcore parks 4 tasks on its vtime DSQ (100, vtimes
 # smaller the later they come) and 3 on its FIFO DSQ (200), never runs
-# them, while a SCHED_FIFO loop holds CPU 1; every task it enqueues has a
-# task_ctx (magic = 0x5c0e ^ pid). At its failure (read before bypass
+# them, while a SCHED_FIFO loop holds the other CPU (the one that does not
+# take virtio-fs's interrupt, tests/integration/guest-core.sh); every task
+# it enqueues has a task_ctx (magic = 0x5c0e ^ pid). At its failure (read before bypass
 # empties the DSQs) and on demand, the dump must list those tasks on those
-# DSQs in queue order with their vtimes and slice, the RT loop as CPU 1's
+# DSQs in queue order with their vtimes and slice, the RT loop as its CPU's
 # current task, each task with its storage joined; small caps cut the
 # listings and say so; bad values of the caps are refused at load.
 set -uo pipefail
