@@ -60,6 +60,7 @@ enum sxd_rec_type {
 	SXD_REC_ABSENT		= 16,	/* struct sxd_absent + feature + reason */
 	SXD_REC_CORE		= 17,	/* struct sxd_core + its arrays */
 	SXD_REC_STALL		= 18,	/* struct sxd_stall + sxd_stall_task[] */
+	SXD_REC_TIMELINE	= 19,	/* struct sxd_timeline + its arrays + samples */
 };
 
 struct sxd_rec {
@@ -522,6 +523,94 @@ struct sxd_stall_task {
 	__u32	wait_ms;		/* runnable this long when seen */
 	__u32	pad;
 	char	comm[16];
+};
+
+/*
+ * The flight recorder (module/timeline.c): with timeline_interval_ms set,
+ * the root scheduler sampled every interval into a ring in module memory;
+ * every dump of that scheduler load carries the ring's samples, oldest
+ * first. The record: struct sxd_timeline, nr_events struct
+ * sxd_tl_event (the counters' names, in sample order), nr_maps struct
+ * sxd_tl_map (the maps asked for, timeline_maps), then nr_samples samples
+ * of sample_size bytes each. A sample: struct sxd_tl_sample, __s64
+ * events[nr_events], struct sxd_tl_cpu cpus[nr_cpus], struct sxd_tl_dsq
+ * dsqs[max_dsqs] (the first nr_dsqs used), then per map struct
+ * sxd_tl_map_val and map_bytes bytes (the first len used: whole values,
+ * each elem_size apart).
+ */
+#define SXD_TL_NO_EVENTS	0x01u	/* the kernel keeps no event counters */
+#define SXD_TL_NO_DSQS		0x02u	/* no user DSQs (their hash not found) */
+
+struct sxd_timeline {
+	struct sxd_rec rec;
+	__u32	interval_ms;
+	__u32	nr_samples;		/* samples in this record */
+	__u64	enable_seq;		/* the kernel's scx_enable_seq: which load */
+	__u64	nr_taken;		/* samples taken in the load: the rest overwritten */
+	__u32	nr_events;
+	__u32	nr_cpus;		/* CPU slots per sample (nr_cpu_ids) */
+	__u32	max_dsqs;		/* DSQ slots per sample */
+	__u32	nr_maps;
+	__u32	map_bytes;		/* bytes per map per sample, a multiple of 8 */
+	__u32	sample_size;
+	__u32	flags;			/* SXD_TL_* */
+	__u32	pad;
+};
+
+struct sxd_tl_event {
+	char	name[56];		/* SCX_EV_*, from the kernel's BTF */
+};
+
+enum sxd_tl_map_status {
+	SXD_TL_MAP_OK		= 0,
+	SXD_TL_MAP_NOT_FOUND	= 1,	/* no map of the scheduler has the name */
+	SXD_TL_MAP_UNSUPPORTED	= 2,	/* not an array: type says which */
+	SXD_TL_MAP_GONE		= 3,	/* in a sample: the map was freed */
+	SXD_TL_MAP_TOO_BIG	= 4,	/* a value larger than map_bytes */
+};
+
+struct sxd_tl_map {
+	char	want[16];		/* the name asked for */
+	char	name[16];		/* the map's own */
+	__u32	id;			/* the kernel's map id; 0: none */
+	__u32	type;			/* enum bpf_map_type */
+	__u32	value_size;
+	__u32	elem_size;		/* value_size rounded up to 8 */
+	__u32	max_entries;
+	__u32	status;			/* enum sxd_tl_map_status */
+};
+
+#define SXD_TL_S_LATE		0x01u	/* core_budget_us ran out: DSQs cut */
+#define SXD_TL_S_DSQS		0x02u	/* more DSQs than timeline_max_dsqs */
+
+struct sxd_tl_sample {
+	__u64	seq;			/* 0, 1, ... within the load */
+	__u64	boottime_ns;		/* CLOCK_BOOTTIME when taken */
+	__u64	duration_ns;		/* what taking it cost */
+	__u32	nr_cpus;		/* CPU slots used */
+	__u32	nr_dsqs;		/* DSQ slots used */
+	__u32	dsqs_seen;		/* DSQs found: beyond nr_dsqs counted */
+	__u32	flags;			/* SXD_TL_S_* */
+	__u32	nr_faults;		/* reads that faulted (left zero) */
+	__u32	pad;
+};
+
+struct sxd_tl_cpu {
+	__u32	nr_running;		/* rq->nr_running, every class */
+	__u32	scx_nr_running;		/* rq->scx.nr_running */
+	__u32	local_nr;		/* its local DSQ's depth */
+	__u32	flags;			/* SXD_CORE_CPU_ONLINE */
+};
+
+struct sxd_tl_dsq {
+	__u64	id;
+	__u32	nr;			/* its depth */
+	__u32	kind;			/* enum sxd_dsq_kind: GLOBAL or USER */
+};
+
+struct sxd_tl_map_val {
+	__u32	status;			/* enum sxd_tl_map_status */
+	__u32	len;			/* bytes that follow, of map_bytes */
 };
 
 struct sxd_error {

@@ -442,6 +442,91 @@ static void core_user_dsqs(struct core_buf *b, struct scx_sched *sch)
 	rcu_read_unlock();
 }
 
+/* One DSQ's id and depth, for the flight recorder (core_depths()). */
+static void core_depth_dsq(struct core_buf *b, struct sxd_tl_sample *s, struct sxd_tl_dsq *dsqs,
+			   u32 max_dsqs, struct scx_dispatch_q *dsq, u32 kind)
+{
+	struct sxd_tl_dsq *d;
+
+	s->dsqs_seen++;
+	if (s->nr_dsqs == max_dsqs) {
+		s->flags |= SXD_TL_S_DSQS;
+		return;
+	}
+	d = &dsqs[s->nr_dsqs++];
+	d->kind = kind;
+	core_peek(b, d->id, dsq->id);
+	core_peek(b, d->nr, dsq->nr);
+}
+
+/*
+ * The depths the flight recorder samples (timeline.c): per possible CPU
+ * its rq's nr_running, scx.nr_running and local DSQ depth; then the
+ * global DSQs and the scheduler's own, their ids and depths. Counts only,
+ * so no lock: each is one word, read with a fault-safe copy, a count of
+ * that moment (the rq is per-CPU and never freed; DSQs are freed after an
+ * RCU grace period and the hash is walked under rcu_read_lock(), as
+ * core_user_dsqs() does). Bounded by the CPUs, @max_dsqs, CORE_LIST_SLACK
+ * per bucket and core_budget_us; what is left out is counted in @s.
+ */
+void core_depths(struct scx_sched *sch, struct sxd_tl_sample *s, struct sxd_tl_cpu *cpus,
+		 struct sxd_tl_dsq *dsqs, u32 max_dsqs)
+{
+	struct core_buf b = { };
+	struct rhashtable *ht;
+	const struct bucket_table *tbl;
+	struct rhash_head *pos;
+	unsigned int i, size = 0;
+	s32 cpu, online;
+	u32 steps;
+	int node;
+	u8 *rq;
+
+	if (!core.ok)
+		return;
+	b.deadline = local_clock() + opt_core_budget_us * NSEC_PER_USEC;
+	for_each_possible_cpu(cpu) {
+		struct sxd_tl_cpu *c = &cpus[s->nr_cpus++];
+
+		rq = per_cpu_ptr((u8 __percpu *)core.runqueues, cpu);
+		online = 0;
+		core_copy(&b, &online, rq + klayout.rq_online, sizeof(online));
+		c->flags = online ? SXD_CORE_CPU_ONLINE : 0;
+		core_copy(&b, &c->nr_running, rq + klayout.rq_nr_running, 4);
+		core_copy(&b, &c->scx_nr_running, rq + klayout.rq_scx_nr_running, 4);
+		core_copy(&b, &c->local_nr,
+			  &((struct scx_dispatch_q *)(rq + klayout.rq_local_dsq))->nr, 4);
+	}
+	for (node = 0; node < nr_node_ids && !core_late(&b); node++) {
+		struct scx_dispatch_q *dsq = core_global_dsq(&b, sch, node);
+
+		if (!dsq)
+			break;
+		core_depth_dsq(&b, s, dsqs, max_dsqs, dsq, SXD_DSQ_GLOBAL);
+	}
+	ht = core_dsq_hash(sch);
+	if (ht) {
+		rcu_read_lock();
+		tbl = rcu_dereference(ht->tbl);
+		if (tbl)
+			core_peek(&b, size, tbl->size);
+		for (i = 0; i < size && !core_late(&b); i++) {
+			steps = 0;
+			rht_for_each_rcu(pos, tbl, i) {
+				core_depth_dsq(&b, s, dsqs, max_dsqs,
+					       container_of(pos, struct scx_dispatch_q, hash_node),
+					       SXD_DSQ_USER);
+				if (++steps > CORE_LIST_SLACK)
+					break;
+			}
+		}
+		rcu_read_unlock();
+	}
+	s->nr_faults = b.hdr.nr_faults;
+	if (b.hdr.truncated & SXD_CORE_TRUNC_TIME)
+		s->flags |= SXD_TL_S_LATE;
+}
+
 static void core_task_listed(struct core_buf *b, struct task_struct *p)
 {
 	const struct cpumask *allowed = NULL;

@@ -253,6 +253,7 @@ static int dumps_status_show(struct seq_file *m, void *v)
 		seq_puts(m, "last_error: none\n");
 	mutex_unlock(&dumps_lock);
 	stall_status(m);
+	timeline_status(m);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(dumps_status);

@@ -8,6 +8,7 @@
  * (hook.c). Any missing piece
  * fails insmod with a message saying what is missing.
  */
+#include <linux/ctype.h>
 #include <linux/module.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
@@ -189,6 +190,94 @@ module_param_cb(stall_warn_pct, &opt_size_ops, (void *)&opt_stall, 0644);
 MODULE_PARM_DESC(stall_warn_pct,
 		 "Capture the running schedulers once when a task has been runnable this percent of the watchdog timeout (0: off; default 50)");
 
+/*
+ * The flight recorder (timeline.c): its ring is allocated at load, sized
+ * by these; an interval of 0 leaves it off.
+ */
+unsigned long opt_timeline_interval_ms;
+unsigned long opt_timeline_samples = 64;
+unsigned long opt_timeline_map_bytes = 4096;
+unsigned long opt_timeline_max_dsqs = 64;
+char opt_timeline_maps[TIMELINE_MAPS_LEN];
+
+static const struct opt_size opt_tl_interval = {
+	"timeline_interval_ms", &opt_timeline_interval_ms, 10, 60000, "off",
+};
+
+static const struct opt_size opt_tl_samples = {
+	"timeline_samples", &opt_timeline_samples, 2, 4096, NULL,
+};
+
+static const struct opt_size opt_tl_map_bytes = {
+	"timeline_map_bytes", &opt_timeline_map_bytes, 8, 65536, NULL,
+};
+
+static const struct opt_size opt_tl_dsqs = {
+	"timeline_max_dsqs", &opt_timeline_max_dsqs, 1, 4096, "none",
+};
+
+module_param_cb(timeline_interval_ms, &opt_size_ops, (void *)&opt_tl_interval, 0444);
+MODULE_PARM_DESC(timeline_interval_ms,
+		 "Flight recorder: sample the root scheduler every this many ms, 10-60000 (load time; default 0: off)");
+module_param_cb(timeline_samples, &opt_size_ops, (void *)&opt_tl_samples, 0444);
+MODULE_PARM_DESC(timeline_samples,
+		 "Flight recorder: the last this many samples are kept and go into every dump, 2-4096 (load time; default 64)");
+module_param_cb(timeline_map_bytes, &opt_size_ops, (void *)&opt_tl_map_bytes, 0444);
+MODULE_PARM_DESC(timeline_map_bytes,
+		 "Flight recorder: bytes sampled per named map, whole values only, 8-65536 (load time; default 4096)");
+module_param_cb(timeline_max_dsqs, &opt_size_ops, (void *)&opt_tl_dsqs, 0444);
+MODULE_PARM_DESC(timeline_max_dsqs,
+		 "Flight recorder: DSQ depths per sample, global then the scheduler's own, 0-4096; the rest counted (load time; default 64)");
+
+/*
+ * timeline_maps: up to TIMELINE_MAX_MAPS names, comma-separated, each a
+ * map's name (BPF_OBJ_NAME_LEN - 1 characters at most) or, from its dot
+ * on, the end of one (".bss" is "<object>.bss").
+ */
+static int opt_set_maps(const char *val, const struct kernel_param *kp)
+{
+	size_t len = strcspn(val, "\n"), i, name = 0, names = 0;
+
+	for (i = 0; i <= len; i++) {
+		char ch = i < len ? val[i] : ',';
+
+		if (ch == ',') {
+			if (!name && len)
+				goto bad;
+			names += name > 0;
+			name = 0;
+			continue;
+		}
+		if (!isalnum(ch) && ch != '_' && ch != '.')
+			goto bad;
+		if (++name > 15)
+			goto bad;
+	}
+	if (names > TIMELINE_MAX_MAPS)
+		goto bad;
+	memcpy(opt_timeline_maps, val, len);
+	opt_timeline_maps[len] = '\0';
+	return 0;
+bad:
+	pr_err("scxdump: timeline_maps must be at most %d map names, comma-separated, each of 1 to 15 letters, digits, '_' or '.', not '%.*s'\n",
+	       TIMELINE_MAX_MAPS, (int)len, val);
+	return -EINVAL;
+}
+
+static int opt_get_maps(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", opt_timeline_maps);
+}
+
+static const struct kernel_param_ops opt_maps_ops = {
+	.set = opt_set_maps,
+	.get = opt_get_maps,
+};
+
+module_param_cb(timeline_maps, &opt_maps_ops, NULL, 0444);
+MODULE_PARM_DESC(timeline_maps,
+		 "Flight recorder: the scheduler's array maps whose values each sample keeps, by name, comma-separated, e.g. .bss,stats (load time)");
+
 bool opt_embed_kernel_btf = true;
 module_param_cb(embed_kernel_btf, &opt_bool_ops, &opt_embed_kernel_btf, 0644);
 MODULE_PARM_DESC(embed_kernel_btf,
@@ -223,6 +312,7 @@ static int ksyms_resolve(void)
 	ksyms.scx_ops_enable_mutex = (void *)ksym_addr("scx_ops_enable_mutex");
 	ksyms.scx_ops_helper = (void *)ksym_addr("scx_ops_helper");
 	ksyms.scx_ops_disable_work = (void *)ksym_addr("scx_ops_disable_work");
+	ksyms.scx_enable_seq = (void *)ksym_addr("scx_enable_seq");
 	err = hook_resolve();
 	if (err)
 		return err;
@@ -260,10 +350,15 @@ static int __init scxdump_init(void)
 	err = stall_init();
 	if (err)
 		goto err_hook;
+	err = timeline_init();
+	if (err)
+		goto err_stall;
 	dumps_set_armed(true);
 	pr_info("scxdump: armed (version %s)\n", SCXDUMP_VERSION);
 	return 0;
 
+err_stall:
+	stall_exit();
 err_hook:
 	hook_exit();
 err_debugfs:
@@ -278,6 +373,7 @@ err_layout:
 static void __exit scxdump_exit(void)
 {
 	dumps_set_armed(false);
+	timeline_exit();
 	stall_exit();
 	hook_exit();
 	dumps_exit();

@@ -180,36 +180,59 @@ void scxsched_write_tree(struct capture *c, struct scx_sched *sch)
 	dump_writer_record(&c->w, SXD_REC_SCHED_TREE, iov, 2);
 }
 
-/* sched_ext's event counters of @sch, summed over every possible CPU. */
-void scxsched_write_events(struct capture *c, struct scx_sched *sch)
+/*
+ * sched_ext's event counters of @sch, summed over every possible CPU, into
+ * @vals (klayout.nr_events of them); false when the scheduler has none.
+ * Its per-CPU state lives as long as the scheduler, which the caller pins.
+ */
+bool scxsched_read_events(struct scx_sched *sch, s64 *vals)
 {
-	struct sxd_counters r = { .nr = klayout.nr_events };
 	void __percpu *pcpu;
-	struct sxd_counter *ev;
-	struct dump_iov iov[2];
 	u32 i;
 	int cpu;
 
 	if (!klayout.ok_events || !klayout.nr_events)
-		return;
+		return false;
 	pcpu = *(void __percpu **)((u8 *)sch + klayout.sch_pcpu);
-	if (!pcpu) {
-		capture_error(c, -ENOENT,
-			      "event counters left out: the scheduler has no per-CPU state");
-		return;
+	if (!pcpu)
+		return false;
+	for (i = 0; i < klayout.nr_events; i++) {
+		vals[i] = 0;
+		for_each_possible_cpu(cpu) {
+			u8 *base = (u8 *)per_cpu_ptr(pcpu, cpu) + klayout.pcpu_events;
+
+			vals[i] += READ_ONCE(*(s64 *)(base + klayout.events[i].off));
+		}
 	}
-	ev = kcalloc(klayout.nr_events, sizeof(*ev), GFP_KERNEL);
+	return true;
+}
+
+/* sched_ext's event counters of @sch, as an SXD_REC_COUNTERS record. */
+void scxsched_write_events(struct capture *c, struct scx_sched *sch)
+{
+	struct sxd_counters r = { .nr = klayout.nr_events };
+	struct sxd_counter *ev;
+	struct dump_iov iov[2];
+	s64 *vals;
+	u32 i;
+
+	if (!klayout.ok_events || !klayout.nr_events)
+		return;
+	ev = kcalloc(klayout.nr_events, sizeof(*ev) + sizeof(*vals), GFP_KERNEL);
 	if (!ev) {
 		capture_error(c, -ENOMEM, "event counters left out: out of memory");
 		return;
 	}
+	vals = (s64 *)(ev + klayout.nr_events);
+	if (!scxsched_read_events(sch, vals)) {
+		capture_error(c, -ENOENT,
+			      "event counters left out: the scheduler has no per-CPU state");
+		kfree(ev);
+		return;
+	}
 	for (i = 0; i < klayout.nr_events; i++) {
 		strscpy(ev[i].name, klayout.events[i].name, sizeof(ev[i].name));
-		for_each_possible_cpu(cpu) {
-			u8 *base = (u8 *)per_cpu_ptr(pcpu, cpu) + klayout.pcpu_events;
-
-			ev[i].value += READ_ONCE(*(s64 *)(base + klayout.events[i].off));
-		}
+		ev[i].value = vals[i];
 	}
 	iov[0] = (struct dump_iov){ &r, sizeof(r) };
 	iov[1] = (struct dump_iov){ ev, r.nr * sizeof(*ev) };

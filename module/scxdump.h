@@ -175,6 +175,8 @@ struct kernel_syms {
 	struct mutex *scx_ops_enable_mutex;
 	struct kthread_worker **scx_ops_helper;	/* runs the disable work */
 	struct kthread_work *scx_ops_disable_work;
+	/* each enable of a root scheduler increments it: which load (both) */
+	atomic_long_t *scx_enable_seq;
 	/*
 	 * kernel/bpf/syscall.c: the map or program with the smallest id >=
 	 * *id, with a reference (both kernels; called through static calls)
@@ -228,6 +230,23 @@ struct capture;
 struct seq_file;
 void stall_write(struct capture *c);
 void stall_status(struct seq_file *m);
+
+/* timeline.c: the flight recorder, samples of the root scheduler in a ring */
+extern unsigned long opt_timeline_interval_ms, opt_timeline_samples;
+extern unsigned long opt_timeline_map_bytes, opt_timeline_max_dsqs;
+extern char opt_timeline_maps[];
+#define TIMELINE_MAX_MAPS	8
+#define TIMELINE_MAPS_LEN	(TIMELINE_MAX_MAPS * 16)
+int timeline_init(void);
+void timeline_exit(void);
+void timeline_write(struct capture *c);
+void timeline_status(struct seq_file *m);
+struct sxd_tl_sample;
+struct sxd_tl_cpu;
+struct sxd_tl_dsq;
+void core_depths(struct scx_sched *sch, struct sxd_tl_sample *s, struct sxd_tl_cpu *cpus,
+		 struct sxd_tl_dsq *dsqs, u32 max_dsqs);
+bool scxsched_read_events(struct scx_sched *sch, s64 *vals);
 extern bool opt_consistent_snapshot;
 
 /* A finished dump, shared by the debugfs readers that hold it open. */
@@ -265,6 +284,9 @@ s32 scxsched_exit_kind(struct scx_sched *sch);
 int trigger_request(void);
 int trigger_running(u32 trigger);	/* capture_lock held */
 u32 trigger_root_timeout_ms(void);
+struct scx_sched *trigger_root_get(void);
+void trigger_root_put(struct scx_sched *sch);
+long trigger_load_seq(void);
 
 /*
  * One map being captured. A family's capture function walks the map and

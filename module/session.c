@@ -241,6 +241,7 @@ int capture_run(struct scx_sched *sch, u32 trigger)
 	scxsched_write_events(&c, sch);
 	scxsched_write_prog_stats(&c);
 	stall_write(&c);
+	timeline_write(&c);
 	capture_maps(&c);
 	err = capture_finish(&c);
 	sched_maps_release(&c.maps);

@@ -44,7 +44,6 @@
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 #include "capture.h"
-#include "ksyms.h"
 
 /* the most tasks a warning names: one per CPU, the first this many CPUs */
 #define STALL_MAX_TASKS		64
@@ -56,8 +55,6 @@ unsigned long opt_stall_warn_pct = 50;
 
 static struct kthread_worker *stall_worker;
 static struct kthread_delayed_work stall_work;
-/* the kernel's scx_enable_seq (kernel/sched/ext: static, via kallsyms) */
-static atomic_long_t *stall_enable_seq;
 /* the tasks found by the last check: only the worker touches these */
 static struct sxd_stall_task stall_found[STALL_MAX_TASKS];
 
@@ -76,11 +73,6 @@ static struct {
 
 /* for the status file, read without capture_lock: the last warning, its exit */
 static u32 stall_status_warning, stall_status_exit;
-
-static long stall_load(void)
-{
-	return atomic_long_read(stall_enable_seq);
-}
 
 /* Take the warning captures (capture_lock held), once per load. */
 static void stall_capture(long load, u32 timeout_ms, u32 threshold_ms, u32 nr, u32 waiting)
@@ -121,7 +113,7 @@ static void stall_workfn(struct kthread_work *work)
 		goto again;
 	threshold_ms = (u32)div_u64((u64)timeout_ms * pct, 100);
 	period_ms = max_t(unsigned long, threshold_ms / 4, STALL_MIN_PERIOD_MS);
-	load = stall_load();
+	load = trigger_load_seq();
 	/* a hint without the lock; stall_capture() decides under it */
 	if (READ_ONCE(stall.warned) && READ_ONCE(stall.enable_seq) == load)
 		goto again;
@@ -136,7 +128,7 @@ static void stall_workfn(struct kthread_work *work)
 	if (nr) {
 		mutex_lock(&capture_lock);
 		/* the same load still running: its timeout is still the one */
-		if (stall_load() == load && trigger_root_timeout_ms())
+		if (trigger_load_seq() == load && trigger_root_timeout_ms())
 			stall_capture(load, timeout_ms, threshold_ms, nr, waiting);
 		mutex_unlock(&capture_lock);
 	}
@@ -161,8 +153,8 @@ void stall_write(struct capture *c)
 			WRITE_ONCE(stall_status_exit, 0);
 		}
 		r.flags = SXD_STALL_WARNING;
-	} else if (c->trigger == SXD_TRIGGER_EXIT && stall.warned && stall_enable_seq &&
-		   stall.enable_seq == stall_load()) {
+	} else if (c->trigger == SXD_TRIGGER_EXIT && stall.warned &&
+		   stall.enable_seq == trigger_load_seq()) {
 		r.flags = SXD_STALL_PAIRED;
 		if (!READ_ONCE(stall_status_exit))
 			WRITE_ONCE(stall_status_exit, c->seq);
@@ -202,8 +194,7 @@ void stall_status(struct seq_file *m)
  */
 int stall_init(void)
 {
-	stall_enable_seq = (atomic_long_t *)ksym_addr("scx_enable_seq");
-	if (!stall_enable_seq) {
+	if (!ksyms.scx_enable_seq) {
 		klayout_note_absent("stall_warning", "no scx_enable_seq in kallsyms");
 		return 0;
 	}

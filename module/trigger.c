@@ -164,6 +164,58 @@ int trigger_request(void)
 }
 
 /*
+ * The running root scheduler, pinned, for a reader that does not capture
+ * (the flight recorder, timeline.c), or NULL. 7.x: a kobject reference
+ * taken under RCU, as trigger_running() does. 6.12: its one scheduler
+ * lives in statics that the disable work zeroes under
+ * scx_ops_enable_mutex (see trigger_request_ops()): the mutex, tried, not
+ * waited for, so that enabling and disabling never wait on the reader.
+ * Release with trigger_root_put().
+ */
+struct scx_sched *trigger_root_get(void)
+{
+	struct scx_sched *sch;
+
+	if (klayout.sched_globals) {
+		sch = (struct scx_sched *)ksyms.scx_ops;
+		if (!ksyms.scx_ops_enable_mutex || !ksyms.scx_ops_enable_state ||
+		    !mutex_trylock(ksyms.scx_ops_enable_mutex))
+			return NULL;
+		if (!scxsched_live(sch)) {
+			mutex_unlock(ksyms.scx_ops_enable_mutex);
+			return NULL;
+		}
+		return sch;
+	}
+	if (!klayout.ok_request || !ksyms.scx_root)
+		return NULL;
+	rcu_read_lock();
+	sch = rcu_dereference(*(void __rcu **)ksyms.scx_root);
+	if (!trigger_sched_get(sch))
+		sch = NULL;
+	rcu_read_unlock();
+	return sch;
+}
+
+void trigger_root_put(struct scx_sched *sch)
+{
+	if (klayout.sched_globals)
+		mutex_unlock(ksyms.scx_ops_enable_mutex);
+	else
+		trigger_sched_put(sch);
+}
+
+/*
+ * Which load of a root scheduler this is: the kernel's scx_enable_seq
+ * (a static of kernel/sched/ext, through kallsyms), which each enable
+ * increments; -1 on a kernel without it.
+ */
+long trigger_load_seq(void)
+{
+	return ksyms.scx_enable_seq ? atomic_long_read(ksyms.scx_enable_seq) : -1;
+}
+
+/*
  * The running root scheduler's watchdog timeout in ms, 0 when none runs
  * (stall.c). It is the ops' timeout_ms, as sched_ext takes it at enable
  * (7.x scx_alloc_and_add_sched(), 6.12 scx_ops_enable()): 0 there means

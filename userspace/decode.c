@@ -325,14 +325,21 @@ int decode_json(const struct dump_index *x, FILE *out, const struct decode_opts 
 	json_obj(e.g);
 	json_kuint(e.g, "json_version", JSON_VERSION);
 	json_kuint(e.g, "format_version", x->f->hdr->version);
-	if (!o->maps_only) {
-		emit_capture(&e);
-		emit_stall(&e);
-		emit_scheds_and_errors(&e);
-		emit_btf_objects(&e);
+	if (o->timeline_only) {
+		emit_timeline(&e);
+	} else {
+		if (!o->maps_only) {
+			emit_capture(&e);
+			emit_stall(&e);
+			emit_scheds_and_errors(&e);
+			emit_btf_objects(&e);
+		}
+		/* scxdump info and diff leave the samples out */
+		if (!o->maps_only && !o->header_only)
+			emit_timeline(&e);
+		if (!o->header_only)
+			emit_maps(&e);
 	}
-	if (!o->header_only)
-		emit_maps(&e);
 	json_obj_end(e.g);
 	json_close(e.g);
 	fputc('\n', out);

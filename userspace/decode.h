@@ -19,6 +19,7 @@ struct decode_opts {
 	bool pretty;
 	bool header_only;	/* scxdump info */
 	bool maps_only;		/* only the maps (scxdump diff, a map at a time) */
+	bool timeline_only;	/* only the timeline (scxdump timeline) */
 	const char *map_names[DECODE_MAX_MAP_NAMES];	/* only these maps */
 	unsigned int nr_map_names;			/* 0: all */
 	struct btf *vmlinux;	/* --vmlinux-btf: kernel BTF given apart */
@@ -27,6 +28,8 @@ struct decode_opts {
 /* 0, -ENOMEM, or -EIO when @out could not be written. */
 int decode_json(const struct dump_index *x, FILE *out, const struct decode_opts *o);
 int decode_summary(const struct dump_index *x, FILE *out);
+/* timeline.c: scxdump timeline, what changed from each sample to the next */
+int timeline_text(const struct dump_index *x, FILE *out, const struct decode_opts *o);
 
 /* vmlinux_btf.c: the BTF in @path, if it is that of the dump's kernel. */
 struct btf *vmlinux_btf_load(const struct dump_index *x, const char *path,

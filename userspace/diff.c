@@ -39,8 +39,7 @@ struct differ {
 /* --- rendering a dump (or one map of it) and reading it back --- */
 
 /* The JSON of @x with @o, parsed; NULL with @err set when it cannot be. */
-static yajl_val render_tree(const struct dump_index *x, const struct decode_opts *o,
-			    int *err)
+yajl_val render_tree(const struct dump_index *x, const struct decode_opts *o, int *err)
 {
 	char msg[128];
 	char *buf = NULL;
@@ -67,7 +66,7 @@ static yajl_val render_tree(const struct dump_index *x, const struct decode_opts
 	return v;
 }
 
-static yajl_val obj_get(yajl_val o, const char *key)
+yajl_val obj_get(yajl_val o, const char *key)
 {
 	size_t i;
 
@@ -708,4 +707,14 @@ out:
 	yajl_tree_free(ha);
 	yajl_tree_free(hb);
 	return err ? err : ferror(out) ? -EIO : 0;
+}
+
+unsigned long diff_values_text(yajl_val a, yajl_val b, const char *path, const char *indent,
+			       FILE *out)
+{
+	struct differ d = { .text = out, .indent = indent };
+
+	snprintf(d.path, sizeof(d.path), "%s", path);
+	diff_val(&d, a, b);
+	return d.nr_changes;
 }

@@ -22,5 +22,10 @@ struct emit {
 
 /* maps.c: "maps": [...] */
 void emit_maps(struct emit *e);
+/* maps.c: a map's BTF, or NULL with *why saying why not */
+const struct btf *map_btf(const struct dump_index *x, const struct sxd_map *m, const char **why);
+
+/* timeline.c: "timeline": the flight recorder's samples, or null */
+void emit_timeline(const struct emit *e);
 
 #endif

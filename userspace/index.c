@@ -73,6 +73,12 @@ void index_stall(struct dump_index *x, const struct sxd_rec *r, size_t next)
 		x->stall = (const void *)r;
 }
 
+void index_timeline(struct dump_index *x, const struct sxd_rec *r, size_t next)
+{
+	if (!x->timeline)
+		x->timeline = (const void *)r;
+}
+
 void index_sched(struct dump_index *x, const struct sxd_rec *r, size_t next)
 {
 	if (grow(x, &x->scheds, &x->nr_scheds, x->nr_scheds, sizeof(*x->scheds)))

@@ -154,8 +154,7 @@ static void emit_map_end(yajl_gen g, const struct sxd_map_end *e)
 }
 
 /* The map's BTF, or NULL; *why says why not when it is missing. */
-static const struct btf *map_btf(const struct dump_index *x, const struct sxd_map *m,
-				 const char **why)
+const struct btf *map_btf(const struct dump_index *x, const struct sxd_map *m, const char **why)
 {
 	const struct index_btf *slot;
 

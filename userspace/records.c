@@ -117,6 +117,30 @@ static size_t stall_tail(const struct sxd_rec *r)
 	return (size_t)st->nr_tasks * sizeof(struct sxd_stall_task);
 }
 
+/*
+ * The flight recorder's names, maps and samples: every count bounded, the
+ * sample size the one its counts give, each sample's own counts within
+ * their slots (checked again where a sample is read: timeline.c).
+ */
+static size_t timeline_tail(const struct sxd_rec *r)
+{
+	const struct sxd_timeline *t = (const void *)r;
+	uint64_t sample, tail;
+
+	if (t->nr_events > 1024 || t->nr_cpus > 65536 || t->max_dsqs > 65536 ||
+	    t->nr_maps > 64 || t->map_bytes % 8 || t->map_bytes > (1u << 20))
+		return REC_BAD_TAIL;
+	sample = sizeof(struct sxd_tl_sample) + (uint64_t)t->nr_events * 8 +
+		 (uint64_t)t->nr_cpus * sizeof(struct sxd_tl_cpu) +
+		 (uint64_t)t->max_dsqs * sizeof(struct sxd_tl_dsq) +
+		 (uint64_t)t->nr_maps * (sizeof(struct sxd_tl_map_val) + t->map_bytes);
+	if (sample != t->sample_size || t->nr_samples > SXD_REC_MAX_SIZE / sample)
+		return REC_BAD_TAIL;
+	tail = (uint64_t)t->nr_events * sizeof(struct sxd_tl_event) +
+	       (uint64_t)t->nr_maps * sizeof(struct sxd_tl_map) + (uint64_t)t->nr_samples * sample;
+	return tail > SXD_REC_MAX_SIZE ? REC_BAD_TAIL : (size_t)tail;
+}
+
 #define REC(t, n, sz, tl, ix) \
 	[SXD_REC_##t] = { .name = n, .min_size = sz, .tail = tl, .index = ix }
 
@@ -143,6 +167,7 @@ static const struct rec_type rec_types[] = {
 	REC(ABSENT, "absent", sizeof(struct sxd_absent), absent_tail, index_absent),
 	REC(CORE, "core", sizeof(struct sxd_core), core_tail, index_core),
 	REC(STALL, "stall", sizeof(struct sxd_stall), stall_tail, index_stall),
+	REC(TIMELINE, "timeline", sizeof(struct sxd_timeline), timeline_tail, index_timeline),
 };
 
 const struct rec_type *rec_type_of(uint32_t type)

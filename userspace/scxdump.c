@@ -6,6 +6,7 @@
  *   scxdump info [--pretty] FILE
  *   scxdump summary FILE
  *   scxdump diff [--text] [--pretty] [--vmlinux-btf F] A B
+ *   scxdump timeline [--json] [--pretty] [--vmlinux-btf F] FILE
  */
 #include <errno.h>
 #include <getopt.h>
@@ -32,6 +33,7 @@ static void usage(FILE *out)
 		"       scxdump info [--pretty] FILE\n"
 		"       scxdump summary FILE\n"
 		"       scxdump diff [--text] [--pretty] [--vmlinux-btf BTF] A B\n"
+		"       scxdump timeline [--json] [--pretty] [--vmlinux-btf BTF] FILE\n"
 		"\n"
 		"Decode a dump written by the scxdump kernel module\n"
 		"(/sys/kernel/debug/scxdump/dump) into JSON.\n"
@@ -43,7 +45,11 @@ static void usage(FILE *out)
 		"  diff        what changed from dump A to dump B: schedulers (exit,\n"
 		"              counters, CPUs, DSQs, tasks) and maps (entries by key,\n"
 		"              fields by BTF path, old -> new, integer deltas)\n"
+		"  timeline    the flight recorder's samples (module parameter\n"
+		"              timeline_interval_ms): the first, then what changed at\n"
+		"              each tick (event counters, CPUs, DSQ depths, map fields)\n"
 		"  --text      diff: a readable listing instead of JSON\n"
+		"  --json      timeline: the samples as JSON (the dump's \"timeline\")\n"
 		"  --pretty    indent the JSON\n"
 		"  --map NAME  only the map called NAME (repeatable: each named map)\n"
 		"  --vmlinux-btf BTF\n"
@@ -61,6 +67,7 @@ struct cmdline {
 	const char *path_b;	/* diff: the second dump */
 	const char *vmlinux;
 	bool text;
+	bool json;		/* timeline --json */
 	struct decode_opts o;
 };
 
@@ -72,6 +79,7 @@ static int parse_args(int argc, char **argv, struct cmdline *cl)
 		{ "map", required_argument, NULL, 'm' },
 		{ "vmlinux-btf", required_argument, NULL, 'v' },
 		{ "text", no_argument, NULL, 't' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -88,14 +96,14 @@ static int parse_args(int argc, char **argv, struct cmdline *cl)
 		return 0;
 	}
 	if (strcmp(cl->cmd, "decode") && strcmp(cl->cmd, "info") && strcmp(cl->cmd, "summary") &&
-	    strcmp(cl->cmd, "diff")) {
+	    strcmp(cl->cmd, "diff") && strcmp(cl->cmd, "timeline")) {
 		fprintf(stderr, "scxdump: unknown command '%s'\n", cl->cmd);
 		usage(stderr);
 		return EXIT_USAGE;
 	}
 	o->header_only = !strcmp(cl->cmd, "info");
 	optind = 2;
-	while ((c = getopt_long(argc, argv, "pm:v:th", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "pm:v:tjh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p': o->pretty = true; break;
 		case 't':
@@ -105,9 +113,16 @@ static int parse_args(int argc, char **argv, struct cmdline *cl)
 			}
 			cl->text = true;
 			break;
+		case 'j':
+			if (strcmp(cl->cmd, "timeline")) {
+				fprintf(stderr, "scxdump: --json is an option of timeline\n");
+				return EXIT_USAGE;
+			}
+			cl->json = true;
+			break;
 		case 'm':
-			if (!strcmp(cl->cmd, "diff")) {
-				fprintf(stderr, "scxdump: diff compares every map: no --map\n");
+			if (!strcmp(cl->cmd, "diff") || !strcmp(cl->cmd, "timeline")) {
+				fprintf(stderr, "scxdump: %s takes every map: no --map\n", cl->cmd);
 				return EXIT_USAGE;
 			}
 			if (o->nr_map_names == DECODE_MAX_MAP_NAMES) {
@@ -175,8 +190,11 @@ static int run(struct cmdline *cl, const struct dump_index *x)
 	err = load_vmlinux(cl, x, cl->path, &cl->o.vmlinux);
 	if (err)
 		return err;
+	cl->o.timeline_only = !strcmp(cl->cmd, "timeline");
 	if (!strcmp(cl->cmd, "summary"))
 		err = decode_summary(x, stdout);
+	else if (cl->o.timeline_only && !cl->json)
+		err = timeline_text(x, stdout, &cl->o);
 	else
 		err = decode_json(x, stdout, &cl->o);
 	btf__free(cl->o.vmlinux);

@@ -5,7 +5,7 @@
  * broken variants. Independent of the module's writer on purpose: the
  * format is checked from both sides.
  *
- *   mkdump [--version N] [--corrupt-len] [--no-end] OUT
+ *   mkdump [--version N] [--corrupt-len] [--no-end] [--bad-timeline|--no-timeline] OUT
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -198,6 +198,85 @@ static void add_map_end(unsigned int index, unsigned long long n, unsigned long 
 	e->reason_len = strlen(reason);
 }
 
+/*
+ * The flight recorder's ring: 3 samples kept of 7 taken, 100 ms apart,
+ * the last 100 ms before the capture; 2 counters, 2 CPUs, 2 DSQ slots,
+ * and map 2 (synth.data, id 102: DATASEC { int counter; char tag[6]; })
+ * sampled: counter 5, 9, 9 and tag "ab", "ab", "cd"; a second map asked
+ * for and not found. --bad-timeline: a sample size its counts do not give.
+ */
+struct tl_sample {
+	struct sxd_tl_sample s;
+	long long ev[2];
+	struct sxd_tl_cpu cpu[2];
+	struct sxd_tl_dsq dsq[2];
+	struct sxd_tl_map_val v0;
+	unsigned char d0[16];
+	struct sxd_tl_map_val v1;
+	unsigned char d1[16];
+};
+
+static void add_timeline(unsigned long long boottime_ns, bool bad)
+{
+	struct {
+		struct sxd_tl_event ev[2];
+		struct sxd_tl_map map[2];
+		struct tl_sample s[3];
+	} t;
+	static const int counter[3] = { 5, 9, 9 };
+	static const char *const tag[3] = { "ab", "ab", "cd" };
+	struct sxd_timeline *r;
+	int i;
+
+	memset(&t, 0, sizeof(t));
+	strcpy(t.ev[0].name, "SCX_EV_KEEP_LAST");
+	strcpy(t.ev[1].name, "SCX_EV_BYPASS");
+	strcpy(t.map[0].want, ".data");
+	strcpy(t.map[0].name, "synth.data");
+	t.map[0].id = 102;
+	t.map[0].type = 2;
+	t.map[0].value_size = 12;
+	t.map[0].elem_size = 16;
+	t.map[0].max_entries = 1;
+	strcpy(t.map[1].want, "nosuch");
+	t.map[1].status = SXD_TL_MAP_NOT_FOUND;
+	for (i = 0; i < 3; i++) {
+		struct tl_sample *x = &t.s[i];
+
+		x->s.seq = 4 + i;
+		x->s.boottime_ns = boottime_ns - (3 - i) * 100000000ull;
+		x->s.duration_ns = 20000 + i;
+		x->s.nr_cpus = 2;
+		x->s.nr_dsqs = 2;
+		x->s.dsqs_seen = 2;
+		x->ev[0] = i ? 15 : 10;
+		x->ev[1] = i == 2 ? 27 : 20;
+		x->cpu[0] = (struct sxd_tl_cpu){ .nr_running = 1, .scx_nr_running = 1,
+						 .flags = SXD_CORE_CPU_ONLINE };
+		x->cpu[1] = (struct sxd_tl_cpu){ .nr_running = 2 + i, .scx_nr_running = 2,
+						 .local_nr = i, .flags = SXD_CORE_CPU_ONLINE };
+		x->dsq[0] = (struct sxd_tl_dsq){ .id = 0x8000000000000001ull, .nr = 0,
+						 .kind = SXD_DSQ_GLOBAL };
+		x->dsq[1] = (struct sxd_tl_dsq){ .id = 100, .nr = 3 + (i > 0),
+						 .kind = SXD_DSQ_USER };
+		x->v0.len = 16;
+		memcpy(x->d0, &counter[i], 4);
+		memcpy(x->d0 + 4, tag[i], 3);
+		x->v1.status = SXD_TL_MAP_NOT_FOUND;
+	}
+	r = rec(SXD_REC_TIMELINE, sizeof(*r), &t, sizeof(t));
+	r->interval_ms = 100;
+	r->nr_samples = 3;
+	r->enable_seq = 3;
+	r->nr_taken = 7;
+	r->nr_events = 2;
+	r->nr_cpus = 2;
+	r->max_dsqs = 2;
+	r->nr_maps = 2;
+	r->map_bytes = 16;
+	r->sample_size = sizeof(struct tl_sample) + (bad ? 8 : 0);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -206,10 +285,13 @@ int main(int argc, char **argv)
 		{ "no-end", no_argument, NULL, 'n' },
 		{ "v1-snapshot", no_argument, NULL, '1' },
 		{ "later", no_argument, NULL, 'l' },
+		{ "bad-timeline", no_argument, NULL, 't' },
+		{ "no-timeline", no_argument, NULL, 'T' },
 		{ 0 }
 	};
 	unsigned int version = SXD_VERSION, btf_size;
 	bool corrupt = false, no_end = false, v1_snapshot = false, later = false;
+	bool bad_timeline = false, no_timeline = false;
 	int val_id, sec_id, u32_id, c;
 	struct sxd_file_header *h = (void *)buf;
 	struct sxd_capture *cap;
@@ -228,6 +310,8 @@ int main(int argc, char **argv)
 		case 'n': no_end = true; break;
 		case '1': v1_snapshot = true; break;
 		case 'l': later = true; break;
+		case 't': bad_timeline = true; break;
+		case 'T': no_timeline = true; break;
 		default: return 2;
 		}
 	}
@@ -588,6 +672,8 @@ int main(int argc, char **argv)
 	absent = rec(SXD_REC_ABSENT, sizeof(*absent), "event_countersno scx_sched.pcpu", 31);
 	absent->feature_len = 14;
 	absent->reason_len = 17;
+	if (!no_timeline)
+		add_timeline(cap->boottime_ns, bad_timeline);
 
 	if (!no_end) {
 		end = rec(SXD_REC_END, sizeof(*end), NULL, 0);

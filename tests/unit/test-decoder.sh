@@ -138,6 +138,42 @@ t_jq "stall: an exit after a warning names it, 1500 ms before, and its tasks" "$
 	'.stall == {kind: "paired", warning_seq: 5, warning_boottime_ns: 41629861134, warning_ms_before: 1500, enable_seq: 3, timeout_ms: 5000, threshold_ms: 2500, nr_cpus_waiting: 2, tasks: [{pid: 4242, comm: "victim", cpu: 1, wait_ms: 2600}, {pid: 77, comm: "kworker/3:1", cpu: 3, wait_ms: 2550}]}'
 t_check "summary: the warning, how long before, the tasks" sh -c "grep -qx 'stall warning: dump 5, 1.500 s before this capture' '$tmp/summary.txt' && grep -qx '  victim\\[4242\\] runnable 2600 ms on CPU 1' '$tmp/summary.txt'"
 
+# the flight recorder's ring (mkdump.c add_timeline()): 3 samples of 7,
+# 100 ms apart, map 2 (synth.data) sampled through its BTF
+t_jq "timeline: the ring's shape, 3 kept of 7 taken, the maps asked for" "$tmp/good.json" \
+	'.timeline | .interval_ms == 100 and .enable_seq == 3 and .samples_taken == 7 and .samples_kept == 3 and .nr_cpus == 2 and .max_dsqs == 2 and .map_bytes == 16 and (.events_absent | not) and .maps == [{want: ".data", name: "synth.data", id: 102, type: "array", value_size: 12, max_entries: 1, status: "ok"}, {want: "nosuch", name: "", id: 0, type: "none", value_size: 0, max_entries: 0, status: "not_found"}]'
+t_jq "timeline: samples in order, 300/200/100 ms before the capture" "$tmp/good.json" \
+	'[.timeline.samples[] | [.seq, .ms_before_capture, .duration_ns]] == [[4, 300, 20000], [5, 200, 20001], [6, 100, 20002]]'
+t_jq "timeline: the counters by name, per sample" "$tmp/good.json" \
+	'[.timeline.samples[].events] == [{SCX_EV_KEEP_LAST: 10, SCX_EV_BYPASS: 20}, {SCX_EV_KEEP_LAST: 15, SCX_EV_BYPASS: 20}, {SCX_EV_KEEP_LAST: 15, SCX_EV_BYPASS: 27}]'
+t_jq "timeline: CPUs and DSQ depths" "$tmp/good.json" \
+	'.timeline.samples[2] | .cpus[1] == {cpu: 1, online: true, nr_running: 4, scx_nr_running: 2, local_dsq_nr: 2} and .dsqs[1] == {id: 100, kind: "user", nr: 4} and .dsqs[0].kind == "global" and .dsqs_seen == 2 and .cut == []'
+t_jq "timeline: the map's values through BTF (counter 5, 9, 9; tag ab, ab, cd); the one not found, empty" "$tmp/good.json" \
+	'[.timeline.samples[].maps[0].entries[0].value] == [{counter: 5, tag: "ab"}, {counter: 9, tag: "ab"}, {counter: 9, tag: "cd"}] and [.timeline.samples[].maps[1] | [.name, .status, (.entries | length)]] == [["nosuch", "not_found", 0], ["nosuch", "not_found", 0], ["nosuch", "not_found", 0]]'
+"$DEC" timeline "$tmp/good.bin" >"$tmp/timeline.txt"
+t_eq "timeline: exit 0" 0 $?
+t_check "timeline text: the first sample whole, then each tick's changes" sh -c "
+	grep -qx 'timeline: 3 samples kept of 7 taken, every 100 ms, scheduler load 3' '$tmp/timeline.txt' &&
+	grep -qx 'seq 4 (300 ms before the capture): the first kept' '$tmp/timeline.txt' &&
+	grep -qx '  dsq 0x8000000000000001 (global): 0' '$tmp/timeline.txt' &&
+	grep -qxF '  .events.SCX_EV_KEEP_LAST: 10 -> 15 (+5)' '$tmp/timeline.txt' &&
+	grep -qxF '  .dsqs[id=100].nr: 3 -> 4 (+1)' '$tmp/timeline.txt' &&
+	grep -qxF '  .maps[name=\"synth.data\"].entries[key=0].value.counter: 5 -> 9 (+4)' '$tmp/timeline.txt' &&
+	grep -qxF '  .maps[name=\"synth.data\"].entries[key=0].value.tag: \"ab\" -> \"cd\"' '$tmp/timeline.txt'"
+t_eq "timeline text: 5 changes at seq 5, 4 at seq 6, nothing else" "5 4" \
+	"$(awk '/^seq 5/ { s = 5; next } /^seq 6/ { s = 6; next } /^  \./ { n[s]++ } END { print n[5] + 0, n[6] + 0 }' "$tmp/timeline.txt")"
+t_jq "timeline --json: the dump's timeline alone" <("$DEC" timeline --json "$tmp/good.bin") \
+	'keys == ["format_version", "json_version", "timeline"] and .timeline.samples_kept == 3'
+"$MK" --no-timeline "$tmp/notl.bin"
+t_check "timeline of a dump without one: says so" \
+	grep -q '^no timeline in this dump' <("$DEC" timeline "$tmp/notl.bin")
+t_jq "... timeline null" <("$DEC" decode "$tmp/notl.bin") '.timeline == null'
+t_jq "... info has no timeline" <("$DEC" info "$tmp/good.bin") 'has("timeline") | not'
+"$MK" --bad-timeline "$tmp/badtl.bin"
+expect_fail "timeline: a sample size its counts do not give" 2 "record type 19 .* inconsistent lengths" timeline "$tmp/badtl.bin"
+expect_fail "--json is only timeline's" 1 "option of timeline" decode --json "$tmp/good.bin"
+expect_fail "timeline: no --map" 1 "no --map" timeline --map vals "$tmp/good.bin"
+
 # scxdump diff: the same synthetic scheduler captured again with known
 # changes (mkdump --later)
 "$MK" --later "$tmp/later.bin"
