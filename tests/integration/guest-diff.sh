@@ -30,7 +30,7 @@ bpftool map update name hash_kv key 7 0 0 0 \
 bpftool map update name arr_u64 key 5 0 0 0 value 0x9f 0x86 0x01 0 0 0 0 0 && echo "update arr 5: ok"
 echo capture >$DBG/control && cat $DBG/dump >b.bin && echo "capture b: ok"
 cat /sys/kernel/sched_ext/state >state.after
-kill -INT $SCX 2>/dev/null
+kill $SCX 2>/dev/null	# TERM: a background job of sh ignores SIGINT
 wait $SCX
 echo 0 >/proc/sys/kernel/bpf_stats_enabled
 rmmod scxdump
