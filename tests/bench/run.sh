@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make bench: decode a large dump (BENCH_MIB, default 1024) and print the
-# decoder's throughput (MB of dump and of JSON per second) and peak RSS.
+# decoder's throughput (MB of dump and of JSON per second) and peak RSS;
+# then the flight recorder's cost per sample (tests/bench/timeline.sh).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -22,3 +23,5 @@ awk -v s="$size" -v j="$json" -v t="$secs" -v r="$rss_kb" 'BEGIN {
 	printf "decode: %.1f MB/s of dump, %.1f MB/s of JSON\n", s / 1e6 / t, j / 1e6 / t
 	printf "peak RSS %.1f MB = %.3f of the dump size\n", r / 1e3, r * 1e3 / s
 }'
+# the flight recorder's cost per sample, in the test guest
+"$here/timeline.sh"
