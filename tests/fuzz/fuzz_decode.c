@@ -40,6 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!dump_check(&f, msg, sizeof(msg)) && !dump_index_build(&x, &f)) {
 		decode_json(&x, null, &o);
 		decode_summary(&x, null);
+		timeline_text(&x, null, &o);
 		dump_index_free(&x);
 	}
 	free(copy);
