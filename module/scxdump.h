@@ -230,6 +230,12 @@ struct capture;
 struct seq_file;
 void stall_write(struct capture *c);
 void stall_status(struct seq_file *m);
+struct kthread_work;
+bool stall_queue_work(struct kthread_work *work);
+
+/* worker.c: the module's SCHED_FIFO kthread workers */
+struct kthread_worker;
+struct kthread_worker *worker_create_fifo(const char *name);
 
 /* timeline.c: the flight recorder, samples of the root scheduler in a ring */
 extern unsigned long opt_timeline_interval_ms, opt_timeline_samples;

@@ -27,10 +27,9 @@
  * on capture_lock past sched_ext's bypass (hook.c), where waiting stalls
  * no task.
  *
- * An on-demand capture runs in the writer's context: one that the
- * scheduler strands half way holds capture_lock, and a warning then waits
- * for it; if the load has failed by the time it gets the lock, there is
- * no warning dump, only the exit dump.
+ * On-demand captures run in this worker too (stall_queue_work(),
+ * trigger.c), one after the other with the checks: none is held half way
+ * by a writer the scheduler stranded, with capture_lock.
  *
  * The watchdog timeout compared against is the root's (ops.timeout_ms,
  * trigger_root_timeout_ms()); a sub-scheduler with a shorter one of its
@@ -54,6 +53,9 @@
 unsigned long opt_stall_warn_pct = 50;
 
 static struct kthread_worker *stall_worker;
+/* stall_queue_work() may queue: guarded against stall_exit() */
+static DEFINE_MUTEX(stall_worker_lock);
+static bool stall_worker_open;
 static struct kthread_delayed_work stall_work;
 /* the tasks found by the last check: only the worker touches these */
 static struct sxd_stall_task stall_found[STALL_MAX_TASKS];
@@ -175,6 +177,22 @@ void stall_write(struct capture *c)
 }
 
 /*
+ * Run @work in the watch's worker (trigger.c: on-demand captures); false
+ * when there is none. Its work is run before the worker goes
+ * (stall_exit(): kthread_destroy_worker() flushes it).
+ */
+bool stall_queue_work(struct kthread_work *work)
+{
+	bool queued = false;
+
+	mutex_lock(&stall_worker_lock);
+	if (stall_worker_open)
+		queued = kthread_queue_work(stall_worker, work);
+	mutex_unlock(&stall_worker_lock);
+	return queued;
+}
+
+/*
  * The status file's lines: the watch's threshold, the last warning dump
  * and the exit dump that named it (0: none), the other way round from the
  * dumps, which cannot change once published.
@@ -200,28 +218,31 @@ int stall_init(void)
 	}
 	if (!klayout.has_runnable_list)
 		return 0;	/* layout.c recorded why */
-	stall_worker = kthread_create_worker(0, "scxdump_stall");
+	stall_worker = worker_create_fifo("scxdump_stall");
 	if (IS_ERR(stall_worker)) {
 		int err = PTR_ERR(stall_worker);
 
-		pr_err("scxdump: cannot start the stall watch's worker (%d)\n", err);
 		stall_worker = NULL;
 		return err;
 	}
-	sched_set_fifo_low(stall_worker->task);
-	/* 7.x creates the worker asleep (kthread_run_worker() wakes it); 6.12 awake */
-	wake_up_process(stall_worker->task);
 	kthread_init_delayed_work(&stall_work, stall_workfn);
 	kthread_queue_delayed_work(stall_worker, &stall_work,
 				   msecs_to_jiffies(STALL_IDLE_PERIOD_MS));
+	mutex_lock(&stall_worker_lock);
+	stall_worker_open = true;
+	mutex_unlock(&stall_worker_lock);
 	return 0;
 }
 
 void stall_exit(void)
 {
+	mutex_lock(&stall_worker_lock);
+	stall_worker_open = false;
+	mutex_unlock(&stall_worker_lock);
 	if (!stall_worker)
 		return;
 	kthread_cancel_delayed_work_sync(&stall_work);
+	/* runs what is queued (an on-demand capture) first */
 	kthread_destroy_worker(stall_worker);
 	stall_worker = NULL;
 }

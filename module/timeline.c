@@ -383,15 +383,11 @@ int timeline_init(void)
 		pr_err("scxdump: timeline: no memory for its ring (%zu bytes)\n", ring);
 		goto err;
 	}
-	tl_worker = kthread_create_worker(0, "scxdump_tl");
+	tl_worker = worker_create_fifo("scxdump_timeline");
 	if (IS_ERR(tl_worker)) {
-		pr_err("scxdump: cannot start the timeline's worker (%ld)\n", PTR_ERR(tl_worker));
 		tl_worker = NULL;
 		goto err;
 	}
-	sched_set_fifo_low(tl_worker->task);
-	/* 7.x creates the worker asleep (kthread_run_worker() wakes it); 6.12 awake */
-	wake_up_process(tl_worker->task);
 	kthread_init_delayed_work(&tl_work, tl_workfn);
 	kthread_queue_delayed_work(tl_worker, &tl_work, 0);
 	pr_info("scxdump: timeline: every %lu ms, %u samples of %zu bytes\n",
