@@ -5,7 +5,10 @@
  * on demand and on a stall warning (stall.c) every running scheduler, the
  * root and its sub-schedulers, each pinned while it is captured.
  */
+#include <linux/completion.h>
 #include <linux/kobject.h>
+#include <linux/kthread.h>
+#include <linux/refcount.h>
 #include <linux/mutex.h>
 #include <linux/rculist.h>
 #include <linux/slab.h>
@@ -151,8 +154,21 @@ int trigger_running(u32 trigger)
 	return n ? err : -ENODEV;
 }
 
-/* On demand (the control file): concurrent writers capture in turn. */
-int trigger_request(void)
+/* An on-demand capture, handed to the module's real-time worker. */
+struct trigger_req {
+	struct kthread_work work;
+	struct completion done;
+	refcount_t ref;		/* the writer's and the work's */
+	int err;
+};
+
+static void trigger_req_put(struct trigger_req *r)
+{
+	if (refcount_dec_and_test(&r->ref))
+		kfree(r);
+}
+
+static int trigger_request_here(void)
 {
 	int err;
 
@@ -160,6 +176,45 @@ int trigger_request(void)
 		return -EINTR;
 	err = trigger_running(SXD_TRIGGER_REQUEST);
 	mutex_unlock(&capture_lock);
+	return err;
+}
+
+static void trigger_req_fn(struct kthread_work *work)
+{
+	struct trigger_req *r = container_of(work, struct trigger_req, work);
+
+	mutex_lock(&capture_lock);
+	r->err = trigger_running(SXD_TRIGGER_REQUEST);
+	mutex_unlock(&capture_lock);
+	complete(&r->done);
+	trigger_req_put(r);
+}
+
+/*
+ * On demand (the control file): concurrent writers capture in turn. The
+ * capture runs in the stall watch's worker (stall_queue_work()), a
+ * SCHED_FIFO kthread, not in the writer's context: a writer on sched_ext
+ * that the scheduler strands half way would hold capture_lock, and a
+ * stall warning would wait behind it. The writer waits for it; killed
+ * while it waits, it returns -EINTR and the capture still completes. With
+ * no worker (a kernel without the stall watch), the writer captures.
+ */
+int trigger_request(void)
+{
+	struct trigger_req *r = kzalloc(sizeof(*r), GFP_KERNEL);
+	int err;
+
+	if (!r)
+		return -ENOMEM;
+	init_completion(&r->done);
+	refcount_set(&r->ref, 2);
+	kthread_init_work(&r->work, trigger_req_fn);
+	if (!stall_queue_work(&r->work)) {
+		kfree(r);
+		return trigger_request_here();
+	}
+	err = wait_for_completion_killable(&r->done) ? -EINTR : r->err;
+	trigger_req_put(r);
 	return err;
 }
 

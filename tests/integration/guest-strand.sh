@@ -42,12 +42,15 @@ while [ $i -le "$RUNS" ]; do
 	i=$((i + 1))
 done
 # Then stranded until sched_ext's watchdog (3 s) fails it: the stall watch
-# (on, at 50%) captures every task stranded, the status loop among them, at
-# 1.5 s. Without the control loop: an on-demand capture it started, stranded
-# half way, would hold capture_lock, and the warning wait for it until the
-# failure (module/stall.c).
+# (on, at 50%) captures every task stranded, the status loop and a slower
+# control loop among them, at 1.5 s. A writer stranded while its capture
+# runs holds nothing: the capture runs in the module's worker (trigger.c),
+# so the warning does not wait behind it. The loop is slower so that the
+# 64 dumps kept hold each run's warning.
 kill $W
 wait $W 2>/dev/null
+(while :; do echo capture >$DBG/control 2>/dev/null; echo x >>control2.ticks; sleep 0.3; done) &
+W=$!
 w=1
 while [ $w -le "$WARN_RUNS" ]; do
 	before=$(sed -n 's/^last_capture_seq: //p' $DBG/status)
@@ -61,7 +64,8 @@ while [ $w -le "$WARN_RUNS" ]; do
 	done
 	w=$((w + 1))
 done
-kill $R
-wait $R 2>/dev/null
+kill $R $W
+wait $R $W 2>/dev/null
+echo "control writes while stranded: $(wc -l <control2.ticks)"
 rmmod scxdump
 echo "== done"

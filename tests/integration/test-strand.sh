@@ -51,6 +51,12 @@ for i in $(seq "$WARN_RUNS"); do
 done
 t_eq "stranded until the watchdog: the loader saw it fail, the status loop went on" "$WARN_RUNS" "$wrec"
 t_eq "... a stall warning dump taken with every task held (1500 ms of 3000), and the exit dump naming it" "$WARN_RUNS" "$wok"
+nreq=0
+for f in "$dir"/warn-*.bin; do
+	[ -f "$f" ] && [ "$("$DEC" decode "$f" | jq -r .capture.trigger)" = request ] && nreq=$((nreq + 1))
+done
+t_check "... with a control loop writing beside them ($nreq on-demand dumps in those runs), the warning never behind it" \
+	sh -c "[ $nreq -ge 1 ] && grep -qE '^control writes while stranded: [1-9]' '$dir/out'"
 t_check "no hung task, lockup or stall reported" sh -c \
 	"! grep -qiE 'hung task|blocked for more than|soft lockup|hard lockup|rcu.*(stall|self-detected)' '$dir/dmesg'"
 t_clean_dmesg "kernel log clean (no bug, warning, KASAN, KFENCE, lockdep, stall or lockup report)" "$dir/dmesg"
