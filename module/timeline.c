@@ -185,7 +185,8 @@ static void tl_sample_map(const struct sxd_tl_map *t, struct sxd_tl_map_val *v)
 	if (t->status != SXD_TL_MAP_OK)
 		return;
 	map = discover_map_get_by_id(t->id);
-	if (!map || map->map_type != BPF_MAP_TYPE_ARRAY) {
+	/* ids are cyclic: one reused since is not the map found at the load */
+	if (!map || map->map_type != BPF_MAP_TYPE_ARRAY || map->value_size != t->value_size) {
 		v->status = SXD_TL_MAP_GONE;
 		if (map)
 			bpf_map_put(map);

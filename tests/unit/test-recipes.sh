@@ -2,7 +2,8 @@
 # Every recipe of docs/jq-recipes.md, run on a dump of the map-types
 # scheduler (those on the core state, .cpus/.dsqs/.tasks, on a dump of
 # the core scheduler: tasks parked on its DSQs, an RT task on a CPU; those
-# on .stall and diff on the stall test's warning and exit dumps):
+# on .stall and diff on the stall test's warning and exit dumps, those on
+# the timeline on the timeline test's exit dump):
 # each must succeed and answer something (not null, not empty).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -16,6 +17,8 @@ core=${2:-$GUEST_ROOT/opt/scxdump/runs/core/exit.bin}
 stall_dir=${3:-$GUEST_ROOT/opt/scxdump/runs/stall}
 stall_warn=$(ls "$stall_dir"/run-1-*.bin 2>/dev/null | head -1)
 stall_exit=$(ls "$stall_dir"/run-1-*.bin 2>/dev/null | tail -1)
+# the timeline test's stall, recorded: its exit dump (the last)
+tl_exit=$(ls "${4:-$GUEST_ROOT/opt/scxdump/runs/timeline}"/stall-*.bin 2>/dev/null | tail -1)
 
 [ -f "$dump" ] || { t_fail "a map-types dump to run the recipes on ($dump)"; t_done; exit 1; }
 n=0
@@ -25,6 +28,7 @@ while IFS= read -r line; do
 	d=$dump
 	[[ $cmd =~ \.(cpus|dsqs|tasks)[^a-z_] ]] && d=$core
 	[[ $cmd =~ \.stall|diff ]] && d=$stall_exit
+	[[ $cmd =~ timeline ]] && d=$tl_exit
 	cmd=${cmd//dumps\/00000001/\"$stall_warn\"}
 	out=$(PATH=$(dirname "$DEC"):$PATH && eval "${cmd//DUMP/\"$d\"}" 2>&1)
 	if [ $? -eq 0 ] && [ -n "$out" ] && [ "$out" != null ] && [ "$out" != "[]" ]; then
