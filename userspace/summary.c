@@ -122,6 +122,27 @@ static void print_stall(const struct dump_index *x, FILE *out)
 		fprintf(out, "  (%u more)\n", st->nr_tasks - SUMMARY_STALL_TASKS);
 }
 
+/* The flight recorder's ring: how much of the time before this capture it holds. */
+static void print_timeline(const struct dump_index *x, FILE *out)
+{
+	const struct sxd_timeline *t = x->timeline;
+	const struct sxd_tl_sample *first, *last;
+	const uint8_t *p;
+	uint64_t now;
+
+	if (!t || !t->nr_samples)
+		return;
+	p = (const uint8_t *)(t + 1) + (size_t)t->nr_events * sizeof(struct sxd_tl_event) +
+	    (size_t)t->nr_maps * sizeof(struct sxd_tl_map);
+	first = (const void *)p;
+	last = (const void *)(p + (size_t)(t->nr_samples - 1) * t->sample_size);
+	now = x->cap ? x->cap->boottime_ns : last->boottime_ns;
+	fprintf(out, "timeline: %u samples every %u ms (of %llu taken), from %.3f s to %.3f s before this capture: scxdump timeline\n",
+		t->nr_samples, t->interval_ms, (unsigned long long)t->nr_taken,
+		now >= first->boottime_ns ? (now - first->boottime_ns) / 1e9 : 0.0,
+		now >= last->boottime_ns ? (now - last->boottime_ns) / 1e9 : 0.0);
+}
+
 static void print_capture(const struct dump_index *x, FILE *out)
 {
 	const struct dump_file *f = x->f;
@@ -140,6 +161,7 @@ static void print_capture(const struct dump_index *x, FILE *out)
 		f->end->nr_errors, f->hdr->flags & SXD_F_TRUNCATED ? ", TRUNCATED" : "");
 	print_snapshot(x->snap, out);
 	print_stall(x, out);
+	print_timeline(x, out);
 }
 
 #define SUMMARY_WAITERS	5

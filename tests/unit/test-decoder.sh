@@ -150,6 +150,8 @@ t_jq "timeline: CPUs and DSQ depths" "$tmp/good.json" \
 	'.timeline.samples[2] | .cpus[1] == {cpu: 1, online: true, nr_running: 4, scx_nr_running: 2, local_dsq_nr: 2} and .dsqs[1] == {id: 100, kind: "user", nr: 4} and .dsqs[0].kind == "global" and .dsqs_seen == 2 and .cut == []'
 t_jq "timeline: the map's values through BTF (counter 5, 9, 9; tag ab, ab, cd); the one not found, empty" "$tmp/good.json" \
 	'[.timeline.samples[].maps[0].entries[0].value] == [{counter: 5, tag: "ab"}, {counter: 9, tag: "ab"}, {counter: 9, tag: "cd"}] and [.timeline.samples[].maps[1] | [.name, .status, (.entries | length)]] == [["nosuch", "not_found", 0], ["nosuch", "not_found", 0], ["nosuch", "not_found", 0]]'
+t_check "summary: the timeline's samples and how far back they go" \
+	grep -qx 'timeline: 3 samples every 100 ms (of 7 taken), from 0.300 s to 0.100 s before this capture: scxdump timeline' "$tmp/summary.txt"
 "$DEC" timeline "$tmp/good.bin" >"$tmp/timeline.txt"
 t_eq "timeline: exit 0" 0 $?
 t_check "timeline text: the first sample whole, then each tick's changes" sh -c "
