@@ -9,6 +9,7 @@ S=/opt/scxdump/src
 KO=${SCXDUMP_KO:-$S/scxdump.ko}
 SB=${SCXDUMP_SCHED:-$S/tests/sched/build}
 DBG=/sys/kernel/debug/scxdump
+. $S/tests/integration/guest-common.sh
 for cfg in none:: inv_a:inv_a:8 filler4k:filler:4096 filler64k:filler:65536; do
 	name=${cfg%%:*}
 	rest=${cfg#*:}
@@ -18,11 +19,7 @@ for cfg in none:: inv_a:inv_a:8 filler4k:filler:4096 filler64k:filler:65536; do
 		${maps:+timeline_maps=$maps timeline_map_bytes=$bytes} || exit 1
 	$SB/scxsnap --no-fail --run-ms 5000 --yielders 2 >$name.out 2>&1 &
 	SCX=$!
-	n=0
-	while [ "$(cat /sys/kernel/sched_ext/state)" != enabled ] && [ $n -lt 300 ]; do
-		sleep 0.1
-		n=$((n + 1))
-	done
+	wait_enabled
 	sleep 3
 	echo capture >$DBG/control && cat $DBG/dump >$name.bin && echo "$name: ok"
 	wait $SCX

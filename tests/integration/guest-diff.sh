@@ -10,6 +10,7 @@ S=/opt/scxdump/src
 KO=${SCXDUMP_KO:-$S/scxdump.ko}
 SB=${SCXDUMP_SCHED:-$S/tests/sched/build}
 DBG=/sys/kernel/debug/scxdump
+. $S/tests/integration/guest-common.sh
 # the stall watch off: this test reads the latest dump after each
 # capture of its own (tests/integration/guest-stall.sh tests the watch)
 insmod $KO stall_warn_pct=0 || exit 1
@@ -17,8 +18,7 @@ echo 1 >/proc/sys/kernel/bpf_stats_enabled	# programs' run counts
 
 $SB/scxtest --exit-after-ms 60000 >loader.out 2>&1 &
 SCX=$!
-n=0
-while [ "$(cat /sys/kernel/sched_ext/state)" != enabled ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
+wait_enabled
 sleep 1
 echo capture >$DBG/control && cat $DBG/dump >a.bin && echo "capture a: ok"
 # sxt_sq: u64 sq, u32 key_echo, u32 flags:3 odd:1 (little endian)

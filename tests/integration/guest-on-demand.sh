@@ -8,6 +8,7 @@ S=/opt/scxdump/src
 KO=${SCXDUMP_KO:-$S/scxdump.ko}
 SB=${SCXDUMP_SCHED:-$S/tests/sched/build}
 DBG=/sys/kernel/debug/scxdump
+. $S/tests/integration/guest-common.sh
 P=/sys/module/scxdump/parameters
 # the stall watch off: this test reads the latest dump after each
 # capture of its own (tests/integration/guest-stall.sh tests the watch)
@@ -25,8 +26,7 @@ echo "== 3: a running scheduler, captured on demand"
 LOAD=$!
 $SB/scxtest --exit-after-ms 10000 >loader.out 2>&1 &
 SCX=$!
-n=0
-while [ "$(cat /sys/kernel/sched_ext/state)" != enabled ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+wait_enabled
 sleep 1
 echo capture >$DBG/control && echo "capture: ok"
 cat /sys/kernel/sched_ext/state >state.after

@@ -12,6 +12,7 @@ S=/opt/scxdump/src
 KO=${SCXDUMP_KO:-$S/scxdump.ko}
 SB=${SCXDUMP_SCHED:-$S/tests/sched/build}
 DBG=/sys/kernel/debug/scxdump
+. $S/tests/integration/guest-common.sh
 
 echo "== bad parameters"
 for p in timeline_interval_ms=9 timeline_interval_ms=60001 timeline_interval_ms=x \
@@ -58,11 +59,7 @@ insmod $KO timeline_interval_ms=50 timeline_samples=64 timeline_maps=arr_u64,has
 	stall_warn_pct=0 || exit 1
 $SB/scxtest --exit-after-ms 60000 >wrap-loader.out 2>&1 &
 SCX=$!
-n=0
-while [ "$(cat /sys/kernel/sched_ext/state)" != enabled ] && [ $n -lt 300 ]; do
-	sleep 0.1
-	n=$((n + 1))
-done
+wait_enabled
 # past 64 samples of 50 ms: the ring has wrapped
 sleep 4
 bpftool map update name arr_u64 key 5 0 0 0 value 111 0 0 0 0 0 0 0 && echo "write 111: ok"

@@ -1,0 +1,12 @@
+# shellcheck shell=sh
+# What the guest scripts share, sourced inside the guest
+# (tests/integration/guest-NAME.sh, tests/bench/guest-timeline.sh).
+
+# wait_enabled: until sched_ext says its scheduler is enabled, at most 30 s
+wait_enabled() {
+	_n=0
+	while [ "$(cat /sys/kernel/sched_ext/state)" != enabled ] && [ $_n -lt 300 ]; do
+		sleep 0.1
+		_n=$((_n + 1))
+	done
+}
