@@ -21,7 +21,10 @@
  * like the stall watch (stall.c): a stalling scheduler schedules only the
  * classes below RT and cannot stop its own recording. It never waits on
  * sched_ext: the root is pinned by a reference (7.x) or by a mutex that
- * is tried, not waited for (6.12; trigger_root_get()). It stops sampling
+ * is tried, not waited for (6.12; trigger_root_get()). On 6.12 the
+ * disable work takes that mutex only after its bypass
+ * (scx_ops_disable_workfn()), so a sample holding it delays no task that
+ * the failed scheduler holds, and it is held for one sample. It stops sampling
  * a scheduler once its exit kind is set, so that the ring ends with the
  * state before the failure, not the bypass after it.
  *
