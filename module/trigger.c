@@ -183,9 +183,8 @@ static void trigger_req_fn(struct kthread_work *work)
 {
 	struct trigger_req *r = container_of(work, struct trigger_req, work);
 
-	mutex_lock(&capture_lock);
-	r->err = trigger_running(SXD_TRIGGER_REQUEST);
-	mutex_unlock(&capture_lock);
+	/* a kthread is never killed: the lock is taken */
+	r->err = trigger_request_here();
 	complete(&r->done);
 	trigger_req_put(r);
 }

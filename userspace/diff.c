@@ -78,7 +78,7 @@ yajl_val obj_get(yajl_val o, const char *key)
 	return NULL;
 }
 
-static const char *obj_str(yajl_val o, const char *key)
+const char *obj_str(yajl_val o, const char *key)
 {
 	yajl_val v = obj_get(o, key);
 

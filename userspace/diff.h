@@ -27,8 +27,9 @@ int diff_dumps(const struct dump_index *a, const char *file_a,
 
 /* The JSON of @x with @o, parsed; NULL with *err set when it cannot be. */
 yajl_val render_tree(const struct dump_index *x, const struct decode_opts *o, int *err);
-/* The member @key of object @o, or NULL. */
+/* The member @key of object @o, or NULL; its string, or NULL. */
 yajl_val obj_get(yajl_val o, const char *key);
+const char *obj_str(yajl_val o, const char *key);
 /*
  * What changed from @a to @b (parsed JSON), matched as diff_dumps() does,
  * as text lines: @indent, the path (@path, then the rest), old -> new and

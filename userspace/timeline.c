@@ -221,9 +221,7 @@ static const char *tl_num(yajl_val o, const char *key)
 
 static const char *tl_str(yajl_val o, const char *key)
 {
-	yajl_val v = obj_get(o, key);
-
-	return YAJL_IS_STRING(v) ? v->u.string : "?";
+	return obj_str(o, key) ?: "?";
 }
 
 static size_t tl_len(yajl_val a)
