@@ -1,7 +1,9 @@
 #!/bin/sh
 # PID 1 of the test guest: mount the usual file systems, run the command
 # file of the run directory named by sxdrun= on the kernel command line,
-# save its status and the kernel log there, and power off.
+# save its status and the kernel log there, and end the guest: SysRq 'b'
+# resets the machine, and QEMU (-no-reboot) exits on a reset, with or
+# without ACPI in the kernel.
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
@@ -27,5 +29,5 @@ if cd "$run" 2>/dev/null; then
 	sync
 fi
 echo "=== guest done" >/dev/console
-echo o >/proc/sysrq-trigger
+echo b >/proc/sysrq-trigger
 sleep 10
