@@ -3,10 +3,9 @@
 # test guest, builds), runs the host decoder tests, the guest integration
 # tests on the stock kernel and the debug-kernel suite (the integration
 # tests again on the project's debug kernel, the module's KUnit suites in
-# it, the kernel's sched_ext selftests on both), and closes with
-# "N passed, N failed". The 6.12 LTS suite is make check-lts
-# (tests/kernels/lts-suite.sh): cold, with it, make check took 85 min or
-# more on a 2-core machine, past the 80 allowed.
+# it, the kernel's sched_ext selftests on both) and the 6.12 LTS suite (the
+# integration tests and DKMS on the project's 6.12 kernel), and closes with
+# "N passed, N failed".
 #
 # run-all.sh host (make check-host): only what needs no guest and no root:
 # the decoder's unit and render tests and the fixed-seed fuzz pass.
@@ -66,16 +65,17 @@ prepare decoder-build sh -c 'make -s -C userspace && make -s -C userspace SAN=1 
 	suite decoder-unit tests/unit/test-decoder.sh &&
 	suite render-unit tests/unit/build/test_render
 suite splat-check tests/unit/test-splat.sh
-# The kernel make check builds (tests/kernels/debug.config),
-# compiled in the background (tests/kernels/background.sh: with only the
+# The kernels make check builds (tests/kernels/debug.config, then
+# tests/kernels/lts.config), compiled one after the other in the background (tests/kernels/background.sh: with only the
 # CPU time the foreground leaves) from when the guest root exists: a TCG
 # guest keeps one host core busy and leaves the other to it. What needs
 # the network or the guest root's apt (packages, the sources, the
 # selftests) is done first, in the foreground, before any guest boots from
 # that root. The suite that boots a kernel waits on its lock
 # (tests/kernels/build.sh); the background log, with each build stage's
-# time, is printed at the end.
-KERNELS="debug"
+# time, is printed at the end. The debug kernel first: its suite is the
+# longer one, and the 6.12 kernel builds beside it.
+KERNELS="debug lts"
 kernels_pid=
 kernels_log=$SCXDUMP_CACHE/logs/kernels-background.log
 kernels_background() {
@@ -108,6 +108,8 @@ suite fuzz tests/fuzz/run.sh
 # Last, the longest: the debug kernel and the kernel's sched_ext selftests
 # on the stock and the debug kernel.
 [ $guest_ok -eq 1 ] && suite debug-kernel tests/kernels/debug-suite.sh
+# Then the 6.12 LTS kernel, the last one built.
+[ $guest_ok -eq 1 ] && suite lts-kernel tests/kernels/lts-suite.sh
 if [ -n "$kernels_pid" ]; then
 	wait "$kernels_pid"
 	kernels_pid=

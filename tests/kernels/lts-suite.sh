@@ -5,6 +5,10 @@
 # boot of it, checked on the host like on the stock kernel. What 6.12's
 # sched_ext lacks (sub-schedulers, event counters, overwrite-mode ring
 # buffers) each test skips with the reason. Closes with one RESULT line.
+#
+# It is the last suite of make check, the one nothing runs beside, so its
+# repetitions are halved: SNAP_RUNS 10 (20 on the stock kernel),
+# STRAND_RUNS 5 (10).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib.sh"
@@ -18,6 +22,8 @@ SCXDUMP_KERNEL=$kdir stage guest-build-lts "$here/../guest/build.sh" guest-all |
 
 stage dkms-lts "$here/dkms.sh" "$kdir" >/dev/null || t_fail "dkms add/build/install for 6.12"
 
+export SNAP_RUNS=${SNAP_RUNS:-10} STRAND_RUNS=${STRAND_RUNS:-5}
+BATCH_ENV="SNAP_RUNS=$SNAP_RUNS STRAND_RUNS=$STRAND_RUNS"
 batch_write "$GUEST_ROOT/opt/scxdump/lts-batch.sh"
 SCXDUMP_KERNEL=$kdir stage guest-lts "$here/../guest/run.sh" --name lts --timeout 3600 -- \
 	sh /opt/scxdump/lts-batch.sh >/dev/null
