@@ -316,12 +316,15 @@ static void emit_btf_objects(const struct emit *e)
 int decode_json(const struct dump_index *x, FILE *out, const struct decode_opts *o)
 {
 	struct emit e = { .x = x, .o = o };
+	int err;
 
 	e.vmlinux = o->vmlinux ? o->vmlinux : x->vmlinux;
-	e.mem = mem_for_render(x, &e.mem_buf);
-	e.g = json_open(out, o->pretty);
-	if (!e.g)
+	e.mem = mem_for_render(x, &e.view, &err);
+	e.g = err ? NULL : json_open(out, o->pretty);
+	if (!e.g) {
+		mem_view_free(&e.view);
 		return -ENOMEM;
+	}
 	json_obj(e.g);
 	json_kuint(e.g, "json_version", JSON_VERSION);
 	json_kuint(e.g, "format_version", x->f->hdr->version);
@@ -333,6 +336,7 @@ int decode_json(const struct dump_index *x, FILE *out, const struct decode_opts 
 			emit_stall(&e);
 			emit_scheds_and_errors(&e);
 			emit_btf_objects(&e);
+			emit_allocators(&e);
 		}
 		/* scxdump info and diff leave the samples out */
 		if (!o->maps_only && !o->header_only)
@@ -342,6 +346,7 @@ int decode_json(const struct dump_index *x, FILE *out, const struct decode_opts 
 	}
 	json_obj_end(e.g);
 	json_close(e.g);
+	mem_view_free(&e.view);
 	fputc('\n', out);
 	return ferror(out) ? -EIO : 0;
 }

@@ -9,6 +9,7 @@
 
 #include "decode.h"
 #include "json.h"
+#include "memory.h"
 #include "render.h"
 
 struct emit {
@@ -17,13 +18,16 @@ struct emit {
 	const struct decode_opts *o;
 	const struct btf *vmlinux;	/* given with --vmlinux-btf, or embedded */
 	const struct render_mem *mem;	/* what pointers may be followed into */
-	struct render_mem mem_buf;
+	struct mem_view view;
 };
 
 /* maps.c: "maps": [...] */
 void emit_maps(struct emit *e);
 /* maps.c: a map's BTF, or NULL with *why saying why not */
 const struct btf *map_btf(const struct dump_index *x, const struct sxd_map *m, const char **why);
+
+/* sdt.c: "allocators": the sdt allocators found, with their live slots */
+void emit_allocators(const struct emit *e);
 
 /* timeline.c: "timeline": the flight recorder's samples, or null */
 void emit_timeline(const struct emit *e);

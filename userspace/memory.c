@@ -4,6 +4,8 @@
  * copied behind pointers, and symbols.
  */
 #include <string.h>
+#include <stdio.h>
+#include "fwd.h"
 #include "memory.h"
 
 /* The page of arena @map_index (or any) that holds @addr, or NULL. */
@@ -54,14 +56,16 @@ bool mem_arena_read(const struct dump_index *x, uint32_t map_index, uint64_t add
 
 static bool render_arena_read(const void *ctx, uint64_t addr, void *buf, uint32_t len)
 {
-	return mem_arena_read(ctx, MEM_ANY_ARENA, addr, buf, len);
+	const struct mem_view *v = ctx;
+
+	return mem_arena_read(v->x, MEM_ANY_ARENA, addr, buf, len);
 }
 
 /* struct render_mem's cpumask: the bits copied at capture. */
 static bool render_cpumask(const void *ctx, uint64_t addr, const uint8_t **bits,
 			   uint32_t *nr_bits)
 {
-	const struct dump_index *x = ctx;
+	const struct dump_index *x = ((const struct mem_view *)ctx)->x;
 	size_t lo = 0, hi = x->nr_kmems;
 
 	while (lo < hi) {
@@ -83,14 +87,70 @@ static bool render_cpumask(const void *ctx, uint64_t addr, const uint8_t **bits,
 	return false;
 }
 
-const struct render_mem *mem_for_render(const struct dump_index *x, struct render_mem *m)
+/* struct render_mem's fwd: fwd_resolve(), each name looked up once. */
+static bool render_fwd(const void *ctx, const struct btf *btf, const char *name, bool is_union,
+		       const struct btf **def, uint32_t *id, const char **why)
 {
-	if (!x->nr_pages && !x->nr_kmems)
+	/* the view is the decode's own: its cache may change under const */
+	struct mem_view *v = (struct mem_view *)ctx;
+	uint32_t i;
+	bool ok;
+
+	for (i = 0; i < v->nr_fwd; i++) {
+		if (v->fwd[i].in == btf && v->fwd[i].is_union == is_union &&
+		    !strncmp(v->fwd[i].name, name, sizeof(v->fwd[i].name))) {
+			*def = v->fwd[i].def, *id = v->fwd[i].id, *why = v->fwd[i].why;
+			return v->fwd[i].ok;
+		}
+	}
+	ok = fwd_resolve(v->x, btf, name, is_union, def, id, why);
+	if (v->nr_fwd < MEM_FWD_CACHE && strlen(name) < sizeof(v->fwd[0].name)) {
+		i = v->nr_fwd++;
+		v->fwd[i].in = btf, v->fwd[i].is_union = is_union, v->fwd[i].ok = ok;
+		v->fwd[i].def = ok ? *def : NULL, v->fwd[i].id = ok ? *id : 0;
+		v->fwd[i].why = *why;
+		snprintf(v->fwd[i].name, sizeof(v->fwd[i].name), "%s", name);
+	}
+	return ok;
+}
+
+/* struct render_mem's slot: the live sdt slot at @addr. */
+static bool render_slot(const void *ctx, uint64_t addr, struct render_slot *s)
+{
+	const struct mem_view *v = ctx;
+	const struct sdt_alloc *a;
+	const struct sdt_slot *sl = sdt_slot_of(&v->sdt, addr, &a);
+
+	if (!sl)
+		return false;
+	*s = (struct render_slot){
+		.allocator = a->var, .start = sl->addr, .index = sl->index,
+		.idx = sl->tid_idx, .gen = sl->tid_gen, .hdr_size = a->hdr_size,
+		.payload_size = a->elem_size - a->hdr_size, .btf = a->payload_btf,
+		.type = a->payload_type, .why = a->payload_why,
+	};
+	return true;
+}
+
+const struct render_mem *mem_for_render(const struct dump_index *x, struct mem_view *v,
+					int *err)
+{
+	memset(v, 0, sizeof(*v));
+	v->x = x;
+	*err = sdt_index_build(x, &v->sdt);
+	if (*err)
 		return NULL;
-	m->read = x->nr_pages ? render_arena_read : NULL;
-	m->cpumask = x->nr_kmems ? render_cpumask : NULL;
-	m->ctx = x;
-	return m;
+	v->m.read = x->nr_pages ? render_arena_read : NULL;
+	v->m.cpumask = x->nr_kmems ? render_cpumask : NULL;
+	v->m.fwd = render_fwd;
+	v->m.slot = v->sdt.nr ? render_slot : NULL;
+	v->m.ctx = v;
+	return &v->m;
+}
+
+void mem_view_free(struct mem_view *v)
+{
+	sdt_index_free(&v->sdt);
 }
 
 const char *mem_symbol(const struct dump_index *x, uint64_t addr, size_t *len)

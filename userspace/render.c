@@ -308,10 +308,75 @@ static bool seen_before(struct render *r, uint64_t addr, uint32_t type)
 	return false;
 }
 
+/* The pointee @pid of @btf, @psize bytes at @v, as "target" (or "seen"). */
+static void render_target(struct render *r, const struct btf *btf, int32_t pid,
+			  int64_t psize, uint64_t v, int depth)
+{
+	const struct btf *saved = r->btf;
+	uint8_t *buf;
+
+	if (psize <= 0 || psize > 65536 || depth >= RENDER_MAX_DEPTH ||
+	    r->nr_seen >= RENDER_MAX_DEREFS || !r->mem->read || !(buf = malloc(psize))) {
+		json_kstr(r->g, "error", "pointee not followed (size, depth or budget)");
+		return;
+	}
+	if (!r->mem->read(r->mem->ctx, v, buf, psize)) {
+		json_kstr(r->g, "error", "pointee not in the dump");
+	} else if (seen_before(r, v, pid)) {
+		json_kbool(r->g, "seen", true);
+	} else {
+		json_key(r->g, "target");
+		r->btf = btf;
+		render(r, pid, buf, psize, depth + 1);
+		r->btf = saved;
+	}
+	free(buf);
+}
+
+/*
+ * A pointer into a live allocator slot: {"addr", "slot": {...}, "target"}.
+ * The target is the declared pointee when it is a complete type other
+ * than the slot's header; else the payload, typed as the allocator chose
+ * (its bytes, with why, when it could not).
+ */
+static void render_slot_ptr(struct render *r, const struct render_slot *sl, uint64_t v,
+			    const char *hex, int32_t pid, int64_t psize, bool declared, int depth)
+{
+	uint8_t *buf;
+
+	json_obj(r->g);
+	json_kstr(r->g, "addr", hex);
+	json_key(r->g, "slot");
+	json_obj(r->g);
+	json_kstr(r->g, "allocator", sl->allocator);
+	json_kuint(r->g, "index", sl->index);
+	json_kint(r->g, "idx", sl->idx);
+	json_kint(r->g, "gen", sl->gen);
+	json_obj_end(r->g);
+	if (declared) {
+		render_target(r, r->btf, pid, psize, v, depth);
+	} else if (sl->btf) {
+		render_target(r, sl->btf, sl->type, btf__resolve_size(sl->btf, sl->type),
+			      sl->start + sl->hdr_size, depth);
+	} else if (sl->payload_size && sl->payload_size <= 65536 &&
+		   (buf = malloc(sl->payload_size))) {
+		if (r->mem->read(r->mem->ctx, sl->start + sl->hdr_size, buf, sl->payload_size)) {
+			json_key(r->g, "target");
+			json_hex(r->g, buf, sl->payload_size);
+		}
+		json_kstr(r->g, "target_untyped", sl->why ?: "the payload's type is unknown");
+		free(buf);
+	}
+	json_obj_end(r->g);
+}
+
 /*
  * A pointer into memory the dump holds (an arena) becomes
  * {"addr": ..., "target": pointee}, or {"addr": ..., "seen": true} when
- * that pointee was rendered already (cycles, shared nodes); any other
+ * that pointee was rendered already (cycles, shared nodes); a pointer to
+ * a forward declaration is followed through the definition another BTF
+ * object of the dump gives ({"addr", "fwd", "reason"} when none does); a
+ * pointer into an allocator's live slot says which slot; any other
  * pointer stays a hex string.
  */
 static void render_ptr(struct render *r, const struct btf_type *t,
@@ -319,9 +384,12 @@ static void render_ptr(struct render *r, const struct btf_type *t,
 {
 	int32_t pid = skip_mods(r->btf, t->type);
 	const struct btf_type *pt = pid > 0 ? btf__type_by_id(r->btf, pid) : NULL;
-	int64_t psize = pt ? btf__resolve_size(r->btf, pid) : -1;
+	const struct btf *pbtf = r->btf;
+	struct render_slot sl;
+	const char *why = NULL;
 	uint64_t v = 0;
-	uint8_t *buf;
+	int64_t psize;
+	uint32_t did;
 	char hex[24];
 
 	memcpy(&v, data, size < 8 ? size : 8);
@@ -341,27 +409,57 @@ static void render_ptr(struct render *r, const struct btf_type *t,
 			return;
 		}
 	}
+	if (v && pt && btf_is_fwd(pt) && r->mem && r->mem->fwd) {
+		if (r->mem->fwd(r->mem->ctx, r->btf, name_of(r->btf, pt), btf_kflag(pt), &pbtf,
+				&did, &why)) {
+			pid = did;
+			pt = btf__type_by_id(pbtf, did);
+		}
+	}
+	psize = pt && !btf_is_fwd(pt) ? btf__resolve_size(pbtf, pid) : -1;
+	if (v && r->mem && r->mem->slot && r->mem->slot(r->mem->ctx, v, &sl) &&
+	    (v == sl.start || v == sl.start + sl.hdr_size)) {
+		/* the header's own type (struct sdt_data) says nothing of the payload */
+		bool declared = pt && psize > 0 && !btf_is_func_proto(pt) &&
+				!(v == sl.start && psize <= sl.hdr_size);
+		const struct btf *saved = r->btf;
+
+		r->btf = pbtf;
+		render_slot_ptr(r, &sl, v, hex, pid, psize, declared, depth);
+		r->btf = saved;
+		return;
+	}
+	if (v && pt && btf_is_fwd(pt) && why) {
+		char fwd[160];
+
+		snprintf(fwd, sizeof(fwd), "%s %s", btf_kflag(pt) ? "union" : "struct",
+			 name_of(r->btf, pt));
+		json_obj(r->g);
+		json_kstr(r->g, "addr", hex);
+		json_kstr(r->g, "fwd", fwd);
+		json_kstr(r->g, "reason", why);
+		json_obj_end(r->g);
+		return;
+	}
 	if (!r->mem || !r->mem->read || !v || psize <= 0 || psize > 65536 || btf_is_func_proto(pt) ||
-	    depth >= RENDER_MAX_DEPTH || r->nr_seen >= RENDER_MAX_DEREFS ||
-	    !(buf = malloc(psize))) {
+	    depth >= RENDER_MAX_DEPTH || r->nr_seen >= RENDER_MAX_DEREFS) {
 		json_str(r->g, hex);
 		return;
 	}
-	if (!r->mem->read(r->mem->ctx, v, buf, psize)) {
-		json_str(r->g, hex);
+	{
+		uint8_t *buf = malloc(psize);
+		bool ok = buf && r->mem->read(r->mem->ctx, v, buf, psize);
+
 		free(buf);
-		return;
+		if (!ok) {
+			json_str(r->g, hex);
+			return;
+		}
 	}
 	json_obj(r->g);
 	json_kstr(r->g, "addr", hex);
-	if (seen_before(r, v, pid)) {
-		json_kbool(r->g, "seen", true);
-	} else {
-		json_key(r->g, "target");
-		render(r, pid, buf, psize, depth + 1);
-	}
+	render_target(r, pbtf, pid, psize, v, depth);
 	json_obj_end(r->g);
-	free(buf);
 }
 
 /* Past typedefs, qualifiers and type tags: the type the bytes are. */

@@ -23,12 +23,31 @@
  * Memory a pointer may point into (a dump's arena pages): read @len bytes
  * at user address @addr into @buf, false if the dump does not hold them.
  */
+struct render_slot;
+
 struct render_mem {
 	bool (*read)(const void *ctx, uint64_t addr, void *buf, uint32_t len);
 	/* the bits of the struct bpf_cpumask at @addr, if the dump has them */
 	bool (*cpumask)(const void *ctx, uint64_t addr, const uint8_t **bits,
 			uint32_t *nr_bits);
+	/* the definition of a struct (union) @btf only declares (fwd.h) */
+	bool (*fwd)(const void *ctx, const struct btf *btf, const char *name, bool is_union,
+		    const struct btf **def, uint32_t *id, const char **why);
+	/* the live allocator slot that holds @addr (sdt.h) */
+	bool (*slot)(const void *ctx, uint64_t addr, struct render_slot *s);
 	const void *ctx;
+};
+
+/* A slot of an allocator, as a pointer into it is rendered. */
+struct render_slot {
+	const char *allocator;		/* the allocator global's name */
+	uint64_t start;			/* the slot's header */
+	uint64_t index;			/* its position in the allocator's tree */
+	int32_t idx, gen;		/* its header's id */
+	uint32_t hdr_size, payload_size;
+	const struct btf *btf;		/* the payload's type, or NULL: */
+	uint32_t type;
+	const char *why;		/* why there is none */
 };
 
 /* "0-3,8": the CPUs set in @nr_bits bits at @bits, into @buf. */

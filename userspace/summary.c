@@ -4,12 +4,15 @@
  * bytes captured, truncated, error), for reading at a terminal.
  */
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "core.h"
 #include "decode.h"
 #include "names.h"
+#include "render.h"
+#include "sdt.h"
 
 static void print_exit(const struct sxd_sched *s, FILE *out)
 {
@@ -164,6 +167,32 @@ static void print_capture(const struct dump_index *x, FILE *out)
 	print_timeline(x, out);
 }
 
+/* One line per arena allocator: how many slots live, of which payload. */
+static void print_allocators(const struct dump_index *x, FILE *out)
+{
+	struct sdt_index si;
+	char name[256];
+	uint32_t i;
+
+	if (sdt_index_build(x, &si)) {
+		fprintf(out, "allocators: not indexed (out of memory)\n");
+		return;
+	}
+	for (i = 0; i < si.nr; i++) {
+		const struct sdt_alloc *a = &si.a[i];
+
+		if (a->payload_btf)
+			render_type_name(a->payload_btf, a->payload_type, name, sizeof(name));
+		else
+			snprintf(name, sizeof(name), "untyped payloads: %s", a->payload_why);
+		fprintf(out, "allocator %s: %llu live slots of %llu bytes (%s)%s\n", a->var,
+			(unsigned long long)(a->nr_slots + a->nr_over_cap),
+			(unsigned long long)a->elem_size, name,
+			a->nr_unreadable ? ", some not in the dump" : "");
+	}
+	sdt_index_free(&si);
+}
+
 #define SUMMARY_WAITERS	5
 
 static void print_dsq(const struct sxd_core_dsq *d, FILE *out)
@@ -275,6 +304,7 @@ int decode_summary(const struct dump_index *x, FILE *out)
 			print_core(x->scheds[i].core, out);
 	}
 	print_capture(x, out);
+	print_allocators(x, out);
 	for (i = 0; i < x->nr_errors; i++)
 		fprintf(out, "error %d: %.*s\n", x->errors[i]->err, (int)x->errors[i]->msg_len,
 			(const char *)(x->errors[i] + 1));

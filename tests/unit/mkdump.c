@@ -572,8 +572,11 @@ int main(int argc, char **argv)
 		unsigned long long v[4] = { 0x100000000ull, 0x100000000ull + 4 * 4096, 0, 2 };
 		int word = -99;
 
+		unsigned long long node[2] = { 4242, 7 };	/* map 14's struct node */
+
 		memcpy(e[0], &a0, 8);
 		memcpy(e[0] + 8, "\x6f\0\0\0\0\0\0\0", 8);
+		memcpy(e[0] + 8 + 2048, node, sizeof(node));
 		memcpy(e[1], &a1, 8);
 		memcpy(e[1] + 8, &word, 4);
 		memcpy(e[1] + 16, "arena", 6);
@@ -643,6 +646,42 @@ int main(int argc, char **argv)
 		km->nr_bits = 64;
 		add_map_end(13, 1, 0, 0, "");
 		btf__free(cb);
+	}
+	/*
+	 * map 14: pointers to structs its BTF (3) only declares: struct node,
+	 * which BTF object 4 (a sibling program's) defines, into the arena
+	 * page of map 11; struct ghost, which no object defines.
+	 */
+	{
+		struct btf *fb = btf__new_empty(), *sb = btf__new_empty();
+		unsigned long long v[2] = { 0x100000000ull + 2048, 0x1234 };
+		unsigned char ent[8 + 16] = { 0 };
+		const void *fraw, *sraw;
+		unsigned int fsz, ssz;
+		int fu, fn, fg, fh, su;
+
+		fu = btf__add_int(fb, "unsigned int", 4, 0);
+		fn = btf__add_fwd(fb, "node", BTF_FWD_STRUCT);
+		fg = btf__add_fwd(fb, "ghost", BTF_FWD_STRUCT);
+		fh = btf__add_struct(fb, "holder2", 16);
+		btf__add_field(fb, "n", fh + 1, 0, 0);
+		btf__add_field(fb, "g", fh + 2, 64, 0);
+		btf__add_ptr(fb, fn);
+		btf__add_ptr(fb, fg);
+		su = btf__add_int(sb, "unsigned long long", 8, 0);
+		btf__add_struct(sb, "node", 16);
+		btf__add_field(sb, "v", su, 0, 0);
+		btf__add_field(sb, "w", su, 64, 0);
+		fraw = btf__raw_data(fb, &fsz);
+		sraw = btf__raw_data(sb, &ssz);
+		add_btf(3, SXD_BTF_PROG, 0, fraw, fsz);
+		add_btf(4, SXD_BTF_PROG, 0, sraw, ssz);
+		add_map(14, 2, "fwds", 4, 16, 3, fu, fh);
+		memcpy(ent + 8, v, sizeof(v));
+		add_entries_flags(14, 4, 16, 1, 0, ent, 1);
+		add_map_end(14, 1, 0, 0, "");
+		btf__free(fb);
+		btf__free(sb);
 	}
 	/* map 3: a type the module does not capture */
 	add_map(3, 30, "some_bloom", 0, 8, SXD_NO_INDEX, 0, 0);

@@ -63,6 +63,9 @@ t_jq "arena: pages by user address, globals by name from the last page" "$j" "$(
 t_jq "kernel-typed value rendered with the embedded kernel BTF" "$j" "$(mp my_ops) | .btf == {value_type: \"struct fake_ops\", from: \"kernel\"} and .entries[0].value == {timeout_ms: 5000, name: \"opsname\"}"
 t_jq "struct_ops programs by slot" "$j" "$(mp my_ops) | .info == {state: \"inuse\", programs: [{slot: 0, id: 31, name: \"my_enqueue\"}, {slot: 2, id: 33, name: \"my_init\"}]}"
 t_jq "cpumask kptr: the CPUs the capture copied" "$j" "$(mp masks) | .entries[0].value == {mask: {addr: \"0xffff888012340000\", cpus: \"0-3,8\"}}"
+t_jq "declared-only struct: followed through a sibling object's definition into the arena" "$j" "$(mp fwds) | .entries[0].value.n == {addr: \"0x100000800\", target: {v: 4242, w: 7}}"
+t_jq "declared-only struct no object defines: said so, with the address" "$j" "$(mp fwds) | .entries[0].value.g == {addr: \"0x1234\", fwd: \"struct ghost\", reason: \"no BTF object in the dump defines it\"}"
+t_jq "no allocator in a dump without one" "$j" '.allocators == []'
 t_jq "unsupported map type reported" "$j" '.maps[] | select(.name == "some_bloom") | .type == "bloom_filter" and .unsupported == true and .entries == []'
 
 "$DEC" info "$tmp/good.bin" >"$tmp/info.json"
