@@ -3,7 +3,8 @@
 # scheduler (those on the core state, .cpus/.dsqs/.tasks, on a dump of
 # the core scheduler: tasks parked on its DSQs, an RT task on a CPU; those
 # on .stall and diff on the stall test's warning and exit dumps, those on
-# the timeline on the timeline test's exit dump):
+# the timeline on the timeline test's exit dump, those on allocators and
+# slots on the arena test's exit dump):
 # each must succeed and answer something (not null, not empty).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,6 +20,8 @@ stall_warn=$(ls "$stall_dir"/run-1-*.bin 2>/dev/null | head -1)
 stall_exit=$(ls "$stall_dir"/run-1-*.bin 2>/dev/null | tail -1)
 # the timeline test's stall, recorded: its exit dump (the last)
 tl_exit=$(ls "${4:-$GUEST_ROOT/opt/scxdump/runs/timeline}"/stall-*.bin 2>/dev/null | tail -1)
+# the arena test's exit dump: per-task state in an allocator's slots
+arena=${5:-$GUEST_ROOT/opt/scxdump/runs/arena/exit.bin}
 
 [ -f "$dump" ] || { t_fail "a map-types dump to run the recipes on ($dump)"; t_done; exit 1; }
 n=0
@@ -29,6 +32,7 @@ while IFS= read -r line; do
 	[[ $cmd =~ \.(cpus|dsqs|tasks)[^a-z_] ]] && d=$core
 	[[ $cmd =~ \.stall|diff ]] && d=$stall_exit
 	[[ $cmd =~ timeline ]] && d=$tl_exit
+	[[ $cmd =~ allocators|slot ]] && d=$arena
 	cmd=${cmd//dumps\/00000001/\"$stall_warn\"}
 	out=$(PATH=$(dirname "$DEC"):$PATH && eval "${cmd//DUMP/\"$d\"}" 2>&1)
 	if [ $? -eq 0 ] && [ -n "$out" ] && [ "$out" != null ] && [ "$out" != "[]" ]; then

@@ -1,0 +1,29 @@
+#!/bin/sh
+# Runs inside the test guest (tests/integration/test-arena.sh boots it):
+# scxarena keeps each task's state in arena slots of an sdt-style
+# allocator. ARENA_LIVE children stay, ARENA_GONE exit before the captures
+# (their slots freed); captured on demand, then at the planned failure.
+set -u
+S=/opt/scxdump/src
+KO=${SCXDUMP_KO:-$S/scxdump.ko}
+SB=${SCXDUMP_SCHED:-$S/tests/sched/build}
+DBG=/sys/kernel/debug/scxdump
+. $S/tests/integration/guest-common.sh
+LIVE=${ARENA_LIVE:-200}
+GONE=${ARENA_GONE:-40}
+insmod $KO stall_warn_pct=0 || exit 1
+
+echo "== 1: on demand, then the failure"
+$SB/scxarena --live "$LIVE" --gone "$GONE" --wait-file "$PWD/go" >loader.out 2>&1 &
+SCX=$!
+n=0
+while ! grep -q '^ready' loader.out && [ $n -lt 600 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+/bin/echo capture >$DBG/control && cp $DBG/dump od.bin && echo "on demand: ok"
+touch go
+wait $SCX
+echo "loader: $?"
+cp $DBG/dump exit.bin && echo "exit: ok"
+echo "== done"

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Arena state behind an sdt-style allocator (tests/sched/scxarena.bpf.c):
+# each task's payload lives in an arena slot, task storage points at the
+# slot through a pointer to a struct the program's BTF only declares
+# (struct sdt_data), and so does the allocator's root (struct sdt_desc).
+# Captured on demand and at the planned failure, the dump must list the
+# allocator with every live slot, typed, and nothing freed, and render each
+# task's storage through its slot to the payload the scheduler wrote.
+set -uo pipefail
+. "$(dirname "$0")/common.sh"
+
+MAGIC=$((0xa7e4a000))
+guest_script arena
+out=$dir/loader.out
+live=$(sed -n 's/^live \([0-9]*\)$/\1/p' "$out" | sort)
+gone=$(sed -n 's/^gone \([0-9]*\)$/\1/p' "$out" | sort)
+t_eq "the loader started its children and freed the leavers' slots" "failed=0" \
+	"$(sed -n 's/^ready .* \(failed=[0-9]*\)$/\1/p' "$out")"
+t_check "... $(echo "$live" | wc -w) staying, $(echo "$gone" | wc -w) gone" \
+	test "$(echo "$live" | wc -w)" -ge 8 -a "$(echo "$gone" | wc -w)" -ge 4
+printf '%s\n' $live >"$dir/live.pids"
+printf '%s\n' $gone >"$dir/gone.pids"
+
+for run in od exit; do
+	case $run in od) what="on demand" ;; *) what="at failure" ;; esac
+	f=$dir/$run.json
+	"$DEC" decode "$dir/$run.bin" >"$f" || t_fail "$what: the dump decodes"
+	a='.allocators[0]'
+	t_jq "$what: one allocator, found by its shape: sxa_allocator in .bss" "$f" \
+		"(.allocators | length) == 1 and $a.kind == \"sdt\" and $a.name == \"sxa_allocator\" and (.maps[$a.map_index].name | endswith(\".bss\"))"
+	t_jq "$what: its geometry: 48-byte elements, an 8-byte header, 3 levels of 512" "$f" \
+		"$a | .element_size == 48 and .header_size == 8 and .payload_size == 40 and .levels == 3 and .fanout == 512"
+	t_jq "$what: the declared-only structs said so" "$f" \
+		"$a | (.header_size_why | test(\"sdt_data is only declared\")) and (.layout_why | test(\"sdt_desc is only declared\"))"
+	t_jq "$what: the payload typed as struct sxa_payload, the one pointed-at struct of its size" "$f" \
+		"$a | .payload_type == \"struct sxa_payload\" and (.payload_type_how | test(\"pointer\"))"
+	t_jq "$what: every slot read, each header naming its own index" "$f" \
+		"$a | .nr_unreadable == 0 and .nr_index_mismatch == 0 and .nr_live == .nr_listed and ([.slots[] | .idx == .index and .payload.slot_index == .index] | all)"
+	t_jq "$what: as many live slots as the scheduler allocated and did not free" "$f" \
+		"(.maps[] | select(.name | endswith(\".bss\")) | .entries[0].value) as \$b | if (.maps[] | select(.name | endswith(\".bss\")) | .in_snapshot) and (.maps[] | select(.name == \"arena\") | .in_snapshot) then $a.nr_live == \$b.nr_alloc - \$b.nr_free else ($a.nr_live - (\$b.nr_alloc - \$b.nr_free)) | fabs <= 64 end"
+	jq -r "$a.slots[] | select(.payload.comm == \"scxarena\") | \"\(.payload.pid) \(.payload.magic)\"" "$f" |
+		sort >"$dir/$run.slots"
+	bad=$(awk -v m=$MAGIC 'function xor(a, b,  r, i, x, y) { r = 0; i = 1; while (a || b) { x = a % 2; y = b % 2; if (x != y) r += i; a = int(a / 2); b = int(b / 2); i *= 2 } return r } xor($1, m) != $2 { print $1 }' "$dir/$run.slots" | head -3)
+	t_eq "$what: each payload's magic is SXA_MAGIC ^ its pid" "" "$bad"
+	t_eq "$what: a live slot for every staying child, its pid in its payload" "" \
+		"$(cut -d' ' -f1 "$dir/$run.slots" | comm -23 "$dir/live.pids" - | head -3)"
+	t_eq "$what: no live slot for a child gone (its slot freed)" "" \
+		"$(cut -d' ' -f1 "$dir/$run.slots" | comm -12 "$dir/gone.pids" - | head -3)"
+	t_jq "$what: each child's task storage followed through its slot to its payload" "$f" \
+		"[.maps[] | select(.name == \"sxa_tasks\") | .entries[] | select(.key.pid as \$p | [$(echo $live | tr ' ' ',')] | index(\$p))] as \$e | (\$e | length) == $(echo "$live" | wc -w) and ([\$e[] | .value.data.slot.allocator == \"sxa_allocator\" and .value.data.slot.index == .value.tid.idx and .value.data.target.pid == .key.pid and .value.data.target.comm == \"scxarena\"] | all)"
+	t_jq "$what: every task's storage reaches a payload with that task's pid" "$f" \
+		"[.maps[] | select(.name == \"sxa_tasks\") | .entries[] | .value.data.target.pid == .key.pid] | length > 50 and all"
+done
+t_jq "on demand: the scheduler running" "$dir/od.json" '.capture.trigger == "request"'
+t_jq "at failure: the planned error, before exit_task freed any slot" "$dir/exit.json" \
+	'.capture.trigger == "exit" and .schedulers[0].exit.kind_name == "SCX_EXIT_ERROR_BPF" and (.schedulers[0].exit.message | test("planned failure, [0-9]+ slots live"))'
+t_jq "at failure: the slots the error message counted are the live ones" "$dir/exit.json" \
+	'(.schedulers[0].exit.message | capture("failure, (?<n>[0-9]+) slots").n | tonumber) as $n | .allocators[0].nr_live >= $n - 8 and .allocators[0].nr_live <= $n + 8'
+t_eq "summary: the allocator's line" "allocator sxa_allocator: $(jq .allocators[0].nr_live "$dir/exit.json") live slots of 48 bytes (struct sxa_payload)" \
+	"$("$DEC" summary "$dir/exit.bin" | grep '^allocator ')"
+t_clean_dmesg "kernel log clean (no bug, warning, KASAN, KFENCE, lockdep, stall or lockup report)" "$dir/dmesg"
+t_done

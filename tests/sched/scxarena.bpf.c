@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A sched_ext scheduler whose per-task state lives in arena memory behind
+ * an allocator of the sdt kind (the shape of the kernel's
+ * tools/sched_ext/scx_sdt.bpf.c: a three-level radix tree of descriptors,
+ * each with a bitmap of allocated positions and a chunk of child
+ * pointers, whose leaves point at slots of a union sdt_id header and a
+ * payload). Our own, smaller: every descriptor and slot is allocated in
+ * ops.init (arena pages can only be allocated by sleepable programs on
+ * 6.12), ops.init_task takes the next slot under a lock, and
+ * ops.exit_task frees it (its bit cleared, its generation bumped). Task
+ * storage holds each task's id and a pointer to its slot. A global FIFO;
+ * it fails on demand (fail_now) with scx_bpf_error().
+ */
+#include "scxtest.bpf.h"
+#include "scxarena.h"
+
+#define __arena __attribute__((address_space(1)))
+#define NUMA_NO_NODE (-1)
+#define private(name) SEC(".data." #name) __hidden __attribute__((aligned(8)))
+
+void __arena *bpf_arena_alloc_pages(void *map, void __arena *addr, u32 page_cnt,
+				    int node_id, u64 flags) __ksym __weak;
+
+char _license[] SEC("license") = "GPL";
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARENA);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, SXA_ARENA_PAGES);
+	__ulong(map_extra, 1ull << 41);	/* user address, 4 GiB aligned */
+} arena SEC(".maps");
+
+union sdt_id {
+	s64 val;
+	struct {
+		s32 idx;
+		s32 genn;
+	};
+};
+
+struct sdt_chunk;
+
+struct sdt_desc {
+	u64 allocated[SXA_FANOUT / 64];
+	u64 nr_free;
+	struct sdt_chunk __arena *chunk;
+};
+
+struct sdt_data {
+	union sdt_id tid;
+	u64 payload[];
+};
+
+struct sdt_chunk {
+	union {
+		struct sdt_desc __arena *descs[SXA_FANOUT];
+		struct sdt_data __arena *data[SXA_FANOUT];
+	};
+};
+
+struct sdt_pool {
+	void __arena *slab;
+	u64 elem_size;
+	u64 max_elems;
+	u64 idx;
+};
+
+struct scx_allocator {
+	struct sdt_pool pool;
+	struct sdt_desc __arena *root;
+};
+
+/* task storage: the task's id and its slot, as scx_sdt's scx_task_map_val */
+struct sxa_task_val {
+	union sdt_id tid;
+	u64 tptr;
+	struct sdt_data __arena *data;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct sxa_task_val);
+} sxa_tasks SEC(".maps");
+
+/*
+ * Not static: clang splits a static one into a variable per member,
+ * which BTF cannot describe. Hidden: the loader has no use for it.
+ */
+__hidden struct scx_allocator sxa_allocator;
+private(SXA_LOCK) struct bpf_spin_lock sxa_lock;
+
+/* .bss the test reads */
+u64 nr_alloc, nr_free, nr_alloc_failed, nr_enqueued;
+s32 init_err;
+u32 fail_now;
+struct sxa_payload __arena *last_payload;	/* the newest task's */
+
+/*
+ * A program that follows arena pointers must name the arena (the verifier
+ * ties addr_space_cast to it): one that allocates from it does already.
+ */
+#define sxa_use_arena() asm volatile("" :: "r"(&arena))
+
+/* @n zeroed bytes of arena; NULL when out of pages */
+static void __arena *sxa_pages(u32 n)
+{
+	return bpf_arena_alloc_pages(&arena, NULL, n, NUMA_NO_NODE, 0);
+}
+
+/* A descriptor and its chunk, both zeroed, nr_free set. */
+static struct sdt_desc __arena *sxa_node(struct sdt_desc __arena *descs, u32 i,
+					   struct sdt_chunk __arena *chunk)
+{
+	struct sdt_desc __arena *d = &descs[i];
+
+	d->nr_free = SXA_FANOUT;
+	d->chunk = chunk;
+	return d;
+}
+
+SEC("struct_ops.s/sxa_init")
+s32 BPF_PROG(sxa_init)
+{
+	u64 esz = (sizeof(struct sdt_data) + sizeof(struct sxa_payload) + 7) / 8 * 8;
+	u32 slab_pages = (SXA_MAX_SLOTS * esz + 4095) / 4096;
+	struct sdt_desc __arena *descs, *root, *mid;
+	struct sdt_chunk __arena *chunks;
+	void __arena *slab;
+	u32 i;
+
+	/* descriptors: root, one middle, SXA_LEAVES leaves, all in one page */
+	descs = sxa_pages(1);
+	/* chunks: one page each, the same order */
+	chunks = sxa_pages(2 + SXA_LEAVES);
+	slab = sxa_pages(slab_pages);
+	if (!descs || !chunks || !slab) {
+		init_err = -12;
+		return -12;
+	}
+	root = sxa_node(descs, 0, &chunks[0]);
+	mid = sxa_node(descs, 1, &chunks[1]);
+	chunks[0].descs[0] = mid;
+	for (i = 0; i < SXA_LEAVES; i++)
+		chunks[1].descs[i] = sxa_node(descs, 2 + i, &chunks[2 + i]);
+	/* the middle level's one child in use is full only when all are */
+	sxa_allocator.pool.slab = slab;
+	sxa_allocator.pool.elem_size = esz;
+	sxa_allocator.pool.max_elems = SXA_MAX_SLOTS;
+	sxa_allocator.pool.idx = 0;
+	sxa_allocator.root = root;
+	return 0;
+}
+
+SEC("struct_ops.s/sxa_init_task")
+s32 BPF_PROG(sxa_init_task, struct task_struct *p, struct scx_init_task_args *args)
+{
+	struct sdt_desc __arena *leaf;
+	struct sdt_chunk __arena *mid_chunk;
+	struct sxa_payload __arena *pl;
+	struct sdt_data __arena *data;
+	struct sxa_task_val *v;
+	u64 idx, pos, esz;
+	void __arena *slab;
+
+	sxa_use_arena();
+	v = bpf_task_storage_get(&sxa_tasks, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!v || !sxa_allocator.root) {
+		__sync_fetch_and_add(&nr_alloc_failed, 1);
+		return 0;
+	}
+	bpf_spin_lock(&sxa_lock);
+	idx = sxa_allocator.pool.idx;
+	if (idx >= SXA_MAX_SLOTS) {
+		bpf_spin_unlock(&sxa_lock);
+		__sync_fetch_and_add(&nr_alloc_failed, 1);
+		return 0;
+	}
+	sxa_allocator.pool.idx = idx + 1;
+	esz = sxa_allocator.pool.elem_size;
+	slab = sxa_allocator.pool.slab;
+	pos = idx & (SXA_FANOUT - 1);
+	mid_chunk = sxa_allocator.root->chunk->descs[0]->chunk;
+	leaf = mid_chunk->descs[(idx / SXA_FANOUT) & (SXA_LEAVES - 1)];
+	data = (struct sdt_data __arena *)((u64)slab + esz * idx);
+	leaf->allocated[pos / 64] |= 1ull << (pos % 64);
+	leaf->nr_free -= 1;
+	leaf->chunk->data[pos] = data;
+	data->tid.idx = idx;
+	bpf_spin_unlock(&sxa_lock);
+
+	pl = (struct sxa_payload __arena *)data->payload;
+	pl->pid = p->pid;
+	pl->magic = SXA_MAGIC ^ p->pid;
+	pl->slot_index = idx;
+	for (pos = 0; pos < sizeof(pl->comm); pos++)
+		pl->comm[pos] = p->comm[pos];
+	v->tid = data->tid;
+	v->tptr = (u64)p;
+	v->data = data;
+	last_payload = pl;
+	__sync_fetch_and_add(&nr_alloc, 1);
+	return 0;
+}
+
+SEC("struct_ops/sxa_exit_task")
+void BPF_PROG(sxa_exit_task, struct task_struct *p, struct scx_exit_task_args *args)
+{
+	struct sdt_chunk __arena *mid_chunk;
+	struct sdt_desc __arena *leaf;
+	struct sdt_data __arena *data;
+	struct sxa_task_val *v;
+	u64 idx, pos;
+
+	sxa_use_arena();
+	v = bpf_task_storage_get(&sxa_tasks, p, 0, 0);
+	if (!v || !v->data || !sxa_allocator.root)
+		return;
+	data = v->data;
+	idx = v->tid.idx;
+	pos = idx & (SXA_FANOUT - 1);
+	bpf_spin_lock(&sxa_lock);
+	mid_chunk = sxa_allocator.root->chunk->descs[0]->chunk;
+	leaf = mid_chunk->descs[(idx / SXA_FANOUT) & (SXA_LEAVES - 1)];
+	leaf->allocated[pos / 64] &= ~(1ull << (pos % 64));
+	leaf->nr_free += 1;
+	data->tid.genn += 1;
+	bpf_spin_unlock(&sxa_lock);
+	__sync_fetch_and_add(&nr_free, 1);
+	bpf_task_storage_delete(&sxa_tasks, p);
+}
+
+SEC("struct_ops/sxa_enqueue")
+void BPF_PROG(sxa_enqueue, struct task_struct *p, u64 enq_flags)
+{
+	struct sxa_task_val *v = bpf_task_storage_get(&sxa_tasks, p, 0, 0);
+	struct sxa_payload __arena *pl;
+
+	sxa_use_arena();
+	__sync_fetch_and_add(&nr_enqueued, 1);
+	if (v && v->data) {
+		pl = (struct sxa_payload __arena *)v->data->payload;
+		pl->nr_enqueues += 1;
+	}
+	sxt_dsq_insert(p, SCX_DSQ_GLOBAL, SCX_SLICE_DFL, enq_flags);
+	if (fail_now == 1) {
+		fail_now = 2;
+		sxt_error("scxdump-arena: planned failure, %llu slots live", nr_alloc - nr_free);
+	}
+}
+
+SEC(".struct_ops.link")
+struct sched_ext_ops sxa_ops = {
+	.enqueue = (void *)sxa_enqueue,
+	.init = (void *)sxa_init,
+	.init_task = (void *)sxa_init_task,
+	.exit_task = (void *)sxa_exit_task,
+	.name = "scxdump_arena",
+};

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What scxarena's BPF side and its loader share. */
+#ifndef SCXARENA_H
+#define SCXARENA_H
+
+#define SXA_ARENA_PAGES		256
+#define SXA_FANOUT		512	/* entries per chunk, as scx_sdt */
+#define SXA_LEAVES		8	/* leaf descriptors set up at init */
+#define SXA_MAX_SLOTS		(SXA_LEAVES * SXA_FANOUT)
+#define SXA_MAGIC		0xa7e4a000u	/* payload.magic == SXA_MAGIC ^ pid */
+
+/* The payload of each task's slot: 40 bytes, 48 with the slot's header. */
+struct sxa_payload {
+	int pid;
+	unsigned int magic;		/* SXA_MAGIC ^ pid */
+	unsigned long long nr_enqueues;
+	unsigned long long slot_index;	/* the index it was allocated at */
+	char comm[16];
+};
+
+#endif
