@@ -154,12 +154,19 @@ s32 BPF_PROG(sxa_init)
 	return 0;
 }
 
+/* The last-level descriptor of slot @idx: root, its one middle child, a leaf. */
+static __always_inline struct sdt_desc __arena *sxa_leaf(u64 idx)
+{
+	struct sdt_chunk __arena *mid_chunk = sxa_allocator.root->chunk->descs[0]->chunk;
+
+	return mid_chunk->descs[(idx / SXA_FANOUT) & (SXA_LEAVES - 1)];
+}
+
 SEC("struct_ops.s/sxa_init_task")
 s32 BPF_PROG(sxa_init_task, struct task_struct *p, struct scx_init_task_args *args)
 {
-	struct sdt_desc __arena *leaf;
-	struct sdt_chunk __arena *mid_chunk;
 	struct sxa_payload __arena *pl;
+	struct sdt_desc __arena *leaf;
 	struct sdt_data __arena *data;
 	struct sxa_task_val *v;
 	u64 idx, pos, esz;
@@ -182,8 +189,7 @@ s32 BPF_PROG(sxa_init_task, struct task_struct *p, struct scx_init_task_args *ar
 	esz = sxa_allocator.pool.elem_size;
 	slab = sxa_allocator.pool.slab;
 	pos = idx & (SXA_FANOUT - 1);
-	mid_chunk = sxa_allocator.root->chunk->descs[0]->chunk;
-	leaf = mid_chunk->descs[(idx / SXA_FANOUT) & (SXA_LEAVES - 1)];
+	leaf = sxa_leaf(idx);
 	data = (struct sdt_data __arena *)((u64)slab + esz * idx);
 	leaf->allocated[pos / 64] |= 1ull << (pos % 64);
 	leaf->nr_free -= 1;
@@ -208,7 +214,6 @@ s32 BPF_PROG(sxa_init_task, struct task_struct *p, struct scx_init_task_args *ar
 SEC("struct_ops/sxa_exit_task")
 void BPF_PROG(sxa_exit_task, struct task_struct *p, struct scx_exit_task_args *args)
 {
-	struct sdt_chunk __arena *mid_chunk;
 	struct sdt_desc __arena *leaf;
 	struct sdt_data __arena *data;
 	struct sxa_task_val *v;
@@ -222,8 +227,7 @@ void BPF_PROG(sxa_exit_task, struct task_struct *p, struct scx_exit_task_args *a
 	idx = v->tid.idx;
 	pos = idx & (SXA_FANOUT - 1);
 	bpf_spin_lock(&sxa_lock);
-	mid_chunk = sxa_allocator.root->chunk->descs[0]->chunk;
-	leaf = mid_chunk->descs[(idx / SXA_FANOUT) & (SXA_LEAVES - 1)];
+	leaf = sxa_leaf(idx);
 	leaf->allocated[pos / 64] &= ~(1ull << (pos % 64));
 	leaf->nr_free += 1;
 	data->tid.genn += 1;
