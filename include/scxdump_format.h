@@ -278,18 +278,36 @@ struct sxd_prog_stats {
 
 /*
  * Kernel memory a map value points to, copied at capture so the decoder
- * can render the pointer: for SXD_KMEM_CPUMASK, the bits of a
- * struct bpf_cpumask (a kptr), nr_cpu_ids of them.
+ * can render the pointer (a kptr): for SXD_KMEM_CPUMASK, the bits of a
+ * struct bpf_cpumask, nr_cpu_ids of them; for SXD_KMEM_TASK, a
+ * struct sxd_kmem_task; for SXD_KMEM_CGROUP, a struct sxd_kmem_cgroup.
  */
 enum sxd_kmem_kind {
 	SXD_KMEM_CPUMASK	= 1,
+	SXD_KMEM_TASK		= 2,
+	SXD_KMEM_CGROUP		= 3,
 };
 
 struct sxd_kmem {
 	struct sxd_rec rec;
 	__u64	addr;			/* the pointer's value */
 	__u32	kind;			/* enum sxd_kmem_kind */
-	__u32	nr_bits;		/* followed by the bits, in u64 words */
+	__u32	nr_bits;		/* followed by nr_bits / 8 bytes, whole u64 words */
+};
+
+/* The identity of a struct task_struct a kptr holds, at capture time. */
+struct sxd_kmem_task {
+	__s32	pid;
+	__s32	tgid;
+	char	comm[16];
+};
+
+/* The identity of a struct cgroup a kptr holds: its kernfs node's. */
+struct sxd_kmem_cgroup {
+	__u64	id;			/* cgroup_id() */
+	__s32	level;
+	__u32	pad;
+	char	name[48];		/* its directory name, cut to fit */
 };
 
 /* Kernel addresses symbolised at capture time (stack traces). */

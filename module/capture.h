@@ -60,13 +60,13 @@ void scxsched_write_prog_stats(struct capture *c);
 
 /* mapdrv.c */
 bool mapdrv_stoppable(const struct bpf_map *map);
-bool mapdrv_has_cpumask_kptr(const struct bpf_map *map);
+bool mapdrv_has_kmem_kptr(const struct bpf_map *map);
 void mapdrv_capture(struct capture *c, struct bpf_map *map, u32 index);
 u64 mapdrv_estimate(struct capture *c, struct bpf_map *map, u32 index,
 		    size_t *entry_size);
 
 /* maplib.c */
-bool maplib_is_cpumask_kptr(const struct btf_field *f);
+u32 maplib_kptr_kind(const struct btf_field *f);
 int maplib_entries_flush(struct map_ctx *mc);
 
 /* core.c */

@@ -459,6 +459,9 @@ static int klayout_resolve(const struct kbtf *b)
 				&size))
 			klayout.cpumask_type_id = -1;
 	}
+	/* optional: task and cgroup kptrs in map values are then identified */
+	klayout.task_type_id = kbtf_find(b, "task_struct", BTF_KIND_STRUCT);
+	klayout.cgroup_type_id = kbtf_find(b, "cgroup", BTF_KIND_STRUCT);
 	klayout_resolve_task_states(b);
 	if (kbtf_enum_value(b, "SCX_OPSS_STATE_MASK", &klayout.opss_state_mask) ||
 	    kbtf_enum_value(b, "SCX_OPSS_QSEQ_SHIFT", &klayout.opss_qseq_shift)) {

@@ -131,14 +131,14 @@ static void mapdrv_write_map_end(struct map_ctx *mc)
 	dump_writer_record(mc->w, SXD_REC_MAP_END, iov, 2);
 }
 
-/* Does this map's value hold a cpumask kptr? */
-bool mapdrv_has_cpumask_kptr(const struct bpf_map *map)
+/* Does this map's value hold a kptr whose pointee the capture copies? */
+bool mapdrv_has_kmem_kptr(const struct bpf_map *map)
 {
 	const struct btf_record *rec = map->record;
 	u32 i;
 
 	for (i = 0; !IS_ERR_OR_NULL(rec) && i < rec->cnt; i++) {
-		if (maplib_is_cpumask_kptr(&rec->fields[i]))
+		if (maplib_kptr_kind(&rec->fields[i]))
 			return true;
 	}
 	return false;
@@ -146,30 +146,33 @@ bool mapdrv_has_cpumask_kptr(const struct bpf_map *map)
 
 static void mapdrv_write_kmems(struct capture *c, struct bpf_map *map, struct map_kmems *k)
 {
-	u32 i, j, words = min_t(u32, BITS_TO_LONGS(nr_cpu_ids), MAPLIB_KMEM_WORDS);
-	struct sxd_kmem r = { .kind = SXD_KMEM_CPUMASK, .nr_bits = words * 64 };
+	struct sxd_kmem r = { 0 };
 	struct dump_iov iov[2];
+	bool cpumask = false;
+	u32 i, j;
 
 	if (k->nr_over)
-		capture_error(c, -E2BIG, "map %s: %u cpumask kptrs past the first %u not read",
+		capture_error(c, -E2BIG, "map %s: %u kptr pointees past the first %u not read",
 			      map->name, k->nr_over, MAPLIB_MAX_KMEMS);
 	if (k->nr_unreadable)
-		capture_error(c, -EFAULT, "map %s: %u cpumask kptrs freed while read",
+		capture_error(c, -EFAULT, "map %s: %u kptr pointees freed while read",
 			      map->name, k->nr_unreadable);
-	if (BITS_TO_LONGS(nr_cpu_ids) > MAPLIB_KMEM_WORDS && k->nr)
-		capture_error(c, -E2BIG, "map %s: cpumask bits of CPUs past %u not read",
-			      map->name, MAPLIB_KMEM_WORDS * 64 - 1);
-
 	for (i = 0; i < k->nr; i++) {
 		for (j = 0; j < i && k->m[j].addr != k->m[i].addr; j++)
 			;
 		if (j < i)
-			continue;	/* the same mask in another value */
+			continue;	/* the same pointee in another value */
+		cpumask |= k->m[i].kind == SXD_KMEM_CPUMASK;
 		r.addr = k->m[i].addr;
+		r.kind = k->m[i].kind;
+		r.nr_bits = k->m[i].len * 8;
 		iov[0] = (struct dump_iov){ &r, sizeof(r) };
-		iov[1] = (struct dump_iov){ k->m[i].bits, words * 8 };
+		iov[1] = (struct dump_iov){ k->m[i].bits, k->m[i].len };
 		dump_writer_record(&c->w, SXD_REC_KMEM, iov, 2);
 	}
+	if (BITS_TO_LONGS(nr_cpu_ids) > MAPLIB_KMEM_WORDS && cpumask)
+		capture_error(c, -E2BIG, "map %s: cpumask bits of CPUs past %u not read",
+			      map->name, MAPLIB_KMEM_WORDS * 64 - 1);
 }
 
 void mapdrv_capture(struct capture *c, struct bpf_map *map, u32 index)
@@ -184,14 +187,14 @@ void mapdrv_capture(struct capture *c, struct bpf_map *map, u32 index)
 			mc.flags |= SXD_MAP_UNSUPPORTED;
 			mc.reason = "this map type is not captured by this scxdump version";
 		} else {
-			if (mapdrv_has_cpumask_kptr(map) && c->atomic) {
+			if (mapdrv_has_kmem_kptr(map) && c->atomic) {
 				mc.kmems = c->kmems;
 				memset(mc.kmems, 0, offsetof(struct map_kmems, m));
-			} else if (mapdrv_has_cpumask_kptr(map)) {
+			} else if (mapdrv_has_kmem_kptr(map)) {
 				mc.kmems = kvzalloc_obj(*mc.kmems, GFP_KERNEL);
 				if (!mc.kmems)
 					capture_error(c, -ENOMEM,
-						      "map %s: cpumask bits left out: out of memory",
+						      "map %s: kptr pointees left out: out of memory",
 						  map->name);
 			}
 			mc.status = ops->capture(&mc);
@@ -242,7 +245,7 @@ u64 mapdrv_estimate(struct capture *c, struct bpf_map *map, u32 index,
 		/* no overflow: bytes - 4096 is below what a map can hold */
 		if (bytes - 4096 > limit)
 			bytes = limit + 4096;
-		if (mapdrv_has_cpumask_kptr(map))
+		if (mapdrv_has_kmem_kptr(map))
 			bytes += MAPLIB_MAX_KMEMS * sxd_align(sizeof(struct sxd_kmem) +
 							   MAPLIB_KMEM_WORDS * 8);
 	}

@@ -7,7 +7,9 @@
  * entries (MAP_INFO), and the keyed walk of hash-like maps.
  */
 #include <linux/bpf.h>
+#include <linux/cgroup-defs.h>
 #include <linux/cpumask.h>
+#include <linux/kernfs.h>
 #include <linux/percpu.h>
 #include <linux/btf.h>
 #include <linux/sched.h>
@@ -176,26 +178,98 @@ void maplib_nosleep_end(struct map_ctx *mc, bool fixed)
 	dump_writer_fix(mc->w, fixed);
 }
 
-/* Is @f a kptr to the kernel's struct bpf_cpumask? */
-bool maplib_is_cpumask_kptr(const struct btf_field *f)
+/* A kptr field to kernel type @type_id of the kernel's own BTF? */
+static bool maplib_kptr_to(const struct btf_field *f, s32 type_id)
 {
-	return (f->type & (BPF_KPTR_REF | BPF_KPTR_UNREF)) && klayout.cpumask_type_id > 0 &&
-	       f->kptr.btf_id == klayout.cpumask_type_id && f->kptr.btf &&
+	return (f->type & (BPF_KPTR_REF | BPF_KPTR_UNREF)) && type_id > 0 &&
+	       f->kptr.btf_id == type_id && f->kptr.btf &&
 	       *(u32 *)((u8 *)f->kptr.btf + klayout.btf_id) == 1;	/* vmlinux */
 }
 
-/* Copy the bits of every cpumask kptr in @value. Never sleeps. */
+/* What the capture copies behind kptr @f: an enum sxd_kmem_kind, or 0. */
+u32 maplib_kptr_kind(const struct btf_field *f)
+{
+	if (maplib_kptr_to(f, klayout.cpumask_type_id))
+		return SXD_KMEM_CPUMASK;
+	if (maplib_kptr_to(f, klayout.task_type_id))
+		return SXD_KMEM_TASK;
+	if (maplib_kptr_to(f, klayout.cgroup_type_id))
+		return SXD_KMEM_CGROUP;
+	return 0;
+}
+
+/*
+ * Copy what identifies the pointee of a kptr of @kind at @ptr into @m.
+ * The pointee may be freed under us (a kptr's reference is the map's, and
+ * the program can drop it at any time): every read is fault-safe, and
+ * what faulted is not written. False if nothing could be read.
+ */
+static bool maplib_kmem_read(u32 kind, u64 ptr, u64 *bits, u32 *len)
+{
+	u32 words = min_t(u32, BITS_TO_LONGS(nr_cpu_ids), MAPLIB_KMEM_WORDS);
+
+	BUILD_BUG_ON(sizeof(struct sxd_kmem_task) > MAPLIB_KMEM_WORDS * 8 ||
+		     sizeof(struct sxd_kmem_cgroup) > MAPLIB_KMEM_WORDS * 8);
+	memset(bits, 0, MAPLIB_KMEM_WORDS * 8);
+	switch (kind) {
+	case SXD_KMEM_CPUMASK:
+		*len = words * 8;
+		return !copy_from_kernel_nofault(bits, (void *)(ptr + klayout.cpumask_bits),
+						 *len);
+	case SXD_KMEM_TASK: {
+		struct sxd_kmem_task *t = (void *)bits;
+		struct task_struct *p = (void *)ptr;
+
+		*len = sizeof(*t);
+		if (copy_from_kernel_nofault(&t->pid, &p->pid, sizeof(t->pid)) ||
+		    copy_from_kernel_nofault(&t->tgid, &p->tgid, sizeof(t->tgid)) ||
+		    copy_from_kernel_nofault(t->comm, p->comm, sizeof(t->comm)))
+			return false;
+		t->comm[sizeof(t->comm) - 1] = '\0';
+		return true;
+	}
+	case SXD_KMEM_CGROUP: {
+		struct sxd_kmem_cgroup *g = (void *)bits;
+		struct cgroup *cgrp = (void *)ptr;
+		struct kernfs_node *kn;
+		const char *name;
+		u32 i;
+
+		*len = sizeof(*g);
+		if (copy_from_kernel_nofault(&kn, &cgrp->kn, sizeof(kn)) || !kn ||
+		    copy_from_kernel_nofault(&g->level, &cgrp->level, sizeof(g->level)) ||
+		    copy_from_kernel_nofault(&g->id, &kn->id, sizeof(g->id)) ||
+		    copy_from_kernel_nofault(&name, &kn->name, sizeof(name)))
+			return false;
+		/* byte by byte up to its NUL: never past the string's end */
+		for (i = 0; name && i < sizeof(g->name) - 1; i++) {
+			if (copy_from_kernel_nofault(&g->name[i], name + i, 1)) {
+				g->name[0] = '\0';
+				break;
+			}
+			if (!g->name[i])
+				break;
+		}
+		g->name[sizeof(g->name) - 1] = '\0';
+		return true;
+	}
+	}
+	return false;
+}
+
+/* Copy what every kptr in @value points at (maplib_kptr_kind()). Never sleeps. */
 static void maplib_value_kmems(struct map_ctx *mc, const u8 *value)
 {
 	const struct btf_record *rec = mc->map->record;
-	u32 i, words = min_t(u32, BITS_TO_LONGS(nr_cpu_ids), MAPLIB_KMEM_WORDS);
 	struct map_kmems *k = mc->kmems;
+	u32 i, kind;
 	u64 ptr;
 
 	for (i = 0; i < rec->cnt; i++) {
 		const struct btf_field *f = &rec->fields[i];
 
-		if (!maplib_is_cpumask_kptr(f) || f->offset + sizeof(ptr) > mc->map->value_size)
+		kind = maplib_kptr_kind(f);
+		if (!kind || f->offset + sizeof(ptr) > mc->map->value_size)
 			continue;
 		memcpy(&ptr, value + f->offset, sizeof(ptr));
 		if (!ptr)
@@ -204,12 +278,11 @@ static void maplib_value_kmems(struct map_ctx *mc, const u8 *value)
 			k->nr_over++;
 			continue;
 		}
-		/* the mask may be freed under us: read it as the kernel reads user memory */
-		if (copy_from_kernel_nofault(k->m[k->nr].bits,
-					     (void *)(ptr + klayout.cpumask_bits), words * 8)) {
+		if (!maplib_kmem_read(kind, ptr, k->m[k->nr].bits, &k->m[k->nr].len)) {
 			k->nr_unreadable++;
 			continue;
 		}
+		k->m[k->nr].kind = kind;
 		k->m[k->nr++].addr = ptr;
 	}
 }

@@ -101,6 +101,8 @@ struct kernel_layout {
 	} events[KLAYOUT_MAX_EVENTS];
 	s32 cpumask_type_id;	/* struct bpf_cpumask in the kernel's BTF */
 	u32 cpumask_bits;	/* offset of its cpumask member */
+	s32 task_type_id;	/* struct task_struct: kptrs to it are identified */
+	s32 cgroup_type_id;	/* struct cgroup: likewise */
 	/* what a family's missing field was, for its error record */
 	const char *missing_arena, *missing_ringbuf, *missing_stackmap;
 	const char *missing_queue, *missing_bloom, *missing_stmap;
@@ -396,6 +398,8 @@ struct map_kmems {
 	u32 nr_unreadable;	/* freed under us: not read, counted */
 	struct {
 		u64 addr;
+		u32 kind;	/* enum sxd_kmem_kind */
+		u32 len;	/* bytes of bits[] it fills */
 		u64 bits[MAPLIB_KMEM_WORDS];
 	} m[MAPLIB_MAX_KMEMS];
 };

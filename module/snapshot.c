@@ -104,7 +104,7 @@ static int snapshot_prepare(struct capture *c, u64 *room)
 		sized[i].bytes = mapdrv_estimate(c, map, i, &entry);
 		*room = size_add(*room, sized[i].bytes);
 		key = max(key, map->key_size);
-		kmems |= mapdrv_has_cpumask_kptr(map);
+		kmems |= mapdrv_has_kmem_kptr(map);
 		cond_resched();
 	}
 	sort(sized, c->nr_stoppable, sizeof(*sized), snapshot_sized_cmp, NULL);

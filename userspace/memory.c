@@ -61,28 +61,65 @@ static bool render_arena_read(const void *ctx, uint64_t addr, void *buf, uint32_
 	return mem_arena_read(v->x, MEM_ANY_ARENA, addr, buf, len);
 }
 
-/* struct render_mem's cpumask: the bits copied at capture. */
-static bool render_cpumask(const void *ctx, uint64_t addr, const uint8_t **bits,
-			   uint32_t *nr_bits)
+/* The kernel memory the capture copied at @addr, or NULL. */
+static const struct sxd_kmem *kmem_at(const struct dump_index *x, uint64_t addr)
 {
-	const struct dump_index *x = ((const struct mem_view *)ctx)->x;
 	size_t lo = 0, hi = x->nr_kmems;
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 		const struct sxd_kmem *k = x->kmems[mid];
 
-		if (k->addr == addr) {
-			if (k->kind != SXD_KMEM_CPUMASK)
-				return false;
-			*bits = (const uint8_t *)(k + 1);
-			*nr_bits = k->nr_bits;
-			return true;
-		}
+		if (k->addr == addr)
+			return k;
 		if (k->addr < addr)
 			lo = mid + 1;
 		else
 			hi = mid;
+	}
+	return NULL;
+}
+
+/* struct render_mem's cpumask: the bits copied at capture. */
+static bool render_cpumask(const void *ctx, uint64_t addr, const uint8_t **bits,
+			   uint32_t *nr_bits)
+{
+	const struct sxd_kmem *k = kmem_at(((const struct mem_view *)ctx)->x, addr);
+
+	if (!k || k->kind != SXD_KMEM_CPUMASK)
+		return false;
+	*bits = (const uint8_t *)(k + 1);
+	*nr_bits = k->nr_bits;
+	return true;
+}
+
+/* struct render_mem's kobj: a task's or cgroup's identity copied at capture. */
+static bool render_kobj(const void *ctx, uint64_t addr, struct render_kobj *o)
+{
+	const struct sxd_kmem *k = kmem_at(((const struct mem_view *)ctx)->x, addr);
+	const struct sxd_kmem_cgroup *g;
+	const struct sxd_kmem_task *t;
+
+	memset(o, 0, sizeof(*o));
+	if (!k)
+		return false;
+	g = (const void *)(k + 1);
+	t = (const void *)(k + 1);
+	if (k->kind == SXD_KMEM_TASK && k->nr_bits / 8 >= sizeof(*t)) {
+		o->kind = RENDER_KOBJ_TASK;
+		o->pid = t->pid;
+		o->tgid = t->tgid;
+		memcpy(o->comm, t->comm, sizeof(o->comm));
+		o->comm[sizeof(o->comm) - 1] = '\0';
+		return true;
+	}
+	if (k->kind == SXD_KMEM_CGROUP && k->nr_bits / 8 >= sizeof(*g)) {
+		o->kind = RENDER_KOBJ_CGROUP;
+		o->cgroup_id = g->id;
+		o->level = g->level;
+		memcpy(o->name, g->name, sizeof(o->name));
+		o->name[sizeof(o->name) - 1] = '\0';
+		return true;
 	}
 	return false;
 }
@@ -142,6 +179,7 @@ const struct render_mem *mem_for_render(const struct dump_index *x, struct mem_v
 		return NULL;
 	v->m.read = x->nr_pages ? render_arena_read : NULL;
 	v->m.cpumask = x->nr_kmems ? render_cpumask : NULL;
+	v->m.kobj = x->nr_kmems ? render_kobj : NULL;
 	v->m.fwd = render_fwd;
 	v->m.slot = v->sdt.nr ? render_slot : NULL;
 	v->m.ctx = v;

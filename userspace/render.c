@@ -371,6 +371,31 @@ static void render_slot_ptr(struct render *r, const struct render_slot *sl, uint
 }
 
 /*
+ * A kptr to a task or a cgroup whose identity the capture copied:
+ * {addr, pid, tgid, comm} or {addr, cgroup_id, level, name}.
+ */
+static bool render_kobj(struct render *r, uint64_t v, const char *hex)
+{
+	struct render_kobj o;
+
+	if (!r->mem->kobj(r->mem->ctx, v, &o))
+		return false;
+	json_obj(r->g);
+	json_kstr(r->g, "addr", hex);
+	if (o.kind == RENDER_KOBJ_TASK) {
+		json_kint(r->g, "pid", o.pid);
+		json_kint(r->g, "tgid", o.tgid);
+		json_kstr(r->g, "comm", o.comm);
+	} else {
+		json_kuint(r->g, "cgroup_id", o.cgroup_id);
+		json_kint(r->g, "level", o.level);
+		json_kstr(r->g, "name", o.name);
+	}
+	json_obj_end(r->g);
+	return true;
+}
+
+/*
  * A pointer into memory the dump holds (an arena) becomes
  * {"addr": ..., "target": pointee}, or {"addr": ..., "seen": true} when
  * that pointee was rendered already (cycles, shared nodes); a pointer to
@@ -409,6 +434,10 @@ static void render_ptr(struct render *r, const struct btf_type *t,
 			return;
 		}
 	}
+	if (r->mem && r->mem->kobj && v && pt && btf_is_struct(pt) &&
+	    (!strcmp(name_of(r->btf, pt), "task_struct") || !strcmp(name_of(r->btf, pt), "cgroup")) &&
+	    render_kobj(r, v, hex))
+		return;
 	if (v && pt && btf_is_fwd(pt) && r->mem && r->mem->fwd) {
 		if (r->mem->fwd(r->mem->ctx, r->btf, name_of(r->btf, pt), btf_kflag(pt), &pbtf,
 				&did, &why)) {

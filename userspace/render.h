@@ -25,11 +25,23 @@
  */
 struct render_slot;
 
+/* A kernel object's identity, as the capture copied it. */
+struct render_kobj {
+	enum { RENDER_KOBJ_TASK = 1, RENDER_KOBJ_CGROUP } kind;
+	int32_t pid, tgid;		/* a task's */
+	char comm[16];
+	uint64_t cgroup_id;		/* a cgroup's */
+	int32_t level;
+	char name[48];
+};
+
 struct render_mem {
 	bool (*read)(const void *ctx, uint64_t addr, void *buf, uint32_t len);
 	/* the bits of the struct bpf_cpumask at @addr, if the dump has them */
 	bool (*cpumask)(const void *ctx, uint64_t addr, const uint8_t **bits,
 			uint32_t *nr_bits);
+	/* what the capture copied of the task or cgroup at @addr (a kptr) */
+	bool (*kobj)(const void *ctx, uint64_t addr, struct render_kobj *o);
 	/* the definition of a struct (union) @btf only declares (fwd.h) */
 	bool (*fwd)(const void *ctx, const struct btf *btf, const char *name, bool is_union,
 		    const struct btf **def, uint32_t *id, const char **why);

@@ -683,6 +683,44 @@ int main(int argc, char **argv)
 		btf__free(fb);
 		btf__free(sb);
 	}
+	/* map 15: task and cgroup kptrs whose identities the capture copied */
+	{
+		struct btf *kb = btf__new_empty();
+		unsigned long long e[2] = { 0xffff888000aa0000ull, 0xffff888000bb0000ull };
+		struct sxd_kmem_task t = { .pid = 321, .tgid = 320, .comm = "worker" };
+		struct sxd_kmem_cgroup g = { .id = 4242, .level = 2, .name = "slice" };
+		unsigned char ent[8 + 16] = { 0 };
+		struct sxd_kmem *km;
+		const void *kraw;
+		unsigned int ksz;
+		int ku, kt, kc, kh;
+
+		ku = btf__add_int(kb, "int", 4, BTF_INT_SIGNED);
+		kt = btf__add_struct(kb, "task_struct", 4);
+		btf__add_field(kb, "pid", ku, 0, 0);
+		kc = btf__add_struct(kb, "cgroup", 4);
+		btf__add_field(kb, "level", ku, 0, 0);
+		kh = btf__add_struct(kb, "owners", 16);
+		btf__add_field(kb, "task", kh + 1, 0, 0);
+		btf__add_field(kb, "cgrp", kh + 2, 64, 0);
+		btf__add_ptr(kb, kt);
+		btf__add_ptr(kb, kc);
+		kraw = btf__raw_data(kb, &ksz);
+		add_btf(5, SXD_BTF_PROG, 0, kraw, ksz);
+		add_map(15, 2, "kobjs", 4, 16, 5, ku, kh);
+		memcpy(ent + 8, e, sizeof(e));
+		add_entries_flags(15, 4, 16, 1, 0, ent, 1);
+		km = rec(SXD_REC_KMEM, sizeof(*km), &t, sizeof(t));
+		km->addr = e[0];
+		km->kind = SXD_KMEM_TASK;
+		km->nr_bits = sizeof(t) * 8;
+		km = rec(SXD_REC_KMEM, sizeof(*km), &g, sizeof(g));
+		km->addr = e[1];
+		km->kind = SXD_KMEM_CGROUP;
+		km->nr_bits = sizeof(g) * 8;
+		add_map_end(15, 1, 0, 0, "");
+		btf__free(kb);
+	}
 	/* map 3: a type the module does not capture */
 	add_map(3, 30, "some_bloom", 0, 8, SXD_NO_INDEX, 0, 0);
 	add_map_end(3, 0, 0, SXD_MAP_UNSUPPORTED, "this map type is not captured by this scxdump version");
