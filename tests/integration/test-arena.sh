@@ -5,7 +5,8 @@
 # (struct sdt_data), and so does the allocator's root (struct sdt_desc).
 # Captured on demand and at the planned failure, the dump must list the
 # allocator with every live slot, typed, and nothing freed, and render each
-# task's storage through its slot to the payload the scheduler wrote.
+# task's storage through its slot to the payload the scheduler wrote; and
+# the task kptrs the scheduler holds as the tasks' pid, tgid and comm.
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -48,6 +49,11 @@ for run in od exit; do
 		"$(cut -d' ' -f1 "$dir/$run.slots" | comm -12 "$dir/gone.pids" - | head -3)"
 	t_jq "$what: each child's task storage followed through its slot to its payload" "$f" \
 		"[.maps[] | select(.name == \"sxa_tasks\") | .entries[] | select(.key.pid as \$p | [$(echo $live | tr ' ' ',')] | index(\$p))] as \$e | (\$e | length) == $(echo "$live" | wc -w) and ([\$e[] | .value.data.slot.allocator == \"sxa_allocator\" and .value.data.slot.index == .value.tid.idx and .value.data.target.pid == .key.pid and .value.data.target.comm == \"scxarena\"] | all)"
+	t_jq "$what: each task kptr as its task's identity, the pid and tgid the scheduler stored beside it" "$f" \
+		"[.maps[] | select(.name == \"sxa_kptrs\") | .entries[].value] as \$k | (\$k | length) == 4 and ([\$k[] | (.task | type) == \"object\" and .task.pid == .pid and .task.tgid == .tgid and (.task.comm | length) > 0 and (.task.addr | startswith(\"0xff\"))] | all)"
+	t_eq "$what: the kptrs hold the loader's last four children, each named scxarena" \
+		"$(sed -n 's/^live \([0-9]*\)$/\1 scxarena/p' "$out" | tail -4 | sort)" \
+		"$(jq -r '.maps[] | select(.name == "sxa_kptrs") | .entries[].value.task | "\(.pid) \(.comm)"' "$f" | sort)"
 	t_jq "$what: every task's storage reaches a payload with that task's pid" "$f" \
 		"[.maps[] | select(.name == \"sxa_tasks\") | .entries[] | .value.data.target.pid == .key.pid] | length > 50 and all"
 done

@@ -21,6 +21,10 @@
 
 void __arena *bpf_arena_alloc_pages(void *map, void __arena *addr, u32 page_cnt,
 				    int node_id, u64 flags) __ksym __weak;
+struct task_struct *bpf_task_acquire(struct task_struct *p) __ksym;
+void bpf_task_release(struct task_struct *p) __ksym;
+
+#define __kptr __attribute__((btf_type_tag("kptr")))
 
 char _license[] SEC("license") = "GPL";
 
@@ -86,6 +90,24 @@ struct {
 } sxa_tasks SEC(".maps");
 
 /*
+ * The newest SXA_KPTRS children of the loader (tasks forked with its
+ * comm, "scxarena"), held by reference (kptrs), with the pid and tgid
+ * the scheduler saw: the dump identifies each task by its own.
+ */
+struct sxa_kptr_val {
+	struct task_struct __kptr *task;
+	s32 pid, tgid;
+	u64 slot_index;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SXA_KPTRS);
+	__type(key, u32);
+	__type(value, struct sxa_kptr_val);
+} sxa_kptrs SEC(".maps");
+
+/*
  * Not static: clang splits a static one into a variable per member,
  * which BTF cannot describe. Hidden: the loader has no use for it.
  */
@@ -93,7 +115,7 @@ __hidden struct scx_allocator sxa_allocator;
 private(SXA_LOCK) struct bpf_spin_lock sxa_lock;
 
 /* .bss the test reads */
-u64 nr_alloc, nr_free, nr_alloc_failed, nr_enqueued;
+u64 nr_alloc, nr_free, nr_alloc_failed, nr_enqueued, nr_kptr_set;
 s32 init_err;
 u32 fail_now;
 struct sxa_payload __arena *last_payload;	/* the newest task's */
@@ -103,6 +125,8 @@ struct sxa_payload __arena *last_payload;	/* the newest task's */
  * ties addr_space_cast to it): one that allocates from it does already.
  */
 #define sxa_use_arena() asm volatile("" :: "r"(&arena))
+
+static const char sxa_comm[] = "scxarena";
 
 /* @n zeroed bytes of arena; NULL when out of pages */
 static void __arena *sxa_pages(u32 n)
@@ -166,6 +190,8 @@ SEC("struct_ops.s/sxa_init_task")
 s32 BPF_PROG(sxa_init_task, struct task_struct *p, struct scx_init_task_args *args)
 {
 	struct sxa_payload __arena *pl;
+	struct task_struct *held;
+	struct sxa_kptr_val *kv;
 	struct sdt_desc __arena *leaf;
 	struct sdt_data __arena *data;
 	struct sxa_task_val *v;
@@ -207,6 +233,22 @@ s32 BPF_PROG(sxa_init_task, struct task_struct *p, struct scx_init_task_args *ar
 	v->tptr = (u64)p;
 	v->data = data;
 	last_payload = pl;
+
+	for (pos = 0; pos < sizeof(sxa_comm); pos++) {
+		if (p->comm[pos] != sxa_comm[pos])
+			goto out;
+	}
+	kv = bpf_map_lookup_elem(&sxa_kptrs, &(u32){ nr_kptr_set++ % SXA_KPTRS });
+	held = kv ? bpf_task_acquire(p) : NULL;
+	if (kv && held) {
+		kv->pid = p->pid;
+		kv->tgid = p->tgid;
+		kv->slot_index = idx;
+		held = bpf_kptr_xchg(&kv->task, held);
+		if (held)
+			bpf_task_release(held);
+	}
+out:
 	__sync_fetch_and_add(&nr_alloc, 1);
 	return 0;
 }

@@ -8,6 +8,7 @@
 #define SXA_LEAVES		8	/* leaf descriptors set up at init */
 #define SXA_MAX_SLOTS		(SXA_LEAVES * SXA_FANOUT)
 #define SXA_MAGIC		0xa7e4a000u	/* payload.magic == SXA_MAGIC ^ pid */
+#define SXA_KPTRS		4	/* task kptrs kept: the newest tasks */
 
 /* The payload of each task's slot: 40 bytes, 48 with the slot's header. */
 struct sxa_payload {
