@@ -92,10 +92,11 @@ kernels_background() {
 trap '[ -n "$kernels_pid" ] && kill -- -"$kernels_pid" 2>/dev/null' EXIT
 
 guest_ok=0
-if [ "$mode" = all ]; then
-	prepare guest-root tests/guest/mkroot.sh &&
-		prepare guest-build tests/guest/build.sh guest-all && guest_ok=1
-	[ $guest_ok -eq 1 ] && kernels_background
+# The kernels' sources first: the test schedulers build the kernel's own
+# scx_sdt (tools/sched_ext) from linux-source-7.3 when it is there.
+if [ "$mode" = all ] && prepare guest-root tests/guest/mkroot.sh; then
+	kernels_background
+	prepare guest-build tests/guest/build.sh guest-all && guest_ok=1
 fi
 if [ $guest_ok -eq 1 ]; then
 	for t in tests/integration/test-*.sh; do

@@ -325,13 +325,15 @@ static int slot_cmp(const void *a, const void *b)
  * whose size plus the header rounds up to the element size and that are
  * the program's own (the kernel's BTF has no struct of that name: a
  * program's BTF holds every kernel type its arguments reach), the one a
- * pointer type points at; else the one of that size; else none.
+ * pointer type points at; else none. A struct of that size no pointer
+ * reaches is not taken: scx_sdt's own statistics struct (a global) has
+ * its payload's size, and its payload type is not in its BTF at all.
  */
 static void choose_payload(const struct dump_index *x, struct sdt_alloc *a,
 			   const struct shape *s)
 {
 	const struct btf *btf = a->btf;
-	uint32_t i, j, n = btf__type_cnt(btf), nr_size = 0, nr_ptr = 0, by_size = 0, by_ptr = 0;
+	uint32_t i, j, n = btf__type_cnt(btf), nr_size = 0, nr_ptr = 0, by_ptr = 0;
 	uint8_t *pointed = calloc(n, 1);
 
 	if (!pointed) {
@@ -360,7 +362,6 @@ static void choose_payload(const struct dump_index *x, struct sdt_alloc *a,
 						   BTF_KIND_STRUCT) > 0))
 			continue;
 		nr_size++;
-		by_size = i;
 		if (pointed[i]) {
 			nr_ptr++;
 			by_ptr = i;
@@ -370,12 +371,10 @@ static void choose_payload(const struct dump_index *x, struct sdt_alloc *a,
 	if (nr_ptr == 1) {
 		a->payload_type = by_ptr;
 		a->payload_how = "the one struct of the payload's size that a pointer points at";
-	} else if (!nr_ptr && nr_size == 1) {
-		a->payload_type = by_size;
-		a->payload_how = "the one struct of the payload's size";
 	} else {
-		a->payload_why = nr_size ? "ambiguous: several structs have the payload's size" :
-					   "no struct of the BTF has the payload's size";
+		a->payload_why = nr_ptr ? "ambiguous: pointers point at several structs of the payload's size" :
+			nr_size ? "no pointer points at a struct of the payload's size" :
+				  "no struct of the program's BTF has the payload's size";
 		return;
 	}
 	a->payload_btf = btf;

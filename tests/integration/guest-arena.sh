@@ -3,6 +3,8 @@
 # scxarena keeps each task's state in arena slots of an sdt-style
 # allocator. ARENA_LIVE children stay, ARENA_GONE exit before the captures
 # (their slots freed); captured on demand, then at the planned failure.
+# Then, on 7.x, the kernel's own scx_sdt (tools/sched_ext), captured on
+# demand while SDT_LIVE sleepers it tracks run.
 set -u
 S=/opt/scxdump/src
 KO=${SCXDUMP_KO:-$S/scxdump.ko}
@@ -26,4 +28,26 @@ touch go
 wait $SCX
 echo "loader: $?"
 cp $DBG/dump exit.bin && echo "exit: ok"
+
+echo "== 2: the kernel's scx_sdt"
+case $(uname -r) in
+7.*) [ -x $SB/scx_sdt ] || echo "no scx_sdt built (linux-source-7.3 not unpacked when the test schedulers were built)" >sdt.skip ;;
+*) echo "scx_sdt is 7.3's (tools/sched_ext); this kernel is $(uname -r)" >sdt.skip ;;
+esac
+if [ ! -s sdt.skip ]; then
+	$SB/scx_sdt >sdt.out 2>&1 &
+	SDT=$!
+	wait_enabled
+	: >sdt.pids
+	for i in $(seq "${SDT_LIVE:-20}"); do
+		sleep 60 &
+		echo $! >>sdt.pids
+	done
+	sleep 2
+	/bin/echo capture >$DBG/control && cp $DBG/dump sdt.bin && echo "scx_sdt on demand: ok"
+	kill -INT $SDT
+	wait $SDT
+	echo "scx_sdt: $?"
+	kill $(cat sdt.pids) 2>/dev/null
+fi
 echo "== done"
