@@ -61,6 +61,7 @@ enum sxd_rec_type {
 	SXD_REC_CORE		= 17,	/* struct sxd_core + its arrays */
 	SXD_REC_STALL		= 18,	/* struct sxd_stall + sxd_stall_task[] */
 	SXD_REC_TIMELINE	= 19,	/* struct sxd_timeline + its arrays + samples */
+	SXD_REC_PROG_INSNS	= 20,	/* struct sxd_prog_insns + maps + instructions */
 };
 
 struct sxd_rec {
@@ -650,5 +651,36 @@ static inline __u32 sxd_align(__u32 n)
 {
 	return (n + SXD_ALIGN - 1) & ~(SXD_ALIGN - 1);
 }
+
+/*
+ * One program of the scheduler as the kernel runs it: its translated
+ * instructions (the verifier's output, 8 bytes each, as struct bpf_insn),
+ * after nr_maps struct sxd_prog_map telling which maps the 64-bit
+ * immediates name. Helper calls keep the kernel's form: the callee is
+ * call_base + imm; the storage helpers' addresses are given.
+ */
+#define SXD_INSNS_CUT		1	/* fewer instructions than the program has */
+
+struct sxd_prog_insns {
+	struct sxd_rec rec;
+	__u32	sched_index;
+	__u32	prog_id;
+	__u32	nr_insns;		/* written */
+	__u32	len;			/* the program's */
+	__u32	nr_maps;
+	__u32	flags;			/* SXD_INSNS_* */
+	char	name[16];
+	__u64	call_base;		/* __bpf_call_base */
+	__u64	fn_task_storage_get;	/* 0: not found */
+	__u64	fn_cgrp_storage_get;
+	__u64	fn_map_lookup_elem;
+};
+
+struct sxd_prog_map {
+	__u64	map_addr;		/* the struct bpf_map */
+	__u64	value_addr;		/* its values, for direct loads (arrays), or 0 */
+	__u32	map_index;		/* in this dump, or SXD_NO_INDEX */
+	__u32	value_size;
+};
 
 #endif /* SCXDUMP_FORMAT_H */

@@ -57,6 +57,8 @@ int scxsched_write(struct capture *c, struct scx_sched *sch);
 void scxsched_write_tree(struct capture *c, struct scx_sched *sch);
 void scxsched_write_events(struct capture *c, struct scx_sched *sch);
 void scxsched_write_prog_stats(struct capture *c);
+/* insns.c */
+void insns_write(struct capture *c);
 
 /* mapdrv.c */
 bool mapdrv_stoppable(const struct bpf_map *map);

@@ -243,6 +243,8 @@ int capture_run(struct scx_sched *sch, u32 trigger)
 	stall_write(&c);
 	timeline_write(&c);
 	capture_maps(&c);
+	/* after the maps: the snapshot orders them, and map indexes are final */
+	insns_write(&c);
 	err = capture_finish(&c);
 	sched_maps_release(&c.maps);
 	kfree(c.btfs);

@@ -208,8 +208,8 @@ static void emit_storage(const struct emit *e, const struct core_storage *s, siz
 		json_strn(g, k->map->name, strnlen(k->map->name, sizeof(k->map->name)));
 		bt = k->map->btf_index < e->x->nr_btfs ? &e->x->btfs[k->map->btf_index] : NULL;
 		if (bt && bt->btf && k->map->btf_value_type_id)
-			render_value_mem(g, bt->btf, k->map->btf_value_type_id, k->value,
-					 k->map->value_size, e->mem);
+			render_value_map(g, bt->btf, k->map->btf_value_type_id, k->value,
+					 k->map->value_size, e->mem, k->map->map_index);
 		else
 			json_hex(g, k->value, k->map->value_size);
 	}

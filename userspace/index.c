@@ -236,6 +236,14 @@ void index_symbols(struct dump_index *x, const struct sxd_rec *r, size_t next)
 		slot[i] = &sym[i];
 }
 
+void index_prog_insns(struct dump_index *x, const struct sxd_rec *r, size_t next)
+{
+	const struct sxd_prog_insns **slot = append(x, &x->progs, &x->nr_progs, 1, sizeof(*slot));
+
+	if (slot)
+		*slot = (const void *)r;
+}
+
 void index_kmem(struct dump_index *x, const struct sxd_rec *r, size_t next)
 {
 	const struct sxd_kmem **slot = append(x, &x->kmems, &x->nr_kmems, 1, sizeof(*slot));
@@ -320,6 +328,7 @@ void dump_index_free(struct dump_index *x)
 	free(x->infos);
 	free(x->syms);
 	free(x->kmems);
+	free(x->progs);
 	free(x->pages);
 	memset(x, 0, sizeof(*x));
 }

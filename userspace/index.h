@@ -71,6 +71,8 @@ struct dump_index {
 	size_t nr_syms;
 	const struct sxd_kmem **kmems;		/* sorted by address */
 	size_t nr_kmems;
+	const struct sxd_prog_insns **progs;	/* the programs' instructions */
+	size_t nr_progs;
 	struct arena_page *pages;		/* sorted by address, then arena */
 	size_t nr_pages;
 	const struct btf *vmlinux;		/* the embedded kernel BTF */
@@ -88,6 +90,7 @@ const struct sxd_map_info *dump_index_info(const struct dump_index *x, uint32_t 
 void index_capture(struct dump_index *x, const struct sxd_rec *r, size_t next);
 void index_stall(struct dump_index *x, const struct sxd_rec *r, size_t next);
 void index_timeline(struct dump_index *x, const struct sxd_rec *r, size_t next);
+void index_prog_insns(struct dump_index *x, const struct sxd_rec *r, size_t next);
 void index_sched(struct dump_index *x, const struct sxd_rec *r, size_t next);
 void index_sched_stats(struct dump_index *x, const struct sxd_rec *r, size_t next);
 void index_btf(struct dump_index *x, const struct sxd_rec *r, size_t next);

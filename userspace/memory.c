@@ -169,14 +169,23 @@ static bool render_slot(const void *ctx, uint64_t addr, struct render_slot *s)
 	return true;
 }
 
+/* struct render_mem's inferred: a u64 field the programs dereference. */
+static bool render_inferred(const void *ctx, uint32_t map_index, uint32_t off)
+{
+	return infer_is_ptr(&((const struct mem_view *)ctx)->infer, map_index, off);
+}
+
 const struct render_mem *mem_for_render(const struct dump_index *x, struct mem_view *v,
 					int *err)
 {
 	memset(v, 0, sizeof(*v));
 	v->x = x;
 	*err = sdt_index_build(x, &v->sdt);
+	if (!*err)
+		*err = infer_build(x, &v->infer);
 	if (*err)
 		return NULL;
+	v->m.inferred = v->infer.nr ? render_inferred : NULL;
 	v->m.read = x->nr_pages ? render_arena_read : NULL;
 	v->m.cpumask = x->nr_kmems ? render_cpumask : NULL;
 	v->m.kobj = x->nr_kmems ? render_kobj : NULL;
@@ -189,6 +198,7 @@ const struct render_mem *mem_for_render(const struct dump_index *x, struct mem_v
 void mem_view_free(struct mem_view *v)
 {
 	sdt_index_free(&v->sdt);
+	infer_free(&v->infer);
 }
 
 const char *mem_symbol(const struct dump_index *x, uint64_t addr, size_t *len)

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include "index.h"
 #include "render.h"
+#include "infer.h"
 #include "sdt.h"
 
 /* mem_arena_read()'s @map_index for "any arena of the dump". */
@@ -31,6 +32,7 @@ const char *mem_symbol(const struct dump_index *x, uint64_t addr, size_t *len);
 struct mem_view {
 	const struct dump_index *x;
 	struct sdt_index sdt;
+	struct infer_index infer;
 	struct {
 		const struct btf *in, *def;
 		char name[64];

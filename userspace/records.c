@@ -141,6 +141,16 @@ static size_t timeline_tail(const struct sxd_rec *r)
 	return tail > SXD_REC_MAX_SIZE ? REC_BAD_TAIL : (size_t)tail;
 }
 
+/* a program's maps and instructions */
+static size_t prog_insns_tail(const struct sxd_rec *r)
+{
+	const struct sxd_prog_insns *p = (const void *)r;
+	uint64_t tail = (uint64_t)p->nr_maps * sizeof(struct sxd_prog_map) +
+			(uint64_t)p->nr_insns * 8;
+
+	return p->nr_maps > 4096 || tail > SXD_REC_MAX_SIZE ? REC_BAD_TAIL : (size_t)tail;
+}
+
 #define REC(t, n, sz, tl, ix) \
 	[SXD_REC_##t] = { .name = n, .min_size = sz, .tail = tl, .index = ix }
 
@@ -168,6 +178,8 @@ static const struct rec_type rec_types[] = {
 	REC(CORE, "core", sizeof(struct sxd_core), core_tail, index_core),
 	REC(STALL, "stall", sizeof(struct sxd_stall), stall_tail, index_stall),
 	REC(TIMELINE, "timeline", sizeof(struct sxd_timeline), timeline_tail, index_timeline),
+	REC(PROG_INSNS, "prog_insns", sizeof(struct sxd_prog_insns), prog_insns_tail,
+	    index_prog_insns),
 };
 
 const struct rec_type *rec_type_of(uint32_t type)

@@ -16,6 +16,8 @@ struct render {
 	yajl_gen g;
 	const struct btf *btf;
 	const struct render_mem *mem;	/* NULL: pointers stay hex */
+	const uint8_t *base;		/* a map value's start, for mem->inferred */
+	uint32_t map_index;
 	struct {
 		uint64_t addr;
 		uint32_t type;
@@ -340,12 +342,15 @@ static void render_target(struct render *r, const struct btf *btf, int32_t pid,
  * (its bytes, with why, when it could not).
  */
 static void render_slot_ptr(struct render *r, const struct render_slot *sl, uint64_t v,
-			    const char *hex, int32_t pid, int64_t psize, bool declared, int depth)
+			    const char *hex, int32_t pid, int64_t psize, bool declared, int depth,
+			    bool inferred)
 {
 	uint8_t *buf;
 
 	json_obj(r->g);
 	json_kstr(r->g, "addr", hex);
+	if (inferred)
+		json_kbool(r->g, "inferred", true);
 	json_key(r->g, "slot");
 	json_obj(r->g);
 	json_kstr(r->g, "allocator", sl->allocator);
@@ -367,6 +372,30 @@ static void render_slot_ptr(struct render *r, const struct render_slot *sl, uint
 		json_kstr(r->g, "target_untyped", sl->why ?: "the payload's type is unknown");
 		free(buf);
 	}
+	json_obj_end(r->g);
+}
+
+/*
+ * A u64 the programs use as a pointer (infer.h): {addr, inferred: true},
+ * with the slot and its typed payload when it points into a live
+ * allocator slot; the address alone otherwise (no type is guessed).
+ */
+static void render_inferred(struct render *r, const uint8_t *data, int depth)
+{
+	struct render_slot sl;
+	uint64_t v;
+	char hex[24];
+
+	memcpy(&v, data, 8);
+	snprintf(hex, sizeof(hex), "0x%" PRIx64, v);
+	if (v && r->mem->slot && r->mem->slot(r->mem->ctx, v, &sl) &&
+	    (v == sl.start || v == sl.start + sl.hdr_size)) {
+		render_slot_ptr(r, &sl, v, hex, 0, -1, false, depth, true);
+		return;
+	}
+	json_obj(r->g);
+	json_kstr(r->g, "addr", hex);
+	json_kbool(r->g, "inferred", true);
 	json_obj_end(r->g);
 }
 
@@ -454,7 +483,7 @@ static void render_ptr(struct render *r, const struct btf_type *t,
 		const struct btf *saved = r->btf;
 
 		r->btf = pbtf;
-		render_slot_ptr(r, &sl, v, hex, pid, psize, declared, depth);
+		render_slot_ptr(r, &sl, v, hex, pid, psize, declared, depth, false);
 		r->btf = saved;
 		return;
 	}
@@ -530,6 +559,11 @@ static void render(struct render *r, uint32_t id, const uint8_t *data,
 		json_hex(r->g, data, size);
 		return;
 	}
+	if (r->base && btf_is_int(t) && t->size == 8 && data >= r->base &&
+	    r->mem->inferred(r->mem->ctx, r->map_index, (uint32_t)(data - r->base))) {
+		render_inferred(r, data, depth);
+		return;
+	}
 	switch (btf_kind(t)) {
 	case BTF_KIND_INT: render_int(r, t, data); break;
 	case BTF_KIND_ENUM:
@@ -565,8 +599,9 @@ void render_cpulist(const uint8_t *bits, uint32_t nr_bits, char *buf, size_t len
 	}
 }
 
-void render_value_mem(yajl_gen g, const struct btf *btf, uint32_t type_id,
-		      const void *data, size_t size, const struct render_mem *mem)
+void render_value_map(yajl_gen g, const struct btf *btf, uint32_t type_id,
+		      const void *data, size_t size, const struct render_mem *mem,
+		      uint32_t map_index)
 {
 	struct render *r = calloc(1, sizeof(*r));
 
@@ -577,8 +612,16 @@ void render_value_mem(yajl_gen g, const struct btf *btf, uint32_t type_id,
 	r->g = g;
 	r->btf = btf;
 	r->mem = mem;
+	r->map_index = map_index;
+	r->base = mem && mem->inferred && map_index != UINT32_MAX ? data : NULL;
 	render(r, type_id, data, size, 0);
 	free(r);
+}
+
+void render_value_mem(yajl_gen g, const struct btf *btf, uint32_t type_id,
+		      const void *data, size_t size, const struct render_mem *mem)
+{
+	render_value_map(g, btf, type_id, data, size, mem, UINT32_MAX);
 }
 
 void render_value(yajl_gen g, const struct btf *btf, uint32_t type_id,

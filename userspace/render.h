@@ -47,6 +47,8 @@ struct render_mem {
 		    const struct btf **def, uint32_t *id, const char **why);
 	/* the live allocator slot that holds @addr (sdt.h) */
 	bool (*slot)(const void *ctx, uint64_t addr, struct render_slot *s);
+	/* is the u64 at @off of map @map_index's values a pointer (infer.h)? */
+	bool (*inferred)(const void *ctx, uint32_t map_index, uint32_t off);
 	const void *ctx;
 };
 
@@ -71,6 +73,13 @@ void render_value(yajl_gen g, const struct btf *btf, uint32_t type_id,
 /* The same, following pointers into @mem (bounded, each pointee once). */
 void render_value_mem(yajl_gen g, const struct btf *btf, uint32_t type_id,
 		      const void *data, size_t size, const struct render_mem *mem);
+/*
+ * A value of map @map_index: as render_value_mem(), and the u64 fields
+ * its programs use as pointers (mem->inferred) rendered as pointers.
+ */
+void render_value_map(yajl_gen g, const struct btf *btf, uint32_t type_id,
+		      const void *data, size_t size, const struct render_mem *mem,
+		      uint32_t map_index);
 /* The C spelling of a type's name, e.g. "struct task_ctx" or "u32[4]". */
 void render_type_name(const struct btf *btf, uint32_t type_id, char *buf, size_t len);
 

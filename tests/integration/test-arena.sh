@@ -54,6 +54,10 @@ for run in od exit; do
 	t_eq "$what: the kptrs hold the loader's last four children, each named scxarena" \
 		"$(sed -n 's/^live \([0-9]*\)$/\1 scxarena/p' "$out" | tail -4 | sort)" \
 		"$(jq -r '.maps[] | select(.name == "sxa_kptrs") | .entries[].value.task | "\(.pid) \(.comm)"' "$f" | sort)"
+	t_jq "$what: the u64 the program casts to an arena pointer rendered as one (inferred), through its slot" "$f" \
+		"(.maps[] | select(.name | endswith(\".bss\")) | .entries[0].value.newest_slot) as \$n | (.maps[] | select(.name | endswith(\".data\")) | .entries[0].value.newest_idx_seen) as \$seen | \$n.inferred == true and \$n.slot.allocator == \"sxa_allocator\" and \$n.slot.index == \$seen and (\$n.target.slot_index == \$seen or \$n.seen == true)"
+	t_jq "$what: u64 fields no instruction dereferences stay numbers (counters, the task pointer tptr)" "$f" \
+		"(.maps[] | select(.name | endswith(\".bss\")) | .entries[0].value | (.nr_alloc | type) == \"number\" and (.nr_enqueued | type) == \"number\") and ([.maps[] | select(.name == \"sxa_tasks\") | .entries[].value.tptr | type == \"number\"] | all)"
 	t_jq "$what: every task's storage reaches a payload with that task's pid" "$f" \
 		"[.maps[] | select(.name == \"sxa_tasks\") | .entries[] | .value.data.target.pid == .key.pid] | length > 50 and all"
 done

@@ -119,6 +119,13 @@ u64 nr_alloc, nr_free, nr_alloc_failed, nr_enqueued, nr_kptr_set;
 s32 init_err;
 u32 fail_now;
 struct sxa_payload __arena *last_payload;	/* the newest task's */
+/*
+ * The newest task's slot again, as a plain u64 that ops.enqueue casts to
+ * an arena pointer and reads through: only the instructions say it is a
+ * pointer. tptr in the task storage is one too, never dereferenced.
+ */
+u64 newest_slot;
+s32 newest_idx_seen = -1;
 
 /*
  * A program that follows arena pointers must name the arena (the verifier
@@ -233,6 +240,7 @@ s32 BPF_PROG(sxa_init_task, struct task_struct *p, struct scx_init_task_args *ar
 	v->tptr = (u64)p;
 	v->data = data;
 	last_payload = pl;
+	newest_slot = (u64)data;
 
 	for (pos = 0; pos < sizeof(sxa_comm); pos++) {
 		if (p->comm[pos] != sxa_comm[pos])
@@ -290,6 +298,8 @@ void BPF_PROG(sxa_enqueue, struct task_struct *p, u64 enq_flags)
 		pl = (struct sxa_payload __arena *)v->data->payload;
 		pl->nr_enqueues += 1;
 	}
+	if (newest_slot)
+		newest_idx_seen = ((struct sdt_data __arena *)newest_slot)->tid.idx;
 	sxt_dsq_insert(p, SCX_DSQ_GLOBAL, SCX_SLICE_DFL, enq_flags);
 	if (fail_now == 1) {
 		fail_now = 2;

@@ -56,8 +56,10 @@ static void emit_value(const struct entry_view *v, const struct btf *btf, uint32
 {
 	if (is_string_section(v->m))
 		emit_strings(v->e->g, p, size);
+	else if (btf && type_id)
+		render_value_map(v->e->g, btf, type_id, p, size, v->e->mem, v->m->map_index);
 	else
-		emit_typed(v, btf, type_id, p, size);
+		typed_untyped(v->e->g, p, size);
 }
 
 static void typed_key(const struct entry_view *v, const uint8_t *p)
