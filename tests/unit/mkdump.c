@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/bpf.h>
 #include <bpf/btf.h>
 #include <zlib.h>
 #include "../../include/scxdump_format.h"
@@ -720,6 +721,52 @@ int main(int argc, char **argv)
 		km->nr_bits = sizeof(g) * 8;
 		add_map_end(15, 1, 0, 0, "");
 		btf__free(kb);
+	}
+	/*
+	 * map 16: two u64 fields; the program's instructions load the first
+	 * and read through it (a pointer), load the second and only add to it
+	 */
+	{
+		struct btf *ib = btf__new_empty();
+		unsigned long long v[2] = { 0x1234, 77 };
+		unsigned long long maddr = 0xffff888000cc0000ull, vaddr = 0xffffc90000dd0000ull;
+		struct bpf_insn insns[] = {
+			{ .code = BPF_LD | BPF_IMM | BPF_DW, .dst_reg = 1, .imm = (int)(unsigned int)vaddr },
+			{ .imm = (int)(vaddr >> 32) },
+			{ .code = BPF_LDX | BPF_MEM | BPF_DW, .dst_reg = 2, .src_reg = 1 },
+			{ .code = BPF_LDX | BPF_MEM | BPF_W, .dst_reg = 3, .src_reg = 2, .off = 4 },
+			{ .code = BPF_LD | BPF_IMM | BPF_DW, .dst_reg = 1, .imm = (int)(unsigned int)(vaddr + 8) },
+			{ .imm = (int)(vaddr >> 32) },
+			{ .code = BPF_LDX | BPF_MEM | BPF_DW, .dst_reg = 2, .src_reg = 1 },
+			{ .code = BPF_ALU64 | BPF_ADD | BPF_K, .dst_reg = 2, .imm = 1 },
+			{ .code = BPF_STX | BPF_MEM | BPF_DW, .dst_reg = 1, .src_reg = 2 },
+			{ .code = BPF_JMP | BPF_EXIT },
+		};
+		struct sxd_prog_map pm = { maddr, vaddr, 16, 16 };
+		unsigned char ent[8 + 16] = { 0 }, tail[sizeof(pm) + sizeof(insns)];
+		struct sxd_prog_insns *pi;
+		const void *iraw;
+		unsigned int isz;
+		int iu, is;
+
+		iu = btf__add_int(ib, "unsigned long long", 8, 0);
+		is = btf__add_struct(ib, "pair", 16);
+		btf__add_field(ib, "p", iu, 0, 0);
+		btf__add_field(ib, "cnt", iu, 64, 0);
+		iraw = btf__raw_data(ib, &isz);
+		add_btf(6, SXD_BTF_PROG, 0, iraw, isz);
+		add_map(16, 2, "infer", 4, 16, 6, iu, is);
+		memcpy(ent + 8, v, sizeof(v));
+		add_entries_flags(16, 4, 16, 1, 0, ent, 1);
+		add_map_end(16, 1, 0, 0, "");
+		memcpy(tail, &pm, sizeof(pm));
+		memcpy(tail + sizeof(pm), insns, sizeof(insns));
+		pi = rec(SXD_REC_PROG_INSNS, sizeof(*pi), tail, sizeof(tail));
+		pi->prog_id = 9;
+		pi->nr_insns = pi->len = sizeof(insns) / sizeof(insns[0]);
+		pi->nr_maps = 1;
+		snprintf(pi->name, sizeof(pi->name), "reader");
+		btf__free(ib);
 	}
 	/* map 3: a type the module does not capture */
 	add_map(3, 30, "some_bloom", 0, 8, SXD_NO_INDEX, 0, 0);

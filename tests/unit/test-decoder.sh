@@ -66,6 +66,7 @@ t_jq "cpumask kptr: the CPUs the capture copied" "$j" "$(mp masks) | .entries[0]
 t_jq "declared-only struct: followed through a sibling object's definition into the arena" "$j" "$(mp fwds) | .entries[0].value.n == {addr: \"0x100000800\", target: {v: 4242, w: 7}}"
 t_jq "declared-only struct no object defines: said so, with the address" "$j" "$(mp fwds) | .entries[0].value.g == {addr: \"0x1234\", fwd: \"struct ghost\", reason: \"no BTF object in the dump defines it\"}"
 t_jq "no allocator in a dump without one" "$j" '.allocators == []'
+t_jq "a u64 the program reads through: an inferred pointer; one it only adds to: a number" "$j" "$(mp infer) | .entries[0].value == {p: {addr: \"0x1234\", inferred: true}, cnt: 77}"
 t_jq "task and cgroup kptrs: the identities the capture copied" "$j" "$(mp kobjs) | .entries[0].value == {task: {addr: \"0xffff888000aa0000\", pid: 321, tgid: 320, comm: \"worker\"}, cgrp: {addr: \"0xffff888000bb0000\", cgroup_id: 4242, level: 2, name: \"slice\"}}"
 t_jq "unsupported map type reported" "$j" '.maps[] | select(.name == "some_bloom") | .type == "bloom_filter" and .unsupported == true and .entries == []'
 
