@@ -58,7 +58,7 @@ static struct reg imm_reg(const struct pass *ps, uint64_t imm)
 		if (m->value_addr && imm >= m->value_addr && imm - m->value_addr < m->value_size)
 			return (struct reg){ REG_VALUE, i, (int64_t)(imm - m->value_addr) };
 	}
-	return (struct reg){ REG_NONE };
+	return (struct reg){ REG_NONE, 0, 0 };
 }
 
 /* Is this helper call one that returns a map value of the map in r1? */
@@ -116,7 +116,7 @@ static void prog_pass(struct pass *ps)
 				*dr = imm_reg(ps, (uint32_t)x->imm | (uint64_t)(uint32_t)x[1].imm << 32);
 				i++;
 			} else {
-				regs[0] = (struct reg){ REG_NONE };
+				regs[0] = (struct reg){ REG_NONE, 0, 0 };
 			}
 			break;
 		case BPF_LDX:
@@ -125,15 +125,15 @@ static void prog_pass(struct pass *ps)
 			if (sr->kind == REG_VALUE && BPF_SIZE(x->code) == BPF_DW)
 				*dr = (struct reg){ REG_LOADED, sr->map, sr->off + x->off };
 			else
-				*dr = (struct reg){ REG_NONE };
+				*dr = (struct reg){ REG_NONE, 0, 0 };
 			break;
 		case BPF_ST:
 		case BPF_STX:
 			if (dr->kind == REG_LOADED)
 				mark(ps, dr);
 			if (BPF_MODE(x->code) == BPF_ATOMIC) {
-				*sr = (struct reg){ REG_NONE };
-				regs[0] = (struct reg){ REG_NONE };
+				*sr = (struct reg){ REG_NONE, 0, 0 };
+				regs[0] = (struct reg){ REG_NONE, 0, 0 };
 			}
 			break;
 		case BPF_ALU:
@@ -143,12 +143,12 @@ static void prog_pass(struct pass *ps)
 				if (x->off == 1 && sr->kind == REG_LOADED)
 					mark(ps, sr);
 				*dr = cls == BPF_ALU64 || sr->kind == REG_LOADED ? *sr :
-				      (struct reg){ REG_NONE };
+				      (struct reg){ REG_NONE, 0, 0 };
 			} else if (cls == BPF_ALU64 && op == BPF_ADD && BPF_SRC(x->code) == BPF_K &&
 				   dr->kind == REG_VALUE) {
 				dr->off += x->imm;
 			} else {
-				*dr = (struct reg){ REG_NONE };
+				*dr = (struct reg){ REG_NONE, 0, 0 };
 			}
 			break;
 		case BPF_JMP:
@@ -157,7 +157,7 @@ static void prog_pass(struct pass *ps)
 			if (x->src_reg == 0 && returns_value(p, x->imm) && regs[1].kind == REG_MAP)
 				regs[0] = (struct reg){ REG_VALUE, regs[1].map, 0 };
 			else
-				regs[0] = (struct reg){ REG_NONE };
+				regs[0] = (struct reg){ REG_NONE, 0, 0 };
 			memset(&regs[1], 0, 5 * sizeof(regs[0]));
 			if (x->src_reg)	/* a call into a subprogram: it may change anything */
 				memset(regs, 0, sizeof(regs));
