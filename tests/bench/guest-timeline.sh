@@ -6,9 +6,6 @@
 # the samples, each with what it cost (duration_ns).
 set -u
 S=/opt/scxdump/src
-KO=${SCXDUMP_KO:-$S/scxdump.ko}
-SB=${SCXDUMP_SCHED:-$S/tests/sched/build}
-DBG=/sys/kernel/debug/scxdump
 . $S/tests/integration/guest-common.sh
 for cfg in none:: inv_a:inv_a:8 filler4k:filler:4096 filler64k:filler:65536; do
 	name=${cfg%%:*}

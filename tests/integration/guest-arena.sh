@@ -7,9 +7,6 @@
 # demand while SDT_LIVE sleepers it tracks run.
 set -u
 S=/opt/scxdump/src
-KO=${SCXDUMP_KO:-$S/scxdump.ko}
-SB=${SCXDUMP_SCHED:-$S/tests/sched/build}
-DBG=/sys/kernel/debug/scxdump
 . $S/tests/integration/guest-common.sh
 LIVE=${ARENA_LIVE:-200}
 GONE=${ARENA_GONE:-40}

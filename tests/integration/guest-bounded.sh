@@ -7,9 +7,7 @@
 # around two captures; a normal unregister captured with its reason.
 set -u
 S=/opt/scxdump/src
-KO=${SCXDUMP_KO:-$S/scxdump.ko}
-SB=${SCXDUMP_SCHED:-$S/tests/sched/build}
-DBG=/sys/kernel/debug/scxdump
+. $S/tests/integration/guest-common.sh
 P=/sys/module/scxdump/parameters
 B=$SB/scxbound
 PC=${BOUND_PC_ENTRIES:-262144}

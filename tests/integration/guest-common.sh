@@ -1,6 +1,13 @@
 # shellcheck shell=sh
 # What the guest scripts share, sourced inside the guest
-# (tests/integration/guest-NAME.sh, tests/bench/guest-timeline.sh).
+# (tests/integration/guest-NAME.sh, tests/bench/guest-timeline.sh) after
+# they set S (the source tree in the guest).
+
+# the module, the test schedulers and the module's debugfs directory; a
+# batch on a kernel the project built points the first two at its builds
+KO=${SCXDUMP_KO:-$S/scxdump.ko}
+SB=${SCXDUMP_SCHED:-$S/tests/sched/build}
+DBG=/sys/kernel/debug/scxdump
 
 # wait_enabled: until sched_ext says its scheduler is enabled, at most 30 s
 wait_enabled() {

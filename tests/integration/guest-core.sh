@@ -15,9 +15,7 @@
 # (it cannot be moved), so the loop goes to a CPU that does not take it.
 set -u
 S=/opt/scxdump/src
-KO=${SCXDUMP_KO:-$S/scxdump.ko}
-SB=${SCXDUMP_SCHED:-$S/tests/sched/build}
-DBG=/sys/kernel/debug/scxdump
+. $S/tests/integration/guest-common.sh
 C=$SB/scxcore
 T=/tmp/core
 mkdir -p $T

@@ -7,9 +7,6 @@
 # and, with BPF run-time statistics on, its programs' run counts on.
 set -u
 S=/opt/scxdump/src
-KO=${SCXDUMP_KO:-$S/scxdump.ko}
-SB=${SCXDUMP_SCHED:-$S/tests/sched/build}
-DBG=/sys/kernel/debug/scxdump
 . $S/tests/integration/guest-common.sh
 # the stall watch off: this test reads the latest dump after each
 # capture of its own (tests/integration/guest-stall.sh tests the watch)

@@ -3,10 +3,8 @@
 # Leaves dumps and status snapshots in the current (run) directory.
 set -u
 S=/opt/scxdump/src
-KO=${SCXDUMP_KO:-$S/scxdump.ko}
-SB=${SCXDUMP_SCHED:-$S/tests/sched/build}
+. $S/tests/integration/guest-common.sh
 SCX=$SB/scxtest
-DBG=/sys/kernel/debug/scxdump
 
 # Wake-ups make enqueues: run short-lived processes while a scheduler runs.
 load() { (i=0; while [ $i -lt 3000 ]; do /bin/true; i=$((i + 1)); done) & LOAD=$!; }

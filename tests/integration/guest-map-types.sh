@@ -4,9 +4,7 @@
 # ones. Leaves dumps and the loader's output in the current directory.
 set -u
 S=/opt/scxdump/src
-KO=${SCXDUMP_KO:-$S/scxdump.ko}
-SB=${SCXDUMP_SCHED:-$S/tests/sched/build}
-DBG=/sys/kernel/debug/scxdump
+. $S/tests/integration/guest-common.sh
 
 load() { (i=0; while [ $i -lt 3000 ]; do /bin/true; i=$((i + 1)); done) & LOAD=$!; }
 unload() { kill "$LOAD" 2>/dev/null; wait "$LOAD" 2>/dev/null; }

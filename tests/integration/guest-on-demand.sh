@@ -5,9 +5,6 @@
 # theirs.
 set -u
 S=/opt/scxdump/src
-KO=${SCXDUMP_KO:-$S/scxdump.ko}
-SB=${SCXDUMP_SCHED:-$S/tests/sched/build}
-DBG=/sys/kernel/debug/scxdump
 . $S/tests/integration/guest-common.sh
 P=/sys/module/scxdump/parameters
 # the stall watch off: this test reads the latest dump after each

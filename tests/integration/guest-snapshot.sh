@@ -5,9 +5,7 @@
 # 20 times in each mode. Every dump is kept.
 set -u
 S=/opt/scxdump/src
-KO=${SCXDUMP_KO:-$S/scxdump.ko}
-SB=${SCXDUMP_SCHED:-$S/tests/sched/build}
-DBG=/sys/kernel/debug/scxdump
+. $S/tests/integration/guest-common.sh
 P=/sys/module/scxdump/parameters
 RUNS=${SNAP_RUNS:-20}
 # the stall watch off: this test reads the latest dump after each

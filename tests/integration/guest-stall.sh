@@ -5,9 +5,7 @@
 # watch off; the dumps of each run are kept. Then stall_warn_pct's bounds.
 set -u
 S=/opt/scxdump/src
-KO=${SCXDUMP_KO:-$S/scxdump.ko}
-SB=${SCXDUMP_SCHED:-$S/tests/sched/build}
-DBG=/sys/kernel/debug/scxdump
+. $S/tests/integration/guest-common.sh
 P=/sys/module/scxdump/parameters
 insmod $KO || exit 1
 cat $P/stall_warn_pct >pct.default

@@ -5,9 +5,7 @@
 # an entry for every one of them, read live and inside the stop.
 set -u
 S=/opt/scxdump/src
-KO=${SCXDUMP_KO:-$S/scxdump.ko}
-SB=${SCXDUMP_SCHED:-$S/tests/sched/build}
-DBG=/sys/kernel/debug/scxdump
+. $S/tests/integration/guest-common.sh
 B=$SB/scxbound
 THREADS=${STORAGE_THREADS:-3000}
 # the stall watch off: this test reads the latest dump after each

@@ -8,9 +8,7 @@
 # watch's warning capture taken with every task stranded.
 set -u
 S=/opt/scxdump/src
-KO=${SCXDUMP_KO:-$S/scxdump.ko}
-SB=${SCXDUMP_SCHED:-$S/tests/sched/build}
-DBG=/sys/kernel/debug/scxdump
+. $S/tests/integration/guest-common.sh
 P=/sys/module/scxdump/parameters
 B=$SB/scxbound
 RUNS=${STRAND_RUNS:-10}

@@ -5,9 +5,7 @@
 # kept.
 set -u
 S=/opt/scxdump/src
-KO=${SCXDUMP_KO:-$S/scxdump.ko}
-SB=${SCXDUMP_SCHED:-$S/tests/sched/build}
-DBG=/sys/kernel/debug/scxdump
+. $S/tests/integration/guest-common.sh
 if [ ! -x $SB/scxsub ]; then
 	echo "kernel $(uname -r) has no sub-schedulers (its BTF has no struct scx_sub_attach_args): scxsub is not built for it" >skip
 	echo "== done"

@@ -9,9 +9,6 @@
 # the recorder off, a dump has no timeline.
 set -u
 S=/opt/scxdump/src
-KO=${SCXDUMP_KO:-$S/scxdump.ko}
-SB=${SCXDUMP_SCHED:-$S/tests/sched/build}
-DBG=/sys/kernel/debug/scxdump
 . $S/tests/integration/guest-common.sh
 
 echo "== bad parameters"
