@@ -6,8 +6,8 @@
 # sched_ext lacks (sub-schedulers, event counters, overwrite-mode ring
 # buffers) each test skips with the reason. Closes with one RESULT line.
 #
-# It is the last suite of make check, the one nothing runs beside, so its
-# repetitions are halved: SNAP_RUNS 10 (20 on the stock kernel),
+# Its repetitions are halved, for the day it runs last in make check,
+# where nothing runs beside it: SNAP_RUNS 10 (20 on the stock kernel),
 # STRAND_RUNS 5 (10).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
