@@ -66,13 +66,13 @@ prepare decoder-build sh -c 'make -s -C userspace && make -s -C userspace SAN=1 
 	suite decoder-unit tests/unit/test-decoder.sh &&
 	suite render-unit tests/unit/build/test_render
 suite splat-check tests/unit/test-splat.sh
-# The kernels make check builds (tests/kernels/debug.config, then
-# tests/kernels/lts.config), compiled one after the other in the background (tests/kernels/background.sh: with only the
-# CPU time the foreground leaves) from when the guest root exists: a TCG
-# guest keeps one host core busy and leaves the other to it. What needs
-# the network or the guest root's apt (packages, the sources, the
-# selftests) is done first, in the foreground, before any guest boots from
-# that root. The suite that boots a kernel waits on its lock
+# The kernel make check builds (tests/kernels/debug.config), compiled in
+# the background (tests/kernels/background.sh: with only the CPU time the
+# foreground leaves) from when the guest root exists: a TCG guest keeps
+# one host core busy and leaves the other to it. What needs the network or
+# the guest root's apt (packages, the sources, the selftests) and the
+# kernel's configuration are done first, in the foreground, before any
+# guest boots from that root. The suite that boots a kernel waits on its lock
 # (tests/kernels/build.sh); the background log, with each build stage's
 # time, is printed at the end.
 KERNELS="debug"
