@@ -311,10 +311,26 @@ static bool seen_before(struct render *r, uint64_t addr, uint32_t type)
 }
 
 /* The pointee @pid of @btf, @psize bytes at @v, as "target" (or "seen"). */
+/* The pointee @pid of @btf, read into @buf already: "target" (or "seen"). */
+static void render_pointee(struct render *r, const struct btf *btf, int32_t pid,
+			   const uint8_t *buf, int64_t psize, uint64_t v, int depth)
+{
+	const struct btf *saved = r->btf;
+
+	if (seen_before(r, v, pid)) {
+		json_kbool(r->g, "seen", true);
+		return;
+	}
+	json_key(r->g, "target");
+	r->btf = btf;
+	render(r, pid, buf, psize, depth + 1);
+	r->btf = saved;
+}
+
+/* The pointee @pid of @btf, @psize bytes at @v, read and rendered. */
 static void render_target(struct render *r, const struct btf *btf, int32_t pid,
 			  int64_t psize, uint64_t v, int depth)
 {
-	const struct btf *saved = r->btf;
 	uint8_t *buf;
 
 	if (psize <= 0 || psize > 65536 || depth >= RENDER_MAX_DEPTH ||
@@ -322,16 +338,10 @@ static void render_target(struct render *r, const struct btf *btf, int32_t pid,
 		json_kstr(r->g, "error", "pointee not followed (size, depth or budget)");
 		return;
 	}
-	if (!r->mem->read(r->mem->ctx, v, buf, psize)) {
+	if (!r->mem->read(r->mem->ctx, v, buf, psize))
 		json_kstr(r->g, "error", "pointee not in the dump");
-	} else if (seen_before(r, v, pid)) {
-		json_kbool(r->g, "seen", true);
-	} else {
-		json_key(r->g, "target");
-		r->btf = btf;
-		render(r, pid, buf, psize, depth + 1);
-		r->btf = saved;
-	}
+	else
+		render_pointee(r, btf, pid, buf, psize, v, depth);
 	free(buf);
 }
 
@@ -441,6 +451,7 @@ static void render_ptr(struct render *r, const struct btf_type *t,
 	const struct btf *pbtf = r->btf;
 	struct render_slot sl;
 	const char *why = NULL;
+	uint8_t *buf;
 	uint64_t v = 0;
 	int64_t psize;
 	uint32_t did;
@@ -504,20 +515,17 @@ static void render_ptr(struct render *r, const struct btf_type *t,
 		json_str(r->g, hex);
 		return;
 	}
-	{
-		uint8_t *buf = malloc(psize);
-		bool ok = buf && r->mem->read(r->mem->ctx, v, buf, psize);
-
+	buf = malloc(psize);
+	if (!buf || !r->mem->read(r->mem->ctx, v, buf, psize)) {
+		json_str(r->g, hex);	/* not in the dump: the address alone */
 		free(buf);
-		if (!ok) {
-			json_str(r->g, hex);
-			return;
-		}
+		return;
 	}
 	json_obj(r->g);
 	json_kstr(r->g, "addr", hex);
-	render_target(r, pbtf, pid, psize, v, depth);
+	render_pointee(r, pbtf, pid, buf, psize, v, depth);
 	json_obj_end(r->g);
+	free(buf);
 }
 
 /* Past typedefs, qualifiers and type tags: the type the bytes are. */
