@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Loader of scxarena: attaches it, starts --live children that stay (they
- * sleep in a loop) and --gone children that exit at once (their slots are
+ * sleep until killed: a child that woke every few ms, 200 of them, kept a
+ * KASAN kernel under TCG busy for minutes) and --gone children that exit at once (their slots are
  * freed by ops.exit_task), prints "live PID" per stayer and "gone PID" per
  * leaver, then "ready". Then it waits (--hold-ms, or until --wait-file
  * exists) and makes the scheduler fail, or with --no-fail detaches it.
@@ -100,7 +101,7 @@ int main(int argc, char **argv)
 		pid = fork();
 		if (!pid) {
 			for (;;)
-				usleep(20000);
+				pause();
 		}
 		if (pid < 0)
 			goto out_kids;
