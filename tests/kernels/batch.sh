@@ -8,7 +8,9 @@
 #                              tests/integration/guest-NAME.sh in turn, each
 #                              in its own directory NAME/ with its own slice
 #                              of the kernel log, the module unloaded between
-#                              them, then the shell command EXTRA
+#                              them, each stopped after BATCH_TIMEOUT
+#                              seconds (900, as a test's own boot is), then
+#                              the shell command EXTRA
 #   batch_checks DIR           every tests/integration/test-NAME.sh on what
 #                              its guest script left in DIR/NAME; adds up
 #                              passed and failed
@@ -26,7 +28,7 @@ batch_write() {
 		echo "top=\$(pwd)"
 		for n in "${batch_names[@]}"; do
 			echo "mkdir -p \$top/$n && cd \$top/$n && echo '=== $n' >/dev/console"
-			echo "dmesg -C; sh $GUEST_SRC/tests/integration/guest-$n.sh >out 2>&1; echo \$? >rc"
+			echo "dmesg -C; timeout -k 10 ${BATCH_TIMEOUT:-900} sh $GUEST_SRC/tests/integration/guest-$n.sh </dev/null >out 2>&1; echo \$? >rc"
 			echo "uname -r >krel; rmmod scxdump 2>/dev/null; dmesg >dmesg; cd \$top"
 		done
 		[ -z "$extra" ] || echo "$extra"
