@@ -12,16 +12,17 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../guest/common.sh"
 top=$(cd "$here/../.." && pwd)
 DEC=${SCXDUMP_DECODER:-$top/userspace/build-san/scxdump}
-dump=${1:-$GUEST_ROOT/opt/scxdump/runs/map-types/maps.bin}
-core=${2:-$GUEST_ROOT/opt/scxdump/runs/core/exit.bin}
+# the integration tests' run directories: one per test, or a batch's
+runs=${1:-$GUEST_ROOT/opt/scxdump/runs}
+dump=$runs/map-types/maps.bin
+core=$runs/core/exit.bin
 # the stall test's dumps: its warning (the first) and its exit dump (the last)
-stall_dir=${3:-$GUEST_ROOT/opt/scxdump/runs/stall}
-stall_warn=$(ls "$stall_dir"/run-1-*.bin 2>/dev/null | head -1)
-stall_exit=$(ls "$stall_dir"/run-1-*.bin 2>/dev/null | tail -1)
+stall_warn=$(ls "$runs"/stall/run-1-*.bin 2>/dev/null | head -1)
+stall_exit=$(ls "$runs"/stall/run-1-*.bin 2>/dev/null | tail -1)
 # the timeline test's stall, recorded: its exit dump (the last)
-tl_exit=$(ls "${4:-$GUEST_ROOT/opt/scxdump/runs/timeline}"/stall-*.bin 2>/dev/null | tail -1)
+tl_exit=$(ls "$runs"/timeline/stall-*.bin 2>/dev/null | tail -1)
 # the arena test's exit dump: per-task state in an allocator's slots
-arena=${5:-$GUEST_ROOT/opt/scxdump/runs/arena/exit.bin}
+arena=$runs/arena/exit.bin
 
 [ -f "$dump" ] || { t_fail "a map-types dump to run the recipes on ($dump)"; t_done; exit 1; }
 n=0
