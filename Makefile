@@ -3,7 +3,7 @@
 #
 #   make                  module + tool (KDIR= the kernel build directory)
 #   make install          both; modules_install / tool-install apart
-#   make check            every test (host, test guest, KUnit in the debug kernel)
+#   make check            every test (host, stock, debug and 6.12 guests, KUnit)
 #   make check-host       the decoder's tests only: no guest, no root
 #   make check-debug      the debug kernel and the kernel's sched_ext selftests
 #   make check-lts        the integration suite on the 6.12 LTS kernel

@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
 # make check: every test. Prepares what it needs (host packages, the cached
 # test guest, builds), runs the host decoder tests, the guest integration
-# tests on the stock kernel and the debug-kernel suite (the integration
-# tests again on the project's debug kernel, the module's KUnit suites in
-# it, the kernel's sched_ext selftests on both), and closes with
-# "N passed, N failed". The 6.12 LTS suite is make check-lts
-# (tests/kernels/lts-suite.sh): with it, a cold make check took 95 min on
-# this 2-core machine (86-88 min without other load), past the 80 allowed.
+# tests on the stock kernel (in one boot: tests/kernels/stock-suite.sh),
+# the debug-kernel suite (the integration tests again on the project's
+# debug kernel, the module's KUnit suites in it, the kernel's sched_ext
+# selftests on both) and the 6.12 LTS suite (the integration tests and
+# DKMS on the project's 6.12 kernel), and closes with "N passed, N failed".
 #
 # run-all.sh host (make check-host): only what needs no guest and no root:
 # the decoder's unit and render tests and the fixed-seed fuzz pass.
@@ -66,16 +65,18 @@ prepare decoder-build sh -c 'make -s -C userspace && make -s -C userspace SAN=1 
 	suite decoder-unit tests/unit/test-decoder.sh &&
 	suite render-unit tests/unit/build/test_render
 suite splat-check tests/unit/test-splat.sh
-# The kernel make check builds (tests/kernels/debug.config), compiled in
-# the background (tests/kernels/background.sh: with only the CPU time the
-# foreground leaves) from when the guest root exists: a TCG guest keeps
-# one host core busy and leaves the other to it. What needs the network or
-# the guest root's apt (packages, the sources, the selftests) and the
-# kernel's configuration are done first, in the foreground, before any
-# guest boots from that root. The suite that boots a kernel waits on its lock
+# The kernels make check builds (tests/kernels/debug.config, then
+# tests/kernels/lts.config), compiled one after the other in the background
+# (tests/kernels/background.sh: with only the CPU time the foreground
+# leaves) from when the guest root exists: a TCG guest keeps about one host
+# core busy and leaves the other to them. What needs the network or the
+# guest root's apt (packages, the sources, the selftests) and the kernels'
+# configuration are done in the foreground before any guest boots from
+# that root. The suite that boots a kernel waits on its lock
 # (tests/kernels/build.sh); the background log, with each build stage's
-# time, is printed at the end.
-KERNELS="debug"
+# time, is printed at the end. The debug kernel first: its suite is the
+# longer one, and the 6.12 kernel builds beside it.
+KERNELS="debug lts"
 kernels_pid=
 kernels_log=$SCXDUMP_CACHE/logs/kernels-background.log
 kernels_background() {
@@ -83,11 +84,12 @@ kernels_background() {
 	for k in $KERNELS; do
 		prepare "kernel-$k-prepare" tests/kernels/build.sh --prepare "$k" || return 1
 	done
-	prepare selftests-build tests/selftests/build.sh >/dev/null || return 1
 	mkdir -p "${kernels_log%/*}"
 	# its own process group, so that an early exit stops the compilers too
 	setsid tests/kernels/background.sh $KERNELS >"$kernels_log" 2>&1 &
 	kernels_pid=$!
+	# beside the first minutes of the kernels' build, before any guest boots
+	prepare selftests-build tests/selftests/build.sh >/dev/null
 }
 trap '[ -n "$kernels_pid" ] && kill -- -"$kernels_pid" 2>/dev/null' EXIT
 
@@ -98,17 +100,18 @@ if [ "$mode" = all ] && prepare guest-root tests/guest/mkroot.sh; then
 	kernels_background
 	prepare guest-build tests/guest/build.sh guest-all && guest_ok=1
 fi
+# The integration tests on the stock kernel, in one boot; their dumps are
+# then the recipes' input.
 if [ $guest_ok -eq 1 ]; then
-	for t in tests/integration/test-*.sh; do
-		suite "$(basename "$t" .sh)" "$t"
-	done
+	suite stock-kernel tests/kernels/stock-suite.sh
+	suite jq-recipes tests/unit/test-recipes.sh "$GUEST_ROOT/opt/scxdump/runs/stock"
 fi
-# After the guest tests: their dumps are the recipes' input.
-[ $guest_ok -eq 1 ] && suite jq-recipes tests/unit/test-recipes.sh
 suite fuzz tests/fuzz/run.sh
 # Last, the longest: the debug kernel and the kernel's sched_ext selftests
 # on the stock and the debug kernel.
 [ $guest_ok -eq 1 ] && suite debug-kernel tests/kernels/debug-suite.sh
+# Then the 6.12 LTS kernel, the last one built.
+[ $guest_ok -eq 1 ] && suite lts-kernel tests/kernels/lts-suite.sh
 if [ -n "$kernels_pid" ]; then
 	wait "$kernels_pid"
 	kernels_pid=
