@@ -313,6 +313,16 @@ static void emit_btf_objects(const struct emit *e)
 	json_arr_end(e->g);
 }
 
+/* "allocators": every arena allocator found, sdt ones first. */
+void emit_allocators(const struct emit *e)
+{
+	json_key(e->g, "allocators");
+	json_arr(e->g);
+	sdt_emit(e);
+	bump_emit(e);
+	json_arr_end(e->g);
+}
+
 int decode_json(const struct dump_index *x, FILE *out, const struct decode_opts *o)
 {
 	struct emit e = { .x = x, .o = o };

@@ -26,7 +26,7 @@ void emit_maps(struct emit *e);
 /* maps.c: a map's BTF, or NULL with *why saying why not */
 const struct btf *map_btf(const struct dump_index *x, const struct sxd_map *m, const char **why);
 
-/* sdt.c: "allocators": the sdt allocators found, with their live slots */
+/* decode.c: "allocators": the sdt allocators (sdt.c) and bump allocators (bump.c) */
 void emit_allocators(const struct emit *e);
 
 /* timeline.c: "timeline": the flight recorder's samples, or null */

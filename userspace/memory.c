@@ -169,6 +169,24 @@ static bool render_slot(const void *ctx, uint64_t addr, struct render_slot *s)
 	return true;
 }
 
+/* struct render_mem's bump: the bump allocator block that holds @addr. */
+static bool render_bump(const void *ctx, uint64_t addr, struct render_bump *b)
+{
+	const struct mem_view *v = ctx;
+	const struct bump_alloc *a;
+	uint64_t off;
+	uint32_t blk;
+
+	a = bump_block_of(&v->bump, addr, &blk, &off);
+	if (!a)
+		return false;
+	*b = (struct render_bump){
+		.allocator = a->var, .block = blk, .offset = off,
+		.past_used = blk + 1 == a->nr_blocks && off >= a->off,
+	};
+	return true;
+}
+
 /* struct render_mem's inferred: a u64 field the programs dereference. */
 static bool render_inferred(const void *ctx, uint32_t map_index, uint32_t off)
 {
@@ -182,6 +200,8 @@ const struct render_mem *mem_for_render(const struct dump_index *x, struct mem_v
 	v->x = x;
 	*err = sdt_index_build(x, &v->sdt);
 	if (!*err)
+		*err = bump_index_build(x, &v->bump);
+	if (!*err)
 		*err = infer_build(x, &v->infer);
 	if (*err)
 		return NULL;
@@ -191,6 +211,7 @@ const struct render_mem *mem_for_render(const struct dump_index *x, struct mem_v
 	v->m.kobj = x->nr_kmems ? render_kobj : NULL;
 	v->m.fwd = render_fwd;
 	v->m.slot = v->sdt.nr ? render_slot : NULL;
+	v->m.bump = v->bump.nr ? render_bump : NULL;
 	v->m.ctx = v;
 	return &v->m;
 }
@@ -198,6 +219,7 @@ const struct render_mem *mem_for_render(const struct dump_index *x, struct mem_v
 void mem_view_free(struct mem_view *v)
 {
 	sdt_index_free(&v->sdt);
+	bump_index_free(&v->bump);
 	infer_free(&v->infer);
 }
 

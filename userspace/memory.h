@@ -14,6 +14,7 @@
 #include "render.h"
 #include "infer.h"
 #include "sdt.h"
+#include "bump.h"
 
 /* mem_arena_read()'s @map_index for "any arena of the dump". */
 #define MEM_ANY_ARENA	UINT32_MAX
@@ -32,6 +33,7 @@ const char *mem_symbol(const struct dump_index *x, uint64_t addr, size_t *len);
 struct mem_view {
 	const struct dump_index *x;
 	struct sdt_index sdt;
+	struct bump_index bump;
 	struct infer_index infer;
 	struct {
 		const struct btf *in, *def;

@@ -386,6 +386,28 @@ static void render_slot_ptr(struct render *r, const struct render_slot *sl, uint
 }
 
 /*
+ * "bump": {allocator, block, offset} when @v points into a bump
+ * allocator's block (its type is the pointer's own: a bump allocator's
+ * memory has none), with "past_used" when it points past what the newest
+ * block handed out.
+ */
+static void render_bump_key(struct render *r, uint64_t v)
+{
+	struct render_bump b;
+
+	if (!r->mem || !r->mem->bump || !r->mem->bump(r->mem->ctx, v, &b))
+		return;
+	json_key(r->g, "bump");
+	json_obj(r->g);
+	json_kstr(r->g, "allocator", b.allocator);
+	json_kuint(r->g, "block", b.block);
+	json_kuint(r->g, "offset", b.offset);
+	if (b.past_used)
+		json_kbool(r->g, "past_used", true);
+	json_obj_end(r->g);
+}
+
+/*
  * A u64 the programs use as a pointer (infer.h): {addr, inferred: true},
  * with the slot and its typed payload when it points into a live
  * allocator slot; the address alone otherwise (no type is guessed).
@@ -406,6 +428,7 @@ static void render_inferred(struct render *r, const uint8_t *data, int depth)
 	json_obj(r->g);
 	json_kstr(r->g, "addr", hex);
 	json_kbool(r->g, "inferred", true);
+	render_bump_key(r, v);
 	json_obj_end(r->g);
 }
 
@@ -440,8 +463,8 @@ static bool render_kobj(struct render *r, uint64_t v, const char *hex)
  * that pointee was rendered already (cycles, shared nodes); a pointer to
  * a forward declaration is followed through the definition another BTF
  * object of the dump gives ({"addr", "fwd", "reason"} when none does); a
- * pointer into an allocator's live slot says which slot; any other
- * pointer stays a hex string.
+ * pointer into an allocator's live slot says which slot, one into a bump
+ * allocator's block which block; any other pointer stays a hex string.
  */
 static void render_ptr(struct render *r, const struct btf_type *t,
 		       const uint8_t *data, size_t size, int depth)
@@ -523,6 +546,7 @@ static void render_ptr(struct render *r, const struct btf_type *t,
 	}
 	json_obj(r->g);
 	json_kstr(r->g, "addr", hex);
+	render_bump_key(r, v);
 	render_pointee(r, pbtf, pid, buf, psize, v, depth);
 	json_obj_end(r->g);
 	free(buf);

@@ -24,6 +24,7 @@
  * at user address @addr into @buf, false if the dump does not hold them.
  */
 struct render_slot;
+struct render_bump;
 
 /* A kernel object's identity, as the capture copied it. */
 struct render_kobj {
@@ -47,6 +48,8 @@ struct render_mem {
 		    const struct btf **def, uint32_t *id, const char **why);
 	/* the live allocator slot that holds @addr (sdt.h) */
 	bool (*slot)(const void *ctx, uint64_t addr, struct render_slot *s);
+	/* the bump allocator block that holds @addr (bump.h) */
+	bool (*bump)(const void *ctx, uint64_t addr, struct render_bump *b);
 	/* is the u64 at @off of map @map_index's values a pointer (infer.h)? */
 	bool (*inferred)(const void *ctx, uint32_t map_index, uint32_t off);
 	const void *ctx;
@@ -62,6 +65,14 @@ struct render_slot {
 	const struct btf *btf;		/* the payload's type, or NULL: */
 	uint32_t type;
 	const char *why;		/* why there is none */
+};
+
+/* Where a pointer into a bump allocator's block points. */
+struct render_bump {
+	const char *allocator;		/* the allocator global's name */
+	uint32_t block;			/* the block's number, in allocation order */
+	uint64_t offset;		/* from the block's start */
+	bool past_used;			/* in the newest block, past what it handed out */
 };
 
 /* "0-3,8": the CPUs set in @nr_bits bits at @bits, into @buf. */

@@ -10,6 +10,7 @@
 #include <bpf/btf.h>
 #include "emit.h"
 #include "fwd.h"
+#include "globals.h"
 #include "memory.h"
 #include "sdt.h"
 
@@ -21,67 +22,10 @@
 /* Structs of the payload's size looked at before it counts as ambiguous. */
 #define SDT_MAX_CANDIDATES	256
 
-/*
- * @id past typedefs and qualifiers; 0 if none. Not btf__resolve_type(),
- * which fails on a forward declaration.
- */
-static uint32_t bare(const struct btf *btf, uint32_t id)
-{
-	const struct btf_type *t = btf__type_by_id(btf, id);
-	int i;
-
-	for (i = 0; t && i < 32 && (btf_is_mod(t) || btf_is_typedef(t)); i++) {
-		id = t->type;
-		t = btf__type_by_id(btf, id);
-	}
-	return t && id && i < 32 ? id : 0;
-}
-
-/*
- * Member @name of struct/union @id, looking into anonymous members: its
- * byte offset and type. False if absent or a bit-field.
- */
-static bool member(const struct btf *btf, uint32_t id, const char *name, uint32_t *off,
-		   uint32_t *type, int depth)
-{
-	const struct btf_type *t = btf__type_by_id(btf, id);
-	const struct btf_member *m;
-	uint16_t i;
-
-	if (!t || !btf_is_composite(t) || depth > 4)
-		return false;
-	m = btf_members(t);
-	for (i = 0; i < btf_vlen(t); i++, m++) {
-		const char *mn = btf__name_by_offset(btf, m->name_off);
-		uint32_t bit = btf_member_bit_offset(t, i), sub;
-
-		if (btf_member_bitfield_size(t, i) || bit % 8)
-			continue;
-		if (mn && !strcmp(mn, name)) {
-			*off = bit / 8;
-			*type = m->type;
-			return true;
-		}
-		if ((!mn || !*mn) && member(btf, bare(btf, m->type), name, &sub, type, depth + 1)) {
-			*off = bit / 8 + sub;
-			return true;
-		}
-	}
-	return false;
-}
-
-/* The struct a pointer-typed @type points at (past modifiers), or 0. */
-static uint32_t pointee(const struct btf *btf, uint32_t type)
-{
-	const struct btf_type *t = btf__type_by_id(btf, bare(btf, type));
-
-	return t && btf_is_ptr(t) ? bare(btf, t->type) : 0;
-}
-
 /* An array member: its element type and count. */
 static bool array_of(const struct btf *btf, uint32_t type, uint32_t *elem, uint32_t *n)
 {
-	const struct btf_type *t = btf__type_by_id(btf, bare(btf, type));
+	const struct btf_type *t = btf__type_by_id(btf, globals_bare(btf, type));
 
 	if (!t || !btf_is_array(t))
 		return false;
@@ -144,22 +88,22 @@ static bool is_allocator(const struct dump_index *x, const struct btf *btf, uint
 	const struct btf *db = btf, *cb;
 	const struct btf_type *t = btf__type_by_id(btf, id);
 
-	if (!t || !btf_is_struct(t) || !member(btf, id, "root", &s->root_off, &type, 0) ||
-	    !(desc = pointee(btf, type)))
+	if (!t || !btf_is_struct(t) || !globals_member(btf, id, "root", &s->root_off, &type) ||
+	    !(desc = globals_pointee(btf, type)))
 		return false;
 	s->skip[0] = id;
 	/* the pool: a struct member of the allocator with an 8-byte elem_size */
 	for (n = 0; n < btf_vlen(t) && !s->elem_size_off; n++) {
 		const struct btf_member *m = btf_members(t) + n;
 
-		pool = bare(btf, m->type);
-		if (member(btf, pool, "elem_size", &off, &type, 0) &&
+		pool = globals_bare(btf, m->type);
+		if (globals_member(btf, pool, "elem_size", &off, &type) &&
 		    btf__resolve_size(btf, type) == 8) {
 			s->elem_size_off = btf_member_bit_offset(t, n) / 8 + off;
 			s->skip[1] = pool;
 		}
 	}
-	if (!s->elem_size_off && !member(btf, id, "elem_size", &s->elem_size_off, &type, 0))
+	if (!s->elem_size_off && !globals_member(btf, id, "elem_size", &s->elem_size_off, &type))
 		return false;
 	if (!defined(x, &db, &desc)) {
 		if (!named(btf, desc, "sdt_desc"))
@@ -171,11 +115,12 @@ static bool is_allocator(const struct dump_index *x, const struct btf *btf, uint
 	}
 	if (db == btf)
 		s->skip[2] = desc;
-	if (!member(db, desc, "allocated", &s->alloc_off, &type, 0) ||
+	if (!globals_member(db, desc, "allocated", &s->alloc_off, &type) ||
 	    !array_of(db, type, &word, &s->alloc_words) || btf__resolve_size(db, word) != 8 ||
 	    !s->alloc_words || s->alloc_words > 64 ||
-	    !member(db, desc, "nr_free", &off, &type, 0) ||
-	    !member(db, desc, "chunk", &s->chunk_off, &type, 0) || !(chunk = pointee(db, type)))
+	    !globals_member(db, desc, "nr_free", &off, &type) ||
+	    !globals_member(db, desc, "chunk", &s->chunk_off, &type) ||
+	    !(chunk = globals_pointee(db, type)))
 		return false;
 	cb = db;
 	if (!defined(x, &cb, &chunk)) {
@@ -183,12 +128,12 @@ static bool is_allocator(const struct dump_index *x, const struct btf *btf, uint
 		s->why = "struct sdt_chunk is only declared: one pointer per bit of the bitmap taken";
 		return true;
 	}
-	if (!member(cb, chunk, "data", &s->data_off, &type, 0) ||
+	if (!globals_member(cb, chunk, "data", &s->data_off, &type) ||
 	    !array_of(cb, type, &elem, &s->fanout) || !s->fanout ||
 	    s->fanout > s->alloc_words * 64)
 		return false;
 	s->leaf_btf = cb;
-	s->leaf = pointee(cb, elem);
+	s->leaf = globals_pointee(cb, elem);
 	return true;
 }
 
@@ -213,26 +158,6 @@ static uint32_t levels_of(const struct btf *btf)
 		}
 	}
 	return SDT_DEFAULT_LEVELS;
-}
-
-/* The bytes of global section map @map_index (its one value), or NULL. */
-static const uint8_t *section_bytes(const struct dump_index *x, uint32_t map_index,
-				    uint32_t *len)
-{
-	const struct sxd_rec *r;
-	size_t off = 0;
-
-	while ((r = dump_next(x->f, &off))) {
-		const struct sxd_entries *b = (const void *)r;
-
-		if (r->type != SXD_REC_ENTRIES || b->map_index != map_index || !b->nr ||
-		    b->nr_values != 1 ||
-		    !dump_entry_size(b->key_size, b->value_size, b->nr_values))
-			continue;
-		*len = b->value_size;
-		return (const uint8_t *)(b + 1) + sxd_align(b->key_size);
-	}
-	return NULL;
 }
 
 struct walk {
@@ -343,7 +268,7 @@ static void choose_payload(const struct dump_index *x, struct sdt_alloc *a,
 	/* one pass: which types a pointer points at */
 	for (i = 1; i < n; i++) {
 		const struct btf_type *p = btf__type_by_id(btf, i);
-		uint32_t to = btf_is_ptr(p) ? bare(btf, p->type) : 0;
+		uint32_t to = btf_is_ptr(p) ? globals_bare(btf, p->type) : 0;
 
 		if (to && to < n)
 			pointed[to] = 1;
@@ -450,51 +375,39 @@ static int add_alloc(const struct dump_index *x, struct sdt_index *si, const str
 	return 0;
 }
 
-/* Every allocator-shaped global of the map @m's global section. */
-static int scan_map(const struct dump_index *x, struct sdt_index *si, const struct sxd_map *m)
+/* Worth a closer look: a struct with a "root" member. */
+static bool maybe_allocator(const struct btf *btf, uint32_t type, void *ctx)
 {
-	const struct btf *btf;
-	const struct btf_type *sec;
-	const struct btf_var_secinfo *v;
-	const uint8_t *g = NULL;
-	uint32_t len = 0, i;
-	int err;
+	const struct btf_type *t = btf__type_by_id(btf, type);
+	uint32_t off, mt;
 
-	if (m->btf_index >= x->nr_btfs || !(btf = x->btfs[m->btf_index].btf) ||
-	    !m->btf_value_type_id)
-		return 0;
-	sec = btf__type_by_id(btf, m->btf_value_type_id);
-	if (!sec || !btf_is_datasec(sec))
-		return 0;
-	v = btf_var_secinfos(sec);
-	for (i = 0; i < btf_vlen(sec); i++, v++) {
-		const struct btf_type *var = btf__type_by_id(btf, v->type);
-		struct shape s = { 0 };
+	return t && btf_is_struct(t) && globals_member(btf, type, "root", &off, &mt);
+}
 
-		if (!var || !btf_is_var(var) || !is_allocator(x, btf, bare(btf, var->type), &s))
-			continue;
-		if (!g && !(g = section_bytes(x, m->map_index, &len)))
-			return 0;
-		if (v->offset > len || v->size > len - v->offset)
-			continue;
-		err = add_alloc(x, si, m, btf, btf__name_by_offset(btf, var->name_off) ?: "",
-				g + v->offset, v->size, &s);
-		if (err)
-			return err;
-	}
-	return 0;
+struct scan {
+	const struct dump_index *x;
+	struct sdt_index *si;
+};
+
+/* An allocator-shaped global: read, walked, typed. */
+static int found(const struct global *g, void *ctx)
+{
+	const struct scan *sc = ctx;
+	struct shape s = { 0 };
+
+	if (!is_allocator(sc->x, g->btf, g->type, &s))
+		return 0;
+	return add_alloc(sc->x, sc->si, g->map, g->btf, g->name, g->bytes, g->size, &s);
 }
 
 int sdt_index_build(const struct dump_index *x, struct sdt_index *s)
 {
-	uint32_t i;
-	int err = 0;
+	int err;
 
 	memset(s, 0, sizeof(*s));
 	if (!x->nr_pages)
 		return 0;
-	for (i = 0; i < x->nr_maps && !err; i++)
-		err = scan_map(x, s, x->maps[i].rec);
+	err = globals_each(x, maybe_allocator, found, &(struct scan){ x, s });
 	if (err)
 		sdt_index_free(s);
 	return err;
@@ -540,7 +453,7 @@ const struct sdt_slot *sdt_slot_of(const struct sdt_index *s, uint64_t addr,
  * "allocators": each sdt allocator with its geometry, how its payload was
  * typed, and its live slots in address order, each payload rendered.
  */
-void emit_allocators(const struct emit *e)
+void sdt_emit(const struct emit *e)
 {
 	const struct mem_view *v = &e->view;
 	yajl_gen g = e->g;
@@ -548,8 +461,6 @@ void emit_allocators(const struct emit *e)
 	uint32_t i;
 	size_t j;
 
-	json_key(g, "allocators");
-	json_arr(g);
 	for (i = 0; i < v->sdt.nr; i++) {
 		const struct sdt_alloc *a = &v->sdt.a[i];
 		uint64_t psize = a->elem_size > a->hdr_size ? a->elem_size - a->hdr_size : 0;
@@ -608,5 +519,4 @@ void emit_allocators(const struct emit *e)
 		json_obj_end(g);
 		free(buf);
 	}
-	json_arr_end(g);
 }

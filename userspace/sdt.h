@@ -64,4 +64,8 @@ void sdt_index_free(struct sdt_index *s);
 const struct sdt_slot *sdt_slot_of(const struct sdt_index *s, uint64_t addr,
 				   const struct sdt_alloc **a);
 
+/* "allocators": the sdt allocators' objects (the array is the caller's). */
+struct emit;
+void sdt_emit(const struct emit *e);
+
 #endif

@@ -13,6 +13,7 @@
 #include "names.h"
 #include "render.h"
 #include "sdt.h"
+#include "bump.h"
 
 static void print_exit(const struct sxd_sched *s, FILE *out)
 {
@@ -170,6 +171,7 @@ static void print_capture(const struct dump_index *x, FILE *out)
 /* One line per arena allocator: how many slots live, of which payload. */
 static void print_allocators(const struct dump_index *x, FILE *out)
 {
+	struct bump_index bi;
 	struct sdt_index si;
 	char name[256];
 	uint32_t i;
@@ -191,6 +193,23 @@ static void print_allocators(const struct dump_index *x, FILE *out)
 			a->nr_unreadable ? ", some not in the dump" : "");
 	}
 	sdt_index_free(&si);
+	if (bump_index_build(x, &bi)) {
+		fprintf(out, "bump allocators: not indexed (out of memory)\n");
+		return;
+	}
+	for (i = 0; i < bi.nr; i++) {
+		const struct bump_alloc *a = &bi.a[i];
+
+		if (a->why)
+			fprintf(out, "allocator %s (bump): %s\n", a->var, a->why);
+		else
+			fprintf(out, "allocator %s (bump): %u blocks of %llu bytes, %llu bytes used in the newest%s\n",
+				a->var, a->nr_blocks, (unsigned long long)a->block_size,
+				(unsigned long long)a->off,
+				a->chain_unreadable ? ", older blocks not in the dump" :
+				a->chain_cut ? ", its chain cut" : "");
+	}
+	bump_index_free(&bi);
 }
 
 #define SUMMARY_WAITERS	5

@@ -768,6 +768,46 @@ int main(int argc, char **argv)
 		snprintf(pi->name, sizeof(pi->name), "reader");
 		btf__free(ib);
 	}
+	/*
+	 * map 17: a global section with a bump allocator (struct bump) whose
+	 * newest block is map 11's first arena page, handed out up to 1024,
+	 * whose link (0x6f) is no address in the dump; and a pointer into
+	 * that block, past what it handed out
+	 */
+	{
+		struct btf *bb = btf__new_empty();
+		unsigned long long g[6] = { 4096, 0x100000000ull, 1024, 16384, 8192,
+					    0x100000000ull + 2048 };
+		unsigned char ent[8 + sizeof(g)] = { 0 };
+		const void *braw;
+		unsigned int bsz;
+		int bu, bv, bs, bc, bp, v1, v2, sec;
+
+		bu = btf__add_int(bb, "unsigned long long", 8, 0);
+		bv = btf__add_ptr(bb, 0);
+		bs = btf__add_struct(bb, "bump", 40);
+		btf__add_field(bb, "max_contig_bytes", bu, 0, 0);
+		btf__add_field(bb, "memory", bv, 64, 0);
+		btf__add_field(bb, "off", bu, 128, 0);
+		btf__add_field(bb, "lim_memusage", bu, 192, 0);
+		btf__add_field(bb, "cur_memusage", bu, 256, 0);
+		bc = btf__add_struct(bb, "cell", 16);
+		btf__add_field(bb, "v", bu, 0, 0);
+		btf__add_field(bb, "w", bu, 64, 0);
+		bp = btf__add_ptr(bb, bc);
+		v1 = btf__add_var(bb, "heap", BTF_VAR_GLOBAL_ALLOCATED, bs);
+		v2 = btf__add_var(bb, "obj", BTF_VAR_GLOBAL_ALLOCATED, bp);
+		sec = btf__add_datasec(bb, ".bss", sizeof(g));
+		btf__add_datasec_var_info(bb, v1, 0, 40);
+		btf__add_datasec_var_info(bb, v2, 40, 8);
+		braw = btf__raw_data(bb, &bsz);
+		add_btf(7, SXD_BTF_PROG, 0, braw, bsz);
+		add_map(17, 2, "bumps.bss", 4, sizeof(g), 7, 0, sec);
+		memcpy(ent + 8, g, sizeof(g));
+		add_entries_flags(17, 4, sizeof(g), 1, 0, ent, 1);
+		add_map_end(17, 1, 0, 0, "");
+		btf__free(bb);
+	}
 	/* map 3: a type the module does not capture */
 	add_map(3, 30, "some_bloom", 0, 8, SXD_NO_INDEX, 0, 0);
 	add_map_end(3, 0, 0, SXD_MAP_UNSUPPORTED, "this map type is not captured by this scxdump version");

@@ -63,9 +63,14 @@ t_jq "arena: pages by user address, globals by name from the last page" "$j" "$(
 t_jq "kernel-typed value rendered with the embedded kernel BTF" "$j" "$(mp my_ops) | .btf == {value_type: \"struct fake_ops\", from: \"kernel\"} and .entries[0].value == {timeout_ms: 5000, name: \"opsname\"}"
 t_jq "struct_ops programs by slot" "$j" "$(mp my_ops) | .info == {state: \"inuse\", programs: [{slot: 0, id: 31, name: \"my_enqueue\"}, {slot: 2, id: 33, name: \"my_init\"}]}"
 t_jq "cpumask kptr: the CPUs the capture copied" "$j" "$(mp masks) | .entries[0].value == {mask: {addr: \"0xffff888012340000\", cpus: \"0-3,8\"}}"
-t_jq "declared-only struct: followed through a sibling object's definition into the arena" "$j" "$(mp fwds) | .entries[0].value.n == {addr: \"0x100000800\", target: {v: 4242, w: 7}}"
+t_jq "declared-only struct: followed through a sibling object's definition into the arena (a bump block, map 17's)" "$j" "$(mp fwds) | .entries[0].value.n | del(.bump) == {addr: \"0x100000800\", target: {v: 4242, w: 7}}"
 t_jq "declared-only struct no object defines: said so, with the address" "$j" "$(mp fwds) | .entries[0].value.g == {addr: \"0x1234\", fwd: \"struct ghost\", reason: \"no BTF object in the dump defines it\"}"
-t_jq "no allocator in a dump without one" "$j" '.allocators == []'
+t_jq "no sdt allocator in a dump without one" "$j" '[.allocators[] | select(.kind == "sdt")] == []'
+t_jq "a bump allocator found by its struct's shape, its chain followed to a link not in the dump" "$j" \
+	'[.allocators[] | select(.kind == "bump")] == [{kind: "bump", name: "heap", map_index: 17, block_size: 4096, memory: "0x100000000", off: 1024, cur_memusage: 8192, lim_memusage: 16384, nr_blocks: 1, chain_cut: false, chain_unreadable: true, blocks: [{block: 0, start: "0x100000000", bytes_used: 1024}]}]'
+t_jq "a pointer into a bump block: its block and offset, past what it handed out, and its typed target" "$j" \
+	"$(mp bumps.bss) | .entries[0].value.obj == {addr: \"0x100000800\", bump: {allocator: \"heap\", block: 0, offset: 2048, past_used: true}, target: {v: 4242, w: 7}}"
+t_check "summary: the bump allocator's line" sh -c "'$DEC' summary '$tmp/good.bin' | grep -qx 'allocator heap (bump): 1 blocks of 4096 bytes, 1024 bytes used in the newest, older blocks not in the dump'"
 t_jq "a u64 the program reads through: an inferred pointer; one it only adds to: a number" "$j" "$(mp infer) | .entries[0].value == {p: {addr: \"0x1234\", inferred: true}, cnt: 77}"
 t_jq "task and cgroup kptrs: the identities the capture copied" "$j" "$(mp kobjs) | .entries[0].value == {task: {addr: \"0xffff888000aa0000\", pid: 321, tgid: 320, comm: \"worker\"}, cgrp: {addr: \"0xffff888000bb0000\", cgroup_id: 4242, level: 2, name: \"slice\"}}"
 t_jq "unsupported map type reported" "$j" '.maps[] | select(.name == "some_bloom") | .type == "bloom_filter" and .unsupported == true and .entries == []'
