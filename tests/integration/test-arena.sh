@@ -7,10 +7,13 @@
 # allocator with every live slot, typed, and nothing freed, and render each
 # task's storage through its slot to the payload the scheduler wrote; and
 # the task kptrs the scheduler holds as the tasks' pid, tgid and comm.
+# Its bump allocator (sxa_bump, the scx library's struct bump) must be
+# listed with both its blocks, and the .bss pointers into them rendered
+# with their block and offset and the values ops.init wrote.
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
-MAGIC=$((0xa7e4a000))
+MAGIC=$((0xa7e4a000)) CFG_MAGIC=$((0xc0f16000)) HIST_MAGIC=$((0x41570000))
 guest_script arena
 out=$dir/loader.out
 live=$(sed -n 's/^live \([0-9]*\)$/\1/p' "$out" | sort)
@@ -27,8 +30,8 @@ for run in od exit; do
 	f=$dir/$run.json
 	"$DEC" decode "$dir/$run.bin" >"$f" || t_fail "$what: the dump decodes"
 	a='.allocators[0]'
-	t_jq "$what: one allocator, found by its shape: sxa_allocator in .bss" "$f" \
-		"(.allocators | length) == 1 and $a.kind == \"sdt\" and $a.name == \"sxa_allocator\" and (.maps[$a.map_index].name | endswith(\".bss\"))"
+	t_jq "$what: one sdt allocator, found by its shape, listed first: sxa_allocator in .bss" "$f" \
+		"([.allocators[] | select(.kind == \"sdt\")] | length) == 1 and $a.kind == \"sdt\" and $a.name == \"sxa_allocator\" and (.maps[$a.map_index].name | endswith(\".bss\"))"
 	t_jq "$what: its geometry: 48-byte elements, an 8-byte header, 3 levels of 512" "$f" \
 		"$a | .element_size == 48 and .header_size == 8 and .payload_size == 40 and .levels == 3 and .fanout == 512"
 	t_jq "$what: the declared-only structs said so" "$f" \
@@ -60,6 +63,21 @@ for run in od exit; do
 		"(.maps[] | select(.name | endswith(\".bss\")) | .entries[0].value | (.nr_alloc | type) == \"number\" and (.nr_enqueued | type) == \"number\") and ([.maps[] | select(.name == \"sxa_tasks\") | .entries[].value.tptr | type == \"number\"] | all)"
 	t_jq "$what: every task's storage reaches a payload with that task's pid" "$f" \
 		"[.maps[] | select(.name == \"sxa_tasks\") | .entries[] | .value.data.target.pid == .key.pid] | length > 50 and all"
+	# the bump allocator: a struct sxa_cfg (3016 bytes) at 8 of the first
+	# block, a struct sxa_cpu (16) per CPU after it, the struct sxa_hist
+	# (2048) at 8 of the second
+	b='(.allocators[] | select(.kind == "bump"))'
+	bss='(.maps[] | select(.name | endswith(".bss")) | .entries[0].value)'
+	t_jq "$what: one bump allocator, found by its shape: sxa_bump in .bss, one-page blocks" "$f" \
+		". as \$d | ([.allocators[] | select(.kind == \"bump\")] | length) == 1 and ($b | .name == \"sxa_bump\" and .block_size == 4096 and (\$d.maps[.map_index].name | endswith(\".bss\")))"
+	t_jq "$what: its two blocks followed from the newest, what it says it took (cur_memusage 8192 of 16384)" "$f" \
+		"$b | .nr_blocks == 2 and .chain_cut == false and .chain_unreadable == false and .cur_memusage == 8192 and .lim_memusage == 16384 and .blocks[1].start == .memory and .blocks[0].bytes_used_at_most == 4096 and .blocks[1].bytes_used == 2056 and .off == 2056"
+	t_jq "$what: the config pointer: block 0 at 8, its magic and the CPUs it counted" "$f" \
+		"$bss.sxa_cfg as \$c | \$c.bump == {allocator: \"sxa_bump\", block: 0, offset: 8} and \$c.target.magic == $CFG_MAGIC and \$c.target.max_slots == 4096 and \$c.target.nr_cpus == ([.capture.nr_cpu_ids, 64] | min)"
+	t_jq "$what: each CPU's state in block 0 after the config, its cpu number in it, enqueues counted" "$f" \
+		"$bss as \$v | \$v.sxa_cfg.target.nr_cpus as \$n | [range(\$n) as \$i | \$v.sxa_cpus[\$i] | .bump.block == 0 and .bump.offset == 3024 + 16 * \$i and .target.cpu == \$i] | length == \$n and all and ([\$v.sxa_cpus[:\$n][].target.nr_enqueues] | add) > 0 and ([\$v.sxa_cpus[\$n:][]] | all(. == \"0x0\"))"
+	t_jq "$what: the history in block 1 at 8 (it did not fit block 0), its magic, enqueued pids in its ring" "$f" \
+		"$bss.sxa_hist as \$h | \$h.bump == {allocator: \"sxa_bump\", block: 1, offset: 8} and \$h.target.magic == $HIST_MAGIC and \$h.target.nr > 0 and ([\$h.target.ring[] | select(. > 0)] | length) > 0"
 done
 t_jq "on demand: the scheduler running" "$dir/od.json" '.capture.trigger == "request"'
 t_jq "at failure: the planned error, before exit_task freed any slot" "$dir/exit.json" \
@@ -67,7 +85,9 @@ t_jq "at failure: the planned error, before exit_task freed any slot" "$dir/exit
 t_jq "at failure: the slots the error message counted are the live ones" "$dir/exit.json" \
 	'(.schedulers[0].exit.message | capture("failure, (?<n>[0-9]+) slots").n | tonumber) as $n | .allocators[0].nr_live >= $n - 8 and .allocators[0].nr_live <= $n + 8'
 t_eq "summary: the allocator's line" "allocator sxa_allocator: $(jq .allocators[0].nr_live "$dir/exit.json") live slots of 48 bytes (struct sxa_payload)" \
-	"$("$DEC" summary "$dir/exit.bin" | grep '^allocator ')"
+	"$("$DEC" summary "$dir/exit.bin" | grep '^allocator sxa_allocator:')"
+t_eq "summary: the bump allocator's line" "allocator sxa_bump (bump): 2 blocks of 4096 bytes, 2056 bytes used in the newest" \
+	"$("$DEC" summary "$dir/exit.bin" | grep '^allocator sxa_bump ')"
 # the kernel's scx_sdt: no struct in its BTF for the payload (its
 # struct scx_stats is used only through locals), so payloads stay bytes
 if [ -s "$dir/sdt.skip" ]; then

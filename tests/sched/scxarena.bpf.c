@@ -9,8 +9,10 @@
  * ops.init (arena pages can only be allocated by sleepable programs on
  * 6.12), ops.init_task takes the next slot under a lock, and
  * ops.exit_task frees it (its bit cleared, its generation bumped). Task
- * storage holds each task's id and a pointer to its slot. A global FIFO;
- * it fails on demand (fail_now) with scx_bpf_error().
+ * storage holds each task's id and a pointer to its slot. Beside it, a
+ * bump allocator of the scx library's kind (lib/alloc/bump.bpf.c) holds
+ * a config, per-CPU state and a history. A global FIFO; it fails on
+ * demand (fail_now) with scx_bpf_error().
  */
 #include "scxtest.bpf.h"
 #include "scxarena.h"
@@ -21,6 +23,7 @@
 
 void __arena *bpf_arena_alloc_pages(void *map, void __arena *addr, u32 page_cnt,
 				    int node_id, u64 flags) __ksym __weak;
+u32 scx_bpf_nr_cpu_ids(void) __ksym __weak;
 struct task_struct *bpf_task_acquire(struct task_struct *p) __ksym;
 void bpf_task_release(struct task_struct *p) __ksym;
 
@@ -114,6 +117,46 @@ struct {
 __hidden struct scx_allocator sxa_allocator;
 private(SXA_LOCK) struct bpf_spin_lock sxa_lock;
 
+/*
+ * The bump allocator, as the scx library's struct bump: allocations are
+ * carved in order from a block of max_contig_bytes and never freed; one
+ * that does not fit takes a new block, whose first 8 bytes link the one
+ * before. ops.init takes a struct sxa_cfg, a struct sxa_cpu per CPU (the
+ * first SXA_MAX_CPUS) and a struct sxa_hist, which no longer fits the
+ * first block: two blocks. Only the pointers below type what it holds.
+ */
+struct bump {
+	u64 max_contig_bytes;
+	void __arena *memory;
+	u64 off;
+	u64 lim_memusage;
+	u64 cur_memusage;
+};
+
+struct sxa_cfg {
+	u32 magic;			/* SXA_CFG_MAGIC */
+	u32 nr_cpus;			/* the struct sxa_cpu taken */
+	u64 max_slots;
+	u8 reserved[3000];		/* fills most of the first block */
+};
+
+struct sxa_cpu {
+	s32 cpu;
+	u32 pad;
+	u64 nr_enqueues;		/* ops.enqueue calls on it */
+};
+
+struct sxa_hist {
+	u32 magic;			/* SXA_HIST_MAGIC */
+	u32 nr;
+	u64 ring[255];			/* 2 KiB in all: past the first block */
+};
+
+__hidden struct bump sxa_bump;
+struct sxa_cfg __arena *sxa_cfg;
+struct sxa_hist __arena *sxa_hist;
+struct sxa_cpu __arena *sxa_cpus[SXA_MAX_CPUS];
+
 /* .bss the test reads */
 u64 nr_alloc, nr_free, nr_alloc_failed, nr_enqueued, nr_kptr_set;
 s32 init_err;
@@ -152,6 +195,56 @@ static struct sdt_desc __arena *sxa_node(struct sdt_desc __arena *descs, u32 i,
 	return d;
 }
 
+/* @bytes of the bump allocator, 8-byte aligned; NULL past its limit */
+static void __arena *sxa_bump_alloc(u64 bytes)
+{
+	u64 off = (sxa_bump.off + 7) & ~7ull;
+	void __arena *m;
+
+	if (!sxa_bump.memory || off + bytes > sxa_bump.max_contig_bytes) {
+		if (bytes + 8 > sxa_bump.max_contig_bytes ||
+		    sxa_bump.cur_memusage + sxa_bump.max_contig_bytes > sxa_bump.lim_memusage)
+			return NULL;
+		m = sxa_pages(SXA_BUMP_PAGES);
+		if (!m)
+			return NULL;
+		*(u64 __arena *)m = (u64)sxa_bump.memory;
+		sxa_bump.memory = m;
+		sxa_bump.cur_memusage += sxa_bump.max_contig_bytes;
+		off = 8;
+	}
+	sxa_bump.off = off + bytes;
+	return (void __arena *)((u64)sxa_bump.memory + off);
+}
+
+/* The bump allocator's contents: 0, or -ENOMEM. */
+static s32 sxa_bump_fill(void)
+{
+	u32 i, nr = scx_bpf_nr_cpu_ids();
+	struct sxa_cpu __arena *c;
+
+	sxa_bump.max_contig_bytes = SXA_BUMP_PAGES * 4096;
+	sxa_bump.lim_memusage = SXA_BUMP_LIMIT;
+	sxa_cfg = sxa_bump_alloc(sizeof(*sxa_cfg));
+	if (!sxa_cfg)
+		return -12;
+	sxa_cfg->magic = SXA_CFG_MAGIC;
+	sxa_cfg->max_slots = SXA_MAX_SLOTS;
+	for (i = 0; i < SXA_MAX_CPUS && i < nr; i++) {
+		c = sxa_bump_alloc(sizeof(*c));
+		if (!c)
+			return -12;
+		c->cpu = i;
+		sxa_cpus[i] = c;
+		sxa_cfg->nr_cpus = i + 1;
+	}
+	sxa_hist = sxa_bump_alloc(sizeof(*sxa_hist));
+	if (!sxa_hist)
+		return -12;
+	sxa_hist->magic = SXA_HIST_MAGIC;
+	return 0;
+}
+
 SEC("struct_ops.s/sxa_init")
 s32 BPF_PROG(sxa_init)
 {
@@ -182,7 +275,8 @@ s32 BPF_PROG(sxa_init)
 	sxa_allocator.pool.max_elems = SXA_MAX_SLOTS;
 	sxa_allocator.pool.idx = 0;
 	sxa_allocator.root = root;
-	return 0;
+	init_err = sxa_bump_fill();
+	return init_err;
 }
 
 /* The last-level descriptor of slot @idx: root, its one middle child, a leaf. */
@@ -291,6 +385,7 @@ void BPF_PROG(sxa_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	struct sxa_task_val *v = bpf_task_storage_get(&sxa_tasks, p, 0, 0);
 	struct sxa_payload __arena *pl;
+	u32 cpu;
 
 	sxa_use_arena();
 	__sync_fetch_and_add(&nr_enqueued, 1);
@@ -300,6 +395,13 @@ void BPF_PROG(sxa_enqueue, struct task_struct *p, u64 enq_flags)
 	}
 	if (newest_slot)
 		newest_idx_seen = ((struct sdt_data __arena *)newest_slot)->tid.idx;
+	cpu = bpf_get_smp_processor_id();
+	if (cpu < SXA_MAX_CPUS && sxa_cpus[cpu])
+		sxa_cpus[cpu]->nr_enqueues += 1;
+	if (sxa_hist) {
+		sxa_hist->ring[sxa_hist->nr % 255] = p->pid;
+		sxa_hist->nr += 1;
+	}
 	sxt_dsq_insert(p, SCX_DSQ_GLOBAL, SCX_SLICE_DFL, enq_flags);
 	if (fail_now == 1) {
 		fail_now = 2;

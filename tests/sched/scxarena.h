@@ -9,6 +9,12 @@
 #define SXA_MAX_SLOTS		(SXA_LEAVES * SXA_FANOUT)
 #define SXA_MAGIC		0xa7e4a000u	/* payload.magic == SXA_MAGIC ^ pid */
 #define SXA_KPTRS		4	/* task kptrs kept: the newest tasks */
+/* the bump allocator: one-page blocks, a config, per-CPU state, a history */
+#define SXA_BUMP_PAGES		1
+#define SXA_BUMP_LIMIT		(4 * 4096)	/* its lim_memusage */
+#define SXA_MAX_CPUS		64	/* struct sxa_cpu taken for the first 64 */
+#define SXA_CFG_MAGIC		0xc0f16000u
+#define SXA_HIST_MAGIC		0x41570000u
 
 /* The payload of each task's slot: 40 bytes, 48 with the slot's header. */
 struct sxa_payload {
