@@ -18,7 +18,7 @@
 #include "capture.h"
 #include "ksyms.h"
 
-#define INSNS_MAX	BIT(17)	/* 1 MiB of instructions per program */
+#define INSNS_MAX	131072U	/* 1 MiB of instructions per program */
 #define INSNS_MAX_MAPS	64
 
 struct insns_walk {
