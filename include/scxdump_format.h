@@ -303,12 +303,19 @@ struct sxd_kmem_task {
 	char	comm[16];
 };
 
-/* The identity of a struct cgroup a kptr holds: its kernfs node's. */
+/*
+ * The identity of a struct cgroup a kptr holds: its kernfs node's. path
+ * is its path from the hierarchy's root ("/" for the root), its last
+ * characters when longer, then starting "..."; empty when the kernel's
+ * kernfs_node has no parent link the module could resolve (dumps before
+ * path was added end after name).
+ */
 struct sxd_kmem_cgroup {
 	__u64	id;			/* cgroup_id() */
 	__s32	level;
 	__u32	pad;
 	char	name[48];		/* its directory name, cut to fit */
+	char	path[64];
 };
 
 /* Kernel addresses symbolised at capture time (stack traces). */

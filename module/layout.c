@@ -302,6 +302,26 @@ static void klayout_resolve_exit_kinds(const struct kbtf *b)
 }
 
 /*
+ * A cgroup kptr's path is read up its kernfs nodes' parent links: the
+ * member is __parent since 6.15 (an RCU pointer), parent before. Without
+ * it, cgroup kptrs keep their id, level and name.
+ */
+static void klayout_resolve_kn_parent(const struct kbtf *b)
+{
+	s32 kn = kbtf_find(b, "kernfs_node", BTF_KIND_STRUCT);
+	u32 off, size;
+
+	klayout.kn_parent = -1;
+	if (kn > 0 && (!kbtf_member(b, kn, "__parent", &off, &size) ||
+		       !kbtf_member(b, kn, "parent", &off, &size)) && size == sizeof(void *)) {
+		klayout.kn_parent = off;
+		return;
+	}
+	klayout_note_absent("cgroup_path",
+			    "struct kernfs_node has no parent link in the kernel's BTF: cgroup kptrs without their path");
+}
+
+/*
  * The names of the task states in p->scx.flags' state bits, by number:
  * 6.12 numbers them 0.. (enum scx_task_state), 7.x shifts them into place
  * (enum scx_ent_flags) and has two more.
@@ -462,6 +482,7 @@ static int klayout_resolve(const struct kbtf *b)
 	/* optional: task and cgroup kptrs in map values are then identified */
 	klayout.task_type_id = kbtf_find(b, "task_struct", BTF_KIND_STRUCT);
 	klayout.cgroup_type_id = kbtf_find(b, "cgroup", BTF_KIND_STRUCT);
+	klayout_resolve_kn_parent(b);
 	klayout_resolve_task_states(b);
 	if (kbtf_enum_value(b, "SCX_OPSS_STATE_MASK", &klayout.opss_state_mask) ||
 	    kbtf_enum_value(b, "SCX_OPSS_QSEQ_SHIFT", &klayout.opss_qseq_shift)) {

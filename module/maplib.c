@@ -199,6 +199,72 @@ u32 maplib_kptr_kind(const struct btf_field *f)
 }
 
 /*
+ * The string at kernel address @src into @dst (@len bytes, NUL-ended),
+ * byte by byte up to its NUL: never past the string's end, whatever
+ * follows it. Its length, or -1 if a byte faulted.
+ */
+static int maplib_kstr(char *dst, const char *src, u32 len)
+{
+	u32 i;
+
+	for (i = 0; src && i < len - 1; i++) {
+		if (copy_from_kernel_nofault(&dst[i], src + i, 1))
+			return -1;
+		if (!dst[i])
+			return i;
+	}
+	dst[i] = '\0';
+	return i;
+}
+
+/* Components of a cgroup's path read at most: deeper ones are cut. */
+#define MAPLIB_CGROUP_DEPTH	32
+
+/*
+ * @g->path: @kn's path from its hierarchy's root, read up the parent
+ * links (klayout.kn_parent) g->level times, each read fault-safe: a node
+ * freed or renamed meanwhile gives a wrong or empty component, never a
+ * fault. Longer than the field, its last characters after "...".
+ */
+static void maplib_cgroup_path(struct sxd_kmem_cgroup *g, struct kernfs_node *kn)
+{
+	char buf[256], comp[64];
+	u32 pos = sizeof(buf) - 1, depth;
+	const char *name;
+	bool cut = false;
+	int n;
+
+	buf[pos] = '\0';
+	if (klayout.kn_parent < 0)
+		return;
+	for (depth = 0; (s32)depth < g->level && kn; depth++) {
+		n = -1;
+		if (depth < MAPLIB_CGROUP_DEPTH &&
+		    !copy_from_kernel_nofault(&name, &kn->name, sizeof(name)))
+			n = maplib_kstr(comp, name, sizeof(comp));
+		if (n < 0 || n + 1 > pos) {
+			cut = true;
+			break;
+		}
+		pos -= n;
+		memcpy(buf + pos, comp, n);
+		buf[--pos] = '/';
+		if (copy_from_kernel_nofault(&kn, (u8 *)kn + klayout.kn_parent, sizeof(kn)))
+			kn = NULL;
+	}
+	if (!depth && !cut)
+		buf[--pos] = '/';	/* the root */
+	if (cut || sizeof(buf) - 1 - pos > sizeof(g->path) - 1) {
+		u32 keep = min_t(u32, sizeof(buf) - 1 - pos, sizeof(g->path) - 4);
+
+		memcpy(g->path, "...", 3);
+		memcpy(g->path + 3, buf + sizeof(buf) - 1 - keep, keep + 1);
+		return;
+	}
+	memcpy(g->path, buf + pos, sizeof(buf) - pos);
+}
+
+/*
  * Copy what identifies the pointee of a kptr of @kind at @ptr into @m.
  * The pointee may be freed under us (a kptr's reference is the map's, and
  * the program can drop it at any time): every read is fault-safe, and
@@ -233,7 +299,6 @@ static bool maplib_kmem_read(u32 kind, u64 ptr, u64 *bits, u32 *len)
 		struct cgroup *cgrp = (void *)ptr;
 		struct kernfs_node *kn;
 		const char *name;
-		u32 i;
 
 		*len = sizeof(*g);
 		if (copy_from_kernel_nofault(&kn, &cgrp->kn, sizeof(kn)) || !kn ||
@@ -241,16 +306,9 @@ static bool maplib_kmem_read(u32 kind, u64 ptr, u64 *bits, u32 *len)
 		    copy_from_kernel_nofault(&g->id, &kn->id, sizeof(g->id)) ||
 		    copy_from_kernel_nofault(&name, &kn->name, sizeof(name)))
 			return false;
-		/* byte by byte up to its NUL: never past the string's end */
-		for (i = 0; name && i < sizeof(g->name) - 1; i++) {
-			if (copy_from_kernel_nofault(&g->name[i], name + i, 1)) {
-				g->name[0] = '\0';
-				break;
-			}
-			if (!g->name[i])
-				break;
-		}
-		g->name[sizeof(g->name) - 1] = '\0';
+		if (maplib_kstr(g->name, name, sizeof(g->name)) < 0)
+			g->name[0] = '\0';
+		maplib_cgroup_path(g, kn);
 		return true;
 	}
 	}

@@ -103,6 +103,7 @@ struct kernel_layout {
 	u32 cpumask_bits;	/* offset of its cpumask member */
 	s32 task_type_id;	/* struct task_struct: kptrs to it are identified */
 	s32 cgroup_type_id;	/* struct cgroup: likewise */
+	s32 kn_parent;		/* struct kernfs_node's parent link (__parent since 6.15), or -1 */
 	/* what a family's missing field was, for its error record */
 	const char *missing_arena, *missing_ringbuf, *missing_stackmap;
 	const char *missing_queue, *missing_bloom, *missing_stmap;

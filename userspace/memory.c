@@ -3,6 +3,7 @@
  * Lookups by address in what the index sorted: arena pages, kernel memory
  * copied behind pointers, and symbols.
  */
+#include <stddef.h>
 #include <string.h>
 #include <stdio.h>
 #include "fwd.h"
@@ -113,12 +114,17 @@ static bool render_kobj(const void *ctx, uint64_t addr, struct render_kobj *o)
 		o->comm[sizeof(o->comm) - 1] = '\0';
 		return true;
 	}
-	if (k->kind == SXD_KMEM_CGROUP && k->nr_bits / 8 >= sizeof(*g)) {
+	/* dumps before the path was added end after the name */
+	if (k->kind == SXD_KMEM_CGROUP && k->nr_bits / 8 >= offsetof(struct sxd_kmem_cgroup, path)) {
 		o->kind = RENDER_KOBJ_CGROUP;
 		o->cgroup_id = g->id;
 		o->level = g->level;
 		memcpy(o->name, g->name, sizeof(o->name));
 		o->name[sizeof(o->name) - 1] = '\0';
+		if (k->nr_bits / 8 >= sizeof(*g)) {
+			memcpy(o->path, g->path, sizeof(o->path));
+			o->path[sizeof(o->path) - 1] = '\0';
+		}
 		return true;
 	}
 	return false;

@@ -434,7 +434,7 @@ static void render_inferred(struct render *r, const uint8_t *data, int depth)
 
 /*
  * A kptr to a task or a cgroup whose identity the capture copied:
- * {addr, pid, tgid, comm} or {addr, cgroup_id, level, name}.
+ * {addr, pid, tgid, comm} or {addr, cgroup_id, level, name, path}.
  */
 static bool render_kobj(struct render *r, uint64_t v, const char *hex)
 {
@@ -452,6 +452,8 @@ static bool render_kobj(struct render *r, uint64_t v, const char *hex)
 		json_kuint(r->g, "cgroup_id", o.cgroup_id);
 		json_kint(r->g, "level", o.level);
 		json_kstr(r->g, "name", o.name);
+		if (o.path[0])
+			json_kstr(r->g, "path", o.path);
 	}
 	json_obj_end(r->g);
 	return true;

@@ -34,6 +34,7 @@ struct render_kobj {
 	uint64_t cgroup_id;		/* a cgroup's */
 	int32_t level;
 	char name[48];
+	char path[64];			/* empty when the dump has none */
 };
 
 struct render_mem {

@@ -689,7 +689,8 @@ int main(int argc, char **argv)
 		struct btf *kb = btf__new_empty();
 		unsigned long long e[2] = { 0xffff888000aa0000ull, 0xffff888000bb0000ull };
 		struct sxd_kmem_task t = { .pid = 321, .tgid = 320, .comm = "worker" };
-		struct sxd_kmem_cgroup g = { .id = 4242, .level = 2, .name = "slice" };
+		struct sxd_kmem_cgroup g = { .id = 4242, .level = 2, .name = "slice",
+					     .path = "/a/slice" };
 		unsigned char ent[8 + 16] = { 0 };
 		struct sxd_kmem *km;
 		const void *kraw;

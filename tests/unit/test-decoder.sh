@@ -72,7 +72,7 @@ t_jq "a pointer into a bump block: its block and offset, past what it handed out
 	"$(mp bumps.bss) | .entries[0].value.obj == {addr: \"0x100000800\", bump: {allocator: \"heap\", block: 0, offset: 2048, past_used: true}, target: {v: 4242, w: 7}}"
 t_check "summary: the bump allocator's line" sh -c "'$DEC' summary '$tmp/good.bin' | grep -qx 'allocator heap (bump): 1 blocks of 4096 bytes, 1024 bytes used in the newest, older blocks not in the dump'"
 t_jq "a u64 the program reads through: an inferred pointer; one it only adds to: a number" "$j" "$(mp infer) | .entries[0].value == {p: {addr: \"0x1234\", inferred: true}, cnt: 77}"
-t_jq "task and cgroup kptrs: the identities the capture copied" "$j" "$(mp kobjs) | .entries[0].value == {task: {addr: \"0xffff888000aa0000\", pid: 321, tgid: 320, comm: \"worker\"}, cgrp: {addr: \"0xffff888000bb0000\", cgroup_id: 4242, level: 2, name: \"slice\"}}"
+t_jq "task and cgroup kptrs: the identities the capture copied" "$j" "$(mp kobjs) | .entries[0].value == {task: {addr: \"0xffff888000aa0000\", pid: 321, tgid: 320, comm: \"worker\"}, cgrp: {addr: \"0xffff888000bb0000\", cgroup_id: 4242, level: 2, name: \"slice\", path: \"/a/slice\"}}"
 t_jq "unsupported map type reported" "$j" '.maps[] | select(.name == "some_bloom") | .type == "bloom_filter" and .unsupported == true and .entries == []'
 
 "$DEC" info "$tmp/good.bin" >"$tmp/info.json"
