@@ -2,7 +2,8 @@
 # Runs inside the test guest (tests/integration/test-arena.sh boots it):
 # scxarena keeps each task's state in arena slots of an sdt-style
 # allocator. ARENA_LIVE children stay, ARENA_GONE exit before the captures
-# (their slots freed); captured on demand, then at the planned failure.
+# (their slots freed); captured on demand, then at the planned failure,
+# with a cgroup sxa made for its cgroup kptrs.
 # Then, on 7.x, the kernel's own scx_sdt (tools/sched_ext), captured on
 # demand while SDT_LIVE sleepers it tracks run.
 set -u
@@ -11,6 +12,8 @@ S=/opt/scxdump/src
 LIVE=${ARENA_LIVE:-200}
 GONE=${ARENA_GONE:-40}
 insmod $KO stall_warn_pct=0 || exit 1
+# a cgroup of our own, whose kptr the scheduler holds (its id: the inode)
+mkdir -p /sys/fs/cgroup/sxa && stat -c %i /sys/fs/cgroup/sxa >sxa.cgid
 
 echo "== 1: on demand, then the failure"
 $SB/scxarena --live "$LIVE" --gone "$GONE" --wait-file "$PWD/go" >loader.out 2>&1 &
@@ -25,6 +28,8 @@ touch go
 wait $SCX
 echo "loader: $?"
 cp $DBG/dump exit.bin && echo "exit: ok"
+
+rmdir /sys/fs/cgroup/sxa
 
 echo "== 2: the kernel's scx_sdt"
 case $(uname -r) in

@@ -6,7 +6,8 @@
 # Captured on demand and at the planned failure, the dump must list the
 # allocator with every live slot, typed, and nothing freed, and render each
 # task's storage through its slot to the payload the scheduler wrote; and
-# the task kptrs the scheduler holds as the tasks' pid, tgid and comm.
+# the task kptrs the scheduler holds as the tasks' pid, tgid and comm, and
+# its cgroup kptrs as the cgroups' id, level and name.
 # Its bump allocator (sxa_bump, the scx library's struct bump) must be
 # listed with both its blocks, and the .bss pointers into them rendered
 # with their block and offset and the values ops.init wrote.
@@ -23,6 +24,7 @@ t_eq "the loader started its children and freed the leavers' slots" "failed=0" \
 t_check "... $(echo "$live" | wc -w) staying, $(echo "$gone" | wc -w) gone" \
 	test "$(echo "$live" | wc -w)" -ge 8 -a "$(echo "$gone" | wc -w)" -ge 4
 printf '%s\n' $live >"$dir/live.pids"
+sxa_cgid=$(cat "$dir/sxa.cgid" 2>/dev/null)
 printf '%s\n' $gone >"$dir/gone.pids"
 
 for run in od exit; do
@@ -57,6 +59,10 @@ for run in od exit; do
 	t_eq "$what: the kptrs hold the loader's last four children, each named scxarena" \
 		"$(sed -n 's/^live \([0-9]*\)$/\1 scxarena/p' "$out" | tail -4 | sort)" \
 		"$(jq -r '.maps[] | select(.name == "sxa_kptrs") | .entries[].value.task | "\(.pid) \(.comm)"' "$f" | sort)"
+	t_jq "$what: each cgroup kptr as its cgroup's identity, the id and level the scheduler read beside it, the root's (path /) among them" "$f" \
+		"[.maps[] | select(.name == \"sxa_cgrps\") | .entries[].value | select(.cgrp != \"0x0\")] as \$c | (\$c | length) >= 2 and ([\$c[] | (.cgrp | type) == \"object\" and .cgrp.cgroup_id == .id and .cgrp.level == .level] | all) and ([\$c[] | select(.level == 0) | .cgrp.path] == [\"/\"])"
+	t_jq "$what: the cgroup the test made, by its id: named sxa, level 1, path /sxa" "$f" \
+		"[.maps[] | select(.name == \"sxa_cgrps\") | .entries[].value.cgrp | objects | select(.cgroup_id == ${sxa_cgid:--1})] as \$m | (\$m | length) == 1 and \$m[0].level == 1 and \$m[0].name == \"sxa\" and \$m[0].path == \"/sxa\""
 	t_jq "$what: the u64 the program casts to an arena pointer rendered as one (inferred), through its slot" "$f" \
 		"(.maps[] | select(.name | endswith(\".bss\")) | .entries[0].value.newest_slot) as \$n | (.maps[] | select(.name | endswith(\".data\")) | .entries[0].value.newest_idx_seen) as \$seen | \$n.inferred == true and \$n.slot.allocator == \"sxa_allocator\" and \$n.slot.index == \$seen and (\$n.target.slot_index == \$seen or \$n.seen == true)"
 	t_jq "$what: u64 fields no instruction dereferences stay numbers (counters, the task pointer tptr)" "$f" \

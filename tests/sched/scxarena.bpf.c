@@ -11,7 +11,8 @@
  * ops.exit_task frees it (its bit cleared, its generation bumped). Task
  * storage holds each task's id and a pointer to its slot. Beside it, a
  * bump allocator of the scx library's kind (lib/alloc/bump.bpf.c) holds
- * a config, per-CPU state and a history. A global FIFO; it fails on
+ * a config, per-CPU state and a history; an array holds the first
+ * cgroups by reference (cgroup kptrs). A global FIFO; it fails on
  * demand (fail_now) with scx_bpf_error().
  */
 #include "scxtest.bpf.h"
@@ -26,6 +27,8 @@ void __arena *bpf_arena_alloc_pages(void *map, void __arena *addr, u32 page_cnt,
 u32 scx_bpf_nr_cpu_ids(void) __ksym __weak;
 struct task_struct *bpf_task_acquire(struct task_struct *p) __ksym;
 void bpf_task_release(struct task_struct *p) __ksym;
+struct cgroup *bpf_cgroup_acquire(struct cgroup *cgrp) __ksym;
+void bpf_cgroup_release(struct cgroup *cgrp) __ksym;
 
 #define __kptr __attribute__((btf_type_tag("kptr")))
 
@@ -111,6 +114,23 @@ struct {
 } sxa_kptrs SEC(".maps");
 
 /*
+ * The first SXA_CGRPS cgroups ops.cgroup_init saw, held by reference,
+ * with the id and level the scheduler read beside each.
+ */
+struct sxa_cgrp_val {
+	struct cgroup __kptr *cgrp;
+	u64 id;
+	s32 level;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SXA_CGRPS);
+	__type(key, u32);
+	__type(value, struct sxa_cgrp_val);
+} sxa_cgrps SEC(".maps");
+
+/*
  * Not static: clang splits a static one into a variable per member,
  * which BTF cannot describe. Hidden: the loader has no use for it.
  */
@@ -158,7 +178,7 @@ struct sxa_hist __arena *sxa_hist;
 struct sxa_cpu __arena *sxa_cpus[SXA_MAX_CPUS];
 
 /* .bss the test reads */
-u64 nr_alloc, nr_free, nr_alloc_failed, nr_enqueued, nr_kptr_set;
+u64 nr_alloc, nr_free, nr_alloc_failed, nr_enqueued, nr_kptr_set, nr_cgrp_set;
 s32 init_err;
 u32 fail_now;
 struct sxa_payload __arena *last_payload;	/* the newest task's */
@@ -355,6 +375,28 @@ out:
 	return 0;
 }
 
+SEC("struct_ops.s/sxa_cgroup_init")
+s32 BPF_PROG(sxa_cgroup_init, struct cgroup *cgrp, struct scx_cgroup_init_args *args)
+{
+	struct sxa_cgrp_val *cv;
+	struct cgroup *held;
+	u32 k = nr_cgrp_set;
+
+	if (k >= SXA_CGRPS)
+		return 0;
+	cv = bpf_map_lookup_elem(&sxa_cgrps, &k);
+	held = cv ? bpf_cgroup_acquire(cgrp) : NULL;
+	if (!held)
+		return 0;
+	nr_cgrp_set = k + 1;
+	cv->id = cgrp->kn->id;
+	cv->level = cgrp->level;
+	held = bpf_kptr_xchg(&cv->cgrp, held);
+	if (held)
+		bpf_cgroup_release(held);
+	return 0;
+}
+
 SEC("struct_ops/sxa_exit_task")
 void BPF_PROG(sxa_exit_task, struct task_struct *p, struct scx_exit_task_args *args)
 {
@@ -415,5 +457,6 @@ struct sched_ext_ops sxa_ops = {
 	.init = (void *)sxa_init,
 	.init_task = (void *)sxa_init_task,
 	.exit_task = (void *)sxa_exit_task,
+	.cgroup_init = (void *)sxa_cgroup_init,
 	.name = "scxdump_arena",
 };

@@ -9,6 +9,7 @@
 #define SXA_MAX_SLOTS		(SXA_LEAVES * SXA_FANOUT)
 #define SXA_MAGIC		0xa7e4a000u	/* payload.magic == SXA_MAGIC ^ pid */
 #define SXA_KPTRS		4	/* task kptrs kept: the newest tasks */
+#define SXA_CGRPS		64	/* cgroup kptrs kept: the first cgroups */
 /* the bump allocator: one-page blocks, a config, per-CPU state, a history */
 #define SXA_BUMP_PAGES		1
 #define SXA_BUMP_LIMIT		(4 * 4096)	/* its lim_memusage */
