@@ -183,9 +183,11 @@ s32 init_err;
 u32 fail_now;
 struct sxa_payload __arena *last_payload;	/* the newest task's */
 /*
- * The newest task's slot again, as a plain u64 that ops.enqueue casts to
- * an arena pointer and reads through: only the instructions say it is a
- * pointer. tptr in the task storage is one too, never dereferenced.
+ * The slot of the loader's newest child (the newest task could be gone,
+ * its slot freed, by the time of a capture; the loader's children stay
+ * until it ends), as a plain u64 that ops.enqueue casts to an arena
+ * pointer and reads through: only the instructions say it is a pointer.
+ * tptr in the task storage is one too, never dereferenced.
  */
 u64 newest_slot;
 s32 newest_idx_seen = -1;
@@ -354,12 +356,13 @@ s32 BPF_PROG(sxa_init_task, struct task_struct *p, struct scx_init_task_args *ar
 	v->tptr = (u64)p;
 	v->data = data;
 	last_payload = pl;
-	newest_slot = (u64)data;
 
 	for (pos = 0; pos < sizeof(sxa_comm); pos++) {
 		if (p->comm[pos] != sxa_comm[pos])
 			goto out;
 	}
+	/* the loader's newest child: alive until after the failure */
+	newest_slot = (u64)data;
 	kv = bpf_map_lookup_elem(&sxa_kptrs, &(u32){ nr_kptr_set++ % SXA_KPTRS });
 	held = kv ? bpf_task_acquire(p) : NULL;
 	if (kv && held) {
