@@ -6,9 +6,8 @@
 # sched_ext lacks (sub-schedulers, event counters, overwrite-mode ring
 # buffers) each test skips with the reason. Closes with one RESULT line.
 #
-# Its repetitions are halved, for the day it runs last in make check,
-# where nothing runs beside it: SNAP_RUNS 10 (20 on the stock kernel),
-# STRAND_RUNS 5 (10).
+# Its repetitions are halved, as in make check's stock suite: SNAP_RUNS 10,
+# STRAND_RUNS 5 (test-snapshot.sh and test-strand.sh alone: 20 and 10).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib.sh"
