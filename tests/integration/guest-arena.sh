@@ -12,7 +12,9 @@ S=/opt/scxdump/src
 LIVE=${ARENA_LIVE:-200}
 GONE=${ARENA_GONE:-40}
 insmod $KO stall_warn_pct=0 || exit 1
-# a cgroup of our own, whose kptr the scheduler holds (its id: the inode)
+# a cgroup of our own, whose kptr the scheduler holds (its id: the inode);
+# sched_ext's cgroup_init sees only cgroups with the cpu controller
+echo +cpu >/sys/fs/cgroup/cgroup.subtree_control
 mkdir -p /sys/fs/cgroup/sxa && stat -c %i /sys/fs/cgroup/sxa >sxa.cgid
 
 echo "== 1: on demand, then the failure"

@@ -3,8 +3,8 @@
 # scheduler (those on the core state, .cpus/.dsqs/.tasks, on a dump of
 # the core scheduler: tasks parked on its DSQs, an RT task on a CPU; those
 # on .stall and diff on the stall test's warning and exit dumps, those on
-# the timeline on the timeline test's exit dump, those on allocators and
-# slots on the arena test's exit dump):
+# the timeline on the timeline test's exit dump, those on allocators,
+# slots and bump blocks on the arena test's exit dump):
 # each must succeed and answer something (not null, not empty).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -33,7 +33,7 @@ while IFS= read -r line; do
 	[[ $cmd =~ \.(cpus|dsqs|tasks)[^a-z_] ]] && d=$core
 	[[ $cmd =~ \.stall|diff ]] && d=$stall_exit
 	[[ $cmd =~ timeline ]] && d=$tl_exit
-	[[ $cmd =~ allocators|slot ]] && d=$arena
+	[[ $cmd =~ allocators|slot|bump ]] && d=$arena
 	cmd=${cmd//dumps\/00000001/\"$stall_warn\"}
 	out=$(PATH=$(dirname "$DEC"):$PATH && eval "${cmd//DUMP/\"$d\"}" 2>&1)
 	if [ $? -eq 0 ] && [ -n "$out" ] && [ "$out" != null ] && [ "$out" != "[]" ]; then
