@@ -252,7 +252,9 @@ static void maplib_cgroup_path(struct sxd_kmem_cgroup *g, struct kernfs_node *kn
 		if (copy_from_kernel_nofault(&kn, (u8 *)kn + klayout.kn_parent, sizeof(kn)))
 			kn = NULL;
 	}
-	if (!depth && !cut)
+	if ((s32)depth < g->level)
+		cut = true;		/* a link that faulted: the top is missing */
+	else if (!depth)
 		buf[--pos] = '/';	/* the root */
 	if (cut || sizeof(buf) - 1 - pos > sizeof(g->path) - 1) {
 		u32 keep = min_t(u32, sizeof(buf) - 1 - pos, sizeof(g->path) - 4);
