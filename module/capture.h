@@ -36,11 +36,10 @@ struct capture {
 	u64 deadline_ns;	/* local_clock() past which the stop ends */
 	bool over_budget;	/* it did, in the middle of map nr_copied */
 	u32 nr_copied;		/* maps copied whole in the stop */
-	u8 *blk;		/* the entry block all maps share in it */
-	size_t blk_cap;
 	u8 *keys;		/* the key buffers they share */
 	struct map_kmems *kmems;
 	u64 held_ns;
+	u64 copied_bytes;	/* dump bytes the stop wrote */
 };
 
 extern struct mutex capture_lock;
@@ -64,12 +63,10 @@ void insns_write(struct capture *c);
 bool mapdrv_stoppable(const struct bpf_map *map);
 bool mapdrv_has_kmem_kptr(const struct bpf_map *map);
 void mapdrv_capture(struct capture *c, struct bpf_map *map, u32 index);
-u64 mapdrv_estimate(struct capture *c, struct bpf_map *map, u32 index,
-		    size_t *entry_size);
+u64 mapdrv_estimate(struct capture *c, struct bpf_map *map, u32 index);
 
 /* maplib.c */
 u32 maplib_kptr_kind(const struct btf_field *f);
-int maplib_entries_flush(struct map_ctx *mc);
 
 /* core.c */
 void core_prepare(struct capture *c);

@@ -41,10 +41,14 @@ void dump_writer_release(struct dump_writer *w)
 	w->cap = 0;
 }
 
-/* Move the records into a new buffer of @cap bytes. */
+/*
+ * Move the records into a new buffer of @cap bytes. Not zeroed: only the
+ * first len bytes are ever read, and every record is written whole, its
+ * padding included.
+ */
 static int dump_writer_resize(struct dump_writer *w, size_t cap)
 {
-	u8 *buf = kvzalloc(cap, GFP_KERNEL);
+	u8 *buf = kvmalloc(cap, GFP_KERNEL);
 
 	if (!buf)
 		return -ENOMEM;
@@ -120,6 +124,66 @@ bool dump_writer_fix(struct dump_writer *w, bool fixed)
 	return old;
 }
 
+/**
+ * dump_writer_open() - room for a record to fill in place
+ * @w: the writer
+ * @max: the most bytes the record will take, its struct sxd_rec included
+ * @room: set to the bytes the caller may fill, at most @max, a multiple of
+ *	SXD_ALIGN; less than @max near the limit or, while fixed, the room
+ *	prepared
+ *
+ * The caller writes the record from the address returned, then ends it
+ * with dump_writer_close(); nothing else may be written in between. The
+ * buffer does not move while the record is open. Allocates only when the
+ * writer is not fixed.
+ *
+ * Return: where the record starts, or NULL when there is no room at all.
+ */
+void *dump_writer_open(struct dump_writer *w, size_t max, size_t *room)
+{
+	size_t end = w->fixed ? w->cap : w->limit, want;
+
+	*room = 0;
+	if (!w->buf || w->open || w->len + w->reserve + SXD_ALIGN > end)
+		return NULL;
+	want = min(max, end - w->len - w->reserve);
+	if (!w->fixed && dump_writer_reserve(w, w->len + want + w->reserve))
+		want = w->cap > w->len + w->reserve ? w->cap - w->len - w->reserve : 0;
+	*room = round_down(want, SXD_ALIGN);
+	if (*room < sizeof(struct sxd_rec))
+		return NULL;
+	w->open = true;
+	return w->buf + w->len;
+}
+
+/* End the record dump_writer_open() gave: @size bytes of @type (<= its room). */
+void dump_writer_close(struct dump_writer *w, u32 type, size_t size)
+{
+	struct sxd_rec *rec = (struct sxd_rec *)(w->buf + w->len);
+	size_t padded = sxd_align(size);
+
+	w->open = false;
+	memset(w->buf + w->len + size, 0, padded - size);
+	rec->type = type;
+	rec->size = size;
+	w->len += padded;
+	w->nr_records++;
+}
+
+/* Leave the record dump_writer_open() gave unwritten. */
+void dump_writer_cancel(struct dump_writer *w)
+{
+	w->open = false;
+}
+
+/* A record of @size bytes that had no room: the dump says it is cut. */
+void dump_writer_omit(struct dump_writer *w, size_t size)
+{
+	w->truncated = true;
+	w->bytes_omitted += sxd_align(size);
+	w->records_omitted++;
+}
+
 /* Would a record with @payload bytes after its struct sxd_rec fit? */
 bool dump_writer_fits(const struct dump_writer *w, size_t payload)
 {
@@ -158,11 +222,11 @@ int dump_writer_record(struct dump_writer *w, u32 type, const struct dump_iov *i
 		return -EINVAL;
 	if (!nr_iov || iov[0].len < sizeof(*rec) || size > SXD_REC_MAX_SIZE)
 		return -EINVAL;
+	if (WARN_ON_ONCE(w->open))	/* a record is being filled in place */
+		return -EBUSY;
 	padded = sxd_align(size);
 	if (w->len + padded + w->reserve > (w->fixed ? w->cap : w->limit)) {
-		w->truncated = true;
-		w->bytes_omitted += padded;
-		w->records_omitted++;
+		dump_writer_omit(w, padded);
 		return -ENOSPC;
 	}
 	err = dump_writer_reserve(w, w->len + padded + w->reserve);

@@ -21,6 +21,7 @@ struct dump_writer {
 	u64 records_omitted;
 	bool truncated;
 	bool fixed;		/* no allocation: only the room already there */
+	bool open;		/* a record is being filled in place */
 };
 
 /* One piece of a record's payload. */
@@ -37,6 +38,10 @@ bool dump_writer_fits(const struct dump_writer *w, size_t payload);
 int dump_writer_prealloc(struct dump_writer *w, size_t room);
 int dump_writer_make_room(struct dump_writer *w, size_t room);
 bool dump_writer_fix(struct dump_writer *w, bool fixed);
+void *dump_writer_open(struct dump_writer *w, size_t max, size_t *room);
+void dump_writer_close(struct dump_writer *w, u32 type, size_t size);
+void dump_writer_cancel(struct dump_writer *w);
+void dump_writer_omit(struct dump_writer *w, size_t size);
 int dump_writer_finish(struct dump_writer *w, struct sxd_end *end);
 void *dump_writer_detach(struct dump_writer *w, size_t *len);
 

@@ -223,6 +223,59 @@ static void writer_rejects_bad_records(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dump_writer_record(&w, 1, &iov, 1), -EINVAL);
 }
 
+/*
+ * A record filled in place: framed and padded as dump_writer_record()
+ * does; its room capped by the limit and, while fixed, by the room
+ * prepared; no other record while it is open; a cancelled one leaves
+ * nothing; none at all is counted as omitted.
+ */
+static void writer_fills_records_in_place(struct kunit *test)
+{
+	struct test_rec r = { .a = 1 };
+	struct dump_iov iov = { &r, sizeof(r) };
+	struct test_rec *p;
+	struct dump_writer w;
+	size_t room, len0;
+
+	KUNIT_ASSERT_EQ(test, dump_writer_init(&w, 1 << 20), 0);
+	len0 = w.len;
+	p = dump_writer_open(&w, 1000, &room);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, room, (size_t)1000);
+	KUNIT_EXPECT_NULL(test, dump_writer_open(&w, 8, &room));	/* one at a time */
+	KUNIT_EXPECT_EQ(test, dump_writer_record(&w, 1, &iov, 1), -EBUSY);
+	p->a = 0xabcd;
+	((u8 *)p)[sizeof(*p)] = 0x77;
+	((u8 *)p)[sizeof(*p) + 1] = 0xee;	/* past the size: padding */
+	dump_writer_close(&w, 9, sizeof(*p) + 1);
+	KUNIT_EXPECT_EQ(test, w.len, len0 + sxd_align(sizeof(*p) + 1));
+	KUNIT_EXPECT_EQ(test, w.nr_records, 1u);
+	KUNIT_EXPECT_EQ(test, p->rec.type, 9u);
+	KUNIT_EXPECT_EQ(test, p->rec.size, (u32)(sizeof(*p) + 1));
+	KUNIT_EXPECT_EQ(test, p->a, 0xabcdu);
+	KUNIT_EXPECT_EQ(test, ((u8 *)p)[sizeof(*p) + 1], 0);
+	/* cancelled: nothing written, the next record goes there */
+	KUNIT_ASSERT_NOT_NULL(test, dump_writer_open(&w, 64, &room));
+	dump_writer_cancel(&w);
+	KUNIT_EXPECT_EQ(test, dump_writer_record(&w, 1, &iov, 1), 0);
+	KUNIT_EXPECT_EQ(test, w.nr_records, 2u);
+	/* near the limit: the room left, 8-aligned, the END record's kept */
+	len0 = w.len;
+	KUNIT_ASSERT_NOT_NULL(test, dump_writer_open(&w, 2 << 20, &room));
+	KUNIT_EXPECT_EQ(test, room, (size_t)round_down((1 << 20) - len0 - w.reserve, SXD_ALIGN));
+	dump_writer_cancel(&w);
+	/* fixed: only the room allocated */
+	dump_writer_fix(&w, true);
+	KUNIT_ASSERT_NOT_NULL(test, dump_writer_open(&w, 2 << 20, &room));
+	KUNIT_EXPECT_LE(test, w.len + room + w.reserve, w.cap);
+	dump_writer_cancel(&w);
+	dump_writer_omit(&w, 100);
+	KUNIT_EXPECT_TRUE(test, w.truncated);
+	KUNIT_EXPECT_EQ(test, w.records_omitted, 1ull);
+	KUNIT_EXPECT_EQ(test, w.bytes_omitted, (u64)sxd_align(100));
+	dump_writer_release(&w);
+}
+
 static struct kunit_case dump_writer_cases[] = {
 	KUNIT_CASE(writer_rejects_tiny_limit),
 	KUNIT_CASE(writer_frames_and_pads),
@@ -231,6 +284,7 @@ static struct kunit_case dump_writer_cases[] = {
 	KUNIT_CASE(writer_fixed_uses_prepared_room),
 	KUNIT_CASE(writer_make_room_doubles),
 	KUNIT_CASE(writer_rejects_bad_records),
+	KUNIT_CASE(writer_fills_records_in_place),
 	{}
 };
 

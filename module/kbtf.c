@@ -264,11 +264,11 @@ static int kbtf_member1(const struct kbtf *b, u32 sid, const char *name,
 }
 
 /*
- * Byte offset and size of a member of struct @struct_id given by a dotted
+ * Byte offset and type of a member of struct @struct_id given by a dotted
  * @path such as "exit_info" or "ops.name" (members of nested structs).
  */
-int kbtf_member(const struct kbtf *b, u32 struct_id, const char *path,
-		u32 *off, u32 *size)
+int kbtf_member_type(const struct kbtf *b, u32 struct_id, const char *path,
+		     u32 *off, u32 *type_id)
 {
 	u32 total = 0, id = struct_id;
 	const char *p = path;
@@ -288,7 +288,18 @@ int kbtf_member(const struct kbtf *b, u32 struct_id, const char *path,
 		p = *dot ? dot + 1 : dot;
 	}
 	*off = total;
-	return kbtf_size(b, id, size);
+	*type_id = id;
+	return 0;
+}
+
+/* Byte offset and size of a member, as kbtf_member_type() finds it. */
+int kbtf_member(const struct kbtf *b, u32 struct_id, const char *path,
+		u32 *off, u32 *size)
+{
+	u32 id;
+	int err = kbtf_member_type(b, struct_id, path, off, &id);
+
+	return err ? err : kbtf_size(b, id, size);
 }
 
 /* The value of the enumerator @name in any ENUM or ENUM64 type. */

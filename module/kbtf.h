@@ -27,6 +27,8 @@ const struct btf_type *kbtf_type(const struct kbtf *b, u32 id);
 s32 kbtf_find(const struct kbtf *b, const char *name, u32 kind);
 s32 kbtf_resolve(const struct kbtf *b, u32 id);
 int kbtf_size(const struct kbtf *b, u32 id, u32 *size);
+int kbtf_member_type(const struct kbtf *b, u32 struct_id, const char *path,
+		     u32 *off, u32 *type_id);
 int kbtf_member(const struct kbtf *b, u32 struct_id, const char *path,
 		u32 *off, u32 *size);
 int kbtf_enum_value(const struct kbtf *b, const char *name, s64 *val);

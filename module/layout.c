@@ -423,6 +423,42 @@ static int klayout_resolve_sched(const struct kbtf *b)
 	return -ENOENT;
 }
 
+/*
+ * The hash maps' own layout (kernel/bpf/hashtab.c, private): the bucket
+ * array, each bucket's nulls list head, where an element's list node and
+ * key are. The bucket's type is the one bpf_htab.buckets points at (the
+ * kernel has more than one struct called bucket). Without all of them,
+ * hashes are walked key by key, as bpf(2) does, and dumps say so.
+ */
+static void klayout_resolve_htab(const struct kbtf *b)
+{
+	s32 htab = kbtf_find(b, "bpf_htab", BTF_KIND_STRUCT);
+	s32 elem = kbtf_find(b, "htab_elem", BTF_KIND_STRUCT);
+	const struct btf_type *t = NULL;
+	u32 ptr = 0, size = 0;
+	s32 bucket = -1, r;
+
+	if (htab > 0 && !kbtf_member_type(b, htab, "buckets", &klayout.htab_buckets, &ptr)) {
+		r = kbtf_resolve(b, ptr);
+		t = r > 0 ? kbtf_type(b, r) : NULL;
+	}
+	if (t && btf_type_is_ptr(t))
+		bucket = kbtf_resolve(b, t->type);
+	if (bucket > 0 && elem > 0 &&
+	    !kbtf_member(b, htab, "n_buckets", &klayout.htab_n_buckets, &size) && size == 4 &&
+	    !kbtf_size(b, bucket, &klayout.htab_bucket_size) && klayout.htab_bucket_size &&
+	    !kbtf_member(b, bucket, "head", &klayout.bucket_head, &size) && size == 8 &&
+	    !kbtf_member(b, elem, "hash_node", &klayout.helem_node, &size) && size == 16 &&
+	    !kbtf_member(b, elem, "key", &klayout.helem_key, &size) &&
+	    IS_ALIGNED(klayout.helem_key, 8)) {
+		klayout.ok_htab = true;
+		return;
+	}
+	pr_warn("scxdump: kernel BTF has no bpf_htab bucket layout: hashes are walked key by key\n");
+	klayout_note_absent("hash_bucket_walk",
+			    "no bpf_htab bucket layout in the kernel's BTF: hashes walked key by key");
+}
+
 static int klayout_resolve(const struct kbtf *b)
 {
 	s32 ops_id;
@@ -448,6 +484,7 @@ static int klayout_resolve(const struct kbtf *b)
 	err = klayout_resolve_sched(b);
 	if (err)
 		return err;
+	klayout_resolve_htab(b);
 	ops_id = kbtf_find(b, "sched_ext_ops", BTF_KIND_STRUCT);
 	err = ops_id < 0 ? ops_id : kbtf_size(b, ops_id, &klayout.ops_size);
 	if (err) {

@@ -7,6 +7,7 @@
  */
 #include <linux/bpf.h>
 #include <linux/btf.h>
+#include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include "capture.h"
 
@@ -79,25 +80,18 @@ static int mapdrv_ctx_init(struct map_ctx *mc, struct capture *c,
 		return -E2BIG;
 	}
 	mc->entry_size = size;
+	/* whole entries to a record; one entry when it is larger than a block */
+	mc->blk_max = size ? max_t(size_t, CAPTURE_BLOCK_SIZE / size, 1) * size : 0;
 	if (c->atomic) {
 		mc->atomic = true;
-		if (size > c->blk_cap) {	/* sized before the stop: never */
-			mc->status = -E2BIG;
-			mc->reason = "entry larger than the snapshot's entry block";
-			return -E2BIG;
-		}
-		mc->blk = c->blk;
-		mc->blk_cap = c->blk_cap;
 		mc->keys = c->keys;
 		mc->deadline_ns = c->deadline_ns;
 		return 0;
 	}
 	mc->keys = kmalloc(2 * sxd_align(map->key_size) ?: 1, GFP_KERNEL);
-	mc->blk_cap = max_t(size_t, CAPTURE_BLOCK_SIZE, size);
-	mc->blk = kvmalloc(mc->blk_cap, GFP_KERNEL);
-	if (!mc->blk || !mc->keys) {
+	if (!mc->keys) {
 		mc->status = -ENOMEM;
-		mc->reason = "out of memory for the entry block";
+		mc->reason = "out of memory for the key buffers";
 		return -ENOMEM;
 	}
 	return 0;
@@ -109,11 +103,10 @@ static void mapdrv_ctx_free(struct map_ctx *mc)
 	if (mc->atomic)
 		return;
 	kvfree(mc->kmems);
-	kvfree(mc->blk);
 	kfree(mc->keys);
 }
 
-static void mapdrv_write_map_end(struct map_ctx *mc)
+static void mapdrv_write_map_end(struct map_ctx *mc, u64 t0)
 {
 	struct sxd_map_end r = {
 		.map_index = mc->map_index,
@@ -121,6 +114,7 @@ static void mapdrv_write_map_end(struct map_ctx *mc)
 		.nr_entries = mc->nr_entries,
 		.nr_omitted = mc->nr_omitted,
 		.flags = mc->flags,
+		.duration_ns = local_clock() - t0,
 	};
 	const char *reason = mc->reason ? mc->reason : "";
 	struct dump_iov iov[2];
@@ -178,6 +172,7 @@ static void mapdrv_write_kmems(struct capture *c, struct bpf_map *map, struct ma
 void mapdrv_capture(struct capture *c, struct bpf_map *map, u32 index)
 {
 	const struct map_dump_ops *ops = NULL;
+	u64 t0 = local_clock();
 	struct map_ctx mc;
 
 	mapdrv_write_map(c, map, index, capture_btf_index(c, map));
@@ -212,18 +207,16 @@ void mapdrv_capture(struct capture *c, struct bpf_map *map, u32 index)
 		mapdrv_write_kmems(c, map, mc.kmems);
 	if (c->atomic)
 		mc.flags |= SXD_MAP_SNAPSHOT;
-	mapdrv_write_map_end(&mc);
+	mapdrv_write_map_end(&mc, t0);
 	mapdrv_ctx_free(&mc);
 }
 
 /*
  * The bytes @map's capture will take, from a walk that copies nothing:
- * its entries, its MAP_INFO blobs and the records around them. Also
- * raises @entry_size to the size of one of its entries. The walk counts
- * no further than the limits let a capture go.
+ * its entries, its MAP_INFO blobs and the records around them. The walk
+ * counts no further than the limits let a capture go.
  */
-u64 mapdrv_estimate(struct capture *c, struct bpf_map *map, u32 index,
-		    size_t *entry_size)
+u64 mapdrv_estimate(struct capture *c, struct bpf_map *map, u32 index)
 {
 	const struct map_dump_ops *ops = mapdrv_ops_of(map);
 	u64 bytes = 4096, per_blk, limit = c->w.limit;
@@ -232,13 +225,14 @@ u64 mapdrv_estimate(struct capture *c, struct bpf_map *map, u32 index,
 	if (opt_max_map_bytes)
 		limit = min_t(u64, limit, opt_max_map_bytes);
 	if (!mapdrv_ctx_init(&mc, c, map, index, ops)) {
-		/* the block shared in the stop must hold this map's entries */
-		*entry_size = max(*entry_size, mc.entry_size);
 		mc.counting = true;
 		mc.count_cap = div64_u64(limit, max_t(u64, mc.entry_size, 1)) + 1;
-		ops->capture(&mc);
+		if (ops->count && ops->count(&mc, &mc.nr_omitted))
+			mc.nr_omitted = min(mc.nr_omitted, mc.count_cap);	/* no walk */
+		else
+			ops->capture(&mc);
 		/* entries of no size (ring buffers, bloom filters) are none */
-		per_blk = mc.entry_size ? max_t(u64, 1, mc.blk_cap / mc.entry_size) : 1;
+		per_blk = mc.entry_size ? max_t(u64, 1, mc.blk_max / mc.entry_size) : 1;
 		bytes += mc.nr_omitted * mc.entry_size + mc.est_bytes +
 			 (div64_u64(mc.nr_omitted, per_blk) + 1) *
 			 sxd_align(sizeof(struct sxd_entries));

@@ -14,6 +14,7 @@
 #include <linux/btf.h>
 #include <linux/sched.h>
 #include <linux/sched/clock.h>
+#include <linux/sizes.h>
 #include <linux/uaccess.h>
 #include "capture.h"
 
@@ -25,45 +26,99 @@ static void maplib_walk_truncate(struct map_ctx *mc, const char *reason)
 	mc->stop = true;
 }
 
-int maplib_entries_flush(struct map_ctx *mc)
+/*
+ * Entries are written where they end up: an ENTRIES record is opened in
+ * the dump (dump_writer_open()), the family's slots are handed out inside
+ * it, and maplib_entries_flush() writes its header and closes it. One
+ * copy, from the map into the dump; nothing else is written to the dump
+ * while the record is open (maplib_info() flushes first).
+ */
+static int maplib_entries_open(struct map_ctx *mc)
 {
-	struct sxd_entries r = {
-		.map_index = mc->map_index,
-		.nr = mc->blk_nr,
-		.key_size = mc->key_size,
-		.value_size = mc->value_size,
-		.nr_values = mc->nr_values,
-		.flags = mc->entry_flags,
-	};
-	struct dump_iov iov[2] = { { &r, sizeof(r) }, { mc->blk, mc->blk_len } };
-	int err;
+	size_t hdr = sizeof(struct sxd_entries), room;
+	u8 *rec = dump_writer_open(mc->w, hdr + mc->blk_max, &room);
 
-	if (!mc->blk_nr)
+	if (rec && room >= hdr + mc->entry_size) {
+		mc->blk = rec + hdr;
+		mc->blk_cap = room - hdr;
 		return 0;
-	err = dump_writer_record(mc->w, SXD_REC_ENTRIES, iov, 2);
-	if (err) {
-		mc->full = true;
-		mc->nr_omitted += mc->blk_nr;
-		maplib_walk_truncate(mc, !dump_writer_fits(mc->w, sizeof(r) + mc->blk_len) ?
-				  "dump size limit (max_dump_bytes) reached" : mc->atomic ?
-				  "the map grew past the room prepared for the snapshot" :
-				  "the map grew past the room prepared while it was read");
-	} else {
-		mc->nr_entries += mc->blk_nr;
 	}
-	mc->blk_len = 0;
-	mc->blk_nr = 0;
-	return err;
+	if (rec)
+		dump_writer_cancel(mc->w);
+	dump_writer_omit(mc->w, hdr + mc->entry_size);
+	mc->full = true;
+	maplib_walk_truncate(mc, !dump_writer_fits(mc->w, hdr + mc->entry_size) ?
+			  "dump size limit (max_dump_bytes) reached" : mc->atomic ?
+			  "the map grew past the room prepared for the snapshot" :
+			  "the map grew past the room prepared while it was read");
+	return -ENOSPC;
 }
 
-/* Is the walk over: its room gone, or (inside the stop) its time budget? */
+/* Close the open ENTRIES record, if any: its header now, in place. */
+int maplib_entries_flush(struct map_ctx *mc)
+{
+	struct sxd_entries *r;
+
+	if (!mc->blk)
+		return 0;
+	if (!mc->blk_nr) {
+		dump_writer_cancel(mc->w);
+	} else {
+		r = (struct sxd_entries *)(mc->blk - sizeof(*r));
+		*r = (struct sxd_entries){
+			.map_index = mc->map_index,
+			.nr = mc->blk_nr,
+			.key_size = mc->key_size,
+			.value_size = mc->value_size,
+			.nr_values = mc->nr_values,
+			.flags = mc->entry_flags,
+		};
+		dump_writer_close(mc->w, SXD_REC_ENTRIES, sizeof(*r) + mc->blk_len);
+		mc->nr_entries += mc->blk_nr;
+	}
+	mc->blk = NULL;
+	mc->blk_cap = 0;
+	mc->blk_len = 0;
+	mc->blk_nr = 0;
+	return 0;
+}
+
+/*
+ * Is the walk over: its room gone, or (inside the stop) its time budget?
+ * The clock is read every MAPLIB_CLOCK_EVERY entries (each 2 KiB or more:
+ * every one), so the budget is overrun by a few microseconds at most.
+ */
+#define MAPLIB_CLOCK_EVERY	32
+
 static bool maplib_walk_over(struct map_ctx *mc)
 {
-	if (mc->atomic && mc->deadline_ns && local_clock() > mc->deadline_ns) {
+	if (mc->atomic && mc->deadline_ns &&
+	    (++mc->clock_tick >= MAPLIB_CLOCK_EVERY || mc->entry_size >= SZ_2K) &&
+	    (mc->clock_tick = 0, local_clock() > mc->deadline_ns)) {
 		mc->over_budget = true;
 		mc->stop = true;
 	}
 	return mc->stop;
+}
+
+/*
+ * The dump's bytes are not zeroed beforehand: every byte of a slot is
+ * written. A family that fills the whole key and every value itself
+ * (mc->fills_entries) leaves only the alignment padding to zero.
+ */
+static void maplib_entry_clear(struct map_ctx *mc, u8 *slot)
+{
+	u32 ka = sxd_align(mc->key_size), va = sxd_align(mc->value_size), i;
+
+	if (!mc->fills_entries) {
+		memset(slot, 0, mc->entry_size);
+		return;
+	}
+	memset(slot + mc->key_size, 0, ka - mc->key_size);
+	if (va == mc->value_size)
+		return;
+	for (i = 0; i < mc->nr_values; i++)
+		memset(slot + ka + (size_t)i * va + mc->value_size, 0, va - mc->value_size);
 }
 
 /**
@@ -94,19 +149,17 @@ u8 *maplib_entry_slot(struct map_ctx *mc)
 			mc->stop = true;
 		return NULL;
 	}
-	/* a full dump has stopped the walk already (maplib_entries_flush()) */
-	if (!mc->blk) {	/* never: capture() runs only with a block */
-		maplib_walk_truncate(mc, "no entry block");
-		return NULL;
-	}
 	if (opt_max_map_bytes && mc->bytes + mc->entry_size > opt_max_map_bytes) {
 		maplib_walk_truncate(mc, "per-map size limit (max_map_bytes) reached");
 		return NULL;
 	}
-	if (mc->blk_len + mc->entry_size > mc->blk_cap && maplib_entries_flush(mc))
+	if (mc->blk && mc->blk_len + mc->entry_size > mc->blk_cap)
+		maplib_entries_flush(mc);
+	/* a full dump has stopped the walk (maplib_entries_open()) */
+	if (!mc->blk && maplib_entries_open(mc))
 		return NULL;
 	slot = mc->blk + mc->blk_len;
-	memset(slot, 0, mc->entry_size);
+	maplib_entry_clear(mc, slot);
 	return slot;
 }
 
@@ -164,7 +217,7 @@ bool maplib_walk_yield(struct map_ctx *mc)
  */
 bool maplib_nosleep_begin(struct map_ctx *mc, u64 n)
 {
-	u64 per_blk = max_t(u64, 1, mc->blk_cap / max_t(size_t, mc->entry_size, 1));
+	u64 per_blk = max_t(u64, 1, mc->blk_max / max_t(size_t, mc->entry_size, 1));
 	u64 room = n * mc->entry_size +
 		   (div64_u64(n, per_blk) + 2) * sxd_align(sizeof(struct sxd_entries));
 
@@ -378,6 +431,7 @@ int maplib_info(struct map_ctx *mc, u32 kind, const u64 *val, u32 nr_val,
 		mc->est_bytes += sxd_align(sizeof(r) + len);
 		return 0;
 	}
+	maplib_entries_flush(mc);	/* no record while one is open */
 	memcpy(r.val, val, min_t(size_t, nr_val, ARRAY_SIZE(r.val)) * sizeof(*val));
 	err = dump_writer_record(mc->w, SXD_REC_MAP_INFO, iov, 2);
 	if (err)
@@ -468,7 +522,7 @@ static int maplib_keyed_next(struct map_ctx *mc, maplib_copy_fn copy,
  * keeps for hash maps (bpf_map_inc_elem_count(), what map iterators
  * print); false when this map has none.
  */
-static bool maplib_elem_count(const struct bpf_map *map, u64 *count)
+bool maplib_elem_count(const struct bpf_map *map, u64 *count)
 {
 	s64 sum = 0;
 	int cpu;
@@ -485,7 +539,7 @@ static bool maplib_elem_count(const struct bpf_map *map, u64 *count)
  * The walk stopped (room or time): what it did not reach, from the
  * kernel's element count when it keeps one.
  */
-static void maplib_keyed_rest(struct map_ctx *mc)
+void maplib_keyed_rest(struct map_ctx *mc)
 {
 	u64 count, seen = maplib_walk_seen(mc);
 

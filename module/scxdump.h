@@ -76,6 +76,14 @@ struct kernel_layout {
 	u32 arena_user_vm_start, arena_user_vm_end, arena_kern_vm;
 	u32 arena_scratch_page;
 	bool has_arena_scratch;	/* 7.3: faults install a scratch page */
+	/*
+	 * kernel/bpf/hashtab.c's struct bpf_htab, struct bucket, struct
+	 * htab_elem: hashes are walked bucket by bucket; without them, key
+	 * by key (get_next_key), as bpf(2) walks them
+	 */
+	bool ok_htab;
+	u32 htab_buckets, htab_n_buckets, htab_bucket_size, bucket_head;
+	u32 helem_node, helem_key;
 	bool ok_ringbuf;	/* struct bpf_ringbuf(_map) (kernel/bpf/ringbuf.c) */
 	u32 rbmap_rb, rb_mask, rb_consumer_pos, rb_producer_pos, rb_pending_pos, rb_data;
 	u32 rb_overwrite_mode, rb_overwrite_pos;
@@ -320,12 +328,15 @@ struct map_ctx {
 	u64 nr_entries;
 	u64 nr_omitted;
 	u64 bytes;		/* entry bytes written, for max_map_bytes */
-	/* the block being filled */
-	u8 *blk;
-	size_t blk_cap;
+	/* the ENTRIES record being filled in the dump (maplib.c) */
+	u8 *blk;		/* its first entry; NULL: none open */
+	size_t blk_cap;		/* entry bytes it has room for */
+	size_t blk_max;		/* entry bytes a record holds at most */
 	size_t blk_len;
 	size_t entry_size;
 	u32 blk_nr;
+	/* the family writes every byte of key and values: only pads are zeroed */
+	bool fills_entries;
 	bool full;		/* the dump has no room left for entries */
 	u8 *keys;		/* two keys' room, for keyed walks */
 	/*
@@ -341,6 +352,7 @@ struct map_ctx {
 	bool counting;
 	u64 count_cap;
 	u64 est_bytes;
+	u32 clock_tick;		/* entries since the stop's clock was read */
 	/*
 	 * The walk ends now: the map's or the dump's room is gone, or (inside
 	 * the stop) its time budget, over_budget, ran out at deadline_ns
@@ -356,6 +368,12 @@ struct map_dump_ops {
 	/* optional: set mc's entry shape (key_size, value_size, nr_values) */
 	void (*init)(struct map_ctx *mc);
 	int (*capture)(struct map_ctx *mc);
+	/*
+	 * optional: how many entries capture() would write, when the kernel
+	 * knows it without a walk (max_entries, an element count); false:
+	 * unknown, the sizing walks the map counting
+	 */
+	bool (*count)(struct map_ctx *mc, u64 *nr);
 	/*
 	 * capture() never sleeps nor allocates when mc->atomic: the family's
 	 * maps are copied inside the consistent snapshot's stop_machine().
@@ -384,6 +402,10 @@ void maplib_nosleep_end(struct map_ctx *mc, bool fixed);
 /* Keyed walks (maplib.c): @copy fills @slot's values, false if gone. */
 typedef bool (*maplib_copy_fn)(struct map_ctx *mc, void *key, u8 *slot);
 int maplib_keyed_walk(struct map_ctx *mc, maplib_copy_fn copy);
+void maplib_keyed_rest(struct map_ctx *mc);
+/* close the ENTRIES record being filled: before any other record */
+int maplib_entries_flush(struct map_ctx *mc);
+bool maplib_elem_count(const struct bpf_map *map, u64 *count);
 bool maplib_copy_lookup(struct map_ctx *mc, void *key, u8 *slot);
 
 /*

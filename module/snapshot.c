@@ -5,10 +5,11 @@
  * other CPU spins with interrupts off, so no BPF program runs between the
  * first map's copy and the last's (except those run from NMIs, which
  * stop_machine() does not hold). Their size is counted first and the
- * dump's room, the entry block and the key buffers are allocated before
- * the stop. The stop is bounded by time as well as by room: smallest maps
- * first, and once snapshot_budget_us is spent the map being copied is
- * undone and it and the rest are read live after it.
+ * dump's room and the key buffers are allocated before the stop; the
+ * entries are copied once, straight into that room. The stop is bounded
+ * by time as well as by room: smallest maps first, and once
+ * snapshot_budget_us is spent the map being copied is undone and it and
+ * the rest are read live after it.
  */
 #include <linux/bpf.h>
 #include <linux/sched/clock.h>
@@ -63,6 +64,7 @@ static int snapshot_fn(void *data)
 {
 	struct capture *c = data;
 	u64 t0 = local_clock();
+	size_t len0 = c->w.len;
 	struct dump_writer mark;
 	u32 i;
 
@@ -76,18 +78,19 @@ static int snapshot_fn(void *data)
 		}
 	}
 	c->nr_copied = i;
+	c->copied_bytes = c->w.len - len0;
 	c->held_ns = local_clock() - t0;
 	return 0;
 }
 
 /*
- * Allocate, before the stop, all that the copy inside it will use, and
- * order the stoppable maps smallest first, so that a budget too short
- * for every map still holds the most maps at one instant.
+ * Allocate, before the stop, all that the copy inside it will use (the
+ * entries go straight into the dump's room), and order the stoppable maps
+ * smallest first, so that a budget too short for every map still holds
+ * the most maps at one instant.
  */
 static int snapshot_prepare(struct capture *c, u64 *room)
 {
-	size_t entry = CAPTURE_BLOCK_SIZE;
 	struct snapshot_sized_map *sized;
 	bool kmems = false;
 	u32 i, key = 1;
@@ -101,7 +104,7 @@ static int snapshot_prepare(struct capture *c, u64 *room)
 		map = c->maps.maps[i];
 		sized[i].map = map;
 		sized[i].order = i;
-		sized[i].bytes = mapdrv_estimate(c, map, i, &entry);
+		sized[i].bytes = mapdrv_estimate(c, map, i);
 		*room = size_add(*room, sized[i].bytes);
 		key = max(key, map->key_size);
 		kmems |= mapdrv_has_kmem_kptr(map);
@@ -115,21 +118,17 @@ static int snapshot_prepare(struct capture *c, u64 *room)
 	kvfree(sized);
 	/* what the maps may gain between the count and the stop */
 	*room = size_add(*room, *room / 4 + (256u << 10));
-	c->blk_cap = entry;
-	c->blk = kvmalloc(c->blk_cap, GFP_KERNEL);
 	c->keys = kmalloc(2 * sxd_align(key), GFP_KERNEL);
 	c->kmems = kmems ? kvzalloc(sizeof(*c->kmems), GFP_KERNEL) : NULL;
-	if (!c->blk || !c->keys || (kmems && !c->kmems))
+	if (!c->keys || (kmems && !c->kmems))
 		return -ENOMEM;
 	return dump_writer_prealloc(&c->w, *room);
 }
 
 static void snapshot_release(struct capture *c)
 {
-	kvfree(c->blk);
 	kfree(c->keys);
 	kvfree(c->kmems);
-	c->blk = NULL;
 	c->keys = NULL;
 	c->kmems = NULL;
 }
@@ -171,6 +170,7 @@ u32 snapshot_run(struct capture *c)
 	}
 	r.mode = SXD_SNAP_STOPPED;
 	r.held_ns = c->held_ns;
+	r.copied_bytes = c->copied_bytes;
 	r.nr_maps = c->nr_copied;
 	r.nr_maps_live = c->nr_stoppable - c->nr_copied;
 	if (c->over_budget)

@@ -54,6 +54,8 @@ static void emit_snapshot(yajl_gen g, const struct sxd_snapshot *rec)
 		json_kbool(g, "budget_exhausted", sn->snap_flags & SXD_SNAP_F_BUDGET);
 		json_kuint(g, "nr_maps_live", sn->nr_maps_live);
 	}
+	if (rec->rec.size >= sizeof(*sn))
+		json_kuint(g, "copied_bytes", sn->copied_bytes);
 	json_obj_end(g);
 }
 

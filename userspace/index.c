@@ -333,6 +333,13 @@ void dump_index_free(struct dump_index *x)
 	memset(x, 0, sizeof(*x));
 }
 
+uint64_t dump_index_map_bytes(const struct dump_index *x, uint32_t map_index)
+{
+	if (map_index < x->nr_map_at && x->map_at[map_index])
+		return x->maps[x->map_at[map_index] - 1].bytes;
+	return 0;
+}
+
 const struct sxd_map_end *dump_index_end(const struct dump_index *x, uint32_t map_index)
 {
 	return map_index < x->nr_ends ? x->ends[map_index] : NULL;

@@ -84,6 +84,14 @@ int dump_index_build(struct dump_index *x, const struct dump_file *f);
 void dump_index_free(struct dump_index *x);
 
 const struct sxd_map_end *dump_index_end(const struct dump_index *x, uint32_t map_index);
+/* Bytes of the dump a map's entries and facts take (its last header's). */
+uint64_t dump_index_map_bytes(const struct dump_index *x, uint32_t map_index);
+
+/* A MAP_END's reason text: its last reason_len bytes, whatever its length. */
+static inline const char *map_end_reason(const struct sxd_map_end *e)
+{
+	return (const char *)e + e->rec.size - e->reason_len;
+}
 const struct sxd_map_info *dump_index_info(const struct dump_index *x, uint32_t map_index);
 
 /* The rows of the record table (records.c) that keep something. */

@@ -79,8 +79,11 @@ static void print_snapshot(const struct sxd_snapshot *sn, FILE *out)
 		fprintf(out, "snapshot: %s, %u maps copied while %u CPUs were held %.3f ms (stop_machine %.3f ms)\n",
 			sn->nr_maps ? "consistent" : "not consistent", sn->nr_maps, sn->nr_cpus,
 			sn->held_ns / 1e6, sn->stop_ns / 1e6);
+		if (sn->rec.size >= sizeof(*sn))
+			fprintf(out, "snapshot: %" PRIu64 " dump bytes written while the CPUs were held\n",
+				(uint64_t)sn->copied_bytes);
 		/* fields of module 0.2 on: only in a record that has them */
-		if (sn->rec.size >= sizeof(*sn) && (sn->snap_flags & SXD_SNAP_F_BUDGET))
+		if (sn->rec.size >= SXD_SNAPSHOT_V2_SIZE && (sn->snap_flags & SXD_SNAP_F_BUDGET))
 			fprintf(out, "snapshot: its %.3f ms budget ran out; %u more maps read live after it\n",
 				sn->budget_ns / 1e6, sn->nr_maps_live);
 	} else if (sn->status)
@@ -302,7 +305,7 @@ static void print_map(const struct dump_index *x, const struct index_map *im, FI
 	if (!e)
 		snprintf(err, sizeof(err), "incomplete");
 	else if (e->status || (e->flags & SXD_MAP_UNSUPPORTED))
-		snprintf(err, sizeof(err), "%.*s", (int)e->reason_len, (const char *)(e + 1));
+		snprintf(err, sizeof(err), "%.*s", (int)e->reason_len, map_end_reason(e));
 	if (e && (e->flags & (SXD_MAP_TRUNCATED | SXD_MAP_ITER_LIMIT)))
 		snprintf(trunc, sizeof(trunc), "yes (+%" PRIu64 ")", (uint64_t)e->nr_omitted);
 	fprintf(out, "%-16.*s %-16s %10" PRIu64 " %12" PRIu64 " %-9s %s\n",

@@ -58,6 +58,7 @@ static int arena_dump_capture(struct map_ctx *mc)
 		return -EINVAL;
 	}
 	guard = get_vm_area_size(kern_vm) - SZ_4G;
+	mc->fills_entries = true;	/* the address, then the page */
 	kstart = (u64)kern_vm->addr + guard / 2;
 	for (pgoff = 0; pgoff < n; pgoff++) {
 		/* up to a million page-table walks: bounded in time too */

@@ -35,6 +35,8 @@ static int array_dump_capture(struct map_ctx *mc)
 	u32 i, n = mc->map->max_entries;
 	u8 *slot;
 
+	/* the key, and every value but those of CPUs that cannot exist */
+	mc->fills_entries = mc->nr_values == 1 || num_possible_cpus() == nr_cpu_ids;
 	for (i = 0; i < n; i++) {
 		slot = maplib_entry_slot(mc);
 		if (!slot) {
@@ -50,13 +52,22 @@ static int array_dump_capture(struct map_ctx *mc)
 	return 0;
 }
 
+/* Every index is an entry. */
+static bool array_dump_count(struct map_ctx *mc, u64 *nr)
+{
+	*nr = mc->map->max_entries;
+	return true;
+}
+
 const struct map_dump_ops array_dump_ops = {
 	.capture = array_dump_capture,
+	.count = array_dump_count,
 	.stoppable = true,
 };
 
 const struct map_dump_ops percpu_array_dump_ops = {
 	.init = maplib_percpu,
 	.capture = array_dump_capture,
+	.count = array_dump_count,
 	.stoppable = true,
 };

@@ -55,6 +55,7 @@ static void stackmap_symbols(struct map_ctx *mc, u64 *pcs, u32 n)
 	r.nr = m;
 	iov[0] = (struct dump_iov){ &r, sizeof(r) };
 	iov[1] = (struct dump_iov){ syms, (size_t)m * sizeof(*syms) };
+	maplib_entries_flush(mc);	/* the traces' record is closed first */
 	dump_writer_record(mc->w, SXD_REC_SYMBOLS, iov, 2);
 	kvfree(syms);
 }

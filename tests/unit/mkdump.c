@@ -187,11 +187,17 @@ static void add_info(unsigned int index, unsigned int kind, const unsigned long 
 	mi->data_len = len;
 }
 
+/* --v1-snapshot: records as an older module wrote them */
+static bool old_records;
+
 static void add_map_end(unsigned int index, unsigned long long n, unsigned long long omitted,
 			unsigned int flags, const char *reason)
 {
-	struct sxd_map_end *e = rec(SXD_REC_MAP_END, sizeof(*e), reason, strlen(reason));
+	struct sxd_map_end *e = rec(SXD_REC_MAP_END, old_records ? SXD_MAP_END_V1_SIZE :
+				    sizeof(*e), reason, strlen(reason));
 
+	if (!old_records)
+		e->duration_ns = 1000ull * index + 7;	/* absent from the older record */
 	e->map_index = index;
 	e->nr_entries = n;
 	e->nr_omitted = omitted;
@@ -309,7 +315,7 @@ int main(int argc, char **argv)
 		case 'v': version = atoi(optarg); break;
 		case 'c': corrupt = true; break;
 		case 'n': no_end = true; break;
-		case '1': v1_snapshot = true; break;
+		case '1': v1_snapshot = old_records = true; break;
 		case 'l': later = true; break;
 		case 't': bad_timeline = true; break;
 		case 'T': no_timeline = true; break;
@@ -411,6 +417,9 @@ int main(int argc, char **argv)
 		/* a module before 0.2 wrote the record without its budget */
 		struct sxd_snapshot *sn = rec(SXD_REC_SNAPSHOT, v1_snapshot ?
 					      SXD_SNAPSHOT_V1_SIZE : sizeof(*sn), NULL, 0);
+
+		if (!v1_snapshot)
+			sn->copied_bytes = 98765;
 
 		sn->mode = SXD_SNAP_STOPPED;
 		sn->held_ns = 1234567;
