@@ -17,6 +17,7 @@ struct btf;
 
 struct decode_opts {
 	bool pretty;
+	bool hex;		/* raw key_hex/value_hex beside BTF renderings */
 	bool header_only;	/* scxdump info */
 	bool maps_only;		/* only the maps (scxdump diff, a map at a time) */
 	bool timeline_only;	/* only the timeline (scxdump timeline) */

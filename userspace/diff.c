@@ -643,6 +643,7 @@ static int diff_maps(struct differ *d, const struct dump_index *xa, const struct
 		}
 		oa.header_only = ob.header_only = false;
 		oa.maps_only = ob.maps_only = true;
+		oa.hex = ob.hex = true;	/* a change of bytes BTF does not show */
 		oa.nr_map_names = ob.nr_map_names = 1;
 		oa.map_names[0] = ob.map_names[0] = name;
 		ta = i < na ? render_tree(xa, &oa, &err) : NULL;

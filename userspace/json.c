@@ -2,32 +2,107 @@
 /*
  * JSON output through yajl's streaming generator (json.h): strings are
  * checked for UTF-8 and escaped, numbers written whole; nothing is built
- * in memory.
+ * in memory but a fixed output buffer. yajl hands over its output in
+ * pieces of a few bytes (a quote, a comma, a number): they are gathered
+ * in JSON_OUT_BUF bytes and written in one call, and integers are
+ * spelled here rather than with printf.
  */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include "json.h"
 
+#define JSON_OUT_BUF	(256u << 10)
+
+struct json_out {
+	yajl_gen g;
+	bool pretty;
+	FILE *f;
+	struct json_out *next;	/* the generators open, for json_close() */
+	size_t len;
+	char buf[JSON_OUT_BUF];
+};
+
+static struct json_out *json_outs;
+
+static void json_flush(struct json_out *o)
+{
+	if (o->len)
+		fwrite(o->buf, 1, o->len, o->f);
+	o->len = 0;
+}
+
 static void json_write(void *ctx, const char *s, size_t len)
 {
-	fwrite(s, 1, len, ctx);
+	struct json_out *o = ctx;
+
+	if (o->len + len > sizeof(o->buf)) {
+		json_flush(o);
+		if (len > sizeof(o->buf)) {
+			fwrite(s, 1, len, o->f);
+			return;
+		}
+	}
+	if (len <= 16) {	/* most pieces: a quote, a comma, a short key */
+		char *d = o->buf + o->len;
+		size_t i;
+
+		for (i = 0; i < len; i++)
+			d[i] = s[i];
+	} else {
+		memcpy(o->buf + o->len, s, len);
+	}
+	o->len += len;
 }
 
 yajl_gen json_open(FILE *out, bool pretty)
 {
-	yajl_gen g = yajl_gen_alloc(NULL);
+	struct json_out *o = malloc(sizeof(*o));
 
-	if (!g)
+	if (!o)
 		return NULL;
-	yajl_gen_config(g, yajl_gen_print_callback, json_write, out);
-	yajl_gen_config(g, yajl_gen_beautify, pretty ? 1 : 0);
-	yajl_gen_config(g, yajl_gen_indent_string, "  ");
-	return g;
+	o->g = yajl_gen_alloc(NULL);
+	if (!o->g) {
+		free(o);
+		return NULL;
+	}
+	o->f = out;
+	o->len = 0;
+	o->pretty = pretty;
+	yajl_gen_config(o->g, yajl_gen_print_callback, json_write, o);
+	yajl_gen_config(o->g, yajl_gen_beautify, pretty ? 1 : 0);
+	yajl_gen_config(o->g, yajl_gen_indent_string, "  ");
+	o->next = json_outs;
+	json_outs = o;
+	return o->g;
 }
 
+/* Is @g one of json_open()'s, writing without indentation? */
+bool json_compact(yajl_gen g)
+{
+	struct json_out *o;
+
+	for (o = json_outs; o; o = o->next) {
+		if (o->g == g)
+			return !o->pretty;
+	}
+	return false;
+}
+
+/* Write what @g holds and free it: its output is complete. */
 void json_close(yajl_gen g)
 {
+	struct json_out **p, *o;
+
+	for (p = &json_outs; *p; p = &(*p)->next) {
+		if ((*p)->g != g)
+			continue;
+		o = *p;
+		*p = o->next;
+		json_flush(o);
+		free(o);
+		break;
+	}
 	yajl_gen_free(g);
 }
 
@@ -74,9 +149,17 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 void json_strn(yajl_gen g, const void *s, size_t len)
 {
 	const unsigned char *p = s;
-	char *buf = malloc(len * 4 + 1);
 	size_t i = 0, o = 0, n;
+	char *buf;
 
+	while (i < len && p[i] < 0x80)
+		i++;
+	if (i == len) {		/* ASCII: as it is (yajl escapes what it must) */
+		yajl_gen_string(g, p, len);
+		return;
+	}
+	i = 0;
+	buf = malloc(len * 4 + 1);
 	if (!buf) {
 		yajl_gen_null(g);
 		return;
@@ -96,21 +179,86 @@ void json_strn(yajl_gen g, const void *s, size_t len)
 	free(buf);
 }
 
+/* @v's decimal digits, after a '-' when @neg, ending at @end; their start. */
+char *json_digits(char *end, uint64_t v, bool neg)
+{
+	static const char pairs[] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
+	char *p = end;
+
+	while (v >= 100) {
+		p -= 2;
+		memcpy(p, pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		p -= 2;
+		memcpy(p, pairs + 2 * v, 2);
+	} else {
+		*--p = '0' + v;
+	}
+	if (neg)
+		*--p = '-';
+	return p;
+}
+
+/*
+ * Integers in a row inside an array, as one token: yajl writes a number's
+ * text as it is given (yajl_gen_number), so the elements and their commas
+ * go out in one call per JSON_INTS_BUF bytes instead of two calls each.
+ * Only for a compact generator (json_compact()): the elements are not
+ * indented.
+ */
+void json_ints_begin(struct json_ints *s, yajl_gen g)
+{
+	s->g = g;
+	s->len = 0;
+}
+
+static void json_ints_flush(struct json_ints *s)
+{
+	if (s->len)
+		yajl_gen_number(s->g, s->buf, s->len);
+	s->len = 0;
+}
+
+void json_ints_add(struct json_ints *s, uint64_t v, bool is_signed)
+{
+	char digits[24], *p;
+	size_t n;
+
+	p = json_digits(digits + sizeof(digits), is_signed && (int64_t)v < 0 ? -v : v,
+			is_signed && (int64_t)v < 0);
+	n = digits + sizeof(digits) - p;
+	if (s->len + n + 1 > sizeof(s->buf))
+		json_ints_flush(s);
+	if (s->len)
+		s->buf[s->len++] = ',';
+	memcpy(s->buf + s->len, p, n);
+	s->len += n;
+}
+
+void json_ints_end(struct json_ints *s)
+{
+	json_ints_flush(s);
+}
+
 void json_int(yajl_gen g, int64_t v)
 {
-	yajl_gen_integer(g, v);
+	char buf[24], *p;
+
+	/* the magnitude of INT64_MIN is a uint64_t */
+	p = json_digits(buf + sizeof(buf), v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0);
+	yajl_gen_number(g, p, buf + sizeof(buf) - p);
 }
 
 void json_uint(yajl_gen g, uint64_t v)
 {
-	char buf[24];
+	char buf[24], *p = json_digits(buf + sizeof(buf), v, false);
 
-	if (v <= INT64_MAX) {
-		yajl_gen_integer(g, (long long)v);
-		return;
-	}
-	snprintf(buf, sizeof(buf), "%" PRIu64, v);
-	yajl_gen_number(g, buf, strlen(buf));
+	yajl_gen_number(g, p, buf + sizeof(buf) - p);
 }
 
 void json_double(yajl_gen g, double v)
@@ -140,9 +288,14 @@ void json_hex(yajl_gen g, const void *data, size_t len)
 {
 	static const char digits[] = "0123456789abcdef";
 	const unsigned char *p = data;
-	char *buf = malloc(len * 2 + 1);
+	char small[512], *buf;
 	size_t i;
 
+	if (!len) {
+		yajl_gen_string(g, (const unsigned char *)"", 0);
+		return;
+	}
+	buf = len * 2 <= sizeof(small) ? small : malloc(len * 2);
 	if (!buf) {
 		yajl_gen_null(g);
 		return;
@@ -152,7 +305,8 @@ void json_hex(yajl_gen g, const void *data, size_t len)
 		buf[2 * i + 1] = digits[p[i] & 15];
 	}
 	yajl_gen_string(g, (const unsigned char *)buf, len * 2);
-	free(buf);
+	if (buf != small)
+		free(buf);
 }
 
 void json_obj(yajl_gen g)

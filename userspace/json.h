@@ -15,6 +15,19 @@
 
 yajl_gen json_open(FILE *out, bool pretty);
 void json_close(yajl_gen g);
+bool json_compact(yajl_gen g);
+char *json_digits(char *end, uint64_t v, bool neg);
+
+/* Integers in a row inside an array, written as one token (json.c). */
+#define JSON_INTS_BUF	4096
+struct json_ints {
+	yajl_gen g;
+	size_t len;
+	char buf[JSON_INTS_BUF];
+};
+void json_ints_begin(struct json_ints *s, yajl_gen g);
+void json_ints_add(struct json_ints *s, uint64_t v, bool is_signed);
+void json_ints_end(struct json_ints *s);
 
 void json_key(yajl_gen g, const char *key);
 void json_str(yajl_gen g, const char *s);

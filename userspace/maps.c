@@ -49,11 +49,16 @@ static const struct entry_shape *shape_for(const struct sxd_entries *b, bool key
 	return &typed_shape;
 }
 
-/* Raw key_hex/value_hex beside the rendering, unless a shape is bytes. */
-static bool wants_hex(const struct sxd_entries *b)
+/*
+ * Raw key_hex/value_hex beside the rendering, unless a shape is bytes;
+ * beside a BTF rendering only on request (--hex): it doubles the output.
+ */
+static bool wants_hex(const struct entry_view *v, const struct sxd_entries *b)
 {
 	size_t i;
 
+	if (v->btf && !v->e->o->hex)
+		return false;
 	for (i = 0; i < NR(entry_shapes); i++) {
 		if (entry_shapes[i]->own_hex && entry_shapes[i]->flag & b->flags)
 			return false;
@@ -81,7 +86,7 @@ static void emit_entries(const struct entry_view *v)
 	size_t esz = dump_entry_size(b->key_size, b->value_size, b->nr_values);
 	const uint8_t *p = (const uint8_t *)(b + 1);
 	const struct entry_shape *ks = shape_for(b, true), *vs = shape_for(b, false);
-	bool hex = wants_hex(b);
+	bool hex = wants_hex(v, b);
 	yajl_gen g = v->e->g;
 	uint32_t i, c;
 
@@ -148,9 +153,11 @@ static void emit_map_end(yajl_gen g, const struct sxd_map_end *e)
 		json_kstr(g, "status", "ok");
 	json_key(g, "reason");
 	if (e->reason_len)
-		json_strn(g, e + 1, e->reason_len);
+		json_strn(g, map_end_reason(e), e->reason_len);
 	else
 		json_null(g);
+	if (e->rec.size - e->reason_len >= sizeof(*e))
+		json_kuint(g, "capture_ns", e->duration_ns);
 }
 
 /* The map's BTF, or NULL; *why says why not when it is missing. */
@@ -218,6 +225,7 @@ static void emit_map_head(struct emit *e, const struct sxd_map *m, const struct 
 	json_kuint(g, "max_entries", m->max_entries);
 	json_kuint(g, "flags", m->map_flags);
 	json_kuint(g, "map_extra", m->map_extra);
+	json_kuint(g, "dump_bytes", dump_index_map_bytes(e->x, m->map_index));
 	json_key(g, "btf_index");
 	if (m->btf_index == SXD_NO_INDEX)
 		json_null(g);

@@ -6,6 +6,7 @@
  * into captured memory followed once each, within a depth and a budget.
  */
 #include <ctype.h>
+#include <endian.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@ struct render {
 	const struct render_mem *mem;	/* NULL: pointers stay hex */
 	const uint8_t *base;		/* a map value's start, for mem->inferred */
 	uint32_t map_index;
+	bool compact;			/* no indentation: json_ints() may be used */
 	struct {
 		uint64_t addr;
 		uint32_t type;
@@ -34,19 +36,32 @@ static const char *name_of(const struct btf *btf, const struct btf_type *t)
 	return btf__name_by_offset(btf, t->name_off) ?: "";
 }
 
-/* Little-endian integer of @bits bits starting @bit_off bits into @data. */
+/*
+ * The little-endian integer of @bits (<= 64) bits starting @bit_off bits
+ * into @data, read from the bytes it spans only.
+ */
 static uint64_t read_bits(const uint8_t *data, uint32_t bit_off, uint32_t bits)
 {
-	uint64_t v = 0;
-	uint32_t i;
+	uint32_t shift = bit_off % 8, n = (shift + bits + 7) / 8, i;
+	uint64_t lo = 0, hi = 0, v;
+	uint32_t v32;
+	uint16_t v16;
 
-	for (i = 0; i < bits; i++) {
-		uint32_t b = bit_off + i;
-
-		if (data[b / 8] & (1u << (b % 8)))
-			v |= 1ull << i;
+	data += bit_off / 8;
+	switch (shift ? 0 : bits) {	/* whole, byte-aligned integers */
+	case 64: memcpy(&lo, data, 8); return le64toh(lo);
+	case 32: memcpy(&v32, data, 4); return le32toh(v32);
+	case 16: memcpy(&v16, data, 2); return le16toh(v16);
+	case 8: return data[0];
 	}
-	return v;
+	for (i = 0; i < n && i < 8; i++)
+		lo |= (uint64_t)data[i] << (8 * i);
+	if (n > 8)
+		hi = data[8];
+	v = lo >> shift;
+	if (shift)
+		v |= hi << (64 - shift);
+	return bits < 64 ? v & ((1ull << bits) - 1) : v;
 }
 
 static void render_error(struct render *r, const char *what)
@@ -165,6 +180,55 @@ static bool holds_text(const uint8_t *p, size_t n, size_t *len)
 	return true;
 }
 
+/*
+ * An array of whole integers of 1, 2, 4 or 8 bytes (not bool), its type
+ * resolved once rather than per element. Not when a u64 may be an arena
+ * pointer the capture inferred (r->base): render() looks at each of those.
+ */
+static bool render_int_array(struct render *r, uint32_t elem, const uint8_t *data,
+			     uint32_t n)
+{
+	int32_t id = skip_mods(r->btf, elem);
+	const struct btf_type *t = id > 0 ? btf__type_by_id(r->btf, id) : NULL;
+	uint32_t enc, bits, i;
+	uint64_t v;
+
+	if (!t || !btf_is_int(t) || btf_int_offset(t) || btf_int_bits(t) != t->size * 8 ||
+	    (t->size != 1 && t->size != 2 && t->size != 4 && t->size != 8))
+		return false;
+	enc = btf_int_encoding(t);
+	bits = t->size * 8;
+	if ((enc & BTF_INT_BOOL) || (r->base && t->size == 8))
+		return false;
+	json_arr(r->g);
+	if (r->compact) {
+		/* the elements as one token: its digits and commas (json.c) */
+		struct json_ints ints;
+
+		json_ints_begin(&ints, r->g);
+		for (i = 0; i < n; i++) {
+			v = read_bits(data + (size_t)i * t->size, 0, bits);
+			if ((enc & BTF_INT_SIGNED) && bits < 64 && (v & (1ull << (bits - 1))))
+				v |= ~0ull << bits;	/* sign-extend */
+			json_ints_add(&ints, v, enc & BTF_INT_SIGNED);
+		}
+		json_ints_end(&ints);
+		json_arr_end(r->g);
+		return true;
+	}
+	for (i = 0; i < n; i++) {
+		v = read_bits(data + (size_t)i * t->size, 0, bits);
+		if (!(enc & BTF_INT_SIGNED))
+			json_uint(r->g, v);
+		else if (bits < 64 && (v & (1ull << (bits - 1))))
+			json_int(r->g, (int64_t)(v | ~0ull << bits));	/* sign-extend */
+		else
+			json_int(r->g, (int64_t)v);
+	}
+	json_arr_end(r->g);
+	return true;
+}
+
 static void render_array(struct render *r, const struct btf_type *t,
 			 const uint8_t *data, int depth)
 {
@@ -186,6 +250,8 @@ static void render_array(struct render *r, const struct btf_type *t,
 		json_strn(r->g, data, len);
 		return;
 	}
+	if (render_int_array(r, a->type, data, a->nelems))
+		return;
 	json_arr(r->g);
 	for (i = 0; i < a->nelems; i++)
 		render(r, a->type, data + i * esz, esz, depth + 1);
@@ -250,9 +316,96 @@ static void render_members(struct render *r, const struct btf_type *t,
 	}
 }
 
+/* The whole integer type of 1, 2, 4 or 8 bytes (not bool) @id is, or NULL. */
+static const struct btf_type *plain_int(const struct btf *btf, uint32_t id)
+{
+	int32_t rid = skip_mods(btf, id);
+	const struct btf_type *t = rid > 0 ? btf__type_by_id(btf, rid) : NULL;
+
+	if (!t || !btf_is_int(t) || btf_int_offset(t) || btf_int_bits(t) != t->size * 8 ||
+	    (t->size != 1 && t->size != 2 && t->size != 4 && t->size != 8) ||
+	    (btf_int_encoding(t) & BTF_INT_BOOL))
+		return NULL;
+	return t;
+}
+
+/* A C identifier: written between quotes as it is. */
+static bool plain_name(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		if (!isalnum((unsigned char)*s) && *s != '_')
+			return false;
+	}
+	return true;
+}
+
+/*
+ * A struct whose members are all whole integers (the counters most maps
+ * hold), in a compact document: the first name as a key, then the rest of
+ * its members as one token after it, digits, commas and quoted names
+ * (yajl writes a number's text as given). Not when a u64 may be an arena
+ * pointer the capture inferred (r->base), nor for names that would need
+ * escaping.
+ */
+static bool render_int_struct(struct render *r, const struct btf_type *t,
+			      const uint8_t *data, size_t size)
+{
+	const struct btf_member *m = btf_members(t);
+	uint16_t i, n = btf_vlen(t);
+	const struct btf_type *mt;
+	char buf[JSON_INTS_BUF], digits[24], *p;
+	const char *name, *first = NULL;
+	size_t len = 0, l;
+	uint32_t off;
+	uint64_t v;
+
+	if (!r->compact || !n)
+		return false;
+	for (i = 0; i < n; i++, m++) {
+		off = btf_member_bit_offset(t, i);
+		name = btf__name_by_offset(r->btf, m->name_off) ?: "";
+		mt = plain_int(r->btf, m->type);
+		if (!mt || btf_member_bitfield_size(t, i) || off % 8 || !plain_name(name) ||
+		    (uint64_t)off / 8 + mt->size > size || (r->base && mt->size == 8))
+			return false;
+		if (strlen(name) + 28 > sizeof(buf) - len)
+			return false;
+		v = read_bits(data + off / 8, 0, mt->size * 8);
+		if ((btf_int_encoding(mt) & BTF_INT_SIGNED) && mt->size < 8 &&
+		    (v & (1ull << (mt->size * 8 - 1))))
+			v |= ~0ull << (mt->size * 8);	/* sign-extend */
+		p = json_digits(digits + sizeof(digits), (btf_int_encoding(mt) & BTF_INT_SIGNED) &&
+				(int64_t)v < 0 ? -v : v,
+				(btf_int_encoding(mt) & BTF_INT_SIGNED) && (int64_t)v < 0);
+		if (!first) {
+			first = name;
+		} else {
+			l = strlen(name);
+			buf[len++] = ',';
+			buf[len++] = '"';
+			memcpy(buf + len, name, l);
+			len += l;
+			buf[len++] = '"';
+			buf[len++] = ':';
+		}
+		l = digits + sizeof(digits) - p;
+		memcpy(buf + len, p, l);
+		len += l;
+	}
+	json_obj(r->g);
+	json_key(r->g, first);
+	yajl_gen_number(r->g, buf, len);
+	json_obj_end(r->g);
+	return true;
+}
+
 static void render_struct(struct render *r, const struct btf_type *t,
 			  const uint8_t *data, size_t size, int depth)
 {
+	if (render_int_struct(r, t, data, size))
+		return;
 	json_obj(r->g);
 	render_members(r, t, data, size, depth);
 	json_obj_end(r->g);
@@ -637,19 +790,17 @@ void render_value_map(yajl_gen g, const struct btf *btf, uint32_t type_id,
 		      const void *data, size_t size, const struct render_mem *mem,
 		      uint32_t map_index)
 {
-	struct render *r = calloc(1, sizeof(*r));
+	/* seen[] is filled as pointees are met: only its count is set here */
+	struct render r;
 
-	if (!r) {
-		json_null(g);
-		return;
-	}
-	r->g = g;
-	r->btf = btf;
-	r->mem = mem;
-	r->map_index = map_index;
-	r->base = mem && mem->inferred && map_index != UINT32_MAX ? data : NULL;
-	render(r, type_id, data, size, 0);
-	free(r);
+	r.nr_seen = 0;
+	r.compact = json_compact(g);
+	r.g = g;
+	r.btf = btf;
+	r.mem = mem;
+	r.map_index = map_index;
+	r.base = mem && mem->inferred && map_index != UINT32_MAX ? data : NULL;
+	render(&r, type_id, data, size, 0);
 }
 
 void render_value_mem(yajl_gen g, const struct btf *btf, uint32_t type_id,

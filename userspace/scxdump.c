@@ -29,7 +29,7 @@ enum {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: scxdump decode [--pretty] [--map NAME] [--vmlinux-btf BTF] FILE\n"
+		"usage: scxdump decode [--pretty] [--hex] [--map NAME] [--vmlinux-btf BTF] FILE\n"
 		"       scxdump info [--pretty] FILE\n"
 		"       scxdump summary FILE\n"
 		"       scxdump diff [--text] [--pretty] [--vmlinux-btf BTF] A B\n"
@@ -51,6 +51,8 @@ static void usage(FILE *out)
 		"  --text      diff: a readable listing instead of JSON\n"
 		"  --json      timeline: the samples as JSON (the dump's \"timeline\")\n"
 		"  --pretty    indent the JSON\n"
+		"  --hex       each entry's raw key_hex and value_hex beside its\n"
+		"              rendering (always there when no BTF renders it)\n"
 		"  --map NAME  only the map called NAME (repeatable: each named map)\n"
 		"  --vmlinux-btf BTF\n"
 		"              the kernel's BTF (its /sys/kernel/btf/vmlinux) for a dump\n"
@@ -80,6 +82,7 @@ static int parse_args(int argc, char **argv, struct cmdline *cl)
 		{ "vmlinux-btf", required_argument, NULL, 'v' },
 		{ "text", no_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "hex", no_argument, NULL, 'x' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -103,9 +106,16 @@ static int parse_args(int argc, char **argv, struct cmdline *cl)
 	}
 	o->header_only = !strcmp(cl->cmd, "info");
 	optind = 2;
-	while ((c = getopt_long(argc, argv, "pm:v:tjh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "pm:v:tjxh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p': o->pretty = true; break;
+		case 'x':
+			if (strcmp(cl->cmd, "decode")) {
+				fprintf(stderr, "scxdump: --hex is an option of decode\n");
+				return EXIT_USAGE;
+			}
+			o->hex = true;
+			break;
 		case 't':
 			if (strcmp(cl->cmd, "diff")) {
 				fprintf(stderr, "scxdump: --text is an option of diff\n");

@@ -79,7 +79,10 @@ PY
 # ARRAY: all keys with the loader's values.
 t_jq "arr_u64: all 64 keys, value = key^2 + 0x5678" "$f" \
 	'.maps[] | select(.name == "arr_u64") | .nr_entries == 64 and ([.entries[].key] == [range(64)]) and all(.entries[]; .value == .key * .key + 22136)'
-t_jq "arr_u64: raw hex alongside" "$f" \
+t_jq "arr_u64: no raw hex beside the BTF rendering by default" "$f" \
+	'.maps[] | select(.name == "arr_u64") | .entries[3] | has("key_hex") or has("value_hex") | not'
+"$DEC" decode --hex --map arr_u64 "$dir/fail.bin" >"$dir/fail.hex.json"
+t_jq "arr_u64: raw hex alongside with --hex" "$dir/fail.hex.json" \
 	'.maps[] | select(.name == "arr_u64") | .entries[3] | .key_hex == "03000000" and .value_hex == "8156000000000000"'
 # HASH: all entries with the scheduler's values, bitfields included.
 t_jq "hash_kv: 100 entries, keys 7k" "$f" \

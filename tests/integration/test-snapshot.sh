@@ -69,6 +69,15 @@ for set in snap-Y od-Y; do
 	awk -F'\t' '{ print $3 / 1e6 }' "$f" | sort -n | awk -v w="$what" '{ v[NR] = $1 } END {
 		printf "# mode on, %s: CPUs held %.3f / %.3f / %.3f ms (min / median / max)\n", w, v[1], v[int((NR + 1) / 2)], v[NR] }'
 done
+# what a dump says of its own capture: the bytes written while the CPUs
+# were held hold every map of the stop (their entries and facts, with the
+# records around them, under 4 KiB a map), and each map's capture time
+"$DEC" decode "$dir/od-Y-1.bin" >"$dir/od-Y-1.json"
+t_jq "mode on: the bytes written in the stop are the stop's maps'" "$dir/od-Y-1.json" \
+	'([.maps[] | select(.in_snapshot)] | [(map(.dump_bytes) | add), length]) as [$b, $n] |
+	 .capture.snapshot.copied_bytes >= $b and .capture.snapshot.copied_bytes <= $b + $n * 4096'
+t_jq "mode on: every captured map's capture time recorded, the 96 KiB one's above 0" "$dir/od-Y-1.json" \
+	'all(.maps[]; .capture_ns | type == "number") and ([.maps[] | select(.name == "big")][0].capture_ns > 0)'
 for set in snap-N od-N; do
 	f=$dir/$set.tsv
 	t_eq "mode off, $set: maps read live, none flagged in a snapshot" "$RUNS" \

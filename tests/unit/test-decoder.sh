@@ -21,9 +21,11 @@ t_jq "capture time as UTC text" "$j" '.capture.time == "2026-11-24T23:00:33.8164
 t_jq "end record: duration, omissions, truncated flag" "$j" '.capture.duration_ns == 4955297 and .capture.bytes_omitted == 4096 and .capture.records_omitted == 2 and .capture.truncated == true'
 t_jq "scheduler and exit info" "$j" '.schedulers[0] | .name == "synthetic" and .exit.kind == 1025 and .exit.kind_name == "SCX_EXIT_ERROR_BPF" and .exit.exit_code == -3 and .exit.exit_cpu == 2'
 t_jq "ops flags and timeout" "$j" '.schedulers[0].ops == {flags: 68, timeout_ms: 5000}'
-t_jq "snapshot: mode, CPUs held and for how long, its budget" "$j" '.capture.snapshot == {consistent: true, mode: "stop_machine", nr_maps: 1, nr_cpus_held: 3, held_ns: 1234567, stop_ns: 2000000, reserved_bytes: 1048576, budget_ns: 5000000, budget_exhausted: true, nr_maps_live: 2}'
+t_jq "snapshot: mode, CPUs held and for how long, its budget" "$j" '.capture.snapshot == {consistent: true, mode: "stop_machine", nr_maps: 1, nr_cpus_held: 3, held_ns: 1234567, stop_ns: 2000000, reserved_bytes: 1048576, budget_ns: 5000000, budget_exhausted: true, nr_maps_live: 2, copied_bytes: 98765}'
 "$MK" --v1-snapshot "$tmp/v1snap.bin" && "$DEC" decode "$tmp/v1snap.bin" >"$tmp/v1snap.json"
 t_jq "snapshot record of a module before 0.2 (no budget): decoded, nothing invented" "$tmp/v1snap.json" '.capture.snapshot == {consistent: true, mode: "stop_machine", nr_maps: 1, nr_cpus_held: 3, held_ns: 1234567, stop_ns: 2000000, reserved_bytes: 1048576}'
+t_jq "map_end records without a duration (older module): reasons intact, no capture_ns" "$tmp/v1snap.json" '([.maps[] | has("capture_ns")] | any | not) and ([.maps[] | select(.name == "raw_hash" or .unsupported) | .reason | length > 0] | all and length == 2)'
+t_jq "each map's capture time (MAP_END's duration)" "$j" '[.maps[] | .capture_ns] == ([.maps[] | .index * 1000 + 7])'
 t_jq "how exact nr_omitted is" "$j" '[.maps[] | {(.name): .nr_omitted_is}] | add | .raw_hash == "estimate" and .vals == "exact"'
 t_jq "snapshot: which maps it holds" "$j" '([.maps[] | select(.in_snapshot) | .name] == ["vals"]) and ([.maps[] | .in_snapshot | type] | unique == ["boolean"])'
 t_jq "sub-scheduler: id, cgroup, parent" "$j" '.schedulers[0] | .id == 5 and .cgroup == {id: 77, path: "/scxsub"} and .parent == {id: 4, name: "parent_sched"}'
@@ -47,7 +49,11 @@ t_jq "pointer as hex" "$j" "$v0.next == \"0x0\" and $v1.next == \"0xffff88801234
 t_jq "anonymous nested struct, negative short" "$j" "$v0.in.s == 300 and $v1.in.s == -300"
 t_jq "embedded BTF objects listed" "$j" '.btf_objects[0] == {"index": 0, "kind": "program", "kernel_id": 55, "size": .btf_objects[0].size, "nr_types": 20, "error": null} and .btf_objects[0].size > 100 and .btf_objects[1].kind == "vmlinux" and .maps[0].btf_index == 0 and .maps[1].btf_index == null'
 t_jq "BTF type names" "$j" '.maps[0].btf == {"key_type": "unsigned int", "value_type": "struct val"}'
-t_jq "raw hex next to rendered values" "$j" '.maps[0].entries[0].key_hex == "00000000" and (.maps[0].entries[0].value_hex | startswith("29000000"))'
+t_jq "no raw hex beside BTF renderings by default; hex where no BTF renders" "$j" '(.maps[0].entries[0] | has("key_hex") or has("value_hex") | not) and .maps[1].entries[1].value_hex == "0102030401"'
+"$DEC" decode --hex "$tmp/good.bin" >"$tmp/hex.json"
+t_jq "--hex: raw hex next to rendered values" "$tmp/hex.json" '.maps[0].entries[0].key_hex == "00000000" and (.maps[0].entries[0].value_hex | startswith("29000000"))'
+t_check "--hex changes nothing else" jq -e -n '[input | .maps[].entries[] | del(.key_hex, .value_hex)] == [input | .maps[].entries[] | del(.key_hex, .value_hex)]' "$tmp/hex.json" "$j"
+t_check "--hex is decode's alone" sh -c "! '$DEC' summary --hex '$tmp/good.bin' 2>/dev/null"
 t_jq "global section as named variables" "$j" '.maps[2].entries[0].value == {"counter": 12345, "tag": "hello"}'
 t_jq "map without BTF: numeric key, hex value, reason" "$j" '.maps[1] | .btf == null and .btf_missing == "the map has no BTF" and .entries[1].key == 11 and .entries[1].value == "0102030401"'
 t_jq "truncation shown with counts and reason" "$j" '.maps[1] | .truncated == true and .nr_entries == 3 and .nr_omitted == 9 and (.reason | test("max_dump_bytes"))'
@@ -90,6 +96,7 @@ t_check "summary: unsupported map with its reason" grep -qE "^some_bloom +bloom_
 t_check "summary: ops, moved event counters, programs" sh -c "grep -q '^ops flags 0x44, timeout 5000 ms' '$tmp/summary.txt' && grep -q '^event SCX_EV_KEEP_LAST: 42' '$tmp/summary.txt' && grep -q '^program my_enqueue (id 9): 500 runs, 123456 ns, 2 recursion misses' '$tmp/summary.txt'"
 t_check "summary: the scheduler's place in the tree" grep -qx 'scheduler id 5 on cgroup /scxsub (id 77), sub-scheduler of parent_sched (id 4)' "$tmp/summary.txt"
 t_check "summary: the snapshot line" grep -q '^snapshot: consistent, 1 maps copied while 3 CPUs were held 1.235 ms (stop_machine 2.000 ms)$' "$tmp/summary.txt"
+t_check "summary: the bytes copied in the stop" grep -qx 'snapshot: 98765 dump bytes written while the CPUs were held' "$tmp/summary.txt"
 t_check "summary: the budget that ran out" grep -q '^snapshot: its 5.000 ms budget ran out; 2 more maps read live after it$' "$tmp/summary.txt"
 t_check "summary: what the kernel lacks" grep -qx 'not in this kernel: event_counters (no scx_sched.pcpu)' "$tmp/summary.txt"
 t_check "summary: errors and truncation in the header" sh -c "grep -q '^error -28: BTF 9 of map x left out' '$tmp/summary.txt' && grep -q 'TRUNCATED' '$tmp/summary.txt'"
