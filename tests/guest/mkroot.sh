@@ -5,9 +5,10 @@
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
+# linux-perf: make bench profiles the capture in the guest
 PACKAGES="linux-image-amd64 linux-headers-amd64 gcc make clang llvm libbpf-dev
 bpftool libelf-dev zlib1g-dev libyajl-dev pkg-config jq kmod busybox-static procps
-iproute2 dkms"
+iproute2 dkms linux-perf"
 
 # Only this script decides what the root holds: it alone keys the cache.
 stamp=$(sha256sum <"$0" | cut -c1-16)

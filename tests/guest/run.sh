@@ -58,7 +58,10 @@ if [ -z "$accel" ]; then
 fi
 case $accel in
 kvm) accel_args=(-accel kvm -cpu host) ;;
-tcg) accel_args=(-accel tcg,thread=single -cpu max) ;;
+# One host thread for every vCPU by default (make check builds kernels
+# beside the guest); SCXDUMP_TCG_THREAD=multi gives each its own (make
+# bench: CPUs spinning in a stop then do not slow the one copying).
+tcg) accel_args=(-accel "tcg,thread=${SCXDUMP_TCG_THREAD:-single}" -cpu max) ;;
 *) die "SCXDUMP_ACCEL must be kvm or tcg" ;;
 esac
 

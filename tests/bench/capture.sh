@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# make bench, the capture's part: boots the test guest with BENCH_CPUS
+# vCPUs (default 4) and runs tests/bench/guest-capture.sh, then prints,
+# from that one run, each figure beside its physical limit or its rival,
+# as a ratio with both raw figures and, where the target is set, met or
+# not met:
+# - capture throughput per map family against an in-guest memcpy of the
+#   same bytes (targets: >= 0.5x for the array and the arena, >= 0.2x for
+#   the hashes and task storage);
+# - the time the consistent snapshot held the CPUs against the memcpy
+#   time of the bytes it wrote meanwhile (target <= 2x), at 1, 2 and all
+#   vCPUs;
+# - capture + read + decode of a 100k-entry hash against bpftool -j map
+#   dump of it (target >= 10x faster);
+# - the dump's size against the payload captured;
+# - scaling: the hash's capture and decode at 10k, 100k and 1M entries.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../guest/common.sh"
+dec=$SCXDUMP_TOP/userspace/build/scxdump
+if [ ! -x "$GUEST_ROOT/bin/sh" ]; then
+	echo "capture: not measured: no test guest (make guest)"
+	exit 0
+fi
+"$here/../guest/build.sh" guest-all >/dev/null || { echo "capture: the guest tree does not build"; exit 1; }
+make -s -C "$SCXDUMP_TOP/userspace"
+dir=$GUEST_ROOT/opt/scxdump/runs/bench-capture
+mkdir -p "${dir%/*}"
+SCXDUMP_GUEST_CPUS=${BENCH_CPUS:-4} SCXDUMP_GUEST_MEM=${BENCH_MEM:-4G} SCXDUMP_TCG_THREAD=multi \
+	"$here/../guest/run.sh" --name bench-capture --timeout 1800 -- \
+	sh "$GUEST_SRC/tests/bench/guest-capture.sh" >"$dir.log" 2>&1 ||
+	{ tail -20 "$dir.log"; echo "capture: the guest run failed"; exit 1; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+max=$(cat "$dir/max_cpus")
+# what the bench reads of a dump: every map but its entries, the snapshot
+meta() {
+	"$dec" decode "$1" | jq -c '{snapshot: .capture.snapshot,
+		maps: [.maps[] | del(.entries) | {name, nr_entries, dump_bytes, capture_ns,
+			key_size, value_size, in_snapshot}]}'
+}
+for f in fam fam-b fam-c fam-1 fam-2 "fam-$max" hash-10000 hash-100000 hash-1000000; do
+	[ -s "$dir/$f.bin" ] && meta "$dir/$f.bin" >"$tmp/$f.json"
+done
+# memcpy MB/s of a byte count (memcpy.tsv: bytes, MB/s)
+mc() { awk -v b="$1" '$1 == b { print $2; exit }' "$dir/memcpy.tsv"; }
+tm() { awk -v n="$1" '$1 == n { print $2; exit }' "$dir/times.tsv"; }
+ratio() {	# LABEL OURS_MBS LIMIT_MBS TARGET: one line, ours / limit >= target
+	awk -v l="$1" -v a="$2" -v b="$3" -v t="$4" -v x="$5" 'BEGIN {
+		r = b > 0 ? a / b : 0
+		printf "  %-28s %9.1f MB/s vs memcpy %7.1f MB/s = %5.2fx (target >= %.1fx): %s%s\n",
+			l, a, b, r, t, (r >= t ? "met" : "not met"), x
+	}'
+}
+
+echo "capture ($(cat "$dir/krel"), TCG guest (a thread per vCPU, $(nproc) host CPUs), on demand; one run, $(date -u +%F)):"
+echo " throughput per family (2 vCPUs online; each map's fastest of 3 captures), capture vs in-guest memcpy of the same bytes:"
+for m in b_array:array:0.5 arena:arena:0.5 b_hash:hash:0.2 b_pcpu:percpu_hash:0.2 b_task:task_storage:0.2; do
+	IFS=: read -r name fam target <<<"$m"
+	read -r bytes ns n < <(jq -rs --arg n "$name" '[.[].maps[] | select(.name == $n)] |
+		min_by(.capture_ns) | "\(.dump_bytes) \(.capture_ns) \(.nr_entries)"' \
+		"$tmp/fam.json" "$tmp/fam-b.json" "$tmp/fam-c.json")
+	ratio "$fam ($n entries, $((bytes / 1000)) kB)" \
+		"$(awk -v b="$bytes" -v t="$ns" 'BEGIN { print b / t * 1e3 }')" "$(mc "$bytes")" "$target" \
+		"$(awk -v t="$ns" 'BEGIN { printf ", %.1f ms", t / 1e6 }')"
+done
+echo " CPUs held by the consistent snapshot vs the memcpy time of the bytes it wrote:"
+for n in 1 2 "$max"; do
+	f=$tmp/fam-$n.json
+	[ "$n" = 2 ] && f=$tmp/fam.json
+	[ -s "$f" ] || continue
+	read -r held bytes nmaps < <(jq -r '.snapshot | "\(.held_ns) \(.copied_bytes) \(.nr_maps)"' "$f")
+	rate=$(mc "$(jq -r '.snapshot.copied_bytes' "$tmp/fam.json")")
+	awk -v n="$n" -v h="$held" -v b="$bytes" -v r="$rate" -v m="$nmaps" 'BEGIN {
+		c = b / r / 1e3
+		x = c > 0 ? h / 1e6 / c : 0
+		printf "  %d vCPUs: held %8.2f ms for %d maps, %6.1f MB; memcpy %7.2f ms = %5.2fx (target <= 2x): %s\n",
+			n, h / 1e6, m, b / 1e6, c, x, x <= 2 ? "met" : "not met"
+	}'
+done
+echo " capture + read + decode of a 100k-entry hash vs bpftool -j map dump of it (in the guest):"
+awk -v a="$(tm pipeline-100000)" -v b="$(tm bpftool-100000)" 'BEGIN {
+	r = a > 0 ? b / a : 0
+	printf "  scxdump %.2f s, bpftool %.2f s: %.1fx faster (target >= 10x): %s\n",
+		a / 1e9, b / 1e9, r, (r >= 10 ? "met" : "not met")
+}'
+# both read the same map: the same keys and values, each key's value as scxbench wrote it
+if ! cmp -s "$dir/pipe.keys" "$dir/bpftool.keys" ||
+	! jq -e 'length == 100000 and all(.[]; .[1] == .[0] and .[2] == .[0] * 3)' \
+		"$dir/pipe.keys" >/dev/null; then
+	echo "  error: scxdump's and bpftool's 100k entries differ, or are not scxbench's"
+	exit 1
+fi
+size=$(stat -c %s "$dir/fam.bin")
+payload=$(jq '[.maps[] | .nr_entries * (.key_size + .value_size)] | add' "$tmp/fam.json")
+awk -v s="$size" -v p="$payload" 'BEGIN {
+	printf " dump size vs payload (keys + values, per-CPU values once): %.1f MB / %.1f MB = %.2fx\n",
+		s / 1e6, p / 1e6, s / p
+}'
+for p in fam hash-100000; do
+	echo " where a capture of $p spends its time (perf in the guest, every CPU, idle left out):"
+	head -12 "$dir/$p.profile" | sed 's/^ */  /'
+done
+echo " scaling of a hash (u32 -> 32 bytes): capture in the guest, decode --map on this host:"
+for n in 10000 100000 1000000; do
+	f=$dir/hash-$n.bin
+	[ -s "$f" ] || continue
+	ns=$(jq -r '.maps[] | select(.name == "b_hash") | .capture_ns' "$tmp/hash-$n.json")
+	/usr/bin/time -f '%e %M' -o "$tmp/t" "$dec" decode --map b_hash "$f" | wc -c >"$tmp/j"
+	read -r secs rss <"$tmp/t"
+	awk -v n="$n" -v c="$ns" -v d="$secs" -v j="$(cat "$tmp/j")" 'BEGIN {
+		printf "  %7d entries: capture %8.2f ms (%6.0f ns/entry), decode %6.3f s (%5.0f ns/entry, %5.1f MB JSON)\n",
+			n, c / 1e6, c / n, d, d * 1e9 / n, j / 1e6
+	}'
+done

@@ -1,0 +1,112 @@
+#!/bin/sh
+# Runs inside the test guest (tests/bench/capture.sh boots it with
+# BENCH_CPUS vCPUs): scxbench with one map per family, captured on demand
+# with every vCPU online, then 2, then 1; then scxbench with a hash alone
+# at 10k, 100k and 1M entries, each captured, and at 100k the pipeline a
+# user runs (capture, read, decode the hash) against bpftool -j map dump.
+# Leaves the dumps, times.tsv (name, nanoseconds), memcpy.tsv (bytes,
+# MB/s of an in-guest memcpy of the byte count each map took in the dump)
+# and NAME.profile: where a capture of the families, and of the 100k hash,
+# spends its time (perf).
+set -u
+S=/opt/scxdump/src
+. $S/tests/integration/guest-common.sh
+DEC=$S/userspace/build/scxdump
+: >times.tsv
+ns() { date +%s%N; }
+cc -O2 -o memcpy $S/tests/bench/memcpy.c || exit 1
+uname -r >krel
+insmod $KO snapshot_budget_us=100000 max_dump_bytes=1073741824 || exit 1
+
+# start NAME ARGS...: scxbench with ARGS, until it says it is ready
+start() {
+	_name=$1
+	shift
+	$SB/scxbench "$@" >"$_name.out" 2>&1 &
+	BENCH=$!
+	_n=0
+	while ! grep -q "ready" "$_name.out" && [ $_n -lt 1200 ]; do
+		kill -0 $BENCH 2>/dev/null || { cat "$_name.out"; exit 1; }
+		sleep 0.1
+		_n=$((_n + 1))
+	done
+	grep "ready" "$_name.out" || { echo "$_name: scxbench not ready"; exit 1; }
+}
+stop() {
+	kill $BENCH
+	wait $BENCH
+}
+# capture NAME: an on-demand capture read into NAME.bin; the wall time of both
+capture() {
+	_t=$(ns)
+	echo capture >$DBG/control && cat $DBG/dump >"$1.bin" || { echo "$1: capture failed"; exit 1; }
+	echo "$1	$(($(ns) - _t))" >>times.tsv
+}
+# profile NAME: where one more capture spends its time, into NAME.profile:
+# every CPU sampled (the copy in the stop runs in a stopper thread), by
+# task and symbol, the idle tasks left out
+profile() {
+	perf record -q -e cpu-clock -F 4999 -a -o perf.data -- \
+		sh -c "echo capture >$DBG/control" >/dev/null 2>&1 &&
+		perf report -i perf.data --no-children --sort comm,sym --stdio \
+			--percent-limit 0.3 2>/dev/null | grep -v '^#' | grep . |
+		grep -v ' swapper ' >"$1.profile"
+	rm -f perf.data
+}
+online() {	# online N: CPUs 0..N-1 online, the rest offline
+	for c in /sys/devices/system/cpu/cpu[0-9]*; do
+		_i=${c##*cpu}
+		[ -e "$c/online" ] || continue
+		if [ "$_i" -lt "$1" ]; then echo 1 >"$c/online"; else echo 0 >"$c/online"; fi
+	done
+}
+
+max=$(nproc --all)
+echo "$max" >max_cpus
+start fam --array-entries 8192 --hash-entries 100000 --pcpu-entries 10000 \
+	--arena-pages 4096 --tasks 1000
+capture fam-$max
+for n in 2 1; do
+	[ "$n" -lt "$max" ] || continue
+	online $n
+	capture fam-$n
+done
+online 2
+# three times: a TCG guest's speed varies from one second to the next
+capture fam
+capture fam-b
+capture fam-c
+profile fam
+stop
+
+# the in-guest memcpy of each family's bytes in the dump, and of the stop's
+$DEC summary fam.bin >fam.summary || exit 1
+sizes=$(awk '$1 ~ /^(b_array|b_hash|b_pcpu|arena|b_task)$/ { print $4 }
+	/dump bytes written while/ { print $2 }' fam.summary)
+./memcpy $sizes >memcpy.tsv || exit 1
+
+# the pipeline's and bpftool's output go to memory, not to the shared runs dir
+shm=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)
+for n in 10000 100000 1000000; do
+	start hash-$n --array-entries 1 --hash-entries $n --pcpu-entries 1 --arena-pages 1 --tasks 0
+	capture hash-$n
+	if [ $n -eq 100000 ]; then
+		profile hash-$n
+		_t=$(ns)
+		echo capture >$DBG/control && cat $DBG/dump >$shm/pipe.bin &&
+			$DEC decode --map b_hash $shm/pipe.bin >$shm/pipe.json || exit 1
+		echo "pipeline-$n	$(($(ns) - _t))" >>times.tsv
+		_t=$(ns)
+		bpftool -j map dump name b_hash >$shm/bpftool.json || exit 1
+		echo "bpftool-$n	$(($(ns) - _t))" >>times.tsv
+		# the same 100000 entries, by key, in both
+		jq -c '[.maps[0].entries[] | [.key, .value.a, .value.c]] | sort' $shm/pipe.json >pipe.keys
+		jq -c '[.[] | [.formatted.key, .formatted.value.a, .formatted.value.c]] | sort' \
+			$shm/bpftool.json >bpftool.keys
+		rm -f $shm/*
+	fi
+	stop
+done
+rmdir $shm
+rmmod scxdump
+echo "== done"
