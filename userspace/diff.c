@@ -578,9 +578,12 @@ static void diff_map(struct differ *d, const char *name, yajl_val a, yajl_val b)
 	for (i = 0; a && b && i < a->u.object.len; i++) {
 		const char *k = a->u.object.keys[i];
 
-		/* the entries below; ids and indexes differ between captures */
+		/*
+		 * the entries below; ids and indexes differ between captures,
+		 * and a capture's time and bytes are the capture's, not the map's
+		 */
 		if (!strcmp(k, "entries") || !strcmp(k, "index") || !strcmp(k, "id") ||
-		    !strcmp(k, "btf_index"))
+		    !strcmp(k, "btf_index") || !strcmp(k, "capture_ns") || !strcmp(k, "dump_bytes"))
 			continue;
 		at = path_push(d, ".%s", k);
 		diff_val(d, a->u.object.values[i], obj_get(b, k));
