@@ -92,9 +92,11 @@ int maplib_entries_flush(struct map_ctx *mc)
 
 static bool maplib_walk_over(struct map_ctx *mc)
 {
-	if (mc->atomic && mc->deadline_ns &&
-	    (++mc->clock_tick >= MAPLIB_CLOCK_EVERY || mc->entry_size >= SZ_2K) &&
-	    (mc->clock_tick = 0, local_clock() > mc->deadline_ns)) {
+	if (!mc->atomic || !mc->deadline_ns ||
+	    (++mc->clock_tick < MAPLIB_CLOCK_EVERY && mc->entry_size < SZ_2K))
+		return mc->stop;
+	mc->clock_tick = 0;
+	if (local_clock() > mc->deadline_ns) {
 		mc->over_budget = true;
 		mc->stop = true;
 	}
