@@ -81,14 +81,38 @@ static void emit_capture(const struct emit *e)
 		json_kuint(g, "page_size", c->page_size);
 		json_kuint(g, "capture_seq", c->capture_seq);
 	}
-	json_kuint(g, "duration_ns", f->end->duration_ns);
+	/* a salvaged dump may have lost its END record: those facts with it */
+	if (f->end)
+		json_kuint(g, "duration_ns", f->end->duration_ns);
 	json_kuint(g, "dump_bytes", f->size);
 	json_kbool(g, "truncated", f->hdr->flags & SXD_F_TRUNCATED);
-	json_kuint(g, "bytes_omitted", f->end->bytes_omitted);
-	json_kuint(g, "records_omitted", f->end->records_omitted);
-	json_kuint(g, "nr_maps", f->end->nr_maps);
-	json_kuint(g, "nr_errors", f->end->nr_errors);
+	if (f->end) {
+		json_kuint(g, "bytes_omitted", f->end->bytes_omitted);
+		json_kuint(g, "records_omitted", f->end->records_omitted);
+		json_kuint(g, "nr_maps", f->end->nr_maps);
+		json_kuint(g, "nr_errors", f->end->nr_errors);
+	}
 	emit_snapshot(g, e->x->snap);
+	json_obj_end(g);
+}
+
+/* --salvage on a damaged dump: what was read, where it stopped and why. */
+static void emit_salvage(const struct emit *e)
+{
+	const struct dump_file *f = e->x->f;
+	yajl_gen g = e->g;
+
+	if (!f->damaged)
+		return;
+	json_key(g, "salvage");
+	json_obj(g);
+	json_kuint(g, "file_bytes", f->file_size);
+	json_kuint(g, "read_bytes", f->size);
+	json_kuint(g, "stopped_at", f->size);
+	json_kuint(g, "records", f->nr_intact);
+	json_kstr(g, "damage", f->damage);
+	json_kstr(g, "stopped_by", f->stop_reason);
+	json_kbool(g, "complete", f->end != NULL);
 	json_obj_end(g);
 }
 
@@ -340,6 +364,7 @@ int decode_json(const struct dump_index *x, FILE *out, const struct decode_opts 
 	json_obj(e.g);
 	json_kuint(e.g, "json_version", JSON_VERSION);
 	json_kuint(e.g, "format_version", x->f->hdr->version);
+	emit_salvage(&e);
 	if (o->timeline_only) {
 		emit_timeline(&e);
 	} else {

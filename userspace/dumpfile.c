@@ -67,6 +67,19 @@ void dump_release(const struct dump_file *f, size_t from, size_t to)
 		madvise((void *)a, b - a, MADV_DONTNEED);
 }
 
+/* Salvaging: the first damage is what the dump says stopped the read. */
+static void damage(struct dump_file *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (f->damaged)
+		return;
+	f->damaged = true;
+	va_start(ap, fmt);
+	vsnprintf(f->damage, sizeof(f->damage), fmt, ap);
+	va_end(ap);
+}
+
 static int check_header(struct dump_file *f, char *msg, size_t len)
 {
 	const struct sxd_file_header *h = (const void *)f->data;
@@ -88,6 +101,14 @@ static int check_header(struct dump_file *f, char *msg, size_t len)
 			    h->version > SXD_VERSION ? ": upgrade scxdump" : "");
 	if (h->header_size != sizeof(*h))
 		return fail(msg, len, DUMP_EFORMAT, "corrupt dump: header size %u", h->header_size);
+	f->hdr_valid = true;
+	f->file_size = f->size;
+	if (h->total_size != f->size && f->salvage) {
+		damage(f, "truncated or padded dump: header says %llu bytes, file has %zu "
+		       "(checksum not checked)", (unsigned long long)h->total_size, f->size);
+		f->hdr = h;
+		return 0;
+	}
 	if (h->total_size != f->size)
 		return fail(msg, len, DUMP_EFORMAT,
 			    "truncated or padded dump: header says %llu bytes, file has %zu",
@@ -101,12 +122,23 @@ static int check_header(struct dump_file *f, char *msg, size_t len)
 		crc = crc32(crc, f->data + off, n);
 		dump_release(f, off, off + n);
 	}
-	if ((uint32_t)crc != h->crc32)
+	if ((uint32_t)crc != h->crc32 && f->salvage)
+		damage(f, "checksum mismatch (stored 0x%08x, computed 0x%08lx): any record may be damaged",
+		       h->crc32, crc);
+	else if ((uint32_t)crc != h->crc32)
 		return fail(msg, len, DUMP_EFORMAT,
 			    "corrupt dump: checksum mismatch (stored 0x%08x, computed 0x%08lx)",
 			    h->crc32, crc);
 	f->hdr = h;
 	return 0;
+}
+
+/* Salvaging: the records end at @off, where @msg's damage is. */
+static void salvage_stop(struct dump_file *f, size_t off, const char *msg)
+{
+	damage(f, "%s", msg);
+	snprintf(f->stop_reason, sizeof(f->stop_reason), "%s", msg);
+	f->size = off;
 }
 
 /* Validate the whole file; on success every record can be trusted. */
@@ -121,19 +153,40 @@ int dump_check(struct dump_file *f, char *msg, size_t len)
 	if (err)
 		return err;
 	while (off < f->size) {
-		if (f->size - off < sizeof(*r))
-			return fail(msg, len, DUMP_EFORMAT, "corrupt dump: partial record at %zu", off);
 		r = (const void *)(f->data + off);
-		if (r->size < sizeof(*r) || r->size > f->size - off)
-			return fail(msg, len, DUMP_EFORMAT,
-				    "corrupt dump: record at offset %zu claims %u bytes", off, r->size);
-		if (rec_check(r, off, msg, len))
-			return DUMP_EFORMAT;
+		if (f->size - off < sizeof(*r))
+			err = fail(msg, len, DUMP_EFORMAT, "corrupt dump: partial record at %zu", off);
+		else if (r->size < sizeof(*r) || r->size > f->size - off)
+			err = fail(msg, len, DUMP_EFORMAT,
+				   "corrupt dump: record at offset %zu claims %u bytes", off, r->size);
+		else if (rec_check(r, off, msg, len))
+			err = DUMP_EFORMAT;
+		if (err && !f->salvage)
+			return err;
+		if (err) {
+			r = NULL;
+			salvage_stop(f, off, msg);
+			break;
+		}
 		if (off / DUMP_WINDOW != (off + sxd_align(r->size)) / DUMP_WINDOW)
 			dump_release(f, 0, off / DUMP_WINDOW * DUMP_WINDOW);
 		off += sxd_align(r->size);
 		n++;
 	}
+	f->nr_intact = n;
+	if (f->salvage && (!r || r->type != SXD_REC_END || n != f->hdr->nr_records)) {
+		damage(f, !r || r->type != SXD_REC_END ? "incomplete dump: no END record" :
+		       "corrupt dump: the header counts another number of records");
+		if (!f->stop_reason[0])
+			snprintf(f->stop_reason, sizeof(f->stop_reason), "%s",
+				 r && r->type == SXD_REC_END ? "the END record" :
+				 "the file ends before the END record");
+		if (r && r->type == SXD_REC_END)
+			f->end = (const void *)r;
+		return 0;
+	}
+	if (f->damaged)		/* a bad checksum: every record read, whatever it holds */
+		snprintf(f->stop_reason, sizeof(f->stop_reason), "the END record");
 	if (off != f->size || !r || r->type != SXD_REC_END)
 		return fail(msg, len, DUMP_EFORMAT, "incomplete dump: no END record");
 	if (n != f->hdr->nr_records)
@@ -143,7 +196,7 @@ int dump_check(struct dump_file *f, char *msg, size_t len)
 	return 0;
 }
 
-int dump_open(struct dump_file *f, const char *path, char *msg, size_t len)
+int dump_open(struct dump_file *f, const char *path, bool salvage, char *msg, size_t len)
 {
 	struct stat st;
 	int fd, err;
@@ -171,7 +224,13 @@ int dump_open(struct dump_file *f, const char *path, char *msg, size_t len)
 	}
 	close(fd);
 	f->size = st.st_size;
+	f->salvage = salvage;
 	err = dump_check(f, msg, len);
+	if (err && err != DUMP_EVERSION && f->hdr_valid) {
+		size_t n = strlen(msg);
+
+		snprintf(msg + n, len - n, " (scxdump decode --salvage reads the whole records before the damage)");
+	}
 	if (err)
 		dump_close(f);
 	return err;

@@ -15,11 +15,23 @@
 
 struct dump_file {
 	const uint8_t *data;
-	size_t size;
+	size_t size;		/* salvaged: the intact records' end */
 	const struct sxd_file_header *hdr;
-	const struct sxd_end *end;
+	const struct sxd_end *end;	/* NULL when salvaged without one */
 	size_t map_len;		/* mmap()ed length, 0 if not mapped */
 	char *owned;		/* or the heap copy, for an empty file */
+	/*
+	 * Salvage (set before dump_check()): past a valid header, damage is
+	 * recorded, not fatal, and size cut to the whole, intact records
+	 * before it.
+	 */
+	bool salvage;
+	bool hdr_valid;		/* magic, byte order, version and header size */
+	bool damaged;
+	size_t file_size;	/* the file's own size */
+	uint32_t nr_intact;	/* records before the damage */
+	char damage[192];	/* the first damage found */
+	char stop_reason[192];	/* why the records end where they do */
 };
 
 /* Error codes of dump_open(); the message says more. */
@@ -30,7 +42,7 @@ enum dump_open_err {
 	DUMP_EVERSION = 3,	/* a format version this tool does not know */
 };
 
-int dump_open(struct dump_file *f, const char *path, char *msg, size_t msglen);
+int dump_open(struct dump_file *f, const char *path, bool salvage, char *msg, size_t msglen);
 int dump_check(struct dump_file *f, char *msg, size_t msglen);
 void dump_close(struct dump_file *f);
 

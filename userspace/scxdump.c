@@ -24,14 +24,15 @@ enum {
 	EXIT_BADFILE = 2,	/* not a dump, corrupt or truncated */
 	EXIT_VERSION = 3,	/* dump format version not supported */
 	EXIT_IO = 4,		/* cannot read the file or write the output */
+	EXIT_SALVAGED = 5,	/* --salvage: a damaged dump, its intact records */
 };
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: scxdump decode [--pretty] [--hex] [--map NAME] [--vmlinux-btf BTF] FILE\n"
+		"usage: scxdump decode [--pretty] [--hex] [--salvage] [--map NAME] [--vmlinux-btf BTF] FILE\n"
 		"       scxdump info [--pretty] FILE\n"
-		"       scxdump summary FILE\n"
+		"       scxdump summary [--salvage] FILE\n"
 		"       scxdump diff [--text] [--pretty] [--vmlinux-btf BTF] A B\n"
 		"       scxdump timeline [--json] [--pretty] [--vmlinux-btf BTF] FILE\n"
 		"\n"
@@ -53,13 +54,16 @@ static void usage(FILE *out)
 		"  --pretty    indent the JSON\n"
 		"  --hex       each entry's raw key_hex and value_hex beside its\n"
 		"              rendering (always there when no BTF renders it)\n"
+		"  --salvage   a truncated or damaged dump: the whole records before\n"
+		"              the damage, with where and why it stopped (exit 5)\n"
 		"  --map NAME  only the map called NAME (repeatable: each named map)\n"
 		"  --vmlinux-btf BTF\n"
 		"              the kernel's BTF (its /sys/kernel/btf/vmlinux) for a dump\n"
 		"              written with embed_kernel_btf=N; it must be that kernel's\n"
 		"\n"
 		"exit status: 0 ok, 1 usage, 2 not a dump/corrupt/truncated,\n"
-		"             3 unsupported format version, 4 I/O error\n");
+		"             3 unsupported format version, 4 I/O error,\n"
+		"             5 --salvage read a damaged dump's intact records\n");
 }
 
 /* A command line, parsed: the command, its FILE(s) and --vmlinux-btf. */
@@ -70,6 +74,7 @@ struct cmdline {
 	const char *vmlinux;
 	bool text;
 	bool json;		/* timeline --json */
+	bool salvage;		/* decode, summary --salvage */
 	struct decode_opts o;
 };
 
@@ -83,6 +88,7 @@ static int parse_args(int argc, char **argv, struct cmdline *cl)
 		{ "text", no_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "hex", no_argument, NULL, 'x' },
+		{ "salvage", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -106,7 +112,7 @@ static int parse_args(int argc, char **argv, struct cmdline *cl)
 	}
 	o->header_only = !strcmp(cl->cmd, "info");
 	optind = 2;
-	while ((c = getopt_long(argc, argv, "pm:v:tjxh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "pm:v:tjxsh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p': o->pretty = true; break;
 		case 'x':
@@ -115,6 +121,13 @@ static int parse_args(int argc, char **argv, struct cmdline *cl)
 				return EXIT_USAGE;
 			}
 			o->hex = true;
+			break;
+		case 's':
+			if (strcmp(cl->cmd, "decode") && strcmp(cl->cmd, "summary")) {
+				fprintf(stderr, "scxdump: --salvage is an option of decode and summary\n");
+				return EXIT_USAGE;
+			}
+			cl->salvage = true;
 			break;
 		case 't':
 			if (strcmp(cl->cmd, "diff")) {
@@ -212,12 +225,12 @@ static int run(struct cmdline *cl, const struct dump_index *x)
 }
 
 /* Open and index the dump at @path; 0 or the exit status. */
-static int open_dump(const char *path, struct dump_file *f, struct dump_index *x)
+static int open_dump(const char *path, bool salvage, struct dump_file *f, struct dump_index *x)
 {
-	char msg[256];
+	char msg[320];
 	int err;
 
-	err = dump_open(f, path, msg, sizeof(msg));
+	err = dump_open(f, path, salvage, msg, sizeof(msg));
 	if (err) {
 		fprintf(stderr, "scxdump: %s: %s\n", path, msg);
 		return err == DUMP_EIO ? EXIT_IO : err == DUMP_EVERSION ? EXIT_VERSION : EXIT_BADFILE;
@@ -238,7 +251,7 @@ static int run_diff(struct cmdline *cl, const struct dump_index *xa)
 	struct dump_index xb;
 	int err;
 
-	err = open_dump(cl->path_b, &fb, &xb);
+	err = open_dump(cl->path_b, false, &fb, &xb);
 	if (err)
 		return err;
 	err = load_vmlinux(cl, xa, cl->path, &o.vmlinux_a);
@@ -263,10 +276,15 @@ int main(int argc, char **argv)
 	err = parse_args(argc, argv, &cl);
 	if (err >= 0)
 		return err;
-	err = open_dump(cl.path, &f, &x);
+	err = open_dump(cl.path, cl.salvage, &f, &x);
 	if (err)
 		return err;
 	err = cl.path_b ? run_diff(&cl, &x) : run(&cl, &x);
+	if (!err && f.damaged) {
+		fprintf(stderr, "scxdump: %s: damaged: %s; salvaged %u whole records, to byte %zu of %zu, stopped by %s\n",
+			cl.path, f.damage, f.nr_intact, f.size, f.file_size, f.stop_reason);
+		err = EXIT_SALVAGED;
+	}
 	dump_index_free(&x);
 	dump_close(&f);
 	return err;

@@ -160,12 +160,19 @@ static void print_capture(const struct dump_index *x, FILE *out)
 	if (c) {
 		t = c->realtime_ns / 1000000000ull;
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", gmtime(&t));
-		fprintf(out, "kernel %.*s, %u CPUs, captured %s in %.3f ms\n",
+		fprintf(out, "kernel %.*s, %u CPUs, captured %s",
 			(int)strnlen(c->kernel_release, sizeof(c->kernel_release)),
-			c->kernel_release, c->nr_cpu_slots, when, f->end->duration_ns / 1e6);
+			c->kernel_release, c->nr_cpu_slots, when);
+		if (f->end)
+			fprintf(out, " in %.3f ms", f->end->duration_ns / 1e6);
+		fputc('\n', out);
 	}
-	fprintf(out, "dump %zu bytes, %u maps, %u errors%s\n", f->size, f->end->nr_maps,
-		f->end->nr_errors, f->hdr->flags & SXD_F_TRUNCATED ? ", TRUNCATED" : "");
+	if (f->damaged)
+		fprintf(out, "DAMAGED: %s; %u whole records read, to byte %zu of %zu (%s)\n",
+			f->damage, f->nr_intact, f->size, f->file_size, f->stop_reason);
+	if (f->end)
+		fprintf(out, "dump %zu bytes, %u maps, %u errors%s\n", f->size, f->end->nr_maps,
+			f->end->nr_errors, f->hdr->flags & SXD_F_TRUNCATED ? ", TRUNCATED" : "");
 	print_snapshot(x->snap, out);
 	print_stall(x, out);
 	print_timeline(x, out);

@@ -29,7 +29,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!copy || !null)
 		return 0;
 	memcpy(copy, data, size);
-	if (size >= sizeof(*h)) {
+	/* odd sizes: salvaged as they are, damage and all */
+	f.salvage = size & 1;
+	if (size >= sizeof(*h) && !f.salvage) {
 		h = (struct sxd_file_header *)copy;
 		h->total_size = size;
 		h->crc32 = 0;
