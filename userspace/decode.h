@@ -18,6 +18,7 @@ struct btf;
 struct decode_opts {
 	bool pretty;
 	bool hex;		/* raw key_hex/value_hex beside BTF renderings */
+	bool bpftool;		/* --format bpftool: one map as bpftool -j map dump */
 	bool header_only;	/* scxdump info */
 	bool maps_only;		/* only the maps (scxdump diff, a map at a time) */
 	bool timeline_only;	/* only the timeline (scxdump timeline) */
@@ -29,6 +30,8 @@ struct decode_opts {
 /* 0, -ENOMEM, or -EIO when @out could not be written. */
 int decode_json(const struct dump_index *x, FILE *out, const struct decode_opts *o);
 int decode_summary(const struct dump_index *x, FILE *out);
+/* bpftool.c: --format bpftool, the map named first in o->map_names */
+int decode_bpftool(const struct dump_index *x, FILE *out, const struct decode_opts *o);
 /* timeline.c: scxdump timeline, what changed from each sample to the next */
 int timeline_text(const struct dump_index *x, FILE *out, const struct decode_opts *o);
 

@@ -30,7 +30,8 @@ enum {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: scxdump decode [--pretty] [--hex] [--salvage] [--map NAME] [--vmlinux-btf BTF] FILE\n"
+		"usage: scxdump decode [--pretty] [--hex] [--salvage] [--format json|bpftool]\n"
+		"                      [--map NAME] [--vmlinux-btf BTF] FILE\n"
 		"       scxdump info [--pretty] FILE\n"
 		"       scxdump summary [--salvage] FILE\n"
 		"       scxdump diff [--text] [--pretty] [--vmlinux-btf BTF] A B\n"
@@ -54,6 +55,9 @@ static void usage(FILE *out)
 		"  --pretty    indent the JSON\n"
 		"  --hex       each entry's raw key_hex and value_hex beside its\n"
 		"              rendering (always there when no BTF renders it)\n"
+		"  --format bpftool\n"
+		"              the one --map NAME as bpftool -j map dump prints it:\n"
+		"              key/value bytes and, with BTF, formatted\n"
 		"  --salvage   a truncated or damaged dump: the whole records before\n"
 		"              the damage, with where and why it stopped (exit 5)\n"
 		"  --map NAME  only the map called NAME (repeatable: each named map)\n"
@@ -89,6 +93,7 @@ static int parse_args(int argc, char **argv, struct cmdline *cl)
 		{ "json", no_argument, NULL, 'j' },
 		{ "hex", no_argument, NULL, 'x' },
 		{ "salvage", no_argument, NULL, 's' },
+		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -112,7 +117,7 @@ static int parse_args(int argc, char **argv, struct cmdline *cl)
 	}
 	o->header_only = !strcmp(cl->cmd, "info");
 	optind = 2;
-	while ((c = getopt_long(argc, argv, "pm:v:tjxsh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "pm:v:tjxsf:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p': o->pretty = true; break;
 		case 'x':
@@ -121,6 +126,18 @@ static int parse_args(int argc, char **argv, struct cmdline *cl)
 				return EXIT_USAGE;
 			}
 			o->hex = true;
+			break;
+		case 'f':
+			if (strcmp(cl->cmd, "decode")) {
+				fprintf(stderr, "scxdump: --format is an option of decode\n");
+				return EXIT_USAGE;
+			}
+			if (strcmp(optarg, "json") && strcmp(optarg, "bpftool")) {
+				fprintf(stderr, "scxdump: --format takes json or bpftool, not '%s'\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			o->bpftool = !strcmp(optarg, "bpftool");
 			break;
 		case 's':
 			if (strcmp(cl->cmd, "decode") && strcmp(cl->cmd, "summary")) {
@@ -159,6 +176,10 @@ static int parse_args(int argc, char **argv, struct cmdline *cl)
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return EXIT_USAGE;
 		}
+	}
+	if (o->bpftool && o->nr_map_names != 1) {
+		fprintf(stderr, "scxdump: --format bpftool prints one map: give one --map NAME\n");
+		return EXIT_USAGE;
 	}
 	if (!strcmp(cl->cmd, "diff")) {
 		if (optind != argc - 2) {
@@ -214,7 +235,13 @@ static int run(struct cmdline *cl, const struct dump_index *x)
 	if (err)
 		return err;
 	cl->o.timeline_only = !strcmp(cl->cmd, "timeline");
-	if (!strcmp(cl->cmd, "summary"))
+	if (cl->o.bpftool) {
+		err = decode_bpftool(x, stdout, &cl->o);
+		if (err == -ENOENT) {
+			btf__free(cl->o.vmlinux);
+			return EXIT_USAGE;
+		}
+	} else if (!strcmp(cl->cmd, "summary"))
 		err = decode_summary(x, stdout);
 	else if (cl->o.timeline_only && !cl->json)
 		err = timeline_text(x, stdout, &cl->o);

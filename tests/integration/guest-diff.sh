@@ -26,6 +26,10 @@ bpftool map update name hash_kv key 7 0 0 0 \
 	value 0x41 0x42 0x0f 0 0 0 0 0  1 0 0 0  0x09 0 0 0 && echo "update 7: ok"
 bpftool map update name arr_u64 key 5 0 0 0 value 0x9f 0x86 0x01 0 0 0 0 0 && echo "update arr 5: ok"
 echo capture >$DBG/control && cat $DBG/dump >b.bin && echo "capture b: ok"
+# bpftool's own dump of maps nobody writes now, for decode --format bpftool
+for m in hash_kv arr_u64 pair_hash; do
+	bpftool -j map dump name $m >$m.bpftool.json && echo "bpftool $m: ok"
+done
 cat /sys/kernel/sched_ext/state >state.after
 kill $SCX 2>/dev/null	# TERM: a background job of sh ignores SIGINT
 wait $SCX

@@ -70,5 +70,14 @@ head -c 4096 "$dir/b.bin" >"$dir/b-cut.bin"
 "$DEC" diff "$dir/a.bin" "$dir/b-cut.bin" >/dev/null 2>"$dir/cut.err"
 t_eq "diff with a truncated B: status 2" 2 $?
 t_check "... naming it" grep -q "b-cut.bin: truncated" "$dir/cut.err"
+# decode --format bpftool: the shape and values bpftool gives for the same live map
+for m in hash_kv arr_u64 pair_hash; do
+	"$DEC" decode --format bpftool --map $m "$dir/b.bin" >"$dir/$m.ours.json"
+	t_check "--format bpftool: $m as bpftool -j map dump prints it (bytes and formatted, by key)" \
+		bash -c "jq -e 'length > 0' '$dir/$m.bpftool.json' >/dev/null &&
+			cmp -s <(jq -S 'sort_by(.key)' '$dir/$m.ours.json') <(jq -S 'sort_by(.key)' '$dir/$m.bpftool.json')"
+done
+t_jq "--format bpftool: hash_kv's key 1001 as bpftool added it, formatted through BTF" "$dir/hash_kv.ours.json" \
+	'[.[] | select(.formatted.key == 1001)] | length == 1 and .[0].key == ["0xe9", "0x03", "0x00", "0x00"] and .[0].formatted.value.sq == 123456'
 t_clean_dmesg "kernel log clean (no bug, warning, KASAN, KFENCE, lockdep, stall or lockup report)" "$dir/dmesg"
 t_done

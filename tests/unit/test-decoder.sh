@@ -54,6 +54,14 @@ t_jq "no raw hex beside BTF renderings by default; hex where no BTF renders" "$j
 t_jq "--hex: raw hex next to rendered values" "$tmp/hex.json" '.maps[0].entries[0].key_hex == "00000000" and (.maps[0].entries[0].value_hex | startswith("29000000"))'
 t_check "--hex changes nothing else" jq -e -n '[input | .maps[].entries[] | del(.key_hex, .value_hex)] == [input | .maps[].entries[] | del(.key_hex, .value_hex)]' "$tmp/hex.json" "$j"
 t_check "--hex is decode's alone" sh -c "! '$DEC' summary --hex '$tmp/good.bin' 2>/dev/null"
+"$DEC" decode --format bpftool --map vals "$tmp/good.bin" >"$tmp/bt.json"
+t_jq "--format bpftool: bpftool's shape, bytes as 0x strings, formatted through BTF" "$tmp/bt.json" \
+	'length == 2 and .[0].key == ["0x00", "0x00", "0x00", "0x00"] and (.[0].value | length) == '"$(jq '.maps[0].value_size' "$j")"' and (.[0].value[0:4] == ["0x29", "0x00", "0x00", "0x00"]) and .[0].formatted.key == 0 and .[0].formatted.value.i == 41 and .[1].formatted.value.i == -7'
+"$DEC" decode --format bpftool --map pcpu "$tmp/good.bin" >"$tmp/btp.json"
+t_jq "--format bpftool: a per-CPU map's values by CPU, no formatted without BTF" "$tmp/btp.json" \
+	'length > 0 and (.[0].values | length) > 1 and .[0].values[0].cpu == 0 and (.[0].values[0].value | length) == 8 and (.[0] | has("formatted") | not)'
+t_check "--format bpftool needs exactly one --map (exit 1)" sh -c "'$DEC' decode --format bpftool '$tmp/good.bin' >/dev/null 2>&1; [ \$? -eq 1 ] && '$DEC' decode --format bpftool --map vals --map pcpu '$tmp/good.bin' >/dev/null 2>&1; [ \$? -eq 1 ]"
+t_check "--format: a map the dump lacks, an unknown format, another command: exit 1" sh -c "'$DEC' decode --format bpftool --map nope '$tmp/good.bin' >/dev/null 2>&1; [ \$? -eq 1 ] && '$DEC' decode --format yaml --map vals '$tmp/good.bin' 2>/dev/null; [ \$? -eq 1 ] && '$DEC' summary --format bpftool '$tmp/good.bin' 2>/dev/null; [ \$? -eq 1 ]"
 t_jq "global section as named variables" "$j" '.maps[2].entries[0].value == {"counter": 12345, "tag": "hello"}'
 t_jq "map without BTF: numeric key, hex value, reason" "$j" '.maps[1] | .btf == null and .btf_missing == "the map has no BTF" and .entries[1].key == 11 and .entries[1].value == "0102030401"'
 t_jq "truncation shown with counts and reason" "$j" '.maps[1] | .truncated == true and .nr_entries == 3 and .nr_omitted == 9 and (.reason | test("max_dump_bytes"))'
