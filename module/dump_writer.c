@@ -222,8 +222,10 @@ int dump_writer_record(struct dump_writer *w, u32 type, const struct dump_iov *i
 		return -EINVAL;
 	if (!nr_iov || iov[0].len < sizeof(*rec) || size > SXD_REC_MAX_SIZE)
 		return -EINVAL;
-	if (WARN_ON_ONCE(w->open))	/* a record is being filled in place */
+	if (w->open) {		/* a record is being filled in place: not here */
+		dump_writer_omit(w, size);
 		return -EBUSY;
+	}
 	padded = sxd_align(size);
 	if (w->len + padded + w->reserve > (w->fixed ? w->cap : w->limit)) {
 		dump_writer_omit(w, padded);

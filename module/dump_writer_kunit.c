@@ -226,8 +226,8 @@ static void writer_rejects_bad_records(struct kunit *test)
 /*
  * A record filled in place: framed and padded as dump_writer_record()
  * does; its room capped by the limit and, while fixed, by the room
- * prepared; no other record while it is open; a cancelled one leaves
- * nothing; none at all is counted as omitted.
+ * prepared; no other record while it is open (refused and counted as
+ * omitted); a cancelled one leaves nothing.
  */
 static void writer_fills_records_in_place(struct kunit *test)
 {
@@ -243,7 +243,9 @@ static void writer_fills_records_in_place(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_EXPECT_EQ(test, room, (size_t)1000);
 	KUNIT_EXPECT_NULL(test, dump_writer_open(&w, 8, &room));	/* one at a time */
+	/* refused, and counted as left out: the dump says it is cut */
 	KUNIT_EXPECT_EQ(test, dump_writer_record(&w, 1, &iov, 1), -EBUSY);
+	KUNIT_EXPECT_EQ(test, w.records_omitted, 1ull);
 	p->a = 0xabcd;
 	((u8 *)p)[sizeof(*p)] = 0x77;
 	((u8 *)p)[sizeof(*p) + 1] = 0xee;	/* past the size: padding */
@@ -271,8 +273,8 @@ static void writer_fills_records_in_place(struct kunit *test)
 	dump_writer_cancel(&w);
 	dump_writer_omit(&w, 100);
 	KUNIT_EXPECT_TRUE(test, w.truncated);
-	KUNIT_EXPECT_EQ(test, w.records_omitted, 1ull);
-	KUNIT_EXPECT_EQ(test, w.bytes_omitted, (u64)sxd_align(100));
+	KUNIT_EXPECT_EQ(test, w.records_omitted, 2ull);
+	KUNIT_EXPECT_EQ(test, w.bytes_omitted, (u64)(sxd_align(sizeof(r)) + sxd_align(100)));
 	dump_writer_release(&w);
 }
 

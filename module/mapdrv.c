@@ -214,9 +214,10 @@ void mapdrv_capture(struct capture *c, struct bpf_map *map, u32 index)
 /*
  * The bytes @map's capture will take, from a walk that copies nothing:
  * its entries, its MAP_INFO blobs and the records around them. The walk
- * counts no further than the limits let a capture go.
+ * counts no further than the limits let a capture go. @cost (if given)
+ * gains what else the walk reads (ops->scan_bytes).
  */
-u64 mapdrv_estimate(struct capture *c, struct bpf_map *map, u32 index)
+u64 mapdrv_estimate(struct capture *c, struct bpf_map *map, u32 index, u64 *cost)
 {
 	const struct map_dump_ops *ops = mapdrv_ops_of(map);
 	u64 bytes = 4096, per_blk, limit = c->w.limit;
@@ -227,6 +228,8 @@ u64 mapdrv_estimate(struct capture *c, struct bpf_map *map, u32 index)
 	if (!mapdrv_ctx_init(&mc, c, map, index, ops)) {
 		mc.counting = true;
 		mc.count_cap = div64_u64(limit, max_t(u64, mc.entry_size, 1)) + 1;
+		if (cost && ops->scan_bytes)
+			*cost += ops->scan_bytes(&mc);
 		if (ops->count && ops->count(&mc, &mc.nr_omitted))
 			mc.nr_omitted = min(mc.nr_omitted, mc.count_cap);	/* no walk */
 		else

@@ -375,6 +375,12 @@ struct map_dump_ops {
 	 */
 	bool (*count)(struct map_ctx *mc, u64 *nr);
 	/*
+	 * optional: the bytes of kernel memory the walk reads besides its
+	 * entries (a hash's bucket heads): the stop copies maps in the order
+	 * of what they cost, smallest first
+	 */
+	u64 (*scan_bytes)(struct map_ctx *mc);
+	/*
 	 * capture() never sleeps nor allocates when mc->atomic: the family's
 	 * maps are copied inside the consistent snapshot's stop_machine().
 	 */

@@ -41,7 +41,8 @@ void snapshot_partition(struct capture *c)
 
 struct snapshot_sized_map {
 	struct bpf_map *map;
-	u64 bytes;
+	u64 bytes;		/* its room in the dump */
+	u64 cost;		/* and what its walk reads besides */
 	u32 order;		/* discovery order, to break ties */
 };
 
@@ -49,8 +50,8 @@ static int snapshot_sized_cmp(const void *a, const void *b)
 {
 	const struct snapshot_sized_map *x = a, *y = b;
 
-	if (x->bytes != y->bytes)
-		return x->bytes < y->bytes ? -1 : 1;
+	if (x->cost != y->cost)
+		return x->cost < y->cost ? -1 : 1;
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
@@ -86,8 +87,9 @@ static int snapshot_fn(void *data)
 /*
  * Allocate, before the stop, all that the copy inside it will use (the
  * entries go straight into the dump's room), and order the stoppable maps
- * smallest first, so that a budget too short for every map still holds
- * the most maps at one instant.
+ * cheapest first (the bytes they take and their walk reads besides), so
+ * that a budget too short for every map still holds the most maps at one
+ * instant.
  */
 static int snapshot_prepare(struct capture *c, u64 *room)
 {
@@ -104,7 +106,8 @@ static int snapshot_prepare(struct capture *c, u64 *room)
 		map = c->maps.maps[i];
 		sized[i].map = map;
 		sized[i].order = i;
-		sized[i].bytes = mapdrv_estimate(c, map, i);
+		sized[i].bytes = mapdrv_estimate(c, map, i, &sized[i].cost);
+		sized[i].cost += sized[i].bytes;
 		*room = size_add(*room, sized[i].bytes);
 		key = max(key, map->key_size);
 		kmems |= mapdrv_has_kmem_kptr(map);
