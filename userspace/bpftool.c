@@ -6,8 +6,9 @@
  * array of {key, value} with the bytes as arrays of "0x%02x" strings
  * (per-CPU maps: {key, values: [{cpu, value}]}), and, when the map has
  * BTF, "formatted" beside them: the same key and value(s) rendered
- * through it (the renderings of decode; bpftool's own dumper writes
- * integers, structs, char arrays and enums the same way).
+ * through it as bpftool's own dumper writes it (render_value_bpftool():
+ * bit-fields as hex strings, pointers as numbers; integers, structs,
+ * char arrays and enums as decode writes them).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -61,10 +62,10 @@ static void entry_json(yajl_gen g, const struct sxd_map *m, const struct btf *bt
 		json_key(g, "formatted");
 		json_obj(g);
 		json_key(g, "key");
-		render_value(g, btf, m->btf_key_type_id, p, b->key_size);
+		render_value_bpftool(g, btf, m->btf_key_type_id, p, b->key_size);
 		if (!percpu) {
 			json_key(g, "value");
-			render_value(g, btf, m->btf_value_type_id, val, b->value_size);
+			render_value_bpftool(g, btf, m->btf_value_type_id, val, b->value_size);
 		} else {
 			json_key(g, "values");
 			json_arr(g);
@@ -72,7 +73,7 @@ static void entry_json(yajl_gen g, const struct sxd_map *m, const struct btf *bt
 				json_obj(g);
 				json_kint(g, "cpu", c);
 				json_key(g, "value");
-				render_value(g, btf, m->btf_value_type_id, val + c * step,
+				render_value_bpftool(g, btf, m->btf_value_type_id, val + c * step,
 					     b->value_size);
 				json_obj_end(g);
 			}

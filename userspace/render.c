@@ -20,6 +20,7 @@ struct render {
 	const uint8_t *base;		/* a map value's start, for mem->inferred */
 	uint32_t map_index;
 	bool compact;			/* no indentation: json_ints() may be used */
+	bool bpftool;			/* as bpftool's BTF dumper writes them */
 	struct {
 		uint64_t addr;
 		uint32_t type;
@@ -299,7 +300,14 @@ static void render_members(struct render *r, const struct btf_type *t,
 		}
 		if (bits || off % 8) {
 			mt = btf__type_by_id(r->btf, btf__resolve_type(r->btf, m->type));
-			if (mt && btf_is_int(mt) && (uint64_t)off + (bits ?: btf_int_bits(mt)) <= (uint64_t)size * 8)
+			if (r->bpftool && bits && mt && (btf_is_int(mt) || btf_is_any_enum(mt)) &&
+			    bits <= 64 && (uint64_t)off + bits <= (uint64_t)size * 8) {
+				char hex[24];
+
+				snprintf(hex, sizeof(hex), "0x%" PRIx64, read_bits(data, off, bits));
+				json_str(r->g, hex);
+			} else if (mt && btf_is_int(mt) &&
+				   (uint64_t)off + (bits ?: btf_int_bits(mt)) <= (uint64_t)size * 8)
 				render_int_bits(r, mt, data, off, bits ?: btf_int_bits(mt));
 			else if (mt && btf_is_any_enum(mt) && enum_bits_fit(mt, off, bits, size))
 				json_uint(r->g, read_bits(data, off, bits ?: mt->size * 8));
@@ -636,6 +644,10 @@ static void render_ptr(struct render *r, const struct btf_type *t,
 	char hex[24];
 
 	memcpy(&v, data, size < 8 ? size : 8);
+	if (r->bpftool) {
+		json_uint(r->g, v);
+		return;
+	}
 	snprintf(hex, sizeof(hex), "0x%" PRIx64, v);
 	if (r->mem && r->mem->cpumask && v && pt && btf_is_struct(pt) &&
 	    !strcmp(name_of(r->btf, pt), "bpf_cpumask")) {
@@ -794,6 +806,7 @@ void render_value_map(yajl_gen g, const struct btf *btf, uint32_t type_id,
 	struct render r;
 
 	r.nr_seen = 0;
+	r.bpftool = false;
 	r.compact = json_compact(g);
 	r.g = g;
 	r.btf = btf;
@@ -807,6 +820,20 @@ void render_value_mem(yajl_gen g, const struct btf *btf, uint32_t type_id,
 		      const void *data, size_t size, const struct render_mem *mem)
 {
 	render_value_map(g, btf, type_id, data, size, mem, UINT32_MAX);
+}
+
+/*
+ * As bpftool's BTF dumper (tools/bpf/bpftool/btf_dumper.c) writes what it
+ * writes otherwise than decode: bit-fields as hex strings ("0x5"),
+ * pointers as unsigned numbers. No pointer is followed.
+ */
+void render_value_bpftool(yajl_gen g, const struct btf *btf, uint32_t type_id,
+			  const void *data, size_t size)
+{
+	struct render r = { .g = g, .btf = btf, .map_index = UINT32_MAX, .bpftool = true,
+			    .compact = json_compact(g) };
+
+	render(&r, type_id, data, size, 0);
 }
 
 void render_value(yajl_gen g, const struct btf *btf, uint32_t type_id,

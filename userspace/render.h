@@ -80,6 +80,9 @@ struct render_bump {
 void render_cpulist(const uint8_t *bits, uint32_t nr_bits, char *buf, size_t len);
 
 /* Render @size bytes at @data as BTF type @type_id of @btf. */
+/* @data as bpftool's BTF dumper writes it (--format bpftool) */
+void render_value_bpftool(yajl_gen g, const struct btf *btf, uint32_t type_id,
+			  const void *data, size_t size);
 void render_value(yajl_gen g, const struct btf *btf, uint32_t type_id,
 		  const void *data, size_t size);
 /* The same, following pointers into @mem (bounded, each pointee once). */

@@ -43,6 +43,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		decode_json(&x, null, &o);
 		decode_summary(&x, null);
 		timeline_text(&x, null, &o);
+		/* --format bpftool of the first map (its name as the index has it) */
+		if (x.nr_maps) {
+			char name[sizeof(x.maps[0].rec->name) + 1] = { 0 };
+
+			memcpy(name, x.maps[0].rec->name, sizeof(x.maps[0].rec->name));
+			o.map_names[0] = name;
+			o.nr_map_names = 1;
+			decode_bpftool(&x, null, &o);
+		}
 		dump_index_free(&x);
 	}
 	free(copy);
