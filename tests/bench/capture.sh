@@ -26,7 +26,7 @@ fi
 make -s -C "$SCXDUMP_TOP/userspace"
 dir=$GUEST_ROOT/opt/scxdump/runs/bench-capture
 mkdir -p "${dir%/*}"
-SCXDUMP_GUEST_CPUS=${BENCH_CPUS:-4} SCXDUMP_GUEST_MEM=${BENCH_MEM:-4G} SCXDUMP_TCG_THREAD=multi \
+SCXDUMP_GUEST_CPUS=${BENCH_CPUS:-4} SCXDUMP_GUEST_MEM=${BENCH_MEM:-4G} \
 	"$here/../guest/run.sh" --name bench-capture --timeout 1800 -- \
 	sh "$GUEST_SRC/tests/bench/guest-capture.sh" >"$dir.log" 2>&1 ||
 	{ tail -20 "$dir.log"; echo "capture: the guest run failed"; exit 1; }
@@ -53,7 +53,7 @@ ratio() {	# LABEL OURS_MBS LIMIT_MBS TARGET: one line, ours / limit >= target
 	}'
 }
 
-echo "capture ($(cat "$dir/krel"), TCG guest (a thread per vCPU, $(nproc) host CPUs), on demand; one run, $(date -u +%F)):"
+echo "capture ($(cat "$dir/krel"), TCG guest (one host thread for all vCPUs, $(nproc) host CPUs), on demand; one run, $(date -u +%F)):"
 echo " throughput per family (2 vCPUs online; each map's fastest of 3 captures), capture vs in-guest memcpy of the same bytes:"
 for m in b_array:array:0.5 arena:arena:0.5 b_hash:hash:0.2 b_pcpu:percpu_hash:0.2 b_task:task_storage:0.2; do
 	IFS=: read -r name fam target <<<"$m"

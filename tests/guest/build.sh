@@ -19,7 +19,9 @@ if [ -n "${SCXDUMP_KERNEL:-}" ]; then
 	[ $# -gt 0 ] || targets=(module)
 fi
 mkdir -p "$GUEST_ROOT$dst"
-rsync -a --delete --exclude .git --exclude build/ --exclude build-san/ --exclude build-fuzz/ \
+# not -t: a file whose content differs gets a new time, so make rebuilds what
+# another tree (a branch, a worktree) built from it before
+rsync -rlpgoD --checksum --delete --exclude .git --exclude build/ --exclude build-san/ --exclude build-fuzz/ \
 	--exclude '*.o' --exclude '*.ko' --exclude '*.cmd' --exclude '*.mod*' \
 	"$SCXDUMP_TOP/" "$GUEST_ROOT$dst/"
 "$(dirname "$0")/chroot-run.sh" make -C "$dst" -j2 KDIR="$kdir" "${targets[@]}" >"$log" 2>&1 ||

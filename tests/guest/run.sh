@@ -59,8 +59,10 @@ fi
 case $accel in
 kvm) accel_args=(-accel kvm -cpu host) ;;
 # One host thread for every vCPU by default (make check builds kernels
-# beside the guest); SCXDUMP_TCG_THREAD=multi gives each its own (make
-# bench: CPUs spinning in a stop then do not slow the one copying).
+# beside the guest); SCXDUMP_TCG_THREAD=multi gives each its own. Debian
+# 12's QEMU then once let a vCPU run a static key's int3 left by another
+# vCPU's text_poke (a guest panic in pick_task_idle while sched_ext
+# enabled), so nothing here uses it.
 tcg) accel_args=(-accel "tcg,thread=${SCXDUMP_TCG_THREAD:-single}" -cpu max) ;;
 *) die "SCXDUMP_ACCEL must be kvm or tcg" ;;
 esac
