@@ -32,53 +32,52 @@ static void bytes_json(yajl_gen g, const uint8_t *p, uint32_t n)
 	json_arr_end(g);
 }
 
-static void entry_json(yajl_gen g, const struct sxd_map *m, const struct btf *btf,
-		       const struct sxd_entries *b, const uint8_t *p)
+/*
+ * "key" then "value", or "values" of {cpu, value} for a per-CPU map, each
+ * written by @one: as bytes (@btf NULL) or through @btf
+ */
+static void key_values_json(yajl_gen g, const struct sxd_map *m, const struct btf *btf,
+			    const struct sxd_entries *b, const uint8_t *p)
 {
 	const uint8_t *val = p + sxd_align(b->key_size);
 	size_t step = sxd_align(b->value_size);
-	bool percpu = b->nr_values > 1;
 	uint32_t c;
 
-	json_obj(g);
 	json_key(g, "key");
-	bytes_json(g, p, b->key_size);
-	if (!percpu) {
-		json_key(g, "value");
-		bytes_json(g, val, b->value_size);
-	} else {
-		json_key(g, "values");
+	if (btf)
+		render_value_bpftool(g, btf, m->btf_key_type_id, p, b->key_size);
+	else
+		bytes_json(g, p, b->key_size);
+	json_key(g, b->nr_values > 1 ? "values" : "value");
+	if (b->nr_values > 1)
 		json_arr(g);
-		for (c = 0; c < b->nr_values; c++) {
+	for (c = 0; c < b->nr_values; c++) {
+		if (b->nr_values > 1) {
 			json_obj(g);
 			json_kint(g, "cpu", c);
 			json_key(g, "value");
-			bytes_json(g, val + c * step, b->value_size);
-			json_obj_end(g);
 		}
-		json_arr_end(g);
+		if (btf)
+			render_value_bpftool(g, btf, m->btf_value_type_id, val + c * step,
+					     b->value_size);
+		else
+			bytes_json(g, val + c * step, b->value_size);
+		if (b->nr_values > 1)
+			json_obj_end(g);
 	}
+	if (b->nr_values > 1)
+		json_arr_end(g);
+}
+
+static void entry_json(yajl_gen g, const struct sxd_map *m, const struct btf *btf,
+		       const struct sxd_entries *b, const uint8_t *p)
+{
+	json_obj(g);
+	key_values_json(g, m, NULL, b, p);
 	if (btf && m->btf_key_type_id && m->btf_value_type_id) {
 		json_key(g, "formatted");
 		json_obj(g);
-		json_key(g, "key");
-		render_value_bpftool(g, btf, m->btf_key_type_id, p, b->key_size);
-		if (!percpu) {
-			json_key(g, "value");
-			render_value_bpftool(g, btf, m->btf_value_type_id, val, b->value_size);
-		} else {
-			json_key(g, "values");
-			json_arr(g);
-			for (c = 0; c < b->nr_values; c++) {
-				json_obj(g);
-				json_kint(g, "cpu", c);
-				json_key(g, "value");
-				render_value_bpftool(g, btf, m->btf_value_type_id, val + c * step,
-					     b->value_size);
-				json_obj_end(g);
-			}
-			json_arr_end(g);
-		}
+		key_values_json(g, m, btf, b, p);
 		json_obj_end(g);
 	}
 	json_obj_end(g);
