@@ -65,6 +65,16 @@ static uint64_t read_bits(const uint8_t *data, uint32_t bit_off, uint32_t bits)
 	return bits < 64 ? v & ((1ull << bits) - 1) : v;
 }
 
+/* The integer of @bits bits at @bit_off, sign-extended when @is_signed. */
+static uint64_t int_value(const uint8_t *data, uint32_t bit_off, uint32_t bits, bool is_signed)
+{
+	uint64_t v = read_bits(data, bit_off, bits);
+
+	if (is_signed && bits && bits < 64 && (v & (1ull << (bits - 1))))
+		v |= ~0ull << bits;
+	return v;
+}
+
 static void render_error(struct render *r, const char *what)
 {
 	json_obj(r->g);
@@ -82,12 +92,10 @@ static void render_int_bits(struct render *r, const struct btf_type *t,
 		json_hex(r->g, data + bit_off / 8, (bits + 7) / 8);
 		return;
 	}
-	v = read_bits(data, bit_off, bits);
+	v = int_value(data, bit_off, bits, enc & BTF_INT_SIGNED);
 	if (enc & BTF_INT_BOOL) {
 		json_bool(r->g, v != 0);
 	} else if (enc & BTF_INT_SIGNED) {
-		if (bits && bits < 64 && (v & (1ull << (bits - 1))))
-			v |= ~0ull << bits;	/* sign-extend */
 		json_int(r->g, (int64_t)v);
 	} else {
 		json_uint(r->g, v);
@@ -181,6 +189,19 @@ static bool holds_text(const uint8_t *p, size_t n, size_t *len)
 	return true;
 }
 
+/* The whole integer type of 1, 2, 4 or 8 bytes (not bool) @id is, or NULL. */
+static const struct btf_type *plain_int(const struct btf *btf, uint32_t id)
+{
+	int32_t rid = skip_mods(btf, id);
+	const struct btf_type *t = rid > 0 ? btf__type_by_id(btf, rid) : NULL;
+
+	if (!t || !btf_is_int(t) || btf_int_offset(t) || btf_int_bits(t) != t->size * 8 ||
+	    (t->size != 1 && t->size != 2 && t->size != 4 && t->size != 8) ||
+	    (btf_int_encoding(t) & BTF_INT_BOOL))
+		return NULL;
+	return t;
+}
+
 /*
  * An array of whole integers of 1, 2, 4 or 8 bytes (not bool), its type
  * resolved once rather than per element. Not when a u64 may be an arena
@@ -189,42 +210,33 @@ static bool holds_text(const uint8_t *p, size_t n, size_t *len)
 static bool render_int_array(struct render *r, uint32_t elem, const uint8_t *data,
 			     uint32_t n)
 {
-	int32_t id = skip_mods(r->btf, elem);
-	const struct btf_type *t = id > 0 ? btf__type_by_id(r->btf, id) : NULL;
-	uint32_t enc, bits, i;
+	const struct btf_type *t = plain_int(r->btf, elem);
+	uint32_t bits, i;
+	bool sgn;
 	uint64_t v;
 
-	if (!t || !btf_is_int(t) || btf_int_offset(t) || btf_int_bits(t) != t->size * 8 ||
-	    (t->size != 1 && t->size != 2 && t->size != 4 && t->size != 8))
+	if (!t || (r->base && t->size == 8))
 		return false;
-	enc = btf_int_encoding(t);
+	sgn = btf_int_encoding(t) & BTF_INT_SIGNED;
 	bits = t->size * 8;
-	if ((enc & BTF_INT_BOOL) || (r->base && t->size == 8))
-		return false;
 	json_arr(r->g);
 	if (r->compact) {
 		/* the elements as one token: its digits and commas (json.c) */
 		struct json_ints ints;
 
 		json_ints_begin(&ints, r->g);
-		for (i = 0; i < n; i++) {
-			v = read_bits(data + (size_t)i * t->size, 0, bits);
-			if ((enc & BTF_INT_SIGNED) && bits < 64 && (v & (1ull << (bits - 1))))
-				v |= ~0ull << bits;	/* sign-extend */
-			json_ints_add(&ints, v, enc & BTF_INT_SIGNED);
-		}
+		for (i = 0; i < n; i++)
+			json_ints_add(&ints, int_value(data + (size_t)i * t->size, 0, bits, sgn), sgn);
 		json_ints_end(&ints);
 		json_arr_end(r->g);
 		return true;
 	}
 	for (i = 0; i < n; i++) {
-		v = read_bits(data + (size_t)i * t->size, 0, bits);
-		if (!(enc & BTF_INT_SIGNED))
-			json_uint(r->g, v);
-		else if (bits < 64 && (v & (1ull << (bits - 1))))
-			json_int(r->g, (int64_t)(v | ~0ull << bits));	/* sign-extend */
-		else
+		v = int_value(data + (size_t)i * t->size, 0, bits, sgn);
+		if (sgn)
 			json_int(r->g, (int64_t)v);
+		else
+			json_uint(r->g, v);
 	}
 	json_arr_end(r->g);
 	return true;
@@ -324,19 +336,6 @@ static void render_members(struct render *r, const struct btf_type *t,
 	}
 }
 
-/* The whole integer type of 1, 2, 4 or 8 bytes (not bool) @id is, or NULL. */
-static const struct btf_type *plain_int(const struct btf *btf, uint32_t id)
-{
-	int32_t rid = skip_mods(btf, id);
-	const struct btf_type *t = rid > 0 ? btf__type_by_id(btf, rid) : NULL;
-
-	if (!t || !btf_is_int(t) || btf_int_offset(t) || btf_int_bits(t) != t->size * 8 ||
-	    (t->size != 1 && t->size != 2 && t->size != 4 && t->size != 8) ||
-	    (btf_int_encoding(t) & BTF_INT_BOOL))
-		return NULL;
-	return t;
-}
-
 /* A C identifier: written between quotes as it is. */
 static bool plain_name(const char *s)
 {
@@ -368,6 +367,7 @@ static bool render_int_struct(struct render *r, const struct btf_type *t,
 	size_t len = 0, l;
 	uint32_t off;
 	uint64_t v;
+	bool neg;
 
 	if (!r->compact || !n)
 		return false;
@@ -380,13 +380,10 @@ static bool render_int_struct(struct render *r, const struct btf_type *t,
 			return false;
 		if (strlen(name) + 28 > sizeof(buf) - len)
 			return false;
-		v = read_bits(data + off / 8, 0, mt->size * 8);
-		if ((btf_int_encoding(mt) & BTF_INT_SIGNED) && mt->size < 8 &&
-		    (v & (1ull << (mt->size * 8 - 1))))
-			v |= ~0ull << (mt->size * 8);	/* sign-extend */
-		p = json_digits(digits + sizeof(digits), (btf_int_encoding(mt) & BTF_INT_SIGNED) &&
-				(int64_t)v < 0 ? -v : v,
-				(btf_int_encoding(mt) & BTF_INT_SIGNED) && (int64_t)v < 0);
+		neg = btf_int_encoding(mt) & BTF_INT_SIGNED;
+		v = int_value(data + off / 8, 0, mt->size * 8, neg);
+		neg = neg && (int64_t)v < 0;
+		p = json_digits(digits + sizeof(digits), neg ? -v : v, neg);
 		if (!first) {
 			first = name;
 		} else {
