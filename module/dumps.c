@@ -2,7 +2,8 @@
 /*
  * The dumps, in /sys/kernel/debug/scxdump/: "dump" (the last capture,
  * binary, root only), "dumps/<seq>" (the last keep_dumps captures, one
- * file each) and "status" (text). Captures publish into it (session.c);
+ * file each) and "status" (text, pollable: it wakes a reader when a
+ * capture is published or fails). Captures publish into it (session.c);
  * it calls nothing of theirs. A reader that opened a dump holds a
  * reference to it, so a new capture, or the eviction of the oldest kept
  * dump, never changes what an open reader sees.
@@ -12,6 +13,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/poll.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -35,6 +37,12 @@ static u32 dumps_nr_captures;
 static u64 dumps_last_time_ns;		/* CLOCK_REALTIME of the last capture */
 static int dumps_last_err;
 static char dumps_last_err_what[64];
+/*
+ * Bumped at each published or failed capture, under dumps_lock; a reader
+ * of "status" polls for a change since its last read (dumps_events_wq).
+ */
+static u64 dumps_events;
+static DECLARE_WAIT_QUEUE_HEAD(dumps_events_wq);
 
 static void held_dump_free(struct kref *ref)
 {
@@ -138,9 +146,11 @@ void dumps_publish(struct held_dump *d)
 	dumps_nr_captures++;
 	dumps_last_time_ns = ktime_get_real_ns();
 	dumps_last_err = 0;
+	WRITE_ONCE(dumps_events, dumps_events + 1);
 	dumps_set_inode_size(dumps_dump_dentry, d->len);
 	mutex_unlock(&dumps_lock);
 	held_dump_put(old);
+	wake_up_interruptible(&dumps_events_wq);
 }
 
 void dumps_note_failure(int err, const char *what)
@@ -149,7 +159,9 @@ void dumps_note_failure(int err, const char *what)
 	mutex_lock(&dumps_lock);
 	dumps_last_err = err;
 	strscpy(dumps_last_err_what, what, sizeof(dumps_last_err_what));
+	WRITE_ONCE(dumps_events, dumps_events + 1);
 	mutex_unlock(&dumps_lock);
+	wake_up_interruptible(&dumps_events_wq);
 }
 
 void dumps_set_armed(bool armed)
@@ -228,11 +240,19 @@ static const struct file_operations dumps_kept_fops = {
 	.release = dumps_dump_release,
 };
 
+/* What a reader of "status" saw: the events at its last read. */
+struct dumps_status_reader {
+	u64 seen;
+};
+
 static int dumps_status_show(struct seq_file *m, void *v)
 {
+	struct dumps_status_reader *r = m->private;
 	u32 i;
 
 	mutex_lock(&dumps_lock);
+	WRITE_ONCE(r->seen, dumps_events);
+	seq_printf(m, "events: %llu\n", dumps_events);
 	seq_printf(m, "armed: %s\n", dumps_armed ? "yes" : "no");
 	seq_printf(m, "capture_all_exits: %s\n", opt_capture_all_exits ? "yes" : "no");
 	seq_printf(m, "max_dump_bytes: %lu\n", opt_max_dump_bytes);
@@ -256,7 +276,59 @@ static int dumps_status_show(struct seq_file *m, void *v)
 	timeline_status(m);
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(dumps_status);
+
+static int dumps_status_open(struct inode *inode, struct file *file)
+{
+	/* (not kzalloc_obj(): 6.12 lacks it) */
+	struct dumps_status_reader *r = kzalloc(sizeof(*r), GFP_KERNEL);
+	int err;
+
+	if (!r)
+		return -ENOMEM;
+	mutex_lock(&dumps_lock);
+	WRITE_ONCE(r->seen, dumps_events);
+	mutex_unlock(&dumps_lock);
+	err = single_open(file, dumps_status_show, r);
+	if (err)
+		kfree(r);
+	return err;
+}
+
+static int dumps_status_release(struct inode *inode, struct file *file)
+{
+	struct dumps_status_reader *r = ((struct seq_file *)file->private_data)->private;
+	int err;
+
+	err = single_release(inode, file);
+	kfree(r);
+	return err;
+}
+
+/*
+ * Readable (EPOLLIN | EPOLLPRI) once a capture was published or failed
+ * since this file was opened or last read; the reader then reads it again
+ * from offset 0. The wait queue is static: an open file holds a reference
+ * on the module (the debugfs proxy takes its fops' owner), so it outlives
+ * every waiter.
+ */
+static __poll_t dumps_status_poll(struct file *file, poll_table *pt)
+{
+	struct dumps_status_reader *r = ((struct seq_file *)file->private_data)->private;
+
+	poll_wait(file, &dumps_events_wq, pt);
+	if (READ_ONCE(dumps_events) != READ_ONCE(r->seen))
+		return EPOLLIN | EPOLLRDNORM | EPOLLPRI;
+	return 0;
+}
+
+static const struct file_operations dumps_status_fops = {
+	.owner = THIS_MODULE,
+	.open = dumps_status_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.poll = dumps_status_poll,
+	.release = dumps_status_release,
+};
 
 /* The debugfs directory, for control.c's file; NULL before init. */
 struct dentry *dumps_dir(void)

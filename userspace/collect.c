@@ -1,0 +1,652 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Saved dumps: "scxdump collect" copies each dump the module publishes
+ * out of debugfs (where the next keep_dumps captures or a reboot end it)
+ * into a directory, and "scxdump list" shows what that directory holds.
+ *
+ * collect sleeps in ppoll() on the module's status file, which wakes it
+ * when a capture is published or fails (module/dumps.c); it does not
+ * poll on a timer. At each wake-up, and once at start, it reads the
+ * status, copies every kept dump (dumps/<seq>) it has not copied yet,
+ * checks each copy whole (dump_open: framing and checksum) and names it
+ *
+ *   <UTC time of the capture>-<scheduler>-<trigger>-<seq>.scxdump
+ *
+ * so the names sort by time and a dump copied twice (a restart) has one
+ * file. A copy that does not decode is kept too, named ...-damaged-...,
+ * never dropped. Past --keep files the oldest are removed.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "dumpfile.h"
+#include "index.h"
+#include "json.h"
+#include "names.h"
+#include "tool.h"
+
+#define COLLECT_DIR	"/var/lib/scxdump"
+#define COLLECT_SOURCE	"/sys/kernel/debug/scxdump"
+#define COLLECT_KEEP	100
+#define COLLECT_KEEP_MAX	1000000
+#define SAVED_SUFFIX	".scxdump"
+/* Kept dumps the module can list (its DUMPS_MAX_KEPT is lower). */
+#define MAX_KEPT	1024
+/* A status file is a few lines; this bounds the kept: list too. */
+#define STATUS_MAX	(64 * 1024)
+
+struct collector {
+	const char *dir;
+	const char *source;
+	unsigned long keep;
+	bool once;
+	/* The dumps/<seq> copied: its seq and the file's ctime, its identity. */
+	struct seen {
+		uint32_t seq;
+		struct timespec ctime;
+	} seen[MAX_KEPT];
+	uint32_t nr_seen;
+	char last_error[256];
+	unsigned long saved;
+};
+
+static volatile sig_atomic_t collect_stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	collect_stop = 1;
+}
+
+/* @s with every byte outside [A-Za-z0-9_.] turned into '_', at most @len - 1. */
+static void name_part(char *out, size_t len, const char *s, size_t max)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len && i < max && s[i]; i++) {
+		char c = s[i];
+
+		out[i] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			 (c >= '0' && c <= '9') || c == '_' || c == '.' ? c : '_';
+	}
+	out[i] = 0;
+	if (!i)
+		snprintf(out, len, "unknown");
+}
+
+/* The file name a dump is saved under; false if it has no capture record. */
+static bool saved_name(const struct dump_index *x, char *buf, size_t len)
+{
+	const struct sxd_capture *c = x->cap;
+	char when[32], sched[64], trig[32];
+	struct tm tm;
+	time_t t;
+
+	if (!c)
+		return false;
+	t = (time_t)(c->realtime_ns / 1000000000ull);
+	if (!gmtime_r(&t, &tm))
+		return false;
+	strftime(when, sizeof(when), "%Y%m%dT%H%M%S", &tm);
+	if (x->nr_scheds)
+		name_part(sched, sizeof(sched), x->scheds[0].rec->name,
+			  sizeof(x->scheds[0].rec->name));
+	else
+		snprintf(sched, sizeof(sched), "unknown");
+	name_part(trig, sizeof(trig), name_trigger(c->trigger), 32);
+	snprintf(buf, len, "%s.%06" PRIu64 "Z-%s-%s-%08u" SAVED_SUFFIX, when,
+		 (uint64_t)(c->realtime_ns % 1000000000ull / 1000), sched, trig,
+		 c->capture_seq);
+	return true;
+}
+
+/* Copy @from (an open fd) to @to_fd whole; 0 or -errno. */
+static int copy_fd(int from, int to_fd)
+{
+	static char buf[1 << 20];
+	ssize_t n, w, off;
+
+	for (;;) {
+		n = read(from, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (!n)
+			return fsync(to_fd) ? -errno : 0;
+		for (off = 0; off < n; off += w) {
+			w = write(to_fd, buf + off, n - off);
+			if (w < 0 && errno == EINTR) {
+				w = 0;
+				continue;
+			}
+			if (w < 0)
+				return -errno;
+		}
+	}
+}
+
+/* Has this run copied dumps/<seq> with this ctime already? */
+static bool seen_before(const struct collector *c, uint32_t seq, const struct stat *st)
+{
+	uint32_t i;
+
+	for (i = 0; i < c->nr_seen; i++)
+		if (c->seen[i].seq == seq && c->seen[i].ctime.tv_sec == st->st_ctim.tv_sec &&
+		    c->seen[i].ctime.tv_nsec == st->st_ctim.tv_nsec)
+			return true;
+	return false;
+}
+
+static void remember(struct collector *c, uint32_t seq, const struct stat *st)
+{
+	if (c->nr_seen == MAX_KEPT) {
+		memmove(&c->seen[0], &c->seen[1], (MAX_KEPT - 1) * sizeof(c->seen[0]));
+		c->nr_seen--;
+	}
+	c->seen[c->nr_seen].seq = seq;
+	c->seen[c->nr_seen++].ctime = st->st_ctim;
+}
+
+/*
+ * Name the copy at @tmp (in the target directory) by its dump and move it
+ * there; a copy that does not decode keeps its bytes under a -damaged-
+ * name. 0, or -errno when it could not be moved.
+ */
+static int settle(struct collector *c, const char *tmp, uint32_t seq)
+{
+	char msg[320], name[256], path[PATH_MAX];
+	struct dump_file f;
+	struct dump_index x;
+	bool named = false;
+	int err;
+
+	err = dump_open(&f, tmp, false, msg, sizeof(msg));
+	if (!err) {
+		if (!dump_index_build(&x, &f)) {
+			named = saved_name(&x, name, sizeof(name));
+			dump_index_free(&x);
+		}
+		dump_close(&f);
+		if (!named)
+			snprintf(msg, sizeof(msg), "no capture record");
+	}
+	if (!named) {
+		time_t now = time(NULL);
+		struct tm tm;
+		char when[32] = "unknown";
+
+		if (gmtime_r(&now, &tm))
+			strftime(when, sizeof(when), "%Y%m%dT%H%M%SZ", &tm);
+		fprintf(stderr, "scxdump collect: dumps/%08u does not decode (%s); kept as it is\n",
+			seq, msg);
+		snprintf(name, sizeof(name), "%s-unknown-damaged-%08u" SAVED_SUFFIX, when, seq);
+	}
+	snprintf(path, sizeof(path), "%s/%s", c->dir, name);
+	if (!access(path, F_OK)) {
+		unlink(tmp);	/* saved before, by an earlier run */
+		return 0;
+	}
+	if (rename(tmp, path)) {
+		err = -errno;
+		fprintf(stderr, "scxdump collect: cannot move %s to %s: %s\n", tmp, path,
+			strerror(errno));
+		unlink(tmp);
+		return err;
+	}
+	c->saved++;
+	printf("saved %s\n", path);
+	fflush(stdout);
+	return 0;
+}
+
+/* Copy dumps/<seq> into the directory unless this run did; 0 or -errno. */
+static int collect_one(struct collector *c, uint32_t seq)
+{
+	char src[PATH_MAX], tmp[PATH_MAX];
+	struct stat st;
+	int in, out, err;
+
+	snprintf(src, sizeof(src), "%s/dumps/%08u", c->source, seq);
+	in = open(src, O_RDONLY | O_CLOEXEC);
+	if (in < 0) {
+		if (errno == ENOENT)
+			return 0;	/* evicted since the status was read */
+		fprintf(stderr, "scxdump collect: cannot open %s: %s\n", src, strerror(errno));
+		return -errno;
+	}
+	if (fstat(in, &st) || seen_before(c, seq, &st)) {
+		close(in);
+		return 0;
+	}
+	snprintf(tmp, sizeof(tmp), "%s/.incoming-XXXXXX", c->dir);
+	out = mkstemp(tmp);
+	if (out < 0) {
+		err = -errno;
+		fprintf(stderr, "scxdump collect: cannot create a file in %s: %s\n", c->dir,
+			strerror(errno));
+		close(in);
+		return err;
+	}
+	err = copy_fd(in, out);
+	close(in);
+	if (close(out) && !err)
+		err = -errno;
+	if (err) {
+		fprintf(stderr, "scxdump collect: copying %s failed: %s\n", src, strerror(-err));
+		unlink(tmp);
+		return err;
+	}
+	err = settle(c, tmp, seq);
+	if (!err)
+		remember(c, seq, &st);
+	return err;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool is_saved(const char *name)
+{
+	size_t n = strlen(name), s = strlen(SAVED_SUFFIX);
+
+	return name[0] != '.' && n > s && !strcmp(name + n - s, SAVED_SUFFIX);
+}
+
+/*
+ * The saved dumps in @dir, sorted by name (= by capture time), in *@names
+ * (free each and the array); their number, or -errno.
+ */
+static long saved_list(const char *dir, char ***names)
+{
+	struct dirent *de;
+	char **v = NULL, **nv;
+	size_t n = 0, cap = 0;
+	DIR *d;
+
+	*names = NULL;
+	d = opendir(dir);
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		if (!is_saved(de->d_name))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			nv = realloc(v, cap * sizeof(*v));
+			if (!nv)
+				goto nomem;
+			v = nv;
+		}
+		v[n] = strdup(de->d_name);
+		if (!v[n])
+			goto nomem;
+		n++;
+	}
+	closedir(d);
+	if (n)
+		qsort(v, n, sizeof(*v), by_name);
+	*names = v;
+	return (long)n;
+nomem:
+	closedir(d);
+	while (n)
+		free(v[--n]);
+	free(v);
+	return -ENOMEM;
+}
+
+static void free_list(char **names, long n)
+{
+	while (n > 0)
+		free(names[--n]);
+	free(names);
+}
+
+/* Remove the oldest saved dumps past --keep. */
+static void retain(const struct collector *c)
+{
+	char path[PATH_MAX];
+	char **names;
+	long n, i;
+
+	n = saved_list(c->dir, &names);
+	if (n < 0) {
+		fprintf(stderr, "scxdump collect: cannot list %s: %s\n", c->dir, strerror((int)-n));
+		return;
+	}
+	for (i = 0; i + (long)c->keep < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", c->dir, names[i]);
+		if (unlink(path))
+			fprintf(stderr, "scxdump collect: cannot remove %s: %s\n", path,
+				strerror(errno));
+		else
+			printf("removed %s (--keep %lu)\n", path, c->keep);
+	}
+	fflush(stdout);
+	free_list(names, n);
+}
+
+/* Read the whole status file at @fd from offset 0 into @buf; its length or -errno. */
+static ssize_t read_status(int fd, char *buf, size_t len)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return -errno;
+	while (got + 1 < len) {
+		n = read(fd, buf + got, len - 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (!n)
+			break;
+		got += (size_t)n;
+	}
+	buf[got] = 0;
+	return (ssize_t)got;
+}
+
+/* One pass: every kept dump the status lists, then retention. */
+static int collect_pass(struct collector *c, char *status)
+{
+	char *line, *p, *end;
+	unsigned long seq;
+	int err = 0, e;
+
+	line = strstr(status, "\nlast_error: ");
+	if (line) {
+		line += strlen("\nlast_error: ");
+		end = strchrnul(line, '\n');
+		if (strncmp(line, "none", 4) && ((size_t)(end - line) >= sizeof(c->last_error) ||
+						 strncmp(line, c->last_error, end - line) ||
+						 c->last_error[end - line])) {
+			fprintf(stderr, "scxdump collect: the module reports a failed capture: %.*s\n",
+				(int)(end - line), line);
+		}
+		snprintf(c->last_error, sizeof(c->last_error), "%.*s", (int)(end - line), line);
+	}
+	line = !strncmp(status, "kept:", 5) ? status : strstr(status, "\nkept:");
+	if (!line) {
+		fprintf(stderr, "scxdump collect: %s/status has no kept: line; is it scxdump's?\n",
+			c->source);
+		return -EINVAL;
+	}
+	p = strchr(line, ':') + 1;
+	end = strchrnul(p, '\n');
+	while (p < end) {
+		errno = 0;
+		seq = strtoul(p, &line, 10);
+		if (line == p || errno || seq > UINT32_MAX)
+			break;
+		p = line;
+		e = collect_one(c, (uint32_t)seq);
+		if (e && !err)
+			err = e;
+	}
+	retain(c);
+	return err;
+}
+
+static void collect_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: scxdump collect [--dir DIR] [--keep N] [--source DIR] [--once]\n"
+		"\n"
+		"Copy every dump the scxdump module publishes into DIR (default\n"
+		COLLECT_DIR "), named <time>-<scheduler>-<trigger>-<seq>.scxdump,\n"
+		"keeping the newest N (default %d). Waits on the module's status file\n"
+		"(" COLLECT_SOURCE "/status) until SIGTERM or SIGINT;\n"
+		"--once copies what is there and exits. --source: the module's\n"
+		"debugfs directory.\n", COLLECT_KEEP);
+}
+
+int collect_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "keep", required_argument, NULL, 'k' },
+		{ "source", required_argument, NULL, 's' },
+		{ "once", no_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	static struct collector c;
+	static char status[STATUS_MAX];
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigset_t block, orig;
+	char path[PATH_MAX], *end;
+	struct pollfd pfd;
+	ssize_t n;
+	int opt, fd, err = 0;
+
+	c.dir = COLLECT_DIR;
+	c.source = COLLECT_SOURCE;
+	c.keep = COLLECT_KEEP;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "d:k:s:oh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'd': c.dir = optarg; break;
+		case 's': c.source = optarg; break;
+		case 'o': c.once = true; break;
+		case 'k':
+			errno = 0;
+			c.keep = strtoul(optarg, &end, 10);
+			if (errno || *end || end == optarg || optarg[0] == '-' || !c.keep ||
+			    c.keep > COLLECT_KEEP_MAX) {
+				fprintf(stderr, "scxdump collect: --keep takes 1 to %d, not '%s'\n",
+					COLLECT_KEEP_MAX, optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h': collect_usage(stdout); return 0;
+		default: collect_usage(stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind != argc || !*c.dir || !*c.source) {
+		fprintf(stderr, "scxdump collect: takes no FILE; --dir and --source must not be empty\n");
+		collect_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (mkdir(c.dir, 0700) && errno != EEXIST) {
+		fprintf(stderr, "scxdump collect: cannot create %s: %s\n", c.dir, strerror(errno));
+		return EXIT_IO;
+	}
+	snprintf(path, sizeof(path), "%s/status", c.source);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "scxdump collect: cannot open %s: %s (is the scxdump module loaded, debugfs mounted?)\n",
+			path, strerror(errno));
+		return EXIT_NOSOURCE;
+	}
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigprocmask(SIG_BLOCK, &block, &orig);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	if (!c.once)
+		printf("collecting from %s into %s (keep %lu)\n", c.source, c.dir, c.keep);
+	fflush(stdout);
+	while (!collect_stop) {
+		/* reading it re-arms the poll: it wakes at the next event */
+		n = read_status(fd, status, sizeof(status));
+		if (n < 0) {
+			fprintf(stderr, "scxdump collect: cannot read %s: %s\n", path,
+				strerror((int)-n));
+			err = EXIT_NOSOURCE;
+			break;
+		}
+		if (collect_pass(&c, status) == -EINVAL) {
+			err = EXIT_NOSOURCE;
+			break;
+		}
+		if (c.once)
+			break;
+		pfd = (struct pollfd){ .fd = fd, .events = POLLIN | POLLPRI };
+		/* the signals are unblocked only while it sleeps */
+		if (ppoll(&pfd, 1, NULL, &orig) < 0 && errno != EINTR) {
+			fprintf(stderr, "scxdump collect: poll on %s: %s\n", path, strerror(errno));
+			err = EXIT_IO;
+			break;
+		}
+		if (pfd.revents & (POLLERR | POLLNVAL)) {
+			fprintf(stderr, "scxdump collect: %s can no longer be read\n", path);
+			err = EXIT_NOSOURCE;
+			break;
+		}
+	}
+	close(fd);
+	sigprocmask(SIG_SETMASK, &orig, NULL);
+	if (!c.once)
+		printf("stopped: %lu dumps saved\n", c.saved);
+	return err;
+}
+
+/* One saved dump's line or JSON object; false if it does not decode. */
+static bool list_one(const char *dir, const char *name, yajl_gen g)
+{
+	char path[PATH_MAX], msg[320], when[40] = "?";
+	const struct sxd_sched *s = NULL;
+	const struct sxd_capture *cap;
+	struct dump_file f;
+	struct dump_index x;
+	struct stat st;
+	struct tm tm;
+	time_t t;
+	bool ok;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (dump_open(&f, path, false, msg, sizeof(msg))) {
+		if (g) {
+			json_obj(g);
+			json_kstr(g, "file", name);
+			json_kstr(g, "error", msg);
+			json_obj_end(g);
+		} else {
+			printf("%-27s %-20s %-8s %-24s %10lld  %s: %s\n", "?", "?", "?", "DAMAGED",
+			       stat(path, &st) ? -1LL : (long long)st.st_size, name, msg);
+		}
+		return false;
+	}
+	ok = !dump_index_build(&x, &f);
+	cap = ok ? x.cap : NULL;
+	if (ok && x.nr_scheds)
+		s = x.scheds[0].rec;
+	if (cap) {
+		t = (time_t)(cap->realtime_ns / 1000000000ull);
+		if (gmtime_r(&t, &tm))
+			strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	}
+	if (g) {
+		json_obj(g);
+		json_kstr(g, "file", name);
+		json_kstr(g, "time", when);
+		if (cap) {
+			json_kuint(g, "realtime_ns", cap->realtime_ns);
+			json_kstr(g, "trigger", name_trigger(cap->trigger));
+			json_kuint(g, "capture_seq", cap->capture_seq);
+		}
+		if (s) {
+			json_kfixed(g, "scheduler", s->name, sizeof(s->name));
+			json_kfixed(g, "exit_kind", s->exit_kind_name, sizeof(s->exit_kind_name));
+			json_kstrn(g, "message", (const char *)(s + 1) + s->reason_len, s->msg_len);
+		}
+		json_kuint(g, "bytes", f.size);
+		json_obj_end(g);
+	} else {
+		printf("%-27s %-20.*s %-8s %-24.*s %10zu  %s\n", when,
+		       s ? (int)strnlen(s->name, sizeof(s->name)) : 1, s ? s->name : "?",
+		       cap ? name_trigger(cap->trigger) : "?",
+		       s ? (int)strnlen(s->exit_kind_name, sizeof(s->exit_kind_name)) : 1,
+		       s ? s->exit_kind_name : "?", f.size, name);
+	}
+	if (ok)
+		dump_index_free(&x);
+	dump_close(&f);
+	return ok;
+}
+
+int list_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	const char *dir = COLLECT_DIR;
+	bool json = false, bad = false;
+	yajl_gen g = NULL;
+	char **names;
+	long n, i;
+	int opt;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "d:jh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'd': dir = optarg; break;
+		case 'j': json = true; break;
+		case 'h':
+			printf("usage: scxdump list [--dir DIR] [--json]\n\n"
+			       "The dumps scxdump collect saved in DIR (default " COLLECT_DIR "),\n"
+			       "oldest first: capture time, scheduler, trigger, exit, bytes, file.\n");
+			return 0;
+		default:
+			fprintf(stderr, "usage: scxdump list [--dir DIR] [--json]\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "scxdump list: takes no FILE: --dir DIR\n");
+		return EXIT_USAGE;
+	}
+	n = saved_list(dir, &names);
+	if (n < 0) {
+		fprintf(stderr, "scxdump list: cannot list %s: %s\n", dir, strerror((int)-n));
+		return EXIT_IO;
+	}
+	if (json) {
+		g = json_open(stdout, false);
+		if (!g) {
+			free_list(names, n);
+			return EXIT_IO;
+		}
+		json_arr(g);
+	} else {
+		printf("%-27s %-20s %-8s %-24s %10s  %s\n", "TIME", "SCHEDULER", "TRIGGER", "EXIT",
+		       "BYTES", "FILE");
+	}
+	for (i = 0; i < n; i++)
+		if (!list_one(dir, names[i], g))
+			bad = true;
+	if (g) {
+		json_arr_end(g);
+		json_close(g);
+		putchar('\n');
+	}
+	free_list(names, n);
+	if (fflush(stdout)) {
+		fprintf(stderr, "scxdump list: cannot write the output\n");
+		return EXIT_IO;
+	}
+	if (bad)
+		fprintf(stderr, "scxdump list: some files in %s are not whole dumps\n", dir);
+	return bad ? EXIT_BADFILE : 0;
+}
