@@ -7,6 +7,8 @@
  *   scxdump summary FILE
  *   scxdump diff [--text] [--pretty] [--vmlinux-btf F] A B
  *   scxdump timeline [--json] [--pretty] [--vmlinux-btf F] FILE
+ *   scxdump html [--salvage] [--map NAME]... [--vmlinux-btf F] FILE (html.c)
+ *   scxdump collect / list (collect.c)
  */
 #include <errno.h>
 #include <getopt.h>
@@ -17,15 +19,8 @@
 #include "decode.h"
 #include "diff.h"
 #include "dumpfile.h"
-
-/* Exit codes, also in scxdump --help and docs/format.md. */
-enum {
-	EXIT_USAGE = 1,		/* bad command line */
-	EXIT_BADFILE = 2,	/* not a dump, corrupt or truncated */
-	EXIT_VERSION = 3,	/* dump format version not supported */
-	EXIT_IO = 4,		/* cannot read the file or write the output */
-	EXIT_SALVAGED = 5,	/* --salvage: a damaged dump, its intact records */
-};
+#include "html.h"
+#include "tool.h"
 
 static void usage(FILE *out)
 {
@@ -36,6 +31,9 @@ static void usage(FILE *out)
 		"       scxdump summary [--salvage] FILE\n"
 		"       scxdump diff [--text] [--pretty] [--vmlinux-btf BTF] A B\n"
 		"       scxdump timeline [--json] [--pretty] [--vmlinux-btf BTF] FILE\n"
+		"       scxdump html [--salvage] [--map NAME] [--vmlinux-btf BTF] FILE\n"
+		"       scxdump collect [--dir DIR] [--keep N] [--source DIR] [--once]\n"
+		"       scxdump list [--dir DIR] [--json]\n"
 		"\n"
 		"Decode a dump written by the scxdump kernel module\n"
 		"(/sys/kernel/debug/scxdump/dump) into JSON.\n"
@@ -50,6 +48,14 @@ static void usage(FILE *out)
 		"  timeline    the flight recorder's samples (module parameter\n"
 		"              timeline_interval_ms): the first, then what changed at\n"
 		"              each tick (event counters, CPUs, DSQ depths, map fields)\n"
+		"  html        the dump as one self-contained HTML page on stdout (it\n"
+		"              loads nothing): the exit, the schedulers, core state,\n"
+		"              timeline, allocators, a table of maps, each map's entries\n"
+		"              through BTF (filterable), per-CPU bars, arena pages\n"
+		"  collect     copy each new dump out of debugfs into DIR (default\n"
+		"              /var/lib/scxdump) as the module publishes it, keeping\n"
+		"              the newest N (default 100); see scxdump collect --help\n"
+		"  list        the dumps collect saved: time, scheduler, trigger, exit\n"
 		"  --text      diff: a readable listing instead of JSON\n"
 		"  --json      timeline: the samples as JSON (the dump's \"timeline\")\n"
 		"  --pretty    indent the JSON\n"
@@ -67,7 +73,8 @@ static void usage(FILE *out)
 		"\n"
 		"exit status: 0 ok, 1 usage, 2 not a dump/corrupt/truncated,\n"
 		"             3 unsupported format version, 4 I/O error,\n"
-		"             5 --salvage read a damaged dump's intact records\n");
+		"             5 --salvage read a damaged dump's intact records,\n"
+		"             6 collect: the module's status file cannot be read\n");
 }
 
 /* A command line, parsed: the command, its FILE(s) and --vmlinux-btf. */
@@ -110,7 +117,7 @@ static int parse_args(int argc, char **argv, struct cmdline *cl)
 		return 0;
 	}
 	if (strcmp(cl->cmd, "decode") && strcmp(cl->cmd, "info") && strcmp(cl->cmd, "summary") &&
-	    strcmp(cl->cmd, "diff") && strcmp(cl->cmd, "timeline")) {
+	    strcmp(cl->cmd, "diff") && strcmp(cl->cmd, "timeline") && strcmp(cl->cmd, "html")) {
 		fprintf(stderr, "scxdump: unknown command '%s'\n", cl->cmd);
 		usage(stderr);
 		return EXIT_USAGE;
@@ -140,8 +147,9 @@ static int parse_args(int argc, char **argv, struct cmdline *cl)
 			o->bpftool = !strcmp(optarg, "bpftool");
 			break;
 		case 's':
-			if (strcmp(cl->cmd, "decode") && strcmp(cl->cmd, "summary")) {
-				fprintf(stderr, "scxdump: --salvage is an option of decode and summary\n");
+			if (strcmp(cl->cmd, "decode") && strcmp(cl->cmd, "summary") &&
+			    strcmp(cl->cmd, "html")) {
+				fprintf(stderr, "scxdump: --salvage is an option of decode, summary and html\n");
 				return EXIT_USAGE;
 			}
 			cl->salvage = true;
@@ -243,6 +251,8 @@ static int run(struct cmdline *cl, const struct dump_index *x)
 		}
 	} else if (!strcmp(cl->cmd, "summary"))
 		err = decode_summary(x, stdout);
+	else if (!strcmp(cl->cmd, "html"))
+		err = html_report(x, stdout, &cl->o, cl->path);
 	else if (cl->o.timeline_only && !cl->json)
 		err = timeline_text(x, stdout, &cl->o);
 	else
@@ -300,6 +310,11 @@ int main(int argc, char **argv)
 	struct dump_index x;
 	int err;
 
+	/* the commands on the saved-dumps directory parse their own options */
+	if (argc >= 2 && !strcmp(argv[1], "collect"))
+		return collect_main(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "list"))
+		return list_main(argc - 1, argv + 1);
 	err = parse_args(argc, argv, &cl);
 	if (err >= 0)
 		return err;

@@ -1,0 +1,423 @@
+#!/usr/bin/env bash
+# scxdump html on the integration tests' dumps (the stock kernel's run
+# directory, as tests/run-all.sh passes it): each page is self-contained,
+# loads in headless Chromium with nothing on its console and its ready
+# mark set, and shows, where the report puts them, the values the test
+# schedulers (tests/sched/) put in their maps: the exit message, map rows
+# by key, per-CPU bars, the arena's pages, DSQs and tasks, the scheduler
+# tree, the timeline, the allocators. Then the command's errors, a page
+# with a hostile exit message, and a page with a deliberate script error
+# (the console check must catch it). A screenshot goes beside the pages.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib.sh"
+. "$here/../guest/common.sh"
+top=$(cd "$here/../.." && pwd)
+DEC=${SCXDUMP_DECODER:-$top/userspace/build-san/scxdump}
+CHROMIUM=${CHROMIUM:-chromium}
+runs=${1:-$GUEST_ROOT/opt/scxdump/runs/stock}
+# the pages, Chromium's DOM and log of each, the screenshot
+out=$runs/html
+t_start=$(date +%s)
+
+if ! command -v "$CHROMIUM" >/dev/null; then
+	t_fail "headless Chromium to load the pages in ($CHROMIUM: not found; apt-get install chromium, or tests/guest/host-deps.sh)"
+	t_done
+	exit 1
+fi
+[ -f "$runs/dkms/fail.bin" ] || { t_fail "the stock runs' dumps ($runs/dkms/fail.bin)"; t_done; exit 1; }
+rm -rf "$out"
+mkdir -p "$out"
+profile=$(mktemp -d)
+trap 'exec 7>&- 8<&-; [ -n "${qpid:-}" ] && kill "$qpid" 2>/dev/null; rm -rf "$profile"' EXIT
+
+# DOM queries (python3's html.parser, no module to install), one process
+# for all, reading "FILE<tab>SELECTOR" lines: the text of each element
+# SELECTOR matches, one a line (a row's cells joined by " | "), or with
+# SELECTOR@ATTR that attribute, then a line "\x1e". SELECTOR: descendant
+# steps of tag, #id, .class, [attr] and [attr="value"]. The page's own
+# JSON is left out before parsing (it is most of the bytes).
+cat >"$out/domq.py" <<'PY'
+import os, re, sys
+from html.parser import HTMLParser
+VOID = {'area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr'}
+BLOCK = {'div', 'p', 'pre', 'li', 'ul', 'ol', 'td', 'th', 'tr', 'table', 'thead', 'tbody', 'details', 'summary',
+         'section', 'header', 'nav', 'main', 'figure', 'figcaption', 'h1', 'h2', 'h3', 'h4', 'br', 'svg', 'title', 'button'}
+class Node:
+    def __init__(self, tag, attrs, parent):
+        self.tag, self.attrs, self.parent, self.kids = tag, dict(attrs), parent, []
+    def raw(self):
+        return ''.join(k if isinstance(k, str) else k.raw() if k.tag not in BLOCK else ' ' + k.raw() + ' ' for k in self.kids)
+    def text(self):
+        if self.tag == 'tr':
+            return ' | '.join(k.text() for k in self.kids if not isinstance(k, str) and k.tag in ('td', 'th'))
+        return re.sub(r'[ \t\n\r\f]+', ' ', self.raw()).strip()
+class Tree(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = self.cur = Node('#root', [], None)
+    def handle_starttag(self, tag, attrs):
+        n = Node(tag, attrs, self.cur)
+        self.cur.kids.append(n)
+        if tag not in VOID:
+            self.cur = n
+    def handle_startendtag(self, tag, attrs):
+        self.cur.kids.append(Node(tag, attrs, self.cur))
+    def handle_endtag(self, tag):
+        n = self.cur
+        while n is not None and n.tag != tag:
+            n = n.parent
+        if n is not None and n.parent is not None:
+            self.cur = n.parent
+    def handle_data(self, d):
+        self.cur.kids.append(d)
+def steps(sel):
+    for part in re.findall(r'(?:[^\s\[]|\[[^\]]*\])+', sel):
+        m = re.match(r'^([a-z0-9]*)((?:[#.][\w-]+|\[[\w-]+(?:="[^"]*")?\])*)$', part)
+        if not m:
+            sys.exit('bad selector step: ' + part)
+        yield m.group(1), re.findall(r'([#.])([\w-]+)|\[([\w-]+)(?:="([^"]*)")?\]', m.group(2))
+def matches(n, tag, conds):
+    if tag and n.tag != tag:
+        return False
+    for kind, name, attr, v in conds:
+        if kind == '#' and n.attrs.get('id') != name:
+            return False
+        if kind == '.' and name not in (n.attrs.get('class') or '').split():
+            return False
+        if attr and (attr not in n.attrs or (v and n.attrs[attr] != v)):
+            return False
+    return True
+def below(n):
+    for k in n.kids:
+        if not isinstance(k, str):
+            yield k
+            yield from below(k)
+trees = {}
+def tree(path):
+    key = (path, os.path.getmtime(path))
+    if key not in trees:
+        html = open(path, encoding='utf-8').read()
+        html = re.sub(r'(<script type="application/json" id="dump">).*?(</script>)', r'\1\2', html, flags=re.S)
+        t = Tree()
+        t.feed(html)
+        trees[key] = t.root
+    return trees[key]
+def query(path, sel):
+    attr = None
+    if '@' in sel and not sel.endswith(']'):
+        sel, attr = sel.rsplit('@', 1)
+    cur = [tree(path)]
+    for tag, conds in steps(sel):
+        seen, nxt = set(), []
+        for c in cur:
+            for n in below(c):
+                if id(n) not in seen and matches(n, tag, conds):
+                    seen.add(id(n))
+                    nxt.append(n)
+        cur = nxt
+    return [n.attrs.get(attr, '') if attr else n.text() for n in cur]
+for line in sys.stdin:
+    path, sel = line.rstrip('\n').split('\t', 1)
+    try:
+        for r in query(path, sel):
+            print(r)
+    except Exception as e:
+        print('domq: %s: %s' % (sel, e), file=sys.stderr)
+    print('\x1e', flush=True)
+PY
+mkfifo "$profile/q.in" "$profile/q.out"
+python3 "$out/domq.py" <"$profile/q.in" >"$profile/q.out" &
+qpid=$!
+exec 7>"$profile/q.in" 8<"$profile/q.out"
+# q FILE SELECTOR
+q() {
+	local line
+	printf '%s\t%s\n' "$1" "$2" >&7
+	while IFS= read -r line <&8; do
+		[ "$line" = $'\x1e' ] && return 0
+		printf '%s\n' "$line"
+	done
+	return 1
+}
+# kv SELECTOR KEY: the value shown for KEY in the key/value list SELECTOR
+kv() { q "$dom" "$1 [data-key=\"$2\"]" | sed -E "s/^$2( [|])? //"; }
+
+# t_has DESC ERE TEXT: a line of TEXT matches ERE
+t_has() {
+	if grep -Eq -- "$2" <<<"$3"; then
+		t_ok "$1"
+	else
+		t_fail "$1"
+		printf '#   no line matching: %s\n#   in: %s\n' "$2" "$(head -c 600 <<<"$3")"
+	fi
+}
+
+# render NAME DUMP: scxdump html DUMP > $out/NAME.html
+render() {
+	"$DEC" html "$2" >"$out/$1.html" 2>"$out/$1.err"
+}
+
+# browse NAME [HASH]: $out/NAME.html in headless Chromium; the DOM once
+# loaded into $out/NAME[-HASH].dom, Chromium's log (the console's lines
+# among it) into .log.
+browse() {
+	local name=$1 hash=${2:-} tag=$1${2:+-${2//[^a-z0-9]/_}}
+	timeout 60 "$CHROMIUM" --headless=new --no-sandbox --disable-gpu --no-first-run \
+		--no-default-browser-check --user-data-dir="$profile" \
+		--enable-logging=stderr --v=0 \
+		--dump-dom "file://$out/$name.html${hash:+#$hash}" >"$out/$tag.dom" 2>"$out/$tag.log"
+	dom=$out/$tag.dom
+	log=$out/$tag.log
+}
+
+# loaded NAME: the page ran to its end, with nothing on the console (the
+# report writes nothing there: any line is an uncaught error, a refused
+# load, or an error a section caught and logged), no error it caught.
+loaded() {
+	local bad
+	t_eq "$1: the page rendered (its ready mark)" 1 "$(q "$dom" body@data-ready)"
+	bad=$(grep -E 'CONSOLE|Uncaught|Refused to' "$log")
+	t_eq "$1: Chromium's console has no message (no error, no refused load)" "" "$bad"
+	t_eq "$1: the page's error box is empty" "" "$(q "$dom" '#js-errors li')"
+}
+
+# self_contained NAME: nothing in the page or its DOM points outside it.
+self_contained() {
+	local f=$out/$1.html
+	t_eq "$1: no URL to load anything from (http:, https:, src=, <link, url() not to #)" "" \
+		"$(sed '/<script type="application\/json" id="dump">/,/<\/script>/d' "$f" |
+			grep -Eio 'https?:|ftp:|src=|<link|@import|url\([^#]' | sort -u)"
+	t_eq "$1: the JSON inside has no '<' to close its element with (written \\u003c)" "1 0" \
+		"$(grep -c '^<script type="application/json" id="dump">$' "$f") $(sed -n '/^<script type="application\/json" id="dump">$/{n;p}' "$f" | grep -c '<')"
+	t_check "$1: its Content-Security-Policy forbids loading anything" \
+		grep -q "content=\"default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:\"" "$f"
+	t_eq "$1: once drawn, no element with a src, every link to this page" "" \
+		"$(q "$dom" '[src]@src'; q "$dom" '[href]@href' | grep -v '^#')"
+}
+
+# --- scxtest (tests/sched/scxtest.bpf.c) through DKMS: fails at enqueue 20
+render dkms "$runs/dkms/fail.bin"
+t_eq "scxdump html: exit 0 on a good dump, nothing on stderr" "0 " "$? $(cat "$out/dkms.err")"
+browse dkms all
+loaded dkms
+self_contained dkms
+t_eq "dkms: the exit message on top" "scxdump-test: planned failure after 20 enqueues" "$(q "$dom" 'header .exit .msg')"
+t_eq "dkms: the exit kind on top" SCX_EXIT_ERROR_BPF "$(q "$dom" 'header .exit .kind')"
+t_has "dkms: its reason, and the backtrace from scx_bpf_error" "^SCX_EXIT_ERROR_BPF \(1025\) of scxdump_test: scx_bpf_error .* backtrace \([0-9]+ frames\) scx_exit_bstr\+.* scx_bpf_error_bstr\+" \
+	"$(q "$dom" 'header .exit')"
+t_eq "dkms: the scheduler tree: scxdump_test alone, at level 0" "scxdump_test 0" \
+	"$(q "$dom" 'ul.tree li.sched@data-name') $(q "$dom" 'ul.tree li.sched@data-level')"
+t_has "dkms: the maps table: hash_kv, a hash of 100 entries (SXT_HASH_ENTRIES)" '^[0-9]+ [|] hash_kv [|] hash [|] 100 [|]' \
+	"$(q "$dom" 'table.maps tr[data-map="hash_kv"]')"
+t_eq "dkms: ... its name links to its section" "#$(q "$dom" 'details[data-name="hash_kv"]@id')" \
+	"$(q "$dom" 'table.maps tr[data-map="hash_kv"] a@href')"
+for k in 1 13 64 100; do
+	t_eq "dkms: hash_kv[$((k * 7))] = {k * k, k, k % 8, k & 1} (k = $k)" \
+		"$((k * 7)) | {sq: $((k * k)), key_echo: $k, flags: $((k % 8)), odd: $((k & 1))}" \
+		"$(q "$dom" "details[data-name=\"hash_kv\"] tr[data-key=\"$((k * 7))\"]")"
+done
+bss=$(q "$dom" 'details[data-name="scxtest_.bss"] tr.entry')
+t_has "dkms: .bss: failed_at 20, bss_stats {b: -42, phase SXT_PHASE_FAILED}" \
+	'failed_at: 20,.* b: -42, phase: "SXT_PHASE_FAILED"}' "$bss"
+t_has "dkms: .data: magic_data 0xc0ffee01, label, neg_data -1234" \
+	"magic_data: $((0xc0ffee01)), label: \"scxdump-test\", neg_data: -1234" \
+	"$(q "$dom" 'details[data-name="scxtest_.data"] tr.entry')"
+# 64-bit values past 2^53 exact (JavaScript numbers would round them)
+seed=$(q "$dom" 'details[data-name="scxtest_.rodata"] tr.entry' | sed -n 's/.*seed: \([0-9]*\).*/\1/p')
+a=$(sed -n 's/.*bss_stats: {a: \([0-9]*\).*/\1/p' <<<"$bss")
+t_eq "dkms: .rodata seed exact: SXT_SEED 0x5eed5eed12345678" "$(python3 -c 'print(0x5eed5eed12345678)')" "$seed"
+t_eq "dkms: bss_stats.a exact: 0xa1a2a3a4a5a6a7a8 ^ SXT_SEED" \
+	"$(python3 -c 'print(0xa1a2a3a4a5a6a7a8 ^ 0x5eed5eed12345678)')" "$a"
+# the filter, through the address (#map-N:TEXT)
+hk=$(q "$dom" 'details[data-name="hash_kv"]@id')
+browse dkms "$hk:odd: 1"
+loaded "dkms #$hk:odd: 1"
+t_eq "dkms: hash_kv filtered on 'odd: 1': the 50 odd k of 100, only those rows drawn" "50 50 0" \
+	"$(q "$dom" "details#$hk div.lazy@data-matches") $(q "$dom" "details#$hk tr.entry" | grep -c 'odd: 1}') $(q "$dom" "details#$hk tr.entry" | grep -vc 'odd: 1}')"
+
+# --- scxmaps (tests/sched/scxmaps.h): every map type, per-CPU values, an arena
+render maps "$runs/map-types/maps.bin"
+t_eq "scxdump html: the map-types dump" "0 " "$? $(cat "$out/maps.err")"
+browse maps all
+loaded maps
+self_contained maps
+t_eq "maps: the table lists all 26 maps" 26 "$(q "$dom" 'table.maps tbody tr' | wc -l)"
+ncpu=$(q "$dom" 'details[data-name="pc_arr"] tr[data-key="0"] svg rect' | wc -l)
+t_check "maps: pc_arr: a bar a CPU ($ncpu)" test "$ncpu" -ge 2
+for k in 0 3 7; do
+	want=$(for ((c = 0; c < ncpu; c++)); do echo $(((c + 1) * 1000 + k)); done | paste -sd,)
+	t_eq "maps: pc_arr[$k] per CPU: (cpu + 1) * 1000 + $k, as bars" "$want $want" \
+		"$(q "$dom" "details[data-name=\"pc_arr\"] tr[data-key=\"$k\"] svg@data-values") $(q "$dom" "details[data-name=\"pc_arr\"] tr[data-key=\"$k\"] svg rect@data-value" | paste -sd,)"
+done
+for k in 1 5; do
+	want=$(for ((c = 0; c < ncpu; c++)); do echo $((c * 100 + k)); done | paste -sd,)
+	t_eq "maps: pc_hash[$k].a per CPU: cpu * 100 + $k, a bar chart of the struct's field" "$want" \
+		"$(q "$dom" "details[data-name=\"pc_hash\"] tr[data-key=\"$k\"] svg[data-field=\"a\"]@data-values")"
+done
+t_eq "maps: the queue's elements oldest first: 10 20 30 40 50" "10 20 30 40 50" \
+	"$(q "$dom" 'details[data-name="queue"] tr.entry' | sed 's/.* | //; s/ key_hex .*//' | paste -sd' ')"
+t_eq "maps: lru_hash: 20 entries (SXM_LRU), each 3 * key" "20 20" \
+	"$(q "$dom" 'details[data-name="lru_hash"] tr.entry' | awk -F ' [|] ' '{ n++ } $2 == 3 * $1 { ok++ } END { print n + 0, ok + 0 }')"
+t_eq "maps: arena: 5 of its 64 pages (SXM_ARENA_PAGES) captured" "5 64" \
+	"$(q "$dom" 'details[data-name="arena"] figure@data-captured') $(q "$dom" 'details[data-name="arena"] figure@data-total')"
+t_eq "maps: arena picture: the list's pages 1 5 9 20 (SXM_LIST_PAGES) and the globals' page" "0 1 5 9 20" \
+	"$(q "$dom" 'details[data-name="arena"] svg rect.pg@data-page' | paste -sd' ')"
+for p in 1:111:5 5:222:9 9:333:20 20:444:1; do
+	IFS=: read -r pg v next <<<"$p"
+	hex=$(python3 -c "import struct; print(struct.pack('<QQ', $v, 0x10000000000 + $next * 4096).hex())")
+	t_has "maps: arena page $pg: node value $v, next on page $next" "[|] $hex" \
+		"$(q "$dom" "details[data-name=\"arena\"] tr[data-page=\"$pg\"]")"
+done
+
+# --- scxcore (tests/sched/scxcore.h): 4 tasks parked on DSQ 100, 3 on DSQ 200
+render core "$runs/core/exit.bin"
+browse core all
+loaded core
+t_eq "core: the exit message on top" "scxdump-core: planned failure with 7 tasks parked" "$(q "$dom" 'header .exit .msg')"
+t_eq "core: DSQ 100 (SXC_DSQ_VTIME): user, vtime-ordered, 4 tasks" "user vtime 4" \
+	"$(q "$dom" 'table.dsqs tr[data-dsq="100"]' | awk -F ' [|] ' '{ print $3, $7, $5 }')"
+t_eq "core: DSQ 100's 4 tasks listed, each with SXC_SLICE 7000000" "4 4" \
+	"$(q "$dom" 'table.dsqs tr[data-dsq="100"] li' | wc -l) $(q "$dom" 'table.dsqs tr[data-dsq="100"] li' | grep -c ', slice 7000000,')"
+t_eq "core: DSQ 200 (SXC_DSQ_FIFO): user, FIFO, 3 tasks, slice 7000000" "user fifo 3 3" \
+	"$(q "$dom" 'table.dsqs tr[data-dsq="200"]' | awk -F ' [|] ' '{ print $3, $7, $5 }') $(q "$dom" 'table.dsqs tr[data-dsq="200"] li' | grep -c ', slice 7000000,')"
+t_eq "core: a row a CPU, and a local DSQ a CPU" \
+	"$(q "$dom" 'table.dsqs tr[data-kind="local"]' | wc -l)" "$(q "$dom" 'table.cpus tbody tr' | wc -l)"
+# each parked task's task_ctx: magic == SXC_MAGIC ^ pid
+n=0 ok=0
+while IFS='|' read -r pid dsq magic park; do
+	n=$((n + 1))
+	[ $((0x5c0e ^ pid)) -eq "$magic" ] && [ "$dsq" = "$park" ] && ok=$((ok + 1))
+done < <(q "$dom" 'details.tasks tr.task' | awk -F ' [|] ' '$NF ~ /park_dsq: [1-9]/ {
+	m = $NF; sub(/.*magic: /, "", m); sub(/,.*/, "", m); d = $NF; sub(/.*park_dsq: /, "", d); sub(/,.*/, "", d)
+	print $1 "|" $9 "|" m "|" d }')
+t_eq "core: the 7 parked tasks in the tasks table, on their DSQ, task_ctx.magic = SXC_MAGIC 0x5c0e ^ pid" "7 7" "$n $ok"
+
+# --- scxsub: the child's exit dump (its parent failed) and the parent's
+for f in "$runs"/sub-sched/sub-*.bin; do
+	case $("$DEC" info "$f" | jq -r '"\(.capture.trigger) \(.schedulers[0].level)"') in
+	"exit 0") sub_p=$f ;;
+	"exit 1") sub_c=$f ;;
+	esac
+done
+render subc "${sub_c:-/dev/null}"
+browse subc all
+loaded subc
+t_eq "sub-sched: the tree: scxsub_parent (not in the dump) over scxsub_child at level 1" "scxsub_parent scxsub_child 1" \
+	"$(q "$dom" 'ul.tree li.ghost@data-name') $(q "$dom" 'ul.tree li.ghost li.sched@data-name') $(q "$dom" 'ul.tree li.ghost li.sched@data-level')"
+t_has "sub-sched: the child's node: its cgroup /scxsub, SCX_EXIT_PARENT" 'level 1, cgroup /scxsub \(id [0-9]+\), SCX_EXIT_PARENT,' \
+	"$(q "$dom" 'ul.tree li.ghost li.sched')"
+t_has "sub-sched: the child's role map: tag 0xc41d" "[|] \\{tag: $((0xc41d)), sub_cgid: [1-9]" \
+	"$(q "$dom" 'details[data-name="role"] tr.entry')"
+render subp "${sub_p:-/dev/null}"
+browse subp all
+loaded subp
+t_eq "sub-sched: the parent's exit message on top" "scxdump-sub: the parent fails on purpose" "$(q "$dom" 'header .exit .msg')"
+t_has "sub-sched: the parent's role map: tag 0x9a9e47" "[|] \\{tag: $((0x9a9e47)), sub_cgid: 0," \
+	"$(q "$dom" 'details[data-name="role"] tr.entry')"
+
+# --- scxstall with the flight recorder on (every 100 ms): its exit dump
+tl=$(ls "$runs"/timeline/stall-*.bin 2>/dev/null | tail -1)
+render timeline "${tl:-/dev/null}"
+browse timeline all
+loaded timeline
+t_has "timeline: samples every 100 ms" '^Timeline \([0-9]+ samples, every 100 ms\)$' "$(q "$dom" '#timeline h2')"
+t_eq "timeline: DSQ 77 (SXS_DSQ) over the samples, the victim alone on it at the end" 1 \
+	"$(q "$dom" '#timeline tr[data-label="DSQ 77 (user) nr"]@data-last')"
+t_eq "timeline: .bss sampled by field, nosuch not found" "1 not_found" \
+	"$(q "$dom" '#timeline tr[data-label="scxstall.bss[0].nr_starved_enqueues"]' | wc -l) $(q "$dom" '#timeline table tr' | grep '^nosuch |' | awk -F ' [|] ' '{ print $NF }')"
+t_eq "timeline: the stall watch's warning paired with the exit, timeout SXS_TIMEOUT_MS 4000" "paired 4000" \
+	"$(kv '#stall' kind) $(kv '#stall' timeout_ms)"
+
+# --- scxarena: an sdt allocator and a bump allocator in arena pages
+render arena "$runs/arena/exit.bin"
+browse arena all
+loaded arena
+al='div.allocator[data-name="sxa_allocator"]'
+t_eq "arena: sxa_allocator: 48-byte slots, 8-byte header, 3 levels of 512, struct sxa_payload" \
+	"48 8 3 512 struct sxa_payload" \
+	"$(for k in element_size header_size levels fanout payload_type; do kv "$al" $k; done | paste -sd' ')"
+t_eq "arena: sxa_bump: one-page blocks, two of them, 8192 of 16384 bytes taken" "4096 2 8192 16384" \
+	"$(for k in block_size nr_blocks cur_memusage lim_memusage; do kv 'div.allocator[data-name="sxa_bump"]' $k; done | paste -sd' ')"
+t_check "arena: the picture marks the pages of allocator slots and blocks" \
+	test "$(q "$dom" 'details[data-type="arena"] svg rect.alloc' | wc -l)" -ge 2
+t_eq "arena: every live slot listed, a payload each with its pid" \
+	"$(kv "$al" nr_live)" "$(q "$dom" "$al tr.slot" | grep -c '{pid: [0-9]*, magic: ')"
+
+# --- a screenshot, for the log
+timeout 60 "$CHROMIUM" --headless=new --no-sandbox --disable-gpu --no-first-run \
+	--no-default-browser-check --user-data-dir="$profile" --hide-scrollbars \
+	--screenshot="$out/maps.png" --window-size=1280,2400 "file://$out/maps.html" >/dev/null 2>&1
+t_check "a screenshot of the map-types page, 1280x2400 and not blank ($out/maps.png)" python3 - "$out/maps.png" <<'PY'
+import struct, sys, zlib
+b = open(sys.argv[1], 'rb').read()
+assert b[:8] == b'\x89PNG\r\n\x1a\n', 'not a PNG'
+w, h = struct.unpack('>II', b[16:24])
+assert (w, h) == (1280, 2400), (w, h)
+idat, i = b'', 8
+while i < len(b):
+    n, kind = struct.unpack('>I4s', b[i:i + 8])
+    if kind == b'IDAT':
+        idat += b[i + 8:i + 8 + n]
+    i += 12 + n
+raw = zlib.decompress(idat)
+stride = len(raw) // h
+rows = {raw[r * stride + 1:(r + 1) * stride] for r in range(h)}
+assert len(rows) > 300, 'only %d different rows of pixels: blank?' % len(rows)
+PY
+
+# --- the command's errors: the tool's exit statuses
+head -c 30000 "$runs/core/exit.bin" >"$out/truncated.bin"
+"$DEC" html "$out/truncated.bin" >"$out/truncated.html" 2>"$out/truncated.err"
+t_eq "a truncated dump: exit 2, no page, why on stderr" "2 0 1" \
+	"$? $(stat -c %s "$out/truncated.html") $(grep -c 'truncated or padded dump' "$out/truncated.err")"
+"$DEC" html --salvage "$out/truncated.bin" >"$out/salvaged.html" 2>/dev/null
+t_eq "a truncated dump, --salvage: exit 5, a page of its whole records" "5 1" \
+	"$? $(grep -c '"salvage":{' "$out/salvaged.html")"
+browse salvaged
+loaded salvaged
+t_has "salvaged: the page says the dump is damaged, and where it stopped" '^Damaged dump, salvaged: [0-9]+ whole records read, to byte [0-9]+ of 30000;' \
+	"$(q "$dom" '#salvage')"
+"$DEC" html "$out/no-such.bin" >/dev/null 2>"$out/missing.err"
+t_eq "a missing file: exit 4 (I/O, as decode), named on stderr" "4 1" "$? $(grep -c 'no-such.bin' "$out/missing.err")"
+printf 'not a dump at all' >"$out/not-a-dump.bin"
+"$DEC" html "$out/not-a-dump.bin" >/dev/null 2>&1
+t_eq "not a dump: exit 2" 2 $?
+"$DEC" html >/dev/null 2>&1
+t_eq "no FILE: exit 1" 1 $?
+"$DEC" html "$runs/core/exit.bin" "$runs/core/exit.bin" >/dev/null 2>&1
+t_eq "two FILEs: exit 1" 1 $?
+"$DEC" html --text "$runs/core/exit.bin" >/dev/null 2>&1
+t_eq "an option of another command (--text): exit 1" 1 $?
+"$DEC" html "$runs/core/exit.bin" >/dev/full 2>/dev/null
+t_eq "output that cannot be written: exit 4" 4 $?
+
+# --- a hostile exit message: the JSON cannot close its element
+python3 - "$runs/dkms/fail.bin" "$out/hostile.bin" <<'PY'
+import struct, sys, zlib
+b = bytearray(open(sys.argv[1], 'rb').read())
+old = b'scxdump-test: planned failure after 20 enqueues'
+new = '</script><!--<script>x()</script>&amp;\u2028'.encode()
+new += b'<' * (len(old) - len(new))
+assert len(new) == len(old) and old in b
+b = bytearray(bytes(b).replace(old, new))
+b[20:24] = b'\0\0\0\0'
+b[20:24] = struct.pack('<I', zlib.crc32(bytes(b)) & 0xffffffff)
+open(sys.argv[2], 'wb').write(b)
+PY
+render hostile "$out/hostile.bin"
+browse hostile
+loaded hostile
+t_eq "hostile: the message shown as text, byte for byte" \
+	"$(python3 -c "s = '</script><!--<script>x()</script>&amp;\u2028'; print(s + '<' * (47 - len(s.encode())))")" \
+	"$(q "$dom" 'header .exit .msg')"
+
+# --- the console check itself: a page with a deliberate error fails it
+sed 's|</body>|<script>scxdumpDeliberateError();</script></body>|' "$out/core.html" >"$out/broken.html"
+browse broken
+t_check "a deliberate script error: on Chromium's console, so the check above would fail" \
+	grep -q 'CONSOLE.*Uncaught ReferenceError: scxdumpDeliberateError is not defined' "$log"
+t_eq "... and in the page's error box" 1 "$(q "$dom" body@data-js-errors)"
+
+echo "# pages, DOMs, Chromium logs and the screenshot: $out ($(($(date +%s) - t_start)) s)"
+t_done
