@@ -9,6 +9,7 @@
 #   make check-lts        the integration suite on the 6.12 LTS kernel
 #   make demo             a failing test scheduler in the guest, decoded
 #   make guest            build (once) and cache the test guest
+#   make deb              Debian packages scxdump and scxdump-dkms in build-deb/
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 PREFIX ?= /usr/local
@@ -17,7 +18,7 @@ DESTDIR ?=
 # kbuild reads ./Kbuild; this Makefile only drives it and the rest.
 .PHONY: all module tool modules modules_install install tool-install clean \
 	check check-host check-debug check-lts demo guest testscheds guest-all bench fuzz \
-	kunit kunit-uml
+	kunit kunit-uml deb
 
 all: module tool
 
@@ -35,6 +36,19 @@ tool-install: tool
 	$(MAKE) -C userspace install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
 
 install: modules_install tool-install
+
+# The packages from a copy of the sources (no objects of in-tree builds);
+# dpkg-buildpackage names any missing build dependency.
+DEB_OUT ?= build-deb
+deb:
+	@command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null || { echo "error: make deb needs dpkg-dev and debhelper: apt-get install dpkg-dev debhelper dh-dkms" >&2; exit 1; }
+	rm -rf $(DEB_OUT) && mkdir -p $(DEB_OUT)/scxdump
+	tar -cf - --exclude='*.o' --exclude='*.ko' --exclude='*.cmd' --exclude='*.mod' \
+		--exclude='*.mod.c' --exclude=Module.symvers --exclude=modules.order \
+		--exclude='userspace/build*' Kbuild Makefile dkms.conf README.md debian docs \
+		include module userspace | tar -C $(DEB_OUT)/scxdump -xf -
+	cd $(DEB_OUT)/scxdump && dpkg-buildpackage -us -uc -b
+	@ls -l $(DEB_OUT)/*.deb
 
 testscheds:
 	$(MAKE) -C tests/sched KDIR=$(KDIR)
@@ -87,5 +101,6 @@ clean:
 	$(MAKE) -C userspace clean
 	$(MAKE) -C tests/sched clean
 	$(MAKE) -C tests/unit clean
+	rm -rf build-deb
 	rm -rf kunit/build
 	$(MAKE) -C tests/fuzz clean

@@ -21,7 +21,7 @@ fi
 mkdir -p "$GUEST_ROOT$dst"
 # not -t: a file whose content differs gets a new time, so make rebuilds what
 # another tree (a branch, a worktree) built from it before
-rsync -rlpgoD --checksum --delete --exclude .git --exclude build/ --exclude build-san/ --exclude build-fuzz/ \
+rsync -rlpgoD --checksum --delete --exclude .git --exclude build/ --exclude build-san/ --exclude build-fuzz/ --exclude build-deb/ \
 	--exclude '*.o' --exclude '*.ko' --exclude '*.cmd' --exclude '*.mod*' \
 	"$SCXDUMP_TOP/" "$GUEST_ROOT$dst/"
 "$(dirname "$0")/chroot-run.sh" make -C "$dst" -j2 KDIR="$kdir" "${targets[@]}" >"$log" 2>&1 ||

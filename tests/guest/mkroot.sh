@@ -5,10 +5,12 @@
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-# linux-perf: make bench profiles the capture in the guest
+# linux-perf: make bench profiles the capture in the guest; build-essential,
+# debhelper and dh-dkms: make deb (tests/integration/guest-deb.sh installs
+# the packages)
 PACKAGES="linux-image-amd64 linux-headers-amd64 gcc make clang llvm libbpf-dev
 bpftool libelf-dev zlib1g-dev libyajl-dev pkg-config jq kmod busybox-static procps
-iproute2 dkms linux-perf"
+iproute2 dkms linux-perf build-essential debhelper dh-dkms"
 
 # Only this script decides what the root holds: it alone keys the cache.
 stamp=$(sha256sum <"$0" | cut -c1-16)
