@@ -26,6 +26,8 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib.sh"
 . "$here/../guest/common.sh"
+# the Debian packages are tested on the stock kernel (stock-suite.sh)
+BATCH_EXCLUDE=packages
 . "$here/batch.sh"
 
 export SNAP_RUNS=${SNAP_RUNS:-5} STRAND_RUNS=${STRAND_RUNS:-3}

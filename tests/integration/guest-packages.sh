@@ -1,0 +1,85 @@
+#!/bin/sh
+# Runs inside the test guest (tests/integration/test-packages.sh boots it),
+# on the root where install-packages.sh installed the Debian packages
+# (DKMS built the module for this kernel in their postinst): modprobe;
+# scxdump collect saving three failures in a row; the installed tool
+# decoding them; then apt-get purge. What the host checks is left in this
+# directory.
+set -u
+S=/opt/scxdump/src
+. $S/tests/integration/guest-common.sh
+export DEBIAN_FRONTEND=noninteractive
+. $S/tests/integration/packages-lib.sh
+
+T0=$(date +%s)
+# step NAME: how long the script took to get here (the test log shows it)
+step() { echo "step $1: $(($(date +%s) - T0)) s"; }
+
+# what the install on the root saw (install-packages.sh)
+cp $PKG_DIR/* . 2>/dev/null
+command -v scxdump >which.txt 2>&1
+dkms status scxdump >dkms.status 2>&1
+modinfo -n scxdump >modinfo.txt 2>&1
+collect_three() {
+	# the collector the package's unit runs, as the unit runs it (no systemd
+	# in this guest): the options of /etc/default/scxdump
+	. /etc/default/scxdump
+	scxdump collect $SCXDUMP_COLLECT_OPTS >collect.out 2>collect.err &
+	COL=$!
+	sleep 1
+	(while :; do /bin/true; done) &
+	LOAD=$!
+	for i in 1 2 3; do
+		$SB/scxtest --fail-after $((20 * i)) >loader$i.out 2>&1 || echo "scxtest $i failed: $?"
+		# each saved before the next failure
+		n=0
+		while [ "$(grep -c '^saved ' collect.out)" -lt $i ] && [ $n -lt 300 ]; do
+			sleep 0.1
+			n=$((n + 1))
+		done
+	done
+	kill $LOAD 2>/dev/null
+	wait $LOAD 2>/dev/null
+	# idle: the collector sleeps in poll; its CPU time (utime + stime, in
+	# clock ticks) over 5 s
+	ticks() { awk '{print $14 + $15}' /proc/$COL/stat; }
+	a=$(ticks)
+	sleep 5
+	b=$(ticks)
+	if [ -n "$a" ] && [ -n "$b" ]; then
+		echo "idle_ticks: $((b - a))"
+	else
+		echo "idle_ticks: no collector"
+	fi
+	kill -TERM $COL
+	wait $COL
+	echo "collect_rc: $?"
+	ls $VAR >saved.list 2>&1
+	scxdump list >list.txt 2>list.err; echo "list_rc: $?"
+	scxdump list --json >list.json 2>>list.err
+	i=0
+	for f in $VAR/*.scxdump; do
+		i=$((i + 1))
+		scxdump decode "$f" >dec$i.json 2>dec$i.err; echo "decode_rc_$i: $?"
+	done
+	cat $DBG/status >status-after.txt 2>&1
+}
+
+if modprobe scxdump; then
+	echo "modprobe: ok"
+	cat $DBG/status >status.txt 2>&1
+	step modprobe
+	collect_three
+	step collected
+	modprobe -r scxdump && echo "modprobe -r: ok" || echo "modprobe -r failed: $?"
+else
+	echo "modprobe failed: $?"
+fi
+
+apt-get purge -y -q scxdump scxdump-dkms >purge.log 2>&1 && echo "purge: ok" || echo "purge failed: $?"
+step purged
+dpkg-query -W -f='${Package} ${Status}\n' scxdump scxdump-dkms >dpkg-after.status 2>&1
+dkms status scxdump >dkms-after.status 2>&1
+state >after.list
+step listed
+echo "== done"
