@@ -1,38 +1,45 @@
 #!/usr/bin/env bash
 # The Debian packages (make deb): installed on the guest root with apt-get
 # install ./...deb, their postinst having DKMS build the module for the
-# guest's kernel (install-packages.sh, natively: see there); then in the
-# guest (guest-packages.sh) modprobe loads it, scxdump collect saves three
-# failures in a row as three files, each decoding with the installed tool,
-# and apt-get purge leaves nothing. On the stock kernel (Debian's, what the
-# packages are for); the project's own kernels have test-dkms. In the stock
-# suite, the packages were built and installed before the boot.
+# guest's kernel (packages-root.sh install, natively: see there); then in
+# the guest (guest-packages.sh) modprobe loads it, scxdump collect saves
+# three failures in a row as three files, each decoding with the installed
+# tool; then apt-get purge (packages-root.sh purge) leaves nothing. On the
+# stock kernel (Debian's, what the packages are for); the project's own
+# kernels have test-dkms. In the stock suite, the packages were built and
+# installed before its boot and purged after it.
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
+root_step() {
+	stage "packages-$1" "$here/../guest/chroot-run.sh" \
+		sh /opt/scxdump/src/tests/integration/packages-root.sh "$1" >/dev/null ||
+		t_fail "packages $1 on the guest root"
+}
 if [ -z "${SCXDUMP_BATCH_DIR:-}" ]; then
 	stage deb "$here/../guest/build.sh" deb >/dev/null || t_fail "make deb"
-	stage packages-install "$here/../guest/chroot-run.sh" \
-		sh /opt/scxdump/src/tests/integration/install-packages.sh >/dev/null ||
-		t_fail "packages install on the guest root"
+	root_step install
 fi
 guest_script packages
+[ -n "${SCXDUMP_BATCH_DIR:-}" ] || root_step purge
+# what the install and the purge on the root saw
+pk=$GUEST_ROOT/opt/scxdump/packages
 krel=$(cat "$dir/krel" 2>/dev/null || guest_krel)
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$SCXDUMP_TOP/dkms.conf")
 dver=$(sed -n '1s/^scxdump (\([^)]*\)).*/\1/p' "$SCXDUMP_TOP/debian/changelog")
 
-t_check "make deb built both packages" grep -q "scxdump-dkms_${dver}_all.deb" "$dir/debs.list"
-t_check "apt-get installed them (in $(cat "$dir/install.seconds" 2>/dev/null || echo ?) s)" grep -qx "install: ok" "$dir/install.rc"
+t_check "make deb built both packages" grep -q "scxdump-dkms_${dver}_all.deb" "$pk/debs.list"
+t_check "apt-get installed them (in $(cat "$pk/install.seconds" 2>/dev/null || echo ?) s)" grep -qx "install: ok" "$pk/install.rc"
 t_check "both installed at $dver" \
-	test "$(grep -c "^scxdump\(-dkms\)\? $dver install ok installed$" "$dir/dpkg.status")" -eq 2
+	test "$(grep -c "^scxdump\(-dkms\)\? $dver install ok installed$" "$pk/dpkg.status")" -eq 2
 t_check "the postinst's DKMS built and installed it for $krel" \
-	grep -q "^scxdump/$ver, $krel, .*: installed" "$dir/dkms.status"
+	grep -q "^scxdump/$ver, $krel, .*: installed" "$pk/dkms.status"
 kre=$(sed 's/[.+]/\\&/g' <<<"$krel")
 t_check "modprobe finds DKMS's build" \
 	grep -qE "^/lib/modules/$kre/updates/dkms/scxdump\.ko(\.xz|\.zst|\.gz)?$" "$dir/modinfo.txt"
 t_check "the tool is /usr/bin/scxdump" grep -qx /usr/bin/scxdump "$dir/which.txt"
-t_check "the collector's unit is enabled" grep -q "scxdump-collect.service -> /usr/lib/systemd/system/scxdump-collect.service" "$dir/enabled.txt"
-t_check "systemd-analyze verify accepts the unit" grep -qx "verify: ok" "$dir/verify.txt"
+t_check "the collector's unit is enabled" grep -q "scxdump-collect.service -> /usr/lib/systemd/system/scxdump-collect.service" "$pk/enabled.txt"
+t_check "systemd-analyze verify accepts the unit" grep -qx "verify: ok" "$pk/verify.txt"
 t_check "modprobe loaded it" grep -qx "modprobe: ok" "$dir/out"
 t_check "armed" grep -q "^armed: yes" "$dir/status.txt"
 
@@ -58,14 +65,14 @@ for i in 1 2 3; do
 done
 t_check "modprobe -r unloaded it" grep -qx "modprobe -r: ok" "$dir/out"
 
-t_check "apt-get purge" grep -qx "purge: ok" "$dir/out"
+t_check "apt-get purge" grep -qx "purge: ok" "$pk/purge.rc"
 t_eq "both purged: dpkg knows neither" 2 \
-	"$(grep -Ec '^scxdump(-dkms)? (unknown|install|deinstall) ok not-installed$|no packages found matching scxdump' "$dir/dpkg-after.status" 2>/dev/null)"
-t_check "DKMS has no scxdump left" sh -c "test -f '$dir/dkms-after.status' && ! grep -q scxdump '$dir/dkms-after.status'"
+	"$(grep -Ec '^scxdump(-dkms)? (unknown|install|deinstall) ok not-installed$|no packages found matching scxdump' "$pk/dpkg-after.status" 2>/dev/null)"
+t_check "DKMS has no scxdump left" sh -c "test -f '$pk/dkms-after.status' && ! grep -q scxdump '$pk/dkms-after.status'"
 t_check "the listings are real (both have /etc/passwd)" \
-	sh -c "grep -qx /etc/passwd '$dir/before.list' && grep -qx /etc/passwd '$dir/after.list'"
-left=$(comm -13 "$dir/before.list" "$dir/after.list" 2>&1)
+	sh -c "grep -qx /etc/passwd '$pk/before.list' && grep -qx /etc/passwd '$pk/after.list'"
+left=$(comm -13 "$pk/before.list" "$pk/after.list" 2>&1)
 t_check "purge leaves nothing: no file the install added remains${left:+ (left: $(head -5 <<<"$left" | tr '\n' ' '))}" \
-	test -s "$dir/after.list" -a -z "$left"
+	test -s "$pk/after.list" -a -z "$left"
 t_clean_dmesg "kernel log clean" "$dir/dmesg"
 t_done

@@ -19,17 +19,22 @@ here=$(cd "$(dirname "$0")" && pwd)
 BATCH_EXCLUDE=dkms
 . "$here/batch.sh"
 # On Debian's kernel, the module is installed as users install it: the
-# packages of make deb, with apt-get, DKMS building it in their postinst
-# (test-packages.sh; test-dkms runs on the project's kernels).
+# packages of make deb, with apt-get, DKMS building it in their postinst;
+# purged after the boot (test-packages.sh; test-dkms runs on the project's
+# kernels).
+packages_root() {
+	stage "packages-$1" "$here/../guest/chroot-run.sh" \
+		sh /opt/scxdump/src/tests/integration/packages-root.sh "$1" >/dev/null ||
+		t_fail "packages $1 on the guest root"
+}
 stage deb "$here/../guest/build.sh" deb >/dev/null || t_fail "make deb"
-stage packages-install "$here/../guest/chroot-run.sh" \
-	sh /opt/scxdump/src/tests/integration/install-packages.sh >/dev/null ||
-	t_fail "packages install on the guest root"
+packages_root install
 export SNAP_RUNS=${SNAP_RUNS:-10} STRAND_RUNS=${STRAND_RUNS:-5}
 BATCH_ENV="SNAP_RUNS=$SNAP_RUNS STRAND_RUNS=$STRAND_RUNS"
 batch_write "$GUEST_ROOT/opt/scxdump/stock-batch.sh"
 stage guest-stock "$here/../guest/run.sh" --name stock --timeout 5400 -- \
 	sh /opt/scxdump/stock-batch.sh >/dev/null
+packages_root purge
 batch_checks "$GUEST_ROOT/opt/scxdump/runs/stock" stock
 passed=$((passed + T_PASSED)) failed=$((failed + T_FAILED))
 echo "RESULT: $passed passed, $failed failed"
