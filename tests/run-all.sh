@@ -64,6 +64,7 @@ fi
 prepare decoder-build sh -c 'make -s -C userspace && make -s -C userspace SAN=1 && make -s -C tests/unit' &&
 	suite decoder-unit tests/unit/test-decoder.sh &&
 	suite salvage-unit tests/unit/test-salvage.sh &&
+	suite collect-unit tests/unit/test-collect.sh &&
 	suite render-unit tests/unit/build/test_render
 suite splat-check tests/unit/test-splat.sh
 # The kernels make check builds (tests/kernels/debug.config, then

@@ -161,11 +161,11 @@ static void remember(struct collector *c, uint32_t seq, const struct stat *st)
 }
 
 /*
- * Name the copy at @tmp (in the target directory) by its dump and move it
- * there; a copy that does not decode keeps its bytes under a -damaged-
- * name. 0, or -errno when it could not be moved.
+ * Name the copy at @tmp (in the target directory) of the file @st by its
+ * dump and move it there; a copy that does not decode keeps its bytes
+ * under a -damaged- name. 0, or -errno when it could not be moved.
  */
-static int settle(struct collector *c, const char *tmp, uint32_t seq)
+static int settle(struct collector *c, const char *tmp, uint32_t seq, const struct stat *st)
 {
 	char msg[320], name[256], path[PATH_MAX];
 	struct dump_file f;
@@ -184,11 +184,12 @@ static int settle(struct collector *c, const char *tmp, uint32_t seq)
 			snprintf(msg, sizeof(msg), "no capture record");
 	}
 	if (!named) {
-		time_t now = time(NULL);
+		/* its file's creation time: the same name at each restart */
+		time_t t = st->st_ctim.tv_sec;
 		struct tm tm;
 		char when[32] = "unknown";
 
-		if (gmtime_r(&now, &tm))
+		if (gmtime_r(&t, &tm))
 			strftime(when, sizeof(when), "%Y%m%dT%H%M%SZ", &tm);
 		fprintf(stderr, "scxdump collect: dumps/%08u does not decode (%s); kept as it is\n",
 			seq, msg);
@@ -249,7 +250,7 @@ static int collect_one(struct collector *c, uint32_t seq)
 		unlink(tmp);
 		return err;
 	}
-	err = settle(c, tmp, seq);
+	err = settle(c, tmp, seq, &st);
 	if (!err)
 		remember(c, seq, &st);
 	return err;
