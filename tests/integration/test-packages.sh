@@ -63,6 +63,9 @@ for i in 1 2 3; do
 	t_jq "dump $i: the scheduler's .bss says it failed after $((20 * i)) enqueues" "$dir/dec$i.json" \
 		"(.maps[] | select(.name | endswith(\".bss\")) | .entries[0].value.failed_at) == $((20 * i))"
 done
+"$DEC" decode "$dir/fail.bin" >"$dir/fail.json" 2>&1
+t_jq "the first saved dump kept as fail.bin for test-html: seq 1, failed at 20" "$dir/fail.json" \
+	'.capture.capture_seq == 1 and (.maps[] | select(.name | endswith(".bss")) | .entries[0].value.failed_at) == 20'
 t_check "modprobe -r unloaded it" grep -qx "modprobe -r: ok" "$dir/out"
 
 t_check "apt-get purge" grep -qx "purge: ok" "$pk/purge.rc"

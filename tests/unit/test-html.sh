@@ -25,7 +25,7 @@ if ! command -v "$CHROMIUM" >/dev/null; then
 	t_done
 	exit 1
 fi
-[ -f "$runs/dkms/fail.bin" ] || { t_fail "the stock runs' dumps ($runs/dkms/fail.bin)"; t_done; exit 1; }
+[ -f "$runs/packages/fail.bin" ] || { t_fail "the stock runs' dumps ($runs/packages/fail.bin)"; t_done; exit 1; }
 rm -rf "$out"
 mkdir -p "$out"
 profile=$(mktemp -d)
@@ -197,43 +197,43 @@ self_contained() {
 }
 
 # --- scxtest (tests/sched/scxtest.bpf.c) through DKMS: fails at enqueue 20
-render dkms "$runs/dkms/fail.bin"
-t_eq "scxdump html: exit 0 on a good dump, nothing on stderr" "0 " "$? $(cat "$out/dkms.err")"
-browse dkms all
-loaded dkms
-self_contained dkms
-t_eq "dkms: the exit message on top" "scxdump-test: planned failure after 20 enqueues" "$(q "$dom" 'header .exit .msg')"
-t_eq "dkms: the exit kind on top" SCX_EXIT_ERROR_BPF "$(q "$dom" 'header .exit .kind')"
-t_has "dkms: its reason, and the backtrace from scx_bpf_error" "^SCX_EXIT_ERROR_BPF \(1025\) of scxdump_test: scx_bpf_error .* backtrace \([0-9]+ frames\) scx_exit_bstr\+.* scx_bpf_error_bstr\+" \
+render scxtest "$runs/packages/fail.bin"
+t_eq "scxdump html: exit 0 on a good dump, nothing on stderr" "0 " "$? $(cat "$out/scxtest.err")"
+browse scxtest all
+loaded scxtest
+self_contained scxtest
+t_eq "scxtest: the exit message on top" "scxdump-test: planned failure after 20 enqueues" "$(q "$dom" 'header .exit .msg')"
+t_eq "scxtest: the exit kind on top" SCX_EXIT_ERROR_BPF "$(q "$dom" 'header .exit .kind')"
+t_has "scxtest: its reason, and the backtrace from scx_bpf_error" "^SCX_EXIT_ERROR_BPF \(1025\) of scxdump_test: scx_bpf_error .* backtrace \([0-9]+ frames\) scx_exit_bstr\+.* scx_bpf_error_bstr\+" \
 	"$(q "$dom" 'header .exit')"
-t_eq "dkms: the scheduler tree: scxdump_test alone, at level 0" "scxdump_test 0" \
+t_eq "scxtest: the scheduler tree: scxdump_test alone, at level 0" "scxdump_test 0" \
 	"$(q "$dom" 'ul.tree li.sched@data-name') $(q "$dom" 'ul.tree li.sched@data-level')"
-t_has "dkms: the maps table: hash_kv, a hash of 100 entries (SXT_HASH_ENTRIES)" '^[0-9]+ [|] hash_kv [|] hash [|] 100 [|]' \
+t_has "scxtest: the maps table: hash_kv, a hash of 100 entries (SXT_HASH_ENTRIES)" '^[0-9]+ [|] hash_kv [|] hash [|] 100 [|]' \
 	"$(q "$dom" 'table.maps tr[data-map="hash_kv"]')"
-t_eq "dkms: ... its name links to its section" "#$(q "$dom" 'details[data-name="hash_kv"]@id')" \
+t_eq "scxtest: ... its name links to its section" "#$(q "$dom" 'details[data-name="hash_kv"]@id')" \
 	"$(q "$dom" 'table.maps tr[data-map="hash_kv"] a@href')"
 for k in 1 13 64 100; do
-	t_eq "dkms: hash_kv[$((k * 7))] = {k * k, k, k % 8, k & 1} (k = $k)" \
+	t_eq "scxtest: hash_kv[$((k * 7))] = {k * k, k, k % 8, k & 1} (k = $k)" \
 		"$((k * 7)) | {sq: $((k * k)), key_echo: $k, flags: $((k % 8)), odd: $((k & 1))}" \
 		"$(q "$dom" "details[data-name=\"hash_kv\"] tr[data-key=\"$((k * 7))\"]")"
 done
 bss=$(q "$dom" 'details[data-name="scxtest_.bss"] tr.entry')
-t_has "dkms: .bss: failed_at 20, bss_stats {b: -42, phase SXT_PHASE_FAILED}" \
+t_has "scxtest: .bss: failed_at 20, bss_stats {b: -42, phase SXT_PHASE_FAILED}" \
 	'failed_at: 20,.* b: -42, phase: "SXT_PHASE_FAILED"}' "$bss"
-t_has "dkms: .data: magic_data 0xc0ffee01, label, neg_data -1234" \
+t_has "scxtest: .data: magic_data 0xc0ffee01, label, neg_data -1234" \
 	"magic_data: $((0xc0ffee01)), label: \"scxdump-test\", neg_data: -1234" \
 	"$(q "$dom" 'details[data-name="scxtest_.data"] tr.entry')"
 # 64-bit values past 2^53 exact (JavaScript numbers would round them)
 seed=$(q "$dom" 'details[data-name="scxtest_.rodata"] tr.entry' | sed -n 's/.*seed: \([0-9]*\).*/\1/p')
 a=$(sed -n 's/.*bss_stats: {a: \([0-9]*\).*/\1/p' <<<"$bss")
-t_eq "dkms: .rodata seed exact: SXT_SEED 0x5eed5eed12345678" "$(python3 -c 'print(0x5eed5eed12345678)')" "$seed"
-t_eq "dkms: bss_stats.a exact: 0xa1a2a3a4a5a6a7a8 ^ SXT_SEED" \
+t_eq "scxtest: .rodata seed exact: SXT_SEED 0x5eed5eed12345678" "$(python3 -c 'print(0x5eed5eed12345678)')" "$seed"
+t_eq "scxtest: bss_stats.a exact: 0xa1a2a3a4a5a6a7a8 ^ SXT_SEED" \
 	"$(python3 -c 'print(0xa1a2a3a4a5a6a7a8 ^ 0x5eed5eed12345678)')" "$a"
 # the filter, through the address (#map-N:TEXT)
 hk=$(q "$dom" 'details[data-name="hash_kv"]@id')
-browse dkms "$hk:odd: 1"
-loaded "dkms #$hk:odd: 1"
-t_eq "dkms: hash_kv filtered on 'odd: 1': the 50 odd k of 100, only those rows drawn" "50 50 0" \
+browse scxtest "$hk:odd: 1"
+loaded "scxtest #$hk:odd: 1"
+t_eq "scxtest: hash_kv filtered on 'odd: 1': the 50 odd k of 100, only those rows drawn" "50 50 0" \
 	"$(q "$dom" "details#$hk div.lazy@data-matches") $(q "$dom" "details#$hk tr.entry" | grep -c 'odd: 1}') $(q "$dom" "details#$hk tr.entry" | grep -vc 'odd: 1}')"
 
 # --- scxmaps (tests/sched/scxmaps.h): every map type, per-CPU values, an arena
@@ -393,7 +393,7 @@ t_eq "an option of another command (--text): exit 1" 1 $?
 t_eq "output that cannot be written: exit 4" 4 $?
 
 # --- a hostile exit message: the JSON cannot close its element
-python3 - "$runs/dkms/fail.bin" "$out/hostile.bin" <<'PY'
+python3 - "$runs/packages/fail.bin" "$out/hostile.bin" <<'PY'
 import struct, sys, zlib
 b = bytearray(open(sys.argv[1], 'rb').read())
 old = b'scxdump-test: planned failure after 20 enqueues'
