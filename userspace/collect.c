@@ -364,39 +364,57 @@ static ssize_t read_status(int fd, char *buf, size_t len)
 	return (ssize_t)got;
 }
 
-/* One pass: every kept dump the status lists, then retention. */
-static int collect_pass(struct collector *c, char *status)
+/*
+ * The value of the status line "@key: value" (its first byte; *@len its
+ * length, without the newline), NULL if there is none.
+ */
+static const char *status_field(const char *status, const char *key, size_t *len)
 {
-	char *line, *p, *end;
+	size_t klen = strlen(key);
+	const char *l = status, *v;
+
+	while (*l) {
+		if (!strncmp(l, key, klen) && l[klen] == ':') {
+			v = l + klen + 1 + (l[klen + 1] == ' ');
+			*len = strchrnul(v, '\n') - v;
+			return v;
+		}
+		l = strchrnul(l, '\n');
+		if (*l)
+			l++;
+	}
+	return NULL;
+}
+
+/* One pass: every kept dump the status lists, then retention. */
+static int collect_pass(struct collector *c, const char *status)
+{
+	const char *v, *p, *end;
+	char now[sizeof(c->last_error)], *next;
 	unsigned long seq;
+	size_t len;
 	int err = 0, e;
 
-	line = strstr(status, "\nlast_error: ");
-	if (line) {
-		line += strlen("\nlast_error: ");
-		end = strchrnul(line, '\n');
-		if (strncmp(line, "none", 4) && ((size_t)(end - line) >= sizeof(c->last_error) ||
-						 strncmp(line, c->last_error, end - line) ||
-						 c->last_error[end - line])) {
-			fprintf(stderr, "scxdump collect: the module reports a failed capture: %.*s\n",
-				(int)(end - line), line);
-		}
-		snprintf(c->last_error, sizeof(c->last_error), "%.*s", (int)(end - line), line);
-	}
-	line = !strncmp(status, "kept:", 5) ? status : strstr(status, "\nkept:");
-	if (!line) {
+	/* a failed capture, said once */
+	v = status_field(status, "last_error", &len);
+	snprintf(now, sizeof(now), "%.*s", v ? (int)len : 0, v ? v : "");
+	if (v && strcmp(now, "none") && strcmp(now, c->last_error))
+		fprintf(stderr, "scxdump collect: the module reports a failed capture: %s\n", now);
+	memcpy(c->last_error, now, sizeof(now));
+	v = status_field(status, "kept", &len);
+	if (!v) {
 		fprintf(stderr, "scxdump collect: %s/status has no kept: line; is it scxdump's?\n",
 			c->source);
 		return -EINVAL;
 	}
-	p = strchr(line, ':') + 1;
-	end = strchrnul(p, '\n');
+	p = v;
+	end = v + len;
 	while (p < end) {
 		errno = 0;
-		seq = strtoul(p, &line, 10);
-		if (line == p || errno || seq > UINT32_MAX)
+		seq = strtoul(p, &next, 10);
+		if (next == p || next > end || errno || seq > UINT32_MAX)
 			break;
-		p = line;
+		p = next;
 		e = collect_one(c, (uint32_t)seq);
 		if (e && !err)
 			err = e;

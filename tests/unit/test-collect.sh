@@ -74,6 +74,12 @@ t_eq "an unknown option: status 1" 1 $?
 "$DEC" collect --once --source "$tmp/nosuch" --dir "$dst" >/dev/null 2>"$tmp/e"
 t_eq "no status file: status 6" 6 $?
 t_check "naming the file and what to check" grep -q "nosuch/status.*is the scxdump module loaded" "$tmp/e"
+mkdir -p "$tmp/errsrc/dumps"
+printf 'kept:\nlast_error: -12 (allocating the dump)\n' >"$tmp/errsrc/status"
+"$DEC" collect --once --source "$tmp/errsrc" --dir "$tmp/errdst" >/dev/null 2>"$tmp/e"
+t_eq "a status with nothing kept: status 0" 0 $?
+t_check "a capture the module could not make is said on stderr" \
+	grep -qx "scxdump collect: the module reports a failed capture: -12 (allocating the dump)" "$tmp/e"
 printf 'armed: yes\n' >"$tmp/badsrc.status"
 mkdir -p "$tmp/badsrc" && mv "$tmp/badsrc.status" "$tmp/badsrc/status"
 "$DEC" collect --once --source "$tmp/badsrc" --dir "$dst" >/dev/null 2>"$tmp/e"
