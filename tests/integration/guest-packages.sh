@@ -58,7 +58,6 @@ collect_three() {
 		i=$((i + 1))
 		scxdump decode "$f" >dec$i.json 2>dec$i.err; echo "decode_rc_$i: $?"
 	done
-	cat $DBG/status >status-after.txt 2>&1
 	# the first, for the tests that read the stock run's dumps (test-html)
 	cp $VAR/*-00000001.scxdump fail.bin 2>/dev/null
 }

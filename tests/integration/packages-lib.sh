@@ -12,9 +12,7 @@ state() {
 	{
 		find /etc /usr/bin /usr/sbin /usr/lib/systemd /usr/share/doc /usr/share/man/man1 \
 			/lib/modules /var/lib -xdev \
-			-path /var/lib/dpkg -prune -o -path /var/lib/apt -prune -o \
-			-path /var/lib/systemd/deb-systemd-helper-enabled -prune -o \
-			-path /etc/ld.so.cache -prune -o -print
+			-path /var/lib/dpkg -prune -o -path /var/lib/apt -prune -o -print
 		find /usr/src -maxdepth 1
 	} 2>/dev/null | sort
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Debian packages (make deb): installed on the guest root with apt-get
 # install ./...deb, their postinst having DKMS build the module for the
-# guest's kernel (packages-root.sh install, natively: see there); then in
+# guest's kernel (packages.sh install: packages-root.sh, natively); then in
 # the guest (guest-packages.sh) modprobe loads it, scxdump collect saves
 # three failures in a row as three files, each decoding with the installed
 # tool; then apt-get purge (packages-root.sh purge) leaves nothing. On the
@@ -11,17 +11,13 @@
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
-root_step() {
-	stage "packages-$1" "$here/../guest/chroot-run.sh" \
-		sh /opt/scxdump/src/tests/integration/packages-root.sh "$1" >/dev/null ||
-		t_fail "packages $1 on the guest root"
-}
 if [ -z "${SCXDUMP_BATCH_DIR:-}" ]; then
-	stage deb "$here/../guest/build.sh" deb >/dev/null || t_fail "make deb"
-	root_step install
+	"$here/packages.sh" install || t_fail "make deb and the install on the guest root"
 fi
 guest_script packages
-[ -n "${SCXDUMP_BATCH_DIR:-}" ] || root_step purge
+if [ -z "${SCXDUMP_BATCH_DIR:-}" ]; then
+	"$here/packages.sh" purge || t_fail "the purge on the guest root"
+fi
 # what the install and the purge on the root saw
 pk=$GUEST_ROOT/opt/scxdump/packages
 krel=$(cat "$dir/krel" 2>/dev/null || guest_krel)

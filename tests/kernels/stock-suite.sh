@@ -22,19 +22,13 @@ BATCH_EXCLUDE=dkms
 # packages of make deb, with apt-get, DKMS building it in their postinst;
 # purged after the boot (test-packages.sh; test-dkms runs on the project's
 # kernels).
-packages_root() {
-	stage "packages-$1" "$here/../guest/chroot-run.sh" \
-		sh /opt/scxdump/src/tests/integration/packages-root.sh "$1" >/dev/null ||
-		t_fail "packages $1 on the guest root"
-}
-stage deb "$here/../guest/build.sh" deb >/dev/null || t_fail "make deb"
-packages_root install
+"$here/../integration/packages.sh" install || t_fail "make deb and the install on the guest root"
 export SNAP_RUNS=${SNAP_RUNS:-10} STRAND_RUNS=${STRAND_RUNS:-5}
 BATCH_ENV="SNAP_RUNS=$SNAP_RUNS STRAND_RUNS=$STRAND_RUNS"
 batch_write "$GUEST_ROOT/opt/scxdump/stock-batch.sh"
 stage guest-stock "$here/../guest/run.sh" --name stock --timeout 5400 -- \
 	sh /opt/scxdump/stock-batch.sh >/dev/null
-packages_root purge
+"$here/../integration/packages.sh" purge || t_fail "the purge on the guest root"
 batch_checks "$GUEST_ROOT/opt/scxdump/runs/stock" stock
 passed=$((passed + T_PASSED)) failed=$((failed + T_FAILED))
 echo "RESULT: $passed passed, $failed failed"
