@@ -43,7 +43,7 @@ static void emit_snapshot(yajl_gen g, const struct sxd_snapshot *rec)
 	json_kbool(g, "consistent", sn->mode == SXD_SNAP_STOPPED && sn->nr_maps);
 	json_kstr(g, "mode", name_snapshot_mode(sn->mode));
 	if (sn->status)
-		json_kstr(g, "error", strerror(sn->status < 0 ? -sn->status : sn->status));
+		json_kstr(g, "error", name_errno(sn->status));
 	json_kuint(g, "nr_maps", sn->nr_maps);
 	json_kuint(g, "nr_cpus_held", sn->nr_cpus);
 	json_kuint(g, "held_ns", sn->held_ns);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The names of the dump's numbers (names.h). */
+#include <string.h>
 #include <sys/socket.h>
 #include <bpf/libbpf.h>
 #include "../include/scxdump_format.h"
@@ -148,4 +149,15 @@ char name_task_state_char(uint32_t state)
 			return letters[i + 1];
 	}
 	return state ? '?' : 'R';
+}
+
+/*
+ * strerror() of an errno the module recorded, as -E or E: the dump's value
+ * is untrusted, so its magnitude is taken without negating INT_MIN.
+ */
+const char *name_errno(int32_t err)
+{
+	uint32_t mag = err < 0 ? 0u - (uint32_t)err : (uint32_t)err;
+
+	return mag > 4095 ? "unknown error" : strerror((int)mag);
 }

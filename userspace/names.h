@@ -11,6 +11,7 @@
 
 const char *name_map_type(uint32_t type);
 const char *name_trigger(uint32_t trigger);
+const char *name_errno(int32_t err);	/* -E or E, from the dump */
 const char *name_snapshot_mode(uint32_t mode);
 const char *name_btf_kind(uint32_t kind);
 const char *name_owner_kind(uint32_t kind);

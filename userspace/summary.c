@@ -88,7 +88,7 @@ static void print_snapshot(const struct sxd_snapshot *sn, FILE *out)
 				sn->budget_ns / 1e6, sn->nr_maps_live);
 	} else if (sn->status)
 		fprintf(out, "snapshot: not consistent, maps read one by one (%s)\n",
-			strerror(sn->status < 0 ? -sn->status : sn->status));
+			name_errno(sn->status));
 	else
 		fprintf(out, "snapshot: off, maps read one by one while the scheduler ran\n");
 }
