@@ -65,7 +65,8 @@ prepare decoder-build sh -c 'make -s -C userspace && make -s -C userspace SAN=1 
 	suite decoder-unit tests/unit/test-decoder.sh &&
 	suite salvage-unit tests/unit/test-salvage.sh &&
 	suite collect-unit tests/unit/test-collect.sh &&
-	suite render-unit tests/unit/build/test_render
+	suite render-unit tests/unit/build/test_render &&
+	suite plans-unit tests/unit/test-plans.sh
 suite splat-check tests/unit/test-splat.sh
 # The kernels make check builds (tests/kernels/debug.config, then
 # tests/kernels/lts.config), compiled one after the other in the background
@@ -108,6 +109,7 @@ if [ $guest_ok -eq 1 ]; then
 	suite stock-kernel tests/kernels/stock-suite.sh
 	suite jq-recipes tests/unit/test-recipes.sh "$GUEST_ROOT/opt/scxdump/runs/stock"
 	suite html-report tests/unit/test-html.sh "$GUEST_ROOT/opt/scxdump/runs/stock"
+	suite plans-stock tests/unit/test-plans.sh "$GUEST_ROOT/opt/scxdump/runs/stock"
 fi
 suite fuzz tests/fuzz/run.sh
 # Last, the longest: the debug kernel and the kernel's sched_ext selftests

@@ -355,10 +355,12 @@ int decode_json(const struct dump_index *x, FILE *out, const struct decode_opts 
 	int err;
 
 	e.vmlinux = o->vmlinux ? o->vmlinux : x->vmlinux;
+	plan_cache_init(&e.plans);
 	e.mem = mem_for_render(x, &e.view, &err);
 	e.g = err ? NULL : json_open(out, o->pretty);
 	if (!e.g) {
 		mem_view_free(&e.view);
+		plan_cache_free(&e.plans);
 		return -ENOMEM;
 	}
 	json_obj(e.g);
@@ -384,6 +386,7 @@ int decode_json(const struct dump_index *x, FILE *out, const struct decode_opts 
 	json_obj_end(e.g);
 	json_close(e.g);
 	mem_view_free(&e.view);
+	plan_cache_free(&e.plans);
 	fputc('\n', out);
 	return ferror(out) ? -EIO : 0;
 }

@@ -10,6 +10,7 @@
 #include "decode.h"
 #include "json.h"
 #include "memory.h"
+#include "plan.h"
 #include "render.h"
 
 struct emit {
@@ -19,6 +20,7 @@ struct emit {
 	const struct btf *vmlinux;	/* given with --vmlinux-btf, or embedded */
 	const struct render_mem *mem;	/* what pointers may be followed into */
 	struct mem_view view;
+	struct plan_cache plans;	/* entries' compiled renderers (plan.h) */
 };
 
 /* maps.c: "maps": [...] */

@@ -179,29 +179,42 @@ void json_strn(yajl_gen g, const void *s, size_t len)
 	free(buf);
 }
 
+static const char json_pairs[] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
 /* @v's decimal digits, after a '-' when @neg, ending at @end; their start. */
 char *json_digits(char *end, uint64_t v, bool neg)
 {
-	static const char pairs[] =
-		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-		"8081828384858687888990919293949596979899";
 	char *p = end;
 
 	while (v >= 100) {
 		p -= 2;
-		memcpy(p, pairs + 2 * (v % 100), 2);
+		memcpy(p, json_pairs + 2 * (v % 100), 2);
 		v /= 100;
 	}
 	if (v >= 10) {
 		p -= 2;
-		memcpy(p, pairs + 2 * v, 2);
+		memcpy(p, json_pairs + 2 * v, 2);
 	} else {
 		*--p = '0' + v;
 	}
 	if (neg)
 		*--p = '-';
 	return p;
+}
+
+/* @v's decimal digits written at @o (20 bytes at most): past them. */
+char *json_put_digits(char *o, uint64_t v)
+{
+	uint64_t t;
+	size_t n = 1;
+
+	for (t = v; t >= 10; t /= 10)
+		n++;
+	json_digits(o + n, v, false);
+	return o + n;
 }
 
 /*

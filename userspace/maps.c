@@ -5,6 +5,7 @@
  * What an entry or an info means is its family's (maps/), chosen by the
  * two tables below.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "maps/maps.h"
@@ -80,6 +81,91 @@ static void emit_hex_values(yajl_gen g, const struct sxd_entries *b, const uint8
 	json_arr_end(g);
 }
 
+static void emit_entry(const struct entry_view *v, const struct entry_shape *ks,
+		       const struct entry_shape *vs, bool hex, const uint8_t *p)
+{
+	const struct sxd_entries *b = v->blk;
+	const uint8_t *val = p + sxd_align(b->key_size);
+	yajl_gen g = v->e->g;
+	uint32_t c;
+
+	json_obj(g);
+	json_key(g, "key");
+	ks->key(v, p);
+	if (b->nr_values == 1) {
+		json_key(g, "value");
+		vs->value(v, val);
+	} else {
+		json_key(g, "values");
+		json_arr(g);
+		for (c = 0; c < b->nr_values; c++)
+			vs->value(v, val + (size_t)c * sxd_align(b->value_size));
+		json_arr_end(g);
+	}
+	if (hex) {
+		json_khex(g, "key_hex", p, b->key_size);
+		json_key(g, "value_hex");
+		emit_hex_values(g, b, val);
+	}
+	json_obj_end(g);
+}
+
+/*
+ * A block whose keys and values both have a compiled renderer (plan.h):
+ * each entry's text, written as emit_entry() writes it, goes out as one
+ * token; an entry a plan leaves to render.c is emit_entry()'s.
+ */
+static bool emit_entries_planned(const struct entry_view *v, const struct entry_shape *ks,
+				 const struct entry_shape *vs, const uint8_t *p, size_t esz)
+{
+	static const char key[] = "{\"key\":", value[] = ",\"value\":", values[] = ",\"values\":[";
+	const struct sxd_entries *b = v->blk;
+	const struct plan *kp, *vp;
+	size_t len, n;
+	uint32_t i, c;
+	char *buf, *o;
+
+	if (!typed_plans(v, &kp, &vp))
+		return false;
+	buf = malloc(sizeof(values) + plan_max_len(kp) +
+		     (size_t)b->nr_values * (plan_max_len(vp) + 1) + 2);
+	if (!buf)
+		return false;
+	for (i = 0; i < b->nr; i++, p += esz) {
+		const uint8_t *val = p + sxd_align(b->key_size);
+
+		memcpy(buf, key, sizeof(key) - 1);
+		o = buf + sizeof(key) - 1;
+		n = plan_run(kp, p, o);
+		o += n;
+		if (b->nr_values == 1) {
+			memcpy(o, value, sizeof(value) - 1);
+			o += sizeof(value) - 1;
+			len = n ? plan_run(vp, val, o) : 0;
+			o += len;
+			n = n && len;
+		} else {
+			memcpy(o, values, sizeof(values) - 1);
+			o += sizeof(values) - 1;
+			for (c = 0; n && c < b->nr_values; c++) {
+				if (c)
+					*o++ = ',';
+				len = plan_run(vp, val + (size_t)c * sxd_align(b->value_size), o);
+				o += len;
+				n = len;
+			}
+			*o++ = ']';
+		}
+		*o++ = '}';
+		if (n)
+			yajl_gen_number(v->e->g, buf, o - buf);
+		else
+			emit_entry(v, ks, vs, false, p);
+	}
+	free(buf);
+	return true;
+}
+
 static void emit_entries(const struct entry_view *v)
 {
 	const struct sxd_entries *b = v->blk;
@@ -87,32 +173,14 @@ static void emit_entries(const struct entry_view *v)
 	const uint8_t *p = (const uint8_t *)(b + 1);
 	const struct entry_shape *ks = shape_for(b, true), *vs = shape_for(b, false);
 	bool hex = wants_hex(v, b);
-	yajl_gen g = v->e->g;
-	uint32_t i, c;
+	uint32_t i;
 
-	for (i = 0; i < b->nr; i++, p += esz) {
-		const uint8_t *val = p + sxd_align(b->key_size);
-
-		json_obj(g);
-		json_key(g, "key");
-		ks->key(v, p);
-		if (b->nr_values == 1) {
-			json_key(g, "value");
-			vs->value(v, val);
-		} else {
-			json_key(g, "values");
-			json_arr(g);
-			for (c = 0; c < b->nr_values; c++)
-				vs->value(v, val + (size_t)c * sxd_align(b->value_size));
-			json_arr_end(g);
-		}
-		if (hex) {
-			json_khex(g, "key_hex", p, b->key_size);
-			json_key(g, "value_hex");
-			emit_hex_values(g, b, val);
-		}
-		json_obj_end(g);
-	}
+	/* the entries' text in one token: a compact document only */
+	if (ks == &typed_shape && vs == &typed_shape && !hex && json_compact(v->e->g) &&
+	    emit_entries_planned(v, ks, vs, p, esz))
+		return;
+	for (i = 0; i < b->nr; i++, p += esz)
+		emit_entry(v, ks, vs, hex, p);
 }
 
 static void emit_info(struct emit *e, const struct sxd_map *m, const struct sxd_map_info *mi)

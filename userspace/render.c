@@ -30,7 +30,6 @@ struct render {
 
 static void render(struct render *r, uint32_t id, const uint8_t *data,
 		   size_t size, int depth);
-static int32_t skip_mods(const struct btf *btf, uint32_t id);
 
 static const char *name_of(const struct btf *btf, const struct btf_type *t)
 {
@@ -66,7 +65,7 @@ static uint64_t read_bits(const uint8_t *data, uint32_t bit_off, uint32_t bits)
 }
 
 /* The integer of @bits bits at @bit_off, sign-extended when @is_signed. */
-static uint64_t int_value(const uint8_t *data, uint32_t bit_off, uint32_t bits, bool is_signed)
+uint64_t render_int_value(const uint8_t *data, uint32_t bit_off, uint32_t bits, bool is_signed)
 {
 	uint64_t v = read_bits(data, bit_off, bits);
 
@@ -92,7 +91,7 @@ static void render_int_bits(struct render *r, const struct btf_type *t,
 		json_hex(r->g, data + bit_off / 8, (bits + 7) / 8);
 		return;
 	}
-	v = int_value(data, bit_off, bits, enc & BTF_INT_SIGNED);
+	v = render_int_value(data, bit_off, bits, enc & BTF_INT_SIGNED);
 	if (enc & BTF_INT_BOOL) {
 		json_bool(r->g, v != 0);
 	} else if (enc & BTF_INT_SIGNED) {
@@ -158,7 +157,7 @@ static void render_enum(struct render *r, const struct btf_type *t, const uint8_
  * Is @id C's char type, i.e. an element of a string? Only "char" itself
  * (any signedness, const or volatile): typedefs such as u8 hold bytes.
  */
-static bool is_char(const struct btf *btf, uint32_t id)
+bool render_is_char(const struct btf *btf, uint32_t id)
 {
 	const struct btf_type *t = btf__type_by_id(btf, id);
 	int i;
@@ -170,7 +169,7 @@ static bool is_char(const struct btf *btf, uint32_t id)
 }
 
 /* Text up to the first NUL, with only NULs after it? */
-static bool holds_text(const uint8_t *p, size_t n, size_t *len)
+bool render_holds_text(const uint8_t *p, size_t n, size_t *len)
 {
 	size_t i = 0;
 
@@ -190,9 +189,9 @@ static bool holds_text(const uint8_t *p, size_t n, size_t *len)
 }
 
 /* The whole integer type of 1, 2, 4 or 8 bytes (not bool) @id is, or NULL. */
-static const struct btf_type *plain_int(const struct btf *btf, uint32_t id)
+const struct btf_type *render_plain_int(const struct btf *btf, uint32_t id)
 {
-	int32_t rid = skip_mods(btf, id);
+	int32_t rid = render_skip_mods(btf, id);
 	const struct btf_type *t = rid > 0 ? btf__type_by_id(btf, rid) : NULL;
 
 	if (!t || !btf_is_int(t) || btf_int_offset(t) || btf_int_bits(t) != t->size * 8 ||
@@ -210,7 +209,7 @@ static const struct btf_type *plain_int(const struct btf *btf, uint32_t id)
 static bool render_int_array(struct render *r, uint32_t elem, const uint8_t *data,
 			     uint32_t n)
 {
-	const struct btf_type *t = plain_int(r->btf, elem);
+	const struct btf_type *t = render_plain_int(r->btf, elem);
 	uint32_t bits, i;
 	bool sgn;
 	uint64_t v;
@@ -226,13 +225,13 @@ static bool render_int_array(struct render *r, uint32_t elem, const uint8_t *dat
 
 		json_ints_begin(&ints, r->g);
 		for (i = 0; i < n; i++)
-			json_ints_add(&ints, int_value(data + (size_t)i * t->size, 0, bits, sgn), sgn);
+			json_ints_add(&ints, render_int_value(data + (size_t)i * t->size, 0, bits, sgn), sgn);
 		json_ints_end(&ints);
 		json_arr_end(r->g);
 		return true;
 	}
 	for (i = 0; i < n; i++) {
-		v = int_value(data + (size_t)i * t->size, 0, bits, sgn);
+		v = render_int_value(data + (size_t)i * t->size, 0, bits, sgn);
 		if (sgn)
 			json_int(r->g, (int64_t)v);
 		else
@@ -259,7 +258,7 @@ static void render_array(struct render *r, const struct btf_type *t,
 		render_error(r, "array of zero-size elements");
 		return;
 	}
-	if (is_char(r->btf, a->type) && holds_text(data, a->nelems, &len)) {
+	if (render_is_char(r->btf, a->type) && render_holds_text(data, a->nelems, &len)) {
 		json_strn(r->g, data, len);
 		return;
 	}
@@ -282,62 +281,95 @@ static bool enum_bits_fit(const struct btf_type *t, uint32_t off, uint32_t bits,
 
 /*
  * BTF from a dump is not trusted: every member must lie inside the bytes
- * its struct has here (@size), whatever offsets the BTF claims.
+ * its struct has here (@size), whatever offsets the BTF claims. What
+ * member @i of @t is written as, decided here for render_members() and
+ * plan.c alike.
  */
+void render_member_of(const struct btf *btf, const struct btf_type *t, uint16_t i,
+		      size_t size, int depth, struct render_member *rm)
+{
+	const struct btf_member *m = btf_members(t) + i;
+	uint32_t off = btf_member_bit_offset(t, i), bits = btf_member_bitfield_size(t, i);
+	const struct btf_type *mt = NULL;
+
+	*rm = (struct render_member){ .name = btf__name_by_offset(btf, m->name_off) ?: "",
+				      .type = m->type, .off = off, .bits = bits };
+	if (bits || off % 8 || !*rm->name)
+		mt = btf__type_by_id(btf, btf__resolve_type(btf, m->type));
+	rm->mt = mt;
+	if (!*rm->name) {
+		/* Anonymous struct/union: its members belong to us. */
+		rm->as = mt && btf_is_composite(mt) && depth < RENDER_MAX_DEPTH &&
+			 off / 8 <= size && mt->size <= size - off / 8 ?
+			 RENDER_MEMBER_INLINE : RENDER_MEMBER_SKIP;
+		return;
+	}
+	if ((uint64_t)off + (bits ? bits : 8) > (uint64_t)size * 8) {
+		rm->as = RENDER_MEMBER_OUTSIDE;
+	} else if (bits || off % 8) {
+		if (mt && btf_is_int(mt) &&
+		    (uint64_t)off + (bits ?: btf_int_bits(mt)) <= (uint64_t)size * 8) {
+			rm->as = RENDER_MEMBER_BITS_INT;
+			rm->nr_bits = bits ?: btf_int_bits(mt);
+		} else if (mt && btf_is_any_enum(mt) && enum_bits_fit(mt, off, bits, size)) {
+			rm->as = RENDER_MEMBER_BITS_ENUM;
+			rm->nr_bits = bits ?: mt->size * 8;
+		} else {
+			rm->as = RENDER_MEMBER_UNALIGNED;
+		}
+	} else {
+		rm->size = btf__resolve_size(btf, m->type);
+		rm->as = rm->size < 0 || (uint64_t)rm->size > size - off / 8 ?
+			 RENDER_MEMBER_OUTSIDE : RENDER_MEMBER_WHOLE;
+	}
+}
+
 static void render_members(struct render *r, const struct btf_type *t,
 			   const uint8_t *data, size_t size, int depth)
 {
-	const struct btf_member *m = btf_members(t);
 	uint16_t i, n = btf_vlen(t);
+	struct render_member rm;
 
-	for (i = 0; i < n; i++, m++) {
-		uint32_t off = btf_member_bit_offset(t, i);
-		uint32_t bits = btf_member_bitfield_size(t, i);
-		const char *name = btf__name_by_offset(r->btf, m->name_off) ?: "";
-		const struct btf_type *mt;
-		int64_t msz;
-
-		if (!*name) {
-			/* Anonymous struct/union: its members belong to us. */
-			mt = btf__type_by_id(r->btf, btf__resolve_type(r->btf, m->type));
-			if (mt && btf_is_composite(mt) && depth < RENDER_MAX_DEPTH &&
-			    off / 8 <= size && mt->size <= size - off / 8)
-				render_members(r, mt, data + off / 8, mt->size, depth + 1);
+	for (i = 0; i < n; i++) {
+		render_member_of(r->btf, t, i, size, depth, &rm);
+		if (rm.as == RENDER_MEMBER_SKIP)
+			continue;
+		if (rm.as == RENDER_MEMBER_INLINE) {
+			render_members(r, rm.mt, data + rm.off / 8, rm.mt->size, depth + 1);
 			continue;
 		}
-		json_key(r->g, name);
-		if ((uint64_t)off + (bits ? bits : 8) > (uint64_t)size * 8) {
+		json_key(r->g, rm.name);
+		/* bpftool writes a bit-field of at most 64 bits as hex */
+		if (r->bpftool && rm.bits && rm.nr_bits <= 64 &&
+		    (rm.as == RENDER_MEMBER_BITS_INT || rm.as == RENDER_MEMBER_BITS_ENUM)) {
+			char hex[24];
+
+			snprintf(hex, sizeof(hex), "0x%" PRIx64, read_bits(data, rm.off, rm.bits));
+			json_str(r->g, hex);
+			continue;
+		}
+		switch (rm.as) {
+		case RENDER_MEMBER_BITS_INT:
+			render_int_bits(r, rm.mt, data, rm.off, rm.nr_bits);
+			break;
+		case RENDER_MEMBER_BITS_ENUM:
+			json_uint(r->g, read_bits(data, rm.off, rm.nr_bits));
+			break;
+		case RENDER_MEMBER_WHOLE:
+			render(r, rm.type, data + rm.off / 8, rm.size, depth + 1);
+			break;
+		case RENDER_MEMBER_UNALIGNED:
+			render_error(r, "unaligned member");
+			break;
+		default:
 			render_error(r, "member outside its struct");
-			continue;
+			break;
 		}
-		if (bits || off % 8) {
-			mt = btf__type_by_id(r->btf, btf__resolve_type(r->btf, m->type));
-			if (r->bpftool && bits && mt && (btf_is_int(mt) || btf_is_any_enum(mt)) &&
-			    bits <= 64 && (uint64_t)off + bits <= (uint64_t)size * 8) {
-				char hex[24];
-
-				snprintf(hex, sizeof(hex), "0x%" PRIx64, read_bits(data, off, bits));
-				json_str(r->g, hex);
-			} else if (mt && btf_is_int(mt) &&
-				   (uint64_t)off + (bits ?: btf_int_bits(mt)) <= (uint64_t)size * 8)
-				render_int_bits(r, mt, data, off, bits ?: btf_int_bits(mt));
-			else if (mt && btf_is_any_enum(mt) && enum_bits_fit(mt, off, bits, size))
-				json_uint(r->g, read_bits(data, off, bits ?: mt->size * 8));
-			else
-				render_error(r, "unaligned member");
-			continue;
-		}
-		msz = btf__resolve_size(r->btf, m->type);
-		if (msz < 0 || (uint64_t)msz > size - off / 8) {
-			render_error(r, "member outside its struct");
-			continue;
-		}
-		render(r, m->type, data + off / 8, msz, depth + 1);
 	}
 }
 
 /* A C identifier: written between quotes as it is. */
-static bool plain_name(const char *s)
+bool render_plain_name(const char *s)
 {
 	if (!*s)
 		return false;
@@ -374,14 +406,14 @@ static bool render_int_struct(struct render *r, const struct btf_type *t,
 	for (i = 0; i < n; i++, m++) {
 		off = btf_member_bit_offset(t, i);
 		name = btf__name_by_offset(r->btf, m->name_off) ?: "";
-		mt = plain_int(r->btf, m->type);
-		if (!mt || btf_member_bitfield_size(t, i) || off % 8 || !plain_name(name) ||
+		mt = render_plain_int(r->btf, m->type);
+		if (!mt || btf_member_bitfield_size(t, i) || off % 8 || !render_plain_name(name) ||
 		    (uint64_t)off / 8 + mt->size > size || (r->base && mt->size == 8))
 			return false;
 		if (strlen(name) + 28 > sizeof(buf) - len)
 			return false;
 		neg = btf_int_encoding(mt) & BTF_INT_SIGNED;
-		v = int_value(data + off / 8, 0, mt->size * 8, neg);
+		v = render_int_value(data + off / 8, 0, mt->size * 8, neg);
 		neg = neg && (int64_t)v < 0;
 		p = json_digits(digits + sizeof(digits), neg ? -v : v, neg);
 		if (!first) {
@@ -629,7 +661,7 @@ static bool render_kobj(struct render *r, uint64_t v, const char *hex)
 static void render_ptr(struct render *r, const struct btf_type *t,
 		       const uint8_t *data, size_t size, int depth)
 {
-	int32_t pid = skip_mods(r->btf, t->type);
+	int32_t pid = render_skip_mods(r->btf, t->type);
 	const struct btf_type *pt = pid > 0 ? btf__type_by_id(r->btf, pid) : NULL;
 	const struct btf *pbtf = r->btf;
 	struct render_slot sl;
@@ -717,7 +749,7 @@ static void render_ptr(struct render *r, const struct btf_type *t,
 }
 
 /* Past typedefs, qualifiers and type tags: the type the bytes are. */
-static int32_t skip_mods(const struct btf *btf, uint32_t id)
+int32_t render_skip_mods(const struct btf *btf, uint32_t id)
 {
 	const struct btf_type *t = btf__type_by_id(btf, id);
 	int i;
@@ -734,7 +766,7 @@ static int32_t skip_mods(const struct btf *btf, uint32_t id)
 static void render(struct render *r, uint32_t id, const uint8_t *data,
 		   size_t size, int depth)
 {
-	int32_t rid = skip_mods(r->btf, id);
+	int32_t rid = render_skip_mods(r->btf, id);
 	const struct btf_type *t = rid <= 0 ? NULL : btf__type_by_id(r->btf, rid);
 	int64_t need;
 

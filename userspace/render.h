@@ -98,4 +98,40 @@ void render_value_map(yajl_gen g, const struct btf *btf, uint32_t type_id,
 /* The C spelling of a type's name, e.g. "struct task_ctx" or "u32[4]". */
 void render_type_name(const struct btf *btf, uint32_t type_id, char *buf, size_t len);
 
+/*
+ * What render.c decides about types and bytes, shared with the compiled
+ * renderers (plan.c) so that both decide alike.
+ */
+/* past typedefs, qualifiers and type tags: the type the bytes are, or -1 */
+int32_t render_skip_mods(const struct btf *btf, uint32_t id);
+/* the integer of @bits (<= 64) bits at @bit_off, sign-extended when @is_signed */
+uint64_t render_int_value(const uint8_t *data, uint32_t bit_off, uint32_t bits, bool is_signed);
+/* is @id C's char type (an element of a string)? */
+bool render_is_char(const struct btf *btf, uint32_t id);
+/* text up to the first NUL (its length in *len), only NULs after it? */
+bool render_holds_text(const uint8_t *p, size_t n, size_t *len);
+/* the whole 1, 2, 4 or 8-byte integer type (not bool) @id is, or NULL */
+const struct btf_type *render_plain_int(const struct btf *btf, uint32_t id);
+/* a C identifier, written between quotes as it is? */
+bool render_plain_name(const char *s);
+
+/* What a struct's member is written as (render_member_of()). */
+struct render_member {
+	enum {
+		RENDER_MEMBER_SKIP,	/* anonymous, not a struct or union inside ours */
+		RENDER_MEMBER_INLINE,	/* anonymous struct or union: its members, as ours */
+		RENDER_MEMBER_OUTSIDE,	/* an error: not inside its struct */
+		RENDER_MEMBER_UNALIGNED, /* an error: a bit-field of no integer or enum */
+		RENDER_MEMBER_BITS_INT,	/* nr_bits bits at bit off: an integer of mt */
+		RENDER_MEMBER_BITS_ENUM, /* nr_bits bits at bit off: an unsigned number */
+		RENDER_MEMBER_WHOLE,	/* size bytes of type at off / 8 */
+	} as;
+	const char *name;
+	uint32_t type, off, bits, nr_bits;	/* off and bits (0: whole) from BTF */
+	const struct btf_type *mt;		/* its type resolved, for all but WHOLE */
+	int64_t size;
+};
+void render_member_of(const struct btf *btf, const struct btf_type *t, uint16_t i,
+		      size_t size, int depth, struct render_member *rm);
+
 #endif

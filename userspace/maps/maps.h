@@ -42,6 +42,7 @@ struct info_kind {
 /* typed.c: by BTF, or as numbers and hex without it (the last shape) */
 extern const struct entry_shape typed_shape;
 void typed_untyped(yajl_gen g, const uint8_t *p, uint32_t size);
+bool typed_plans(const struct entry_view *v, const struct plan **key, const struct plan **value);
 
 /* local_storage.c, arena.c, fd_array.c, stackmap.c */
 extern const struct entry_shape local_storage_shape, arena_shape, fd_array_shape,

@@ -22,15 +22,6 @@ void typed_untyped(yajl_gen g, const uint8_t *p, uint32_t size)
 	}
 }
 
-static void emit_typed(const struct entry_view *v, const struct btf *btf, uint32_t type_id,
-		       const uint8_t *p, uint32_t size)
-{
-	if (btf && type_id)
-		render_value_mem(v->e->g, btf, type_id, p, size, v->e->mem);
-	else
-		typed_untyped(v->e->g, p, size);
-}
-
 /* libbpf places string literals in a ".rodata.str1.1" section map. */
 static bool is_string_section(const struct sxd_map *m)
 {
@@ -51,39 +42,87 @@ static void emit_strings(yajl_gen g, const uint8_t *p, uint32_t size)
 	json_arr_end(g);
 }
 
-static void emit_value(const struct entry_view *v, const struct btf *btf, uint32_t type_id,
-		       const uint8_t *p, uint32_t size)
+/*
+ * What a key or a value is rendered as: @btf's type @type_id (NULL, 0:
+ * without BTF), @size bytes, a value of map @map_index (UINT32_MAX for a
+ * key), or a string section's literals.
+ */
+struct typed_as {
+	const struct btf *btf;
+	uint32_t type_id, size, map_index;
+	bool strings;
+};
+
+static struct typed_as typed_key_as(const struct entry_view *v)
 {
-	if (is_string_section(v->m))
-		emit_strings(v->e->g, p, size);
-	else if (btf && type_id)
-		render_value_map(v->e->g, btf, type_id, p, size, v->e->mem, v->m->map_index);
+	const struct sxd_entries *b = v->blk;
+	struct typed_as as = { .size = b->key_size, .map_index = UINT32_MAX };
+
+	if (b->key_size == v->m->key_size && v->btf && v->m->btf_key_type_id) {
+		as.btf = v->btf;
+		as.type_id = v->m->btf_key_type_id;
+	}
+	return as;
+}
+
+static struct typed_as typed_value_as(const struct entry_view *v)
+{
+	const struct sxd_entries *b = v->blk;
+	const struct sxd_map *m = v->m;
+	struct typed_as as = { .size = b->value_size, .map_index = m->map_index };
+
+	if (m->btf_vmlinux_value_type_id && v->e->vmlinux) {
+		as.btf = v->e->vmlinux;
+		as.type_id = m->btf_vmlinux_value_type_id;
+	} else if (b->value_size == m->value_size && v->btf && !m->btf_vmlinux_value_type_id) {
+		as.btf = v->btf;
+		as.type_id = m->btf_value_type_id;
+	} else if (b->value_size != m->value_size) {
+		return as;	/* untyped, even in a string section */
+	}
+	as.strings = is_string_section(m);
+	if (!as.type_id)
+		as.btf = NULL;
+	return as;
+}
+
+static void typed_emit(const struct entry_view *v, const struct typed_as *as, const uint8_t *p)
+{
+	if (as->strings)
+		emit_strings(v->e->g, p, as->size);
+	else if (as->btf)
+		render_value_map(v->e->g, as->btf, as->type_id, p, as->size, v->e->mem,
+				 as->map_index);
 	else
-		typed_untyped(v->e->g, p, size);
+		typed_untyped(v->e->g, p, as->size);
 }
 
 static void typed_key(const struct entry_view *v, const uint8_t *p)
 {
-	const struct sxd_entries *b = v->blk;
+	struct typed_as as = typed_key_as(v);
 
-	if (b->key_size == v->m->key_size)
-		emit_typed(v, v->btf, v->btf ? v->m->btf_key_type_id : 0, p, b->key_size);
-	else
-		typed_untyped(v->e->g, p, b->key_size);
+	typed_emit(v, &as, p);
 }
 
 static void typed_value(const struct entry_view *v, const uint8_t *p)
 {
-	const struct sxd_entries *b = v->blk;
-	const struct sxd_map *m = v->m;
+	struct typed_as as = typed_value_as(v);
 
-	if (m->btf_vmlinux_value_type_id && v->e->vmlinux)
-		emit_value(v, v->e->vmlinux, m->btf_vmlinux_value_type_id, p, b->value_size);
-	else if (b->value_size == m->value_size)
-		emit_value(v, v->btf, v->btf && !m->btf_vmlinux_value_type_id ?
-			   m->btf_value_type_id : 0, p, b->value_size);
-	else
-		typed_untyped(v->e->g, p, b->value_size);
+	typed_emit(v, &as, p);
+}
+
+/* The compiled renderers (plan.h) of the block's keys and values, if both have one. */
+bool typed_plans(const struct entry_view *v, const struct plan **key, const struct plan **value)
+{
+	struct typed_as k = typed_key_as(v), val = typed_value_as(v);
+	struct plan_cache *c = &v->e->plans;
+
+	if (k.strings || val.strings)
+		return false;
+	*key = plan_get(c, k.btf, k.type_id, k.size, v->e->mem, k.map_index);
+	*value = *key ? plan_get(c, val.btf, val.type_id, val.size, v->e->mem,
+				 val.map_index) : NULL;
+	return *value;
 }
 
 const struct entry_shape typed_shape = {
