@@ -26,6 +26,12 @@ static uint64_t entries_tail(const struct sxd_rec *r)
 	const struct sxd_entries *e = (const void *)r;
 	size_t esz = dump_entry_size(e->key_size, e->value_size, e->nr_values);
 
+	/*
+	 * Values of no size take no bytes: more than one of them per entry
+	 * would let a few bytes of dump claim billions of values to write.
+	 */
+	if (!e->value_size && e->nr_values > 1)
+		return REC_BAD_TAIL;
 	return esz ? (uint64_t)esz * e->nr : REC_BAD_TAIL;
 }
 
