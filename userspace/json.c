@@ -208,10 +208,20 @@ char *json_digits(char *end, uint64_t v, bool neg)
 /* @v's decimal digits written at @o (20 bytes at most): past them. */
 char *json_put_digits(char *o, uint64_t v)
 {
-	uint64_t t;
+	static const uint64_t tens[] = {
+		10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
+		100000000ull, 1000000000ull, 10000000000ull, 100000000000ull,
+		1000000000000ull, 10000000000000ull, 100000000000000ull,
+		1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
+		1000000000000000000ull, 10000000000000000000ull,
+	};
 	size_t n = 1;
 
-	for (t = v; t >= 10; t /= 10)
+	if (v < 10) {
+		*o = '0' + v;
+		return o + 1;
+	}
+	while (n < 20 && v >= tens[n - 1])
 		n++;
 	json_digits(o + n, v, false);
 	return o + n;

@@ -168,15 +168,20 @@ bool render_is_char(const struct btf *btf, uint32_t id)
 	       !(btf_int_encoding(t) & BTF_INT_BOOL) && strstr(name_of(btf, t), "char");
 }
 
-/* Text up to the first NUL, with only NULs after it? */
+/*
+ * Text up to the first NUL, with only NULs after it? Text is what
+ * isprint() or isspace() take in the C locale (the decoder's), and any
+ * byte of UTF-8 (0x80 on), spelt out: it runs on every byte of every
+ * char array a dump holds.
+ */
 bool render_holds_text(const uint8_t *p, size_t n, size_t *len)
 {
 	size_t i = 0;
 
 	/* text starts with a printable character, not with a control byte */
-	if (n && p[0] && !isprint(p[0]) && p[0] < 0x80)
+	if (n && p[0] && (p[0] < 0x20 || p[0] == 0x7f))
 		return false;
-	while (i < n && p[i] && (isprint(p[i]) || isspace(p[i]) || p[i] >= 0x80))
+	while (i < n && ((p[i] >= 0x20 && p[i] != 0x7f) || (p[i] >= '\t' && p[i] <= '\r')))
 		i++;
 	*len = i;
 	if (i < n && p[i])
