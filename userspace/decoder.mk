@@ -7,8 +7,8 @@ DECODER_SRCS := dumpfile.c records.c index.c memory.c names.c json.c \
 	maps/typed.c maps/local_storage.c maps/arena.c maps/fd_array.c \
 	maps/stackmap.c maps/ringbuf.c maps/queue_stack_maps.c \
 	maps/bloom_filter.c maps/bpf_struct_ops.c
-DECODER_PKGS := libbpf yajl zlib
+DECODER_PKGS := libbpf yajl libdeflate
 # the Debian package that gives each (Makefile: named when missing)
 DECODER_DEB_libbpf := libbpf-dev
 DECODER_DEB_yajl := libyajl-dev
-DECODER_DEB_zlib := zlib1g-dev
+DECODER_DEB_libdeflate := libdeflate-dev

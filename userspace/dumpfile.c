@@ -15,7 +15,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
+#include <libdeflate.h>
 #include "dumpfile.h"
 #include "records.h"
 
@@ -85,7 +85,7 @@ static int check_header(struct dump_file *f, char *msg, size_t len)
 	const struct sxd_file_header *h = (const void *)f->data;
 	struct sxd_file_header copy;
 	size_t off, n;
-	uLong crc;
+	uint32_t crc;
 
 	if (f->size == 0)
 		return fail(msg, len, DUMP_EFORMAT, "empty file: not an scxdump dump");
@@ -115,19 +115,19 @@ static int check_header(struct dump_file *f, char *msg, size_t len)
 			    (unsigned long long)h->total_size, f->size);
 	memcpy(&copy, h, sizeof(copy));
 	copy.crc32 = 0;
-	crc = crc32(0, (const Bytef *)&copy, sizeof(copy));
-	/* in windows: zlib takes 32-bit lengths, and read pages are dropped */
+	crc = libdeflate_crc32(0, &copy, sizeof(copy));
+	/* in windows: read pages are dropped as the checksum passes them */
 	for (off = sizeof(copy); off < f->size; off += n) {
 		n = f->size - off < DUMP_WINDOW ? f->size - off : DUMP_WINDOW;
-		crc = crc32(crc, f->data + off, n);
+		crc = libdeflate_crc32(crc, f->data + off, n);
 		dump_release(f, off, off + n);
 	}
-	if ((uint32_t)crc != h->crc32 && f->salvage)
-		damage(f, "checksum mismatch (stored 0x%08x, computed 0x%08lx): any record may be damaged",
+	if (crc != h->crc32 && f->salvage)
+		damage(f, "checksum mismatch (stored 0x%08x, computed 0x%08x): any record may be damaged",
 		       h->crc32, crc);
-	else if ((uint32_t)crc != h->crc32)
+	else if (crc != h->crc32)
 		return fail(msg, len, DUMP_EFORMAT,
-			    "corrupt dump: checksum mismatch (stored 0x%08x, computed 0x%08lx)",
+			    "corrupt dump: checksum mismatch (stored 0x%08x, computed 0x%08x)",
 			    h->crc32, crc);
 	f->hdr = h;
 	return 0;

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/btf.h>
-#include <zlib.h>
+#include <libdeflate.h>
 #include "decode.h"
 
 struct btf *vmlinux_btf_load(const struct dump_index *x, const char *path,
@@ -32,7 +32,7 @@ struct btf *vmlinux_btf_load(const struct dump_index *x, const char *path,
 	}
 	if (c && c->kernel_btf_size &&
 	    ((uint64_t)size != c->kernel_btf_size ||
-	     (uint32_t)crc32(0, data, size) != c->kernel_btf_crc32)) {
+	     libdeflate_crc32(0, data, size) != c->kernel_btf_crc32)) {
 		snprintf(msg, len, "%s is not the BTF of the kernel that wrote the dump (%.*s: %u bytes, CRC 0x%08x)",
 			 path, (int)strnlen(c->kernel_release, sizeof(c->kernel_release)),
 			 c->kernel_release, c->kernel_btf_size, c->kernel_btf_crc32);

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
+#include <libdeflate.h>
 #include "../../userspace/decode.h"
 #include "../../userspace/dumpfile.h"
 
@@ -66,7 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		h = (struct sxd_file_header *)copy;
 		h->total_size = size;
 		h->crc32 = 0;
-		h->crc32 = crc32(0, copy, size);
+		h->crc32 = libdeflate_crc32(0, copy, size);
 	}
 	f.data = copy;
 	f.size = size;

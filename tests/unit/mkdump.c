@@ -14,7 +14,7 @@
 #include <string.h>
 #include <linux/bpf.h>
 #include <bpf/btf.h>
-#include <zlib.h>
+#include <libdeflate.h>
 #include "../../include/scxdump_format.h"
 
 static unsigned char buf[1 << 20];
@@ -866,7 +866,7 @@ int main(int argc, char **argv)
 	h->nr_records = nr_records;
 	h->flags = SXD_F_TRUNCATED;
 	h->crc32 = 0;
-	h->crc32 = crc32(0, buf, len);
+	h->crc32 = libdeflate_crc32(0, buf, len);
 
 	out = fopen(argv[optind], "wb");
 	if (!out || fwrite(buf, 1, len, out) != len || fclose(out))
