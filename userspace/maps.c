@@ -110,58 +110,90 @@ static void emit_entry(const struct entry_view *v, const struct entry_shape *ks,
 	json_obj_end(g);
 }
 
+/* The planned entries' text gathered before it goes to yajl as one token. */
+#define PLANNED_CHUNK	(64u << 10)
+
+/* One entry's text at @o, as emit_entry() writes it: past it, or NULL. */
+static char *planned_entry(const struct entry_view *v, const struct plan *kp,
+			   const struct plan *vp, const uint8_t *p, char *o)
+{
+	static const char key[] = "{\"key\":", value[] = ",\"value\":", values[] = ",\"values\":[";
+	const struct sxd_entries *b = v->blk;
+	const uint8_t *val = p + sxd_align(b->key_size);
+	size_t n;
+	uint32_t c;
+
+	memcpy(o, key, sizeof(key) - 1);
+	o += sizeof(key) - 1;
+	if (!(n = plan_run(kp, p, o)))
+		return NULL;
+	o += n;
+	if (b->nr_values == 1) {
+		memcpy(o, value, sizeof(value) - 1);
+		o += sizeof(value) - 1;
+		if (!(n = plan_run(vp, val, o)))
+			return NULL;
+		o += n;
+	} else {
+		memcpy(o, values, sizeof(values) - 1);
+		o += sizeof(values) - 1;
+		for (c = 0; c < b->nr_values; c++) {
+			if (c)
+				*o++ = ',';
+			if (!(n = plan_run(vp, val + (size_t)c * sxd_align(b->value_size), o)))
+				return NULL;
+			o += n;
+		}
+		*o++ = ']';
+	}
+	*o++ = '}';
+	return o;
+}
+
 /*
  * A block whose keys and values both have a compiled renderer (plan.h):
- * each entry's text, written as emit_entry() writes it, goes out as one
- * token; an entry a plan leaves to render.c is emit_entry()'s.
+ * the entries' text, each as emit_entry() writes it, joined by commas,
+ * goes to yajl in chunks of PLANNED_CHUNK bytes, one token each (yajl
+ * writes a number's text as given, and the comma before it); an entry a
+ * plan leaves to render.c is emit_entry()'s.
  */
 static bool emit_entries_planned(const struct entry_view *v, const struct entry_shape *ks,
 				 const struct entry_shape *vs, const uint8_t *p, size_t esz)
 {
-	static const char key[] = "{\"key\":", value[] = ",\"value\":", values[] = ",\"values\":[";
 	const struct sxd_entries *b = v->blk;
 	const struct plan *kp, *vp;
-	size_t len, n;
-	uint32_t i, c;
+	size_t max, cap, len = 0;
 	char *buf, *o;
+	uint32_t i;
 
 	if (!typed_plans(v, &kp, &vp))
 		return false;
-	buf = malloc(sizeof(values) + plan_max_len(kp) +
-		     (size_t)b->nr_values * (plan_max_len(vp) + 1) + 2);
+	/* ",{"key":K,"values":[V,...]}" */
+	max = 32 + plan_max_len(kp) + (size_t)b->nr_values * (plan_max_len(vp) + 1);
+	cap = max > PLANNED_CHUNK ? max : PLANNED_CHUNK;
+	buf = malloc(cap);
 	if (!buf)
 		return false;
 	for (i = 0; i < b->nr; i++, p += esz) {
-		const uint8_t *val = p + sxd_align(b->key_size);
-
-		memcpy(buf, key, sizeof(key) - 1);
-		o = buf + sizeof(key) - 1;
-		n = plan_run(kp, p, o);
-		o += n;
-		if (b->nr_values == 1) {
-			memcpy(o, value, sizeof(value) - 1);
-			o += sizeof(value) - 1;
-			len = n ? plan_run(vp, val, o) : 0;
-			o += len;
-			n = n && len;
-		} else {
-			memcpy(o, values, sizeof(values) - 1);
-			o += sizeof(values) - 1;
-			for (c = 0; n && c < b->nr_values; c++) {
-				if (c)
-					*o++ = ',';
-				len = plan_run(vp, val + (size_t)c * sxd_align(b->value_size), o);
-				o += len;
-				n = len;
-			}
-			*o++ = ']';
+		if (len + max > cap) {
+			yajl_gen_number(v->e->g, buf, len);
+			len = 0;
 		}
-		*o++ = '}';
-		if (n)
-			yajl_gen_number(v->e->g, buf, o - buf);
-		else
-			emit_entry(v, ks, vs, false, p);
+		o = buf + len;
+		if (len)
+			*o++ = ',';
+		o = planned_entry(v, kp, vp, p, o);
+		if (o) {
+			len = o - buf;
+			continue;
+		}
+		if (len)
+			yajl_gen_number(v->e->g, buf, len);
+		len = 0;
+		emit_entry(v, ks, vs, false, p);
 	}
+	if (len)
+		yajl_gen_number(v->e->g, buf, len);
 	free(buf);
 	return true;
 }

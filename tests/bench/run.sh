@@ -28,8 +28,11 @@ for mode in default --hex; do
 	awk -v m="$mode" -v s="$size" -v j="$(cat "$tmp/json")" -v t="$secs" -v r="$rss_kb" 'BEGIN {
 		js = j / 1e6 / t
 		lim = 64 * 1048576 + s	# the one map is the largest
-		printf "  %-7s dump %.0f MB -> JSON %.0f MB in %.2f s: %.1f MB/s of dump, %.1f MB/s of JSON (target >= 250): %s\n",
-			m, s / 1e6, j / 1e6, t, s / 1e6 / t, js, (js >= 250 ? "met" : "not met")
+		# the target is the default output; --hex (raw bytes beside every
+		# value) is on request, measured for what it costs
+		printf "  %-7s dump %.0f MB -> JSON %.0f MB in %.2f s: %.1f MB/s of dump, %.1f MB/s of JSON %s\n",
+			m, s / 1e6, j / 1e6, t, s / 1e6 / t, js,
+			m == "default" ? "(target >= 250): " (js >= 250 ? "met" : "not met") : "(on request: no target)"
 		printf "          peak RSS %.1f MB (target <= 64 MiB + the largest map, %.0f MB): %s\n",
 			r / 1e3, lim / 1e6, (r * 1024 <= lim ? "met" : "not met")
 	}'
