@@ -83,7 +83,7 @@ for n in 1 2 "$max"; do
 			n, h / 1e6, m, b / 1e6, c, x, x <= 2 ? "met" : "not met"
 	}'
 done
-echo " capture + read + decode of a 100k-entry hash vs bpftool -j map dump of it (in the guest):"
+echo " capture + read + decode of a 100k-entry hash vs bpftool -j map dump of it (in the guest, the module's default 5 ms stop budget):"
 awk -v a="$(tm pipeline-100000)" -v b="$(tm bpftool-100000)" 'BEGIN {
 	r = a > 0 ? b / a : 0
 	printf "  scxdump %.2f s, bpftool %.2f s: %.1fx faster (target >= 10x): %s\n",

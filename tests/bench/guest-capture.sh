@@ -92,10 +92,15 @@ for n in 10000 100000 1000000; do
 	capture hash-$n
 	if [ $n -eq 100000 ]; then
 		profile hash-$n
+		# what a user runs, with the module's defaults: the bench's
+		# 100 ms stop budget (for the held time) is not theirs
+		_budget=$(cat /sys/module/scxdump/parameters/snapshot_budget_us)
+		echo 5000 >/sys/module/scxdump/parameters/snapshot_budget_us || exit 1
 		_t=$(ns)
 		echo capture >$DBG/control && cat $DBG/dump >$shm/pipe.bin &&
 			$DEC decode --map b_hash $shm/pipe.bin >$shm/pipe.json || exit 1
 		echo "pipeline-$n	$(($(ns) - _t))" >>times.tsv
+		echo "$_budget" >/sys/module/scxdump/parameters/snapshot_budget_us || exit 1
 		_t=$(ns)
 		bpftool -j map dump name b_hash >$shm/bpftool.json || exit 1
 		echo "bpftool-$n	$(($(ns) - _t))" >>times.tsv
