@@ -112,6 +112,8 @@ static void emit_entry(const struct entry_view *v, const struct entry_shape *ks,
 
 /* The planned entries' text gathered before it goes to yajl as one token. */
 #define PLANNED_CHUNK	(64u << 10)
+/* The longest text of one entry written that way. */
+#define PLANNED_MAX_ENTRY	(64u << 20)
 
 /* One entry's text at @o, as emit_entry() writes it: past it, or NULL. */
 static char *planned_entry(const struct entry_view *v, const struct plan *kp,
@@ -168,8 +170,10 @@ static bool emit_entries_planned(const struct entry_view *v, const struct entry_
 
 	if (!typed_plans(v, &kp, &vp))
 		return false;
-	/* ",{"key":K,"values":[V,...]}" */
+	/* ",{"key":K,"values":[V,...]}"; one so long is render.c's, entry by entry */
 	max = 32 + plan_max_len(kp) + (size_t)b->nr_values * (plan_max_len(vp) + 1);
+	if (max > PLANNED_MAX_ENTRY)
+		return false;
 	cap = max > PLANNED_CHUNK ? max : PLANNED_CHUNK;
 	buf = malloc(cap);
 	if (!buf)
