@@ -184,8 +184,8 @@ static const char json_pairs[] =
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
-/* @v's decimal digits, after a '-' when @neg, ending at @end; their start. */
-char *json_digits(char *end, uint64_t v, bool neg)
+/* @v's decimal digits ending at @end: their start. */
+static char *json_digits(char *end, uint64_t v)
 {
 	char *p = end;
 
@@ -200,8 +200,6 @@ char *json_digits(char *end, uint64_t v, bool neg)
 	} else {
 		*--p = '0' + v;
 	}
-	if (neg)
-		*--p = '-';
 	return p;
 }
 
@@ -223,8 +221,18 @@ char *json_put_digits(char *o, uint64_t v)
 	}
 	while (n < 20 && v >= tens[n - 1])
 		n++;
-	json_digits(o + n, v, false);
+	json_digits(o + n, v);
 	return o + n;
+}
+
+/* @v (as an int64_t when @is_signed) written at @o, 21 bytes at most: past it. */
+char *json_put_int(char *o, uint64_t v, bool is_signed)
+{
+	if (is_signed && (int64_t)v < 0) {
+		*o++ = '-';
+		v = 0 - v;	/* the magnitude of INT64_MIN is a uint64_t */
+	}
+	return json_put_digits(o, v);
 }
 
 /*
@@ -249,18 +257,12 @@ static void json_ints_flush(struct json_ints *s)
 
 void json_ints_add(struct json_ints *s, uint64_t v, bool is_signed)
 {
-	char digits[24], *p;
-	size_t n;
-
-	p = json_digits(digits + sizeof(digits), is_signed && (int64_t)v < 0 ? -v : v,
-			is_signed && (int64_t)v < 0);
-	n = digits + sizeof(digits) - p;
-	if (s->len + n + 1 > sizeof(s->buf))
+	/* a comma and at most 21 characters: a sign and 20 digits */
+	if (s->len + 22 > sizeof(s->buf))
 		json_ints_flush(s);
 	if (s->len)
 		s->buf[s->len++] = ',';
-	memcpy(s->buf + s->len, p, n);
-	s->len += n;
+	s->len = json_put_int(s->buf + s->len, v, is_signed) - s->buf;
 }
 
 void json_ints_end(struct json_ints *s)
@@ -270,18 +272,16 @@ void json_ints_end(struct json_ints *s)
 
 void json_int(yajl_gen g, int64_t v)
 {
-	char buf[24], *p;
+	char buf[24];
 
-	/* the magnitude of INT64_MIN is a uint64_t */
-	p = json_digits(buf + sizeof(buf), v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0);
-	yajl_gen_number(g, p, buf + sizeof(buf) - p);
+	yajl_gen_number(g, buf, json_put_int(buf, (uint64_t)v, true) - buf);
 }
 
 void json_uint(yajl_gen g, uint64_t v)
 {
-	char buf[24], *p = json_digits(buf + sizeof(buf), v, false);
+	char buf[24];
 
-	yajl_gen_number(g, p, buf + sizeof(buf) - p);
+	yajl_gen_number(g, buf, json_put_int(buf, v, false) - buf);
 }
 
 void json_double(yajl_gen g, double v)

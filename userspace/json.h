@@ -16,8 +16,9 @@
 yajl_gen json_open(FILE *out, bool pretty);
 void json_close(yajl_gen g);
 bool json_compact(yajl_gen g);
-char *json_digits(char *end, uint64_t v, bool neg);
+/* an integer's decimal text at @o (21 bytes at most): past it */
 char *json_put_digits(char *o, uint64_t v);
+char *json_put_int(char *o, uint64_t v, bool is_signed);
 
 /* Integers in a row inside an array, written as one token (json.c). */
 #define JSON_INTS_BUF	4096

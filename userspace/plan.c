@@ -375,16 +375,6 @@ size_t plan_max_len(const struct plan *p)
 	return p->max_len;
 }
 
-/* @v's digits at @o, as json_int() and json_uint() spell them: past them. */
-static char *put_int(char *o, uint64_t v, bool sgn)
-{
-	if (sgn && (int64_t)v < 0) {
-		*o++ = '-';
-		v = 0 - v;
-	}
-	return json_put_digits(o, v);
-}
-
 /* A whole little-endian integer of @bytes (1, 2, 4, 8) bytes at @at. */
 static uint64_t load_int(const uint8_t *at, uint32_t bytes, bool sgn)
 {
@@ -438,7 +428,7 @@ static char *put_enum(const struct plan *p, const struct plan_step *s, const uin
 			return o + e->len;
 		}
 	}
-	return put_int(o, s->sgn ? (uint64_t)v : raw, s->sgn);
+	return json_put_int(o, s->sgn ? (uint64_t)v : raw, s->sgn);
 }
 
 size_t plan_run(const struct plan *p, const uint8_t *data, char *buf)
@@ -457,10 +447,10 @@ size_t plan_run(const struct plan *p, const uint8_t *data, char *buf)
 			o += s->n;
 			break;
 		case PLAN_WHOLE:
-			o = put_int(o, load_int(at, s->esz, s->sgn), s->sgn);
+			o = json_put_int(o, load_int(at, s->esz, s->sgn), s->sgn);
 			break;
 		case PLAN_INT:
-			o = put_int(o, render_int_value(at, s->bit_off, s->n, s->sgn), s->sgn);
+			o = json_put_int(o, render_int_value(at, s->bit_off, s->n, s->sgn), s->sgn);
 			break;
 		case PLAN_BOOL:
 			if (render_int_value(at, s->bit_off, s->n, false)) {
@@ -488,7 +478,7 @@ size_t plan_run(const struct plan *p, const uint8_t *data, char *buf)
 			for (i = 0; i < s->n; i++) {
 				if (i)
 					*o++ = ',';
-				o = put_int(o, load_int(at + (size_t)i * s->esz, s->esz, s->sgn),
+				o = json_put_int(o, load_int(at + (size_t)i * s->esz, s->esz, s->sgn),
 					    s->sgn);
 			}
 			*o++ = ']';

@@ -399,12 +399,12 @@ static bool render_int_struct(struct render *r, const struct btf_type *t,
 	const struct btf_member *m = btf_members(t);
 	uint16_t i, n = btf_vlen(t);
 	const struct btf_type *mt;
-	char buf[JSON_INTS_BUF], digits[24], *p;
+	char buf[JSON_INTS_BUF];
 	const char *name, *first = NULL;
 	size_t len = 0, l;
 	uint32_t off;
 	uint64_t v;
-	bool neg;
+	bool sgn;
 
 	if (!r->compact || !n)
 		return false;
@@ -417,10 +417,8 @@ static bool render_int_struct(struct render *r, const struct btf_type *t,
 			return false;
 		if (strlen(name) + 28 > sizeof(buf) - len)
 			return false;
-		neg = btf_int_encoding(mt) & BTF_INT_SIGNED;
-		v = render_int_value(data + off / 8, 0, mt->size * 8, neg);
-		neg = neg && (int64_t)v < 0;
-		p = json_digits(digits + sizeof(digits), neg ? -v : v, neg);
+		sgn = btf_int_encoding(mt) & BTF_INT_SIGNED;
+		v = render_int_value(data + off / 8, 0, mt->size * 8, sgn);
 		if (!first) {
 			first = name;
 		} else {
@@ -432,9 +430,7 @@ static bool render_int_struct(struct render *r, const struct btf_type *t,
 			buf[len++] = '"';
 			buf[len++] = ':';
 		}
-		l = digits + sizeof(digits) - p;
-		memcpy(buf + len, p, l);
-		len += l;
+		len = json_put_int(buf + len, v, sgn) - buf;
 	}
 	json_obj(r->g);
 	json_key(r->g, first);

@@ -74,11 +74,11 @@ static struct typed_as typed_value_as(const struct entry_view *v)
 	if (m->btf_vmlinux_value_type_id && v->e->vmlinux) {
 		as.btf = v->e->vmlinux;
 		as.type_id = m->btf_vmlinux_value_type_id;
-	} else if (b->value_size == m->value_size && v->btf && !m->btf_vmlinux_value_type_id) {
-		as.btf = v->btf;
-		as.type_id = m->btf_value_type_id;
 	} else if (b->value_size != m->value_size) {
 		return as;	/* untyped, even in a string section */
+	} else if (v->btf && !m->btf_vmlinux_value_type_id) {
+		as.btf = v->btf;
+		as.type_id = m->btf_value_type_id;
 	}
 	as.strings = is_string_section(m);
 	if (!as.type_id)
