@@ -141,8 +141,34 @@ static void maplib_entry_clear(struct map_ctx *mc, u8 *slot)
  */
 u8 *maplib_entry_slot(struct map_ctx *mc)
 {
-	u8 *slot;
+	u32 n;
+	u8 *slot = maplib_entry_run(mc, 1, &n);
 
+	if (slot)
+		maplib_entry_clear(mc, slot);
+	return slot;
+}
+
+/**
+ * maplib_entry_run() - room for up to @want entries in a row
+ * @mc: the map's capture
+ * @want: entries the family could fill now
+ * @n: set to the entries there is room for, 1 to @want
+ *
+ * As maplib_entry_slot(), for a family that fills entries in a run: the
+ * slots follow each other, mc->entry_size bytes apart, and are not
+ * cleared: the family writes every byte, pads included. It commits the
+ * ones it filled with maplib_entry_run_commit(). A run of more than one
+ * entry reads the stop's clock.
+ *
+ * Return: the first slot, or NULL as maplib_entry_slot() returns it.
+ */
+u8 *maplib_entry_run(struct map_ctx *mc, u32 want, u32 *n)
+{
+	u64 fit;
+
+	if (want > 1)
+		mc->clock_tick = MAPLIB_CLOCK_EVERY;
 	if (maplib_walk_over(mc))
 		return NULL;
 	if (mc->counting) {
@@ -160,9 +186,11 @@ u8 *maplib_entry_slot(struct map_ctx *mc)
 	/* a full dump has stopped the walk (maplib_entries_open()) */
 	if (!mc->blk && maplib_entries_open(mc))
 		return NULL;
-	slot = mc->blk + mc->blk_len;
-	maplib_entry_clear(mc, slot);
-	return slot;
+	fit = (mc->blk_cap - mc->blk_len) / mc->entry_size;
+	if (opt_max_map_bytes)
+		fit = min_t(u64, fit, div64_u64(opt_max_map_bytes - mc->bytes, mc->entry_size));
+	*n = clamp_t(u64, fit, 1, want);
+	return mc->blk + mc->blk_len;
 }
 
 /* Entries the walk has met so far: written, waiting in the block, left out. */
@@ -402,19 +430,25 @@ static void maplib_value_kmems(struct map_ctx *mc, const u8 *value)
 	}
 }
 
-void maplib_entry_commit(struct map_ctx *mc)
+/* The @n entries of a run (maplib_entry_run()) are filled: they are the map's. */
+void maplib_entry_run_commit(struct map_ctx *mc, u32 n)
 {
-	u32 i;
+	u8 *slot = mc->blk + mc->blk_len;
+	u32 e, i;
 
 	if (mc->kmems && !(mc->entry_flags & ~SXD_ENTRIES_OWNER)) {
-		u8 *slot = mc->blk + mc->blk_len;
-
-		for (i = 0; i < mc->nr_values; i++)
-			maplib_value_kmems(mc, maplib_entry_value(mc, slot, i));
+		for (e = 0; e < n; e++, slot += mc->entry_size)
+			for (i = 0; i < mc->nr_values; i++)
+				maplib_value_kmems(mc, maplib_entry_value(mc, slot, i));
 	}
-	mc->bytes += mc->entry_size;
-	mc->blk_len += mc->entry_size;
-	mc->blk_nr++;
+	mc->bytes += (u64)n * mc->entry_size;
+	mc->blk_len += (size_t)n * mc->entry_size;
+	mc->blk_nr += n;
+}
+
+void maplib_entry_commit(struct map_ctx *mc)
+{
+	maplib_entry_run_commit(mc, 1);
 }
 
 /* Facts about the map that are not entries (enum sxd_info_kind). */

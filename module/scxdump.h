@@ -84,6 +84,9 @@ struct kernel_layout {
 	bool ok_htab;
 	u32 htab_buckets, htab_n_buckets, htab_bucket_size, bucket_head;
 	u32 helem_node, helem_key;
+	/* and a preallocated hash's element area, scanned in address order */
+	bool ok_htab_area;
+	u32 htab_elems, htab_elem_size, htab_extra_elems;
 	bool ok_ringbuf;	/* struct bpf_ringbuf(_map) (kernel/bpf/ringbuf.c) */
 	u32 rbmap_rb, rb_mask, rb_consumer_pos, rb_producer_pos, rb_pending_pos, rb_data;
 	u32 rb_overwrite_mode, rb_overwrite_pos;
@@ -307,8 +310,9 @@ long trigger_load_seq(void);
 
 /*
  * One map being captured. A family's capture function walks the map and
- * fills entries through maplib_entry_slot()/maplib_entry_commit(), which frame
- * them into SXD_REC_ENTRIES blocks.
+ * fills entries through maplib_entry_slot()/maplib_entry_commit() (or
+ * runs of them, maplib_entry_run()), which frame them into
+ * SXD_REC_ENTRIES blocks.
  */
 struct map_ctx {
 	struct dump_writer *w;
@@ -435,6 +439,8 @@ struct map_kmems {
 
 u8 *maplib_entry_slot(struct map_ctx *mc);
 void maplib_entry_commit(struct map_ctx *mc);
+u8 *maplib_entry_run(struct map_ctx *mc, u32 want, u32 *n);
+void maplib_entry_run_commit(struct map_ctx *mc, u32 n);
 void *maplib_entry_value(struct map_ctx *mc, u8 *slot, u32 i);
 
 #define DISCOVER_MAX_MAPS	1024
