@@ -11,6 +11,7 @@
 #include <linux/crc32.h>
 #include <linux/err.h>
 #include <linux/fs.h>
+#include <linux/list_nulls.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -424,6 +425,30 @@ static int klayout_resolve_sched(const struct kbtf *b)
 }
 
 /*
+ * A preallocated hash's element area (bpf_htab.elems, elem_size bytes
+ * each, and a spare per possible CPU where bpf_htab.extra_elems is set:
+ * prealloc_init()), scanned in address order (maps/hashtab.c). A free
+ * element's pcpu_freelist_node must not sit where a node's next pointer
+ * is: pointers to the one are told from pointers to the other by their
+ * offset in an element.
+ */
+static void klayout_resolve_htab_area(const struct kbtf *b, s32 htab, s32 elem)
+{
+	u32 size = 0, fnode = 0;
+
+	if (!kbtf_member(b, htab, "elems", &klayout.htab_elems, &size) && size == 8 &&
+	    !kbtf_member(b, htab, "elem_size", &klayout.htab_elem_size, &size) && size == 4 &&
+	    !kbtf_member(b, htab, "extra_elems", &klayout.htab_extra_elems, &size) && size == 8 &&
+	    !kbtf_member(b, elem, "fnode", &fnode, &size) &&
+	    fnode != klayout.helem_node + offsetof(struct hlist_nulls_node, next)) {
+		klayout.ok_htab_area = true;
+		return;
+	}
+	klayout_note_absent("hash_area_scan",
+			    "no bpf_htab element area layout in the kernel's BTF: preallocated hashes walked bucket by bucket");
+}
+
+/*
  * The hash maps' own layout (kernel/bpf/hashtab.c, private): the bucket
  * array, each bucket's nulls list head, where an element's list node and
  * key are. The bucket's type is the one bpf_htab.buckets points at (the
@@ -452,6 +477,7 @@ static void klayout_resolve_htab(const struct kbtf *b)
 	    !kbtf_member(b, elem, "key", &klayout.helem_key, &size) &&
 	    IS_ALIGNED(klayout.helem_key, 8)) {
 		klayout.ok_htab = true;
+		klayout_resolve_htab_area(b, htab, elem);
 		return;
 	}
 	pr_warn("scxdump: kernel BTF has no bpf_htab bucket layout: hashes are walked key by key\n");

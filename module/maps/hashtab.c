@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Hash maps (kernel/bpf/hashtab.c): HASH, LRU_HASH, PERCPU_HASH,
- * LRU_PERCPU_HASH, walked bucket by bucket (htab_bucket_walk()) where the
- * kernel's BTF gives their layout (layout.c), else by key.
+ * LRU_PERCPU_HASH: a preallocated one's element area scanned in address
+ * order (htab_area_scan()), or walked bucket by bucket (htab_bucket_walk())
+ * where the kernel's BTF gives their layout (layout.c), else by key.
  *
  * The keyed walk is the library's (maplib.c) and the bpf(2) syscall's:
  * map->ops->map_get_next_key then a lookup, under rcu_read_lock()
@@ -24,6 +25,7 @@
 #include <linux/rculist_nulls.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/unaligned.h>
 #include "../scxdump.h"
 
 /* LRU_HASH: without setting the element's reference bit. RCU held. */
@@ -63,6 +65,115 @@ static bool htab_copy_percpu(struct map_ctx *mc, void *key, u8 *slot)
 }
 
 /*
+ * An entry from an element: the element holds its key and value as an
+ * entry does, each 8-aligned (htab_elem_value(); per-CPU hashes keep a
+ * pointer to round_up(value_size, 8) bytes a CPU there), so a copy takes
+ * the rounded sizes and then clears the bytes past key_size and
+ * value_size in the last word of each, with @mask (as a little-endian
+ * word). Without per-CPU values, one copy.
+ */
+struct htab_shape {
+	u32 ka, va;		/* key_size, value_size rounded up to 8 */
+	u64 key_mask, val_mask;
+	bool percpu;
+};
+
+static u64 htab_pad_mask(u32 size)
+{
+	u32 last = size - (round_up(size, 8) - 8);	/* bytes of the last word: 1..8 */
+
+	return last == 8 ? ~0ull : (1ull << (8 * last)) - 1;
+}
+
+static void htab_shape_init(struct htab_shape *sh, const struct bpf_map *map, bool percpu)
+{
+	sh->ka = round_up(map->key_size, 8);
+	sh->va = round_up(map->value_size, 8);
+	sh->key_mask = htab_pad_mask(map->key_size);
+	sh->val_mask = htab_pad_mask(map->value_size);
+	sh->percpu = percpu;
+}
+
+static void htab_pad(u8 *word, u64 mask)
+{
+	if (mask != ~0ull)
+		put_unaligned_le64(get_unaligned_le64(word) & mask, word);
+}
+
+/*
+ * @n bytes, a multiple of 8: the sizes of small keys and values are
+ * copied inline, without a call per entry.
+ */
+static __always_inline void htab_copy(u8 *dst, const u8 *src, u32 n)
+{
+	switch (n) {
+	case 8:
+		memcpy(dst, src, 8);
+		break;
+	case 16:
+		memcpy(dst, src, 16);
+		break;
+	case 24:
+		memcpy(dst, src, 24);
+		break;
+	case 32:
+		memcpy(dst, src, 32);
+		break;
+	case 40:
+		memcpy(dst, src, 40);
+		break;
+	case 48:
+		memcpy(dst, src, 48);
+		break;
+	case 56:
+		memcpy(dst, src, 56);
+		break;
+	case 64:
+		memcpy(dst, src, 64);
+		break;
+	default:
+		memcpy(dst, src, n);
+	}
+}
+
+static void htab_fill_entry(struct map_ctx *mc, const struct htab_shape *sh,
+			    const u8 *elem, u8 *slot)
+{
+	const u8 *key = elem + klayout.helem_key;
+	void __percpu *pptr;
+	u8 *v;
+	int cpu;
+
+	if (!sh->percpu) {
+		htab_copy(slot, key, sh->ka + sh->va);
+		htab_pad(slot + sh->ka - 8, sh->key_mask);
+		htab_pad(slot + sh->ka + sh->va - 8, sh->val_mask);
+		return;
+	}
+	/* every possible CPU's value; holes between their ids stay 0 */
+	if (!mc->fills_entries)
+		memset(slot, 0, mc->entry_size);
+	htab_copy(slot, key, sh->ka);
+	htab_pad(slot + sh->ka - 8, sh->key_mask);
+	pptr = *(void __percpu *const *)(key + sh->ka);	/* htab_elem_get_ptr() */
+	for_each_possible_cpu(cpu) {
+		v = slot + sh->ka + (size_t)cpu * sh->va;
+		htab_copy(v, per_cpu_ptr(pptr, cpu), sh->va);
+		htab_pad(v + sh->va - 8, sh->val_mask);
+	}
+}
+
+/* Room for the entries: the kernel's element count and some, or max_entries. */
+static u64 htab_room(struct map_ctx *mc)
+{
+	u64 room = mc->map->max_entries;
+
+	if (maplib_elem_count(mc->map, &room))
+		room = min_t(u64, room + room / 8 + 64, mc->map->max_entries);
+	return room;
+}
+
+/*
  * The bucket walk: each bucket's nulls list, as the kernel's own walks go
  * (bpf_hash_map_seq_find_next(), bpf_for_each_hash_elem()): under
  * rcu_read_lock(), without the bucket lock. Every element reached is
@@ -77,42 +188,21 @@ static bool htab_copy_percpu(struct map_ctx *mc, void *key, u8 *slot)
  * The dump's room for the elements is made before (maplib_nosleep_begin(),
  * from the kernel's element count or max_entries), so that no slot
  * allocates under RCU. Bounded by twice max_entries plus the buckets
- * steps, and it yields between buckets.
+ * steps, and it yields between buckets. The first @skip elements of each
+ * list are passed over (the area scan took them).
  */
-static void htab_copy_elem(struct map_ctx *mc, const u8 *elem, u8 *slot, bool percpu)
-{
-	const struct bpf_map *map = mc->map;
-	const u8 *val = elem + klayout.helem_key + round_up(map->key_size, 8);
-	void __percpu *pptr;
-	int cpu;
-
-	memcpy(slot, elem + klayout.helem_key, map->key_size);
-	if (!percpu) {
-		memcpy(maplib_entry_value(mc, slot, 0), val, map->value_size);
-		return;
-	}
-	pptr = *(void __percpu **)val;	/* htab_elem_get_ptr() */
-	for_each_possible_cpu(cpu)
-		memcpy(maplib_entry_value(mc, slot, cpu), per_cpu_ptr(pptr, cpu),
-		       map->value_size);
-}
-
-static int htab_bucket_walk(struct map_ctx *mc, bool percpu)
+static void htab_bucket_walk(struct map_ctx *mc, const struct htab_shape *sh, u32 skip)
 {
 	const u8 *htab = (const u8 *)mc->map;
 	const u8 *buckets = READ_ONCE(*(u8 *const *)(htab + klayout.htab_buckets));
-	u32 i, n = READ_ONCE(*(const u32 *)(htab + klayout.htab_n_buckets));
-	u64 steps = 0, bound = 2ull * mc->map->max_entries + n, room = mc->map->max_entries;
+	u32 i, pos, one, n = READ_ONCE(*(const u32 *)(htab + klayout.htab_n_buckets));
+	u64 steps = 0, bound = 2ull * mc->map->max_entries + n;
 	const struct hlist_nulls_head *head;
 	struct hlist_nulls_node *node;
 	bool fixed;
 	u8 *slot;
 
-	if (maplib_elem_count(mc->map, &room))
-		room = min_t(u64, room + room / 8 + 64, mc->map->max_entries);
-	/* every possible CPU's value is copied, holes between their ids stay 0 */
-	mc->fills_entries = !percpu || num_possible_cpus() == nr_cpu_ids;
-	fixed = maplib_nosleep_begin(mc, room);
+	fixed = maplib_nosleep_begin(mc, htab_room(mc));
 	for (i = 0; i < n && !mc->stop && steps <= bound; i++) {
 		if (!(i & 255) && !maplib_walk_yield(mc))
 			break;
@@ -126,18 +216,23 @@ static int htab_bucket_walk(struct map_ctx *mc, bool percpu)
 		if (is_a_nulls(READ_ONCE(head->first)))
 			continue;
 		rcu_read_lock();
+		pos = 0;
 		for (node = rcu_dereference_raw(head->first); !is_a_nulls(node);
 		     node = rcu_dereference_raw(node->next)) {
 			if (++steps > bound)
 				break;
-			slot = maplib_entry_slot(mc);
+			if (pos < skip) {
+				pos++;
+				continue;
+			}
+			slot = maplib_entry_run(mc, 1, &one);
 			if (!slot && mc->stop)
 				break;
 			if (!slot) {
 				mc->nr_omitted++;	/* counting */
 				continue;
 			}
-			htab_copy_elem(mc, (const u8 *)node - klayout.helem_node, slot, percpu);
+			htab_fill_entry(mc, sh, (const u8 *)node - klayout.helem_node, slot);
 			maplib_entry_commit(mc);
 		}
 		rcu_read_unlock();
@@ -149,13 +244,162 @@ static int htab_bucket_walk(struct map_ctx *mc, bool percpu)
 		mc->flags |= SXD_MAP_ITER_LIMIT;
 		mc->reason = "walk stopped at 2 * max_entries + n_buckets steps (map changing)";
 	}
+}
+
+/*
+ * The area scan: a preallocated hash (no BPF_F_NO_PREALLOC) keeps every
+ * element in one area, bpf_htab.elems, allocated with the map and freed
+ * with it (prealloc_init(), prealloc_destroy()): max_entries elements of
+ * elem_size bytes, and one spare per possible CPU where extra_elems is
+ * set. Read in address order, the elements stream from memory; the
+ * bucket walk meets them in hash order, one cache miss (and, under TCG,
+ * one soft TLB miss) each.
+ *
+ * Which elements are in the table is told by each one's hash_node.pprev,
+ * as the list code keeps it (include/linux/rculist_nulls.h): the first of
+ * a list points into the bucket array (&head->first), the others at their
+ * predecessor's node (&prev->next), and the predecessor's next points
+ * back. An element not in a list has pprev LIST_POISON2 (deleted), NULL
+ * (never used, or the end of a list below), a pcpu_freelist_node (free:
+ * the node overlaps pprev, and sits at another offset of its element than
+ * a node's next, klayout_resolve_htab_area()), or, while a batch delete
+ * frees it, batch_flink: the element deleted before it, itself out of
+ * the table. So an element is in the table when following pprev back,
+ * each predecessor's next pointing at the one after it, reaches the
+ * bucket array; a pointer is followed only when it points at an element
+ * of the area, which lives as long as the map (we hold it): nothing read
+ * can be freed. The same holds as the bucket walk's: exact inside the
+ * stop, as consistent as bpf(2) outside it.
+ *
+ * More than HTAB_BACK_MAX predecessors are not followed: the elements
+ * that deep in their list are then taken by a bucket walk passing over
+ * the first HTAB_BACK_MAX + 1 of each list, the ones the scan took. With
+ * a bucket per element and the kernel's seeded jhash, lists that long do
+ * not occur but by design.
+ */
+#define HTAB_BACK_MAX	16
+/* Elements scanned per run of entries: the stop's clock is read once a run. */
+#define HTAB_SCAN_RUN	256
+
+struct htab_area {
+	const u8 *elems;
+	u64 len;		/* bytes: nr elements of elem_size */
+	u32 nr, elem_size;
+	uintptr_t heads;	/* the first bucket's head */
+	u64 heads_len;
+	u32 bucket_mask;	/* bucket size - 1 when a power of two, else 0 */
+};
+
+/* 1: in the table; 0: not; -1: deeper in its list than HTAB_BACK_MAX */
+static int htab_elem_linked(const struct htab_area *a, const u8 *elem)
+{
+	const struct hlist_nulls_node *node = (const void *)(elem + klayout.helem_node);
+	const struct hlist_nulls_node *prev;
+	uintptr_t pprev, off;
+	u32 n;
+
+	for (n = 0; n <= HTAB_BACK_MAX; n++) {
+		pprev = (uintptr_t)READ_ONCE(node->pprev);
+		off = pprev - a->heads;
+		if (off < a->heads_len)
+			return a->bucket_mask ? !(off & a->bucket_mask) :
+						!(off % klayout.htab_bucket_size);
+		off = pprev - (uintptr_t)a->elems - klayout.helem_node -
+		      offsetof(struct hlist_nulls_node, next);
+		if (off >= a->len || off % a->elem_size)
+			return 0;
+		prev = (const void *)(a->elems + off + klayout.helem_node);
+		if (READ_ONCE(prev->next) != node)
+			return 0;
+		node = prev;
+	}
+	return -1;
+}
+
+/*
+ * The map's element area, when it has one and it is worth scanning: at
+ * least a quarter of its elements in the table (the kernel's count),
+ * else the bucket walk reads less.
+ */
+static bool htab_area_get(struct map_ctx *mc, struct htab_area *a, bool percpu)
+{
+	const u8 *htab = (const u8 *)mc->map;
+	u64 count;
+
+	if (!klayout.ok_htab || !klayout.ok_htab_area ||
+	    (mc->map->map_flags & BPF_F_NO_PREALLOC))
+		return false;
+	a->elems = READ_ONCE(*(u8 *const *)(htab + klayout.htab_elems));
+	a->elem_size = READ_ONCE(*(const u32 *)(htab + klayout.htab_elem_size));
+	a->nr = mc->map->max_entries;
+	if (READ_ONCE(*(void *const *)(htab + klayout.htab_extra_elems)))
+		a->nr += num_possible_cpus();
+	if (!a->elems || a->elem_size < klayout.helem_key + round_up(mc->map->key_size, 8) +
+	    (percpu ? sizeof(void *) : round_up(mc->map->value_size, 8)))
+		return false;
+	a->len = (u64)a->nr * a->elem_size;
+	a->heads = (uintptr_t)READ_ONCE(*(u8 *const *)(htab + klayout.htab_buckets)) +
+		   klayout.bucket_head + offsetof(struct hlist_nulls_head, first);
+	a->heads_len = (u64)READ_ONCE(*(const u32 *)(htab + klayout.htab_n_buckets)) *
+		       klayout.htab_bucket_size;
+	a->bucket_mask = is_power_of_2(klayout.htab_bucket_size) ?
+			 klayout.htab_bucket_size - 1 : 0;
+	return !maplib_elem_count(mc->map, &count) || count >= a->nr / 4;
+}
+
+static void htab_area_scan(struct map_ctx *mc, const struct htab_shape *sh,
+			   const struct htab_area *a)
+{
+	const u8 *elem = a->elems;
+	u32 i = 0, end, room, n;
+	u64 deep = 0;
+	bool fixed;
+	u8 *slot;
+	int r;
+
+	fixed = maplib_nosleep_begin(mc, htab_room(mc));
+	while (i < a->nr && maplib_walk_yield(mc)) {
+		end = min_t(u32, a->nr, i + HTAB_SCAN_RUN);
+		slot = maplib_entry_run(mc, end - i, &room);
+		if (!slot && mc->stop)
+			break;
+		for (n = 0; i < end && (!slot || n < room); i++, elem += a->elem_size) {
+			r = htab_elem_linked(a, elem);
+			if (r <= 0)
+				deep += r < 0;
+			else if (!slot)
+				mc->nr_omitted++;	/* counting */
+			else
+				htab_fill_entry(mc, sh, elem, slot + (size_t)n++ * mc->entry_size);
+		}
+		if (slot)
+			maplib_entry_run_commit(mc, n);
+	}
+	maplib_nosleep_end(mc, fixed);
+	if (mc->stop)
+		maplib_keyed_rest(mc);
+	else if (deep)
+		htab_bucket_walk(mc, sh, HTAB_BACK_MAX + 1);
+}
+
+static int htab_walk(struct map_ctx *mc, bool percpu)
+{
+	struct htab_shape sh;
+	struct htab_area a;
+
+	htab_shape_init(&sh, mc->map, percpu);
+	mc->fills_entries = !percpu || num_possible_cpus() == nr_cpu_ids;
+	if (htab_area_get(mc, &a, percpu))
+		htab_area_scan(mc, &sh, &a);
+	else
+		htab_bucket_walk(mc, &sh, 0);
 	return 0;
 }
 
 static int htab_dump_capture(struct map_ctx *mc)
 {
 	if (klayout.ok_htab)
-		return htab_bucket_walk(mc, false);
+		return htab_walk(mc, false);
 	mc->fills_entries = true;	/* the key, then value_size bytes */
 	return maplib_keyed_walk(mc, maplib_copy_lookup);
 }
@@ -163,7 +407,7 @@ static int htab_dump_capture(struct map_ctx *mc)
 static int lru_hash_dump_capture(struct map_ctx *mc)
 {
 	if (klayout.ok_htab)
-		return htab_bucket_walk(mc, false);
+		return htab_walk(mc, false);
 	if (!mc->map->ops->map_lookup_elem_sys_only) {
 		mc->reason = "no side-effect-free lookup for this LRU map";
 		return -EOPNOTSUPP;
@@ -175,7 +419,7 @@ static int lru_hash_dump_capture(struct map_ctx *mc)
 static int percpu_hash_dump_capture(struct map_ctx *mc)
 {
 	if (klayout.ok_htab)
-		return htab_bucket_walk(mc, true);
+		return htab_walk(mc, true);
 	/* CPU ids with holes need one CPU a call: BPF_F_CPU, which 6.x lacks */
 	if (num_possible_cpus() != nr_cpu_ids &&
 	    (klayout.percpu_copy_args < 4 || !klayout.bpf_f_cpu)) {
@@ -194,14 +438,19 @@ static int percpu_hash_dump_capture(struct map_ctx *mc)
 }
 
 /*
- * What the walk reads besides the entries: every bucket's head (or, key
- * by key, every bucket scanned by get_next_key), so that an empty hash of
- * a million buckets is not taken for a small map in the stop's order.
+ * What the walk reads besides the entries: the element area it scans, or
+ * every bucket's head (or, key by key, every bucket scanned by
+ * get_next_key), so that an empty hash of a million buckets is not taken
+ * for a small map in the stop's order.
  */
 static u64 htab_dump_scan_bytes(struct map_ctx *mc)
 {
 	const u8 *htab = (const u8 *)mc->map;
+	struct htab_area a;
 
+	if (htab_area_get(mc, &a, mc->map->map_type == BPF_MAP_TYPE_PERCPU_HASH ||
+			  mc->map->map_type == BPF_MAP_TYPE_LRU_PERCPU_HASH))
+		return a.len;
 	if (!klayout.ok_htab)
 		return (u64)mc->map->max_entries * sizeof(void *);
 	return (u64)READ_ONCE(*(const u32 *)(htab + klayout.htab_n_buckets)) *
