@@ -189,7 +189,7 @@ out:
 static void emit_storage(const struct emit *e, const struct core_storage *s, size_t nr, int32_t pid)
 {
 	const struct core_storage *k = NULL;
-	const struct index_btf *bt;
+	const struct btf *bt;
 	size_t lo = 0, hi = nr;
 	yajl_gen g = e->g;
 
@@ -206,9 +206,9 @@ static void emit_storage(const struct emit *e, const struct core_storage *s, siz
 	json_obj(g);
 	for (k = s + lo; k < s + nr && k->pid == pid; k++) {
 		json_strn(g, k->map->name, strnlen(k->map->name, sizeof(k->map->name)));
-		bt = k->map->btf_index < e->x->nr_btfs ? &e->x->btfs[k->map->btf_index] : NULL;
-		if (bt && bt->btf && k->map->btf_value_type_id)
-			render_value_map(g, bt->btf, k->map->btf_value_type_id, k->value,
+		bt = index_btf_at(e->x, k->map->btf_index, NULL);
+		if (bt && k->map->btf_value_type_id)
+			render_value_map(g, bt, k->map->btf_value_type_id, k->value,
 					 k->map->value_size, e->mem, k->map->map_index);
 		else
 			json_hex(g, k->value, k->map->value_size);

@@ -320,6 +320,7 @@ static void emit_btf_objects(const struct emit *e)
 	json_arr(e->g);
 	for (i = 0; i < e->x->nr_btfs; i++) {
 		const struct index_btf *s = &e->x->btfs[i];
+		const struct btf *btf = index_btf_at(e->x, i, NULL);
 
 		if (!s->rec)
 			continue;
@@ -328,7 +329,7 @@ static void emit_btf_objects(const struct emit *e)
 		json_kstr(e->g, "kind", name_btf_kind(s->rec->kind));
 		json_kuint(e->g, "kernel_id", s->rec->kernel_id);
 		json_kuint(e->g, "size", s->rec->size);
-		json_kuint(e->g, "nr_types", s->btf ? btf__type_cnt(s->btf) - 1 : 0);
+		json_kuint(e->g, "nr_types", btf ? btf__type_cnt(btf) - 1 : 0);
 		json_key(e->g, "error");
 		if (s->err)
 			json_str(e->g, s->err);
@@ -354,7 +355,6 @@ int decode_json(const struct dump_index *x, FILE *out, const struct decode_opts 
 	struct emit e = { .x = x, .o = o };
 	int err;
 
-	e.vmlinux = o->vmlinux ? o->vmlinux : x->vmlinux;
 	plan_cache_init(&e.plans);
 	e.mem = mem_for_render(x, &e.view, &err);
 	e.g = err ? NULL : json_open(out, o->pretty);

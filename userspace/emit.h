@@ -17,11 +17,16 @@ struct emit {
 	yajl_gen g;
 	const struct dump_index *x;
 	const struct decode_opts *o;
-	const struct btf *vmlinux;	/* given with --vmlinux-btf, or embedded */
 	const struct render_mem *mem;	/* what pointers may be followed into */
 	struct mem_view view;
 	struct plan_cache plans;	/* entries' compiled renderers (plan.h) */
 };
+
+/* The kernel's BTF: given with --vmlinux-btf, or embedded (parsed when first asked for). */
+static inline const struct btf *emit_vmlinux(const struct emit *e)
+{
+	return e->o->vmlinux ? e->o->vmlinux : index_vmlinux(e->x);
+}
 
 /* maps.c: "maps": [...] */
 void emit_maps(struct emit *e);

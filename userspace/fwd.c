@@ -40,9 +40,12 @@ static const struct btf *nth(const struct dump_index *x, const struct btf *first
 	if (i == 0)
 		return first;
 	i--;
-	if (x && i < x->nr_btfs)
-		return x->btfs[i].btf != first ? x->btfs[i].btf : NULL;
-	return x && i == x->nr_btfs ? x->vmlinux : NULL;
+	if (x && i < x->nr_btfs) {
+		const struct btf *b = index_btf_at(x, i, NULL);
+
+		return b != first ? b : NULL;
+	}
+	return x && i == x->nr_btfs ? index_vmlinux(x) : NULL;
 }
 
 bool fwd_resolve(const struct dump_index *x, const struct btf *first, const char *name,

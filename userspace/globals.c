@@ -111,8 +111,7 @@ int globals_each(const struct dump_index *x,
 		const uint8_t *bytes = NULL;
 		const struct btf *btf;
 
-		if (m->btf_index >= x->nr_btfs || !(btf = x->btfs[m->btf_index].btf) ||
-		    !m->btf_value_type_id)
+		if (!m->btf_value_type_id || !(btf = index_btf_at(x, m->btf_index, NULL)))
 			continue;
 		sec = btf__type_by_id(btf, m->btf_value_type_id);
 		if (!sec || !btf_is_datasec(sec))

@@ -135,9 +135,42 @@ void index_btf(struct dump_index *x, const struct sxd_rec *r, size_t next)
 	if (slot->rec)
 		return;	/* a duplicate index: keep the first */
 	slot->rec = b;
-	slot->btf = btf__new(b + 1, b->size);
-	if (!slot->btf)
-		slot->err = "embedded BTF does not parse";
+}
+
+const struct btf *index_btf_at(const struct dump_index *x, uint32_t i, const char **err)
+{
+	/* the cache is the index's own, which its owner allocated writable */
+	struct index_btf *slot = i < x->nr_btfs ? (struct index_btf *)&x->btfs[i] : NULL;
+
+	if (!slot || !slot->rec) {
+		if (err)
+			*err = "not captured";
+		return NULL;
+	}
+	if (!slot->parsed) {
+		slot->parsed = true;
+		slot->btf = btf__new(slot->rec + 1, slot->rec->size);
+		if (!slot->btf)
+			slot->err = "embedded BTF does not parse";
+	}
+	if (err)
+		*err = slot->err;
+	return slot->btf;
+}
+
+const struct btf *index_vmlinux(const struct dump_index *x)
+{
+	struct dump_index *w = (struct dump_index *)x;
+	uint32_t i;
+
+	if (x->vmlinux_looked)
+		return x->vmlinux;
+	w->vmlinux_looked = true;
+	for (i = 0; i < x->nr_btfs && !x->vmlinux; i++) {
+		if (x->btfs[i].rec && x->btfs[i].rec->kind == SXD_BTF_VMLINUX)
+			w->vmlinux = index_btf_at(x, i, NULL);
+	}
+	return x->vmlinux;
 }
 
 void index_map(struct dump_index *x, const struct sxd_rec *r, size_t next)
@@ -282,7 +315,6 @@ int dump_index_build(struct dump_index *x, const struct dump_file *f)
 	const struct rec_type *t;
 	const struct sxd_rec *r;
 	size_t off = 0;
-	uint32_t i;
 
 	memset(x, 0, sizeof(*x));
 	x->f = f;
@@ -302,11 +334,6 @@ int dump_index_build(struct dump_index *x, const struct dump_file *f)
 		qsort(x->kmems, x->nr_kmems, sizeof(*x->kmems), kmem_cmp);
 	if (x->nr_pages)
 		qsort(x->pages, x->nr_pages, sizeof(*x->pages), page_cmp);
-	/* the kernel's BTF, if embedded: the lowest index that parses */
-	for (i = 0; i < x->nr_btfs && !x->vmlinux; i++) {
-		if (x->btfs[i].btf && x->btfs[i].rec->kind == SXD_BTF_VMLINUX)
-			x->vmlinux = x->btfs[i].btf;
-	}
 	return 0;
 }
 

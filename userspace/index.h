@@ -17,10 +17,12 @@
 
 struct btf;
 
+/* An embedded BTF object, parsed when first asked for (index_btf_at()). */
 struct index_btf {
 	const struct sxd_btf *rec;
 	struct btf *btf;
-	const char *err;		/* why btf is NULL */
+	const char *err;		/* why btf is NULL, once parsed */
+	bool parsed;
 };
 
 struct index_sched {
@@ -75,13 +77,24 @@ struct dump_index {
 	size_t nr_progs;
 	struct arena_page *pages;		/* sorted by address, then arena */
 	size_t nr_pages;
-	const struct btf *vmlinux;		/* the embedded kernel BTF */
+	const struct btf *vmlinux;		/* the embedded kernel BTF, */
+	bool vmlinux_looked;			/* once index_vmlinux() looked */
 	int err;				/* -ENOMEM: something was not kept */
 };
 
 /* 0, or -ENOMEM (what was indexed is freed). */
 int dump_index_build(struct dump_index *x, const struct dump_file *f);
 void dump_index_free(struct dump_index *x);
+
+/*
+ * The BTF object of index @i, parsed on first use (a --map decode of a
+ * dump that embeds the kernel's 5 MB BTF need not parse it): NULL when it
+ * was not captured or does not parse, with *@err (if given) saying why.
+ * The index caches what it parsed; it is not shared between threads.
+ */
+const struct btf *index_btf_at(const struct dump_index *x, uint32_t i, const char **err);
+/* The embedded kernel BTF: the lowest index of that kind that parses. */
+const struct btf *index_vmlinux(const struct dump_index *x);
 
 const struct sxd_map_end *dump_index_end(const struct dump_index *x, uint32_t map_index);
 /* Bytes of the dump a map's entries and facts take (its last header's). */

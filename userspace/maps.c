@@ -267,20 +267,19 @@ static void emit_map_end(yajl_gen g, const struct sxd_map_end *e)
 /* The map's BTF, or NULL; *why says why not when it is missing. */
 const struct btf *map_btf(const struct dump_index *x, const struct sxd_map *m, const char **why)
 {
-	const struct index_btf *slot;
+	const struct btf *btf;
 
 	*why = NULL;
 	if (m->btf_index == SXD_NO_INDEX) {
 		*why = "the map has no BTF";
 		return NULL;
 	}
-	slot = m->btf_index < x->nr_btfs ? &x->btfs[m->btf_index] : NULL;
-	if (!slot || (!slot->btf && !slot->err)) {
+	if (m->btf_index >= x->nr_btfs || !x->btfs[m->btf_index].rec) {
 		*why = "the map's BTF was not captured";
 		return NULL;
 	}
-	*why = slot->err;
-	return slot->btf;
+	btf = index_btf_at(x, m->btf_index, why);
+	return btf;
 }
 
 static void emit_btf_types(const struct emit *e, const struct sxd_map *m,
@@ -290,9 +289,9 @@ static void emit_btf_types(const struct emit *e, const struct sxd_map *m,
 	char name[256];
 
 	json_key(g, "btf");
-	if (m->btf_vmlinux_value_type_id && e->vmlinux) {
+	if (m->btf_vmlinux_value_type_id && emit_vmlinux(e)) {
 		json_obj(g);
-		render_type_name(e->vmlinux, m->btf_vmlinux_value_type_id, name, sizeof(name));
+		render_type_name(emit_vmlinux(e), m->btf_vmlinux_value_type_id, name, sizeof(name));
 		json_kstr(g, "value_type", name);
 		json_kstr(g, "from", "kernel");
 		json_obj_end(g);

@@ -282,8 +282,9 @@ static void choose_payload(const struct dump_index *x, struct sdt_alloc *a,
 			continue;
 		for (j = 0; j < 3; j++)
 			own |= s->skip[j] == i;
-		if (own || (x->vmlinux && btf != x->vmlinux &&
-			    btf__find_by_name_kind(x->vmlinux, btf__name_by_offset(btf, t->name_off),
+		if (own || (index_vmlinux(x) && btf != index_vmlinux(x) &&
+			    btf__find_by_name_kind(index_vmlinux(x),
+						   btf__name_by_offset(btf, t->name_off),
 						   BTF_KIND_STRUCT) > 0))
 			continue;
 		nr_size++;

@@ -51,9 +51,10 @@ static const struct btf *arena_datasec(const struct dump_index *x, int32_t *id)
 	uint32_t i;
 
 	for (i = 0; i < x->nr_btfs; i++) {
-		const struct btf *b = x->btfs[i].btf;
+		const struct btf *b;
 
-		if (!b || x->btfs[i].rec->kind != SXD_BTF_PROG)
+		if (!x->btfs[i].rec || x->btfs[i].rec->kind != SXD_BTF_PROG ||
+		    !(b = index_btf_at(x, i, NULL)))
 			continue;
 		*id = btf__find_by_name_kind(b, ".addr_space.1", BTF_KIND_DATASEC);
 		if (*id > 0)

@@ -71,8 +71,8 @@ static struct typed_as typed_value_as(const struct entry_view *v)
 	const struct sxd_map *m = v->m;
 	struct typed_as as = { .size = b->value_size, .map_index = m->map_index };
 
-	if (m->btf_vmlinux_value_type_id && v->e->vmlinux) {
-		as.btf = v->e->vmlinux;
+	if (m->btf_vmlinux_value_type_id && emit_vmlinux(v->e)) {
+		as.btf = emit_vmlinux(v->e);
 		as.type_id = m->btf_vmlinux_value_type_id;
 	} else if (b->value_size != m->value_size) {
 		return as;	/* untyped, even in a string section */
