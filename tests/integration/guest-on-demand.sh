@@ -21,7 +21,9 @@ head -c 100 /dev/zero | tr '\0' x >$DBG/control 2>>bad.err && echo "long: accept
 echo "== 3: a running scheduler, captured on demand"
 (i=0; while [ $i -lt 3000 ]; do /bin/true; i=$((i + 1)); done) &
 LOAD=$!
-$SB/scxtest --exit-after-ms 10000 >loader.out 2>&1 &
+# it exits at our TERM, when steps 3 and 4 are done (the debug kernel
+# under TCG takes more than 10 s over them)
+$SB/scxtest --exit-after-ms 300000 >loader.out 2>&1 &
 SCX=$!
 wait_enabled
 sleep 1
@@ -51,6 +53,7 @@ for f in $(cat kept.ls); do
 done
 cat $DBG/dump >last.bin
 cat $DBG/status >status2.txt
+kill -TERM $SCX
 wait $SCX
 kill $LOAD 2>/dev/null
 wait $LOAD 2>/dev/null

@@ -15,7 +15,7 @@ t_check "... and logged with the reason" grep -q "scxdump: control: unknown comm
 
 t_check "capture of the running scheduler succeeded" grep -qx "capture: ok" "$dir/out"
 t_check "the scheduler kept running after it" grep -qx enabled "$dir/state.after"
-t_check "and ran until its own normal exit" grep -q "scxtest: state enabled after [0-9]* ms" "$dir/loader.out"
+t_check "and ran until its loader detached it (its normal exit)" grep -q "scxtest: state enabled after [0-9]* ms" "$dir/loader.out"
 f=$dir/ondemand.json
 "$DEC" decode "$dir/ondemand.bin" >"$f"
 t_jq "dump says trigger request, scheduler not exiting" "$f" \

@@ -5,10 +5,12 @@
  * or detaches it itself after a while (normal exit).
  *
  *   scxtest --fail-after N        fail with scx_bpf_error() after N enqueues
- *   scxtest --exit-after-ms MS    unregister normally after MS milliseconds
+ *   scxtest --exit-after-ms MS    unregister normally after MS milliseconds,
+ *                                 or at SIGTERM or SIGINT
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +29,13 @@ typedef unsigned short u16;
 typedef short s16;
 typedef unsigned char u8;
 #include "scxtest.skel.h"
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	stop = 1;
+}
 
 static int fill_maps(struct scxtest_bpf *skel)
 {
@@ -102,9 +111,13 @@ int main(int argc, char **argv)
 	}
 	printf("scxtest: attached (fail_after=%ld exit_after_ms=%ld)\n", fail_after, exit_after_ms);
 	fflush(stdout);
+	signal(SIGTERM, on_signal);
+	signal(SIGINT, on_signal);
 	t0 = now_ms();
 	for (;;) {
 		usleep(20000);
+		if (stop)
+			break;
 		if (!read_state(state, sizeof(state)) && strcmp(state, "enabled") &&
 		    strcmp(state, "enabling"))
 			break;
