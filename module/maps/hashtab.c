@@ -142,7 +142,7 @@ static void htab_fill_entry(struct map_ctx *mc, const struct htab_shape *sh,
 	const u8 *key = elem + klayout.helem_key;
 	void __percpu *pptr;
 	u8 *v;
-	int cpu;
+	u32 cpu;
 
 	if (!sh->percpu) {
 		htab_copy(slot, key, sh->ka + sh->va);
@@ -150,13 +150,19 @@ static void htab_fill_entry(struct map_ctx *mc, const struct htab_shape *sh,
 		htab_pad(slot + sh->ka + sh->va - 8, sh->val_mask);
 		return;
 	}
-	/* every possible CPU's value; holes between their ids stay 0 */
+	/*
+	 * Every possible CPU's value; holes between their ids stay 0. With
+	 * none (mc->fills_entries), the possible CPUs are 0 to nr_cpu_ids - 1
+	 * and are counted, not looked up in the mask, a lookup an entry each.
+	 */
 	if (!mc->fills_entries)
 		memset(slot, 0, mc->entry_size);
 	htab_copy(slot, key, sh->ka);
 	htab_pad(slot + sh->ka - 8, sh->key_mask);
 	pptr = *(void __percpu *const *)(key + sh->ka);	/* htab_elem_get_ptr() */
-	for_each_possible_cpu(cpu) {
+	for (cpu = 0; cpu < nr_cpu_ids; cpu++) {
+		if (!mc->fills_entries && !cpu_possible(cpu))
+			continue;
 		v = slot + sh->ka + (size_t)cpu * sh->va;
 		htab_copy(v, per_cpu_ptr(pptr, cpu), sh->va);
 		htab_pad(v + sh->va - 8, sh->val_mask);
