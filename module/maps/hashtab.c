@@ -195,9 +195,11 @@ static u64 htab_room(struct map_ctx *mc)
  * from the kernel's element count or max_entries), so that no slot
  * allocates under RCU. Bounded by twice max_entries plus the buckets
  * steps, and it yields between buckets. The first @skip elements of each
- * list are passed over (the area scan took them).
+ * list are passed over (the area scan took them); room is made for @room
+ * entries.
  */
-static void htab_bucket_walk(struct map_ctx *mc, const struct htab_shape *sh, u32 skip)
+static void htab_bucket_walk(struct map_ctx *mc, const struct htab_shape *sh, u32 skip,
+			     u64 room)
 {
 	const u8 *htab = (const u8 *)mc->map;
 	const u8 *buckets = READ_ONCE(*(u8 *const *)(htab + klayout.htab_buckets));
@@ -208,7 +210,7 @@ static void htab_bucket_walk(struct map_ctx *mc, const struct htab_shape *sh, u3
 	bool fixed;
 	u8 *slot;
 
-	fixed = maplib_nosleep_begin(mc, htab_room(mc));
+	fixed = maplib_nosleep_begin(mc, room);
 	for (i = 0; i < n && !mc->stop && steps <= bound; i++) {
 		if (!(i & 255) && !maplib_walk_yield(mc))
 			break;
@@ -385,7 +387,7 @@ static void htab_area_scan(struct map_ctx *mc, const struct htab_shape *sh,
 	if (mc->stop)
 		maplib_keyed_rest(mc);
 	else if (deep)
-		htab_bucket_walk(mc, sh, HTAB_BACK_MAX + 1);
+		htab_bucket_walk(mc, sh, HTAB_BACK_MAX + 1, deep + deep / 8 + 64);
 }
 
 static int htab_walk(struct map_ctx *mc, bool percpu)
@@ -398,7 +400,7 @@ static int htab_walk(struct map_ctx *mc, bool percpu)
 	if (htab_area_get(mc, &a, percpu))
 		htab_area_scan(mc, &sh, &a);
 	else
-		htab_bucket_walk(mc, &sh, 0);
+		htab_bucket_walk(mc, &sh, 0, htab_room(mc));
 	return 0;
 }
 
