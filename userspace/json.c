@@ -7,12 +7,15 @@
  * in JSON_OUT_BUF bytes and written in one call, and integers are
  * spelled here rather than with printf.
  */
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "json.h"
 
 #define JSON_OUT_BUF	(256u << 10)
+#define JSON_PIPE_SIZE	(1 << 20)
 
 struct json_out {
 	yajl_gen g;
@@ -55,6 +58,22 @@ static void json_write(void *ctx, const char *s, size_t len)
 	o->len += len;
 }
 
+/*
+ * Output into a pipe (a reader such as jq or gzip) goes through the
+ * pipe's buffer, 64 KiB by default: each of our 256 KiB writes waits for
+ * the reader four times. A pipe of JSON_PIPE_SIZE bytes takes a write at
+ * once; the kernel may refuse the size (pipe-max-size), which only costs
+ * the speed.
+ */
+static void json_pipe_size(FILE *out)
+{
+	struct stat st;
+	int fd = fileno(out);
+
+	if (fd >= 0 && !fstat(fd, &st) && S_ISFIFO(st.st_mode))
+		fcntl(fd, F_SETPIPE_SZ, JSON_PIPE_SIZE);
+}
+
 yajl_gen json_open(FILE *out, bool pretty)
 {
 	struct json_out *o = malloc(sizeof(*o));
@@ -68,6 +87,7 @@ yajl_gen json_open(FILE *out, bool pretty)
 	}
 	o->f = out;
 	o->len = 0;
+	json_pipe_size(out);
 	o->pretty = pretty;
 	yajl_gen_config(o->g, yajl_gen_print_callback, json_write, o);
 	yajl_gen_config(o->g, yajl_gen_beautify, pretty ? 1 : 0);
