@@ -136,8 +136,12 @@ static __always_inline void htab_copy(u8 *dst, const u8 *src, u32 n)
 	}
 }
 
-static void htab_fill_entry(struct map_ctx *mc, const struct htab_shape *sh,
-			    const u8 *elem, u8 *slot)
+/*
+ * Inline in the walks: a call an element (its saved registers and return
+ * thunk) was a fifth of the area scan's time under TCG.
+ */
+static __always_inline void htab_fill_entry(struct map_ctx *mc, const struct htab_shape *sh,
+					    const u8 *elem, u8 *slot)
 {
 	const u8 *key = elem + klayout.helem_key;
 	void __percpu *pptr;
