@@ -43,12 +43,13 @@ for f in fam fam-b fam-c fam-1 fam-1-b fam-1-c "fam-$max" "fam-$max-b" "fam-$max
 	hash-10000 hash-100000 hash-1000000; do
 	[ -s "$dir/$f.bin" ] && meta "$dir/$f.bin" >"$tmp/$f.json"
 done
-# memcpy MB/s of a byte count (memcpy.tsv: bytes, MB/s), of the nearest
-# count measured: the fastest of the three captures may hold a few more
-# or fewer task storage values than the one the sizes came from
-mc() {
-	awk -v b="$1" '{ d = $1 > b ? $1 - b : b - $1 } NR == 1 || d < best { best = d; r = $2 }
-		END { print r + 0 }' "$dir/memcpy.tsv"
+# memcpy MB/s of a byte count, measured right after capture NAME
+# (memcpy-NAME.tsv: bytes, MB/s), of the nearest count measured: a capture
+# may hold a few more or fewer task storage values than the one the sizes
+# came from
+mc() {	# mc NAME BYTES
+	awk -v b="$2" '{ d = $1 > b ? $1 - b : b - $1 } NR == 1 || d < best { best = d; r = $2 }
+		END { print r + 0 }' "$dir/memcpy-$1.tsv"
 }
 tm() { awk -v n="$1" '$1 == n { print $2; exit }' "$dir/times.tsv"; }
 ratio() {	# LABEL OURS_MBS LIMIT_MBS TARGET: one line, ours / limit >= target
@@ -60,29 +61,39 @@ ratio() {	# LABEL OURS_MBS LIMIT_MBS TARGET: one line, ours / limit >= target
 }
 
 echo "capture ($(cat "$dir/krel"), TCG guest (one host thread for all vCPUs, $(nproc) host CPUs), on demand; one run, $(date -u +%F)):"
-echo " throughput per family (2 vCPUs online; each map's fastest of 3 captures), capture vs in-guest memcpy of the same bytes:"
+echo " throughput per family (2 vCPUs online; of 3 captures, each against a memcpy measured right after it, the best ratio), capture vs in-guest memcpy of the same bytes:"
 for m in b_array:array:0.5 arena:arena:0.5 b_hash:hash:0.2 b_pcpu:percpu_hash:0.2 b_task:task_storage:0.2; do
 	IFS=: read -r name fam target <<<"$m"
-	read -r bytes ns n < <(jq -rs --arg n "$name" '[.[].maps[] | select(.name == $n)] |
-		min_by(.capture_ns) | "\(.dump_bytes) \(.capture_ns) \(.nr_entries)"' \
-		"$tmp/fam.json" "$tmp/fam-b.json" "$tmp/fam-c.json")
-	ratio "$fam ($n entries, $((bytes / 1000)) kB)" \
-		"$(awk -v b="$bytes" -v t="$ns" 'BEGIN { print b / t * 1e3 }')" "$(mc "$bytes")" "$target" \
+	best= bestr=-1
+	for f in fam fam-b fam-c; do
+		read -r bytes ns n < <(jq -r --arg n "$name" '.maps[] | select(.name == $n) |
+			"\(.dump_bytes) \(.capture_ns) \(.nr_entries)"' "$tmp/$f.json")
+		ours=$(awk -v b="$bytes" -v t="$ns" 'BEGIN { print b / t * 1e3 }')
+		lim=$(mc "$f" "$bytes")
+		r=$(awk -v a="$ours" -v b="$lim" 'BEGIN { print (b > 0 ? a / b : 0) }')
+		if awk -v a="$r" -v b="$bestr" 'BEGIN { exit !(a > b) }'; then
+			bestr=$r best="$bytes $ns $n $ours $lim"
+		fi
+	done
+	read -r bytes ns n ours lim <<<"$best"
+	ratio "$fam ($n entries, $((bytes / 1000)) kB)" "$ours" "$lim" "$target" \
 		"$(awk -v t="$ns" 'BEGIN { printf ", %.1f ms", t / 1e6 }')"
 done
-echo " CPUs held by the consistent snapshot vs the memcpy time of the bytes it wrote (the shortest of 3 captures at each count):"
+echo " CPUs held by the consistent snapshot vs the memcpy time of the bytes it wrote (of 3 captures at each count, each against a memcpy measured right after it, the best ratio):"
 for n in $(printf '%s\n' 1 2 "$max" | sort -nu); do
-	f=$tmp/fam-$n
-	[ "$n" = 2 ] && f=$tmp/fam
-	[ -s "$f.json" ] || continue
-	read -r held bytes nmaps < <(jq -rs '[.[].snapshot] | min_by(.held_ns) |
-		"\(.held_ns) \(.copied_bytes) \(.nr_maps)"' "$f.json" "$f-b.json" "$f-c.json")
-	rate=$(mc "$(jq -r '.snapshot.copied_bytes' "$tmp/fam.json")")
-	awk -v n="$n" -v h="$held" -v b="$bytes" -v r="$rate" -v m="$nmaps" 'BEGIN {
-		c = b / r / 1e3
-		x = c > 0 ? h / 1e6 / c : 0
+	f=fam-$n
+	[ "$n" = 2 ] && f=fam
+	[ -s "$tmp/$f.json" ] || continue
+	for c in "$f" "$f-b" "$f-c"; do
+		read -r held bytes nmaps < <(jq -r '.snapshot | "\(.held_ns) \(.copied_bytes) \(.nr_maps)"' \
+			"$tmp/$c.json")
+		echo "$held $bytes $nmaps $(mc "$c" "$bytes")"
+	done | awk -v n="$n" '{
+		c = $2 / $4 / 1e3; x = c > 0 ? $1 / 1e6 / c : 1e9
+		if (NR == 1 || x < bx) { bx = x; h = $1; b = $2; m = $3; bc = c }
+	} END {
 		printf "  %d vCPUs: held %8.2f ms for %d maps, %6.1f MB; memcpy %7.2f ms = %5.2fx (target <= 2x): %s\n",
-			n, h / 1e6, m, b / 1e6, c, x, x <= 2 ? "met" : "not met"
+			n, h / 1e6, m, b / 1e6, bc, bx, bx <= 2 ? "met" : "not met"
 	}'
 done
 echo " capture + read + decode of a 100k-entry hash vs bpftool -j map dump of it (in the guest, the module's default 5 ms stop budget):"

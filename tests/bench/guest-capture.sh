@@ -4,8 +4,9 @@
 # with every vCPU online, then 2, then 1; then scxbench with a hash alone
 # at 10k, 100k and 1M entries, each captured, and at 100k the pipeline a
 # user runs (capture, read, decode the hash) against bpftool -j map dump.
-# Leaves the dumps, times.tsv (name, nanoseconds), memcpy.tsv (bytes,
-# MB/s of an in-guest memcpy of the byte count each map took in the dump)
+# Leaves the dumps, times.tsv (name, nanoseconds), memcpy-NAME.tsv (bytes,
+# MB/s of an in-guest memcpy of the byte count each map took in the dump,
+# measured right after capture NAME)
 # and NAME.profile: where a capture of the families, and of the 100k hash,
 # spends its time (perf).
 set -u
@@ -36,11 +37,24 @@ stop() {
 	kill $BENCH
 	wait $BENCH
 }
-# capture NAME: an on-demand capture read into NAME.bin; the wall time of both
+# capture NAME: an on-demand capture read into NAME.bin; the wall time of
+# both; then, once the sizes are known (sizes_of), the in-guest memcpy of
+# each family's bytes and of the stop's, into memcpy-NAME.tsv: the limit
+# each capture is compared with is measured next to it, not minutes away,
+# as the TCG guest's speed drifts
+sizes=
 capture() {
 	_t=$(ns)
 	echo capture >$DBG/control && cat $DBG/dump >"$1.bin" || { echo "$1: capture failed"; exit 1; }
 	echo "$1	$(($(ns) - _t))" >>times.tsv
+	[ -z "$sizes" ] || ./memcpy $sizes >"memcpy-$1.tsv" || exit 1
+}
+# sizes_of NAME: the bytes each family took in NAME.bin, and the stop's
+sizes_of() {
+	$DEC summary "$1.bin" >"$1.summary" || exit 1
+	sizes=$(awk '$1 ~ /^(b_array|b_hash|b_pcpu|arena|b_task)$/ { print $4 }
+		/dump bytes written while/ { print $2 }' "$1.summary")
+	./memcpy $sizes >"memcpy-$1.tsv" || exit 1
 }
 # profile NAME: where one more capture spends its time, into NAME.profile:
 # every CPU sampled (the copy in the stop runs in a stopper thread), by
@@ -66,9 +80,10 @@ echo "$max" >max_cpus
 start fam --array-entries 8192 --hash-entries 100000 --pcpu-entries 10000 \
 	--arena-pages 4096 --tasks 1000
 # three times each: a TCG guest's speed varies from one second to the next
-for s in "" -b -c; do
-	capture fam-$max$s
-done
+capture fam-$max
+sizes_of fam-$max
+capture fam-$max-b
+capture fam-$max-c
 if [ "$max" -gt 1 ]; then
 	online 1
 	for s in "" -b -c; do
@@ -82,11 +97,7 @@ capture fam-c
 profile fam
 stop
 
-# the in-guest memcpy of each family's bytes in the dump, and of the stop's
-$DEC summary fam.bin >fam.summary || exit 1
-sizes=$(awk '$1 ~ /^(b_array|b_hash|b_pcpu|arena|b_task)$/ { print $4 }
-	/dump bytes written while/ { print $2 }' fam.summary)
-./memcpy $sizes >memcpy.tsv || exit 1
+sizes=
 
 # the pipeline's and bpftool's output go to memory, not to the shared runs dir
 shm=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)
