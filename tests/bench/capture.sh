@@ -10,6 +10,8 @@
 # - the time the consistent snapshot held the CPUs against the memcpy
 #   time of the bytes it wrote meanwhile (target <= 2x), at 1, 2 and all
 #   vCPUs;
+#   both from 3 captures, each against a memcpy measured right after it
+#   (the guest's speed drifts), the best ratio;
 # - capture + read + decode of a 100k-entry hash against bpftool -j map
 #   dump of it (target >= 10x faster);
 # - the dump's size against the payload captured;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make bench: the decoder on a large dump (BENCH_MIB, default 1024): MB of
-# dump and of JSON per second, single-threaded, and peak RSS, by default
-# and with --hex (the raw bytes beside every BTF rendering); then, in the
+# dump and of JSON per second, single-threaded (the fastest of 3 decodes),
+# and peak RSS, by default and with --hex (the raw bytes beside every BTF rendering); then, in the
 # test guest, the capture against memcpy and bpftool
 # (tests/bench/capture.sh) and the flight recorder's cost per sample
 # (tests/bench/timeline.sh). Without the guest, the decoder's part alone.
