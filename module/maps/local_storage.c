@@ -57,14 +57,8 @@ static void storage_owner_task(struct sxd_owner *o, struct task_struct *t, bool 
 		o->comm[sizeof(o->comm) - 1] = '\0';
 		return;
 	}
-	/* pid and tgid side by side (unless the layout is randomized): one copy */
-	if (offsetof(struct task_struct, tgid) - offsetof(struct task_struct, pid) == 4 &&
-	    offsetof(struct sxd_owner, tgid) - offsetof(struct sxd_owner, pid) == 4) {
-		copy_from_kernel_nofault(&o->pid, &t->pid, sizeof(o->pid) + sizeof(o->tgid));
-	} else {
-		storage_peek(o->pid, t->pid);
-		storage_peek(o->tgid, t->tgid);
-	}
+	storage_peek(o->pid, t->pid);
+	storage_peek(o->tgid, t->tgid);
 	storage_peek(o->comm, t->comm);
 	o->comm[sizeof(o->comm) - 1] = '\0';
 }
@@ -165,7 +159,7 @@ static void storage_fill(struct map_ctx *mc, void *owner,
 			 struct bpf_local_storage_elem *selem, u8 *slot)
 {
 	u32 size = mc->map->value_size;
-	u8 *v = slot + sxd_align(sizeof(struct sxd_owner));
+	u8 *v = maplib_entry_value(mc, slot, 0);
 
 	storage_owner(mc->map, owner, (struct sxd_owner *)slot, mc->atomic);
 	memcpy(v, SDATA(selem)->data, size);
