@@ -44,7 +44,9 @@ done
 # control loop among them, at 1.5 s. A writer stranded while its capture
 # runs holds nothing: the capture runs in the module's worker (trigger.c),
 # so the warning does not wait behind it. The loop is slower so that the
-# 64 dumps kept hold each run's warning.
+# 64 dumps kept hold each run's warning; the scheduler runs 1.5 s before it
+# strands them, so that the loop's writes are taken on any kernel (on the
+# debug kernel under TCG, 300 ms let no write of either run through).
 kill $W
 wait $W 2>/dev/null
 (while :; do echo capture >$DBG/control 2>/dev/null; echo x >>control2.ticks; sleep 0.3; done) &
@@ -52,7 +54,7 @@ W=$!
 w=1
 while [ $w -le "$WARN_RUNS" ]; do
 	before=$(sed -n 's/^last_capture_seq: //p' $DBG/status)
-	timeout 120 $B --strand 1000000000 --run-ms 300 >warn-$w.out 2>&1
+	timeout 120 $B --strand 1000000000 --run-ms 1500 >warn-$w.out 2>&1
 	echo "warn $w: loader status $?, state $(cat /sys/kernel/sched_ext/state)"
 	s0=$(wc -l <status.ticks)
 	sleep 1
