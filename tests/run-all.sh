@@ -20,7 +20,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
 passed=0 failed=0
-declare -a summary=()
+declare -a summary=() failures=()
 
 # suite NAME CMD...: run a test script, add up its RESULT line.
 suite() {
@@ -30,6 +30,8 @@ suite() {
 	out=$(mktemp)
 	"$@" 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
+	# each failed check, named again at the end beside the table
+	mapfile -t -O "${#failures[@]}" failures < <(grep -E '^(\[[^]]*\] )?not ok' "$out" | sed "s/^/$name: /")
 	p=$(sed -n 's/^RESULT: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$out" | tail -1)
 	f=$(sed -n 's/^RESULT: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$out" | tail -1)
 	rm -f "$out"
@@ -128,6 +130,12 @@ fi
 echo
 [ "$mode" = all ] && echo "guest kernel: $(guest_krel 2>/dev/null || echo none)"
 printf '%s\n' "${summary[@]}"
+# the failed checks last, so that the end of the output names them (at most
+# 20; every one is in its suite's output above)
+if [ "${#failures[@]}" -gt 0 ]; then
+	echo "failed checks (${#failures[@]}):"
+	printf '  %s\n' "${failures[@]:0:20}"
+fi
 echo "total time: $(($(date +%s) - t0))s"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
