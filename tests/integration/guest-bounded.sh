@@ -69,10 +69,12 @@ echo "limited capture: $((($(date +%s%N) - t0) / 1000000)) ms"
 cat $DBG/dump >limited.bin
 echo 67108864 >$P/max_map_bytes
 
-echo "== 4: a 10 us snapshot budget"
+echo "== 4: a 10 us snapshot budget, three captures"
 echo 10 >$P/snapshot_budget_us
-echo capture >$DBG/control || echo "budget capture failed"
-cat $DBG/dump >budget.bin
+for i in 1 2 3; do
+	echo capture >$DBG/control || echo "budget capture $i failed"
+	cat $DBG/dump >budget-$i.bin
+done
 echo 5000 >$P/snapshot_budget_us
 cat /sys/kernel/sched_ext/state >big.state2
 stop_sched
