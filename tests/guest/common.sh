@@ -8,6 +8,19 @@ GUEST_SUITE=${GUEST_SUITE:-trixie}
 # Where the project's sources and build products live inside the guest root.
 GUEST_SRC=/opt/scxdump/src
 
+# The sizes and repetitions a test reads both in its guest script and in
+# its checks on the host (tests/integration/). Set on the host, each is
+# passed into the guest, to a test's own boot (guest_script) and to a
+# suite's batch (batch_write): the two sides never disagree.
+GUEST_KNOBS="BOUND_PC_ENTRIES SNAP_RUNS STORAGE_RUN_MS STORAGE_THREADS STRAND_RUNS STRAND_WARN_RUNS"
+# guest_knobs: the knobs set here, as VAR=value words
+guest_knobs() {
+	local v
+	for v in $GUEST_KNOBS; do
+		[ -z "${!v:-}" ] || printf '%s=%s ' "$v" "${!v}"
+	done
+}
+
 exec 3>&2
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

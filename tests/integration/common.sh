@@ -19,7 +19,7 @@ guest_script() {
 	else
 		dir=$GUEST_ROOT/opt/scxdump/runs/$1
 		"$here/../guest/run.sh" --name "$1" --timeout 900 -- \
-			sh "$GUEST_SRC/tests/integration/guest-$1.sh"
+			env $(guest_knobs) sh "$GUEST_SRC/tests/integration/guest-$1.sh"
 	fi
 	t_eq "guest script ran to the end" "== done" "$(grep -x '== done' "$dir/out")"
 	echo "# guest kernel: $(cat "$dir/krel" 2>/dev/null)"

@@ -3,8 +3,8 @@
 # checks on the host; sourced by tests/kernels/*-suite.sh (after
 # tests/lib.sh and tests/guest/common.sh).
 #
-#   batch_write FILE [EXTRA]   a guest script that exports $BATCH_ENV (a
-#                              list of VAR=value), then runs every
+#   batch_write FILE [EXTRA]   a guest script that exports the knobs set
+#                              here (guest_knobs), then runs every
 #                              tests/integration/guest-NAME.sh in turn, each
 #                              in its own directory NAME/ with its own slice
 #                              of the kernel log, the module unloaded between
@@ -25,9 +25,10 @@ for t in "$batch_it"/test-*.sh; do
 done
 
 batch_write() {
-	local file=$1 extra=${2:-} n
+	local file=$1 extra=${2:-} n knobs
+	knobs=$(guest_knobs)
 	{
-		[ -z "${BATCH_ENV:-}" ] || echo "export $BATCH_ENV"
+		[ -z "$knobs" ] || echo "export $knobs"
 		echo "top=\$(pwd)"
 		for n in "${batch_names[@]}"; do
 			echo "mkdir -p \$top/$n && cd \$top/$n && echo '=== $n' >/dev/console"

@@ -52,8 +52,6 @@ stage module-debug env SCXDUMP_KERNEL="$kdir" "$here/../guest/build.sh" module k
 	{ t_fail "the module and its KUnit module build for the debug kernel"; t_done; exit 1; }
 stage dkms-debug "$here/dkms.sh" "$kdir" >/dev/null || t_fail "dkms add/build/install for the debug kernel"
 batch=$GUEST_ROOT/opt/scxdump/debug-batch.sh
-BATCH_ENV="SNAP_RUNS=$SNAP_RUNS STRAND_RUNS=$STRAND_RUNS BOUND_PC_ENTRIES=$BOUND_PC_ENTRIES"
-BATCH_ENV+=" STORAGE_RUN_MS=$STORAGE_RUN_MS"
 kunit_run="echo '=== kunit' >/dev/console; mkdir -p \$top/kunit; dmesg -C"
 kunit_run+="; insmod $kdir/scxdump-src/kunit/build/scxdump_kunit.ko; echo \$? >\$top/kunit/rc"
 kunit_run+="; dmesg >\$top/kunit/dmesg; rmmod scxdump_kunit"

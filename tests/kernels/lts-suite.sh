@@ -24,7 +24,6 @@ SCXDUMP_KERNEL=$kdir stage guest-build-lts "$here/../guest/build.sh" guest-all |
 stage dkms-lts "$here/dkms.sh" "$kdir" >/dev/null || t_fail "dkms add/build/install for 6.12"
 
 export SNAP_RUNS=${SNAP_RUNS:-10} STRAND_RUNS=${STRAND_RUNS:-5}
-BATCH_ENV="SNAP_RUNS=$SNAP_RUNS STRAND_RUNS=$STRAND_RUNS"
 batch_write "$GUEST_ROOT/opt/scxdump/lts-batch.sh"
 SCXDUMP_KERNEL=$kdir stage guest-lts "$here/../guest/run.sh" --name lts --timeout 3600 -- \
 	sh /opt/scxdump/lts-batch.sh >/dev/null

@@ -24,7 +24,6 @@ BATCH_EXCLUDE=dkms
 # kernels).
 "$here/../integration/packages.sh" install || t_fail "make deb and the install on the guest root"
 export SNAP_RUNS=${SNAP_RUNS:-10} STRAND_RUNS=${STRAND_RUNS:-5}
-BATCH_ENV="SNAP_RUNS=$SNAP_RUNS STRAND_RUNS=$STRAND_RUNS"
 batch_write "$GUEST_ROOT/opt/scxdump/stock-batch.sh"
 stage guest-stock "$here/../guest/run.sh" --name stock --timeout 5400 -- \
 	sh /opt/scxdump/stock-batch.sh >/dev/null
