@@ -21,9 +21,12 @@ fi
 t_jq "program statistics: enqueue ran at least as often as it counted" "$f" '(.schedulers[0].programs | map({(.name): .}) | add) as $p | ($p.sxm_enqueue.run_cnt >= 400) and ($p.sxm_enqueue.run_time_ns > 0) and ($p.sxm_init.run_cnt == 1)'
 t_jq "no map errors, nothing unsupported or truncated" "$f" '.errors == [] and all(.maps[]; .status == "ok" and (.unsupported | not) and (.truncated | not))'
 
-t_jq "PERCPU_ARRAY: every key, a value per CPU, differing per CPU" "$f" "$(m pc_arr) | .nr_entries == 8 and all(.entries[]; (.values | length) == 2 and .values[0] == 1000 + .key and .values[1] == 2000 + .key)"
-t_jq "PERCPU_HASH: every entry, per-CPU struct values" "$f" "$(m pc_hash) | ([.entries[].key] | sort) == [1,2,3,4,5] and all(.entries[]; .key as \$k | .values[0] == {a: \$k, k: \$k} and .values[1] == {a: (100 + \$k), k: \$k})"
-t_jq "LRU_PERCPU_HASH: every entry, per-CPU values" "$f" "$(m lru_pc_hash) | ([.entries[].key] | sort) == [11,12,13,14,15] and all(.entries[]; (.key - 10) as \$k | .values[1].a == 100 + \$k)"
+# the per-CPU maps hold a value per possible CPU of the guest (its sysfs):
+# scxmaps wrote CPU c's as (c + 1) * 1000 + key, and {a: c * 100 + k, k}
+ncpu=$(cat "$dir/nr_cpu_ids")
+t_jq "PERCPU_ARRAY: every key, a value per CPU ($ncpu), differing per CPU" "$f" "$(m pc_arr) | .nr_entries == 8 and all(.entries[]; .key as \$k | .values == [range($ncpu) | (. + 1) * 1000 + \$k])"
+t_jq "PERCPU_HASH: every entry, per-CPU struct values" "$f" "$(m pc_hash) | ([.entries[].key] | sort) == [1,2,3,4,5] and all(.entries[]; .key as \$k | .values == [range($ncpu) | {a: (. * 100 + \$k), k: \$k}])"
+t_jq "LRU_PERCPU_HASH: every entry, per-CPU values" "$f" "$(m lru_pc_hash) | ([.entries[].key] | sort) == [11,12,13,14,15] and all(.entries[]; (.key - 10) as \$k | [.values[].a] == [range($ncpu) | . * 100 + \$k])"
 t_jq "cpumask kptrs rendered as CPU lists" "$f" "$(m masks) | [.entries[].value | {cpus: .mask.cpus, tag}] == [{cpus: \"0-1\", tag: 14940}, {cpus: \"1\", tag: 14941}]"
 t_jq "LRU_HASH: every entry" "$f" "$(m lru_hash) | ([.entries[].key] | sort) == [range(100; 120)] and all(.entries[]; .value == 3 * .key)"
 
