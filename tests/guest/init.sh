@@ -21,8 +21,7 @@ ip link set lo up 2>/dev/null
 
 run=${sxdrun:-/nonexistent}
 if cd "$run" 2>/dev/null; then
-	uname -r >krel
-	awk -F'[-,]' '{ print $NF + 1 }' /sys/devices/system/cpu/possible >nr_cpu_ids
+	sh /opt/scxdump/facts.sh
 	echo "=== guest ready: $(uname -r)" >/dev/console
 	sh ./cmd.sh >out 2>&1
 	echo $? >rc

@@ -33,8 +33,7 @@ batch_write() {
 		for n in "${batch_names[@]}"; do
 			echo "mkdir -p \$top/$n && cd \$top/$n && echo '=== $n' >/dev/console"
 			echo "dmesg -C; timeout -k 10 ${BATCH_TIMEOUT:-900} sh $GUEST_SRC/tests/integration/guest-$n.sh </dev/null >out 2>&1; echo \$? >rc"
-			echo "uname -r >krel; awk -F'[-,]' '{ print \$NF + 1 }' /sys/devices/system/cpu/possible >nr_cpu_ids"
-			echo "rmmod scxdump 2>/dev/null; dmesg >dmesg; cd \$top"
+			echo "sh /opt/scxdump/facts.sh; rmmod scxdump 2>/dev/null; dmesg >dmesg; cd \$top"
 		done
 		[ -z "$extra" ] || echo "$extra"
 	} >"$file"
