@@ -98,28 +98,46 @@ static struct bpf_map *discover_ops_map(struct scx_sched *sch)
 	return NULL;
 }
 
-/* Add @map, taking a reference, unless it is there already. */
+/*
+ * Add @map, taking a reference, unless it is there already. Each map is
+ * looked up by its id (unique while we hold the map), so a scheduler with
+ * thousands of inner maps costs no more than it holds. Past max_maps, a
+ * map is left out and its id kept (an xarray value, not a map), so it is
+ * counted once however often it is met. Sleeps (GFP_KERNEL).
+ */
 int sched_maps_add(struct sched_maps *m, struct bpf_map *map)
 {
-	u32 i;
+	struct bpf_map **maps;
+	int err;
 
-	for (i = 0; i < m->nr; i++) {
-		if (m->maps[i] == map)
-			return 0;
-	}
-	if (m->nr == DISCOVER_MAX_MAPS) {
-		m->overflow = true;
+	if (xa_load(&m->ids, map->id))
+		return 0;
+	if (m->nr == m->max) {
+		err = xa_insert(&m->ids, map->id, xa_mk_value(0), GFP_KERNEL);
+		if (!err)
+			m->nr_over++;
+		else if (err != -EBUSY)
+			m->nr_nomem++;
 		return 0;
 	}
 	if (m->nr == m->cap) {
-		u32 cap = m->cap ? m->cap * 2 : 16;
-		struct bpf_map **maps;
+		u32 cap = min(m->cap ? m->cap * 2 : 16, m->max);
 
-		maps = krealloc_array(m->maps, cap, sizeof(*maps), GFP_KERNEL);
-		if (!maps)
+		maps = kvmalloc_array(cap, sizeof(*maps), GFP_KERNEL);
+		if (!maps) {
+			m->nr_nomem++;
 			return -ENOMEM;
+		}
+		if (m->nr)
+			memcpy(maps, m->maps, m->nr * sizeof(*maps));
+		kvfree(m->maps);
 		m->maps = maps;
 		m->cap = cap;
+	}
+	err = xa_insert(&m->ids, map->id, map, GFP_KERNEL);
+	if (err) {
+		m->nr_nomem++;
+		return err;
 	}
 	bpf_map_inc(map);
 	m->maps[m->nr++] = map;
@@ -228,6 +246,8 @@ int discover_maps(struct scx_sched *sch, struct sched_maps *m)
 	int err;
 
 	memset(m, 0, sizeof(*m));
+	xa_init(&m->ids);
+	m->max = READ_ONCE(opt_max_maps);
 	st_map = discover_ops_map(sch);
 	if (!st_map)
 		return -ENOENT;
@@ -248,6 +268,7 @@ void sched_maps_release(struct sched_maps *m)
 
 	for (i = 0; i < m->nr; i++)
 		bpf_map_put(m->maps[i]);
-	kfree(m->maps);
+	kvfree(m->maps);
+	xa_destroy(&m->ids);
 	memset(m, 0, sizeof(*m));
 }

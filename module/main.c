@@ -70,6 +70,7 @@ unsigned long opt_max_dump_bytes = 256ul << 20;
 unsigned long opt_max_map_bytes = 64ul << 20;
 unsigned long opt_keep_dumps = 8;
 unsigned long opt_snapshot_budget_us = 5000;
+unsigned long opt_max_maps = 65536;
 
 /* A numeric parameter and the values it takes (0 too, if zero_is says what it means). */
 struct opt_size {
@@ -89,6 +90,11 @@ static const struct opt_size opt_max_dump = {
 
 static const struct opt_size opt_max_map = {
 	"max_map_bytes", &opt_max_map_bytes, PAGE_SIZE, ULONG_MAX, "no limit",
+};
+
+/* Each map listed costs a pointer and an xarray slot; a map left out, a slot. */
+static const struct opt_size opt_max_maps_p = {
+	"max_maps", &opt_max_maps, 16, OPT_MAX_MAPS_LIMIT, NULL,
 };
 
 static const struct opt_size opt_keep = {
@@ -135,6 +141,10 @@ MODULE_PARM_DESC(max_dump_bytes,
 module_param_cb(max_map_bytes, &opt_size_ops, (void *)&opt_max_map, 0644);
 MODULE_PARM_DESC(max_map_bytes,
 		 "Largest capture of one map in bytes, 0 for none; the rest is left out and recorded (default: 64 MiB)");
+
+module_param_cb(max_maps, &opt_size_ops, (void *)&opt_max_maps_p, 0644);
+MODULE_PARM_DESC(max_maps,
+		 "Most maps in one dump, the scheduler's own first, then inner maps of map-in-maps (16-1048576, default: 65536); the rest are counted and recorded");
 
 module_param_cb(keep_dumps, &opt_size_ops, (void *)&opt_keep, 0644);
 MODULE_PARM_DESC(keep_dumps,

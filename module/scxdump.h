@@ -7,6 +7,7 @@
 #include <linux/sizes.h>
 #include <linux/static_call.h>
 #include <linux/types.h>
+#include <linux/xarray.h>
 #include "dump_writer.h"
 
 #define SCXDUMP_VERSION	"0.1.0"
@@ -443,15 +444,20 @@ u8 *maplib_entry_run(struct map_ctx *mc, u32 want, u32 *n);
 void maplib_entry_run_commit(struct map_ctx *mc, u32 n);
 void *maplib_entry_value(struct map_ctx *mc, u8 *slot, u32 i);
 
-#define DISCOVER_MAX_MAPS	1024
 #define DISCOVER_MAX_PROG_BTFS	16
+/* max_maps: most maps in one dump, the scheduler's own and inner maps */
+extern unsigned long opt_max_maps;
+#define OPT_MAX_MAPS_LIMIT	BIT(20)
 
 /* The scheduler's maps, found from its struct_ops map (discover.c). */
 struct sched_maps {
 	struct bpf_map **maps;	/* each holds a reference */
 	u32 nr;
 	u32 cap;
-	bool overflow;		/* more maps than DISCOVER_MAX_MAPS */
+	u32 max;		/* max_maps when the capture began */
+	struct xarray ids;	/* map id -> the map, or a value: left out */
+	u32 nr_over;		/* maps left out: more than max */
+	u32 nr_nomem;		/* maps left out: no memory to list them */
 	struct bpf_map *ops_map;	/* the scheduler's struct_ops map */
 	/* the programs' BTF objects: maps created with one are ours too */
 	const struct btf *prog_btfs[DISCOVER_MAX_PROG_BTFS];

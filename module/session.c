@@ -176,9 +176,13 @@ static void capture_maps(struct capture *c)
 		mapdrv_capture(c, c->maps.maps[i], i);
 		cond_resched();
 	}
-	if (c->maps.overflow)
-		capture_error(c, -E2BIG, "more than %u maps; the rest were left out",
-			      DISCOVER_MAX_MAPS);
+	if (c->maps.nr_over)
+		capture_error(c, -E2BIG,
+			      "%u more maps left out: a dump holds at most %u (max_maps)",
+			      c->maps.nr_over, c->maps.max);
+	if (c->maps.nr_nomem)
+		capture_error(c, -ENOMEM, "%u maps left out: no memory to list them",
+			      c->maps.nr_nomem);
 	if (c->maps.prog_btfs_overflow)
 		capture_error(c, -E2BIG,
 			      "programs from more than %u BTF objects: maps only those objects hold were not sought",

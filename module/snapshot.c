@@ -21,21 +21,33 @@
 
 /*
  * Stoppable maps first, in discovery order otherwise: they are the ones
- * the stop copies, and map indices follow the order of capture.
+ * the stop copies, and map indices follow the order of capture. One pass
+ * through a copy (a scheduler may bring thousands of maps); without
+ * memory for it, nothing is stoppable: every map is read live, and an
+ * error record says why.
  */
 void snapshot_partition(struct capture *c)
 {
-	struct bpf_map **m = c->maps.maps, *map;
-	u32 i, j, n = 0;
+	struct bpf_map **m = c->maps.maps, **rest;
+	u32 i, n = 0, r = 0;
 
-	for (i = 0; i < c->maps.nr; i++) {
-		if (!mapdrv_stoppable(m[i]))
-			continue;
-		map = m[i];
-		for (j = i; j > n; j--)
-			m[j] = m[j - 1];
-		m[n++] = map;
+	c->nr_stoppable = 0;
+	if (!c->maps.nr)
+		return;
+	rest = kvmalloc_array(c->maps.nr, sizeof(*rest), GFP_KERNEL);
+	if (!rest) {
+		capture_error(c, -ENOMEM, "no memory to order %u maps: none copied in the stop",
+			      c->maps.nr);
+		return;
 	}
+	for (i = 0; i < c->maps.nr; i++) {
+		if (mapdrv_stoppable(m[i]))
+			m[n++] = m[i];
+		else
+			rest[r++] = m[i];
+	}
+	memcpy(m + n, rest, r * sizeof(*rest));
+	kvfree(rest);
 	c->nr_stoppable = n;
 }
 

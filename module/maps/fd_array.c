@@ -90,10 +90,14 @@ static int fd_array_dump_capture(struct map_ctx *mc)
 	return 0;
 }
 
-/* Inner map ids seen by the HASH_OF_MAPS walk, added after it. */
+/*
+ * Inner map ids seen by the HASH_OF_MAPS walk, added after it: room for
+ * as many as the hash holds (max_entries), or as max_maps lets in.
+ */
 struct fd_array_inner_ids {
 	u32 nr;
-	u32 ids[DISCOVER_MAX_MAPS];
+	u32 cap;
+	u32 ids[];
 };
 
 /* HASH_OF_MAPS: map_lookup_elem returns the inner map itself. RCU held. */
@@ -106,23 +110,25 @@ static bool fd_array_copy_inner(struct map_ctx *mc, void *key, u8 *slot)
 		return false;
 	if (slot)
 		fd_array_ref(mc->map, m, maplib_entry_value(mc, slot, 0));
-	if (inner->nr < ARRAY_SIZE(inner->ids))
+	if (inner->nr < inner->cap)
 		inner->ids[inner->nr++] = m->id;
 	else
-		mc->maps->overflow = true;	/* said with the other maps past the limit */
+		mc->maps->nr_over++;	/* said with the other maps past the limit */
 	return true;
 }
 
 static int hash_of_maps_dump_capture(struct map_ctx *mc)
 {
-	struct fd_array_inner_ids *inner = kvzalloc(sizeof(*inner), GFP_KERNEL);
-	u32 i;
+	u32 i, cap = min_t(u32, mc->map->max_entries, mc->maps->max);
+	struct fd_array_inner_ids *inner;
 	int err;
 
+	inner = kvzalloc(struct_size(inner, ids, cap), GFP_KERNEL);
 	if (!inner) {
 		mc->reason = "out of memory for the inner maps' ids";
 		return -ENOMEM;
 	}
+	inner->cap = cap;
 	mc->priv = inner;
 	err = maplib_keyed_walk(mc, fd_array_copy_inner);
 	for (i = 0; i < inner->nr; i++)
