@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "mapdef.h"
 #include "maps/maps.h"
 #include "names.h"
 
@@ -283,7 +284,7 @@ const struct btf *map_btf(const struct dump_index *x, const struct sxd_map *m, c
 }
 
 static void emit_btf_types(const struct emit *e, const struct sxd_map *m,
-			   const struct btf *btf, const char *why)
+			   const struct entry_view *v, const struct mapdef *def, const char *why)
 {
 	yajl_gen g = e->g;
 	char name[256];
@@ -295,12 +296,16 @@ static void emit_btf_types(const struct emit *e, const struct sxd_map *m,
 		json_kstr(g, "value_type", name);
 		json_kstr(g, "from", "kernel");
 		json_obj_end(g);
-	} else if (btf && !m->btf_vmlinux_value_type_id) {
+	} else if (v->btf && !m->btf_vmlinux_value_type_id) {
 		json_obj(g);
-		render_type_name(btf, m->btf_key_type_id, name, sizeof(name));
+		render_type_name(v->btf, v->key_type, name, sizeof(name));
 		json_kstr(g, "key_type", name);
-		render_type_name(btf, m->btf_value_type_id, name, sizeof(name));
+		render_type_name(v->btf, v->value_type, name, sizeof(name));
 		json_kstr(g, "value_type", name);
+		if (def) {
+			json_kstr(g, "from", "definition");
+			json_kuint(g, "btf_index", def->btf_index);
+		}
 		json_obj_end(g);
 	} else {
 		json_null(g);
@@ -310,13 +315,25 @@ static void emit_btf_types(const struct emit *e, const struct sxd_map *m,
 }
 
 /* Everything of a map but its entries, and the opening of "entries". */
-static void emit_map_head(struct emit *e, const struct sxd_map *m, const struct btf **btf)
+static void emit_map_head(struct emit *e, const struct mapdef_refs *refs, const struct sxd_map *m,
+			  struct entry_view *v)
 {
 	const struct sxd_map_info *mi = dump_index_info(e->x, m->map_index);
+	struct mapdef def;
+	bool by_def;
 	yajl_gen g = e->g;
 	const char *why;
 
-	*btf = map_btf(e->x, m, &why);
+	v->btf = map_btf(e->x, m, &why);
+	v->key_type = m->btf_key_type_id;
+	v->value_type = m->btf_value_type_id;
+	/* libbpf made it without BTF: its types from its definition */
+	by_def = !v->btf && mapdef_find(e->x, refs, m, &def, &why);
+	if (by_def) {
+		v->btf = def.btf;
+		v->key_type = def.key_type;
+		v->value_type = def.value_type;
+	}
 	json_obj(g);
 	json_kfixed(g, "name", m->name, sizeof(m->name));
 	json_kuint(g, "index", m->map_index);
@@ -334,7 +351,7 @@ static void emit_map_head(struct emit *e, const struct sxd_map *m, const struct 
 		json_null(g);
 	else
 		json_uint(g, m->btf_index);
-	emit_btf_types(e, m, *btf, why);
+	emit_btf_types(e, m, v, by_def ? &def : NULL, why);
 	emit_map_end(g, dump_index_end(e->x, m->map_index));
 	if (mi)
 		emit_info(e, m, mi);
@@ -371,10 +388,13 @@ void emit_maps(struct emit *e)
 {
 	const struct dump_file *f = e->x->f;
 	struct entry_view v = { .e = e };
+	struct mapdef_refs refs;
 	const struct sxd_rec *r;
 	size_t off = 0;
 	int last = -1;
 
+	/* without memory for it, inner maps are only left untyped */
+	mapdef_refs_build(e->x, &refs);
 	json_key(e->g, "maps");
 	json_arr(e->g);
 	while ((r = dump_next(f, &off))) {
@@ -387,7 +407,7 @@ void emit_maps(struct emit *e)
 				v.m = NULL;
 				continue;
 			}
-			emit_map_head(e, v.m, &v.btf);
+			emit_map_head(e, &refs, v.m, &v);
 		} else if (r->type == SXD_REC_ENTRIES && v.m) {
 			v.blk = (const void *)r;
 			if (v.blk->map_index == v.m->map_index)
@@ -397,4 +417,5 @@ void emit_maps(struct emit *e)
 	if (v.m)
 		json_arr_end(e->g), json_obj_end(e->g);
 	json_arr_end(e->g);
+	mapdef_refs_free(&refs);
 }

@@ -18,7 +18,8 @@
 struct entry_view {
 	struct emit *e;
 	const struct sxd_map *m;
-	const struct btf *btf;		/* the map's BTF, or NULL */
+	const struct btf *btf;		/* the map's BTF, or its definition's, or NULL */
+	uint32_t key_type, value_type;	/* their ids in btf (0: none) */
 	const struct sxd_entries *blk;
 };
 

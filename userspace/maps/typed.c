@@ -58,9 +58,9 @@ static struct typed_as typed_key_as(const struct entry_view *v)
 	const struct sxd_entries *b = v->blk;
 	struct typed_as as = { .size = b->key_size, .map_index = UINT32_MAX };
 
-	if (b->key_size == v->m->key_size && v->btf && v->m->btf_key_type_id) {
+	if (b->key_size == v->m->key_size && v->btf && v->key_type) {
 		as.btf = v->btf;
-		as.type_id = v->m->btf_key_type_id;
+		as.type_id = v->key_type;
 	}
 	return as;
 }
@@ -78,7 +78,7 @@ static struct typed_as typed_value_as(const struct entry_view *v)
 		return as;	/* untyped, even in a string section */
 	} else if (v->btf && !m->btf_vmlinux_value_type_id) {
 		as.btf = v->btf;
-		as.type_id = m->btf_value_type_id;
+		as.type_id = v->value_type;
 	}
 	as.strings = is_string_section(m);
 	if (!as.type_id)
