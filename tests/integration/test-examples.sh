@@ -67,6 +67,9 @@ for s in simple cpu0 central flatcg pair; do
 		'.capture.trigger == "exit" and .schedulers[0].exit.kind_name == "SCX_EXIT_SYSRQ"'
 done
 
+t_jq "central: central_q typed by its definition (s32 pids), though the kernel holds no BTF for queues" "$dir/central-od.json" \
+	'.maps[] | select(.name == "central_q") | .btf_index == null and .btf.from == "definition" and .btf.value_type == "s32" and all(.entries[]; .value > 0)'
+
 # counters the schedulers wrote, against their loaders' own lines
 between simple "local dispatches (stats[0], summed over CPUs)" 's/^local=\([0-9]*\) global=.*/\1/p' "$(stat 0)"
 between simple "global dispatches (stats[1])" 's/^local=[0-9]* global=\([0-9]*\)$/\1/p' "$(stat 1)"
@@ -84,8 +87,9 @@ if [ -s "$f" ]; then
 		'[.maps[] | select(.type == "queue") | .id] as $q | (.maps[] | select(.name == "cgrp_q_arr") | [.entries[].value.id]) as $r | ($r | length) == 4096 and ($r - $q) == [] and ($r | unique | length) == 4096'
 	t_jq "pair: each non-empty inner queue holds as many entries as its own count says" "$f" \
 		'[.maps[] | select(.type == "queue" and .nr_entries > 0)] | length > 0 and all(.[]; .nr_entries == .info.count and .nr_entries <= .max_entries)'
-	qp=$(jq -r '.maps[] | select(.type == "queue" and .name == "") | .entries[].value_hex' "$f" |
-		while read -r h; do echo $((16#${h:6:2}${h:4:2}${h:2:2}${h:0:2})); done | sort)
+	t_jq "pair: the inner queues typed by cgrp_q_arr's definition (__array(values, struct cgrp_q)), though the kernel holds no BTF for them" "$f" \
+		'[.maps[] | select(.type == "queue" and .name == "")] | length == 4096 and all(.[]; .btf_index == null and .btf.from == "definition" and .btf.value_type == "u32")'
+	qp=$(jq -r '.maps[] | select(.type == "queue" and .name == "") | .entries[].value' "$f" | sort)
 	t_check "pair: the busy tasks among the pids its cgroup queues hold ($(echo $qp))" \
 		test -n "$(comm -12 <(printf '%s\n' $qp) <(sort "$dir/busy.pids"))"
 	total=$(jq '.maps | length' "$f")
@@ -108,17 +112,11 @@ if [ -s "$dir/userland-exit.bin" ]; then
 	"$DEC" decode "$dir/userland-exit.bin" >"$f" || t_fail "userland stalled: the dump decodes"
 	t_jq "userland stalled: captured at the watchdog's exit" "$f" \
 		'.capture.trigger == "exit" and .schedulers[0].name == "userland" and .schedulers[0].exit.kind_name == "SCX_EXIT_ERROR_STALL"'
-	# struct scx_userland_enqueued_task { __s32 pid; u64 sum_exec_runtime; u64 weight; }, no BTF
-	jq -r '.maps[] | select(.name == "enqueued") | .entries[].value_hex' "$f" >"$dir/userland.enqueued"
-	t_check "userland stalled: tasks wait in its enqueued queue, for the stopped half" test -s "$dir/userland.enqueued"
-	le() { local h=$1 i out=; for ((i = ${#h} - 2; i >= 0; i -= 2)); do out+=${h:i:2}; done; echo $((16#$out)); }
-	bad= pids=
-	while read -r h; do
-		pid=$(le "${h:0:8}") w=$(le "${h:32:16}")
-		pids+=" $pid"
-		[ "$pid" -gt 0 ] && [ "$w" -ge 1 ] && [ "$w" -le 10000 ] || bad+=" $h"
-	done <"$dir/userland.enqueued"
-	t_eq "userland stalled: each entry a pid and a weight in 1..10000" "" "$bad"
+	t_jq "userland stalled: its enqueued queue typed by its definition (struct scx_userland_enqueued_task), though the kernel holds no BTF for it" "$f" \
+		'.maps[] | select(.name == "enqueued") | .btf_index == null and .btf.from == "definition" and .btf.value_type == "struct scx_userland_enqueued_task"'
+	t_jq "userland stalled: tasks wait in its enqueued queue, for the stopped half, each a pid and a weight in 1..10000" "$f" \
+		'[.maps[] | select(.name == "enqueued") | .entries[].value] | length > 0 and all(.[]; .pid > 0 and .weight >= 1 and .weight <= 10000)'
+	pids=$(jq -r '.maps[] | select(.name == "enqueued") | .entries[].value.pid' "$f")
 	t_check "userland stalled: the busy tasks among them" \
 		test -n "$(comm -12 <(printf '%s\n' $pids | sort) <(sort "$dir/userland.spin"))"
 fi
