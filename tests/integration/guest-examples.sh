@@ -29,15 +29,33 @@ gone() {
 	_n=0
 	while kill -0 "$1" 2>/dev/null && [ $_n -lt 600 ]; do sleep 0.1; _n=$((_n + 1)); done
 }
-# example NAME: run scx_NAME; NAME.pre lines printed before the on-demand
-# capture, NAME.mid once it returned; NAME-od.bin, NAME.maps (bpftool),
-# then NAME-exit.bin, the dump of its disable by sysrq-S
+# enabled PID: until sched_ext runs the scheduler PID loads, while PID
+# lives, at most 600 s (scx_pair fills 4096 inner maps first: minutes
+# under TCG with 8 vCPUs)
+enabled() {
+	_n=0
+	while [ "$(cat /sys/kernel/sched_ext/state)" != enabled ] && kill -0 "$1" 2>/dev/null &&
+		[ $_n -lt 6000 ]; do
+		sleep 0.1
+		_n=$((_n + 1))
+	done
+}
+# busy FILE: twice as many busy tasks as CPUs (their pids into FILE), so
+# that the scheduler's queues hold some when captured
+busy() {
+	for _i in $(seq $((2 * $(nproc)))); do sh -c 'while :; do :; done' & echo $! >>"$1"; done
+}
+# example NAME: run scx_NAME, with busy tasks once it runs; NAME.pre lines
+# printed before the on-demand capture, NAME.mid once it returned;
+# NAME-od.bin, NAME.maps (bpftool), then NAME-exit.bin, the dump of its
+# disable by sysrq-S
 example() {
 	_s=$1
 	stdbuf -oL $SB/scx_$_s >$_s.out 2>&1 &
 	_p=$!
-	wait_enabled
+	enabled $_p
 	cat /sys/kernel/sched_ext/root/ops >$_s.ops
+	busy $_s.busy
 	sleep 2.5	# a stat line or two: the loaders print every second
 	lines $_s >$_s.pre
 	/bin/echo capture >$DBG/control && cat $DBG/dump >$_s-od.bin && echo "$_s on demand: ok"
@@ -50,6 +68,7 @@ example() {
 	kill -INT $_p 2>/dev/null
 	wait $_p
 	echo "$_s: exit $?"
+	kill $(cat $_s.busy) 2>/dev/null
 	cat $DBG/dump >$_s-exit.bin
 }
 # scx_pair again, on demand, with max_maps at 1000: the rest are counted
@@ -62,29 +81,27 @@ pair_max_maps() {
 	echo 65536 >/sys/module/scxdump/parameters/max_maps || exit 1
 }
 
-# busy tasks, so that the schedulers' queues hold some when captured
-for i in 1 2 3 4; do sh -c 'while :; do :; done' & echo $! >>busy.pids; done
 for s in simple cpu0 central flatcg pair; do
 	[ -x $SB/scx_$s ] || { echo "scx_$s not built" >>missing; continue; }
 	echo "== $s"
 	example $s
 done
-kill $(cat busy.pids)
 
 echo "== userland, stalled"
 if [ -x $SB/scx_userland ]; then
-	stdbuf -oL $SB/scx_userland >userland.out 2>&1 &
-	P=$!
-	wait_enabled
-	sleep 2
-	# busy tasks the stopped half can no longer schedule
-	for i in 1 2 3 4; do sh -c 'while :; do :; done' & echo $! >>userland.spin; done
-	sleep 1
 	# RCU's kthreads starve too: its stall report (21 s) after the
-	# sched_ext watchdog's (scx_userland's timeout, 30 s)
+	# sched_ext watchdog's (scx_userland's timeout, 30 s); set before
+	# the scheduler starts, as a grace period keeps the timeout it began with
 	R=/sys/module/rcupdate/parameters/rcu_cpu_stall_timeout
 	rcu=$(cat $R)
 	echo 60 >$R
+	stdbuf -oL $SB/scx_userland >userland.out 2>&1 &
+	P=$!
+	enabled $P
+	sleep 2
+	# busy tasks the stopped half can no longer schedule
+	busy userland.spin
+	sleep 1
 	kill -STOP $P
 	n=0
 	while [ "$(cat /sys/kernel/sched_ext/state)" = enabled ] && [ $n -lt 1200 ]; do

@@ -91,7 +91,7 @@ if [ -s "$f" ]; then
 		'[.maps[] | select(.type == "queue" and .name == "")] | length == 4096 and all(.[]; .btf_index == null and .btf.from == "definition" and .btf.value_type == "u32")'
 	qp=$(jq -r '.maps[] | select(.type == "queue" and .name == "") | .entries[].value' "$f" | sort)
 	t_check "pair: the busy tasks among the pids its cgroup queues hold ($(echo $qp))" \
-		test -n "$(comm -12 <(printf '%s\n' $qp) <(sort "$dir/busy.pids"))"
+		test -n "$(comm -12 <(printf '%s\n' $qp) <(sort "$dir/pair.busy"))"
 	total=$(jq '.maps | length' "$f")
 	"$DEC" decode "$dir/pair-max.bin" >"$dir/pair-max.json" || t_fail "pair, max_maps 1000: the dump decodes"
 	t_jq "pair, max_maps 1000: 1000 maps, the other $((total - 1000)) counted in an error record" "$dir/pair-max.json" \
