@@ -79,10 +79,7 @@ static uint32_t inner_def_of(const struct btf *btf, uint32_t def)
 	if (!def || !globals_member(btf, def, "values", &off, &type))
 		return 0;
 	t = btf__type_by_id(btf, globals_bare(btf, type));
-	if (!t || !btf_is_array(t))
-		return 0;
-	t = btf__type_by_id(btf, globals_bare(btf, btf_array(t)->type));
-	return t && btf_is_ptr(t) ? globals_bare(btf, t->type) : 0;
+	return t && btf_is_array(t) ? globals_pointee(btf, btf_array(t)->type) : 0;
 }
 
 static int ref_cmp(const void *a, const void *b)
