@@ -353,7 +353,7 @@ void emit_allocators(const struct emit *e)
 int decode_json(const struct dump_index *x, FILE *out, const struct decode_opts *o)
 {
 	struct emit e = { .x = x, .o = o };
-	int err;
+	int err, merr = 0;
 
 	plan_cache_init(&e.plans);
 	e.mem = mem_for_render(x, &e.view, &err);
@@ -381,12 +381,14 @@ int decode_json(const struct dump_index *x, FILE *out, const struct decode_opts 
 		if (!o->maps_only && !o->header_only)
 			emit_timeline(&e);
 		if (!o->header_only)
-			emit_maps(&e);
+			merr = emit_maps(&e);
 	}
 	json_obj_end(e.g);
 	json_close(e.g);
 	mem_view_free(&e.view);
 	plan_cache_free(&e.plans);
 	fputc('\n', out);
+	if (merr)
+		return merr;
 	return ferror(out) ? -EIO : 0;
 }

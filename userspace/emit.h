@@ -29,7 +29,8 @@ static inline const struct btf *emit_vmlinux(const struct emit *e)
 }
 
 /* maps.c: "maps": [...] */
-void emit_maps(struct emit *e);
+/* 0, or -ENOMEM (nothing of "maps" written) */
+int emit_maps(struct emit *e);
 /* maps.c: a map's BTF, or NULL with *why saying why not */
 const struct btf *map_btf(const struct dump_index *x, const struct sxd_map *m, const char **why);
 

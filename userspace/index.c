@@ -310,6 +310,48 @@ static int page_cmp(const void *a, const void *b)
 	return p->map_index < q->map_index ? -1 : p->map_index > q->map_index;
 }
 
+static int name_cmp(const void *a, const void *b)
+{
+	const struct index_name *p = a, *q = b;
+	int d = strncmp(p->name, q->name, sizeof(((struct sxd_map *)0)->name));
+
+	return d ? d : (p->slot > q->slot) - (p->slot < q->slot);
+}
+
+/* by_name[]: every map by name, then file order, for dump_index_named(). */
+static int index_names(struct dump_index *x)
+{
+	uint32_t i;
+
+	if (!x->nr_maps)
+		return 0;
+	x->by_name = calloc(x->nr_maps, sizeof(*x->by_name));
+	if (!x->by_name)
+		return -ENOMEM;
+	for (i = 0; i < x->nr_maps; i++)
+		x->by_name[i] = (struct index_name){ x->maps[i].rec->name, i };
+	qsort(x->by_name, x->nr_maps, sizeof(*x->by_name), name_cmp);
+	return 0;
+}
+
+uint32_t dump_index_named(const struct dump_index *x, const char *name, uint32_t *first)
+{
+	size_t len = sizeof(((struct sxd_map *)0)->name);
+	uint32_t lo = 0, hi = x->nr_maps, mid, end;
+
+	while (lo < hi) {	/* the first not below @name */
+		mid = lo + (hi - lo) / 2;
+		if (strncmp(x->by_name[mid].name, name, len) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*first = lo;
+	for (end = lo; end < x->nr_maps && !strncmp(x->by_name[end].name, name, len); end++)
+		;
+	return end - lo;
+}
+
 int dump_index_build(struct dump_index *x, const struct dump_file *f)
 {
 	const struct rec_type *t;
@@ -324,7 +366,7 @@ int dump_index_build(struct dump_index *x, const struct dump_file *f)
 		if (t && t->index)
 			t->index(x, r, off);
 	}
-	if (x->err) {
+	if (x->err || index_names(x)) {
 		dump_index_free(x);
 		return -ENOMEM;
 	}
@@ -350,6 +392,7 @@ void dump_index_free(struct dump_index *x)
 	free(x->absent);
 	free(x->btfs);
 	free(x->maps);
+	free(x->by_name);
 	free(x->map_at);
 	free(x->ends);
 	free(x->infos);

@@ -39,6 +39,12 @@ struct index_map {
 	uint64_t bytes;			/* its ENTRIES and MAP_INFO records */
 };
 
+/* A map's name and its maps[] slot: by_name[] sorts them by name, then slot. */
+struct index_name {
+	const char *name;		/* the map's 16 bytes, not always ended */
+	uint32_t slot;
+};
+
 struct arena_page {
 	uint64_t addr;			/* user address in the arena */
 	const uint8_t *data;
@@ -63,6 +69,7 @@ struct dump_index {
 	uint32_t nr_btfs;
 	struct index_map *maps;			/* in file order */
 	uint32_t nr_maps;
+	struct index_name *by_name;		/* nr_maps: maps by name */
 	uint32_t *map_at;			/* by map_index: 1 + maps[] slot */
 	uint32_t nr_map_at;
 	const struct sxd_map_end **ends;	/* by map_index: the last */
@@ -95,6 +102,13 @@ void dump_index_free(struct dump_index *x);
 const struct btf *index_btf_at(const struct dump_index *x, uint32_t i, const char **err);
 /* The embedded kernel BTF: the lowest index of that kind that parses. */
 const struct btf *index_vmlinux(const struct dump_index *x);
+
+/*
+ * The maps called @name (compared as a map's 16-byte name is, like
+ * --map NAME): how many, and in *@first where they begin in
+ * x->by_name[], in file order.
+ */
+uint32_t dump_index_named(const struct dump_index *x, const char *name, uint32_t *first);
 
 const struct sxd_map_end *dump_index_end(const struct dump_index *x, uint32_t map_index);
 /* Bytes of the dump a map's entries and facts take (its last header's). */

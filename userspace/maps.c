@@ -5,6 +5,7 @@
  * What an entry or an info means is its family's (maps/), chosen by the
  * two tables below.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -314,8 +315,14 @@ static void emit_btf_types(const struct emit *e, const struct sxd_map *m,
 	}
 }
 
+/* Which map-in-map holds each inner map (mapdef.h): read once, when a map without BTF asks. */
+struct inner_refs {
+	struct mapdef_refs r;
+	bool built;
+};
+
 /* Everything of a map but its entries, and the opening of "entries". */
-static void emit_map_head(struct emit *e, const struct mapdef_refs *refs, const struct sxd_map *m,
+static void emit_map_head(struct emit *e, struct inner_refs *refs, const struct sxd_map *m,
 			  struct entry_view *v)
 {
 	const struct sxd_map_info *mi = dump_index_info(e->x, m->map_index);
@@ -328,7 +335,12 @@ static void emit_map_head(struct emit *e, const struct mapdef_refs *refs, const 
 	v->key_type = m->btf_key_type_id;
 	v->value_type = m->btf_value_type_id;
 	/* libbpf made it without BTF: its types from its definition */
-	by_def = !v->btf && mapdef_find(e->x, refs, m, &def, &why);
+	if (!v->btf && !refs->built) {
+		/* without memory for it, inner maps are only left untyped */
+		mapdef_refs_build(e->x, &refs->r);
+		refs->built = true;
+	}
+	by_def = !v->btf && mapdef_find(e->x, &refs->r, m, &def, &why);
 	if (by_def) {
 		v->btf = def.btf;
 		v->key_type = def.key_type;
@@ -359,15 +371,49 @@ static void emit_map_head(struct emit *e, const struct mapdef_refs *refs, const 
 	json_arr(g);
 }
 
-static bool map_selected(const struct emit *e, const struct sxd_map *m)
+static int slot_cmp(const void *a, const void *b)
 {
-	unsigned int i;
+	uint32_t p = *(const uint32_t *)a, q = *(const uint32_t *)b;
 
-	for (i = 0; i < e->o->nr_map_names; i++) {
-		if (!strncmp(m->name, e->o->map_names[i], sizeof(m->name)))
-			return true;
+	return (p > q) - (p < q);
+}
+
+/*
+ * The maps[] slots to emit, in file order, into *@slots: every map, or
+ * those --map names (found by name in the index, so that diff, which
+ * decodes one name at a time, does not read the whole dump per name).
+ * How many; *@slots NULL with 0 when there is no memory.
+ */
+static uint32_t maps_selected(const struct emit *e, uint32_t **slots)
+{
+	const struct dump_index *x = e->x;
+	uint32_t i, k, n = 0, first, nr;
+	uint32_t *s;
+
+	*slots = NULL;
+	if (!e->o->nr_map_names) {
+		s = malloc((x->nr_maps ? x->nr_maps : 1) * sizeof(*s));
+		for (i = 0; s && i < x->nr_maps; i++)
+			s[n++] = i;
+		*slots = s;
+		return n;
 	}
-	return !e->o->nr_map_names;
+	for (i = 0, nr = 0; i < e->o->nr_map_names; i++)
+		nr += dump_index_named(x, e->o->map_names[i], &first);
+	s = malloc((nr ? nr : 1) * sizeof(*s));
+	if (!s)
+		return 0;
+	for (i = 0; i < e->o->nr_map_names; i++) {
+		nr = dump_index_named(x, e->o->map_names[i], &first);
+		for (k = 0; k < nr; k++)
+			s[n++] = x->by_name[first + k].slot;
+	}
+	qsort(s, n, sizeof(*s), slot_cmp);
+	for (i = 0, k = 0; i < n; i++)	/* a name given twice: its maps once */
+		if (!k || s[k - 1] != s[i])
+			s[k++] = s[i];
+	*slots = s;
+	return k;
 }
 
 /* Progress on a terminal's stderr, for dumps that take a while. */
@@ -384,38 +430,38 @@ static void progress(const struct dump_file *f, size_t off, int *last)
 	fprintf(stderr, "\rscxdump: decoding %3d%%%s", pct, pct == 100 ? "\n" : "");
 }
 
-void emit_maps(struct emit *e)
+int emit_maps(struct emit *e)
 {
 	const struct dump_file *f = e->x->f;
 	struct entry_view v = { .e = e };
-	struct mapdef_refs refs;
+	struct inner_refs refs = { 0 };
 	const struct sxd_rec *r;
-	size_t off = 0;
+	uint32_t *slots, nr, i;
+	size_t off;
 	int last = -1;
 
-	/* without memory for it, inner maps are only left untyped */
-	mapdef_refs_build(e->x, &refs);
+	nr = maps_selected(e, &slots);
+	if (!slots)
+		return -ENOMEM;
 	json_key(e->g, "maps");
 	json_arr(e->g);
-	while ((r = dump_next(f, &off))) {
-		progress(f, off, &last);
-		if (r->type == SXD_REC_MAP) {
-			if (v.m)
-				json_arr_end(e->g), json_obj_end(e->g);
-			v.m = (const void *)r;
-			if (!map_selected(e, v.m)) {
-				v.m = NULL;
-				continue;
-			}
-			emit_map_head(e, &refs, v.m, &v);
-		} else if (r->type == SXD_REC_ENTRIES && v.m) {
+	for (i = 0; i < nr; i++) {
+		const struct index_map *im = &e->x->maps[slots[i]];
+
+		v.m = im->rec;
+		emit_map_head(e, &refs, v.m, &v);
+		/* its entries: the records up to the next map's header */
+		for (off = im->next; (r = dump_next(f, &off)) && r->type != SXD_REC_MAP;) {
+			progress(f, off, &last);
 			v.blk = (const void *)r;
-			if (v.blk->map_index == v.m->map_index)
+			if (r->type == SXD_REC_ENTRIES && v.blk->map_index == v.m->map_index)
 				emit_entries(&v);
 		}
+		json_arr_end(e->g);
+		json_obj_end(e->g);
 	}
-	if (v.m)
-		json_arr_end(e->g), json_obj_end(e->g);
 	json_arr_end(e->g);
-	mapdef_refs_free(&refs);
+	free(slots);
+	mapdef_refs_free(&refs.r);
+	return 0;
 }

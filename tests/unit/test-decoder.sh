@@ -96,6 +96,10 @@ t_jq "info: scheduler present" "$tmp/info.json" '.schedulers[0].name == "synthet
 t_jq "--map selects one map" "$tmp/one.json" '[.maps[].name] == ["raw_hash"]'
 "$DEC" decode --map raw_hash --map vals --map no_such_map "$tmp/good.bin" >"$tmp/two.json"
 t_jq "--map repeated selects each named map, in dump order" "$tmp/two.json" '[.maps[].name] == ["vals", "raw_hash"]'
+"$DEC" decode --map some_bloom --map vals --map vals "$tmp/good.bin" >"$tmp/dup.json"
+t_check "--map: a name given twice, its map once; the dump's last map (no map after it) as a whole decode has it" \
+	jq -e --slurpfile w "$j" '([.maps[] | [.name, .index]] == [["vals", 0], ["some_bloom", 3]]) and
+		.maps[0] == $w[0].maps[0] and .maps[1] == ($w[0].maps | map(select(.name == "some_bloom")) | .[0])' "$tmp/dup.json"
 t_check "--pretty indents" sh -c "'$DEC' decode --pretty '$tmp/good.bin' | grep -q '^  \"capture\"'"
 "$DEC" summary "$tmp/good.bin" >"$tmp/summary.txt"
 t_check "summary: exit kind and message on top" sh -c "head -2 '$tmp/summary.txt' | grep -q 'SCX_EXIT_ERROR_BPF (1025), scx_bpf_error' && grep -q '^message: it broke' '$tmp/summary.txt'"
