@@ -11,6 +11,7 @@
  * they have (SCXDUMP_NO_PLAN turns the plans off).
  */
 #include <endian.h>
+#include <search.h>
 #include <stdlib.h>
 #include <string.h>
 #include "json.h"
@@ -337,36 +338,61 @@ void plan_cache_init(struct plan_cache *c)
 	c->off = off && *off && strcmp(off, "0");
 }
 
+struct plan_cache_slot {
+	const struct btf *btf;	/* NULL: no BTF, a number of size bytes */
+	uint32_t type_id, size, map_index;
+	struct plan *plan;	/* NULL: render.c's */
+};
+
+static int slot_cmp(const void *a, const void *b)
+{
+	const struct plan_cache_slot *p = a, *q = b;
+
+	if (p->btf != q->btf)
+		return (uintptr_t)p->btf < (uintptr_t)q->btf ? -1 : 1;
+	if (p->type_id != q->type_id)
+		return p->type_id < q->type_id ? -1 : 1;
+	if (p->size != q->size)
+		return p->size < q->size ? -1 : 1;
+	return (p->map_index > q->map_index) - (p->map_index < q->map_index);
+}
+
+static void slot_free(void *v)
+{
+	struct plan_cache_slot *s = v;
+
+	plan_free(s->plan);
+	free(s);
+}
+
 void plan_cache_free(struct plan_cache *c)
 {
-	size_t i;
-
-	for (i = 0; i < c->nr; i++)
-		plan_free(c->slots[i].plan);
-	free(c->slots);
+	tdestroy(c->tree, slot_free);
 	memset(c, 0, sizeof(*c));
 }
 
 const struct plan *plan_get(struct plan_cache *c, const struct btf *btf, uint32_t type_id,
 			    uint32_t size, const struct render_mem *mem, uint32_t map_index)
 {
-	struct plan_cache_slot *s;
-	size_t i;
+	struct plan_cache_slot key = { .btf = btf, .type_id = type_id, .size = size,
+				       .map_index = map_index };
+	struct plan_cache_slot *s, **found;
 
 	if (c->off)
 		return NULL;
-	for (i = 0; i < c->nr; i++) {
-		s = &c->slots[i];
-		if (s->btf == btf && s->type_id == type_id && s->size == size &&
-		    s->map_index == map_index)
-			return s->plan;
-	}
-	if (!grow((void **)&c->slots, &c->cap, c->nr + 1, sizeof(*c->slots)))
+	found = tfind(&key, &c->tree, slot_cmp);
+	if (found)
+		return (*found)->plan;
+	s = malloc(sizeof(*s));
+	if (!s)
 		return NULL;
-	s = &c->slots[c->nr++];
-	*s = (struct plan_cache_slot){ .btf = btf, .type_id = type_id, .size = size,
-				       .map_index = map_index };
+	*s = key;
 	s->plan = plan_compile(btf, type_id, size, mem, map_index);
+	found = tsearch(s, &c->tree, slot_cmp);
+	if (!found || *found != s) {	/* no memory: render.c writes these */
+		slot_free(s);
+		return NULL;
+	}
 	return s->plan;
 }
 

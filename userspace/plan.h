@@ -21,13 +21,9 @@
 struct plan;
 
 /* The plans a decode compiled, each once (the first entry block asks). */
+/* Plans by (BTF, type, size, map): a tree (tsearch()), as a dump may hold 65536 maps. */
 struct plan_cache {
-	struct plan_cache_slot {
-		const struct btf *btf;	/* NULL: no BTF, a number of size bytes */
-		uint32_t type_id, size, map_index;
-		struct plan *plan;	/* NULL: render.c's */
-	} *slots;
-	size_t nr, cap;
+	void *tree;			/* of struct plan_cache_slot */
 	bool off;			/* SCXDUMP_NO_PLAN: render.c for all */
 };
 
