@@ -530,23 +530,37 @@ struct map_name {
 	char s[sizeof(((struct sxd_map *)0)->name) + 1];
 };
 
-/* The distinct map names of @x, in order of first appearance. */
+static int first_cmp(const void *a, const void *b)
+{
+	uint32_t p = ((const struct index_name *)a)->slot, q = ((const struct index_name *)b)->slot;
+
+	return (p > q) - (p < q);
+}
+
+/*
+ * The distinct map names of @x, in order of first appearance: the first
+ * map of each name in the index's by-name order, put back in file order.
+ */
 static struct map_name *map_names(const struct dump_index *x, size_t *n)
 {
+	struct index_name *first = malloc((x->nr_maps + 1) * sizeof(*first));
 	struct map_name *names = calloc(x->nr_maps + 1, sizeof(*names));
-	size_t i, j;
+	size_t len = sizeof(names->s) - 1, i, k = 0;
 
 	*n = 0;
-	if (!names)
+	if (!first || !names) {
+		free(first);
+		free(names);
 		return NULL;
-	for (i = 0; i < x->nr_maps; i++) {
-		memcpy(names[*n].s, x->maps[i].rec->name, sizeof(names[*n].s) - 1);
-		for (j = 0; j < *n; j++)
-			if (!strcmp(names[j].s, names[*n].s))
-				break;
-		if (j == *n)
-			(*n)++;
 	}
+	for (i = 0; i < x->nr_maps; i++)
+		if (!i || strncmp(x->by_name[i - 1].name, x->by_name[i].name, len))
+			first[k++] = x->by_name[i];
+	qsort(first, k, sizeof(*first), first_cmp);
+	for (i = 0; i < k; i++)
+		memcpy(names[i].s, first[i].name, len);
+	free(first);
+	*n = k;
 	return names;
 }
 
@@ -635,15 +649,10 @@ static int diff_maps(struct differ *d, const struct dump_index *xa, const struct
 		const char *name = i < na ? names_a[i].s : names_b[i - na].s;
 		struct decode_opts oa = *base_a, ob = *base_b;
 		yajl_val ta = NULL, tb = NULL;
-		size_t j;
+		uint32_t first;
 
-		if (i >= na) {
-			for (j = 0; j < na; j++)
-				if (!strcmp(names_a[j].s, name))
-					break;
-			if (j < na)
-				continue;
-		}
+		if (i >= na && dump_index_named(xa, name, &first))
+			continue;	/* done with A's names */
 		oa.header_only = ob.header_only = false;
 		oa.maps_only = ob.maps_only = true;
 		oa.hex = ob.hex = true;	/* a change of bytes BTF does not show */
