@@ -6,6 +6,9 @@
 # (tests/bench/capture.sh) and the flight recorder's cost per sample
 # (tests/bench/timeline.sh). Without the guest, the decoder's part alone.
 # Targets: >= 250 MB/s of JSON; peak RSS <= 64 MiB + the largest map.
+# Also the decoder's cost per map, decode and diff, at 4096 and 65536
+# small maps (a dump holds up to max_maps, 65536 by default): linear when
+# a map costs at most twice as much at 16 times the maps.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -46,6 +49,39 @@ for mode in default --hex; do
 			m == "default" ? "(target >= 250): " (js >= 250 ? "met" : "not met") : "(on request: no target)"
 		printf "          peak RSS %.1f MB (target <= 64 MiB + the largest map, %.0f MB): %s\n",
 			r / 1e3, lim / 1e6, (r * 1024 <= lim ? "met" : "not met")
+	}'
+done
+# per map: decode and diff of N small maps (mkbig --maps), the fastest of 3
+best_of_3() {	# best_of_3 CMD...: the fastest wall time in seconds
+	local b=0 r t0 t
+	for r in 1 2 3; do
+		t0=$(date +%s%N)
+		"$@" >/dev/null || return 1
+		t=$(($(date +%s%N) - t0))
+		if [ "$b" -eq 0 ] || [ "$t" -lt "$b" ]; then b=$t; fi
+	done
+	awk -v t="$b" 'BEGIN { printf "%.4f\n", t / 1e9 }'
+}
+echo "decoder per map (dumps of N array maps of 4 entries; the fastest of 3):"
+declare -A per
+for n in 4096 65536; do
+	"$tmp/mkbig" --maps "$n" "$tmp/a.bin" && "$tmp/mkbig" --maps "$n" --later "$tmp/b.bin"
+	# diff must see exactly the maps --later changed: every 7th
+	"$top/userspace/build/scxdump" diff "$tmp/a.bin" "$tmp/b.bin" >"$tmp/diff.json"
+	if ! jq -e --argjson n "$n" '(.maps | length) == $n and .nr_changes == (($n + 6) / 7 | floor)' \
+		"$tmp/diff.json" >/dev/null; then
+		echo "  error: diff of $n maps did not find the $(((n + 6) / 7)) changed ones"
+		exit 1
+	fi
+	per[decode-$n]=$(best_of_3 "$top/userspace/build/scxdump" decode "$tmp/a.bin")
+	per[diff-$n]=$(best_of_3 "$top/userspace/build/scxdump" diff "$tmp/a.bin" "$tmp/b.bin")
+done
+rm -f "$tmp/a.bin" "$tmp/b.bin" "$tmp/diff.json"
+for c in decode diff; do
+	awk -v c="$c" -v a="${per[$c-4096]}" -v b="${per[$c-65536]}" 'BEGIN {
+		pa = a / 4096 * 1e6; pb = b / 65536 * 1e6; r = pa > 0 ? pb / pa : 0
+		printf "  %-6s 4096 maps %.2f s (%.1f us/map), 65536 maps %.2f s (%.1f us/map): %.2fx per map at 16x the maps (linear: <= 2x): %s\n",
+			c, a, pa, b, pb, r, (r <= 2 ? "met" : "not met")
 	}'
 done
 # the capture and the flight recorder, in the test guest
