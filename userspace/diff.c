@@ -530,37 +530,21 @@ struct map_name {
 	char s[sizeof(((struct sxd_map *)0)->name) + 1];
 };
 
-static int first_cmp(const void *a, const void *b)
-{
-	uint32_t p = ((const struct index_name *)a)->slot, q = ((const struct index_name *)b)->slot;
-
-	return (p > q) - (p < q);
-}
-
-/*
- * The distinct map names of @x, in order of first appearance: the first
- * map of each name in the index's by-name order, put back in file order.
- */
+/* The distinct map names of @x, in order of first appearance. */
 static struct map_name *map_names(const struct dump_index *x, size_t *n)
 {
-	struct index_name *first = malloc((x->nr_maps + 1) * sizeof(*first));
 	struct map_name *names = calloc(x->nr_maps + 1, sizeof(*names));
-	size_t len = sizeof(names->s) - 1, i, k = 0;
+	uint32_t i, first;
 
 	*n = 0;
-	if (!first || !names) {
-		free(first);
-		free(names);
+	if (!names)
 		return NULL;
+	for (i = 0; i < x->nr_maps; i++) {
+		/* the first map of its name: by_name[] orders a name's maps by slot */
+		if (dump_index_named(x, x->maps[i].rec->name, &first) &&
+		    x->by_name[first].slot == i)
+			memcpy(names[(*n)++].s, x->maps[i].rec->name, sizeof(names->s) - 1);
 	}
-	for (i = 0; i < x->nr_maps; i++)
-		if (!i || strncmp(x->by_name[i - 1].name, x->by_name[i].name, len))
-			first[k++] = x->by_name[i];
-	qsort(first, k, sizeof(*first), first_cmp);
-	for (i = 0; i < k; i++)
-		memcpy(names[i].s, first[i].name, len);
-	free(first);
-	*n = k;
 	return names;
 }
 

@@ -347,8 +347,13 @@ uint32_t dump_index_named(const struct dump_index *x, const char *name, uint32_t
 			hi = mid;
 	}
 	*first = lo;
-	for (end = lo; end < x->nr_maps && !strncmp(x->by_name[end].name, name, len); end++)
-		;
+	for (end = lo, hi = x->nr_maps; end < hi;) {	/* the first above it */
+		mid = end + (hi - end) / 2;
+		if (strncmp(x->by_name[mid].name, name, len) <= 0)
+			end = mid + 1;
+		else
+			hi = mid;
+	}
 	return end - lo;
 }
 

@@ -379,33 +379,28 @@ static int slot_cmp(const void *a, const void *b)
 }
 
 /*
- * The maps[] slots to emit, in file order, into *@slots: every map, or
- * those --map names (found by name in the index, so that diff, which
- * decodes one name at a time, does not read the whole dump per name).
- * How many; *@slots NULL with 0 when there is no memory.
+ * The maps[] slots --map names, in file order, into *@slots (found by name
+ * in the index, so that diff, which decodes one name at a time, does not
+ * read the whole dump per name); *@slots NULL: every map. 0, or -ENOMEM.
  */
-static uint32_t maps_selected(const struct emit *e, uint32_t **slots)
+static int maps_selected(const struct emit *e, uint32_t **slots, uint32_t *nr)
 {
 	const struct dump_index *x = e->x;
-	uint32_t i, k, n = 0, first, nr;
+	uint32_t i, k, n = 0, first, cnt;
 	uint32_t *s;
 
 	*slots = NULL;
-	if (!e->o->nr_map_names) {
-		s = malloc((x->nr_maps ? x->nr_maps : 1) * sizeof(*s));
-		for (i = 0; s && i < x->nr_maps; i++)
-			s[n++] = i;
-		*slots = s;
-		return n;
-	}
-	for (i = 0, nr = 0; i < e->o->nr_map_names; i++)
-		nr += dump_index_named(x, e->o->map_names[i], &first);
-	s = malloc((nr ? nr : 1) * sizeof(*s));
-	if (!s)
+	*nr = x->nr_maps;
+	if (!e->o->nr_map_names)
 		return 0;
+	for (i = 0, cnt = 0; i < e->o->nr_map_names; i++)
+		cnt += dump_index_named(x, e->o->map_names[i], &first);
+	s = malloc((cnt ? cnt : 1) * sizeof(*s));
+	if (!s)
+		return -ENOMEM;
 	for (i = 0; i < e->o->nr_map_names; i++) {
-		nr = dump_index_named(x, e->o->map_names[i], &first);
-		for (k = 0; k < nr; k++)
+		cnt = dump_index_named(x, e->o->map_names[i], &first);
+		for (k = 0; k < cnt; k++)
 			s[n++] = x->by_name[first + k].slot;
 	}
 	qsort(s, n, sizeof(*s), slot_cmp);
@@ -413,7 +408,8 @@ static uint32_t maps_selected(const struct emit *e, uint32_t **slots)
 		if (!k || s[k - 1] != s[i])
 			s[k++] = s[i];
 	*slots = s;
-	return k;
+	*nr = k;
+	return 0;
 }
 
 /* Progress on a terminal's stderr, for dumps that take a while. */
@@ -440,13 +436,12 @@ int emit_maps(struct emit *e)
 	size_t off;
 	int last = -1;
 
-	nr = maps_selected(e, &slots);
-	if (!slots)
+	if (maps_selected(e, &slots, &nr))
 		return -ENOMEM;
 	json_key(e->g, "maps");
 	json_arr(e->g);
 	for (i = 0; i < nr; i++) {
-		const struct index_map *im = &e->x->maps[slots[i]];
+		const struct index_map *im = &e->x->maps[slots ? slots[i] : i];
 
 		v.m = im->rec;
 		emit_map_head(e, &refs, v.m, &v);
