@@ -68,7 +68,8 @@ prepare decoder-build sh -c 'make -s -C userspace && make -s -C userspace SAN=1 
 	suite salvage-unit tests/unit/test-salvage.sh &&
 	suite collect-unit tests/unit/test-collect.sh &&
 	suite render-unit tests/unit/build/test_render &&
-	suite plans-unit tests/unit/test-plans.sh
+	suite plans-unit tests/unit/test-plans.sh &&
+	suite text-unit tests/unit/test-text.sh
 suite splat-check tests/unit/test-splat.sh
 # The kernels make check builds (tests/kernels/debug.config, then
 # tests/kernels/lts.config), compiled one after the other in the background

@@ -35,6 +35,7 @@
 #include "index.h"
 #include "json.h"
 #include "names.h"
+#include "textout.h"
 #include "tool.h"
 
 #define COLLECT_DIR	"/var/lib/scxdump"
@@ -559,8 +560,12 @@ static bool list_one(const char *dir, const char *name, yajl_gen g)
 			json_kstr(g, "error", msg);
 			json_obj_end(g);
 		} else {
-			printf("%-27s %-20s %-8s %-24s %10lld  %s: %s\n", "?", "?", "?", "DAMAGED",
-			       stat(path, &st) ? -1LL : (long long)st.st_size, name, msg);
+			printf("%-27s %-20s %-8s %-24s %10lld  ", "?", "?", "?", "DAMAGED",
+			       stat(path, &st) ? -1LL : (long long)st.st_size);
+			text_bytes(stdout, name, strlen(name), 0);
+			fputs(": ", stdout);
+			text_bytes(stdout, msg, strlen(msg), 0);
+			putchar('\n');
 		}
 		return false;
 	}
@@ -590,11 +595,14 @@ static bool list_one(const char *dir, const char *name, yajl_gen g)
 		json_kuint(g, "bytes", f.size);
 		json_obj_end(g);
 	} else {
-		printf("%-27s %-20.*s %-8s %-24.*s %10zu  %s\n", when,
-		       s ? (int)strnlen(s->name, sizeof(s->name)) : 1, s ? s->name : "?",
-		       cap ? name_trigger(cap->trigger) : "?",
-		       s ? (int)strnlen(s->exit_kind_name, sizeof(s->exit_kind_name)) : 1,
-		       s ? s->exit_kind_name : "?", f.size, name);
+		/* the dump's own text escaped (textout.h): it may hold terminal controls */
+		printf("%-27s ", when);
+		text_fixed(stdout, s ? s->name : "?", s ? sizeof(s->name) : 1, 20);
+		printf(" %-8s ", cap ? name_trigger(cap->trigger) : "?");
+		text_fixed(stdout, s ? s->exit_kind_name : "?", s ? sizeof(s->exit_kind_name) : 1, 24);
+		printf(" %10zu  ", f.size);
+		text_bytes(stdout, name, strlen(name), 0);
+		putchar('\n');
 	}
 	if (ok)
 		dump_index_free(&x);

@@ -23,6 +23,7 @@
 #include "decode.h"
 #include "diff.h"
 #include "json.h"
+#include "textout.h"
 
 #define PATH_MAX_LEN	1024
 #define ID_MAX_LEN	256
@@ -98,7 +99,7 @@ static void gen_val(yajl_gen g, yajl_val v)
 	} else if (YAJL_IS_NUMBER(v)) {
 		yajl_gen_number(g, v->u.number.r, strlen(v->u.number.r));
 	} else if (YAJL_IS_STRING(v)) {
-		json_str(g, v->u.string);
+		json_str_parsed(g, v->u.string);
 	} else if (YAJL_IS_ARRAY(v)) {
 		json_arr(g);
 		for (i = 0; i < v->u.array.len; i++)
@@ -107,11 +108,23 @@ static void gen_val(yajl_gen g, yajl_val v)
 	} else {
 		json_obj(g);
 		for (i = 0; i < v->u.object.len; i++) {
-			json_key(g, v->u.object.keys[i]);
+			json_str_parsed(g, v->u.object.keys[i]);
 			gen_val(g, v->u.object.values[i]);
 		}
 		json_obj_end(g);
 	}
+}
+
+/* How much of the first @len bytes of UTF-8 text @s to keep: not a cut character. */
+static size_t utf8_cut(const unsigned char *s, size_t len)
+{
+	size_t i = len;
+
+	while (i && (s[i - 1] & 0xc0) == 0x80)
+		i--;
+	if (i && s[i - 1] >= 0xc0 && !utf8_len(s + i - 1, len - i + 1))
+		return i - 1;	/* its last character lacks bytes */
+	return len;
 }
 
 /* @v as compact JSON in @buf (yajl's generator); "..." ends it when cut. */
@@ -132,8 +145,9 @@ static const char *val_text(yajl_val v, char *buf, size_t cap)
 			memcpy(buf, out, len);
 			buf[len] = 0;
 		} else if (cap > 4) {
-			memcpy(buf, out, cap - 4);
-			strcpy(buf + cap - 4, "...");
+			len = utf8_cut(out, cap - 4);
+			memcpy(buf, out, len);
+			strcpy(buf + len, "...");
 		}
 	}
 	yajl_gen_free(g);
@@ -191,16 +205,20 @@ static void change(struct differ *d, yajl_val a, yajl_val b)
 
 	d->nr_changes++;
 	if (d->text) {
-		fprintf(d->text, "%s%s: %s -> %s", d->indent, d->path[0] ? d->path : ".",
-			a ? val_text(a, ta, sizeof(ta)) : "(none)",
-			b ? val_text(b, tb, sizeof(tb)) : "(none)");
+		fputs(d->indent, d->text);
+		text_parsed(d->text, d->path[0] ? d->path : ".", 0);
+		fputs(": ", d->text);
+		text_parsed(d->text, a ? val_text(a, ta, sizeof(ta)) : "(none)", 0);
+		fputs(" -> ", d->text);
+		text_parsed(d->text, b ? val_text(b, tb, sizeof(tb)) : "(none)", 0);
 		if (delta)
 			fprintf(d->text, " (%s)", delta);
 		fputc('\n', d->text);
 		return;
 	}
 	json_obj(d->g);
-	json_kstr(d->g, "path", d->path[0] ? d->path : ".");
+	json_key(d->g, "path");
+	json_str_parsed(d->g, d->path[0] ? d->path : ".");
 	json_key(d->g, "old");
 	gen_val(d->g, a);
 	json_key(d->g, "new");
@@ -219,8 +237,10 @@ static void change(struct differ *d, yajl_val a, yajl_val b)
 static size_t path_push(struct differ *d, const char *fmt, const char *s)
 {
 	size_t len = strlen(d->path);
+	int n = snprintf(d->path + len, sizeof(d->path) - len, fmt, s);
 
-	snprintf(d->path + len, sizeof(d->path) - len, fmt, s);
+	if (n > 0 && (size_t)n >= sizeof(d->path) - len)	/* cut: not inside a character */
+		d->path[utf8_cut((unsigned char *)d->path, sizeof(d->path) - 1)] = 0;
 	return len;
 }
 
@@ -483,10 +503,15 @@ static void side(struct differ *d, const char *label, const char *file, yajl_val
 			    obj_str(s0->u.array.values[0], "name") : NULL;
 
 	if (d->text) {
-		fprintf(d->text, "%s: %s: capture %s, trigger %s, %s, scheduler %s\n", label, file,
-			YAJL_IS_NUMBER(seq) ? seq->u.number.r : "?",
-			obj_str(cap, "trigger") ?: "?", obj_str(cap, "time") ?: "?",
-			sched ?: "(none)");
+		fprintf(d->text, "%s: ", label);
+		text_bytes(d->text, file, strlen(file), 0);
+		fprintf(d->text, ": capture %s, trigger ", YAJL_IS_NUMBER(seq) ? seq->u.number.r : "?");
+		text_parsed(d->text, obj_str(cap, "trigger") ?: "?", 0);
+		fputs(", ", d->text);
+		text_parsed(d->text, obj_str(cap, "time") ?: "?", 0);
+		fputs(", scheduler ", d->text);
+		text_parsed(d->text, sched ?: "(none)", 0);
+		fputc('\n', d->text);
 		return;
 	}
 	json_key(d->g, label);
@@ -500,7 +525,7 @@ static void side(struct differ *d, const char *label, const char *file, yajl_val
 	gen_val(d->g, obj_get(cap, "time"));
 	json_key(d->g, "scheduler");
 	if (sched)
-		json_str(d->g, sched);
+		json_str_parsed(d->g, sched);
 	else
 		json_null(d->g);
 	json_obj_end(d->g);
@@ -565,7 +590,9 @@ static void diff_map(struct differ *d, const char *name, yajl_val a, yajl_val b)
 
 	d->path[0] = 0;
 	if (d->text) {
-		fprintf(d->text, "map %s:%s\n", name, !a ? " only in B" : !b ? " only in A" : "");
+		fputs("map ", d->text);
+		text_bytes(d->text, name, strlen(name), 0);
+		fprintf(d->text, ":%s\n", !a ? " only in B" : !b ? " only in A" : "");
 	} else {
 		json_obj(d->g);
 		json_kstr(d->g, "name", name);

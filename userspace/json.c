@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * JSON output through yajl's streaming generator (json.h): strings are
- * checked for UTF-8 and escaped, numbers written whole; nothing is built
- * in memory but a fixed output buffer. yajl hands over its output in
- * pieces of a few bytes (a quote, a comma, a number): they are gathered
- * in JSON_OUT_BUF bytes and written in one call, and integers are
- * spelled here rather than with printf.
+ * checked for UTF-8 and escaped (textout.c), numbers written whole;
+ * nothing is built in memory but a fixed output buffer. yajl hands over
+ * its output in pieces of a few bytes (a quote, a comma, a number): they
+ * are gathered in JSON_OUT_BUF bytes and written in one call, and
+ * integers are spelled here rather than with printf.
  */
 #include <fcntl.h>
 #include <inttypes.h>
@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "json.h"
+#include "textout.h"
 
 #define JSON_OUT_BUF	(256u << 10)
 #define JSON_PIPE_SIZE	(1 << 20)
@@ -137,66 +138,49 @@ void json_str(yajl_gen g, const char *s)
 	json_strn(g, s ? s : "", s ? strlen(s) : 0);
 }
 
-/* Length of a valid UTF-8 sequence at @s, 0 if there is none. */
-static size_t utf8_len(const unsigned char *s, size_t n)
+/* @len bytes of @p as one JSON string, escaped @how (textout.h). */
+static void json_escaped(yajl_gen g, const unsigned char *p, size_t len, unsigned int how)
 {
-	size_t need, i;
+	char small[256], *buf;
+	size_t i = 0;
 
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		need = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		need = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		need = 4;
-	else
-		return 0;
-	if (n < need)
-		return 0;
-	for (i = 1; i < need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	}
-	return need;
-}
-
-/*
- * Kernel and BPF strings are bytes: keep valid UTF-8 (yajl escapes
- * control characters) and spell anything else as \xHH, so the output is
- * always valid JSON.
- */
-void json_strn(yajl_gen g, const void *s, size_t len)
-{
-	const unsigned char *p = s;
-	size_t i = 0, o = 0, n;
-	char *buf;
-
-	while (i < len && p[i] < 0x80)
+	/* ASCII with no backslash to double: as it is (yajl escapes what it must) */
+	while (i < len && p[i] < 0x80 && (p[i] != '\\' || !(how & TEXT_RAW)))
 		i++;
-	if (i == len) {		/* ASCII: as it is (yajl escapes what it must) */
+	if (i == len) {
 		yajl_gen_string(g, p, len);
 		return;
 	}
-	i = 0;
-	buf = malloc(len * 4 + 1);
+	buf = len <= sizeof(small) / TEXT_ESCAPE_MAX ? small : malloc(len * TEXT_ESCAPE_MAX);
 	if (!buf) {
 		yajl_gen_null(g);
 		return;
 	}
-	while (i < len) {
-		n = utf8_len(p + i, len - i);
-		if (n) {
-			memcpy(buf + o, p + i, n);
-			o += n;
-			i += n;
-		} else {
-			o += sprintf(buf + o, "\\x%02x", p[i]);
-			i++;
-		}
-	}
-	yajl_gen_string(g, (const unsigned char *)buf, o);
-	free(buf);
+	yajl_gen_string(g, (const unsigned char *)buf, text_escape(buf, p, len, how));
+	if (buf != small)
+		free(buf);
+}
+
+/*
+ * Kernel and BPF strings are bytes: written in the form of textout.h
+ * (docs/json.md, "Strings"): well-formed UTF-8 as it is (yajl escapes
+ * control characters), a backslash as two, each byte of an ill-formed
+ * sequence as \xHH; so the output is always valid JSON and UTF-8, and
+ * the bytes can be told from the same text.
+ */
+void json_strn(yajl_gen g, const void *s, size_t len)
+{
+	json_escaped(g, s, len, TEXT_RAW);
+}
+
+/*
+ * A string read back from this tool's own JSON (diff, timeline): already
+ * in that form, so its backslashes are not doubled again; anything not
+ * UTF-8 (text cut inside a character) is still escaped.
+ */
+void json_str_parsed(yajl_gen g, const char *s)
+{
+	json_escaped(g, (const unsigned char *)s, strlen(s), 0);
 }
 
 static const char json_pairs[] =

@@ -34,6 +34,8 @@ void json_ints_end(struct json_ints *s);
 void json_key(yajl_gen g, const char *key);
 void json_str(yajl_gen g, const char *s);
 void json_strn(yajl_gen g, const void *s, size_t len);
+/* a string (or key) read back from this tool's JSON: not escaped again */
+void json_str_parsed(yajl_gen g, const char *s);
 void json_int(yajl_gen g, int64_t v);
 void json_uint(yajl_gen g, uint64_t v);
 void json_double(yajl_gen g, double v);

@@ -419,7 +419,11 @@ static uint64_t load_int(const uint8_t *at, uint32_t bytes, bool sgn)
 	}
 }
 
-/* A string as yajl writes it, or NULL for what it would escape otherwise. */
+/*
+ * A string as json_strn() writes it, or NULL for what it would escape
+ * otherwise. A backslash of the dump is two in the value (textout.h), so
+ * four in the JSON text: 5 bytes a char are planned for.
+ */
 static char *put_text(char *o, const uint8_t *s, size_t len)
 {
 	size_t i;
@@ -428,7 +432,12 @@ static char *put_text(char *o, const uint8_t *s, size_t len)
 	for (i = 0; i < len; i++) {
 		if (s[i] < 0x20 || s[i] >= 0x7f)
 			return NULL;	/* control characters, UTF-8: json_strn() */
-		if (s[i] == '"' || s[i] == '\\')
+		if (s[i] == '\\') {
+			memcpy(o, "\\\\\\\\", 4);
+			o += 4;
+			continue;
+		}
+		if (s[i] == '"')
 			*o++ = '\\';
 		*o++ = s[i];
 	}

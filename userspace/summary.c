@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * scxdump summary: the exit on top, then one line a map (type, entries,
- * bytes captured, truncated, error), for reading at a terminal.
+ * bytes captured, truncated, error), for reading at a terminal: the
+ * dump's own text (names, comms, messages) goes through textout.h, so no
+ * byte of it reaches the terminal as a control.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -14,18 +16,24 @@
 #include "render.h"
 #include "sdt.h"
 #include "bump.h"
+#include "textout.h"
 
 static void print_exit(const struct sxd_sched *s, FILE *out)
 {
 	const char *p = (const char *)(s + 1);
 
-	fprintf(out, "scheduler %.*s (level %u): %.*s (%" PRId64 ")%s%.*s\n",
-		(int)strnlen(s->name, sizeof(s->name)), s->name, s->level,
-		(int)strnlen(s->exit_kind_name, sizeof(s->exit_kind_name)),
-		s->exit_kind_name, (int64_t)s->exit_kind, s->reason_len ? ", " : "",
-		(int)s->reason_len, p);
-	if (s->msg_len)
-		fprintf(out, "message: %.*s\n", (int)s->msg_len, p + s->reason_len);
+	fputs("scheduler ", out);
+	text_fixed(out, s->name, sizeof(s->name), 0);
+	fprintf(out, " (level %u): ", s->level);
+	text_fixed(out, s->exit_kind_name, sizeof(s->exit_kind_name), 0);
+	fprintf(out, " (%" PRId64 ")%s", (int64_t)s->exit_kind, s->reason_len ? ", " : "");
+	text_bytes(out, p, s->reason_len, 0);
+	fputc('\n', out);
+	if (s->msg_len) {
+		fputs("message: ", out);
+		text_bytes(out, p + s->reason_len, s->msg_len, 0);
+		fputc('\n', out);
+	}
 	if (s->exit_code)
 		fprintf(out, "exit code: %" PRId64 "\n", (int64_t)s->exit_code);
 	fprintf(out, "ops flags 0x%" PRIx64 ", timeout %u ms\n", (uint64_t)s->ops_flags,
@@ -43,31 +51,34 @@ static void print_stats(const struct sxd_rec *r, FILE *out)
 		const struct sxd_counter *c = (const void *)(co + 1);
 
 		for (i = 0; i < co->nr; i++) {
-			if (c[i].value)
-				fprintf(out, "event %.*s: %" PRId64 "\n",
-					(int)strnlen(c[i].name, sizeof(c[i].name)), c[i].name,
-					(int64_t)c[i].value);
+			if (c[i].value) {
+				fputs("event ", out);
+				text_fixed(out, c[i].name, sizeof(c[i].name), 0);
+				fprintf(out, ": %" PRId64 "\n", (int64_t)c[i].value);
+			}
 		}
 	} else if (r->type == SXD_REC_SCHED_TREE) {
 		const struct sxd_sched_tree *t = (const void *)r;
 
-		fprintf(out, "scheduler id %" PRIu64 " on cgroup %.*s (id %" PRIu64 ")",
-			(uint64_t)t->id, (int)t->path_len, (const char *)(t + 1),
-			(uint64_t)t->cgroup_id);
-		if (t->parent_id)
-			fprintf(out, ", sub-scheduler of %.*s (id %" PRIu64 ")\n",
-				(int)strnlen(t->parent_name, sizeof(t->parent_name)),
-				t->parent_name, (uint64_t)t->parent_id);
-		else
+		fprintf(out, "scheduler id %" PRIu64 " on cgroup ", (uint64_t)t->id);
+		text_bytes(out, t + 1, t->path_len, 0);
+		fprintf(out, " (id %" PRIu64 ")", (uint64_t)t->cgroup_id);
+		if (t->parent_id) {
+			fputs(", sub-scheduler of ", out);
+			text_fixed(out, t->parent_name, sizeof(t->parent_name), 0);
+			fprintf(out, " (id %" PRIu64 ")\n", (uint64_t)t->parent_id);
+		} else
 			fprintf(out, ", root\n");
 	} else if (r->type == SXD_REC_PROG_STATS) {
 		const struct sxd_prog_stat *st = (const void *)(ps + 1);
 
-		for (i = 0; i < ps->nr; i++)
-			fprintf(out, "program %.*s (id %u): %" PRIu64 " runs, %" PRIu64 " ns, %" PRIu64 " recursion misses\n",
-				(int)strnlen(st[i].name, sizeof(st[i].name)), st[i].name, st[i].id,
-				(uint64_t)st[i].run_cnt, (uint64_t)st[i].run_time_ns,
+		for (i = 0; i < ps->nr; i++) {
+			fputs("program ", out);
+			text_fixed(out, st[i].name, sizeof(st[i].name), 0);
+			fprintf(out, " (id %u): %" PRIu64 " runs, %" PRIu64 " ns, %" PRIu64 " recursion misses\n",
+				st[i].id, (uint64_t)st[i].run_cnt, (uint64_t)st[i].run_time_ns,
 				(uint64_t)st[i].recursion_misses);
+		}
 	}
 }
 
@@ -117,10 +128,11 @@ static void print_stall(const struct dump_index *x, FILE *out)
 			st->threshold_ms, st->timeout_ms ?
 			(unsigned int)((uint64_t)st->threshold_ms * 100 / st->timeout_ms) : 0,
 			st->timeout_ms);
-	for (i = 0; i < st->nr_tasks && i < SUMMARY_STALL_TASKS; i++)
-		fprintf(out, "  %.*s[%d] runnable %u ms on CPU %d\n",
-			(int)strnlen(t[i].comm, sizeof(t[i].comm)), t[i].comm, t[i].pid,
-			t[i].wait_ms, t[i].cpu);
+	for (i = 0; i < st->nr_tasks && i < SUMMARY_STALL_TASKS; i++) {
+		fputs("  ", out);
+		text_fixed(out, t[i].comm, sizeof(t[i].comm), 0);
+		fprintf(out, "[%d] runnable %u ms on CPU %d\n", t[i].pid, t[i].wait_ms, t[i].cpu);
+	}
 	if (st->nr_waiting > SUMMARY_STALL_TASKS && st->nr_waiting > st->nr_tasks)
 		fprintf(out, "  (%u more CPUs with a task past the threshold)\n",
 			st->nr_waiting - (st->nr_tasks < SUMMARY_STALL_TASKS ?
@@ -160,9 +172,9 @@ static void print_capture(const struct dump_index *x, FILE *out)
 	if (c) {
 		t = c->realtime_ns / 1000000000ull;
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", gmtime(&t));
-		fprintf(out, "kernel %.*s, %u CPUs, captured %s",
-			(int)strnlen(c->kernel_release, sizeof(c->kernel_release)),
-			c->kernel_release, c->nr_cpu_slots, when);
+		fputs("kernel ", out);
+		text_fixed(out, c->kernel_release, sizeof(c->kernel_release), 0);
+		fprintf(out, ", %u CPUs, captured %s", c->nr_cpu_slots, when);
 		if (f->end)
 			fprintf(out, " in %.3f ms", f->end->duration_ns / 1e6);
 		fputc('\n', out);
@@ -197,10 +209,13 @@ static void print_allocators(const struct dump_index *x, FILE *out)
 			render_type_name(a->payload_btf, a->payload_type, name, sizeof(name));
 		else
 			snprintf(name, sizeof(name), "untyped payloads: %s", a->payload_why);
-		fprintf(out, "allocator %s: %llu live slots of %llu bytes (%s)%s\n", a->var,
+		fputs("allocator ", out);
+		text_bytes(out, a->var, strlen(a->var), 0);
+		fprintf(out, ": %llu live slots of %llu bytes (",
 			(unsigned long long)(a->nr_slots + a->nr_over_cap),
-			(unsigned long long)a->elem_size, name,
-			a->nr_unreadable ? ", some not in the dump" : "");
+			(unsigned long long)a->elem_size);
+		text_bytes(out, name, strlen(name), 0);
+		fprintf(out, ")%s\n", a->nr_unreadable ? ", some not in the dump" : "");
 	}
 	sdt_index_free(&si);
 	if (bump_index_build(x, &bi)) {
@@ -210,11 +225,15 @@ static void print_allocators(const struct dump_index *x, FILE *out)
 	for (i = 0; i < bi.nr; i++) {
 		const struct bump_alloc *a = &bi.a[i];
 
-		if (a->why)
-			fprintf(out, "allocator %s (bump): %s\n", a->var, a->why);
-		else
-			fprintf(out, "allocator %s (bump): %u blocks of %llu bytes, %llu bytes used in the newest%s\n",
-				a->var, a->nr_blocks, (unsigned long long)a->block_size,
+		fputs("allocator ", out);
+		text_bytes(out, a->var, strlen(a->var), 0);
+		if (a->why) {
+			fputs(" (bump): ", out);
+			text_bytes(out, a->why, strlen(a->why), 0);
+			fputc('\n', out);
+		} else
+			fprintf(out, " (bump): %u blocks of %llu bytes, %llu bytes used in the newest%s\n",
+				a->nr_blocks, (unsigned long long)a->block_size,
 				(unsigned long long)a->off,
 				a->chain_unreadable ? ", older blocks not in the dump" :
 				a->chain_cut ? ", its chain cut" : "");
@@ -276,8 +295,9 @@ static void print_core(const struct sxd_core *h, FILE *out)
 	if (top[0])
 		fprintf(out, "longest waiting:\n");
 	for (k = 0; k < SUMMARY_WAITERS && top[k]; k++) {
-		fprintf(out, "  %d %.*s on ", top[k]->pid,
-			(int)strnlen(top[k]->comm, sizeof(top[k]->comm)), top[k]->comm);
+		fprintf(out, "  %d ", top[k]->pid);
+		text_fixed(out, top[k]->comm, sizeof(top[k]->comm), 0);
+		fputs(" on ", out);
 		print_dsq(top_dsq[k], out);
 		fprintf(out, ", runnable %" PRId64 " ms\n", top_ms[k]);
 	}
@@ -294,10 +314,12 @@ static void print_core(const struct sxd_core *h, FILE *out)
 		const struct sxd_core_cpu *c = &v.cpus[i];
 
 		fprintf(out, "  cpu %d%s: ", c->cpu, c->flags & SXD_CORE_CPU_ONLINE ? "" : " (offline)");
-		if (c->curr_pid >= 0)
-			fprintf(out, "%d %.*s (%s, %s)", c->curr_pid,
-				(int)strnlen(c->curr_comm, sizeof(c->curr_comm)), c->curr_comm,
-				name_sched_class(c->curr_class), name_sched_policy(c->curr_policy));
+		if (c->curr_pid >= 0) {
+			fprintf(out, "%d ", c->curr_pid);
+			text_fixed(out, c->curr_comm, sizeof(c->curr_comm), 0);
+			fprintf(out, " (%s, %s)", name_sched_class(c->curr_class),
+				name_sched_policy(c->curr_policy));
+		}
 		fprintf(out, ", nr_running %u (fair %u, rt %u, deadline %u, ext %u)\n",
 			c->nr_running, c->cfs_nr_running, c->rt_nr_running, c->dl_nr_running,
 			c->scx_nr_running);
@@ -307,18 +329,20 @@ static void print_core(const struct sxd_core *h, FILE *out)
 static void print_map(const struct dump_index *x, const struct index_map *im, FILE *out)
 {
 	const struct sxd_map_end *e = dump_index_end(x, im->rec->map_index);
-	char trunc[24] = "no", err[96] = "-";
+	char trunc[24] = "no";
 
-	if (!e)
-		snprintf(err, sizeof(err), "incomplete");
-	else if (e->status || (e->flags & SXD_MAP_UNSUPPORTED))
-		snprintf(err, sizeof(err), "%.*s", (int)e->reason_len, map_end_reason(e));
 	if (e && (e->flags & (SXD_MAP_TRUNCATED | SXD_MAP_ITER_LIMIT)))
 		snprintf(trunc, sizeof(trunc), "yes (+%" PRIu64 ")", (uint64_t)e->nr_omitted);
-	fprintf(out, "%-16.*s %-16s %10" PRIu64 " %12" PRIu64 " %-9s %s\n",
-		(int)strnlen(im->rec->name, sizeof(im->rec->name)), im->rec->name,
-		name_map_type(im->rec->type), e ? (uint64_t)e->nr_entries : 0, im->bytes,
-		trunc, err);
+	text_fixed(out, im->rec->name, sizeof(im->rec->name), 16);
+	fprintf(out, " %-16s %10" PRIu64 " %12" PRIu64 " %-9s ",
+		name_map_type(im->rec->type), e ? (uint64_t)e->nr_entries : 0, im->bytes, trunc);
+	if (!e)
+		fputs("incomplete", out);
+	else if (e->status || (e->flags & SXD_MAP_UNSUPPORTED))
+		text_bytes(out, map_end_reason(e), e->reason_len < 95 ? e->reason_len : 95, 0);
+	else
+		fputc('-', out);
+	fputc('\n', out);
 }
 
 int decode_summary(const struct dump_index *x, FILE *out)
@@ -334,13 +358,20 @@ int decode_summary(const struct dump_index *x, FILE *out)
 	}
 	print_capture(x, out);
 	print_allocators(x, out);
-	for (i = 0; i < x->nr_errors; i++)
-		fprintf(out, "error %d: %.*s\n", x->errors[i]->err, (int)x->errors[i]->msg_len,
-			(const char *)(x->errors[i] + 1));
-	for (i = 0; i < x->nr_absent; i++)
-		fprintf(out, "not in this kernel: %.*s (%.*s)\n", (int)x->absent[i]->feature_len,
-			(const char *)(x->absent[i] + 1), (int)x->absent[i]->reason_len,
-			(const char *)(x->absent[i] + 1) + x->absent[i]->feature_len);
+	for (i = 0; i < x->nr_errors; i++) {
+		fprintf(out, "error %d: ", x->errors[i]->err);
+		text_bytes(out, x->errors[i] + 1, x->errors[i]->msg_len, 0);
+		fputc('\n', out);
+	}
+	for (i = 0; i < x->nr_absent; i++) {
+		const char *a = (const char *)(x->absent[i] + 1);
+
+		fputs("not in this kernel: ", out);
+		text_bytes(out, a, x->absent[i]->feature_len, 0);
+		fputs(" (", out);
+		text_bytes(out, a + x->absent[i]->feature_len, x->absent[i]->reason_len, 0);
+		fputs(")\n", out);
+	}
 	fprintf(out, "\n%-16s %-16s %10s %12s %-9s %s\n", "MAP", "TYPE", "ENTRIES",
 		"BYTES", "TRUNCATED", "ERROR");
 	for (i = 0; i < x->nr_maps; i++)

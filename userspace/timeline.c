@@ -15,6 +15,7 @@
 #include "diff.h"
 #include "emit.h"
 #include "names.h"
+#include "textout.h"
 
 static const char *tl_map_status(uint32_t st)
 {
@@ -249,14 +250,18 @@ static void tl_text_first(yajl_val s, FILE *out)
 		unsigned long long id = strtoull(tl_num(d, "id"), NULL, 10);
 
 		/* sched_ext's own DSQs (SCX_DSQ_FLAG_BUILTIN, the top bit) in hex */
-		fprintf(out, id >> 63 ? "  dsq 0x%llx (%s): %s\n" : "  dsq %llu (%s): %s\n", id,
-			tl_str(d, "kind"), tl_num(d, "nr"));
+		fprintf(out, id >> 63 ? "  dsq 0x%llx (" : "  dsq %llu (", id);
+		text_parsed(out, tl_str(d, "kind"), 0);
+		fprintf(out, "): %s\n", tl_num(d, "nr"));
 	}
 	for (i = 0; i < tl_len(maps); i++) {
 		yajl_val m = maps->u.array.values[i];
 
-		fprintf(out, "  map %s: %s, %zu values\n", tl_str(m, "name"), tl_str(m, "status"),
-			tl_len(obj_get(m, "entries")));
+		fputs("  map ", out);
+		text_parsed(out, tl_str(m, "name"), 0);
+		fputs(": ", out);
+		text_parsed(out, tl_str(m, "status"), 0);
+		fprintf(out, ", %zu values\n", tl_len(obj_get(m, "entries")));
 	}
 }
 
@@ -287,8 +292,15 @@ int timeline_text(const struct dump_index *x, FILE *out, const struct decode_opt
 	for (i = 0; i < tl_len(maps); i++) {
 		yajl_val m = maps->u.array.values[i];
 
-		fprintf(out, "map %s: %s%s%s\n", tl_str(m, "want"), tl_str(m, "status"),
-			*tl_str(m, "name") ? ", " : "", tl_str(m, "name"));
+		fputs("map ", out);
+		text_parsed(out, tl_str(m, "want"), 0);
+		fputs(": ", out);
+		text_parsed(out, tl_str(m, "status"), 0);
+		if (*tl_str(m, "name")) {
+			fputs(", ", out);
+			text_parsed(out, tl_str(m, "name"), 0);
+		}
+		fputc('\n', out);
 	}
 	for (i = 0; i < tl_len(samples); i++) {
 		cur = samples->u.array.values[i];

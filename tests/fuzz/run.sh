@@ -28,7 +28,8 @@ seed_corpus() {
 	make -s -C "$here/../unit" >/dev/null || return 1
 	"$mk" "$corpus/synthetic.bin" &&
 		"$mk" --corrupt-len "$corpus/synthetic-len.bin" &&
-		"$mk" --no-end "$corpus/synthetic-noend.bin" || return 1
+		"$mk" --no-end "$corpus/synthetic-noend.bin" &&
+		"$mk" --hostile "$corpus/synthetic-hostile.bin" || return 1
 	cp "$here"/seeds/* "$here"/regressions/* "$corpus/"
 }
 

@@ -5,7 +5,11 @@
  * broken variants. Independent of the module's writer on purpose: the
  * format is checked from both sides.
  *
- *   mkdump [--version N] [--corrupt-len] [--no-end] [--bad-timeline|--no-timeline] OUT
+ *   mkdump [--version N] [--corrupt-len] [--no-end] [--bad-timeline|--no-timeline]
+ *          [--hostile] OUT
+ *
+ * --hostile: the dump's text as an attacker would write it (HOSTILE_*
+ * below): ill-formed UTF-8, a literal \xff, terminal escapes.
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -16,6 +20,21 @@
 #include <bpf/btf.h>
 #include <libdeflate.h>
 #include "../../include/scxdump_format.h"
+
+/*
+ * --hostile: every ill-formed kind of Unicode Table 3-7 (a surrogate, three
+ * overlong forms, a code point past U+10FFFF, a lone FF), the literal
+ * text \xff, an OSC title sequence, a screen clear, a C1 CSI, a DEL
+ */
+#define HOSTILE_MSG	"sur\xed\xa0\x80 ov\xe0\x80\x80 ov\xc0\xaf ov\xf0\x80\x80\x80 big\xf4\x90\x80\x80 " \
+			"ff\xff lit\\xff osc\x1b]0;pwned\x07 cls\x1b[2J c1\xc2\x9b del\x7f"
+#define HOSTILE_MAP1	"\xed\xa0\x80\xe0\x80\x80\xc0\xaf\xf4\x90\x80\x80\xff"	/* 13 bytes */
+#define HOSTILE_MAP5	"\\xff\x1b]0;t\x07\x1b[2J"				/* 14 bytes */
+#define HOSTILE_SCHED	"synth\x1b]0;t\x07\xff"
+#define HOSTILE_COMM	"v\x1b[2J\xc2\x9b\x7f\\"
+#define HOSTILE_WANT	"no\x1b[2J\xed\xa0\x80\xff"
+static bool hostile;
+static int chars6_id;	/* char[6] in make_btf()'s BTF */
 
 static unsigned char buf[1 << 20];
 static size_t len = sizeof(struct sxd_file_header);
@@ -88,6 +107,7 @@ static struct btf *make_btf(int *val_id, int *sec_id, int *u32_id)
 	btf__add_field(b, "in", anon, 384, 0);
 	btf__add_ptr(b, val);
 	arr6 = btf__add_array(b, u32, ch, 6);
+	chars6_id = arr6;
 	v1 = btf__add_var(b, "counter", BTF_VAR_GLOBAL_ALLOCATED, i32);
 	v2 = btf__add_var(b, "tag", BTF_VAR_GLOBAL_ALLOCATED, arr6);
 	sec = btf__add_datasec(b, ".data", 12);
@@ -231,7 +251,8 @@ static void add_timeline(unsigned long long boottime_ns, bool bad)
 		struct tl_sample s[3];
 	} t;
 	static const int counter[3] = { 5, 9, 9 };
-	static const char *const tag[3] = { "ab", "ab", "cd" };
+	/* --hostile: a backslash and a byte not UTF-8 in the last */
+	static const char *const tag[3] = { "ab", "ab", "cd" }, *const htag[3] = { "ab", "ab", "c\\\xff" };
 	struct sxd_timeline *r;
 	int i;
 
@@ -245,7 +266,7 @@ static void add_timeline(unsigned long long boottime_ns, bool bad)
 	t.map[0].value_size = 12;
 	t.map[0].elem_size = 16;
 	t.map[0].max_entries = 1;
-	strcpy(t.map[1].want, "nosuch");
+	strcpy(t.map[1].want, hostile ? HOSTILE_WANT : "nosuch");
 	t.map[1].status = SXD_TL_MAP_NOT_FOUND;
 	for (i = 0; i < 3; i++) {
 		struct tl_sample *x = &t.s[i];
@@ -268,7 +289,7 @@ static void add_timeline(unsigned long long boottime_ns, bool bad)
 						 .kind = SXD_DSQ_USER };
 		x->v0.len = 16;
 		memcpy(x->d0, &counter[i], 4);
-		memcpy(x->d0 + 4, tag[i], 3);
+		memcpy(x->d0 + 4, (hostile ? htag : tag)[i], 3);
 		x->v1.status = SXD_TL_MAP_NOT_FOUND;
 	}
 	r = rec(SXD_REC_TIMELINE, sizeof(*r), &t, sizeof(t));
@@ -294,6 +315,7 @@ int main(int argc, char **argv)
 		{ "later", no_argument, NULL, 'l' },
 		{ "bad-timeline", no_argument, NULL, 't' },
 		{ "no-timeline", no_argument, NULL, 'T' },
+		{ "hostile", no_argument, NULL, 'H' },
 		{ 0 }
 	};
 	unsigned int version = SXD_VERSION, btf_size;
@@ -319,6 +341,7 @@ int main(int argc, char **argv)
 		case 'l': later = true; break;
 		case 't': bad_timeline = true; break;
 		case 'T': no_timeline = true; break;
+		case 'H': hostile = true; break;
 		default: return 2;
 		}
 	}
@@ -344,7 +367,7 @@ int main(int argc, char **argv)
 	strcpy(cap->module_version, "0.1.0");
 
 	{
-		const char *strs[] = { "scx_bpf_error", "it broke: \x01\xff bytes",
+		const char *strs[] = { "scx_bpf_error", hostile ? HOSTILE_MSG : "it broke: \x01\xff bytes",
 				       "frame_a+0x1/0x10\nframe_b+0x2/0x20\n", "DUMP TEXT" };
 
 		s = rec_strs(SXD_REC_SCHED, sizeof(*s), strs, 4);
@@ -356,7 +379,7 @@ int main(int argc, char **argv)
 		s->msg_len = strlen(strs[1]);
 		s->bt_len = strlen(strs[2]);
 		s->dump_len = strlen(strs[3]);
-		strcpy(s->name, "synthetic");
+		strcpy(s->name, hostile ? HOSTILE_SCHED : "synthetic");
 		strcpy(s->exit_kind_name, "SCX_EXIT_ERROR_BPF");
 	}
 
@@ -400,7 +423,8 @@ int main(int argc, char **argv)
 			memset(&v, 0, sizeof(v));
 			v.i = c ? -7 : later ? -5 : 41;
 			memcpy(v.bytes, c ? "\x01\x02\x00\x04" : "ab\0\0", 4);
-			strcpy(v.name, c ? "second" : "first");
+			/* --hostile: a backslash, bytes not UTF-8 */
+			strcpy(v.name, !hostile ? (c ? "second" : "first") : c ? "a\\b" : "\\x\xc0\xaf\xff");
 			v.c = c ? 9 : 2;
 			v.bits = (c ? 5 : 3) | (c ? 17 : 31) << 3 | 1 << 8;
 			v.d = c ? -0.5 : 2.25;
@@ -448,7 +472,7 @@ int main(int argc, char **argv)
 			memcpy(e[k] + 8, odd, 5);
 			(void)val;
 		}
-		add_map(1, 1, "raw_hash", 4, 5, SXD_NO_INDEX, 0, 0);
+		add_map(1, 1, hostile ? HOSTILE_MAP1 : "raw_hash", 4, 5, SXD_NO_INDEX, 0, 0);
 		add_entries(1, 4, 5, e, 3, false);
 		add_map_end(1, 3, 9, SXD_MAP_TRUNCATED | SXD_MAP_OMITTED_EST,
 			    "dump size limit (max_dump_bytes) reached");
@@ -481,7 +505,7 @@ int main(int argc, char **argv)
 		unsigned long long e[3][2] = { { 0, 10 }, { 1, 20 }, { 2, 30 } };
 		unsigned long long v[4] = { 3, 0, 9, 3 };
 
-		add_map(5, 22, "q", 0, 4, SXD_NO_INDEX, 0, 0);
+		add_map(5, 22, hostile ? HOSTILE_MAP5 : "q", 0, 4, SXD_NO_INDEX, 0, 0);
 		add_info(5, SXD_INFO_QUEUE, v, 4, NULL, 0);
 		add_entries_flags(5, 4, 4, 1, SXD_ENTRIES_POSITION, e, 3);
 		add_map_end(5, 3, 0, 0, "");
@@ -818,6 +842,22 @@ int main(int argc, char **argv)
 		add_map_end(17, 1, 0, 0, "");
 		btf__free(bb);
 	}
+	/*
+	 * --hostile, map 18: char[6] values by u32 key, which plan.c writes:
+	 * a backslash in one (plan.c's text), a byte not UTF-8 in the other
+	 * (render.c's)
+	 */
+	if (hostile) {
+		unsigned char e[2][16];
+
+		memset(e, 0, sizeof(e));
+		e[1][0] = 1;
+		memcpy(e[0] + 8, "a\\b", 3);
+		memcpy(e[1] + 8, "\xff\\", 2);
+		add_map(18, 1, "chars", 4, 6, 0, u32_id, chars6_id);
+		add_entries(18, 4, 6, e, 2, false);
+		add_map_end(18, 2, 0, 0, "");
+	}
 	/* map 3: a type the module does not capture */
 	add_map(3, 30, "some_bloom", 0, 8, SXD_NO_INDEX, 0, 0);
 	add_map_end(3, 0, 0, SXD_MAP_UNSUPPORTED, "this map type is not captured by this scxdump version");
@@ -831,7 +871,11 @@ int main(int argc, char **argv)
 			{ .pid = 4242, .cpu = 1, .wait_ms = 2600, .comm = "victim" },
 			{ .pid = 77, .cpu = 3, .wait_ms = 2550, .comm = "kworker/3:1" },
 		};
-		struct sxd_stall *st = rec(SXD_REC_STALL, sizeof(*st), t, sizeof(t));
+		struct sxd_stall *st;
+
+		if (hostile)
+			memcpy(t[0].comm, HOSTILE_COMM, sizeof(HOSTILE_COMM));
+		st = rec(SXD_REC_STALL, sizeof(*st), t, sizeof(t));
 
 		st->flags = SXD_STALL_PAIRED;
 		st->warning_seq = 5;

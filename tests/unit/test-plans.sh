@@ -2,8 +2,9 @@
 # The compiled renderers (userspace/plan.c) against render.c: every dump
 # decoded both ways (SCXDUMP_NO_PLAN=1 turns the plans off) must give the
 # same JSON, byte for byte. The dumps: mkdump's synthetic one (every BTF
-# rendering case the decoder's tests assert), the fuzzer's real seeds, and
-# every dump under the directories given (the guest tests' runs/stock).
+# rendering case the decoder's tests assert) and its --hostile one (char
+# arrays with a backslash, with bytes not UTF-8), the fuzzer's real seeds,
+# and every dump under the directories given (the guest tests' runs/stock).
 # The fuzzer checks the same on the inputs it makes up.
 #
 #   test-plans.sh [DIR...]
@@ -16,10 +17,12 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 make -s -C "$top/userspace" && make -s -C "$here" || { t_fail "the decoder and mkdump build"; t_done; exit 1; }
-"$here/build/mkdump" "$tmp/synthetic.bin" || { t_fail "mkdump runs"; t_done; exit 1; }
+"$here/build/mkdump" "$tmp/synthetic.bin" && "$here/build/mkdump" --hostile "$tmp/hostile.bin" ||
+	{ t_fail "mkdump runs"; t_done; exit 1; }
 list=$tmp/dumps
 {
 	echo "$tmp/synthetic.bin"
+	echo "$tmp/hostile.bin"
 	ls "$top"/tests/fuzz/seeds/*
 	for d in "$@"; do
 		find "$d" -name '*.bin' -type f 2>/dev/null | sort
