@@ -141,6 +141,17 @@ void dumps_publish(struct held_dump *d)
 
 	dumps_keep(d);
 	mutex_lock(&dumps_lock);
+	/*
+	 * Unloading (dumps_exit()) has begun. main.c tears the captures down
+	 * first, so none should get here; one that did would hold the last
+	 * reference to its dump past the module: it is dropped, and said.
+	 */
+	if (!dumps_dir_dentry) {
+		mutex_unlock(&dumps_lock);
+		pr_err("scxdump: dump %u dropped: unloading\n", d->seq);
+		held_dump_put(d);
+		return;
+	}
 	old = dumps_current;
 	dumps_current = d;
 	dumps_nr_captures++;

@@ -380,12 +380,26 @@ err_layout:
 	return err;
 }
 
+/*
+ * Teardown, each piece after everything that uses it is gone:
+ *  - the hook: unregister_ftrace_function() waits until no handler runs;
+ *    a capture it redirected holds a module reference (hook.c), so none
+ *    is running once rmmod got here;
+ *  - the control file: debugfs_remove() waits for the writes in flight;
+ *  - the stall worker: its warning captures, and on-demand captures whose
+ *    writer was killed while it waited (trigger_request(): neither holds
+ *    a module reference), run to their end before it is destroyed;
+ *  - then no capture can run: the timeline (its ring is copied by
+ *    captures), the dumps (published by captures), the core buffers
+ *    (filled by the hook and captures) and the layouts (read by all).
+ */
 static void __exit scxdump_exit(void)
 {
 	dumps_set_armed(false);
-	timeline_exit();
-	stall_exit();
 	hook_exit();
+	control_exit();
+	stall_exit();
+	timeline_exit();
 	dumps_exit();
 	core_exit();
 	klayout_exit();

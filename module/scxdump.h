@@ -289,6 +289,7 @@ void dumps_exit(void);
 struct dentry *dumps_dir(void);
 /* control.c: the control file, in that directory */
 int control_init(struct dentry *dir);
+void control_exit(void);
 
 int hook_resolve(void);
 int hook_init(void);
