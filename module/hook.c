@@ -192,11 +192,23 @@ static void notrace hook_presnap_handler(unsigned long ip, unsigned long parent_
 	core_presnap(sch);
 }
 
+/*
+ * PERMANENT: a hook that sysctl kernel.ftrace_enabled=0 could switch off
+ * would leave the module loaded, "armed", and capturing nothing. With it,
+ * on 6.12 that sysctl fails with EBUSY while the ops is registered
+ * (ftrace_enable_sysctl(): is_permanent_ops_registered()), and
+ * register_ftrace_function() refuses the ops with EBUSY while
+ * ftrace_enabled is 0 (__register_ftrace_function(), 6.12 and 7.3), so
+ * insmod fails and says so rather than loading a hook that never fires.
+ * (7.3 no longer lets the sysctl disable ftrace at all: it answers
+ * EOPNOTSUPP.) The look at the bypass's entry inherits the flag.
+ */
 #ifdef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
-#define HOOK_FTRACE_FLAGS	(FTRACE_OPS_FL_DYNAMIC | FTRACE_OPS_FL_IPMODIFY)
+#define HOOK_FTRACE_FLAGS	(FTRACE_OPS_FL_DYNAMIC | FTRACE_OPS_FL_IPMODIFY | \
+				 FTRACE_OPS_FL_PERMANENT)
 #else
 #define HOOK_FTRACE_FLAGS	(FTRACE_OPS_FL_DYNAMIC | FTRACE_OPS_FL_SAVE_REGS | \
-				 FTRACE_OPS_FL_IPMODIFY)
+				 FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_PERMANENT)
 #endif
 
 static struct ftrace_ops hook_ftrace_ops = {
@@ -208,10 +220,19 @@ static struct ftrace_ops hook_presnap_ops = {
 	.flags = HOOK_FTRACE_FLAGS & ~FTRACE_OPS_FL_IPMODIFY,
 };
 
-/* 7.x: the bypass that starts a disable, when it can be told apart */
+/*
+ * 7.x: the bypass that starts a disable, when it can be told apart. The
+ * targets are traced by their kallsyms address (ftrace_set_filter_ip():
+ * ftrace_location() turns a function's start into its ftrace site, past
+ * an ENDBR), the very function the static call calls, not by name: a
+ * second static function of the same name elsewhere would match a
+ * filter by name as well.
+ */
 static const char *hook_presnap_target;
+static unsigned long hook_presnap_ip;
 
 static const char *hook_target;
+static unsigned long hook_target_ip;
 
 /*
  * Where the capture runs on this kernel: drain_descendants (7.x with
@@ -224,15 +245,18 @@ int hook_resolve(void)
 
 	if (fn) {
 		hook_target = "drain_descendants";
+		hook_target_ip = (unsigned long)fn;
 		hook_ftrace_ops.func = hook_drain_descendants_handler;
 		static_call_update(hook_drain_descendants_orig, (hook_drain_descendants_fn *)fn);
-		if (ksym_addr("scx_bypass"))
+		hook_presnap_ip = ksym_addr("scx_bypass");
+		if (hook_presnap_ip)
 			hook_presnap_target = "scx_bypass";
 		return 0;
 	}
 	fn = (void *)ksym_addr("scx_ops_bypass");
 	if (fn && ksyms.scx_ops_helper && ksyms.scx_ops_disable_work && ksyms.scx_ops) {
 		hook_target = "scx_ops_bypass";
+		hook_target_ip = (unsigned long)fn;
 		hook_ftrace_ops.func = hook_ops_bypass_handler;
 		static_call_update(hook_ops_bypass_orig, (hook_ops_bypass_fn *)fn);
 		return 0;
@@ -253,8 +277,7 @@ static void hook_presnap_init(void)
 	}
 	if (!hook_presnap_target)
 		return;
-	err = ftrace_set_filter(&hook_presnap_ops, (unsigned char *)hook_presnap_target,
-				strlen(hook_presnap_target), 1);
+	err = ftrace_set_filter_ip(&hook_presnap_ops, hook_presnap_ip, 0, 1);
 	if (!err) {
 		err = register_ftrace_function(&hook_presnap_ops);
 		if (err)
@@ -272,16 +295,15 @@ int hook_init(void)
 {
 	int err;
 
-	err = ftrace_set_filter(&hook_ftrace_ops, (unsigned char *)hook_target,
-				strlen(hook_target), 1);
+	err = ftrace_set_filter_ip(&hook_ftrace_ops, hook_target_ip, 0, 1);
 	if (err) {
-		pr_err("scxdump: cannot trace %s (%d): needs CONFIG_DYNAMIC_FTRACE\n",
-		       hook_target, err);
+		pr_err("scxdump: cannot trace %s at %pS (%d): needs CONFIG_DYNAMIC_FTRACE, and the function not inlined\n",
+		       hook_target, (void *)hook_target_ip, err);
 		return err;
 	}
 	err = register_ftrace_function(&hook_ftrace_ops);
 	if (err) {
-		pr_err("scxdump: cannot hook %s (%d); is another IPMODIFY user (livepatch, BPF trampoline) on it?\n",
+		pr_err("scxdump: cannot hook %s (%d); is sysctl kernel.ftrace_enabled 0 (EBUSY), or another IPMODIFY user (livepatch, BPF trampoline) on it?\n",
 		       hook_target, err);
 		ftrace_free_filter(&hook_ftrace_ops);
 		return err;
