@@ -268,6 +268,7 @@ static int dumps_status_show(struct seq_file *m, void *v)
 	seq_printf(m, "capture_all_exits: %s\n", opt_capture_all_exits ? "yes" : "no");
 	seq_printf(m, "max_dump_bytes: %lu\n", opt_max_dump_bytes);
 	seq_printf(m, "captures: %u\n", dumps_nr_captures);
+	hook_status(m);
 	seq_printf(m, "keep_dumps: %lu\n", opt_keep_dumps);
 	seq_puts(m, "kept:");
 	for (i = 0; i < dumps_nr_kept; i++)

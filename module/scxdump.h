@@ -295,6 +295,8 @@ void control_exit(void);
 int hook_resolve(void);
 int hook_init(void);
 void hook_exit(void);
+void hook_note_exit(bool captured);
+void hook_status(struct seq_file *m);
 
 /* Capture of one scheduler, run from the hook (sleepable). */
 void trigger_exit(struct scx_sched *sch);
