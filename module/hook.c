@@ -314,7 +314,7 @@ static void hook_presnap_init(void)
 static atomic_long_t hook_disables_seen = ATOMIC_LONG_INIT(0);
 static atomic_long_t hook_captures_exit = ATOMIC_LONG_INIT(0);
 static atomic_long_t hook_exits_filtered = ATOMIC_LONG_INIT(0);
-/* the tracepoint probed, or NULL; set at load before the status can show it */
+/* the tracepoint probed, or NULL; the status file may read it meanwhile */
 static struct tracepoint *hook_exit_tp;
 
 /*
