@@ -7,12 +7,13 @@
 # with no module reference: rmmod must let it finish before it frees what
 # it copies (module/main.c's teardown order). Each rmmod either unloads or
 # is refused busy (a writer holds the control file); it is then tried
-# again. At most ROUNDS rounds, none begun after LIMIT seconds: under a
-# minute on a slow TCG guest.
+# again. At most ROUNDS rounds, none begun after LIMIT seconds, then a
+# load that fails late for LATE_S seconds: under a minute on a slow TCG
+# guest.
 set -u
 S=/opt/scxdump/src
 . $S/tests/integration/guest-common.sh
-ROUNDS=20 LIMIT=35
+ROUNDS=20 LIMIT=30
 
 # the scheduler runs through every round: it exits at our TERM
 $SB/scxtest --exit-after-ms 600000 >loader.out 2>&1 &
@@ -39,7 +40,7 @@ writer() {
 	done
 	echo "$w" >writes
 }
-rm -f stop pause
+rm -f stop pause late.stop
 writer &
 W=$!
 
@@ -76,4 +77,25 @@ wait $W
 cat /sys/kernel/sched_ext/state >state.after
 kill -TERM $SCX
 wait $SCX
+
+# A load that fails late (the flight recorder's ring too big: E2BIG)
+# while schedulers fail one after the other: the hook must never have been
+# armed (main.c arms it last), or a disable could run in it while the
+# failed module's text is freed. For LATE_S seconds.
+LATE_S=8
+echo "scxdump-test: late-failing loads" >/dev/kmsg
+(while [ ! -e late.stop ]; do $SB/scxtest --fail-after 50 >/dev/null 2>&1; done) &
+F=$!
+start=$(date +%s)
+while [ $(($(date +%s) - start)) -lt $LATE_S ]; do
+	if insmod $KO timeline_interval_ms=10 timeline_samples=4096 timeline_map_bytes=65536 \
+		timeline_maps=.bss 2>>late.err; then
+		echo "late: loaded" >>late.log
+		rmmod scxdump
+	else
+		echo "late: refused" >>late.log
+	fi
+done
+touch late.stop
+wait $F
 echo "== done"

@@ -26,6 +26,14 @@ t_check "writers were killed while their capture was queued or running" \
 	grep -q 'scxdump: control: capture failed (-4)' "$dir/dmesg"
 t_check "the flight recorder ran" grep -q "scxdump: timeline: every 10 ms" "$dir/dmesg"
 t_check "the scheduler kept running through them" grep -qx enabled "$dir/state.after"
+# a load failing after the hook would have been armed (the old order)
+late=$(grep -c '^late: refused$' "$dir/late.log")
+echo "# $late late-failing loads while schedulers failed"
+t_check "a load whose ring is too big is refused, every time" \
+	test "$late" -ge 1 -a -z "$(grep -v '^late: refused$' "$dir/late.log")"
+t_check "... saying why" grep -q "scxdump: timeline: 4096 samples of .* more than 67108864" "$dir/dmesg"
+t_check "... and no scheduler's failure was captured by it (a hook armed before the failure)" \
+	test -z "$(sed -n '/scxdump-test: late-failing loads/,$p' "$dir/dmesg" | grep 'captured dump')"
 t_check "no BUG, KASAN, Oops or WARNING in the kernel log" \
 	test -z "$(grep -E 'BUG:|KASAN|Oops|WARNING:' "$dir/dmesg")"
 t_clean_dmesg "kernel log clean (no bug, warning, KASAN, KFENCE, lockdep, stall or lockup report)" "$dir/dmesg"
