@@ -50,6 +50,8 @@ static const struct file_operations control_fops = {
 	.llseek = noop_llseek,
 };
 
+static struct dentry *control_dentry;
+
 int control_init(struct dentry *dir)
 {
 	struct dentry *d;
@@ -61,5 +63,19 @@ int control_init(struct dentry *dir)
 		pr_err("scxdump: cannot create the control file (%ld)\n", PTR_ERR(d));
 		return PTR_ERR(d);
 	}
+	control_dentry = d;
 	return 0;
+}
+
+/*
+ * No new command after this returns. debugfs_remove() waits for the
+ * writes in flight (the proxy's active users), so a writer that captures
+ * in its own context (no stall worker: trigger_request()) has finished;
+ * one whose capture was handed to the stall worker may have returned
+ * already (killed while it waited): stall_exit() flushes that capture.
+ */
+void control_exit(void)
+{
+	debugfs_remove(control_dentry);
+	control_dentry = NULL;
 }

@@ -857,13 +857,33 @@ int core_init(void)
 	return 0;
 }
 
+/*
+ * After the hook and every capture are gone (main.c): nothing fills or
+ * writes an exit buffer any more. They are taken out of core_exit_bufs
+ * under core_bufs_lock all the same, where core_presnap() and
+ * core_write_exit() look for them (a NULL slot is skipped), and a buffer
+ * still busy (which that order rules out) is left allocated, and said
+ * so, rather than freed under its user.
+ */
 void core_exit(void)
 {
+	struct core_buf *bufs[CORE_EXIT_BUFS];
+	unsigned long irq;
 	u32 i;
 
-	core.ok = false;
+	WRITE_ONCE(core.ok, false);
+	raw_spin_lock_irqsave(&core_bufs_lock, irq);
 	for (i = 0; i < CORE_EXIT_BUFS; i++) {
-		core_buf_free(core_exit_bufs[i]);
-		core_exit_bufs[i] = NULL;
+		bufs[i] = core_exit_bufs[i];
+		if (bufs[i] && bufs[i]->busy)
+			bufs[i] = NULL;
+		else
+			core_exit_bufs[i] = NULL;
+	}
+	raw_spin_unlock_irqrestore(&core_bufs_lock, irq);
+	for (i = 0; i < CORE_EXIT_BUFS; i++) {
+		if (core_exit_bufs[i])
+			pr_err("scxdump: a core state buffer still in use at unload: not freed\n");
+		core_buf_free(bufs[i]);
 	}
 }

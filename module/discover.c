@@ -251,11 +251,23 @@ int discover_maps(struct scx_sched *sch, struct sched_maps *m)
 	st_map = discover_ops_map(sch);
 	if (!st_map)
 		return -ENOENT;
+	/*
+	 * m->ops_map is kept only while m->maps[0] holds a reference on it
+	 * (dropped by sched_maps_release()): added to an empty list, the map
+	 * is maps[0] whenever sched_maps_add() succeeds. When it fails, the
+	 * only reference is ours and goes now: a pointer kept then would be
+	 * read after the map is unregistered and freed (insns_write(),
+	 * scxsched_write_prog_stats()). The caller records the error, and
+	 * without ops_map those parts are left out.
+	 */
 	err = sched_maps_add(m, st_map);
+	if (!err && m->nr == 1 && m->maps[0] == st_map)
+		m->ops_map = st_map;
 	bpf_map_put(st_map);
-	m->ops_map = st_map;	/* held by m->maps[0] */
 	if (err)
 		return err;
+	if (!m->ops_map)
+		return -ENOMEM;	/* not listed (cannot happen: an empty list) */
 	err = discover_walk_progs(st_map, discover_prog_maps, m);
 	if (err)
 		return err;

@@ -141,6 +141,17 @@ void dumps_publish(struct held_dump *d)
 
 	dumps_keep(d);
 	mutex_lock(&dumps_lock);
+	/*
+	 * Unloading (dumps_exit()) has begun. main.c tears the captures down
+	 * first, so none should get here; one that did would hold the last
+	 * reference to its dump past the module: it is dropped, and said.
+	 */
+	if (!dumps_dir_dentry) {
+		mutex_unlock(&dumps_lock);
+		pr_err("scxdump: dump %u dropped: unloading\n", d->seq);
+		held_dump_put(d);
+		return;
+	}
 	old = dumps_current;
 	dumps_current = d;
 	dumps_nr_captures++;
@@ -257,6 +268,7 @@ static int dumps_status_show(struct seq_file *m, void *v)
 	seq_printf(m, "capture_all_exits: %s\n", opt_capture_all_exits ? "yes" : "no");
 	seq_printf(m, "max_dump_bytes: %lu\n", opt_max_dump_bytes);
 	seq_printf(m, "captures: %u\n", dumps_nr_captures);
+	hook_status(m);
 	seq_printf(m, "keep_dumps: %lu\n", opt_keep_dumps);
 	seq_puts(m, "kept:");
 	for (i = 0; i < dumps_nr_kept; i++)

@@ -83,10 +83,13 @@
  * into a function whose ENDBR is sealed). The original's own call comes
  * from this module, which the ftrace handler lets through.
  */
+#include <linux/atomic.h>
 #include <linux/ftrace.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/tracepoint.h>
 #include "ksyms.h"
 #include "scxdump.h"
 
@@ -192,11 +195,23 @@ static void notrace hook_presnap_handler(unsigned long ip, unsigned long parent_
 	core_presnap(sch);
 }
 
+/*
+ * PERMANENT: a hook that sysctl kernel.ftrace_enabled=0 could switch off
+ * would leave the module loaded, "armed", and capturing nothing. With it,
+ * on 6.12 that sysctl fails with EBUSY while the ops is registered
+ * (ftrace_enable_sysctl(): is_permanent_ops_registered()), and
+ * register_ftrace_function() refuses the ops with EBUSY while
+ * ftrace_enabled is 0 (__register_ftrace_function(), 6.12 and 7.3), so
+ * insmod fails and says so rather than loading a hook that never fires.
+ * (7.3 no longer lets the sysctl disable ftrace at all: it answers
+ * EOPNOTSUPP.) The look at the bypass's entry inherits the flag.
+ */
 #ifdef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
-#define HOOK_FTRACE_FLAGS	(FTRACE_OPS_FL_DYNAMIC | FTRACE_OPS_FL_IPMODIFY)
+#define HOOK_FTRACE_FLAGS	(FTRACE_OPS_FL_DYNAMIC | FTRACE_OPS_FL_IPMODIFY | \
+				 FTRACE_OPS_FL_PERMANENT)
 #else
 #define HOOK_FTRACE_FLAGS	(FTRACE_OPS_FL_DYNAMIC | FTRACE_OPS_FL_SAVE_REGS | \
-				 FTRACE_OPS_FL_IPMODIFY)
+				 FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_PERMANENT)
 #endif
 
 static struct ftrace_ops hook_ftrace_ops = {
@@ -208,10 +223,19 @@ static struct ftrace_ops hook_presnap_ops = {
 	.flags = HOOK_FTRACE_FLAGS & ~FTRACE_OPS_FL_IPMODIFY,
 };
 
-/* 7.x: the bypass that starts a disable, when it can be told apart */
+/*
+ * 7.x: the bypass that starts a disable, when it can be told apart. The
+ * targets are traced by their kallsyms address (ftrace_set_filter_ip():
+ * ftrace_location() turns a function's start into its ftrace site, past
+ * an ENDBR), the very function the static call calls, not by name: a
+ * second static function of the same name elsewhere would match a
+ * filter by name as well.
+ */
 static const char *hook_presnap_target;
+static unsigned long hook_presnap_ip;
 
 static const char *hook_target;
+static unsigned long hook_target_ip;
 
 /*
  * Where the capture runs on this kernel: drain_descendants (7.x with
@@ -224,15 +248,18 @@ int hook_resolve(void)
 
 	if (fn) {
 		hook_target = "drain_descendants";
+		hook_target_ip = (unsigned long)fn;
 		hook_ftrace_ops.func = hook_drain_descendants_handler;
 		static_call_update(hook_drain_descendants_orig, (hook_drain_descendants_fn *)fn);
-		if (ksym_addr("scx_bypass"))
+		hook_presnap_ip = ksym_addr("scx_bypass");
+		if (hook_presnap_ip)
 			hook_presnap_target = "scx_bypass";
 		return 0;
 	}
 	fn = (void *)ksym_addr("scx_ops_bypass");
 	if (fn && ksyms.scx_ops_helper && ksyms.scx_ops_disable_work && ksyms.scx_ops) {
 		hook_target = "scx_ops_bypass";
+		hook_target_ip = (unsigned long)fn;
 		hook_ftrace_ops.func = hook_ops_bypass_handler;
 		static_call_update(hook_ops_bypass_orig, (hook_ops_bypass_fn *)fn);
 		return 0;
@@ -253,8 +280,7 @@ static void hook_presnap_init(void)
 	}
 	if (!hook_presnap_target)
 		return;
-	err = ftrace_set_filter(&hook_presnap_ops, (unsigned char *)hook_presnap_target,
-				strlen(hook_presnap_target), 1);
+	err = ftrace_set_filter_ip(&hook_presnap_ops, hook_presnap_ip, 0, 1);
 	if (!err) {
 		err = register_ftrace_function(&hook_presnap_ops);
 		if (err)
@@ -268,22 +294,117 @@ static void hook_presnap_init(void)
 	}
 }
 
+/*
+ * A hook that never fires is invisible: nothing is captured and nothing
+ * says why. So the status file shows how many scheduler disables sched_ext
+ * began, counted apart from the hook, next to what the hook did with
+ * them: an exit capture begun, or an exit left out by the policy (not an
+ * error, capture_all_exits N: trigger.c). Each disable reaches the hook
+ * once (its disable work), so once it has, disables_seen = captures_exit
+ * + exits_filtered; more seen than handled is a hook that did not fire.
+ *
+ * The disables are counted by a probe on sched_ext's sched_ext_exit
+ * tracepoint (7.3: fired by scx_claim_exit() once the exit kind is
+ * claimed, kernel/sched/ext/ext.c), found among the kernel's built-in
+ * tracepoints by name (its __tracepoint_ symbol is not exported). 6.12
+ * has no such tracepoint: the count is "unknown" there. Counting starts
+ * at load, before the hook is armed, so that no disable is captured
+ * before its start was counted.
+ */
+static atomic_long_t hook_disables_seen = ATOMIC_LONG_INIT(0);
+static atomic_long_t hook_captures_exit = ATOMIC_LONG_INIT(0);
+static atomic_long_t hook_exits_filtered = ATOMIC_LONG_INIT(0);
+/* the tracepoint probed, or NULL; the status file may read it meanwhile */
+static struct tracepoint *hook_exit_tp;
+
+/*
+ * 7.3's TP_PROTO(struct scx_sched *sch, __u32 kind), with the data pointer
+ * first: the exact type, as the tracepoint calls it (kCFI checks it).
+ * Called in any context, NMI too, under the claim: an atomic increment
+ * only, neither argument read.
+ */
+static void hook_exit_probe(void *data, struct scx_sched *sch, u32 kind)
+{
+	atomic_long_inc(&hook_disables_seen);
+}
+
+static void hook_find_exit_tp(struct tracepoint *tp, void *priv)
+{
+	if (!strcmp(tp->name, "sched_ext_exit"))
+		*(struct tracepoint **)priv = tp;
+}
+
+static void hook_count_init(void)
+{
+	struct tracepoint *tp = NULL;
+	int err;
+
+	for_each_kernel_tracepoint(hook_find_exit_tp, &tp);
+	if (!tp) {
+		klayout_note_absent("disables_seen",
+				    "no sched_ext_exit tracepoint (7.x): the status file cannot count disables");
+		return;
+	}
+	err = tracepoint_probe_register(tp, hook_exit_probe, NULL);
+	if (err) {
+		pr_err("scxdump: cannot probe tracepoint sched_ext_exit (%d): disables_seen unknown\n",
+		       err);
+		klayout_note_absent("disables_seen",
+				    "the sched_ext_exit tracepoint cannot be probed");
+		return;
+	}
+	WRITE_ONCE(hook_exit_tp, tp);
+}
+
+/* After it returns no probe runs: the module's text may go. */
+static void hook_count_exit(void)
+{
+	struct tracepoint *tp = hook_exit_tp;
+
+	if (!tp)
+		return;
+	WRITE_ONCE(hook_exit_tp, NULL);
+	tracepoint_probe_unregister(tp, hook_exit_probe, NULL);
+	tracepoint_synchronize_unregister();
+}
+
+/* What trigger_exit() did with a disable the hook saw: captured, or left out. */
+void hook_note_exit(bool captured)
+{
+	atomic_long_inc(captured ? &hook_captures_exit : &hook_exits_filtered);
+}
+
+/* The status file's lines (dumps.c). */
+void hook_status(struct seq_file *m)
+{
+	if (READ_ONCE(hook_exit_tp))
+		seq_printf(m, "disables_seen: %ld\n", atomic_long_read(&hook_disables_seen));
+	else
+		seq_puts(m, "disables_seen: unknown (no sched_ext_exit tracepoint on this kernel)\n");
+	seq_printf(m, "captures_exit: %ld\n", atomic_long_read(&hook_captures_exit));
+	seq_printf(m, "exits_filtered: %ld\n", atomic_long_read(&hook_exits_filtered));
+}
+
+/* The last step of the load (main.c): on failure, nothing of it is left. */
 int hook_init(void)
 {
 	int err;
 
-	err = ftrace_set_filter(&hook_ftrace_ops, (unsigned char *)hook_target,
-				strlen(hook_target), 1);
+	hook_count_init();
+
+	err = ftrace_set_filter_ip(&hook_ftrace_ops, hook_target_ip, 0, 1);
 	if (err) {
-		pr_err("scxdump: cannot trace %s (%d): needs CONFIG_DYNAMIC_FTRACE\n",
-		       hook_target, err);
+		pr_err("scxdump: cannot trace %s at %pS (%d): needs CONFIG_DYNAMIC_FTRACE, and the function not inlined\n",
+		       hook_target, (void *)hook_target_ip, err);
+		hook_count_exit();
 		return err;
 	}
 	err = register_ftrace_function(&hook_ftrace_ops);
 	if (err) {
-		pr_err("scxdump: cannot hook %s (%d); is another IPMODIFY user (livepatch, BPF trampoline) on it?\n",
+		pr_err("scxdump: cannot hook %s (%d); is sysctl kernel.ftrace_enabled 0 (EBUSY), or another IPMODIFY user (livepatch, BPF trampoline) on it?\n",
 		       hook_target, err);
 		ftrace_free_filter(&hook_ftrace_ops);
+		hook_count_exit();
 		return err;
 	}
 	hook_presnap_init();
@@ -309,10 +430,10 @@ void hook_exit(void)
 	 * handler would run from freed text. Say so loudly; the filter is
 	 * left alone, since it belongs to an ops ftrace still holds.
 	 */
-	if (err) {
+	if (err)
 		pr_err("scxdump: cannot unhook %s (%d): the kernel may crash on the next sched_ext disable\n",
 		       hook_target, err);
-		return;
-	}
-	ftrace_free_filter(&hook_ftrace_ops);
+	else
+		ftrace_free_filter(&hook_ftrace_ops);
+	hook_count_exit();
 }

@@ -220,29 +220,62 @@ static s32 klayout_struct_id(const struct kbtf *b, struct klayout_struct_cache *
 	return c->id;
 }
 
-/* What this kernel cannot give dumps, and why: each dump says so. */
+/*
+ * What this kernel cannot give dumps, and why: each dump says so.
+ *
+ * Written at load only (klayout_init(), then each piece's init, the hook's
+ * last), one writer at a time; but the control file and the stall watch
+ * exist before the hook is armed (main.c), so a capture may read the list
+ * (capture_write_absent()) while an entry is added. An entry is filled
+ * first and then published by the release store of nr_absent; a reader
+ * takes nr_absent with an acquire load and reads only entries below it,
+ * which are whole and never change again.
+ */
+static struct klayout_absent *klayout_absent_slot(void)
+{
+	u32 n = klayout.nr_absent;	/* the one writer's own */
+
+	return n < KLAYOUT_MAX_ABSENT ? &klayout.absent[n] : NULL;
+}
+
+static void klayout_absent_publish(void)
+{
+	/* orders the entry's fill before the count: pairs with klayout_nr_absent() */
+	smp_store_release(&klayout.nr_absent, klayout.nr_absent + 1);
+}
+
+/* How many entries are published, for a reader that may run during load. */
+u32 klayout_nr_absent(void)
+{
+	/* pairs with klayout_absent_publish(): entries below are filled */
+	return smp_load_acquire(&klayout.nr_absent);
+}
+
 static void klayout_absent(const struct klayout_field *f)
 {
-	struct klayout_absent *a;
+	struct klayout_absent *a = klayout_absent_slot();
 
-	if (!f->feature || klayout.nr_absent == KLAYOUT_MAX_ABSENT)
+	if (!f->feature || !a)
 		return;
-	a = &klayout.absent[klayout.nr_absent++];
 	a->feature = f->feature;
 	snprintf(a->reason, sizeof(a->reason), "the kernel's BTF has no %s.%s", f->type,
 		 f->path);
+	klayout_absent_publish();
 }
 
 /* Something found missing after load, by the piece that needs it. */
 void klayout_note_absent(const char *feature, const char *reason)
 {
-	struct klayout_absent *a;
+	struct klayout_absent *a = klayout_absent_slot();
 
-	if (klayout.nr_absent == KLAYOUT_MAX_ABSENT)
+	if (!a) {
+		pr_err("scxdump: %s: %s (not recorded in dumps: more than %d such notes)\n",
+		       feature, reason, KLAYOUT_MAX_ABSENT);
 		return;
-	a = &klayout.absent[klayout.nr_absent++];
+	}
 	a->feature = feature;
 	strscpy(a->reason, reason, sizeof(a->reason));
+	klayout_absent_publish();
 }
 
 static int klayout_resolve_field(const struct kbtf *b, struct klayout_struct_cache *c,

@@ -4,9 +4,10 @@
  * tears it down, into a self-contained dump in debugfs.
  *
  * Load order: kernel symbols (ksyms.c), private layouts from the kernel's
- * BTF (layout.c), debugfs files (dumps.c, control.c), then the hook
- * (hook.c). Any missing piece
- * fails insmod with a message saying what is missing.
+ * BTF (layout.c), the core buffers (core.c), the dumps' debugfs files
+ * (dumps.c), the flight recorder (timeline.c), the stall watch (stall.c),
+ * the control file (control.c), and last the hook (hook.c). Any missing
+ * piece fails insmod with a message saying what is missing.
  */
 #include <linux/ctype.h>
 #include <linux/module.h>
@@ -335,6 +336,14 @@ static int ksyms_resolve(void)
 	return 0;
 }
 
+/*
+ * The hook is armed last: do_init_module() frees a module whose init
+ * failed without waiting for anything, so a scheduler failing during
+ * insmod must never find the hook pointing into this module once a
+ * later step has failed. Every step before it can fail and is undone in
+ * reverse order (the same order as scxdump_exit()); hook_init() undoes
+ * its own parts when it fails.
+ */
 static int __init scxdump_init(void)
 {
 	int err;
@@ -351,27 +360,29 @@ static int __init scxdump_init(void)
 	err = dumps_init();
 	if (err)
 		goto err_core;
-	err = control_init(dumps_dir());
-	if (err)
-		goto err_debugfs;
-	err = hook_init();
-	if (err)
-		goto err_debugfs;
-	err = stall_init();
-	if (err)
-		goto err_hook;
 	err = timeline_init();
 	if (err)
+		goto err_dumps;
+	err = stall_init();
+	if (err)
+		goto err_timeline;
+	err = control_init(dumps_dir());
+	if (err)
 		goto err_stall;
+	err = hook_init();
+	if (err)
+		goto err_control;
 	dumps_set_armed(true);
 	pr_info("scxdump: armed (version %s)\n", SCXDUMP_VERSION);
 	return 0;
 
+err_control:
+	control_exit();
 err_stall:
 	stall_exit();
-err_hook:
-	hook_exit();
-err_debugfs:
+err_timeline:
+	timeline_exit();
+err_dumps:
 	dumps_exit();
 err_core:
 	core_exit();
@@ -380,12 +391,26 @@ err_layout:
 	return err;
 }
 
+/*
+ * Teardown, each piece after everything that uses it is gone:
+ *  - the hook: unregister_ftrace_function() waits until no handler runs;
+ *    a capture it redirected holds a module reference (hook.c), so none
+ *    is running once rmmod got here;
+ *  - the control file: debugfs_remove() waits for the writes in flight;
+ *  - the stall worker: its warning captures, and on-demand captures whose
+ *    writer was killed while it waited (trigger_request(): neither holds
+ *    a module reference), run to their end before it is destroyed;
+ *  - then no capture can run: the timeline (its ring is copied by
+ *    captures), the dumps (published by captures), the core buffers
+ *    (filled by the hook and captures) and the layouts (read by all).
+ */
 static void __exit scxdump_exit(void)
 {
 	dumps_set_armed(false);
-	timeline_exit();
-	stall_exit();
 	hook_exit();
+	control_exit();
+	stall_exit();
+	timeline_exit();
 	dumps_exit();
 	core_exit();
 	klayout_exit();

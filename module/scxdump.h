@@ -33,7 +33,7 @@ struct mutex;
  */
 #define KLAYOUT_MAX_EXIT_KINDS	32
 #define KLAYOUT_MAX_EVENTS	64
-#define KLAYOUT_MAX_ABSENT	16
+#define KLAYOUT_MAX_ABSENT	32
 #define KLAYOUT_MAX_TASK_STATES	8
 
 struct kernel_layout {
@@ -161,7 +161,7 @@ struct kernel_layout {
 		const char *feature;
 		char reason[96];
 	} absent[KLAYOUT_MAX_ABSENT];
-	u32 nr_absent;
+	u32 nr_absent;			/* published: klayout_nr_absent() */
 };
 
 extern struct kernel_layout klayout;
@@ -171,6 +171,7 @@ void klayout_exit(void);
 const void *klayout_kernel_btf(size_t *size, u32 *crc);
 const char *klayout_exit_kind_name(s64 kind);
 void klayout_note_absent(const char *feature, const char *reason);
+u32 klayout_nr_absent(void);
 
 /* Kernel symbols that are not exported, resolved at load time. */
 struct kernel_syms {
@@ -289,10 +290,13 @@ void dumps_exit(void);
 struct dentry *dumps_dir(void);
 /* control.c: the control file, in that directory */
 int control_init(struct dentry *dir);
+void control_exit(void);
 
 int hook_resolve(void);
 int hook_init(void);
 void hook_exit(void);
+void hook_note_exit(bool captured);
+void hook_status(struct seq_file *m);
 
 /* Capture of one scheduler, run from the hook (sleepable). */
 void trigger_exit(struct scx_sched *sch);

@@ -65,9 +65,9 @@ static void capture_write_absent(struct capture *c)
 	const struct klayout_absent *a;
 	struct sxd_absent r = { };
 	struct dump_iov iov[3];
-	u32 i;
+	u32 i, n = klayout_nr_absent();	/* entries below n are whole */
 
-	for (i = 0; i < klayout.nr_absent; i++) {
+	for (i = 0; i < n; i++) {
 		a = &klayout.absent[i];
 		r.feature_len = strlen(a->feature);
 		r.reason_len = strlen(a->reason);

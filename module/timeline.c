@@ -273,7 +273,8 @@ void timeline_write(struct capture *c)
 	size_t first, older, newer;
 	u32 i;
 
-	if (!tl.ring)
+	/* a hint: whether to allocate ev; the ring is checked under the lock */
+	if (!READ_ONCE(tl.ring))
 		return;
 	if (tl.nr_events) {
 		ev = kcalloc(tl.nr_events, sizeof(*ev), GFP_KERNEL);
@@ -285,6 +286,11 @@ void timeline_write(struct capture *c)
 			strscpy(ev[i].name, klayout.events[i].name, sizeof(ev[i].name));
 	}
 	mutex_lock(&timeline_lock);
+	if (!tl.ring) {		/* freed since (timeline_exit()) */
+		mutex_unlock(&timeline_lock);
+		kfree(ev);
+		return;
+	}
 	if (!tl.nr_taken || tl.enable_seq != trigger_load_seq()) {
 		mutex_unlock(&timeline_lock);
 		kfree(ev);
@@ -323,14 +329,16 @@ void timeline_write(struct capture *c)
 /* The status file's lines. */
 void timeline_status(struct seq_file *m)
 {
+	bool ring;
 	u64 taken;
 
 	mutex_lock(&timeline_lock);
+	ring = tl.ring;
 	taken = tl.nr_taken;
 	mutex_unlock(&timeline_lock);
 	seq_printf(m, "timeline_interval_ms: %lu%s\n", opt_timeline_interval_ms,
-		   tl.ring || !opt_timeline_interval_ms ? "" : " (not on this kernel)");
-	if (tl.ring)
+		   ring || !opt_timeline_interval_ms ? "" : " (not on this kernel)");
+	if (ring)
 		seq_printf(m, "timeline_samples: %llu taken, %u kept, %u bytes each\n", taken,
 			   (u32)min_t(u64, taken, tl.nr_slots), tl.sample_size);
 }
@@ -405,15 +413,27 @@ err:
 	return -ENOMEM;
 }
 
+/*
+ * After stall_exit() (main.c): no capture runs any more, but the ring is
+ * taken away under timeline_lock all the same, and timeline_write() and
+ * timeline_status() look for it under that lock: a reader that got the
+ * lock first finishes its copy before the ring is freed, one that gets it
+ * after finds none. tl.stage is the worker's own, gone with it.
+ */
 void timeline_exit(void)
 {
+	u8 *ring;
+
 	if (tl_worker) {
 		kthread_cancel_delayed_work_sync(&tl_work);
 		kthread_destroy_worker(tl_worker);
 		tl_worker = NULL;
 	}
-	kvfree(tl.ring);
-	kvfree(tl.stage);
+	mutex_lock(&timeline_lock);
+	ring = tl.ring;
 	tl.ring = NULL;
+	mutex_unlock(&timeline_lock);
+	kvfree(ring);
+	kvfree(tl.stage);
 	tl.stage = NULL;
 }

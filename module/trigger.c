@@ -46,8 +46,12 @@ void trigger_exit(struct scx_sched *sch)
 	if (kind <= klayout.exit_done || !scxsched_live(sch))
 		return;
 	if (kind < klayout.exit_error && !opt_capture_all_exits &&
-	    !trigger_ancestor_failed(sch, kind))
+	    !trigger_ancestor_failed(sch, kind)) {
+		hook_note_exit(false);
 		return;
+	}
+	/* counted first: the status shows it once the dump is published */
+	hook_note_exit(true);
 	/* past bypass (hook.c): waiting here stalls no task */
 	mutex_lock(&capture_lock);
 	capture_run(sch, SXD_TRIGGER_EXIT);

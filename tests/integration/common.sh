@@ -27,17 +27,32 @@ guest_script() {
 
 # kernel_lacks FEATURE: the guest's kernel (its release in $dir/krel) has
 # no FEATURE, which its dumps must then list under .absent: 6.12's sched_ext
-# has no event counters, sub-schedulers, exit CPU, bypass DSQs, and its BPF
-# no overwrite-mode ring buffers; 7.x has them all. Neither counts
-# queueing per CPU (rq->scx.ops_qseq, gone after 6.12.0): per task.
+# has no event counters, sub-schedulers, exit CPU, bypass DSQs, nor the
+# sched_ext_exit tracepoint that counts disables (status: disables_seen),
+# and its BPF no overwrite-mode ring buffers; 7.x has them all. Neither
+# counts queueing per CPU (rq->scx.ops_qseq, gone after 6.12.0): per task.
 KERNEL_ALL_LACK="cpu_ops_qseq"
-KERNEL_612_LACKS="bypass_dsqs event_counters exit_cpu sub_schedulers"
+KERNEL_612_LACKS="bypass_dsqs disables_seen event_counters exit_cpu sub_schedulers"
 kernel_lacks() {
 	case " $KERNEL_ALL_LACK " in *" $1 "*) return 0 ;; esac
 	case $(cat "$dir/krel") in
 	6.*) case " $KERNEL_612_LACKS rb_overwrite " in *" $1 "*) return 0 ;; esac ;;
 	esac
 	return 1
+}
+
+# hook_counts SEEN CAPTURED FILTERED: the status file's lines on the hook
+# (module/hook.c), as a kernel with the sched_ext_exit tracepoint shows
+# them, and as one without it does (disables_seen unknown).
+hook_counts() {
+	local seen=$1
+	kernel_lacks disables_seen && seen="unknown (no sched_ext_exit tracepoint on this kernel)"
+	printf 'disables_seen: %s\ncaptures_exit: %s\nexits_filtered: %s\n' "$seen" "$2" "$3"
+}
+
+# status_hook_lines STATUS: those lines of a saved status file, in order
+status_hook_lines() {
+	grep -E '^(disables_seen|captures_exit|exits_filtered): ' "$1"
 }
 
 # kernel_absent_json: what .absent[].feature must be, sorted, as JSON

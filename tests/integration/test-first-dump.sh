@@ -103,6 +103,16 @@ t_check "the guest's decoder gives the same JSON" cmp -s <(jq -S . "$f") <(jq -S
 
 # Normal exits.
 t_check "normal exit not captured by default" grep -qx "captures: 1" "$dir/normal-default.status"
+
+# The hook's counts: each disable sched_ext began (its sched_ext_exit
+# tracepoint, counted apart from the hook) reached the hook, and was
+# captured or left out by the policy.
+t_eq "status after the failure: 1 disable seen, 1 exit captured, none left out" \
+	"$(hook_counts 1 1 0)" "$(status_hook_lines "$dir/fail.bin.status")"
+t_eq "status after a normal exit: 2 seen, still 1 captured, the normal exit left out" \
+	"$(hook_counts 2 1 1)" "$(status_hook_lines "$dir/normal-default.status")"
+t_eq "status after a normal exit with capture_all_exits=Y: 3 seen, 2 captured, 1 left out" \
+	"$(hook_counts 3 2 1)" "$(status_hook_lines "$dir/normal.bin.status")"
 "$DEC" decode "$dir/normal.bin" >"$dir/normal.json"
 t_jq "normal exit captured with capture_all_exits=Y" "$dir/normal.json" \
 	'.schedulers[0].exit.kind_name == "SCX_EXIT_UNREG" and .schedulers[0].exit.kind == 64'

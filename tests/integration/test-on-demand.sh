@@ -23,6 +23,8 @@ t_jq "dump says trigger request, scheduler not exiting" "$f" \
 t_jq "maps captured live" "$f" \
 	'(.maps[] | select(.name == "hash_kv") | .nr_entries == 100) and (.maps[] | select(.name == "scxtest_.bss") | .entries[0].value | .nr_enqueued > 0 and .failed_at == 0 and .exit_called == 0)'
 t_check "status counts the one capture" grep -qx "captures: 1" "$dir/status.txt"
+t_eq "an on-demand capture is no disable and no exit capture" \
+	"$(hook_counts 0 0 0)" "$(status_hook_lines "$dir/status.txt")"
 
 t_check "keep_dumps: 0, 65 and x refused" test -z "$(grep 'keep_dumps .*: accepted' "$dir/out")"
 t_eq "... with EINVAL" 3 "$(grep -c 'Invalid argument' "$dir/keep.err")"

@@ -1,0 +1,101 @@
+#!/bin/sh
+# Runs inside the test guest (tests/integration/test-rmmod-race.sh boots it):
+# the module unloaded and loaded again, round after round, while a
+# scheduler runs, the flight recorder samples it every 10 ms and on-demand
+# captures are asked for by writers killed in the middle of their write.
+# A killed writer's capture goes on in the module's worker (trigger.c)
+# with no module reference: rmmod must let it finish before it frees what
+# it copies (module/main.c's teardown order). Each rmmod either unloads or
+# is refused busy (a writer holds the control file); it is then tried
+# again. At most ROUNDS rounds, none begun after LIMIT seconds, then a
+# load that fails late for LATE_S seconds: under a minute on a slow TCG
+# guest.
+set -u
+S=/opt/scxdump/src
+. $S/tests/integration/guest-common.sh
+ROUNDS=20 LIMIT=30
+
+# the scheduler runs through every round: it exits at our TERM
+$SB/scxtest --exit-after-ms 600000 >loader.out 2>&1 &
+SCX=$!
+wait_enabled
+cat /sys/kernel/sched_ext/state >state.before
+
+# killed after 50 ms (often while it waits for its capture), 200 ms, or
+# left to finish; without the module, or told to pause (an rmmod refused
+# busy ten times), a pause instead
+writer() {
+	w=0
+	while [ ! -e stop ]; do
+		if [ ! -e $DBG/control ] || [ -e pause ]; then
+			sleep 0.05
+			continue
+		fi
+		case $((w % 3)) in
+		0) timeout -s KILL 0.05 sh -c "echo capture >$DBG/control" 2>/dev/null ;;
+		1) timeout -s KILL 0.2 sh -c "echo capture >$DBG/control" 2>/dev/null ;;
+		2) echo capture 2>/dev/null >$DBG/control ;;
+		esac
+		w=$((w + 1))
+	done
+	echo "$w" >writes
+}
+rm -f stop pause late.stop
+writer &
+W=$!
+
+start=$(date +%s)
+round=1
+while [ $round -le $ROUNDS ] && [ $(($(date +%s) - start)) -lt $LIMIT ]; do
+	if ! insmod $KO timeline_interval_ms=10 stall_warn_pct=0 2>insmod.err; then
+		echo "round $round: insmod failed: $(cat insmod.err)" >>rounds.log
+		break
+	fi
+	echo "round $round: loaded" >>rounds.log
+	sleep 0.3
+	try=1
+	while [ $try -le 50 ]; do
+		if out=$(rmmod scxdump 2>&1); then
+			echo "rmmod $round.$try: ok" >>rmmod.log
+			break
+		fi
+		case $out in
+		*"in use"* | *"resource busy"*) echo "rmmod $round.$try: busy" >>rmmod.log ;;
+		*) echo "rmmod $round.$try: $out" >>rmmod.log ;;
+		esac
+		try=$((try + 1))
+		[ $try -le 10 ] || touch pause
+		sleep 0.1
+	done
+	rm -f pause
+	lsmod | grep -q '^scxdump ' && { echo "round $round: still loaded" >>rounds.log; break; }
+	round=$((round + 1))
+done
+echo "$(($(date +%s) - start)) s" >elapsed
+touch stop
+wait $W
+cat /sys/kernel/sched_ext/state >state.after
+kill -TERM $SCX
+wait $SCX
+
+# A load that fails late (the flight recorder's ring too big: E2BIG)
+# while schedulers fail one after the other: the hook must never have been
+# armed (main.c arms it last), or a disable could run in it while the
+# failed module's text is freed. For LATE_S seconds.
+LATE_S=8
+echo "scxdump-test: late-failing loads" >/dev/kmsg
+(while [ ! -e late.stop ]; do $SB/scxtest --fail-after 50 >/dev/null 2>&1; done) &
+F=$!
+start=$(date +%s)
+while [ $(($(date +%s) - start)) -lt $LATE_S ]; do
+	if insmod $KO timeline_interval_ms=10 timeline_samples=4096 timeline_map_bytes=65536 \
+		timeline_maps=.bss 2>>late.err; then
+		echo "late: loaded" >>late.log
+		rmmod scxdump
+	else
+		echo "late: refused" >>late.log
+	fi
+done
+touch late.stop
+wait $F
+echo "== done"

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Unload during captures: rounds of insmod and rmmod while a scheduler runs,
+# the flight recorder samples it every 10 ms and on-demand captures are
+# asked for by writers killed mid-write (their captures go on in the
+# module's worker). Every rmmod unloads or is refused busy; the kernel
+# logs no bug.
+set -uo pipefail
+. "$(dirname "$0")/common.sh"
+
+guest_script rmmod-race
+
+echo "# $(grep -c ': loaded$' "$dir/rounds.log" 2>/dev/null) rounds in $(cat "$dir/elapsed" 2>/dev/null), $(cat "$dir/writes" 2>/dev/null) control writes"
+t_check "the scheduler was running before the rounds" grep -qx enabled "$dir/state.before"
+t_check "every insmod loaded, every module unloaded in its round" \
+	test -z "$(grep -v ': loaded$' "$dir/rounds.log")"
+n=$(grep -c ': loaded$' "$dir/rounds.log")
+t_check "at least 5 rounds ran ($n)" test "$n" -ge 5
+t_check "each rmmod unloaded or was refused busy" \
+	test -z "$(grep -Ev '^rmmod [0-9]+\.[0-9]+: (ok|busy)$' "$dir/rmmod.log")"
+t_eq "one unload a round" "$n" "$(grep -c ': ok$' "$dir/rmmod.log")"
+# the race needs captures, and writers killed while they waited for theirs
+# (their write fails with EINTR, logged): those captures went on without them
+echo "# $(grep -c 'scxdump: captured dump' "$dir/dmesg") captures"
+t_check "on-demand captures ran across the rounds" grep -q 'scxdump: captured dump' "$dir/dmesg"
+t_check "writers were killed while their capture was queued or running" \
+	grep -q 'scxdump: control: capture failed (-4)' "$dir/dmesg"
+t_check "the flight recorder ran" grep -q "scxdump: timeline: every 10 ms" "$dir/dmesg"
+t_check "the scheduler kept running through them" grep -qx enabled "$dir/state.after"
+# a load failing after the hook would have been armed (the old order)
+late=$(grep -c '^late: refused$' "$dir/late.log")
+echo "# $late late-failing loads while schedulers failed"
+t_check "a load whose ring is too big is refused, every time" \
+	test "$late" -ge 1 -a -z "$(grep -v '^late: refused$' "$dir/late.log")"
+t_check "... saying why" grep -q "scxdump: timeline: 4096 samples of .* more than 67108864" "$dir/dmesg"
+t_check "... and no scheduler's failure was captured by it (a hook armed before the failure)" \
+	test -z "$(sed -n '/scxdump-test: late-failing loads/,$p' "$dir/dmesg" | grep 'captured dump')"
+t_check "no BUG, KASAN, Oops or WARNING in the kernel log" \
+	test -z "$(grep -E 'BUG:|KASAN|Oops|WARNING:' "$dir/dmesg")"
+t_clean_dmesg "kernel log clean (no bug, warning, KASAN, KFENCE, lockdep, stall or lockup report)" "$dir/dmesg"
+t_done
