@@ -54,8 +54,6 @@
 #include "capture.h"
 #include "ksyms.h"
 
-/* two failures at once (a root and its sub-scheduler) keep both */
-#define CORE_EXIT_BUFS		4
 /* list steps beyond what a DSQ or the task list can hold: a broken list */
 #define CORE_LIST_SLACK		4096
 
@@ -64,11 +62,11 @@ unsigned long opt_core_max_dsqs = 1024;
 unsigned long opt_core_max_queued = 8192;
 unsigned long opt_core_dsq_tasks = 64;
 unsigned long opt_core_budget_us = 50000;
+unsigned long opt_core_exit_bufs = 8;
 
 struct core_buf {
 	/* guarded by core_bufs_lock */
-	struct scx_sched *sch;		/* read for this scheduler */
-	u64 stamp;			/* claim order: the oldest is reused */
+	struct scx_sched *sch;		/* claimed for this scheduler's exit, or NULL */
 	bool busy;			/* being filled or written */
 	bool ready;
 	/* the record, filled by core_walk() */
@@ -83,9 +81,29 @@ struct core_buf {
 	u64 deadline;			/* local_clock() past which the walk ends */
 };
 
-static struct core_buf *core_exit_bufs[CORE_EXIT_BUFS];
+/*
+ * The exit buffers: one per scheduler whose disable work is between its
+ * bypass and its capture, claimed at the bypass (core_presnap()) and
+ * released when its capture has written it or its disable work goes on
+ * without one (core_release()), never taken from another scheduler.
+ * Schedulers disable in parallel (each in its own helper kthread: a root
+ * and its sub-schedulers together), so there are core_exit_bufs of them
+ * (load time, at most TRIGGER_MAX_SCHEDS), each sized by the core_max_*
+ * parameters: (core_max_tasks + core_max_queued) * 96 + core_max_dsqs *
+ * 40 + core_max_tasks * 8 * mask words + per CPU 80 + 32 * mask words
+ * bytes (struct sxd_core_*), about 1.6 MiB at the defaults, 13 MiB for
+ * the default 8. A scheduler that finds none free is counted in
+ * core_missed[] and its dump says how many were disabling at once.
+ */
+static struct core_buf **core_exit_bufs;
+static u32 core_nr_exit_bufs;
 static DEFINE_RAW_SPINLOCK(core_bufs_lock);
-static u64 core_stamp;
+
+/* Schedulers whose exit found no free buffer, until their capture or release. */
+static struct {
+	struct scx_sched *sch;
+	u32 disabling;			/* schedulers reading or holding one then */
+} core_missed[TRIGGER_MAX_SCHEDS];
 
 /* Found at load (core_init()): kallsyms, then what is missing and why. */
 static struct {
@@ -695,41 +713,87 @@ static void core_write_buf(struct capture *c, struct core_buf *b, u32 sched_inde
 			h->nr_faults);
 }
 
+/* How many exit buffers are claimed and exits are missing one. Lock held. */
+static u32 core_disabling(void)
+{
+	u32 i, n = 0;
+
+	for (i = 0; i < core_nr_exit_bufs; i++)
+		n += !!core_exit_bufs[i]->sch;
+	for (i = 0; i < ARRAY_SIZE(core_missed); i++)
+		n += !!core_missed[i].sch;
+	return n;
+}
+
+/* @sch's exit buffer, or NULL. core_bufs_lock held. */
+static struct core_buf *core_exit_buf(struct scx_sched *sch)
+{
+	u32 i;
+
+	for (i = 0; i < core_nr_exit_bufs; i++) {
+		if (core_exit_bufs[i]->sch == sch)
+			return core_exit_bufs[i];
+	}
+	return NULL;
+}
+
+/* Forget @sch's exit: its buffer free again, its miss cleared. Lock held. */
+static void core_forget(struct scx_sched *sch)
+{
+	struct core_buf *b = core_exit_buf(sch);
+	u32 i;
+
+	/* a buffer being filled or written stays its reader's */
+	if (b && !b->busy) {
+		b->sch = NULL;
+		b->ready = false;
+	}
+	for (i = 0; i < ARRAY_SIZE(core_missed); i++) {
+		if (core_missed[i].sch == sch)
+			core_missed[i].sch = NULL;
+	}
+}
+
 /*
  * At the entry of the bypass that starts @sch's disable work (hook.c):
- * read its core state into a free exit buffer (the oldest ready one if
- * none is free) for the capture after the bypass. Never sleeps.
+ * if its exit is one to capture (trigger_exit_wanted()), read its core
+ * state into a free exit buffer for the capture after the bypass. A
+ * buffer claimed by another scheduler is never taken: with none free,
+ * the miss is noted for @sch's dump. Never sleeps.
  */
 void core_presnap(struct scx_sched *sch)
 {
 	struct core_buf *b = NULL;
 	unsigned long irq;
-	u32 i;
+	u32 i, n = 0;
 
-	if (!core.ok)
+	if (!core.ok || !trigger_exit_wanted(sch))
 		return;
 	raw_spin_lock_irqsave(&core_bufs_lock, irq);
-	for (i = 0; i < CORE_EXIT_BUFS; i++) {
-		struct core_buf *x = core_exit_bufs[i];
-
-		if (!x || x->busy)
-			continue;
-		if (!x->ready || x->sch == sch) {
-			b = x;
+	/* a disable work that ended without its capture (see core_release()) */
+	core_forget(sch);
+	for (i = 0; i < core_nr_exit_bufs; i++) {
+		if (!core_exit_bufs[i]->sch) {
+			b = core_exit_bufs[i];
+			b->sch = sch;
+			b->busy = true;
 			break;
 		}
-		if (!b || x->stamp < b->stamp)
-			b = x;
 	}
-	if (b) {
-		b->busy = true;
-		b->ready = false;
-		b->sch = sch;
-		b->stamp = ++core_stamp;
+	if (!b) {
+		n = core_disabling() + 1;
+		for (i = 0; i < ARRAY_SIZE(core_missed); i++) {
+			if (!core_missed[i].sch) {
+				core_missed[i].sch = sch;
+				core_missed[i].disabling = n;
+				break;
+			}
+		}
 	}
 	raw_spin_unlock_irqrestore(&core_bufs_lock, irq);
 	if (!b) {
-		pr_err("scxdump: no free buffer for the core state before bypass\n");
+		pr_err("scxdump: core state not read: %u schedulers disabling at once, pool of %u (core_exit_bufs)\n",
+		       n, core_nr_exit_bufs);
 		return;
 	}
 	core_walk(b, sch, SXD_CORE_BEFORE_BYPASS);
@@ -739,34 +803,54 @@ void core_presnap(struct scx_sched *sch)
 	raw_spin_unlock_irqrestore(&core_bufs_lock, irq);
 }
 
-/* The exit capture of @sch: write what core_presnap() read. */
+/*
+ * @sch's disable work is past its capture point (hook.c), captured or
+ * not: its exit buffer is free again. Its own kthread calls this, the one
+ * that claimed the buffer, so the buffer is not being filled or written.
+ */
+void core_release(struct scx_sched *sch)
+{
+	unsigned long irq;
+
+	if (!core.ok)
+		return;
+	raw_spin_lock_irqsave(&core_bufs_lock, irq);
+	core_forget(sch);
+	raw_spin_unlock_irqrestore(&core_bufs_lock, irq);
+}
+
+/* The exit capture of @sch: write what core_presnap() read, then free it. */
 static void core_write_exit(struct capture *c, struct scx_sched *sch, u32 sched_index)
 {
-	struct core_buf *b = NULL;
+	struct core_buf *b;
 	unsigned long irq;
-	u32 i;
+	u32 i, missed = 0;
 
 	raw_spin_lock_irqsave(&core_bufs_lock, irq);
-	for (i = 0; i < CORE_EXIT_BUFS; i++) {
-		struct core_buf *x = core_exit_bufs[i];
-
-		if (x && x->ready && !x->busy && x->sch == sch) {
-			b = x;
-			b->busy = true;
-			break;
-		}
+	b = core_exit_buf(sch);
+	if (b && (!b->ready || b->busy))
+		b = NULL;
+	if (b)
+		b->busy = true;
+	for (i = 0; !b && i < ARRAY_SIZE(core_missed); i++) {
+		if (core_missed[i].sch == sch)
+			missed = core_missed[i].disabling;
 	}
 	raw_spin_unlock_irqrestore(&core_bufs_lock, irq);
 	if (!b) {
-		capture_error(c, -ENODATA,
-			      "core state: not read at the bypass that began this disable (no buffer, or another path disabled it)");
+		if (missed)
+			capture_error(c, -ENOBUFS,
+				      "core state: not read: %u schedulers disabling at once, pool of %u (core_exit_bufs)",
+				      missed, core_nr_exit_bufs);
+		else
+			capture_error(c, -ENODATA,
+				      "core state: not read at the bypass that began this disable (its entry not traced, or another path disabled it)");
 		return;
 	}
 	core_write_buf(c, b, sched_index);
 	raw_spin_lock_irqsave(&core_bufs_lock, irq);
 	b->busy = false;
-	b->ready = false;
-	b->sch = NULL;
+	core_forget(sch);
 	raw_spin_unlock_irqrestore(&core_bufs_lock, irq);
 }
 
@@ -844,14 +928,19 @@ int core_init(void)
 	if (!klayout.has_rq_qseq)
 		klayout_note_absent("cpu_ops_qseq",
 				    "the kernel keeps ops_qseq per task (tasks[].ops_qseq), not per CPU");
-	for (i = 0; i < CORE_EXIT_BUFS; i++) {
+	core_exit_bufs = kcalloc(opt_core_exit_bufs, sizeof(*core_exit_bufs), GFP_KERNEL);
+	for (i = 0; core_exit_bufs && i < opt_core_exit_bufs; i++) {
 		core_exit_bufs[i] = core_buf_alloc();
-		if (!core_exit_bufs[i]) {
-			pr_err("scxdump: no memory for the core state's buffers (core_max_tasks %lu, core_max_queued %lu, core_max_dsqs %lu)\n",
-			       opt_core_max_tasks, opt_core_max_queued, opt_core_max_dsqs);
-			core_exit();
-			return -ENOMEM;
-		}
+		if (!core_exit_bufs[i])
+			break;
+		core_nr_exit_bufs++;
+	}
+	if (core_nr_exit_bufs < opt_core_exit_bufs) {
+		pr_err("scxdump: no memory for the core state's %lu buffers (core_exit_bufs; core_max_tasks %lu, core_max_queued %lu, core_max_dsqs %lu)\n",
+		       opt_core_exit_bufs, opt_core_max_tasks, opt_core_max_queued,
+		       opt_core_max_dsqs);
+		core_exit();
+		return -ENOMEM;
 	}
 	core.ok = true;
 	return 0;
@@ -862,8 +951,10 @@ void core_exit(void)
 	u32 i;
 
 	core.ok = false;
-	for (i = 0; i < CORE_EXIT_BUFS; i++) {
+	for (i = 0; i < core_nr_exit_bufs; i++)
 		core_buf_free(core_exit_bufs[i]);
-		core_exit_bufs[i] = NULL;
-	}
+	kfree(core_exit_bufs);
+	core_exit_bufs = NULL;
+	core_nr_exit_bufs = 0;
+	memset(core_missed, 0, sizeof(core_missed));
 }

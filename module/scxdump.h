@@ -228,12 +228,13 @@ extern unsigned long opt_snapshot_budget_us;
 #define TRIGGER_MAX_SCHEDS	64
 extern bool opt_embed_kernel_btf;
 extern unsigned long opt_core_max_tasks, opt_core_max_dsqs, opt_core_max_queued;
-extern unsigned long opt_core_dsq_tasks, opt_core_budget_us;
+extern unsigned long opt_core_dsq_tasks, opt_core_budget_us, opt_core_exit_bufs;
 
 /* core.c: the scheduler's CPUs, DSQs and tasks */
 int core_init(void);
 void core_exit(void);
 void core_presnap(struct scx_sched *sch);
+void core_release(struct scx_sched *sch);
 struct sxd_stall_task;
 bool core_oldest_runnable(s32 cpu, struct sxd_stall_task *t);
 
@@ -295,6 +296,7 @@ int hook_init(void);
 void hook_exit(void);
 
 /* Capture of one scheduler, run from the hook (sleepable). */
+bool trigger_exit_wanted(struct scx_sched *sch);
 void trigger_exit(struct scx_sched *sch);
 /* sched.c: where a scheduler's state is on this kernel */
 u8 *scxsched_ops(struct scx_sched *sch);

@@ -53,6 +53,14 @@ t_eq "no map in both dumps (by kernel map id)" "" \
 t_jq "each dump has its scheduler's struct_ops map, with its name" "$p" \
 	'[.maps[] | select(.type == "struct_ops")] | length == 1'
 t_jq "... and the child's" "$c" '[.maps[] | select(.type == "struct_ops")] | length == 1'
+# the parent and its child disable at once, each in its own kthread: each
+# exit dump has the core state read at its own bypass, none took another's
+t_jq "parent: its core state, read before its bypass" "$p" \
+	'.schedulers[0].core.when == "before_bypass" and ([.errors[]? | select(.message | test("core state"))] | length) == 0'
+t_jq "child: its core state, read before its bypass" "$c" \
+	'.schedulers[0].core.when == "before_bypass" and ([.errors[]? | select(.message | test("core state"))] | length) == 0'
+t_jq "on demand: the parent's core state, live" "$op" '.schedulers[0].core.when == "live"'
+t_jq "on demand: the child's core state, live" "$oc" '.schedulers[0].core.when == "live"'
 "$DEC" summary "$dir/sub-$(tail -1 "$dir/kept.ls").bin" >"$dir/summary.txt"
 t_check "summary names the tree" grep -qE "^scheduler id [0-9]+ on cgroup (/|/scxsub) \(id [0-9]+\), (root|sub-scheduler of scxsub_parent)" "$dir/summary.txt"
 t_clean_dmesg "kernel log clean (no bug, warning, KASAN, KFENCE, lockdep, stall or lockup report)" "$dir/dmesg"
