@@ -36,6 +36,8 @@
  *    task's removal (sched_ext_free() / sched_ext_dead()) takes before the
  *    task can be freed. On 6.12 that lock is a spinlock_t, whose raw lock
  *    comes first (not on PREEMPT_RT, where the task walk is left out).
+ *    The lock is taken in batches, as the kernel's scx_task_iter does:
+ *    a cursor of ours in the list keeps the place while it is dropped.
  *  - Every pointer followed and every field is still copied with
  *    copy_from_kernel_nofault(): a fault (a layout this code got wrong)
  *    leaves the value zero and is counted, never an oops; a list that
@@ -56,6 +58,13 @@
 
 /* list steps beyond what a DSQ or the task list can hold: a broken list */
 #define CORE_LIST_SLACK		4096
+/*
+ * scx_tasks_lock is held for at most this many list entries (the kernel's
+ * own walk drops it every SCX_TASK_ITER_BATCH, 32) and this long at a
+ * time: every task's fork and exit spins on it with IRQs off meanwhile.
+ */
+#define CORE_TASKS_BATCH	32
+#define CORE_TASKS_HOLD_NS	NSEC_PER_MSEC
 
 unsigned long opt_core_max_tasks = 8192;
 unsigned long opt_core_max_dsqs = 1024;
@@ -77,6 +86,7 @@ struct core_buf {
 	struct sxd_core_task *tasks;	/* max_tasks */
 	u64 *cpu_masks;			/* nr_cpu_ids * SXD_CORE_CPU_MASKS lists */
 	u64 *task_masks;		/* max_tasks lists */
+	struct sched_ext_entity *cursor;	/* core_tasks()' place in scx_tasks */
 	u32 max_dsqs, max_queued, max_tasks, mask_words;
 	u64 deadline;			/* local_clock() past which the walk ends */
 };
@@ -555,29 +565,53 @@ static void core_task_listed(struct core_buf *b, struct task_struct *p)
 	b->hdr.nr_tasks++;
 }
 
-/* Every task on sched_ext (on this scheduler, where tasks say which). */
-static void core_tasks(struct core_buf *b, struct scx_sched *sch)
+/*
+ * Every task on sched_ext (on this scheduler, where tasks say which), in
+ * batches: scx_tasks_lock is held for CORE_TASKS_BATCH entries or
+ * CORE_TASKS_HOLD_NS at most, then dropped with IRQs restored and taken
+ * again, as the kernel's scx_task_iter_next() does. Meanwhile the walk's
+ * place is a cursor in the list, a struct sched_ext_entity flagged
+ * SCX_TASK_CURSOR, as the kernel's iterators make theirs
+ * (scx_task_iter_start()); every walker of scx_tasks (the kernel's and
+ * this one) skips cursors, and tasks are added and removed around it.
+ * struct sched_ext_entity is the public one every task embeds
+ * (include/linux/sched/ext.h, the running kernel's, which this module is
+ * built against as for every p->scx read here); no private layout. The
+ * cursor is linked and moved only under the lock, after the entry it
+ * follows was read without a fault, and unlinked before the walk ends.
+ * @may_sleep: process context (on demand), where cond_resched() runs
+ * between batches; the read at the bypass's entry must not sleep.
+ */
+static void core_tasks(struct core_buf *b, struct scx_sched *sch, bool may_sleep)
 {
-	struct list_head *head = core.tasks, *pos = NULL;
+	struct list_head *head = core.tasks, *cur, *pos = NULL, *next = NULL, *back = NULL;
 	struct sched_ext_entity *se;
 	struct task_struct *p;
 	const void *class;
 	void *owner;
 	unsigned long irq;
-	u32 flags, steps, bound;
+	u32 flags, steps, bound, batch = 0;
+	u64 held;
 
 	if (!head || !core.tasks_lock) {
 		b->hdr.missing |= SXD_CORE_NO_TASKS;
 		return;
 	}
 	bound = b->max_tasks * 64 + (1u << 20);
+	memset(b->cursor, 0, sizeof(*b->cursor));
+	b->cursor->flags = SCX_TASK_CURSOR;
+	cur = &b->cursor->tasks_node;
 	raw_spin_lock_irqsave(core.tasks_lock, irq);
-	core_peek(b, pos, head->next);
+	held = local_clock();
+	list_add(cur, head);
+	core_peek(b, pos, cur->next);
 	for (steps = 0; pos && pos != head && steps < bound; steps++) {
 		se = container_of(pos, struct sched_ext_entity, tasks_node);
 		p = container_of(se, struct task_struct, scx);
-		/* scx_task_iter's cursors are bare entities */
-		if (core_peek(b, flags, se->flags) && !(flags & SCX_TASK_CURSOR) &&
+		if (!core_peek(b, flags, se->flags) || !core_peek(b, next, pos->next))
+			break;
+		/* the kernel's iterators' cursors, and other walks of ours */
+		if (!(flags & SCX_TASK_CURSOR) &&
 		    core_peek(b, class, p->sched_class) && class &&
 		    class == core.classes[SXD_CLASS_EXT]) {
 			owner = sch;
@@ -591,10 +625,22 @@ static void core_tasks(struct core_buf *b, struct scx_sched *sch)
 					b->hdr.truncated |= SXD_CORE_TRUNC_TASKS;
 			}
 		}
-		if (!(steps & 31) && core_late(b))
+		pos = next;
+		if (++batch < CORE_TASKS_BATCH && local_clock() - held < CORE_TASKS_HOLD_NS)
+			continue;
+		/* the cursor goes after what was read: a list that holds together */
+		if (core_late(b) || !core_peek(b, back, next->prev) || back != &se->tasks_node)
 			break;
-		core_peek(b, pos, pos->next);
+		list_move(cur, back);
+		raw_spin_unlock_irqrestore(core.tasks_lock, irq);
+		if (may_sleep)
+			cond_resched();
+		raw_spin_lock_irqsave(core.tasks_lock, irq);
+		held = local_clock();
+		batch = 0;
+		core_peek(b, pos, cur->next);
 	}
+	list_del_init(cur);
 	raw_spin_unlock_irqrestore(core.tasks_lock, irq);
 }
 
@@ -642,7 +688,8 @@ static void core_walk(struct core_buf *b, struct scx_sched *sch, u32 when)
 		core_dsq(b, dsq, SXD_DSQ_GLOBAL, node, true);
 	}
 	core_user_dsqs(b, sch);
-	core_tasks(b, sch);
+	/* on demand is process context; the read at the bypass is not */
+	core_tasks(b, sch, when == SXD_CORE_LIVE);
 	b->hdr.duration_ns = local_clock() - t0;
 }
 
@@ -650,7 +697,7 @@ static void core_buf_free(struct core_buf *b)
 {
 	if (!b)
 		return;
-	kvfree(b->cpus);
+	kvfree(b->cursor);	/* the block's start */
 	kfree(b);
 }
 
@@ -658,7 +705,7 @@ static void core_buf_free(struct core_buf *b)
 static struct core_buf *core_buf_alloc(void)
 {
 	struct core_buf *b = kzalloc(sizeof(*b), GFP_KERNEL);
-	size_t cpus, dsqs, queued, tasks, cmasks, tmasks;
+	size_t cursor, cpus, dsqs, queued, tasks, cmasks, tmasks;
 	u8 *p;
 
 	if (!b)
@@ -667,6 +714,8 @@ static struct core_buf *core_buf_alloc(void)
 	b->max_queued = opt_core_max_queued;
 	b->max_tasks = opt_core_max_tasks;
 	b->mask_words = DIV_ROUND_UP(nr_cpu_ids, 64);
+	/* first, where the block's alignment is the entity's */
+	cursor = ALIGN(sizeof(*b->cursor), 8);
 	cpus = array_size(nr_cpu_ids, sizeof(*b->cpus));
 	dsqs = array_size(b->max_dsqs, sizeof(*b->dsqs));
 	queued = array_size(b->max_queued, sizeof(*b->queued));
@@ -674,12 +723,13 @@ static struct core_buf *core_buf_alloc(void)
 	cmasks = array3_size(nr_cpu_ids, SXD_CORE_CPU_MASKS, b->mask_words * sizeof(u64));
 	tmasks = array3_size(b->max_tasks, b->mask_words, sizeof(u64));
 	p = kvzalloc(size_add(size_add(size_add(cpus, dsqs), size_add(queued, tasks)),
-			      size_add(cmasks, tmasks)), GFP_KERNEL);
+			      size_add(size_add(cmasks, tmasks), cursor)), GFP_KERNEL);
 	if (!p) {
 		kfree(b);
 		return NULL;
 	}
-	b->cpus = (void *)p;
+	b->cursor = (void *)p;
+	b->cpus = (void *)(p += cursor);
 	b->dsqs = (void *)(p += cpus);
 	b->queued = (void *)(p += dsqs);
 	b->tasks = (void *)(p += queued);
