@@ -23,10 +23,12 @@
  *
  * Why each read is safe:
  *  - struct rq is per-CPU and never freed. Its fields and its local DSQ
- *    are read under the rq lock (rq->__lock), as scx_dump_state() does;
- *    rq->curr cannot be freed while it is held. With core scheduling
- *    (rq->core_enabled exists) the lock may be another rq's: then the
- *    rq is read without it, with the fault-safe copies below.
+ *    are read under the rq lock, as scx_dump_state() does; rq->curr
+ *    cannot be freed while it is held. That is the lock
+ *    raw_spin_rq_lock() takes: rq->__lock, or with core scheduling on
+ *    (CONFIG_SCHED_CORE) the core's, rq->core->__lock (core_rq_lock()).
+ *    Where this kernel's core scheduling cannot be resolved, the rq is
+ *    read without it, with the fault-safe copies below.
  *  - Global, bypass and user DSQs are walked under their own dsq->lock,
  *    which the kernel takes to link or unlink a task: a task on the list
  *    stays valid while it is held. DSQs are freed after an RCU grace
@@ -45,6 +47,7 @@
  */
 #include <linux/cpumask.h>
 #include <linux/jiffies.h>
+#include <linux/jump_label.h>
 #include <linux/nodemask.h>
 #include <linux/percpu.h>
 #include <linux/rhashtable.h>
@@ -121,6 +124,7 @@ static struct {
 	struct list_head *tasks;	/* scx_tasks */
 	raw_spinlock_t *tasks_lock;	/* scx_tasks_lock */
 	struct rhashtable *dsq_hash;	/* 6.12: the user DSQs */
+	struct static_key_false *sched_core_key;	/* __sched_core_enabled */
 	struct scx_dispatch_q ***global_dsqs;	/* 6.12: per node */
 	const void *classes[SXD_CLASS_IDLE + 1];
 	bool ok;
@@ -295,14 +299,57 @@ static u8 *core_sch_pcpu(struct scx_sched *sch, s32 cpu)
 	return pcpu ? per_cpu_ptr(pcpu, cpu) : NULL;
 }
 
-/*
- * @rq's own lock, or NULL with core scheduling (rq->core_enabled exists),
- * where the lock that guards it may be another rq's: then the rq is read
- * without it, with the fault-safe copies (the top of this file).
- */
-static raw_spinlock_t *core_rq_lock(u8 *rq)
+/* Attempts at the core-wide lock while core scheduling is switched on or off */
+#define CORE_RQ_LOCK_TRIES	64
+
+/* __rq_lockp() (kernel/sched/sched.h): the core's lock while core_enabled */
+static raw_spinlock_t *core_rq_lockp(u8 *rq)
 {
-	return klayout.has_rq_core ? NULL : (raw_spinlock_t *)(rq + klayout.rq_lock);
+	u8 *core_rq = NULL;
+
+	if (READ_ONCE(*(unsigned int *)(rq + klayout.rq_core_enabled)))
+		core_rq = READ_ONCE(*(u8 **)(rq + klayout.rq_core));
+	return (raw_spinlock_t *)((core_rq ?: rq) + klayout.rq_lock);
+}
+
+/*
+ * Lock @rq with IRQs off as raw_spin_rq_lock_nested() does
+ * (kernel/sched/core.c): without core scheduling (no rq->core_enabled in
+ * the BTF, or the __sched_core_enabled key off) rq->__lock; else the lock
+ * __rq_lockp() names, checked again once taken, since core scheduling may
+ * have been switched meanwhile (IRQs off here stand for the kernel's
+ * preempt_disable(), which __sched_core_enable()'s synchronize_rcu()
+ * waits for). Returns the lock taken, or NULL with IRQs as they were:
+ * core scheduling not resolved (core_init() says so) or its lock still
+ * changing after CORE_RQ_LOCK_TRIES; the rq is then read without it.
+ */
+static raw_spinlock_t *core_rq_lock(u8 *rq, unsigned long *irq)
+{
+	raw_spinlock_t *lock = (raw_spinlock_t *)(rq + klayout.rq_lock);
+	u32 tries;
+
+	if (klayout.has_rq_core && !core.sched_core_key)
+		return NULL;
+	local_irq_save(*irq);
+	if (!klayout.has_rq_core || !static_key_count(&core.sched_core_key->key)) {
+		raw_spin_lock(lock);
+		return lock;
+	}
+	for (tries = 0; tries < CORE_RQ_LOCK_TRIES; tries++) {
+		lock = core_rq_lockp(rq);
+		raw_spin_lock(lock);
+		if (lock == core_rq_lockp(rq))
+			return lock;
+		raw_spin_unlock(lock);
+	}
+	local_irq_restore(*irq);
+	return NULL;
+}
+
+static void core_rq_unlock(raw_spinlock_t *lock, unsigned long irq)
+{
+	if (lock)
+		raw_spin_unlock_irqrestore(lock, irq);
 }
 
 /* One CPU: its rq, current task, kick masks and local DSQ. */
@@ -323,9 +370,7 @@ static void core_cpu(struct core_buf *b, struct scx_sched *sch, s32 cpu)
 	memset(c, 0, sizeof(*c));
 	c->cpu = cpu;
 	c->local_dsq = b->hdr.nr_dsqs;
-	lock = core_rq_lock(rq);
-	if (lock)
-		raw_spin_lock_irqsave(lock, irq);
+	lock = core_rq_lock(rq, &irq);
 	core_copy(b, &online, rq + klayout.rq_online, sizeof(online));
 	c->flags = online ? SXD_CORE_CPU_ONLINE : 0;
 	core_copy(b, &c->nr_running, rq + klayout.rq_nr_running, 4);
@@ -363,8 +408,7 @@ static void core_cpu(struct core_buf *b, struct scx_sched *sch, s32 cpu)
 			  kick_base ? core_mask_var(b, kick_base, kick[i]) : NULL);
 	core_dsq(b, (struct scx_dispatch_q *)(rq + klayout.rq_local_dsq), SXD_DSQ_LOCAL, cpu,
 		 false);
-	if (lock)
-		raw_spin_unlock_irqrestore(lock, irq);
+	core_rq_unlock(lock, irq);
 	b->hdr.nr_cpus++;
 }
 
@@ -374,10 +418,11 @@ static void core_cpu(struct core_buf *b, struct scx_sched *sch, s32 cpu)
  * sched_ext appends a task when it becomes runnable (set_task_runnable()),
  * so that its runnable_at is the list's earliest. Read under the rq lock,
  * as the kernel's own watchdog reads that list (check_rq_for_timeouts()):
- * a task stays linked, and so alive, while it is held. With core
- * scheduling (the lock may be another rq's) it is read without the lock,
- * under RCU (a task_struct is freed after a grace period), with the
- * fault-safe copies. False when the list is empty or could not be read.
+ * a task stays linked, and so alive, while it is held (core_rq_lock():
+ * the core's with core scheduling). Without that lock (core_rq_lock()
+ * says when) it is read under RCU (a task_struct is freed after a grace
+ * period), with the fault-safe copies. False when the list is empty or
+ * could not be read.
  */
 bool core_oldest_runnable(s32 cpu, struct sxd_stall_task *t)
 {
@@ -392,10 +437,8 @@ bool core_oldest_runnable(s32 cpu, struct sxd_stall_task *t)
 		return false;
 	rq = per_cpu_ptr((u8 __percpu *)core.runqueues, cpu);
 	head = (struct list_head *)(rq + klayout.rq_runnable_list);
-	lock = core_rq_lock(rq);
 	rcu_read_lock();
-	if (lock)
-		raw_spin_lock_irqsave(lock, irq);
+	lock = core_rq_lock(rq, &irq);
 	if (!copy_from_kernel_nofault(&first, &head->next, sizeof(first)) && first &&
 	    first != head) {
 		p = container_of(first, struct task_struct, scx.runnable_node);
@@ -404,8 +447,7 @@ bool core_oldest_runnable(s32 cpu, struct sxd_stall_task *t)
 		     !copy_from_kernel_nofault(t->comm, p->comm, sizeof(t->comm));
 		now = jiffies;
 	}
-	if (lock)
-		raw_spin_unlock_irqrestore(lock, irq);
+	core_rq_unlock(lock, irq);
 	rcu_read_unlock();
 	if (!ok)
 		return false;
@@ -957,6 +999,15 @@ int core_init(void)
 			klayout_note_absent("core_state",
 					    "kallsyms has no runqueues or ext_sched_class");
 		return 0;
+	}
+	if (klayout.has_rq_core) {
+		core.sched_core_key =
+			(struct static_key_false *)ksym_addr("__sched_core_enabled");
+		if (!klayout.has_rq_core_ptr || !core.sched_core_key) {
+			core.sched_core_key = NULL;
+			klayout_note_absent("core_rq_lock",
+					    "core scheduling without rq->core or __sched_core_enabled: CPUs read without their rq lock");
+		}
 	}
 	if (!IS_ENABLED(CONFIG_PREEMPT_RT)) {
 		core.tasks = (struct list_head *)ksym_addr("scx_tasks");

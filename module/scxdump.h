@@ -130,6 +130,8 @@ struct kernel_layout {
 	u32 rq_local_dsq, rq_scx_nr_running, rq_scx_flags, rq_cpu_released;
 	u32 rq_cfs_nr, rq_rt_nr, rq_dl_nr, rq_core_enabled;
 	bool has_cfs_nr, has_rt_nr, has_dl_nr, has_rq_core;
+	u32 rq_core;			/* CONFIG_SCHED_CORE: rq->core, whose lock it takes */
+	bool has_rq_core_ptr;
 	u32 rq_ops_qseq;
 	bool has_rq_qseq;
 	u32 rq_runnable_list;		/* scx.runnable_list: the stall watch */
