@@ -936,7 +936,8 @@ static void core_write_exit(struct capture *c, struct scx_sched *sch, u32 sched_
 				      missed, core_nr_exit_bufs);
 		else
 			capture_error(c, -ENODATA,
-				      "core state: not read at the bypass that began this disable (its entry not traced, or another path disabled it)");
+				      "core state: not read at the bypass that began this disable (its entry not traced, over %u disabling at once, or another path disabled it)",
+				      core_nr_exit_bufs + TRIGGER_MAX_SCHEDS);
 		return;
 	}
 	core_write_buf(c, b, sched_index);
