@@ -1014,9 +1014,22 @@ int core_init(void)
 		core.tasks = (struct list_head *)ksym_addr("scx_tasks");
 		core.tasks_lock = (raw_spinlock_t *)ksym_addr("scx_tasks_lock");
 	}
-	if (!core.tasks || !core.tasks_lock)
+	/*
+	 * The walk links a cursor into scx_tasks (core_tasks()): only where
+	 * the kernel's own BTF puts the entry's flags and list node where
+	 * this module's struct sched_ext_entity has them.
+	 */
+	if (core.tasks && core.tasks_lock &&
+	    (!klayout.has_see_flags || !klayout.has_see_tasks_node ||
+	     klayout.see_flags != offsetof(struct sched_ext_entity, flags) ||
+	     klayout.see_tasks_node != offsetof(struct sched_ext_entity, tasks_node))) {
+		core.tasks = NULL;
+		klayout_note_absent("core_tasks",
+				    "struct sched_ext_entity's flags or tasks_node not where the kernel's BTF has them");
+	} else if (!core.tasks || !core.tasks_lock) {
 		klayout_note_absent("core_tasks",
 				    "no scx_tasks/scx_tasks_lock in kallsyms (or PREEMPT_RT)");
+	}
 	if (klayout.sched_globals) {
 		core.dsq_hash = (struct rhashtable *)ksym_addr("dsq_hash");
 		core.global_dsqs = (struct scx_dispatch_q ***)ksym_addr("global_dsqs");

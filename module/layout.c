@@ -157,6 +157,10 @@ static const struct klayout_field klayout_fields[] = {
 	  .found = &klayout.has_sch_pnode },
 	/* 7.x: which scheduler a task is on, and the disable work's kthread */
 	{ "sched_ext_entity", "sched", &klayout.see_sched, 8, .found = &klayout.has_task_sched },
+	/* what the kernel's scx_tasks walkers read of an entry: core.c's cursor */
+	{ "sched_ext_entity", "flags", &klayout.see_flags, 4, .found = &klayout.has_see_flags },
+	{ "sched_ext_entity", "tasks_node", &klayout.see_tasks_node, 16,
+	  .found = &klayout.has_see_tasks_node },
 	{ "scx_sched", "helper", &klayout.sch_helper, 8, .found = &klayout.has_sch_helper },
 	{ "scx_sched", "disable_work", &klayout.sch_disable_work, 0,
 	  .found = &klayout.has_sch_helper },

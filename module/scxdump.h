@@ -144,6 +144,8 @@ struct kernel_layout {
 	bool has_sch_dsq_hash, has_sch_pnode;
 	u32 see_sched;			/* sched_ext_entity.sched (7.x) */
 	bool has_task_sched;
+	u32 see_flags, see_tasks_node;	/* the scx_tasks cursor's (core.c) */
+	bool has_see_flags, has_see_tasks_node;
 	u32 sch_helper, sch_disable_work;	/* 7.x: who runs the disable work */
 	bool has_sch_helper;
 	s64 opss_state_mask, opss_qseq_shift;	/* SCX_OPSS_* */
