@@ -23,10 +23,12 @@
  *
  * Why each read is safe:
  *  - struct rq is per-CPU and never freed. Its fields and its local DSQ
- *    are read under the rq lock (rq->__lock), as scx_dump_state() does;
- *    rq->curr cannot be freed while it is held. With core scheduling
- *    (rq->core_enabled exists) the lock may be another rq's: then the
- *    rq is read without it, with the fault-safe copies below.
+ *    are read under the rq lock, as scx_dump_state() does; rq->curr
+ *    cannot be freed while it is held. That is the lock
+ *    raw_spin_rq_lock() takes: rq->__lock, or with core scheduling on
+ *    (CONFIG_SCHED_CORE) the core's, rq->core->__lock (core_rq_lock()).
+ *    Where this kernel's core scheduling cannot be resolved, the rq is
+ *    read without it, with the fault-safe copies below.
  *  - Global, bypass and user DSQs are walked under their own dsq->lock,
  *    which the kernel takes to link or unlink a task: a task on the list
  *    stays valid while it is held. DSQs are freed after an RCU grace
@@ -36,6 +38,8 @@
  *    task's removal (sched_ext_free() / sched_ext_dead()) takes before the
  *    task can be freed. On 6.12 that lock is a spinlock_t, whose raw lock
  *    comes first (not on PREEMPT_RT, where the task walk is left out).
+ *    The lock is taken in batches, as the kernel's scx_task_iter does:
+ *    a cursor of ours in the list keeps the place while it is dropped.
  *  - Every pointer followed and every field is still copied with
  *    copy_from_kernel_nofault(): a fault (a layout this code got wrong)
  *    leaves the value zero and is counted, never an oops; a list that
@@ -43,6 +47,7 @@
  */
 #include <linux/cpumask.h>
 #include <linux/jiffies.h>
+#include <linux/jump_label.h>
 #include <linux/nodemask.h>
 #include <linux/percpu.h>
 #include <linux/rhashtable.h>
@@ -54,21 +59,26 @@
 #include "capture.h"
 #include "ksyms.h"
 
-/* two failures at once (a root and its sub-scheduler) keep both */
-#define CORE_EXIT_BUFS		4
 /* list steps beyond what a DSQ or the task list can hold: a broken list */
 #define CORE_LIST_SLACK		4096
+/*
+ * scx_tasks_lock is held for at most this many list entries (the kernel's
+ * own walk drops it every SCX_TASK_ITER_BATCH, 32) and this long at a
+ * time: every task's fork and exit spins on it with IRQs off meanwhile.
+ */
+#define CORE_TASKS_BATCH	32
+#define CORE_TASKS_HOLD_NS	NSEC_PER_MSEC
 
 unsigned long opt_core_max_tasks = 8192;
 unsigned long opt_core_max_dsqs = 1024;
 unsigned long opt_core_max_queued = 8192;
 unsigned long opt_core_dsq_tasks = 64;
 unsigned long opt_core_budget_us = 50000;
+unsigned long opt_core_exit_bufs = 8;
 
 struct core_buf {
 	/* guarded by core_bufs_lock */
-	struct scx_sched *sch;		/* read for this scheduler */
-	u64 stamp;			/* claim order: the oldest is reused */
+	struct scx_sched *sch;		/* claimed for this scheduler's exit, or NULL */
 	bool busy;			/* being filled or written */
 	bool ready;
 	/* the record, filled by core_walk() */
@@ -79,13 +89,34 @@ struct core_buf {
 	struct sxd_core_task *tasks;	/* max_tasks */
 	u64 *cpu_masks;			/* nr_cpu_ids * SXD_CORE_CPU_MASKS lists */
 	u64 *task_masks;		/* max_tasks lists */
+	struct sched_ext_entity *cursor;	/* core_tasks()' place in scx_tasks */
 	u32 max_dsqs, max_queued, max_tasks, mask_words;
 	u64 deadline;			/* local_clock() past which the walk ends */
 };
 
-static struct core_buf *core_exit_bufs[CORE_EXIT_BUFS];
+/*
+ * The exit buffers: one per scheduler whose disable work is between its
+ * bypass and its capture, claimed at the bypass (core_presnap()) and
+ * released when its capture has written it or its disable work goes on
+ * without one (core_release()), never taken from another scheduler.
+ * Schedulers disable in parallel (each in its own helper kthread: a root
+ * and its sub-schedulers together), so there are core_exit_bufs of them
+ * (load time, at most TRIGGER_MAX_SCHEDS), each sized by the core_max_*
+ * parameters: (core_max_tasks + core_max_queued) * 96 + core_max_dsqs *
+ * 40 + core_max_tasks * 8 * mask words + per CPU 80 + 32 * mask words
+ * bytes (struct sxd_core_*), about 1.6 MiB at the defaults, 13 MiB for
+ * the default 8. A scheduler that finds none free is counted in
+ * core_missed[] and its dump says how many were disabling at once.
+ */
+static struct core_buf **core_exit_bufs;
+static u32 core_nr_exit_bufs;
 static DEFINE_RAW_SPINLOCK(core_bufs_lock);
-static u64 core_stamp;
+
+/* Schedulers whose exit found no free buffer, until their capture or release. */
+static struct {
+	struct scx_sched *sch;
+	u32 disabling;			/* schedulers reading or holding one then */
+} core_missed[TRIGGER_MAX_SCHEDS];
 
 /* Found at load (core_init()): kallsyms, then what is missing and why. */
 static struct {
@@ -93,6 +124,7 @@ static struct {
 	struct list_head *tasks;	/* scx_tasks */
 	raw_spinlock_t *tasks_lock;	/* scx_tasks_lock */
 	struct rhashtable *dsq_hash;	/* 6.12: the user DSQs */
+	struct static_key_false *sched_core_key;	/* __sched_core_enabled */
 	struct scx_dispatch_q ***global_dsqs;	/* 6.12: per node */
 	const void *classes[SXD_CLASS_IDLE + 1];
 	bool ok;
@@ -267,14 +299,57 @@ static u8 *core_sch_pcpu(struct scx_sched *sch, s32 cpu)
 	return pcpu ? per_cpu_ptr(pcpu, cpu) : NULL;
 }
 
-/*
- * @rq's own lock, or NULL with core scheduling (rq->core_enabled exists),
- * where the lock that guards it may be another rq's: then the rq is read
- * without it, with the fault-safe copies (the top of this file).
- */
-static raw_spinlock_t *core_rq_lock(u8 *rq)
+/* Attempts at the core-wide lock while core scheduling is switched on or off */
+#define CORE_RQ_LOCK_TRIES	64
+
+/* __rq_lockp() (kernel/sched/sched.h): the core's lock while core_enabled */
+static raw_spinlock_t *core_rq_lockp(u8 *rq)
 {
-	return klayout.has_rq_core ? NULL : (raw_spinlock_t *)(rq + klayout.rq_lock);
+	u8 *core_rq = NULL;
+
+	if (READ_ONCE(*(unsigned int *)(rq + klayout.rq_core_enabled)))
+		core_rq = READ_ONCE(*(u8 **)(rq + klayout.rq_core));
+	return (raw_spinlock_t *)((core_rq ?: rq) + klayout.rq_lock);
+}
+
+/*
+ * Lock @rq with IRQs off as raw_spin_rq_lock_nested() does
+ * (kernel/sched/core.c): without core scheduling (no rq->core_enabled in
+ * the BTF, or the __sched_core_enabled key off) rq->__lock; else the lock
+ * __rq_lockp() names, checked again once taken, since core scheduling may
+ * have been switched meanwhile (IRQs off here stand for the kernel's
+ * preempt_disable(), which __sched_core_enable()'s synchronize_rcu()
+ * waits for). Returns the lock taken, or NULL with IRQs as they were:
+ * core scheduling not resolved (core_init() says so) or its lock still
+ * changing after CORE_RQ_LOCK_TRIES; the rq is then read without it.
+ */
+static raw_spinlock_t *core_rq_lock(u8 *rq, unsigned long *irq)
+{
+	raw_spinlock_t *lock = (raw_spinlock_t *)(rq + klayout.rq_lock);
+	u32 tries;
+
+	if (klayout.has_rq_core && !core.sched_core_key)
+		return NULL;
+	local_irq_save(*irq);
+	if (!klayout.has_rq_core || !static_key_count(&core.sched_core_key->key)) {
+		raw_spin_lock(lock);
+		return lock;
+	}
+	for (tries = 0; tries < CORE_RQ_LOCK_TRIES; tries++) {
+		lock = core_rq_lockp(rq);
+		raw_spin_lock(lock);
+		if (lock == core_rq_lockp(rq))
+			return lock;
+		raw_spin_unlock(lock);
+	}
+	local_irq_restore(*irq);
+	return NULL;
+}
+
+static void core_rq_unlock(raw_spinlock_t *lock, unsigned long irq)
+{
+	if (lock)
+		raw_spin_unlock_irqrestore(lock, irq);
 }
 
 /* One CPU: its rq, current task, kick masks and local DSQ. */
@@ -295,9 +370,7 @@ static void core_cpu(struct core_buf *b, struct scx_sched *sch, s32 cpu)
 	memset(c, 0, sizeof(*c));
 	c->cpu = cpu;
 	c->local_dsq = b->hdr.nr_dsqs;
-	lock = core_rq_lock(rq);
-	if (lock)
-		raw_spin_lock_irqsave(lock, irq);
+	lock = core_rq_lock(rq, &irq);
 	core_copy(b, &online, rq + klayout.rq_online, sizeof(online));
 	c->flags = online ? SXD_CORE_CPU_ONLINE : 0;
 	core_copy(b, &c->nr_running, rq + klayout.rq_nr_running, 4);
@@ -335,8 +408,7 @@ static void core_cpu(struct core_buf *b, struct scx_sched *sch, s32 cpu)
 			  kick_base ? core_mask_var(b, kick_base, kick[i]) : NULL);
 	core_dsq(b, (struct scx_dispatch_q *)(rq + klayout.rq_local_dsq), SXD_DSQ_LOCAL, cpu,
 		 false);
-	if (lock)
-		raw_spin_unlock_irqrestore(lock, irq);
+	core_rq_unlock(lock, irq);
 	b->hdr.nr_cpus++;
 }
 
@@ -346,10 +418,11 @@ static void core_cpu(struct core_buf *b, struct scx_sched *sch, s32 cpu)
  * sched_ext appends a task when it becomes runnable (set_task_runnable()),
  * so that its runnable_at is the list's earliest. Read under the rq lock,
  * as the kernel's own watchdog reads that list (check_rq_for_timeouts()):
- * a task stays linked, and so alive, while it is held. With core
- * scheduling (the lock may be another rq's) it is read without the lock,
- * under RCU (a task_struct is freed after a grace period), with the
- * fault-safe copies. False when the list is empty or could not be read.
+ * a task stays linked, and so alive, while it is held (core_rq_lock():
+ * the core's with core scheduling). Without that lock (core_rq_lock()
+ * says when) it is read under RCU (a task_struct is freed after a grace
+ * period), with the fault-safe copies. False when the list is empty or
+ * could not be read.
  */
 bool core_oldest_runnable(s32 cpu, struct sxd_stall_task *t)
 {
@@ -364,10 +437,8 @@ bool core_oldest_runnable(s32 cpu, struct sxd_stall_task *t)
 		return false;
 	rq = per_cpu_ptr((u8 __percpu *)core.runqueues, cpu);
 	head = (struct list_head *)(rq + klayout.rq_runnable_list);
-	lock = core_rq_lock(rq);
 	rcu_read_lock();
-	if (lock)
-		raw_spin_lock_irqsave(lock, irq);
+	lock = core_rq_lock(rq, &irq);
 	if (!copy_from_kernel_nofault(&first, &head->next, sizeof(first)) && first &&
 	    first != head) {
 		p = container_of(first, struct task_struct, scx.runnable_node);
@@ -376,8 +447,7 @@ bool core_oldest_runnable(s32 cpu, struct sxd_stall_task *t)
 		     !copy_from_kernel_nofault(t->comm, p->comm, sizeof(t->comm));
 		now = jiffies;
 	}
-	if (lock)
-		raw_spin_unlock_irqrestore(lock, irq);
+	core_rq_unlock(lock, irq);
 	rcu_read_unlock();
 	if (!ok)
 		return false;
@@ -537,29 +607,53 @@ static void core_task_listed(struct core_buf *b, struct task_struct *p)
 	b->hdr.nr_tasks++;
 }
 
-/* Every task on sched_ext (on this scheduler, where tasks say which). */
-static void core_tasks(struct core_buf *b, struct scx_sched *sch)
+/*
+ * Every task on sched_ext (on this scheduler, where tasks say which), in
+ * batches: scx_tasks_lock is held for CORE_TASKS_BATCH entries or
+ * CORE_TASKS_HOLD_NS at most, then dropped with IRQs restored and taken
+ * again, as the kernel's scx_task_iter_next() does. Meanwhile the walk's
+ * place is a cursor in the list, a struct sched_ext_entity flagged
+ * SCX_TASK_CURSOR, as the kernel's iterators make theirs
+ * (scx_task_iter_start()); every walker of scx_tasks (the kernel's and
+ * this one) skips cursors, and tasks are added and removed around it.
+ * struct sched_ext_entity is the public one every task embeds
+ * (include/linux/sched/ext.h, the running kernel's, which this module is
+ * built against as for every p->scx read here); no private layout. The
+ * cursor is linked and moved only under the lock, after the entry it
+ * follows was read without a fault, and unlinked before the walk ends.
+ * @may_sleep: process context (on demand), where cond_resched() runs
+ * between batches; the read at the bypass's entry must not sleep.
+ */
+static void core_tasks(struct core_buf *b, struct scx_sched *sch, bool may_sleep)
 {
-	struct list_head *head = core.tasks, *pos = NULL;
+	struct list_head *head = core.tasks, *cur, *pos = NULL, *next = NULL, *back = NULL;
 	struct sched_ext_entity *se;
 	struct task_struct *p;
 	const void *class;
 	void *owner;
 	unsigned long irq;
-	u32 flags, steps, bound;
+	u32 flags, steps, bound, batch = 0;
+	u64 held;
 
 	if (!head || !core.tasks_lock) {
 		b->hdr.missing |= SXD_CORE_NO_TASKS;
 		return;
 	}
 	bound = b->max_tasks * 64 + (1u << 20);
+	memset(b->cursor, 0, sizeof(*b->cursor));
+	b->cursor->flags = SCX_TASK_CURSOR;
+	cur = &b->cursor->tasks_node;
 	raw_spin_lock_irqsave(core.tasks_lock, irq);
-	core_peek(b, pos, head->next);
+	held = local_clock();
+	list_add(cur, head);
+	core_peek(b, pos, cur->next);
 	for (steps = 0; pos && pos != head && steps < bound; steps++) {
 		se = container_of(pos, struct sched_ext_entity, tasks_node);
 		p = container_of(se, struct task_struct, scx);
-		/* scx_task_iter's cursors are bare entities */
-		if (core_peek(b, flags, se->flags) && !(flags & SCX_TASK_CURSOR) &&
+		if (!core_peek(b, flags, se->flags) || !core_peek(b, next, pos->next))
+			break;
+		/* the kernel's iterators' cursors, and other walks of ours */
+		if (!(flags & SCX_TASK_CURSOR) &&
 		    core_peek(b, class, p->sched_class) && class &&
 		    class == core.classes[SXD_CLASS_EXT]) {
 			owner = sch;
@@ -573,10 +667,22 @@ static void core_tasks(struct core_buf *b, struct scx_sched *sch)
 					b->hdr.truncated |= SXD_CORE_TRUNC_TASKS;
 			}
 		}
-		if (!(steps & 31) && core_late(b))
+		pos = next;
+		if (++batch < CORE_TASKS_BATCH && local_clock() - held < CORE_TASKS_HOLD_NS)
+			continue;
+		/* the cursor goes after what was read: a list that holds together */
+		if (core_late(b) || !core_peek(b, back, next->prev) || back != &se->tasks_node)
 			break;
-		core_peek(b, pos, pos->next);
+		list_move(cur, back);
+		raw_spin_unlock_irqrestore(core.tasks_lock, irq);
+		if (may_sleep)
+			cond_resched();
+		raw_spin_lock_irqsave(core.tasks_lock, irq);
+		held = local_clock();
+		batch = 0;
+		core_peek(b, pos, cur->next);
 	}
+	list_del_init(cur);
 	raw_spin_unlock_irqrestore(core.tasks_lock, irq);
 }
 
@@ -624,7 +730,8 @@ static void core_walk(struct core_buf *b, struct scx_sched *sch, u32 when)
 		core_dsq(b, dsq, SXD_DSQ_GLOBAL, node, true);
 	}
 	core_user_dsqs(b, sch);
-	core_tasks(b, sch);
+	/* on demand is process context; the read at the bypass is not */
+	core_tasks(b, sch, when == SXD_CORE_LIVE);
 	b->hdr.duration_ns = local_clock() - t0;
 }
 
@@ -632,7 +739,7 @@ static void core_buf_free(struct core_buf *b)
 {
 	if (!b)
 		return;
-	kvfree(b->cpus);
+	kvfree(b->cursor);	/* the block's start */
 	kfree(b);
 }
 
@@ -640,7 +747,7 @@ static void core_buf_free(struct core_buf *b)
 static struct core_buf *core_buf_alloc(void)
 {
 	struct core_buf *b = kzalloc(sizeof(*b), GFP_KERNEL);
-	size_t cpus, dsqs, queued, tasks, cmasks, tmasks;
+	size_t cursor, cpus, dsqs, queued, tasks, cmasks, tmasks;
 	u8 *p;
 
 	if (!b)
@@ -649,6 +756,8 @@ static struct core_buf *core_buf_alloc(void)
 	b->max_queued = opt_core_max_queued;
 	b->max_tasks = opt_core_max_tasks;
 	b->mask_words = DIV_ROUND_UP(nr_cpu_ids, 64);
+	/* first, where the block's alignment is the entity's */
+	cursor = ALIGN(sizeof(*b->cursor), 8);
 	cpus = array_size(nr_cpu_ids, sizeof(*b->cpus));
 	dsqs = array_size(b->max_dsqs, sizeof(*b->dsqs));
 	queued = array_size(b->max_queued, sizeof(*b->queued));
@@ -656,12 +765,13 @@ static struct core_buf *core_buf_alloc(void)
 	cmasks = array3_size(nr_cpu_ids, SXD_CORE_CPU_MASKS, b->mask_words * sizeof(u64));
 	tmasks = array3_size(b->max_tasks, b->mask_words, sizeof(u64));
 	p = kvzalloc(size_add(size_add(size_add(cpus, dsqs), size_add(queued, tasks)),
-			      size_add(cmasks, tmasks)), GFP_KERNEL);
+			      size_add(size_add(cmasks, tmasks), cursor)), GFP_KERNEL);
 	if (!p) {
 		kfree(b);
 		return NULL;
 	}
-	b->cpus = (void *)p;
+	b->cursor = (void *)p;
+	b->cpus = (void *)(p += cursor);
 	b->dsqs = (void *)(p += cpus);
 	b->queued = (void *)(p += dsqs);
 	b->tasks = (void *)(p += queued);
@@ -695,41 +805,87 @@ static void core_write_buf(struct capture *c, struct core_buf *b, u32 sched_inde
 			h->nr_faults);
 }
 
+/* How many exit buffers are claimed and exits are missing one. Lock held. */
+static u32 core_disabling(void)
+{
+	u32 i, n = 0;
+
+	for (i = 0; i < core_nr_exit_bufs; i++)
+		n += !!core_exit_bufs[i]->sch;
+	for (i = 0; i < ARRAY_SIZE(core_missed); i++)
+		n += !!core_missed[i].sch;
+	return n;
+}
+
+/* @sch's exit buffer, or NULL. core_bufs_lock held. */
+static struct core_buf *core_exit_buf(struct scx_sched *sch)
+{
+	u32 i;
+
+	for (i = 0; i < core_nr_exit_bufs; i++) {
+		if (core_exit_bufs[i]->sch == sch)
+			return core_exit_bufs[i];
+	}
+	return NULL;
+}
+
+/* Forget @sch's exit: its buffer free again, its miss cleared. Lock held. */
+static void core_forget(struct scx_sched *sch)
+{
+	struct core_buf *b = core_exit_buf(sch);
+	u32 i;
+
+	/* a buffer being filled or written stays its reader's */
+	if (b && !b->busy) {
+		b->sch = NULL;
+		b->ready = false;
+	}
+	for (i = 0; i < ARRAY_SIZE(core_missed); i++) {
+		if (core_missed[i].sch == sch)
+			core_missed[i].sch = NULL;
+	}
+}
+
 /*
  * At the entry of the bypass that starts @sch's disable work (hook.c):
- * read its core state into a free exit buffer (the oldest ready one if
- * none is free) for the capture after the bypass. Never sleeps.
+ * if its exit is one to capture (trigger_exit_wanted()), read its core
+ * state into a free exit buffer for the capture after the bypass. A
+ * buffer claimed by another scheduler is never taken: with none free,
+ * the miss is noted for @sch's dump. Never sleeps.
  */
 void core_presnap(struct scx_sched *sch)
 {
 	struct core_buf *b = NULL;
 	unsigned long irq;
-	u32 i;
+	u32 i, n = 0;
 
-	if (!core.ok)
+	if (!core.ok || !trigger_exit_wanted(sch))
 		return;
 	raw_spin_lock_irqsave(&core_bufs_lock, irq);
-	for (i = 0; i < CORE_EXIT_BUFS; i++) {
-		struct core_buf *x = core_exit_bufs[i];
-
-		if (!x || x->busy)
-			continue;
-		if (!x->ready || x->sch == sch) {
-			b = x;
+	/* a disable work that ended without its capture (see core_release()) */
+	core_forget(sch);
+	for (i = 0; i < core_nr_exit_bufs; i++) {
+		if (!core_exit_bufs[i]->sch) {
+			b = core_exit_bufs[i];
+			b->sch = sch;
+			b->busy = true;
 			break;
 		}
-		if (!b || x->stamp < b->stamp)
-			b = x;
 	}
-	if (b) {
-		b->busy = true;
-		b->ready = false;
-		b->sch = sch;
-		b->stamp = ++core_stamp;
+	if (!b) {
+		n = core_disabling() + 1;
+		for (i = 0; i < ARRAY_SIZE(core_missed); i++) {
+			if (!core_missed[i].sch) {
+				core_missed[i].sch = sch;
+				core_missed[i].disabling = n;
+				break;
+			}
+		}
 	}
 	raw_spin_unlock_irqrestore(&core_bufs_lock, irq);
 	if (!b) {
-		pr_err("scxdump: no free buffer for the core state before bypass\n");
+		pr_err("scxdump: core state not read: %u schedulers disabling at once, pool of %u (core_exit_bufs)\n",
+		       n, core_nr_exit_bufs);
 		return;
 	}
 	core_walk(b, sch, SXD_CORE_BEFORE_BYPASS);
@@ -739,34 +895,55 @@ void core_presnap(struct scx_sched *sch)
 	raw_spin_unlock_irqrestore(&core_bufs_lock, irq);
 }
 
-/* The exit capture of @sch: write what core_presnap() read. */
+/*
+ * @sch's disable work is past its capture point (hook.c), captured or
+ * not: its exit buffer is free again. Its own kthread calls this, the one
+ * that claimed the buffer, so the buffer is not being filled or written.
+ */
+void core_release(struct scx_sched *sch)
+{
+	unsigned long irq;
+
+	if (!core.ok)
+		return;
+	raw_spin_lock_irqsave(&core_bufs_lock, irq);
+	core_forget(sch);
+	raw_spin_unlock_irqrestore(&core_bufs_lock, irq);
+}
+
+/* The exit capture of @sch: write what core_presnap() read, then free it. */
 static void core_write_exit(struct capture *c, struct scx_sched *sch, u32 sched_index)
 {
-	struct core_buf *b = NULL;
+	struct core_buf *b;
 	unsigned long irq;
-	u32 i;
+	u32 i, missed = 0;
 
 	raw_spin_lock_irqsave(&core_bufs_lock, irq);
-	for (i = 0; i < CORE_EXIT_BUFS; i++) {
-		struct core_buf *x = core_exit_bufs[i];
-
-		if (x && x->ready && !x->busy && x->sch == sch) {
-			b = x;
-			b->busy = true;
-			break;
-		}
+	b = core_exit_buf(sch);
+	if (b && (!b->ready || b->busy))
+		b = NULL;
+	if (b)
+		b->busy = true;
+	for (i = 0; !b && i < ARRAY_SIZE(core_missed); i++) {
+		if (core_missed[i].sch == sch)
+			missed = core_missed[i].disabling;
 	}
 	raw_spin_unlock_irqrestore(&core_bufs_lock, irq);
 	if (!b) {
-		capture_error(c, -ENODATA,
-			      "core state: not read at the bypass that began this disable (no buffer, or another path disabled it)");
+		if (missed)
+			capture_error(c, -ENOBUFS,
+				      "core state: not read: %u schedulers disabling at once, pool of %u (core_exit_bufs)",
+				      missed, core_nr_exit_bufs);
+		else
+			capture_error(c, -ENODATA,
+				      "core state: not read at the bypass that began this disable (its entry not traced, over %u disabling at once, or another path disabled it)",
+				      core_nr_exit_bufs + TRIGGER_MAX_SCHEDS);
 		return;
 	}
 	core_write_buf(c, b, sched_index);
 	raw_spin_lock_irqsave(&core_bufs_lock, irq);
 	b->busy = false;
-	b->ready = false;
-	b->sch = NULL;
+	core_forget(sch);
 	raw_spin_unlock_irqrestore(&core_bufs_lock, irq);
 }
 
@@ -824,13 +1001,35 @@ int core_init(void)
 					    "kallsyms has no runqueues or ext_sched_class");
 		return 0;
 	}
+	if (klayout.has_rq_core) {
+		core.sched_core_key =
+			(struct static_key_false *)ksym_addr("__sched_core_enabled");
+		if (!klayout.has_rq_core_ptr || !core.sched_core_key) {
+			core.sched_core_key = NULL;
+			klayout_note_absent("core_rq_lock",
+					    "core scheduling without rq->core or __sched_core_enabled: CPUs read without their rq lock");
+		}
+	}
 	if (!IS_ENABLED(CONFIG_PREEMPT_RT)) {
 		core.tasks = (struct list_head *)ksym_addr("scx_tasks");
 		core.tasks_lock = (raw_spinlock_t *)ksym_addr("scx_tasks_lock");
 	}
-	if (!core.tasks || !core.tasks_lock)
+	/*
+	 * The walk links a cursor into scx_tasks (core_tasks()): only where
+	 * the kernel's own BTF puts the entry's flags and list node where
+	 * this module's struct sched_ext_entity has them.
+	 */
+	if (core.tasks && core.tasks_lock &&
+	    (!klayout.has_see_flags || !klayout.has_see_tasks_node ||
+	     klayout.see_flags != offsetof(struct sched_ext_entity, flags) ||
+	     klayout.see_tasks_node != offsetof(struct sched_ext_entity, tasks_node))) {
+		core.tasks = NULL;
+		klayout_note_absent("core_tasks",
+				    "struct sched_ext_entity's flags or tasks_node not where the kernel's BTF has them");
+	} else if (!core.tasks || !core.tasks_lock) {
 		klayout_note_absent("core_tasks",
 				    "no scx_tasks/scx_tasks_lock in kallsyms (or PREEMPT_RT)");
+	}
 	if (klayout.sched_globals) {
 		core.dsq_hash = (struct rhashtable *)ksym_addr("dsq_hash");
 		core.global_dsqs = (struct scx_dispatch_q ***)ksym_addr("global_dsqs");
@@ -844,14 +1043,19 @@ int core_init(void)
 	if (!klayout.has_rq_qseq)
 		klayout_note_absent("cpu_ops_qseq",
 				    "the kernel keeps ops_qseq per task (tasks[].ops_qseq), not per CPU");
-	for (i = 0; i < CORE_EXIT_BUFS; i++) {
+	core_exit_bufs = kcalloc(opt_core_exit_bufs, sizeof(*core_exit_bufs), GFP_KERNEL);
+	for (i = 0; core_exit_bufs && i < opt_core_exit_bufs; i++) {
 		core_exit_bufs[i] = core_buf_alloc();
-		if (!core_exit_bufs[i]) {
-			pr_err("scxdump: no memory for the core state's buffers (core_max_tasks %lu, core_max_queued %lu, core_max_dsqs %lu)\n",
-			       opt_core_max_tasks, opt_core_max_queued, opt_core_max_dsqs);
-			core_exit();
-			return -ENOMEM;
-		}
+		if (!core_exit_bufs[i])
+			break;
+		core_nr_exit_bufs++;
+	}
+	if (core_nr_exit_bufs < opt_core_exit_bufs) {
+		pr_err("scxdump: no memory for the core state's %lu buffers (core_exit_bufs; core_max_tasks %lu, core_max_queued %lu, core_max_dsqs %lu)\n",
+		       opt_core_exit_bufs, opt_core_max_tasks, opt_core_max_queued,
+		       opt_core_max_dsqs);
+		core_exit();
+		return -ENOMEM;
 	}
 	core.ok = true;
 	return 0;
@@ -859,31 +1063,32 @@ int core_init(void)
 
 /*
  * After the hook and every capture are gone (main.c): nothing fills or
- * writes an exit buffer any more. They are taken out of core_exit_bufs
- * under core_bufs_lock all the same, where core_presnap() and
- * core_write_exit() look for them (a NULL slot is skipped), and a buffer
- * still busy (which that order rules out) is left allocated, and said
- * so, rather than freed under its user.
+ * writes an exit buffer any more. The pool is taken out under
+ * core_bufs_lock all the same, where core_presnap() and core_write_exit()
+ * look for a buffer (an empty pool has none to give), and a buffer still
+ * busy (which that order rules out) is left allocated, and said so,
+ * rather than freed under its user.
  */
 void core_exit(void)
 {
-	struct core_buf *bufs[CORE_EXIT_BUFS];
+	struct core_buf **bufs;
 	unsigned long irq;
-	u32 i;
+	u32 i, n;
 
 	WRITE_ONCE(core.ok, false);
 	raw_spin_lock_irqsave(&core_bufs_lock, irq);
-	for (i = 0; i < CORE_EXIT_BUFS; i++) {
-		bufs[i] = core_exit_bufs[i];
-		if (bufs[i] && bufs[i]->busy)
-			bufs[i] = NULL;
-		else
-			core_exit_bufs[i] = NULL;
-	}
+	bufs = core_exit_bufs;
+	n = core_nr_exit_bufs;
+	core_exit_bufs = NULL;
+	core_nr_exit_bufs = 0;
+	memset(core_missed, 0, sizeof(core_missed));
 	raw_spin_unlock_irqrestore(&core_bufs_lock, irq);
-	for (i = 0; i < CORE_EXIT_BUFS; i++) {
-		if (core_exit_bufs[i])
+	for (i = 0; i < n; i++) {
+		if (READ_ONCE(bufs[i]->busy)) {
 			pr_err("scxdump: a core state buffer still in use at unload: not freed\n");
+			continue;
+		}
 		core_buf_free(bufs[i]);
 	}
+	kfree(bufs);
 }

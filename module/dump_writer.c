@@ -10,11 +10,15 @@
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
+#include <linux/sched.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include "dump_writer.h"
 
 #define SXW_INITIAL_CAP		(64u << 10)
+/* the CRC is computed this much at a time, yielding between (dump_writer_finish()) */
+#define DUMP_WRITER_CRC_CHUNK	SZ_1M
 
 int dump_writer_init(struct dump_writer *w, size_t limit)
 {
@@ -254,6 +258,8 @@ int dump_writer_finish(struct dump_writer *w, struct sxd_end *end)
 {
 	struct dump_iov iov = { end, sizeof(*end) };
 	struct sxd_file_header *hdr;
+	size_t off, n;
+	u32 crc = ~0u;
 	int err;
 
 	if (!w->buf)
@@ -273,8 +279,17 @@ int dump_writer_finish(struct dump_writer *w, struct sxd_end *end)
 	hdr->total_size = w->len;
 	hdr->nr_records = w->nr_records;
 	hdr->flags = w->truncated ? SXD_F_TRUNCATED : 0;
-	/* The IEEE CRC-32 that zlib's crc32() computes in the decoder. */
-	hdr->crc32 = ~crc32_le(~0u, w->buf, w->len);
+	/*
+	 * The IEEE CRC-32 that zlib's crc32() computes in the decoder, a
+	 * chunk at a time (crc32_le() carries on from the last), yielding
+	 * between chunks: a dump may be 2 GiB. Called sleepable (session.c).
+	 */
+	for (off = 0; off < w->len; off += n) {
+		n = min_t(size_t, w->len - off, DUMP_WRITER_CRC_CHUNK);
+		crc = crc32_le(crc, w->buf + off, n);
+		cond_resched();
+	}
+	hdr->crc32 = ~crc;
 	return 0;
 }
 

@@ -34,6 +34,32 @@ static void writer_rejects_tiny_limit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dump_writer_init(&w, 16), -EINVAL);
 }
 
+/* A dump over several CRC chunks (1 MiB each): the CRC of the whole. */
+static void writer_crc_spans_chunks(struct kunit *test)
+{
+	size_t n = (5u << 19) + 13, len;	/* 2.5 MiB and an odd tail */
+	struct sxd_end end = { };
+	struct dump_writer w;
+	struct dump_iov iov;
+	u8 *data, *buf;
+	size_t i;
+
+	data = kvmalloc(n, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, data);
+	for (i = 0; i < n; i++)
+		data[i] = (u8)(i * 131 + (i >> 11));
+	iov = (struct dump_iov){ data, n };
+	KUNIT_ASSERT_EQ(test, dump_writer_init(&w, 8 << 20), 0);
+	KUNIT_ASSERT_EQ(test, dump_writer_record(&w, 42, &iov, 1), 0);
+	KUNIT_ASSERT_EQ(test, dump_writer_finish(&w, &end), 0);
+	buf = dump_writer_detach(&w, &len);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_EXPECT_GT(test, len, n);
+	KUNIT_EXPECT_EQ(test, ((struct sxd_file_header *)buf)->crc32, file_crc(buf, len));
+	kvfree(buf);
+	kvfree(data);
+}
+
 static void writer_frames_and_pads(struct kunit *test)
 {
 	struct dump_writer w;
@@ -281,6 +307,7 @@ static void writer_fills_records_in_place(struct kunit *test)
 static struct kunit_case dump_writer_cases[] = {
 	KUNIT_CASE(writer_rejects_tiny_limit),
 	KUNIT_CASE(writer_frames_and_pads),
+	KUNIT_CASE(writer_crc_spans_chunks),
 	KUNIT_CASE(writer_counts_what_does_not_fit),
 	KUNIT_CASE(writer_grows_past_initial_buffer),
 	KUNIT_CASE(writer_fixed_uses_prepared_room),

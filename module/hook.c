@@ -105,6 +105,8 @@ DEFINE_STATIC_CALL(hook_drain_descendants_orig, hook_drain_descendants_stub);
 static void hook_drain_descendants(struct scx_sched *sch)
 {
 	trigger_exit(sch);
+	/* captured or not: its core state's buffer is free again */
+	core_release(sch);
 	static_call(hook_drain_descendants_orig)(sch);
 	/* Taken by hook_redirect(); lets rmmod wait for us. */
 	module_put(THIS_MODULE);
@@ -126,6 +128,7 @@ static void hook_ops_bypass(bool bypass)
 	static_call(hook_ops_bypass_orig)(bypass);
 	/* 6.12's one scheduler: its handle is scx_ops (scxdump.h) */
 	trigger_exit((struct scx_sched *)ksyms.scx_ops);
+	core_release((struct scx_sched *)ksyms.scx_ops);
 	module_put(THIS_MODULE);
 }
 

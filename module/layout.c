@@ -129,8 +129,9 @@ static const struct klayout_field klayout_fields[] = {
 	{ "rq", "cfs.h_nr_queued", &klayout.rq_cfs_nr, 4, .found = &klayout.has_cfs_nr },
 	{ "rq", "rt.rt_nr_running", &klayout.rq_rt_nr, 4, .found = &klayout.has_rt_nr },
 	{ "rq", "dl.dl_nr_running", &klayout.rq_dl_nr, 4, .found = &klayout.has_dl_nr },
-	/* core scheduling: the rq lock may be another rq's */
-	{ "rq", "core_enabled", &klayout.rq_core_enabled, 0, .found = &klayout.has_rq_core },
+	/* core scheduling: the rq lock may be the core's (rq_lockp(), core.c) */
+	{ "rq", "core_enabled", &klayout.rq_core_enabled, 4, .found = &klayout.has_rq_core },
+	{ "rq", "core", &klayout.rq_core, 8, .found = &klayout.has_rq_core_ptr },
 	/* the stall watch (stall.c): tasks in the order they became runnable */
 	{ "rq", "scx.runnable_list", &klayout.rq_runnable_list, 0,
 	  .found = &klayout.has_runnable_list, .feature = "stall_warning" },
@@ -156,6 +157,10 @@ static const struct klayout_field klayout_fields[] = {
 	  .found = &klayout.has_sch_pnode },
 	/* 7.x: which scheduler a task is on, and the disable work's kthread */
 	{ "sched_ext_entity", "sched", &klayout.see_sched, 8, .found = &klayout.has_task_sched },
+	/* what the kernel's scx_tasks walkers read of an entry: core.c's cursor */
+	{ "sched_ext_entity", "flags", &klayout.see_flags, 4, .found = &klayout.has_see_flags },
+	{ "sched_ext_entity", "tasks_node", &klayout.see_tasks_node, 16,
+	  .found = &klayout.has_see_tasks_node },
 	{ "scx_sched", "helper", &klayout.sch_helper, 8, .found = &klayout.has_sch_helper },
 	{ "scx_sched", "disable_work", &klayout.sch_disable_work, 0,
 	  .found = &klayout.has_sch_helper },

@@ -171,6 +171,10 @@ static const struct opt_size opt_core_queued = {
 	"core_max_queued", &opt_core_max_queued, 1, 1ul << 18, NULL,
 };
 
+static const struct opt_size opt_core_bufs = {
+	"core_exit_bufs", &opt_core_exit_bufs, 1, TRIGGER_MAX_SCHEDS, NULL,
+};
+
 static const struct opt_size opt_core_dsq = {
 	"core_dsq_tasks", &opt_core_dsq_tasks, 1, 1ul << 18, NULL,
 };
@@ -187,6 +191,9 @@ MODULE_PARM_DESC(core_max_dsqs, "Most dispatch queues a dump lists (load time; d
 module_param_cb(core_max_queued, &opt_size_ops, (void *)&opt_core_queued, 0444);
 MODULE_PARM_DESC(core_max_queued,
 		 "Most queued tasks a dump lists over all DSQs (load time; default 8192)");
+module_param_cb(core_exit_bufs, &opt_size_ops, (void *)&opt_core_bufs, 0444);
+MODULE_PARM_DESC(core_exit_bufs,
+		 "Most schedulers disabling at once whose exit dumps have their core state, one buffer each sized by core_max_* (load time; 1-64, default 8)");
 module_param_cb(core_dsq_tasks, &opt_size_ops, (void *)&opt_core_dsq, 0644);
 MODULE_PARM_DESC(core_dsq_tasks, "Most queued tasks listed per DSQ (default 64)");
 module_param_cb(core_budget_us, &opt_size_ops, (void *)&opt_core_budget, 0644);

@@ -130,6 +130,8 @@ struct kernel_layout {
 	u32 rq_local_dsq, rq_scx_nr_running, rq_scx_flags, rq_cpu_released;
 	u32 rq_cfs_nr, rq_rt_nr, rq_dl_nr, rq_core_enabled;
 	bool has_cfs_nr, has_rt_nr, has_dl_nr, has_rq_core;
+	u32 rq_core;			/* CONFIG_SCHED_CORE: rq->core, whose lock it takes */
+	bool has_rq_core_ptr;
 	u32 rq_ops_qseq;
 	bool has_rq_qseq;
 	u32 rq_runnable_list;		/* scx.runnable_list: the stall watch */
@@ -142,6 +144,8 @@ struct kernel_layout {
 	bool has_sch_dsq_hash, has_sch_pnode;
 	u32 see_sched;			/* sched_ext_entity.sched (7.x) */
 	bool has_task_sched;
+	u32 see_flags, see_tasks_node;	/* the scx_tasks cursor's (core.c) */
+	bool has_see_flags, has_see_tasks_node;
 	u32 sch_helper, sch_disable_work;	/* 7.x: who runs the disable work */
 	bool has_sch_helper;
 	s64 opss_state_mask, opss_qseq_shift;	/* SCX_OPSS_* */
@@ -229,12 +233,13 @@ extern unsigned long opt_snapshot_budget_us;
 #define TRIGGER_MAX_SCHEDS	64
 extern bool opt_embed_kernel_btf;
 extern unsigned long opt_core_max_tasks, opt_core_max_dsqs, opt_core_max_queued;
-extern unsigned long opt_core_dsq_tasks, opt_core_budget_us;
+extern unsigned long opt_core_dsq_tasks, opt_core_budget_us, opt_core_exit_bufs;
 
 /* core.c: the scheduler's CPUs, DSQs and tasks */
 int core_init(void);
 void core_exit(void);
 void core_presnap(struct scx_sched *sch);
+void core_release(struct scx_sched *sch);
 struct sxd_stall_task;
 bool core_oldest_runnable(s32 cpu, struct sxd_stall_task *t);
 
@@ -248,6 +253,8 @@ void stall_write(struct capture *c);
 void stall_status(struct seq_file *m);
 struct kthread_work;
 bool stall_queue_work(struct kthread_work *work);
+bool stall_worker_normal(void);
+void stall_worker_fifo(bool normal);
 
 /* worker.c: the module's SCHED_FIFO kthread workers */
 struct kthread_worker;
@@ -299,6 +306,7 @@ void hook_note_exit(bool captured);
 void hook_status(struct seq_file *m);
 
 /* Capture of one scheduler, run from the hook (sleepable). */
+bool trigger_exit_wanted(struct scx_sched *sch);
 void trigger_exit(struct scx_sched *sch);
 /* sched.c: where a scheduler's state is on this kernel */
 u8 *scxsched_ops(struct scx_sched *sch);

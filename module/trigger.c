@@ -35,6 +35,23 @@ static bool trigger_ancestor_failed(struct scx_sched *sch, s32 kind)
 }
 
 /*
+ * Is @sch's exit one to capture: an error, a child of a failed ancestor,
+ * or with capture_all_exits any exit? Called in @sch's disable work (the
+ * capture, and core.c's read at the bypass before it), which owns @sch;
+ * reads only, never sleeps.
+ */
+bool trigger_exit_wanted(struct scx_sched *sch)
+{
+	s32 kind = scxsched_exit_kind(sch);
+
+	/* NONE or DONE: nothing is exiting; or no scheduler to capture */
+	if (kind <= klayout.exit_done || !scxsched_live(sch))
+		return false;
+	return kind >= klayout.exit_error || opt_capture_all_exits ||
+	       trigger_ancestor_failed(sch, kind);
+}
+
+/*
  * The scheduler's disable work is running: it owns @sch until it returns,
  * so nothing else needs pinning it.
  */
@@ -42,11 +59,10 @@ void trigger_exit(struct scx_sched *sch)
 {
 	s32 kind = scxsched_exit_kind(sch);
 
-	/* NONE or DONE: nothing is exiting; or no scheduler to capture */
+	/* nothing exiting: not a disable to count */
 	if (kind <= klayout.exit_done || !scxsched_live(sch))
 		return;
-	if (kind < klayout.exit_error && !opt_capture_all_exits &&
-	    !trigger_ancestor_failed(sch, kind)) {
+	if (!trigger_exit_wanted(sch)) {
 		hook_note_exit(false);
 		return;
 	}

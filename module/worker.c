@@ -4,7 +4,8 @@
  * on-demand captures, and the flight recorder's) run at a SCHED_FIFO
  * priority, like sched_ext's own helper: the scheduler they watch
  * schedules only the classes below RT, so a stalling scheduler cannot
- * stall them.
+ * stall them. What needs no RT drops to SCHED_NORMAL for its time (a
+ * dump's CRC: stall.c).
  */
 #include <linux/err.h>
 #include <linux/kthread.h>

@@ -2,7 +2,8 @@
 # Runs inside the test guest (tests/integration/test-sub-sched.sh boots it):
 # a parent scheduler and its child on a cgroup, both captured on demand;
 # then the parent fails and the child is disabled with it. Every dump is
-# kept.
+# kept. Then a parent with six children fails, twice: with the default
+# pool of core state buffers and with a pool of two.
 set -u
 S=/opt/scxdump/src
 . $S/tests/integration/guest-common.sh
@@ -27,4 +28,20 @@ for f in $(cat kept.ls); do
 	cat $DBG/dumps/$f >sub-$f.bin
 done
 rmmod scxdump
+
+# Six children failing with their parent: seven schedulers disabling at
+# once, each in its own kthread. With the default core_exit_bufs (8),
+# every exit dump has its core state; with core_exit_bufs=2, those beyond
+# the pool say so, and none takes another's buffer.
+for run in many:8 few:2; do
+	name=${run%:*}
+	insmod $KO embed_kernel_btf=N stall_warn_pct=0 core_exit_bufs=${run#*:} || exit 1
+	$SB/scxsub --children 6 >loader-$name.out 2>&1
+	echo "loader $name exit $?"
+	ls $DBG/dumps >$name.ls
+	for f in $(cat $name.ls); do
+		cat $DBG/dumps/$f >$name-$f.bin
+	done
+	rmmod scxdump
+done
 echo "== done"

@@ -5,6 +5,9 @@
 # disable, before its teardown, into its own dump: its section says its
 # id, level, cgroup and parent, and holds its maps and no other's. An
 # on-demand capture while both run captures each of them the same way.
+# A parent with six children failing (seven schedulers disabling at once):
+# every exit dump has its core state with the default pool of buffers;
+# with a pool of two, each has its own or says the pool was full.
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -53,6 +56,40 @@ t_eq "no map in both dumps (by kernel map id)" "" \
 t_jq "each dump has its scheduler's struct_ops map, with its name" "$p" \
 	'[.maps[] | select(.type == "struct_ops")] | length == 1'
 t_jq "... and the child's" "$c" '[.maps[] | select(.type == "struct_ops")] | length == 1'
+# the parent and its child disable at once, each in its own kthread: each
+# exit dump has the core state read at its own bypass, none took another's
+t_jq "parent: its core state, read before its bypass" "$p" \
+	'.schedulers[0].core.when == "before_bypass" and ([.errors[]? | select(.message | test("core state"))] | length) == 0'
+t_jq "child: its core state, read before its bypass" "$c" \
+	'.schedulers[0].core.when == "before_bypass" and ([.errors[]? | select(.message | test("core state"))] | length) == 0'
+t_jq "on demand: the parent's core state, live" "$op" '.schedulers[0].core.when == "live"'
+t_jq "on demand: the child's core state, live" "$oc" '.schedulers[0].core.when == "live"'
+
+# seven schedulers disabling at once (the parent and six children)
+for run in many few; do
+	t_check "$run: parent and six children enabled, then disabled" sh -c \
+		"grep -q 'parent and 6 children enabled' '$dir/loader-$run.out' && grep -q 'state disabled after' '$dir/loader-$run.out'"
+	t_eq "$run: seven exit dumps" 7 "$(wc -l <"$dir/$run.ls" 2>/dev/null || echo 0)"
+	for f in $(cat "$dir/$run.ls" 2>/dev/null); do
+		"$DEC" decode "$dir/$run-$f.bin" >"$dir/$run-$f.json"
+	done
+done
+core_ok='.schedulers[0].core.when == "before_bypass" and ([.errors[]? | select(.message | test("core state"))] | length) == 0'
+for f in $(cat "$dir/many.ls" 2>/dev/null); do
+	t_jq "pool of 8: $(jq -r '.schedulers[0].name' "$dir/many-$f.json") has its core state" \
+		"$dir/many-$f.json" "$core_ok"
+done
+# a pool of 2: each dump has its own core state, or says that the pool
+# was full (3 or more disabling: a miss only when both are taken)
+missed='[.errors[]? | select(.message | test("^core state: not read: ([3-9]|[1-9][0-9]+) schedulers disabling at once, pool of 2 "))] | length == 1'
+n_core=0
+for f in $(cat "$dir/few.ls" 2>/dev/null); do
+	t_jq "pool of 2: $(jq -r '.schedulers[0].name' "$dir/few-$f.json") has its core state or says the pool was full" \
+		"$dir/few-$f.json" "($core_ok) or (.schedulers[0].core == null and ($missed))"
+	jq -e "$core_ok" "$dir/few-$f.json" >/dev/null 2>&1 && n_core=$((n_core + 1))
+done
+t_check "pool of 2: at least one dump has its core state ($n_core of them)" test "$n_core" -ge 1
+
 "$DEC" summary "$dir/sub-$(tail -1 "$dir/kept.ls").bin" >"$dir/summary.txt"
 t_check "summary names the tree" grep -qE "^scheduler id [0-9]+ on cgroup (/|/scxsub) \(id [0-9]+\), (root|sub-scheduler of scxsub_parent)" "$dir/summary.txt"
 t_clean_dmesg "kernel log clean (no bug, warning, KASAN, KFENCE, lockdep, stall or lockup report)" "$dir/dmesg"
