@@ -33,6 +33,16 @@ bool mapdrv_stoppable(const struct bpf_map *map)
 	return ops && ops->stoppable;
 }
 
+/* A record of @map's own: in its room reserved (capture_reserve_maps()) if it has one. */
+static void mapdrv_record(struct capture *c, u32 index, u32 type, const struct dump_iov *iov,
+			  unsigned int nr_iov)
+{
+	if (index < c->nr_maps_reserved)
+		dump_writer_record_reserved(&c->w, type, iov, nr_iov);
+	else
+		dump_writer_record(&c->w, type, iov, nr_iov);
+}
+
 static void mapdrv_write_map(struct capture *c, struct bpf_map *map, u32 index,
 			     u32 btf_index)
 {
@@ -54,7 +64,7 @@ static void mapdrv_write_map(struct capture *c, struct bpf_map *map, u32 index,
 
 	memcpy(r.name, map->name, min(sizeof(r.name), sizeof(map->name)));
 	r.name[sizeof(r.name) - 1] = '\0';
-	dump_writer_record(&c->w, SXD_REC_MAP, &iov, 1);
+	mapdrv_record(c, index, SXD_REC_MAP, &iov, 1);
 }
 
 static int mapdrv_ctx_init(struct map_ctx *mc, struct capture *c,
@@ -106,7 +116,7 @@ static void mapdrv_ctx_free(struct map_ctx *mc)
 	kfree(mc->keys);
 }
 
-static void mapdrv_write_map_end(struct map_ctx *mc, u64 t0)
+static void mapdrv_write_map_end(struct capture *c, struct map_ctx *mc, u64 t0)
 {
 	struct sxd_map_end r = {
 		.map_index = mc->map_index,
@@ -119,10 +129,10 @@ static void mapdrv_write_map_end(struct map_ctx *mc, u64 t0)
 	const char *reason = mc->reason ? mc->reason : "";
 	struct dump_iov iov[2];
 
-	r.reason_len = strlen(reason);
+	r.reason_len = strnlen(reason, MAPDRV_REASON_MAX);
 	iov[0] = (struct dump_iov){ &r, sizeof(r) };
 	iov[1] = (struct dump_iov){ reason, r.reason_len };
-	dump_writer_record(mc->w, SXD_REC_MAP_END, iov, 2);
+	mapdrv_record(c, mc->map_index, SXD_REC_MAP_END, iov, 2);
 }
 
 /* Does this map's value hold a kptr whose pointee the capture copies? */
@@ -207,7 +217,7 @@ void mapdrv_capture(struct capture *c, struct bpf_map *map, u32 index)
 		mapdrv_write_kmems(c, map, mc.kmems);
 	if (c->atomic)
 		mc.flags |= SXD_MAP_SNAPSHOT;
-	mapdrv_write_map_end(&mc, t0);
+	mapdrv_write_map_end(c, &mc, t0);
 	mapdrv_ctx_free(&mc);
 }
 

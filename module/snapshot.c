@@ -192,6 +192,7 @@ u32 snapshot_run(struct capture *c)
 		r.snap_flags |= SXD_SNAP_F_BUDGET;
 out:
 	snapshot_release(c);
-	dump_writer_record(&c->w, SXD_REC_SNAPSHOT, &iov, 1);
+	/* in the room capture_run() reserved for it */
+	dump_writer_record_reserved(&c->w, SXD_REC_SNAPSHOT, &iov, 1);
 	return r.mode == SXD_SNAP_STOPPED ? r.nr_maps : 0;
 }
