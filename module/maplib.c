@@ -235,6 +235,23 @@ bool maplib_walk_yield(struct map_ctx *mc)
 }
 
 /**
+ * maplib_walk_chunk() - between two chunks of a walk
+ * @mc: the map's capture
+ *
+ * As maplib_walk_yield(), for a walk that may go a long way without
+ * handing out an entry (hundreds of empty buckets, of unmapped arena
+ * pages): inside the stop it reads the clock every time, so that the
+ * stop ends at most one chunk past its budget.
+ *
+ * Return: false when the walk must end (mc->stop).
+ */
+bool maplib_walk_chunk(struct map_ctx *mc)
+{
+	mc->clock_tick = MAPLIB_CLOCK_EVERY;
+	return maplib_walk_yield(mc);
+}
+
+/**
  * maplib_nosleep_begin() - prepare @n entries' room for a walk that cannot sleep
  * @mc: the map's capture
  * @n: the entries about to be copied under RCU
@@ -451,6 +468,43 @@ void maplib_entry_commit(struct map_ctx *mc)
 	maplib_entry_run_commit(mc, 1);
 }
 
+/* Inside the stop, blobs are copied this much at a time, the clock read between. */
+#define MAPLIB_INFO_CHUNK	SZ_64K
+
+/*
+ * A MAP_INFO record of @r and @len bytes at @data, copied in place inside
+ * the stop in MAPLIB_INFO_CHUNK pieces with the clock read before each: a
+ * ring buffer's unread bytes or a bloom filter's bitset reach 64 MiB, and
+ * one memcpy() of them would hold every CPU for tens of milliseconds past
+ * the budget. Out of time, the record is cancelled and the map undone
+ * (mc->over_budget). -ENOSPC when the room prepared does not hold it.
+ */
+static int maplib_info_chunked(struct map_ctx *mc, const struct sxd_map_info *r,
+			       const void *data, u32 len)
+{
+	size_t size = sizeof(*r) + len, room, off, n;
+	u8 *rec = dump_writer_open(mc->w, sxd_align(size), &room);
+
+	if (!rec || room < size) {
+		if (rec)
+			dump_writer_cancel(mc->w);
+		return -ENOSPC;
+	}
+	memcpy(rec, r, sizeof(*r));
+	for (off = 0; off < len; off += n) {
+		if (local_clock() > mc->deadline_ns) {
+			dump_writer_cancel(mc->w);
+			mc->over_budget = true;
+			mc->stop = true;
+			return -ETIME;
+		}
+		n = min_t(size_t, len - off, MAPLIB_INFO_CHUNK);
+		memcpy(rec + sizeof(*r) + off, (const u8 *)data + off, n);
+	}
+	dump_writer_close(mc->w, SXD_REC_MAP_INFO, size);
+	return 0;
+}
+
 /* Facts about the map that are not entries (enum sxd_info_kind). */
 int maplib_info(struct map_ctx *mc, u32 kind, const u64 *val, u32 nr_val,
 		const void *data, u32 len)
@@ -469,6 +523,12 @@ int maplib_info(struct map_ctx *mc, u32 kind, const u64 *val, u32 nr_val,
 	}
 	maplib_entries_flush(mc);	/* no record while one is open */
 	memcpy(r.val, val, min_t(size_t, nr_val, ARRAY_SIZE(r.val)) * sizeof(*val));
+	if (mc->atomic && mc->deadline_ns && len > MAPLIB_INFO_CHUNK) {
+		err = maplib_info_chunked(mc, &r, data, len);
+		if (err != -ENOSPC)
+			return err;
+		/* no room: refused, and counted, as any record */
+	}
 	err = dump_writer_record(mc->w, SXD_REC_MAP_INFO, iov, 2);
 	if (err)
 		maplib_walk_truncate(mc, "dump size limit (max_dump_bytes) reached");
