@@ -2,8 +2,8 @@
 # Runs inside the test guest (tests/integration/test-bounded.sh boots it):
 # parameters at both ends of their range; a
 # 256k-key per-CPU hash captured on demand five times while the scheduler
-# runs; the same with a small per-map limit and with a 10 us snapshot
-# budget; eight concurrent writers of "control"; LRU reference bits read
+# runs; the same with a small per-map limit, with a 10 us snapshot
+# budget, and with a 64 KiB and a 1 MiB dump; eight concurrent writers of "control"; LRU reference bits read
 # around two captures; a normal unregister captured with its reason.
 set -u
 S=/opt/scxdump/src
@@ -76,6 +76,16 @@ for i in 1 2 3; do
 	cat $DBG/dump >budget-$i.bin
 done
 echo 5000 >$P/snapshot_budget_us
+
+echo "== 4a: max_dump_bytes at its least (64 KiB) and at 1 MiB, three captures each"
+for sz in 65536 1048576; do
+	echo $sz >$P/max_dump_bytes
+	for i in 1 2 3; do
+		echo capture >$DBG/control || echo "small capture $sz $i failed"
+		cat $DBG/dump >small-$sz-$i.bin
+	done
+done
+echo 268435456 >$P/max_dump_bytes
 cat /sys/kernel/sched_ext/state >big.state2
 stop_sched
 
