@@ -40,6 +40,8 @@ struct capture {
 	struct sched_maps maps;
 	struct btf **btfs;	/* embedded BTF objects, by index */
 	u32 nr_btfs;
+	struct btf **btfs_out;	/* BTF objects left out for want of room */
+	u32 nr_btfs_out;
 	u32 nr_errors;
 	u32 nr_errors_reserved;	/* error records the reserve still holds */
 	u32 nr_maps_reserved;	/* maps [0, this) have their records' room */

@@ -144,6 +144,10 @@ u32 capture_btf_index(struct capture *c, struct bpf_map *map)
 		if (c->btfs[i] == btf)
 			return i;
 	}
+	for (i = 0; i < c->nr_btfs_out; i++) {
+		if (c->btfs_out[i] == btf)
+			return SXD_NO_INDEX;	/* left out once, said once */
+	}
 	if (c->atomic)
 		return SXD_NO_INDEX;	/* embedding allocates: failed before the stop */
 	data = *(void **)((u8 *)btf + klayout.btf_data);
@@ -162,7 +166,17 @@ u32 capture_btf_index(struct capture *c, struct bpf_map *map)
 	iov[0] = (struct dump_iov){ &r, sizeof(r) };
 	iov[1] = (struct dump_iov){ data, r.size };
 	if (dump_writer_record(&c->w, SXD_REC_BTF, iov, 2)) {
-		capture_error(c, -ENOSPC, "BTF %u of map %s left out", r.kernel_id, map->name);
+		capture_error(c, -ENOSPC, "BTF %u (%u bytes) of map %s left out: no room",
+			      r.kernel_id, r.size, map->name);
+		/*
+		 * Not tried again for the maps that share it: each try would
+		 * cost an error record, and those past the reserve's are lost.
+		 */
+		btfs = krealloc_array(c->btfs_out, c->nr_btfs_out + 1, sizeof(*btfs), GFP_KERNEL);
+		if (btfs) {
+			c->btfs_out = btfs;
+			c->btfs_out[c->nr_btfs_out++] = btf;
+		}
 		return SXD_NO_INDEX;
 	}
 	c->btfs[c->nr_btfs] = btf;
@@ -311,6 +325,7 @@ int capture_run(struct scx_sched *sch, u32 trigger)
 	err = capture_finish(&c);
 	sched_maps_release(&c.maps);
 	kfree(c.btfs);
+	kfree(c.btfs_out);
 	dump_writer_release(&c.w);
 	return err;
 }
