@@ -89,6 +89,12 @@ int maplib_entries_flush(struct map_ctx *mc)
  * every one), so the budget is overrun by a few microseconds at most.
  */
 #define MAPLIB_CLOCK_EVERY	32
+/*
+ * Inside the stop, the most bytes copied between two reads of the clock:
+ * a run of entries (maplib_entry_run()) or a piece of a blob (MAP_INFO).
+ * MAPLIB_CLOCK_EVERY entries under 2 KiB copy no more.
+ */
+#define MAPLIB_CHUNK		SZ_64K
 
 static bool maplib_walk_over(struct map_ctx *mc)
 {
@@ -190,6 +196,8 @@ u8 *maplib_entry_run(struct map_ctx *mc, u32 want, u32 *n)
 	if (opt_max_map_bytes)
 		fit = min_t(u64, fit, div64_u64(opt_max_map_bytes - mc->bytes, mc->entry_size));
 	*n = clamp_t(u64, fit, 1, want);
+	if (mc->atomic)		/* one chunk: the next run reads the clock */
+		*n = clamp_t(u64, MAPLIB_CHUNK / mc->entry_size, 1, *n);
 	return mc->blk + mc->blk_len;
 }
 
@@ -468,12 +476,9 @@ void maplib_entry_commit(struct map_ctx *mc)
 	maplib_entry_run_commit(mc, 1);
 }
 
-/* Inside the stop, blobs are copied this much at a time, the clock read between. */
-#define MAPLIB_INFO_CHUNK	SZ_64K
-
 /*
  * A MAP_INFO record of @r and @len bytes at @data, copied in place inside
- * the stop in MAPLIB_INFO_CHUNK pieces with the clock read before each: a
+ * the stop in MAPLIB_CHUNK pieces with the clock read before each: a
  * ring buffer's unread bytes or a bloom filter's bitset reach 64 MiB, and
  * one memcpy() of them would hold every CPU for tens of milliseconds past
  * the budget. Out of time, the record is cancelled and the map undone
@@ -498,7 +503,7 @@ static int maplib_info_chunked(struct map_ctx *mc, const struct sxd_map_info *r,
 			mc->stop = true;
 			return -ETIME;
 		}
-		n = min_t(size_t, len - off, MAPLIB_INFO_CHUNK);
+		n = min_t(size_t, len - off, MAPLIB_CHUNK);
 		memcpy(rec + sizeof(*r) + off, (const u8 *)data + off, n);
 	}
 	dump_writer_close(mc->w, SXD_REC_MAP_INFO, size);
@@ -523,7 +528,7 @@ int maplib_info(struct map_ctx *mc, u32 kind, const u64 *val, u32 nr_val,
 	}
 	maplib_entries_flush(mc);	/* no record while one is open */
 	memcpy(r.val, val, min_t(size_t, nr_val, ARRAY_SIZE(r.val)) * sizeof(*val));
-	if (mc->atomic && mc->deadline_ns && len > MAPLIB_INFO_CHUNK) {
+	if (mc->atomic && mc->deadline_ns && len > MAPLIB_CHUNK) {
 		err = maplib_info_chunked(mc, &r, data, len);
 		if (err != -ENOSPC)
 			return err;
