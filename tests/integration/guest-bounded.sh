@@ -3,7 +3,8 @@
 # parameters at both ends of their range; a
 # 256k-key per-CPU hash captured on demand five times while the scheduler
 # runs; the same with a small per-map limit, with a 10 us snapshot
-# budget, and with a 64 KiB and a 1 MiB dump; eight concurrent writers of "control"; LRU reference bits read
+# budget, and with a 64 KiB and a 1 MiB dump; a 16 MiB ring buffer with a
+# 1 ms budget; eight concurrent writers of "control"; LRU reference bits read
 # around two captures; a normal unregister captured with its reason.
 set -u
 S=/opt/scxdump/src
@@ -87,6 +88,16 @@ for sz in 65536 1048576; do
 done
 echo 268435456 >$P/max_dump_bytes
 cat /sys/kernel/sched_ext/state >big.state2
+stop_sched
+
+echo "== 4b: a 16 MiB ring buffer full of records, a 1 ms snapshot budget, three captures"
+start_sched rbb.out --rb-fill
+echo 1000 >$P/snapshot_budget_us
+for i in 1 2 3; do
+	echo capture >$DBG/control || echo "rbb capture $i failed"
+	cat $DBG/dump >rbb-$i.bin
+done
+echo 5000 >$P/snapshot_budget_us
 stop_sched
 
 echo "== 5: eight writers of control at once"

@@ -4,7 +4,8 @@
 # to its time budget and the map whole; a per-map limit that ends the walk
 # with an estimate of the rest; a budget too short for anything, the maps
 # then read live and whole; a 64 KiB and a 1 MiB dump of that hash, each
-# with its snapshot record, its maps' end records and what they lack; eight concurrent control writers; LRU
+# with its snapshot record, its maps' end records and what they lack; a
+# 16 MiB ring buffer cut by a 1 ms budget between two 64 KiB chunks; eight concurrent control writers; LRU
 # reference bits unchanged by two captures; an overwrite-mode ring buffer
 # read from its oldest whole record; an unregister with its reason.
 set -uo pipefail
@@ -129,6 +130,24 @@ for sz in 65536 1048576; do
 done
 t_eq "1 MiB: the core state in every capture" 3 \
 	"$(jq -s '[.[] | select(.schedulers[0].core.when == "live")] | length' "$dir"/small-1048576-[123].bin.json)"
+
+echo "# 4b: a 16 MiB ring buffer full of records, a 1 ms budget"
+# No machine copies 16 MiB in 1 ms: the budget runs out in the ring's
+# copy, which is cut between two 64 KiB chunks, undone, and read live
+# after the stop, whole. Copied in one piece, it held the CPUs for all of it.
+rbb=$(sed -n 's/^scxbound: rb_big: \([0-9]*\) records, \([0-9]*\) bytes unconsumed$/\2/p' "$dir/rbb.out")
+t_check "the loader filled rb_big with more than 15 MiB" test "${rbb:-0}" -gt $((15 << 20))
+t_check "three captures, none failed" sh -c "! grep -q '^rbb capture' '$dir/out' && test -s '$dir/rbb-3.bin'"
+for i in 1 2 3; do
+	"$DEC" decode --map rb_big "$dir/rbb-$i.bin" | jq -c "{s: .capture.snapshot, n: (.maps[] | select(.name == \"rb_big\") | [.info.unconsumed_bytes, .in_snapshot, (.info.records | length)])}"
+done >"$dir/rbb.rows"
+t_eq "every capture: the budget ran out, rb_big read live after the stop, all its $rbb bytes" 3 \
+	"$(jq -s "[.[] | select(.s.mode == \"stop_machine\" and .s.budget_ns == 1000000 and .s.budget_exhausted and .s.nr_maps_live >= 1 and .n[0] == $rbb and .n[1] == false)] | length" "$dir/rbb.rows")"
+t_eq "... its records each whole" "$(sed -n 's/^scxbound: rb_big: \([0-9]*\) records.*/\1/p' "$dir/rbb.out")" \
+	"$(jq -s '[.[].n[2]] | unique | if length == 1 then .[0] else . end' "$dir/rbb.rows")"
+jq -rs '"# CPUs held \([.[].s.held_ns / 1e3] | map(floor) | join(" / ")) us"' "$dir/rbb.rows"
+t_check "... and 2 of 3 held the CPUs at most 3 ms, none over 15 ms (a host preemption of the vCPU, under TCG)" \
+	held_ok rbb 2 3000000
 
 echo "# 5: concurrent control writers"
 t_eq "eight writers of five captures: 40 captures" "concurrent captures: 40" "$(grep '^concurrent captures' "$dir/out")"
