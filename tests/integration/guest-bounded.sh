@@ -34,6 +34,14 @@ stop_sched() {
 	wait $SCX
 }
 
+# captures NAME: three captures on demand, kept as NAME-1.bin .. NAME-3.bin
+captures() {
+	for i in 1 2 3; do
+		echo capture >$DBG/control || echo "$1 capture $i failed"
+		cat $DBG/dump >$1-$i.bin
+	done
+}
+
 echo "== 1: parameters at both ends"
 for v in 9 100001 x -1; do
 	/bin/echo $v >$P/snapshot_budget_us 2>>param.err && echo "snapshot_budget_us $v: accepted"
@@ -72,19 +80,13 @@ echo 67108864 >$P/max_map_bytes
 
 echo "== 4: a 10 us snapshot budget, three captures"
 echo 10 >$P/snapshot_budget_us
-for i in 1 2 3; do
-	echo capture >$DBG/control || echo "budget capture $i failed"
-	cat $DBG/dump >budget-$i.bin
-done
+captures budget
 echo 5000 >$P/snapshot_budget_us
 
 echo "== 4a: max_dump_bytes at its least (64 KiB) and at 1 MiB, three captures each"
 for sz in 65536 1048576; do
 	echo $sz >$P/max_dump_bytes
-	for i in 1 2 3; do
-		echo capture >$DBG/control || echo "small capture $sz $i failed"
-		cat $DBG/dump >small-$sz-$i.bin
-	done
+	captures small-$sz
 done
 echo 268435456 >$P/max_dump_bytes
 cat /sys/kernel/sched_ext/state >big.state2
@@ -93,10 +95,7 @@ stop_sched
 echo "== 4b: a 16 MiB ring buffer full of records, a 1 ms snapshot budget, three captures"
 start_sched rbb.out --rb-fill
 echo 1000 >$P/snapshot_budget_us
-for i in 1 2 3; do
-	echo capture >$DBG/control || echo "rbb capture $i failed"
-	cat $DBG/dump >rbb-$i.bin
-done
+captures rbb
 echo 5000 >$P/snapshot_budget_us
 stop_sched
 
