@@ -431,7 +431,7 @@ struct map_kmems {
 	u32 nr;
 	u32 nr_over;		/* past MAPLIB_MAX_KMEMS: not read, counted */
 	u32 nr_unreadable;	/* freed under us: not read, counted */
-	struct {
+	struct map_kmem {
 		u64 addr;
 		u32 kind;	/* enum sxd_kmem_kind */
 		u32 len;	/* bytes of bits[] it fills */
