@@ -292,18 +292,6 @@ int dump_writer_reserve(struct dump_writer *w, size_t bytes)
 	return 0;
 }
 
-/* The bytes dump_writer_reserve() holds back that were not drawn yet. */
-size_t dump_writer_reserved(const struct dump_writer *w)
-{
-	return w->reserve - min_t(size_t, w->reserve, SXW_END_ROOM);
-}
-
-/* Give back @bytes of the reserve (at most what is left of it). */
-void dump_writer_unreserve(struct dump_writer *w, size_t bytes)
-{
-	w->reserve -= min(bytes, dump_writer_reserved(w));
-}
-
 /*
  * dump_writer_record() for a record whose room was reserved: it draws
  * from the reserve (and from the free room if it is larger than what is

@@ -35,8 +35,6 @@ void dump_writer_release(struct dump_writer *w);
 int dump_writer_record(struct dump_writer *w, u32 type, const struct dump_iov *iov,
 		       unsigned int nr_iov);
 int dump_writer_reserve(struct dump_writer *w, size_t bytes);
-size_t dump_writer_reserved(const struct dump_writer *w);
-void dump_writer_unreserve(struct dump_writer *w, size_t bytes);
 int dump_writer_record_reserved(struct dump_writer *w, u32 type, const struct dump_iov *iov,
 				unsigned int nr_iov);
 bool dump_writer_fits(const struct dump_writer *w, size_t payload);
