@@ -15,6 +15,18 @@ struct core_buf;
 
 #define CAPTURE_BLOCK_SIZE	(64u << 10)
 #define CAPTURE_REASON_MAX	256
+/* a MAP_END record's reason: longer ones are cut (they are constant text) */
+#define MAPDRV_REASON_MAX	128
+/*
+ * The room reserved before the first map entry (dump_writer_reserve()):
+ * each map's MAP and MAP_END records, the SNAPSHOT record, the first
+ * CAPTURE_RESERVED_ERRORS error records (whose count END gives in any
+ * case) and the core state's record, its size known before the maps.
+ */
+#define CAPTURE_MAP_ROOM	(sxd_align(sizeof(struct sxd_map)) + \
+				 sxd_align(sizeof(struct sxd_map_end) + MAPDRV_REASON_MAX))
+#define CAPTURE_ERROR_ROOM	sxd_align(sizeof(struct sxd_error) + CAPTURE_REASON_MAX)
+#define CAPTURE_RESERVED_ERRORS	16
 /* sched_ext keeps at most SCX_EXIT_BT_LEN (64) frames. */
 #define SCXSCHED_BT_MAX		64
 #define SCXSCHED_BT_LINE	(KSYM_SYMBOL_LEN + 8)
@@ -24,10 +36,16 @@ struct capture {
 	struct scx_sched *sch;	/* the scheduler captured */
 	u32 trigger;		/* enum sxd_trigger */
 	struct core_buf *core;	/* on demand: its core state (core.c) */
+	struct core_buf *core_exit;	/* at exit: the one read at the bypass */
 	struct sched_maps maps;
 	struct btf **btfs;	/* embedded BTF objects, by index */
 	u32 nr_btfs;
+	struct btf **btfs_out;	/* BTF objects left out for want of room */
+	u32 nr_btfs_out;
 	u32 nr_errors;
+	u32 nr_errors_reserved;	/* error records the reserve still holds */
+	u32 nr_maps_reserved;	/* maps [0, this) have their records' room */
+	bool maps_unreserved;	/* a reserve failed: no more maps get one */
 	u32 seq;
 	u64 t0;
 	/* the consistent snapshot: maps [0, nr_stoppable) */
@@ -47,6 +65,7 @@ extern struct mutex capture_lock;
 /* session.c */
 __printf(3, 4) void capture_error(struct capture *c, int err, const char *fmt, ...);
 u32 capture_btf_index(struct capture *c, struct bpf_map *map);
+void capture_reserve_maps(struct capture *c);
 int capture_run(struct scx_sched *sch, u32 trigger);
 
 /* sched.c */

@@ -110,6 +110,9 @@ struct core_buf {
  */
 static struct core_buf **core_exit_bufs;
 static u32 core_nr_exit_bufs;
+
+/* the pieces of an SXD_REC_CORE record (core_buf_iov()) */
+#define CORE_IOVS	7
 static DEFINE_RAW_SPINLOCK(core_bufs_lock);
 
 /* Schedulers whose exit found no free buffer, until their capture or release. */
@@ -780,13 +783,13 @@ static struct core_buf *core_buf_alloc(void)
 	return b;
 }
 
-/* Write what @b holds as @sch's SXD_REC_CORE record. */
-static void core_write_buf(struct capture *c, struct core_buf *b, u32 sched_index)
+/* What @b holds as the pieces of its SXD_REC_CORE record; its size. */
+static size_t core_buf_iov(struct core_buf *b, struct dump_iov iov[CORE_IOVS])
 {
 	struct sxd_core *h = &b->hdr;
-	struct dump_iov iov[7];
+	size_t size = 0;
+	u32 i;
 
-	h->sched_index = sched_index;
 	iov[0] = (struct dump_iov){ h, sizeof(*h) };
 	iov[1] = (struct dump_iov){ b->cpus, (size_t)h->nr_cpus * sizeof(*b->cpus) };
 	iov[2] = (struct dump_iov){ b->dsqs, (size_t)h->nr_dsqs * sizeof(*b->dsqs) };
@@ -795,7 +798,39 @@ static void core_write_buf(struct capture *c, struct core_buf *b, u32 sched_inde
 	iov[5] = (struct dump_iov){ b->cpu_masks,
 				    (size_t)h->nr_cpus * SXD_CORE_CPU_MASKS * b->mask_words * 8 };
 	iov[6] = (struct dump_iov){ b->task_masks, (size_t)h->nr_tasks * b->mask_words * 8 };
-	if (dump_writer_record(&c->w, SXD_REC_CORE, iov, ARRAY_SIZE(iov)))
+	for (i = 0; i < CORE_IOVS; i++)
+		size += iov[i].len;
+	return size;
+}
+
+/*
+ * Reserve @b's record in the dump before the first map entry
+ * (dump_writer_reserve()): the entries may fill the rest, never its room.
+ * False, with an error record, when it does not fit beside what is
+ * written and reserved already.
+ */
+static bool core_reserve(struct capture *c, struct core_buf *b)
+{
+	struct dump_iov iov[CORE_IOVS];
+	size_t size = core_buf_iov(b, iov);
+
+	if (size <= SXD_REC_MAX_SIZE && !dump_writer_reserve(&c->w, sxd_align(size)))
+		return true;
+	capture_error(c, -ENOSPC,
+		      "core state (%u CPUs, %u DSQs, %u tasks: %zu bytes) left out: no room beside the records written before the maps and those reserved (max_dump_bytes %lu)",
+		      b->hdr.nr_cpus, b->hdr.nr_dsqs, b->hdr.nr_tasks, size, opt_max_dump_bytes);
+	return false;
+}
+
+/* Write what @b holds as @sch's SXD_REC_CORE record, in its reserved room. */
+static void core_write_buf(struct capture *c, struct core_buf *b, u32 sched_index)
+{
+	struct sxd_core *h = &b->hdr;
+	struct dump_iov iov[CORE_IOVS];
+
+	h->sched_index = sched_index;
+	core_buf_iov(b, iov);
+	if (dump_writer_record_reserved(&c->w, SXD_REC_CORE, iov, ARRAY_SIZE(iov)))
 		capture_error(c, -ENOSPC,
 			      "core state (%u CPUs, %u DSQs, %u tasks) left out: no room",
 			      h->nr_cpus, h->nr_dsqs, h->nr_tasks);
@@ -911,8 +946,19 @@ void core_release(struct scx_sched *sch)
 	raw_spin_unlock_irqrestore(&core_bufs_lock, irq);
 }
 
-/* The exit capture of @sch: write what core_presnap() read, then free it. */
-static void core_write_exit(struct capture *c, struct scx_sched *sch, u32 sched_index)
+/* Give the exit buffer core_claim_exit() took back: written or not, @sch is done with it. */
+static void core_release_exit(struct core_buf *b, struct scx_sched *sch)
+{
+	unsigned long irq;
+
+	raw_spin_lock_irqsave(&core_bufs_lock, irq);
+	b->busy = false;
+	core_forget(sch);
+	raw_spin_unlock_irqrestore(&core_bufs_lock, irq);
+}
+
+/* The exit capture of @sch: take what core_presnap() read, until written. */
+static struct core_buf *core_claim_exit(struct capture *c, struct scx_sched *sch)
 {
 	struct core_buf *b;
 	unsigned long irq;
@@ -938,47 +984,55 @@ static void core_write_exit(struct capture *c, struct scx_sched *sch, u32 sched_
 			capture_error(c, -ENODATA,
 				      "core state: not read at the bypass that began this disable (its entry not traced, over %u disabling at once, or another path disabled it)",
 				      core_nr_exit_bufs + TRIGGER_MAX_SCHEDS);
-		return;
 	}
-	core_write_buf(c, b, sched_index);
-	raw_spin_lock_irqsave(&core_bufs_lock, irq);
-	b->busy = false;
-	core_forget(sch);
-	raw_spin_unlock_irqrestore(&core_bufs_lock, irq);
+	return b;
 }
 
 /*
- * On demand, right before the consistent snapshot: read c->sch's core
- * state live, each CPU and each DSQ under its own lock. Not inside the
- * stop: there every CPU's current task is its stopper thread, and which
- * task each CPU was running is what the core state is read for.
+ * Right before the consistent snapshot, and before any map entry: on
+ * demand, read c->sch's core state live, each CPU and each DSQ under its
+ * own lock (not inside the stop: there every CPU's current task is its
+ * stopper thread, and which task each CPU was running is what the core
+ * state is read for); at exit, take what core_presnap() read. Either way
+ * its record's room is reserved now, so the maps cannot take it.
  */
 void core_prepare(struct capture *c)
 {
-	if (!core.ok || c->trigger == SXD_TRIGGER_EXIT)
+	if (!core.ok)
 		return;
+	if (c->trigger == SXD_TRIGGER_EXIT) {
+		c->core_exit = core_claim_exit(c, c->sch);
+		if (c->core_exit && !core_reserve(c, c->core_exit)) {
+			core_release_exit(c->core_exit, c->sch);
+			c->core_exit = NULL;
+		}
+		return;
+	}
 	c->core = core_buf_alloc();
 	if (!c->core) {
 		capture_error(c, -ENOMEM, "core state left out: no memory for its buffer");
 		return;
 	}
 	core_walk(c->core, c->sch, SXD_CORE_LIVE);
+	if (!core_reserve(c, c->core)) {
+		core_buf_free(c->core);
+		c->core = NULL;
+	}
 }
 
-/* After the snapshot: write the core state. */
+/* After the snapshot: write the core state into the room reserved for it. */
 void core_write(struct capture *c, u32 sched_index)
 {
-	if (!core.ok)
-		return;
-	if (c->trigger == SXD_TRIGGER_EXIT) {
-		core_write_exit(c, c->sch, sched_index);
-		return;
+	if (c->core_exit) {
+		core_write_buf(c, c->core_exit, sched_index);
+		core_release_exit(c->core_exit, c->sch);
+		c->core_exit = NULL;
 	}
-	if (!c->core)
-		return;
-	core_write_buf(c, c->core, sched_index);
-	core_buf_free(c->core);
-	c->core = NULL;
+	if (c->core) {
+		core_write_buf(c, c->core, sched_index);
+		core_buf_free(c->core);
+		c->core = NULL;
+	}
 }
 
 /*

@@ -19,6 +19,8 @@
 #define SXW_INITIAL_CAP		(64u << 10)
 /* the CRC is computed this much at a time, yielding between (dump_writer_finish()) */
 #define DUMP_WRITER_CRC_CHUNK	SZ_1M
+/* always kept free, whatever else is reserved: the END record's room */
+#define SXW_END_ROOM		sxd_align(sizeof(struct sxd_end))
 
 int dump_writer_init(struct dump_writer *w, size_t limit)
 {
@@ -28,7 +30,7 @@ int dump_writer_init(struct dump_writer *w, size_t limit)
 	if (limit < min + SXD_ALIGN)
 		return -EINVAL;
 	w->limit = limit;
-	w->reserve = sxd_align(sizeof(struct sxd_end));
+	w->reserve = SXW_END_ROOM;
 	w->cap = min_t(size_t, SXW_INITIAL_CAP, limit);
 	w->buf = kvzalloc(w->cap, GFP_KERNEL);
 	if (!w->buf)
@@ -64,7 +66,7 @@ static int dump_writer_resize(struct dump_writer *w, size_t cap)
 }
 
 /* Grow to hold @need bytes; doubling keeps the copies linear overall. */
-static int dump_writer_reserve(struct dump_writer *w, size_t need)
+static int dump_writer_grow(struct dump_writer *w, size_t need)
 {
 	size_t cap = w->cap;
 
@@ -77,7 +79,7 @@ static int dump_writer_reserve(struct dump_writer *w, size_t need)
 	return dump_writer_resize(w, cap);
 }
 
-/* What @room more bytes (and the END record) need, capped at the limit. */
+/* What @room more bytes (and the reserve) need, capped at the limit. */
 static size_t dump_writer_room_need(const struct dump_writer *w, size_t room)
 {
 	size_t need;
@@ -88,7 +90,7 @@ static size_t dump_writer_room_need(const struct dump_writer *w, size_t room)
 }
 
 /*
- * Make room for @room more bytes (and the END record) now, exactly, under
+ * Make room for @room more bytes (and the reserve) now, exactly, under
  * the limit: records that fit in it can then be written where nothing may
  * allocate (see dump_writer_fix()).
  */
@@ -113,7 +115,7 @@ int dump_writer_make_room(struct dump_writer *w, size_t room)
 		return -EINVAL;
 	if (w->fixed)
 		return dump_writer_room_need(w, room) <= w->cap ? 0 : -ENOSPC;
-	return dump_writer_reserve(w, dump_writer_room_need(w, room));
+	return dump_writer_grow(w, dump_writer_room_need(w, room));
 }
 
 /*
@@ -151,7 +153,7 @@ void *dump_writer_open(struct dump_writer *w, size_t max, size_t *room)
 	if (!w->buf || w->open || w->len + w->reserve + SXD_ALIGN > end)
 		return NULL;
 	want = min(max, end - w->len - w->reserve);
-	if (!w->fixed && dump_writer_reserve(w, w->len + want + w->reserve))
+	if (!w->fixed && dump_writer_grow(w, w->len + want + w->reserve))
 		want = w->cap > w->len + w->reserve ? w->cap - w->len - w->reserve : 0;
 	*room = round_down(want, SXD_ALIGN);
 	if (*room < sizeof(struct sxd_rec))
@@ -209,14 +211,14 @@ static size_t dump_iov_len(const struct dump_iov *iov, unsigned int nr_iov)
 }
 
 /*
- * Append one record of @type made of @iov. iov[0] must start with a
- * struct sxd_rec, which is filled in here. Returns -ENOSPC (and counts the
- * record as omitted) when it does not fit under the limit.
+ * Append one record of @type made of @iov; a @reserved one may use the
+ * bytes dump_writer_reserve() holds back, all but the END record's.
  */
-int dump_writer_record(struct dump_writer *w, u32 type, const struct dump_iov *iov,
-		       unsigned int nr_iov)
+static int dump_writer_append(struct dump_writer *w, u32 type, const struct dump_iov *iov,
+			      unsigned int nr_iov, bool reserved)
 {
 	size_t size = dump_iov_len(iov, nr_iov);
+	size_t keep = reserved ? min_t(size_t, w->reserve, SXW_END_ROOM) : w->reserve;
 	struct sxd_rec *rec;
 	size_t padded, off;
 	unsigned int i;
@@ -231,11 +233,11 @@ int dump_writer_record(struct dump_writer *w, u32 type, const struct dump_iov *i
 		return -EBUSY;
 	}
 	padded = sxd_align(size);
-	if (w->len + padded + w->reserve > (w->fixed ? w->cap : w->limit)) {
+	if (w->len + padded + keep > (w->fixed ? w->cap : w->limit)) {
 		dump_writer_omit(w, padded);
 		return -ENOSPC;
 	}
-	err = dump_writer_reserve(w, w->len + padded + w->reserve);
+	err = dump_writer_grow(w, w->len + padded + keep);
 	if (err)
 		return err;
 	off = w->len;
@@ -250,7 +252,59 @@ int dump_writer_record(struct dump_writer *w, u32 type, const struct dump_iov *i
 	rec->size = size;
 	w->len += padded;
 	w->nr_records++;
+	/* drawn from the reserve first, then from the free room */
+	if (reserved)
+		w->reserve = max(keep, w->reserve > padded ? w->reserve - padded : 0);
 	return 0;
+}
+
+/*
+ * Append one record of @type made of @iov. iov[0] must start with a
+ * struct sxd_rec, which is filled in here. Returns -ENOSPC (and counts the
+ * record as omitted) when it does not fit under the limit, the reserve
+ * kept free.
+ */
+int dump_writer_record(struct dump_writer *w, u32 type, const struct dump_iov *iov,
+		       unsigned int nr_iov)
+{
+	return dump_writer_append(w, type, iov, nr_iov, false);
+}
+
+/**
+ * dump_writer_reserve() - hold bytes back for records written later
+ * @w: the writer
+ * @bytes: the padded sizes of those records, added up
+ *
+ * Ordinary records, and entries filled in place, may not use the
+ * reserve; dump_writer_record_reserved() draws from it. Reserved before
+ * the first entry, the room for the records that say what a dump holds
+ * and lacks (each map's MAP and MAP_END, the SNAPSHOT record, errors) is
+ * there however many entries fill the rest.
+ *
+ * Return: 0, or -ENOSPC when @bytes do not fit under the limit beside
+ * what is written and reserved already (nothing is reserved then).
+ */
+int dump_writer_reserve(struct dump_writer *w, size_t bytes)
+{
+	size_t need;
+
+	if (!w->buf)
+		return -EINVAL;
+	if (check_add_overflow(w->len + w->reserve, bytes, &need) || need > w->limit)
+		return -ENOSPC;
+	w->reserve += bytes;
+	return 0;
+}
+
+/*
+ * dump_writer_record() for a record whose room was reserved: it draws
+ * from the reserve (and from the free room if it is larger than what is
+ * left of the reserve). Left out, and counted, only when neither holds it.
+ */
+int dump_writer_record_reserved(struct dump_writer *w, u32 type, const struct dump_iov *iov,
+				unsigned int nr_iov)
+{
+	return dump_writer_append(w, type, iov, nr_iov, true);
 }
 
 /* Write the END record and the file header; the dump is complete. */

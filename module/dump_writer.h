@@ -15,7 +15,7 @@ struct dump_writer {
 	size_t len;		/* bytes written so far */
 	size_t cap;		/* bytes allocated */
 	size_t limit;		/* the dump may not grow past this */
-	size_t reserve;		/* kept free for the END record */
+	size_t reserve;		/* kept free: the END record, dump_writer_reserve() */
 	u32 nr_records;
 	u64 bytes_omitted;
 	u64 records_omitted;
@@ -34,6 +34,9 @@ int dump_writer_init(struct dump_writer *w, size_t limit);
 void dump_writer_release(struct dump_writer *w);
 int dump_writer_record(struct dump_writer *w, u32 type, const struct dump_iov *iov,
 		       unsigned int nr_iov);
+int dump_writer_reserve(struct dump_writer *w, size_t bytes);
+int dump_writer_record_reserved(struct dump_writer *w, u32 type, const struct dump_iov *iov,
+				unsigned int nr_iov);
 bool dump_writer_fits(const struct dump_writer *w, size_t payload);
 int dump_writer_prealloc(struct dump_writer *w, size_t room);
 int dump_writer_make_room(struct dump_writer *w, size_t room);

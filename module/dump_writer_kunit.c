@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests of the dump writer (dump_writer.c): framing, padding, the
- * limit and what is counted when a record does not fit, growth, and the
- * fixed room of the consistent snapshot. Run on UML by kunit/run.sh.
+ * limit and what is counted when a record does not fit, growth, the
+ * fixed room of the consistent snapshot, and the reserve kept for the
+ * records that say what a dump holds. Run on UML by kunit/run.sh.
  */
 #include <kunit/test.h>
 #include <linux/crc32.h>
@@ -304,6 +305,112 @@ static void writer_fills_records_in_place(struct kunit *test)
 	dump_writer_release(&w);
 }
 
+/*
+ * The reserve: a writer filled to the brim by entries (in place, as the
+ * map walks fill them, and whole records) still takes every reserved
+ * record, then the END record, and never more than the limit.
+ */
+static void writer_reserve_outlasts_entries(struct kunit *test)
+{
+	struct test_rec r = { .a = 3 };
+	struct dump_iov iov = { &r, sizeof(r) };
+	size_t rec = sxd_align(sizeof(r)), room, len, off, res0;
+	struct sxd_end end = { };
+	struct sxd_file_header *h;
+	struct dump_writer w;
+	u32 i, types[4] = { };
+	struct sxd_rec *p;
+	u8 *buf;
+
+	KUNIT_ASSERT_EQ(test, dump_writer_init(&w, 64 << 10), 0);
+	res0 = w.reserve;
+	KUNIT_ASSERT_EQ(test, dump_writer_reserve(&w, 10 * rec), 0);
+	KUNIT_EXPECT_EQ(test, w.reserve, res0 + 10 * rec);
+	/* entries in place until no room is left: the reserve is not theirs */
+	while ((p = dump_writer_open(&w, 4096, &room)))
+		dump_writer_close(&w, 1, room);
+	KUNIT_EXPECT_EQ(test, w.len + w.reserve, (size_t)(64 << 10));
+	KUNIT_EXPECT_EQ(test, dump_writer_record(&w, 2, &iov, 1), -ENOSPC);
+	KUNIT_EXPECT_FALSE(test, dump_writer_fits(&w, 0));
+	for (i = 0; i < 10; i++)
+		KUNIT_EXPECT_EQ(test, dump_writer_record_reserved(&w, 3, &iov, 1), 0);
+	KUNIT_EXPECT_EQ(test, w.reserve, res0);
+	/* the reserve is spent; the END record's room is never drawn */
+	KUNIT_EXPECT_EQ(test, dump_writer_record_reserved(&w, 3, &iov, 1), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, w.records_omitted, 2ull);
+	KUNIT_ASSERT_EQ(test, dump_writer_finish(&w, &end), 0);
+	KUNIT_EXPECT_EQ(test, end.records_omitted, 2ull);
+	buf = dump_writer_detach(&w, &len);
+	h = (void *)buf;
+	KUNIT_EXPECT_EQ(test, len, (size_t)(64 << 10));
+	KUNIT_EXPECT_EQ(test, h->total_size, (u64)len);
+	KUNIT_EXPECT_EQ(test, h->crc32, file_crc(buf, len));
+	for (off = sizeof(*h); off < len; off += sxd_align(p->size)) {
+		p = (void *)(buf + off);
+		types[p->type == SXD_REC_END ? 0 : p->type]++;
+	}
+	KUNIT_EXPECT_EQ(test, off, len);
+	KUNIT_EXPECT_GT(test, types[1], 0u);
+	KUNIT_EXPECT_EQ(test, types[2], 0u);
+	KUNIT_EXPECT_EQ(test, types[3], 10u);
+	KUNIT_EXPECT_EQ(test, types[0], 1u);
+	kvfree(buf);
+}
+
+/*
+ * A reserve asked for past the limit is refused whole; reserves add up;
+ * a reserved record larger than what is left of the reserve takes the
+ * rest from the free room, never the END record's.
+ */
+static void writer_reserve_refused_and_overdrawn(struct kunit *test)
+{
+	struct test_rec r = { };
+	static u8 big[1024];
+	struct dump_iov iov[2] = { { &r, sizeof(r) }, { big, sizeof(big) } };
+	struct dump_writer w;
+	size_t len0, res0;
+
+	KUNIT_ASSERT_EQ(test, dump_writer_init(&w, 64 << 10), 0);
+	res0 = w.reserve;
+	KUNIT_EXPECT_EQ(test, dump_writer_reserve(&w, 64 << 10), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, w.reserve, res0);
+	KUNIT_ASSERT_EQ(test, dump_writer_reserve(&w, 32), 0);
+	KUNIT_ASSERT_EQ(test, dump_writer_reserve(&w, 32), 0);
+	KUNIT_EXPECT_EQ(test, w.reserve, res0 + 64);
+	len0 = w.len;
+	KUNIT_EXPECT_EQ(test, dump_writer_record_reserved(&w, 3, iov, 2), 0);
+	KUNIT_EXPECT_EQ(test, w.len, len0 + sxd_align(sizeof(r) + sizeof(big)));
+	KUNIT_EXPECT_EQ(test, w.reserve, res0);
+	dump_writer_release(&w);
+}
+
+/*
+ * Fixed (inside stop_machine): the room prepared holds the reserve too,
+ * so reserved records are written there after the entries filled it.
+ */
+static void writer_reserve_in_fixed_room(struct kunit *test)
+{
+	struct test_rec r = { };
+	struct dump_iov iov = { &r, sizeof(r) };
+	size_t rec = sxd_align(sizeof(r)), cap;
+	struct dump_writer w;
+	u32 i, written = 0;
+
+	KUNIT_ASSERT_EQ(test, dump_writer_init(&w, 8 << 20), 0);
+	KUNIT_ASSERT_EQ(test, dump_writer_reserve(&w, 4 * rec), 0);
+	KUNIT_ASSERT_EQ(test, dump_writer_prealloc(&w, 8192 * rec), 0);
+	cap = w.cap;
+	dump_writer_fix(&w, true);
+	for (i = 0; i < 8200; i++)
+		written += dump_writer_record(&w, 1, &iov, 1) == 0;
+	KUNIT_EXPECT_EQ(test, written, 8192u);
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_EQ(test, dump_writer_record_reserved(&w, 3, &iov, 1), 0);
+	KUNIT_EXPECT_EQ(test, w.cap, cap);
+	dump_writer_fix(&w, false);
+	dump_writer_release(&w);
+}
+
 static struct kunit_case dump_writer_cases[] = {
 	KUNIT_CASE(writer_rejects_tiny_limit),
 	KUNIT_CASE(writer_frames_and_pads),
@@ -314,6 +421,9 @@ static struct kunit_case dump_writer_cases[] = {
 	KUNIT_CASE(writer_make_room_doubles),
 	KUNIT_CASE(writer_rejects_bad_records),
 	KUNIT_CASE(writer_fills_records_in_place),
+	KUNIT_CASE(writer_reserve_outlasts_entries),
+	KUNIT_CASE(writer_reserve_refused_and_overdrawn),
+	KUNIT_CASE(writer_reserve_in_fixed_room),
 	{}
 };
 

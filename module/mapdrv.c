@@ -9,6 +9,7 @@
 #include <linux/btf.h>
 #include <linux/sched/clock.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include "capture.h"
 
 /* Index: BPF map type -> family, from maps/map_types.h. */
@@ -33,6 +34,16 @@ bool mapdrv_stoppable(const struct bpf_map *map)
 	return ops && ops->stoppable;
 }
 
+/* A record of @map's own: in its room reserved (capture_reserve_maps()) if it has one. */
+static void mapdrv_record(struct capture *c, u32 index, u32 type, const struct dump_iov *iov,
+			  unsigned int nr_iov)
+{
+	if (index < c->nr_maps_reserved)
+		dump_writer_record_reserved(&c->w, type, iov, nr_iov);
+	else
+		dump_writer_record(&c->w, type, iov, nr_iov);
+}
+
 static void mapdrv_write_map(struct capture *c, struct bpf_map *map, u32 index,
 			     u32 btf_index)
 {
@@ -54,7 +65,7 @@ static void mapdrv_write_map(struct capture *c, struct bpf_map *map, u32 index,
 
 	memcpy(r.name, map->name, min(sizeof(r.name), sizeof(map->name)));
 	r.name[sizeof(r.name) - 1] = '\0';
-	dump_writer_record(&c->w, SXD_REC_MAP, &iov, 1);
+	mapdrv_record(c, index, SXD_REC_MAP, &iov, 1);
 }
 
 static int mapdrv_ctx_init(struct map_ctx *mc, struct capture *c,
@@ -106,7 +117,7 @@ static void mapdrv_ctx_free(struct map_ctx *mc)
 	kfree(mc->keys);
 }
 
-static void mapdrv_write_map_end(struct map_ctx *mc, u64 t0)
+static void mapdrv_write_map_end(struct capture *c, struct map_ctx *mc, u64 t0)
 {
 	struct sxd_map_end r = {
 		.map_index = mc->map_index,
@@ -119,10 +130,10 @@ static void mapdrv_write_map_end(struct map_ctx *mc, u64 t0)
 	const char *reason = mc->reason ? mc->reason : "";
 	struct dump_iov iov[2];
 
-	r.reason_len = strlen(reason);
+	r.reason_len = strnlen(reason, MAPDRV_REASON_MAX);
 	iov[0] = (struct dump_iov){ &r, sizeof(r) };
 	iov[1] = (struct dump_iov){ reason, r.reason_len };
-	dump_writer_record(mc->w, SXD_REC_MAP_END, iov, 2);
+	mapdrv_record(c, mc->map_index, SXD_REC_MAP_END, iov, 2);
 }
 
 /* Does this map's value hold a kptr whose pointee the capture copies? */
@@ -138,12 +149,25 @@ bool mapdrv_has_kmem_kptr(const struct bpf_map *map)
 	return false;
 }
 
+static int mapdrv_kmem_cmp(const void *a, const void *b)
+{
+	const struct map_kmem *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/*
+ * The pointees as KMEM records, each address once. Sorted first (in
+ * place, sort() allocates nothing): inside the stop, comparing each with
+ * every one before it took half a million comparisons for 1024 pointees,
+ * past the time budget; the decoder finds them by address in any order.
+ */
 static void mapdrv_write_kmems(struct capture *c, struct bpf_map *map, struct map_kmems *k)
 {
 	struct sxd_kmem r = { 0 };
 	struct dump_iov iov[2];
 	bool cpumask = false;
-	u32 i, j;
+	u32 i;
 
 	if (k->nr_over)
 		capture_error(c, -E2BIG, "map %s: %u kptr pointees past the first %u not read",
@@ -151,10 +175,9 @@ static void mapdrv_write_kmems(struct capture *c, struct bpf_map *map, struct ma
 	if (k->nr_unreadable)
 		capture_error(c, -EFAULT, "map %s: %u kptr pointees freed while read",
 			      map->name, k->nr_unreadable);
+	sort(k->m, k->nr, sizeof(k->m[0]), mapdrv_kmem_cmp, NULL);
 	for (i = 0; i < k->nr; i++) {
-		for (j = 0; j < i && k->m[j].addr != k->m[i].addr; j++)
-			;
-		if (j < i)
+		if (i && k->m[i - 1].addr == k->m[i].addr)
 			continue;	/* the same pointee in another value */
 		cpumask |= k->m[i].kind == SXD_KMEM_CPUMASK;
 		r.addr = k->m[i].addr;
@@ -207,7 +230,7 @@ void mapdrv_capture(struct capture *c, struct bpf_map *map, u32 index)
 		mapdrv_write_kmems(c, map, mc.kmems);
 	if (c->atomic)
 		mc.flags |= SXD_MAP_SNAPSHOT;
-	mapdrv_write_map_end(&mc, t0);
+	mapdrv_write_map_end(c, &mc, t0);
 	mapdrv_ctx_free(&mc);
 }
 

@@ -89,6 +89,12 @@ int maplib_entries_flush(struct map_ctx *mc)
  * every one), so the budget is overrun by a few microseconds at most.
  */
 #define MAPLIB_CLOCK_EVERY	32
+/*
+ * Inside the stop, the most bytes copied between two reads of the clock:
+ * a run of entries (maplib_entry_run()) or a piece of a blob (MAP_INFO).
+ * MAPLIB_CLOCK_EVERY entries under 2 KiB copy no more.
+ */
+#define MAPLIB_CHUNK		SZ_64K
 
 static bool maplib_walk_over(struct map_ctx *mc)
 {
@@ -190,6 +196,8 @@ u8 *maplib_entry_run(struct map_ctx *mc, u32 want, u32 *n)
 	if (opt_max_map_bytes)
 		fit = min_t(u64, fit, div64_u64(opt_max_map_bytes - mc->bytes, mc->entry_size));
 	*n = clamp_t(u64, fit, 1, want);
+	if (mc->atomic)		/* one chunk: the next run reads the clock */
+		*n = clamp_t(u64, MAPLIB_CHUNK / mc->entry_size, 1, *n);
 	return mc->blk + mc->blk_len;
 }
 
@@ -232,6 +240,23 @@ bool maplib_walk_yield(struct map_ctx *mc)
 	if (!mc->atomic)
 		cond_resched();
 	return !maplib_walk_over(mc);
+}
+
+/**
+ * maplib_walk_chunk() - between two chunks of a walk
+ * @mc: the map's capture
+ *
+ * As maplib_walk_yield(), for a walk that may go a long way without
+ * handing out an entry (hundreds of empty buckets, of unmapped arena
+ * pages): inside the stop it reads the clock every time, so that the
+ * stop ends at most one chunk past its budget.
+ *
+ * Return: false when the walk must end (mc->stop).
+ */
+bool maplib_walk_chunk(struct map_ctx *mc)
+{
+	mc->clock_tick = MAPLIB_CLOCK_EVERY;
+	return maplib_walk_yield(mc);
 }
 
 /**
@@ -451,6 +476,40 @@ void maplib_entry_commit(struct map_ctx *mc)
 	maplib_entry_run_commit(mc, 1);
 }
 
+/*
+ * A MAP_INFO record of @r and @len bytes at @data, copied in place inside
+ * the stop in MAPLIB_CHUNK pieces with the clock read before each: a
+ * ring buffer's unread bytes or a bloom filter's bitset reach 64 MiB, and
+ * one memcpy() of them would hold every CPU for tens of milliseconds past
+ * the budget. Out of time, the record is cancelled and the map undone
+ * (mc->over_budget). -ENOSPC when the room prepared does not hold it.
+ */
+static int maplib_info_chunked(struct map_ctx *mc, const struct sxd_map_info *r,
+			       const void *data, u32 len)
+{
+	size_t size = sizeof(*r) + len, room, off, n;
+	u8 *rec = dump_writer_open(mc->w, sxd_align(size), &room);
+
+	if (!rec || room < size) {
+		if (rec)
+			dump_writer_cancel(mc->w);
+		return -ENOSPC;
+	}
+	memcpy(rec, r, sizeof(*r));
+	for (off = 0; off < len; off += n) {
+		if (local_clock() > mc->deadline_ns) {
+			dump_writer_cancel(mc->w);
+			mc->over_budget = true;
+			mc->stop = true;
+			return -ETIME;
+		}
+		n = min_t(size_t, len - off, MAPLIB_CHUNK);
+		memcpy(rec + sizeof(*r) + off, (const u8 *)data + off, n);
+	}
+	dump_writer_close(mc->w, SXD_REC_MAP_INFO, size);
+	return 0;
+}
+
 /* Facts about the map that are not entries (enum sxd_info_kind). */
 int maplib_info(struct map_ctx *mc, u32 kind, const u64 *val, u32 nr_val,
 		const void *data, u32 len)
@@ -469,6 +528,12 @@ int maplib_info(struct map_ctx *mc, u32 kind, const u64 *val, u32 nr_val,
 	}
 	maplib_entries_flush(mc);	/* no record while one is open */
 	memcpy(r.val, val, min_t(size_t, nr_val, ARRAY_SIZE(r.val)) * sizeof(*val));
+	if (mc->atomic && mc->deadline_ns && len > MAPLIB_CHUNK) {
+		err = maplib_info_chunked(mc, &r, data, len);
+		if (err != -ENOSPC)
+			return err;
+		/* no room: refused, and counted, as any record */
+	}
 	err = dump_writer_record(mc->w, SXD_REC_MAP_INFO, iov, 2);
 	if (err)
 		maplib_walk_truncate(mc, "dump size limit (max_dump_bytes) reached");

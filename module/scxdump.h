@@ -417,6 +417,7 @@ int maplib_info(struct map_ctx *mc, u32 kind, const u64 *val, u32 nr_val,
 int maplib_missing_layout(struct map_ctx *mc, const char *type);
 u64 maplib_info_limit(struct map_ctx *mc, u64 want, const char *reason);
 bool maplib_walk_yield(struct map_ctx *mc);
+bool maplib_walk_chunk(struct map_ctx *mc);
 void maplib_walk_rest(struct map_ctx *mc, u64 rest, u32 how);
 u64 maplib_walk_seen(const struct map_ctx *mc);
 bool maplib_nosleep_begin(struct map_ctx *mc, u64 n);
@@ -442,7 +443,7 @@ struct map_kmems {
 	u32 nr;
 	u32 nr_over;		/* past MAPLIB_MAX_KMEMS: not read, counted */
 	u32 nr_unreadable;	/* freed under us: not read, counted */
-	struct {
+	struct map_kmem {
 		u64 addr;
 		u32 kind;	/* enum sxd_kmem_kind */
 		u32 len;	/* bytes of bits[] it fills */

@@ -33,8 +33,57 @@ void capture_error(struct capture *c, int err, const char *fmt, ...)
 	pr_err("scxdump: %s (%d)\n", msg, err);
 	iov[0] = (struct dump_iov){ &e, sizeof(e) };
 	iov[1] = (struct dump_iov){ msg, e.msg_len };
-	dump_writer_record(&c->w, SXD_REC_ERROR, iov, 2);
+	/* the first ones in the reserve; END counts every one */
+	if (!c->nr_errors_reserved)
+		dump_writer_record(&c->w, SXD_REC_ERROR, iov, 2);
+	else if (!dump_writer_record_reserved(&c->w, SXD_REC_ERROR, iov, 2))
+		c->nr_errors_reserved--;
 	c->nr_errors++;
+}
+
+/*
+ * Room for what every capture writes whatever its maps: the SNAPSHOT
+ * record and the first error records. Asked for first, it always fits
+ * (max_dump_bytes is 64 KiB at least).
+ */
+static void capture_reserve_fixed(struct capture *c)
+{
+	size_t room = sxd_align(sizeof(struct sxd_snapshot)) +
+		      CAPTURE_RESERVED_ERRORS * CAPTURE_ERROR_ROOM;
+
+	if (dump_writer_reserve(&c->w, room)) {
+		capture_error(c, -ENOSPC,
+			      "no room to reserve %zu bytes for the snapshot and error records (max_dump_bytes %lu)",
+			      room, opt_max_dump_bytes);
+		return;
+	}
+	c->nr_errors_reserved = CAPTURE_RESERVED_ERRORS;
+}
+
+/**
+ * capture_reserve_maps() - room for the MAP and MAP_END records of the maps listed
+ * @c: the capture
+ *
+ * Called before the first entry is written, and again as map-in-maps
+ * add their inner maps: the maps' entries may fill the dump, never the
+ * room of the records that say which maps it holds and what each lacks
+ * (MAP_END's nr_omitted). Once the room is short, the maps that did not
+ * get it (and every later one) are counted in an error record
+ * (capture_maps()); their records take what room is left, or are left out
+ * and counted in END.
+ */
+void capture_reserve_maps(struct capture *c)
+{
+	size_t room = c->w.limit - min(c->w.limit, c->w.len + c->w.reserve);
+	u32 want = c->maps.nr - c->nr_maps_reserved, fit;
+
+	if (!want || c->maps_unreserved)
+		return;
+	fit = min_t(size_t, want, room / CAPTURE_MAP_ROOM);
+	if (fit && !dump_writer_reserve(&c->w, (size_t)fit * CAPTURE_MAP_ROOM))
+		c->nr_maps_reserved += fit;
+	if (c->nr_maps_reserved < c->maps.nr)
+		c->maps_unreserved = true;
 }
 
 static int capture_write_header(struct capture *c, u32 trigger)
@@ -95,6 +144,10 @@ u32 capture_btf_index(struct capture *c, struct bpf_map *map)
 		if (c->btfs[i] == btf)
 			return i;
 	}
+	for (i = 0; i < c->nr_btfs_out; i++) {
+		if (c->btfs_out[i] == btf)
+			return SXD_NO_INDEX;	/* left out once, said once */
+	}
 	if (c->atomic)
 		return SXD_NO_INDEX;	/* embedding allocates: failed before the stop */
 	data = *(void **)((u8 *)btf + klayout.btf_data);
@@ -113,7 +166,17 @@ u32 capture_btf_index(struct capture *c, struct bpf_map *map)
 	iov[0] = (struct dump_iov){ &r, sizeof(r) };
 	iov[1] = (struct dump_iov){ data, r.size };
 	if (dump_writer_record(&c->w, SXD_REC_BTF, iov, 2)) {
-		capture_error(c, -ENOSPC, "BTF %u of map %s left out", r.kernel_id, map->name);
+		capture_error(c, -ENOSPC, "BTF %u (%u bytes) of map %s left out: no room",
+			      r.kernel_id, r.size, map->name);
+		/*
+		 * Not tried again for the maps that share it: each try would
+		 * cost an error record, and those past the reserve's are lost.
+		 */
+		btfs = krealloc_array(c->btfs_out, c->nr_btfs_out + 1, sizeof(*btfs), GFP_KERNEL);
+		if (btfs) {
+			c->btfs_out = btfs;
+			c->btfs_out[c->nr_btfs_out++] = btf;
+		}
 		return SXD_NO_INDEX;
 	}
 	c->btfs[c->nr_btfs] = btf;
@@ -173,9 +236,16 @@ static void capture_maps(struct capture *c)
 	i = snapshot_run(c);
 	core_write(c, 0);
 	for (; i < c->maps.nr; i++) {
+		if (i >= c->nr_maps_reserved)
+			capture_reserve_maps(c);	/* inner maps found since */
 		mapdrv_capture(c, c->maps.maps[i], i);
 		cond_resched();
 	}
+	if (c->nr_maps_reserved < c->maps.nr)
+		capture_error(c, -ENOSPC,
+			      "%u of %u maps had no room reserved for their MAP and MAP_END records (%zu bytes each, max_dump_bytes %lu): those missing are counted in records_omitted",
+			      c->maps.nr - c->nr_maps_reserved, c->maps.nr,
+			      (size_t)CAPTURE_MAP_ROOM, opt_max_dump_bytes);
 	if (c->maps.nr_over)
 		capture_error(c, -E2BIG,
 			      "%u more maps left out: a dump holds at most %u (max_maps)",
@@ -238,11 +308,14 @@ int capture_run(struct scx_sched *sch, u32 trigger)
 		dumps_note_failure(err, "allocating the dump");
 		return err;
 	}
+	capture_reserve_fixed(&c);
 	capture_write_header(&c, trigger);
 	capture_write_absent(&c);
 	err = discover_maps(sch, &c.maps);
 	if (err)
 		capture_error(&c, err, "cannot find the scheduler's maps");
+	/* before anything else can fill the dump */
+	capture_reserve_maps(&c);
 	if (scxsched_write(&c, sch))
 		capture_error(&c, -ENOSPC, "scheduler record left out");
 	scxsched_write_tree(&c, sch);
@@ -256,6 +329,7 @@ int capture_run(struct scx_sched *sch, u32 trigger)
 	err = capture_finish(&c);
 	sched_maps_release(&c.maps);
 	kfree(c.btfs);
+	kfree(c.btfs_out);
 	dump_writer_release(&c.w);
 	return err;
 }

@@ -7,9 +7,11 @@
  * stop_machine() does not hold). Their size is counted first and the
  * dump's room and the key buffers are allocated before the stop; the
  * entries are copied once, straight into that room. The stop is bounded
- * by time as well as by room: smallest maps first, and once
- * snapshot_budget_us is spent the map being copied is undone and it and
- * the rest are read live after it.
+ * by time as well as by room: smallest maps first, the clock read before
+ * each map, every few elements of a walk and between the 64 KiB chunks
+ * of a large blob (maplib.c), and once snapshot_budget_us is spent the
+ * map being copied is undone and it and the rest are read live after it:
+ * the CPUs are held at most the budget and one element or chunk more.
  */
 #include <linux/bpf.h>
 #include <linux/sched/clock.h>
@@ -83,6 +85,15 @@ static int snapshot_fn(void *data)
 
 	c->deadline_ns = t0 + opt_snapshot_budget_us * NSEC_PER_USEC;
 	for (i = 0; i < c->nr_stoppable; i++) {
+		/*
+		 * A walk reads the clock every few elements, and a small map
+		 * may end before it does: the clock is read before each map
+		 * too, so many small maps cannot run the stop past its budget.
+		 */
+		if (local_clock() > c->deadline_ns) {
+			c->over_budget = true;
+			break;
+		}
 		mark = c->w;
 		mapdrv_capture(c, c->maps.maps[i], i);
 		if (c->over_budget) {
@@ -192,6 +203,7 @@ u32 snapshot_run(struct capture *c)
 		r.snap_flags |= SXD_SNAP_F_BUDGET;
 out:
 	snapshot_release(c);
-	dump_writer_record(&c->w, SXD_REC_SNAPSHOT, &iov, 1);
+	/* in the room capture_run() reserved for it */
+	dump_writer_record_reserved(&c->w, SXD_REC_SNAPSHOT, &iov, 1);
 	return r.mode == SXD_SNAP_STOPPED ? r.nr_maps : 0;
 }

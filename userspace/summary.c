@@ -104,6 +104,31 @@ static void print_snapshot(const struct sxd_snapshot *sn, FILE *out)
 		fprintf(out, "snapshot: off, maps read one by one while the scheduler ran\n");
 }
 
+/*
+ * What the dump lacks for want of room, from its END record: records
+ * left out, error and map records counted but not held, the SNAPSHOT
+ * record. The module reserves room for the records that describe a dump,
+ * so any of these lines but the first says the reserve was short.
+ */
+static void print_missing(const struct dump_index *x, FILE *out)
+{
+	const struct sxd_end *e = x->f->end;
+
+	if (!e)
+		return;
+	if (e->records_omitted)
+		fprintf(out, "left out for want of room: %" PRIu64 " records, %" PRIu64 " bytes\n",
+			(uint64_t)e->records_omitted, (uint64_t)e->bytes_omitted);
+	if (e->nr_errors > x->nr_errors)
+		fprintf(out, "left out: %u of the %u error records\n", e->nr_errors - x->nr_errors,
+			e->nr_errors);
+	if (e->nr_maps > x->nr_maps)
+		fprintf(out, "left out: the records of %u of the %u maps\n", e->nr_maps - x->nr_maps,
+			e->nr_maps);
+	if (!x->snap)
+		fprintf(out, "left out: the snapshot record (how the maps were copied is not known)\n");
+}
+
 #define SUMMARY_STALL_TASKS	8
 
 /*
@@ -185,6 +210,7 @@ static void print_capture(const struct dump_index *x, FILE *out)
 	if (f->end)
 		fprintf(out, "dump %zu bytes, %u maps, %u errors%s\n", f->size, f->end->nr_maps,
 			f->end->nr_errors, f->hdr->flags & SXD_F_TRUNCATED ? ", TRUNCATED" : "");
+	print_missing(x, out);
 	print_snapshot(x->snap, out);
 	print_stall(x, out);
 	print_timeline(x, out);
@@ -337,7 +363,7 @@ static void print_map(const struct dump_index *x, const struct index_map *im, FI
 	fprintf(out, " %-16s %10" PRIu64 " %12" PRIu64 " %-9s ",
 		name_map_type(im->rec->type), e ? (uint64_t)e->nr_entries : 0, im->bytes, trunc);
 	if (!e)
-		fputs("incomplete", out);
+		fputs("no end record: its count and what it lacks unknown", out);
 	else if (e->status || (e->flags & SXD_MAP_UNSUPPORTED))
 		text_bytes(out, map_end_reason(e), e->reason_len < 95 ? e->reason_len : 95, 0);
 	else

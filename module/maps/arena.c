@@ -63,7 +63,7 @@ static int arena_dump_capture(struct map_ctx *mc)
 	for (pgoff = 0; pgoff < n; pgoff++) {
 		/* up to a million page-table walks: bounded in time too */
 		if (!(pgoff & 63)) {
-			maplib_walk_yield(mc);
+			maplib_walk_chunk(mc);
 			if (mc->over_budget || (mc->counting && mc->stop))
 				break;
 		}

@@ -216,7 +216,7 @@ static void htab_bucket_walk(struct map_ctx *mc, const struct htab_shape *sh, u3
 
 	fixed = maplib_nosleep_begin(mc, room);
 	for (i = 0; i < n && !mc->stop && steps <= bound; i++) {
-		if (!(i & 255) && !maplib_walk_yield(mc))
+		if (!(i & 255) && !maplib_walk_chunk(mc))
 			break;
 		head = (const void *)(buckets + (size_t)i * klayout.htab_bucket_size +
 				      klayout.bucket_head);

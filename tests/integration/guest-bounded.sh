@@ -2,8 +2,9 @@
 # Runs inside the test guest (tests/integration/test-bounded.sh boots it):
 # parameters at both ends of their range; a
 # 256k-key per-CPU hash captured on demand five times while the scheduler
-# runs; the same with a small per-map limit and with a 10 us snapshot
-# budget; eight concurrent writers of "control"; LRU reference bits read
+# runs; the same with a small per-map limit, with a 10 us snapshot
+# budget, and with a 64 KiB and a 1 MiB dump; a 16 MiB ring buffer with a
+# 1 ms budget; eight concurrent writers of "control"; LRU reference bits read
 # around two captures; a normal unregister captured with its reason.
 set -u
 S=/opt/scxdump/src
@@ -31,6 +32,14 @@ start_sched() {
 stop_sched() {
 	kill -TERM $SCX
 	wait $SCX
+}
+
+# captures NAME: three captures on demand, kept as NAME-1.bin .. NAME-3.bin
+captures() {
+	for i in 1 2 3; do
+		echo capture >$DBG/control || echo "$1 capture $i failed"
+		cat $DBG/dump >$1-$i.bin
+	done
 }
 
 echo "== 1: parameters at both ends"
@@ -71,12 +80,23 @@ echo 67108864 >$P/max_map_bytes
 
 echo "== 4: a 10 us snapshot budget, three captures"
 echo 10 >$P/snapshot_budget_us
-for i in 1 2 3; do
-	echo capture >$DBG/control || echo "budget capture $i failed"
-	cat $DBG/dump >budget-$i.bin
-done
+captures budget
 echo 5000 >$P/snapshot_budget_us
+
+echo "== 4a: max_dump_bytes at its least (64 KiB) and at 1 MiB, three captures each"
+for sz in 65536 1048576; do
+	echo $sz >$P/max_dump_bytes
+	captures small-$sz
+done
+echo 268435456 >$P/max_dump_bytes
 cat /sys/kernel/sched_ext/state >big.state2
+stop_sched
+
+echo "== 4b: a 16 MiB ring buffer full of records, a 1 ms snapshot budget, three captures"
+start_sched rbb.out --rb-fill
+echo 1000 >$P/snapshot_budget_us
+captures rbb
+echo 5000 >$P/snapshot_budget_us
 stop_sched
 
 echo "== 5: eight writers of control at once"

@@ -3,7 +3,9 @@
 # per-CPU hash captured on demand while the scheduler runs, the stop held
 # to its time budget and the map whole; a per-map limit that ends the walk
 # with an estimate of the rest; a budget too short for anything, the maps
-# then read live and whole; eight concurrent control writers; LRU
+# then read live and whole; a 64 KiB and a 1 MiB dump of that hash, each
+# with its snapshot record, its maps' end records and what they lack; a
+# 16 MiB ring buffer cut by a 1 ms budget between two 64 KiB chunks; eight concurrent control writers; LRU
 # reference bits unchanged by two captures; an overwrite-mode ring buffer
 # read from its oldest whole record; an unregister with its reason.
 set -uo pipefail
@@ -92,6 +94,60 @@ t_eq "... the big hash among the maps read live, every key" 3 \
 jq -rs '"# CPUs held \([.[].s.held_ns / 1e3] | map(floor) | join(" / ")) us"' "$dir/budget.rows"
 t_check "... and 2 of 3 held the CPUs at most 1 ms, none over 15 ms (a host preemption of the vCPU, under TCG)" \
 	held_ok budget 2 1000000
+
+echo "# 4a: a dump of 64 KiB (the least max_dump_bytes) and of 1 MiB, three captures each"
+# The records that say what a dump holds have their room reserved before
+# the first entry: whatever the hash's entries took, every capture has its
+# snapshot record, every map its end record with what it left out, and
+# summary says what the dump lacks.
+# pc_big's entries take 16 bytes and more each: 65536 of them pass 1 MiB
+[ "$PC" -ge 65536 ] || echo "# BOUND_PC_ENTRIES=$PC: pc_big fits in 1 MiB, the checks below expect it cut"
+loaded=$(sed -n 's/.*pc_entries=\([0-9]*\).*/\1/p' "$dir/big.out")
+t_eq "the loader put $PC keys in pc_big" "$PC" "$loaded"
+t_check "six captures, none failed" sh -c "! grep -q '^small-[0-9]* capture [0-9] failed' '$dir/out'"
+for sz in 65536 1048576; do
+	for i in 1 2 3; do
+		b=$dir/small-$sz-$i.bin
+		what="$sz bytes, capture $i"
+		"$DEC" decode "$b" >"$b.json" 2>"$b.err"
+		"$DEC" summary "$b" >"$b.sum" 2>&1
+		t_check "$what: no larger than max_dump_bytes" test "$(stat -c %s "$b")" -le "$sz"
+		t_jq "$what: the snapshot record, copied in the stop" "$b.json" \
+			'.capture.snapshot.mode == "stop_machine" and (.capture.snapshot | has("held_ns"))'
+		t_jq "$what: every map END counts has its records, each with its end record" "$b.json" \
+			'(.maps | length) == .capture.nr_maps and ([.maps[] | select(.status == "incomplete")] | length) == 0'
+		t_jq "$what: pc_big cut by max_dump_bytes, its $loaded keys written or counted" "$b.json" \
+			"(.maps[] | select(.name == \"pc_big\")) as \$m | \$m.truncated and \$m.nr_entries < $loaded and \$m.nr_entries + \$m.nr_omitted == $loaded and (\$m.reason | test(\"max_dump_bytes\"))"
+		t_jq "$what: every error record held, records left out counted" "$b.json" \
+			'(.errors | length) == .capture.nr_errors and .capture.truncated and .capture.records_omitted > 0'
+		t_jq "$what: the core state, or an error record with its size" "$b.json" \
+			'.schedulers[0].core != null or ([.errors[].message | test("^core state .* bytes\\) left out: no room")] | any)'
+		om=$(jq '.maps[] | select(.name == "pc_big") | .nr_omitted' "$b.json")
+		t_check "$what: summary says what was left out, pc_big's $om keys among it" sh -c \
+			"grep -qx 'left out for want of room: $(jq .capture.records_omitted "$b.json") records, $(jq .capture.bytes_omitted "$b.json") bytes' '$b.sum' && grep -qE '^pc_big +percpu_hash +[0-9]+ +[0-9]+ yes \(\+$om\) ' '$b.sum' && ! grep -qE '^left out: |no end record' '$b.sum'"
+	done
+	jq -rs "\"# $sz bytes: pc_big \" + ([.[] | .maps[] | select(.name == \"pc_big\") | \"\\(.nr_entries)+\\(.nr_omitted)\"] | join(\" \"))" "$dir"/small-$sz-[123].bin.json
+done
+t_eq "1 MiB: the core state in every capture" 3 \
+	"$(jq -s '[.[] | select(.schedulers[0].core.when == "live")] | length' "$dir"/small-1048576-[123].bin.json)"
+
+echo "# 4b: a 16 MiB ring buffer full of records, a 1 ms budget"
+# No machine copies 16 MiB in 1 ms: the budget runs out in the ring's
+# copy, which is cut between two 64 KiB chunks, undone, and read live
+# after the stop, whole. Copied in one piece, it held the CPUs for all of it.
+rbb=$(sed -n 's/^scxbound: rb_big: \([0-9]*\) records, \([0-9]*\) bytes unconsumed$/\2/p' "$dir/rbb.out")
+t_check "the loader filled rb_big with more than 15 MiB" test "${rbb:-0}" -gt $((15 << 20))
+t_check "three captures, none failed" sh -c "! grep -q '^rbb capture [0-9] failed' '$dir/out' && test -s '$dir/rbb-3.bin'"
+for i in 1 2 3; do
+	"$DEC" decode --map rb_big "$dir/rbb-$i.bin" | jq -c "{s: .capture.snapshot, n: (.maps[] | select(.name == \"rb_big\") | [.info.unconsumed_bytes, .in_snapshot, (.info.records | length)])}"
+done >"$dir/rbb.rows"
+t_eq "every capture: the budget ran out, rb_big read live after the stop, all its $rbb bytes" 3 \
+	"$(jq -s "[.[] | select(.s.mode == \"stop_machine\" and .s.budget_ns == 1000000 and .s.budget_exhausted and .s.nr_maps_live >= 1 and .n[0] == $rbb and .n[1] == false)] | length" "$dir/rbb.rows")"
+t_eq "... its records each whole" "$(sed -n 's/^scxbound: rb_big: \([0-9]*\) records.*/\1/p' "$dir/rbb.out")" \
+	"$(jq -s '[.[].n[2]] | unique | if length == 1 then .[0] else . end' "$dir/rbb.rows")"
+jq -rs '"# CPUs held \([.[].s.held_ns / 1e3] | map(floor) | join(" / ")) us"' "$dir/rbb.rows"
+t_check "... and 2 of 3 held the CPUs at most 3 ms, none over 15 ms (a host preemption of the vCPU, under TCG)" \
+	held_ok rbb 2 3000000
 
 echo "# 5: concurrent control writers"
 t_eq "eight writers of five captures: 40 captures" "concurrent captures: 40" "$(grep '^concurrent captures' "$dir/out")"

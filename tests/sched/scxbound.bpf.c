@@ -5,7 +5,8 @@
  * tasks pile up there, stranded, until sched_ext bypasses); a per-CPU
  * hash the loader fills with up to half a million keys; task storage on
  * every task, counted; LRU maps whose reference bits an iterator reads;
- * an overwrite-mode ring buffer whose oldest records were overwritten.
+ * an overwrite-mode ring buffer whose oldest records were overwritten;
+ * a ring buffer the loader can size to 16 MiB and fill (sxb_fill_rb).
  */
 #include "scxtest.bpf.h"
 #include <bpf/bpf_core_read.h>
@@ -28,6 +29,7 @@ u64 nr_enqueued;
 u64 nr_held_enqueued;
 u64 nr_task_st;		/* tasks with storage: in the same stop as the map */
 u64 failed_at;
+u64 rbb_records;	/* records sxb_fill_rb wrote into rb_big */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
@@ -63,6 +65,11 @@ struct {
 	__uint(map_flags, 1u << 19);	/* BPF_F_RB_OVERWRITE */
 	__uint(max_entries, SXB_RB_SIZE);
 } rb_ow SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, SXB_RBB_PAGE);	/* set by the loader */
+} rb_big SEC(".maps");
 
 struct sxb_rec {
 	u64 w[SXB_RB_REC_WORDS];	/* w[0] = SXB_RB_MAGIC + seq, w[124] = seq */
@@ -144,7 +151,30 @@ s32 BPF_PROG(sxb_init)
 		r->w[SXB_RB_REC_WORDS - 1] = i;
 		bpf_ringbuf_submit(r, 0);
 	}
+	/* rb_big among the maps the scheduler's programs use */
+	if (bpf_ringbuf_query(&rb_big, BPF_RB_RING_SIZE) < SXB_RBB_PAGE)
+		return -22;
 	return scx_bpf_create_dsq(SXB_DSQ, -1);
+}
+
+static long sxb_fill_one(u64 i, void *ctx)
+{
+	u64 *r = bpf_ringbuf_reserve(&rb_big, SXB_RBB_REC, 0);
+
+	if (!r)
+		return 1;	/* full */
+	r[0] = SXB_RB_MAGIC + i;
+	bpf_ringbuf_submit(r, 0);
+	rbb_records++;
+	return 0;
+}
+
+/* Run by the loader through bpf(2) (--rb-fill): rb_big as full as it gets. */
+SEC("syscall")
+int sxb_fill_rb(void *ctx)
+{
+	bpf_loop(SXB_RBB_SIZE / 4096, sxb_fill_one, NULL, 0);
+	return 0;
 }
 
 struct sxb_touch_args {

@@ -7,6 +7,7 @@
  *   - with --strand N stops dispatching from its DSQ, so every task piles
  *     up there, and it fails once N more tasks were queued;
  *   - with --no-fail keeps it running until SIGTERM.
+ * --rb-fill sizes rb_big to 16 MiB and fills it before the attach.
  * --lru-check CONTROL reads the LRU maps' reference bits (through a map
  * iterator, which does not touch them), writes "capture" to CONTROL twice
  * and reads them again: both readings are printed.
@@ -186,6 +187,19 @@ static int lru_check(struct scxbound_bpf *skel, const char *control)
 	return 0;
 }
 
+/* rb_big as full as it gets: records of SXB_RBB_REC bytes, unconsumed. */
+static int fill_rb(struct scxbound_bpf *skel)
+{
+	DECLARE_LIBBPF_OPTS(bpf_test_run_opts, topts);
+	int err = bpf_prog_test_run_opts(bpf_program__fd(skel->progs.sxb_fill_rb), &topts);
+
+	if (err)
+		return err;
+	printf("scxbound: rb_big: %llu records, %llu bytes unconsumed\n",
+	       (u64)skel->bss->rbb_records, (u64)skel->bss->rbb_records * (SXB_RBB_REC + 8));
+	return 0;
+}
+
 /* Does the kernel take BPF_F_RB_OVERWRITE (7.x) for ring buffers? */
 static int overwrite_rings(void)
 {
@@ -208,13 +222,14 @@ int main(int argc, char **argv)
 		{ "strand", required_argument, NULL, 's' },
 		{ "lru-check", required_argument, NULL, 'l' },
 		{ "no-fail", no_argument, NULL, 'n' },
+		{ "rb-fill", no_argument, NULL, 'b' },
 		{ 0 }
 	};
 	long run_ms = 300, pc = 0, threads = 0, strand = 0;
 	const char *control = NULL;
 	struct scxbound_bpf *skel;
 	struct bpf_link *link;
-	int c, err, rc = 1, fail = 1;
+	int c, err, rc = 1, fail = 1, rb_fill = 0;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -224,12 +239,13 @@ int main(int argc, char **argv)
 		case 's': strand = atol(optarg); break;
 		case 'l': control = optarg; break;
 		case 'n': fail = 0; break;
+		case 'b': rb_fill = 1; break;
 		default: run_ms = -1; break;
 		}
 	}
 	if (run_ms < 0 || pc < 0 || pc > SXB_PC_MAX || threads < 0 || threads > 100000 ||
 	    strand < 0) {
-		fprintf(stderr, "usage: scxbound [--run-ms MS] [--pc-entries N (<= %d)] [--threads N] [--strand N] [--lru-check CONTROL] [--no-fail]\n",
+		fprintf(stderr, "usage: scxbound [--run-ms MS] [--pc-entries N (<= %d)] [--threads N] [--strand N] [--lru-check CONTROL] [--no-fail] [--rb-fill]\n",
 			SXB_PC_MAX);
 		return 2;
 	}
@@ -244,6 +260,8 @@ int main(int argc, char **argv)
 		skel->rodata->rb_plain = 1;
 		printf("scxbound: no BPF_F_RB_OVERWRITE in this kernel: rb_ow is a plain ring\n");
 	}
+	if (rb_fill)
+		bpf_map__set_max_entries(skel->maps.rb_big, SXB_RBB_SIZE);
 	err = scxbound_bpf__load(skel);
 	if (err) {
 		fprintf(stderr, "scxbound: load failed: %s\n", strerror(-err));
@@ -252,6 +270,11 @@ int main(int argc, char **argv)
 	err = fill_pc(skel, pc);
 	if (err) {
 		fprintf(stderr, "scxbound: filling pc_big: %s\n", strerror(-err));
+		goto out;
+	}
+	err = rb_fill ? fill_rb(skel) : 0;
+	if (err) {
+		fprintf(stderr, "scxbound: filling rb_big: %s\n", strerror(-err));
 		goto out;
 	}
 	link = bpf_map__attach_struct_ops(skel->maps.sxb_ops);

@@ -19,6 +19,15 @@
 #define SXB_RB_REC_WORDS	125	/* 1000 bytes */
 #define SXB_RB_MAGIC		0x5eed0000ull
 
+/*
+ * A large ring buffer, for the snapshot's time budget: the loader sizes it
+ * (SXB_RBB_PAGE, a page, unless --rb-fill) and fills it with records of
+ * SXB_RBB_REC bytes, a page with their header, as many as fit.
+ */
+#define SXB_RBB_PAGE		4096
+#define SXB_RBB_SIZE		(16u << 20)
+#define SXB_RBB_REC		(4096 - 8)
+
 struct sxb_task_val {
 	int pid;
 	int tgid;

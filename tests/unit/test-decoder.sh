@@ -112,6 +112,11 @@ t_check "summary: the bytes copied in the stop" grep -qx 'snapshot: 98765 dump b
 t_check "summary: the budget that ran out" grep -q '^snapshot: its 5.000 ms budget ran out; 2 more maps read live after it$' "$tmp/summary.txt"
 t_check "summary: what the kernel lacks" grep -qx 'not in this kernel: event_counters (no scx_sched.pcpu)' "$tmp/summary.txt"
 t_check "summary: errors and truncation in the header" sh -c "grep -q '^error -28: BTF 9 of map x left out' '$tmp/summary.txt' && grep -q 'TRUNCATED' '$tmp/summary.txt'"
+t_check "summary: what was left out for want of room" grep -qx 'left out for want of room: 2 records, 4096 bytes' "$tmp/summary.txt"
+t_check "summary: nothing said missing that the dump holds" sh -c "! grep -q '^left out: ' '$tmp/summary.txt'"
+"$MK" --starved "$tmp/starved.bin" && "$DEC" summary "$tmp/starved.bin" >"$tmp/starved.txt"
+t_check "summary of a dump short of room: errors, maps and the snapshot record it lacks" sh -c "grep -qx 'left out: 2 of the 3 error records' '$tmp/starved.txt' && grep -qx 'left out: the records of 2 of the 20 maps' '$tmp/starved.txt' && grep -qx 'left out: the snapshot record (how the maps were copied is not known)' '$tmp/starved.txt' && ! grep -q '^snapshot:' '$tmp/starved.txt'"
+t_check "summary: a map without its end record says its count is unknown" grep -qE "^some_bloom +bloom_filter +0 +[0-9]+ no +no end record: its count and what it lacks unknown$" "$tmp/starved.txt"
 t_check "the manual page formats cleanly" sh -c "MANWIDTH=80 man --warnings -l '$top/userspace/scxdump.1' 2>&1 >/dev/null | grep -q . && exit 1; man -l '$top/userspace/scxdump.1' | grep -q 'vmlinux-btf'"
 # Progress goes to stderr only when it is a terminal, and only for big dumps.
 cc -O2 -o "$tmp/mkbig" "$here/../bench/mkbig.c" $(pkg-config --libs libbpf zlib) && "$tmp/mkbig" 70 "$tmp/big.bin"
