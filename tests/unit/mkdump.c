@@ -5,7 +5,8 @@
  * broken variants. Independent of the module's writer on purpose: the
  * format is checked from both sides.
  *
- *   mkdump [--version N] [--corrupt-len] [--no-end] [--bad-timeline|--no-timeline] OUT
+ *   mkdump [--version N] [--corrupt-len] [--no-end] [--bad-timeline|--no-timeline]
+ *          [--core] OUT
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -284,6 +285,86 @@ static void add_timeline(unsigned long long boottime_ns, bool bad)
 	r->sample_size = sizeof(struct tl_sample) + (bad ? 8 : 0);
 }
 
+/*
+ * --core: the scheduler's core state (SXD_REC_CORE) as module/core.c
+ * writes it: 2 CPUs, 3 DSQs (CPU 0's and CPU 1's local, user DSQ 100 with
+ * 2 tasks listed of 3), 4 tasks. HZ 250, so task 42 (runnable 2500
+ * jiffies) has waited 10000 ms; task 77's runnable_at lies 4e16 jiffies
+ * back (a hostile or broken field: 1.6e17 ms, whose product with 1000
+ * overflows an int64); task 99 sleeps (no wait); task 5 became runnable
+ * after the walk read jiffies (0 ms).
+ */
+static void add_core(void)
+{
+	const unsigned long long jiffies = 40000000000005000ull;
+	struct {
+		struct sxd_core_cpu cpu[2];
+		struct sxd_core_dsq dsq[3];
+		struct sxd_core_task queued[2];
+		struct sxd_core_task task[4];
+		unsigned long long masks[2 * SXD_CORE_CPU_MASKS + 4];
+	} t;
+	static const int pids[4] = { 42, 77, 99, 5 };
+	struct sxd_core *c;
+	int i;
+
+	memset(&t, 0, sizeof(t));
+	for (i = 0; i < 2; i++) {
+		t.cpu[i] = (struct sxd_core_cpu){
+			.cpu = i, .flags = SXD_CORE_CPU_ONLINE, .nr_running = 1 + i,
+			.cfs_nr_running = i, .scx_nr_running = 1, .local_dsq = i,
+			.ops_qseq = 100 + i, .curr_pid = i ? 42 : -1,
+			.curr_class = SXD_CLASS_EXT, .curr_prio = 120,
+		};
+		t.dsq[i] = (struct sxd_core_dsq){
+			.id = 0x8000000000000002ull, .kind = SXD_DSQ_LOCAL, .cpu = i,
+		};
+	}
+	strcpy(t.cpu[1].curr_comm, "worker");
+	t.dsq[2] = (struct sxd_core_dsq){ .id = 100, .kind = SXD_DSQ_USER, .cpu = -1, .nr = 3,
+					  .seq = 9, .first = 0, .nr_listed = 2,
+					  .flags = SXD_DSQ_PRIQ };
+	for (i = 0; i < 4; i++) {
+		struct sxd_core_task *k = &t.task[i];
+
+		k->pid = k->tgid = pids[i];
+		snprintf(k->comm, sizeof(k->comm), "task%d", pids[i]);
+		k->state = pids[i] == 99 ? 1 : 0;
+		k->cpu = i % 2;
+		k->scx_state = 2;
+		k->dsq_id = i < 2 ? 100 : SXD_CORE_NO_DSQ;
+		k->runnable_at = pids[i] == 42 ? jiffies - 2500 : pids[i] == 77 ? 5000 :
+				 pids[i] == 5 ? jiffies + 3 : jiffies - 1;
+		k->dsq_vtime = 1000 * (i + 1);
+		k->slice = 20000000;
+		k->weight = 100;
+		k->prio = 120;
+		k->class = SXD_CLASS_EXT;
+	}
+	t.queued[0] = t.task[0];
+	t.queued[1] = t.task[1];
+	t.masks[0] = 0x2;			/* CPU 0 kicks CPU 1 */
+	for (i = 0; i < 4; i++)
+		t.masks[2 * SXD_CORE_CPU_MASKS + i] = 0x3;
+	c = rec(SXD_REC_CORE, sizeof(*c), &t, sizeof(t));
+	c->when = SXD_CORE_BEFORE_BYPASS;
+	c->boottime_ns = 43129000000ull;
+	c->jiffies = jiffies;
+	c->duration_ns = 12345;
+	c->hz = 250;
+	c->nr_cpus = 2;
+	c->nr_dsqs = 3;
+	c->nr_queued = 2;
+	c->nr_tasks = 4;
+	c->mask_words = 1;
+	c->tasks_seen = 4;
+	c->dsqs_seen = 3;
+	c->max_dsq_tasks = 2;
+	strcpy(c->task_states[0], "NONE");
+	strcpy(c->task_states[2], "READY");
+	strcpy(c->task_states[3], "ENABLED");
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -294,11 +375,12 @@ int main(int argc, char **argv)
 		{ "later", no_argument, NULL, 'l' },
 		{ "bad-timeline", no_argument, NULL, 't' },
 		{ "no-timeline", no_argument, NULL, 'T' },
+		{ "core", no_argument, NULL, 'C' },
 		{ 0 }
 	};
 	unsigned int version = SXD_VERSION, btf_size;
 	bool corrupt = false, no_end = false, v1_snapshot = false, later = false;
-	bool bad_timeline = false, no_timeline = false;
+	bool bad_timeline = false, no_timeline = false, core = false;
 	int val_id, sec_id, u32_id, c;
 	struct sxd_file_header *h = (void *)buf;
 	struct sxd_capture *cap;
@@ -319,6 +401,7 @@ int main(int argc, char **argv)
 		case 'l': later = true; break;
 		case 't': bad_timeline = true; break;
 		case 'T': no_timeline = true; break;
+		case 'C': core = true; break;
 		default: return 2;
 		}
 	}
@@ -433,6 +516,9 @@ int main(int argc, char **argv)
 			sn->snap_flags = SXD_SNAP_F_BUDGET;
 		}
 	}
+	/* the core state is read right after the snapshot (module/session.c) */
+	if (core)
+		add_core();
 	/* map 1: hash without BTF, truncated by the caps */
 	{
 		unsigned char e[3][16];

@@ -205,6 +205,25 @@ expect_fail "timeline: a sample size its counts do not give" 2 "record type 19 .
 expect_fail "--json is only timeline's" 1 "option of timeline" decode --json "$tmp/good.bin"
 expect_fail "timeline: no --map" 1 "no --map" timeline --map vals "$tmp/good.bin"
 
+# the core state (mkdump --core): HZ 250; task 42 runnable 2500 jiffies,
+# task 77's runnable_at 4e16 jiffies back (d * 1000 overflows an int64:
+# every command that reads it ran into undefined behaviour), 99 asleep, 5
+# queued after the walk read jiffies
+"$MK" --core "$tmp/core.bin"
+"$DEC" decode "$tmp/core.bin" >"$tmp/core.json" 2>"$tmp/core.err"
+t_eq "core: decode exits 0 (no overflow under UBSan)" "0 0" "$? $(grep -c 'runtime error' "$tmp/core.err")"
+t_jq "core: each task's wait, exact (d / HZ * 1000 + the rest), none for a sleeper, 0 for one queued after the walk" "$tmp/core.json" \
+	'[.schedulers[0].tasks[] | [.pid, .runnable_ms]] == [[42, 10000], [77, 160000000000000000], [99, null], [5, 0]]'
+t_jq "core: the DSQ's listed tasks with the same waits; task 42 joined with its task storage" "$tmp/core.json" \
+	'.schedulers[0] | ([.dsqs[2].tasks[] | [.pid, .runnable_ms]] == [[42, 10000], [77, 160000000000000000]]) and .dsqs[2].not_listed == 1 and .tasks[0].storage == {own: "f401000000000000"} and .cpus[1].curr.comm == "worker" and .cpus[0].scx.cpus_to_kick == "1"'
+for c in summary html timeline; do
+	"$DEC" $c "$tmp/core.bin" >"$tmp/core.$c" 2>"$tmp/core.err"
+	t_eq "core: $c exits 0 (no overflow under UBSan)" "0 0" "$? $(grep -c 'runtime error' "$tmp/core.err")"
+done
+t_check "core: summary lists the longest waits, exact" sh -c "grep -qx '  77 task77 on 100 (user), runnable 160000000000000000 ms' '$tmp/core.summary' && grep -qx '  42 task42 on 100 (user), runnable 10000 ms' '$tmp/core.summary'"
+"$DEC" diff "$tmp/good.bin" "$tmp/core.bin" >"$tmp/core.diff" 2>"$tmp/core.err"
+t_eq "core: diff against a dump without core state exits 0 (no overflow under UBSan)" "0 0" "$? $(grep -c 'runtime error' "$tmp/core.err")"
+
 # scxdump diff: the same synthetic scheduler captured again with known
 # changes (mkdump --later)
 "$MK" --later "$tmp/later.bin"
