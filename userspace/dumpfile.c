@@ -6,6 +6,7 @@
  * the pages behind the walk dropped.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -141,17 +142,89 @@ static void salvage_stop(struct dump_file *f, size_t off, const char *msg)
 	f->size = off;
 }
 
+/*
+ * What the records met so far claim once: the map indexes of the MAP and
+ * MAP_END records (two bits an index, grown to the highest one met), the
+ * END record.
+ */
+struct seen_maps {
+	uint8_t *bits;
+	size_t nr;		/* indexes covered */
+	size_t end_at;		/* the END record's offset, 0 before it */
+};
+
+_Static_assert(offsetof(struct sxd_map, map_index) == sizeof(struct sxd_rec) &&
+	       offsetof(struct sxd_map_end, map_index) == sizeof(struct sxd_rec),
+	       "MAP and MAP_END name their map first");
+
+/*
+ * What the module writes once: a MAP record and a MAP_END record per map,
+ * each map's index below max_maps' bound, and the END record, after which
+ * nothing (salvage keeps the records up to it). A dump
+ * that says otherwise (two dumps' records run together, a forged or
+ * damaged index) would decode its maps repeated or mixed up: it is
+ * corrupt. 0, DUMP_EFORMAT, or DUMP_EIO out of memory.
+ */
+static int check_indexes(struct seen_maps *s, const struct sxd_rec *r, size_t off, char *msg,
+			 size_t len)
+{
+	uint32_t i;
+	uint8_t bit, *n;
+	size_t nr;
+
+	if (s->end_at)
+		return fail(msg, len, DUMP_EFORMAT,
+			    "corrupt dump: a record at offset %zu after the END record at %zu",
+			    off, s->end_at);
+	if (r->type == SXD_REC_END)
+		s->end_at = off;
+	if (r->type != SXD_REC_MAP && r->type != SXD_REC_MAP_END)
+		return 0;
+	memcpy(&i, r + 1, sizeof(i));
+	if (i >= DUMP_MAX_MAP_INDEX)
+		return fail(msg, len, DUMP_EFORMAT,
+			    "corrupt dump: map index %u at offset %zu, beyond any dump's %u maps",
+			    i, off, DUMP_MAX_MAP_INDEX);
+	if (i >= s->nr) {
+		nr = (i + 1) * 2 > DUMP_MAX_MAP_INDEX ? DUMP_MAX_MAP_INDEX : (i + 1) * 2;
+		n = realloc(s->bits, nr / 4 + 1);
+		if (!n)
+			return fail(msg, len, DUMP_EIO, "out of memory checking the map indexes");
+		memset(n + (s->nr ? s->nr / 4 + 1 : 0), 0, nr / 4 + 1 - (s->nr ? s->nr / 4 + 1 : 0));
+		s->bits = n;
+		s->nr = nr;
+	}
+	bit = 1u << (i % 4 * 2 + (r->type == SXD_REC_MAP_END));
+	if (s->bits[i / 4] & bit)
+		return fail(msg, len, DUMP_EFORMAT,
+			    "corrupt dump: a second %s record of map index %u at offset %zu",
+			    r->type == SXD_REC_MAP ? "MAP" : "MAP_END", i, off);
+	s->bits[i / 4] |= bit;
+	return 0;
+}
+
+static int check_records(struct dump_file *f, struct seen_maps *seen, char *msg, size_t len);
+
 /* Validate the whole file; on success every record can be trusted. */
 int dump_check(struct dump_file *f, char *msg, size_t len)
+{
+	struct seen_maps seen = { 0 };
+	int err;
+
+	err = check_header(f, msg, len);
+	if (!err)
+		err = check_records(f, &seen, msg, len);
+	free(seen.bits);
+	return err;
+}
+
+static int check_records(struct dump_file *f, struct seen_maps *seen, char *msg, size_t len)
 {
 	const struct sxd_rec *r = NULL;
 	size_t off = sizeof(struct sxd_file_header);
 	uint32_t n = 0;
-	int err;
+	int err = 0;
 
-	err = check_header(f, msg, len);
-	if (err)
-		return err;
 	while (off < f->size) {
 		r = (const void *)(f->data + off);
 		if (f->size - off < sizeof(*r))
@@ -161,7 +234,9 @@ int dump_check(struct dump_file *f, char *msg, size_t len)
 				   "corrupt dump: record at offset %zu claims %u bytes", off, r->size);
 		else if (rec_check(r, off, msg, len))
 			err = DUMP_EFORMAT;
-		if (err && !f->salvage)
+		else
+			err = check_indexes(seen, r, off, msg, len);
+		if (err && (!f->salvage || err == DUMP_EIO))
 			return err;
 		if (err) {
 			r = NULL;

@@ -46,6 +46,12 @@ int dump_open(struct dump_file *f, const char *path, bool salvage, char *msg, si
 int dump_check(struct dump_file *f, char *msg, size_t msglen);
 void dump_close(struct dump_file *f);
 
+/*
+ * Map indexes are below this: the module's max_maps bound
+ * (OPT_MAX_MAPS_LIMIT, module/scxdump.h); dump_check() refuses others.
+ */
+#define DUMP_MAX_MAP_INDEX	(1u << 20)
+
 /* Bytes of the mapping a pass keeps resident behind it. */
 #define DUMP_WINDOW	(16u << 20)
 

@@ -6,7 +6,10 @@
  * format is checked from both sides.
  *
  *   mkdump [--version N] [--corrupt-len] [--no-end] [--bad-timeline|--no-timeline]
- *          [--core] OUT
+ *          [--core] [--same-map-index] [--two-ends] OUT
+ *
+ * --same-map-index and --two-ends make dumps whose framing and checksum
+ * are good but whose records contradict each other.
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -131,13 +134,16 @@ static void add_btf(unsigned int index, unsigned int kind, unsigned int kernel_i
 	b->size = size;
 }
 
+/* --same-map-index: every MAP record claims map index 0 */
+static bool same_map_index;
+
 static void add_map(unsigned int index, unsigned int type, const char *name,
 		    unsigned int ks, unsigned int vs, unsigned int btf_index,
 		    unsigned int kt, unsigned int vt)
 {
 	struct sxd_map *m = rec(SXD_REC_MAP, sizeof(*m), NULL, 0);
 
-	m->map_index = index;
+	m->map_index = same_map_index ? 0 : index;
 	m->id = 100 + index;
 	m->type = type;
 	m->key_size = ks;
@@ -376,11 +382,13 @@ int main(int argc, char **argv)
 		{ "bad-timeline", no_argument, NULL, 't' },
 		{ "no-timeline", no_argument, NULL, 'T' },
 		{ "core", no_argument, NULL, 'C' },
+		{ "same-map-index", no_argument, NULL, 'S' },
+		{ "two-ends", no_argument, NULL, 'E' },
 		{ 0 }
 	};
 	unsigned int version = SXD_VERSION, btf_size;
 	bool corrupt = false, no_end = false, v1_snapshot = false, later = false;
-	bool bad_timeline = false, no_timeline = false, core = false;
+	bool bad_timeline = false, no_timeline = false, core = false, two_ends = false;
 	int val_id, sec_id, u32_id, c;
 	struct sxd_file_header *h = (void *)buf;
 	struct sxd_capture *cap;
@@ -402,6 +410,8 @@ int main(int argc, char **argv)
 		case 't': bad_timeline = true; break;
 		case 'T': no_timeline = true; break;
 		case 'C': core = true; break;
+		case 'S': same_map_index = true; break;
+		case 'E': two_ends = true; break;
 		default: return 2;
 		}
 	}
@@ -551,6 +561,9 @@ int main(int argc, char **argv)
 		add_entries(2, 4, 12, e, 1, false);
 		add_map_end(2, 1, 0, 0, "");
 	}
+	/* --two-ends: an END record after map 2's, the last one too */
+	if (two_ends)
+		((struct sxd_end *)rec(SXD_REC_END, sizeof(*end), NULL, 0))->nr_maps = 3;
 	/* map 4: per-CPU array, two CPUs */
 	{
 		unsigned long long e[2][3] = { { 0, 1000, 2000 }, { 1, 1001, 2001 } };

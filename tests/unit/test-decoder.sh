@@ -163,6 +163,26 @@ expect_fail "record lengths that disagree" 2 "inconsistent lengths" decode "$tmp
 expect_fail "no END record" 2 "no END record" decode "$tmp/noend.bin"
 expect_fail "trailing garbage" 2 "header says" decode "$tmp/double.bin"
 
+# records that contradict each other, framing and checksum good
+"$MK" --same-map-index "$tmp/samemap.bin"
+"$MK" --two-ends "$tmp/twoends.bin"
+expect_fail "every MAP record claiming map index 0: refused, naming the second" 2 \
+	"a second MAP record of map index 0 at offset [0-9]*.*--salvage" decode "$tmp/samemap.bin"
+for c in info summary html timeline; do
+	expect_fail "... and by $c" 2 "a second MAP record of map index 0" $c "$tmp/samemap.bin"
+done
+expect_fail "... and by diff" 2 "a second MAP record of map index 0" diff "$tmp/good.bin" "$tmp/samemap.bin"
+"$DEC" decode --salvage "$tmp/samemap.bin" >"$tmp/samemap.json" 2>"$tmp/err"
+t_eq "... --salvage: exit 5" 5 $?
+t_check "... --salvage: the first map whole, as the good dump has it; stopped at the second MAP record" \
+	jq -e --slurpfile w "$j" '[.maps[] | .name] == ["vals"] and .maps[0] == $w[0].maps[0] and (.salvage.damage | test("a second MAP record of map index 0")) and .salvage.complete == false' "$tmp/samemap.json"
+expect_fail "two END records: refused, naming the record after the first" 2 \
+	"a record at offset [0-9]* after the END record at [0-9]*" decode "$tmp/twoends.bin"
+"$DEC" decode --salvage "$tmp/twoends.bin" >"$tmp/twoends.json" 2>"$tmp/err"
+t_eq "... --salvage: exit 5" 5 $?
+t_check "... --salvage: the maps before the first END, whole, as the good dump has them" \
+	jq -e --slurpfile w "$j" '[.maps[] | .name] == ["vals", "raw_hash", "synth.data"] and .maps == $w[0].maps[0:3] and (.salvage.damage | test("after the END record"))' "$tmp/twoends.json"
+
 t_jq "stall: an exit after a warning names it, 1500 ms before, and its tasks" "$tmp/good.json" \
 	'.stall == {kind: "paired", warning_seq: 5, warning_boottime_ns: 41629861134, warning_ms_before: 1500, enable_seq: 3, timeout_ms: 5000, threshold_ms: 2500, nr_cpus_waiting: 2, tasks: [{pid: 4242, comm: "victim", cpu: 1, wait_ms: 2600}, {pid: 77, comm: "kworker/3:1", cpu: 3, wait_ms: 2550}]}'
 t_check "summary: the warning, how long before, the tasks" sh -c "grep -qx 'stall warning: dump 5, 1.500 s before this capture' '$tmp/summary.txt' && grep -qx '  victim\\[4242\\] runnable 2600 ms on CPU 1' '$tmp/summary.txt'"
