@@ -268,7 +268,7 @@ expect_fail "diff: a future version" 3 "version 99" diff "$tmp/future.bin" "$tmp
 expect_fail "diff: --map is no diff option" 1 "no --map" diff --map vals "$tmp/good.bin" "$tmp/later.bin"
 expect_fail "--text is only diff's" 1 "option of diff" decode --text "$tmp/good.bin"
 expect_fail "missing file" 4 "No such file" decode "$tmp/nonexistent.bin"
-expect_fail "a directory" 4 "not a regular file" decode "$tmp"
+expect_fail "a directory" 4 "a directory, not a dump file" decode "$tmp"
 expect_fail "unknown command" 1 "unknown command" frobnicate "$tmp/good.bin"
 expect_fail "no file" 1 "exactly one FILE" decode
 expect_fail "unknown option" 1 "usage" decode --bogus "$tmp/good.bin"
