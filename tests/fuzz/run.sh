@@ -11,7 +11,7 @@
 # Each input goes through every command (fuzz_decode.c): decode, info,
 # summary, timeline, html, and (one in 16) diff from synthetic-core.bin.
 #
-# The fixed corpus: the synthetic dumps of tests/unit, two small real dumps
+# The fixed corpus: the synthetic dumps of tests/unit, four small real dumps
 # (seeds/) and every input that once crashed the decoder (regressions/). A
 # crash fails the run and its input is kept under $SCXDUMP_CACHE/fuzz/crashes,
 # to be added to regressions/ with the fix.
