@@ -36,14 +36,24 @@ void core_view(const struct sxd_core *h, struct core_view *v)
 	v->task_masks = (const void *)p;
 }
 
+/*
+ * Both fields are the dump's: any difference, any HZ. Whole seconds and the
+ * rest apart, so no product overflows: d * 1000 / hz exactly, or INT64_MAX
+ * past it (more than 292 million years).
+ */
 int64_t core_runnable_ms(const struct sxd_core *h, const struct sxd_core_task *t)
 {
-	int64_t d;
+	uint64_t d, s;
 
 	if (t->state || !t->runnable_at || !h->hz)
 		return -1;
-	d = (int64_t)(h->jiffies - t->runnable_at);
-	return d < 0 ? 0 : d * 1000 / h->hz;
+	if ((int64_t)(h->jiffies - t->runnable_at) <= 0)
+		return 0;	/* queued after the walk's jiffies were read */
+	d = h->jiffies - t->runnable_at;
+	s = d / h->hz;
+	if (s > (uint64_t)INT64_MAX / 1000 - 1)
+		return INT64_MAX;
+	return (int64_t)(s * 1000 + d % h->hz * 1000 / h->hz);
 }
 
 const char *core_dsq_name(uint64_t id, char *buf, size_t len)
@@ -204,7 +214,8 @@ static void emit_storage(const struct emit *e, const struct core_storage *s, siz
 	}
 	json_key(g, "storage");
 	json_obj(g);
-	for (k = s + lo; k < s + nr && k->pid == pid; k++) {
+	/* no task storage at all: @s is NULL, no pointer arithmetic on it */
+	for (k = nr ? s + lo : NULL; k && k < s + nr && k->pid == pid; k++) {
 		json_strn(g, k->map->name, strnlen(k->map->name, sizeof(k->map->name)));
 		bt = index_btf_at(e->x, k->map->btf_index, NULL);
 		if (bt && k->map->btf_value_type_id)

@@ -19,7 +19,7 @@ struct dump_file {
 	const struct sxd_file_header *hdr;
 	const struct sxd_end *end;	/* NULL when salvaged without one */
 	size_t map_len;		/* mmap()ed length, 0 if not mapped */
-	char *owned;		/* or the heap copy, for an empty file */
+	char *owned;		/* or the heap copy of what could not be mapped */
 	/*
 	 * Salvage (set before dump_check()): past a valid header, damage is
 	 * recorded, not fatal, and size cut to the whole, intact records
@@ -42,9 +42,29 @@ enum dump_open_err {
 	DUMP_EVERSION = 3,	/* a format version this tool does not know */
 };
 
+/*
+ * The most bytes read into memory from what cannot be mapped (a pipe, a
+ * FIFO, stdin, a debugfs file): the largest dump the module writes
+ * (OPT_MAX_DUMP_LIMIT, module/scxdump.h).
+ */
+#define DUMP_READ_MAX		((size_t)(2048 - 1) << 20)
+
+/*
+ * Open and check the dump at @path, "-" for stdin. A regular file is
+ * mapped; anything else is read into memory (at most DUMP_READ_MAX). A
+ * FIFO is opened without blocking, then its writer is awaited as cat
+ * does. While a file is mapped, a SIGBUS from it shrinking ends the
+ * process with a message and EXIT_IO (dumpfile.c).
+ */
 int dump_open(struct dump_file *f, const char *path, bool salvage, char *msg, size_t msglen);
 int dump_check(struct dump_file *f, char *msg, size_t msglen);
 void dump_close(struct dump_file *f);
+
+/*
+ * Map indexes are below this: the module's max_maps bound
+ * (OPT_MAX_MAPS_LIMIT, module/scxdump.h); dump_check() refuses others.
+ */
+#define DUMP_MAX_MAP_INDEX	(1u << 20)
 
 /* Bytes of the mapping a pass keeps resident behind it. */
 #define DUMP_WINDOW	(16u << 20)

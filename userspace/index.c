@@ -12,8 +12,8 @@
 #include "index.h"
 #include "records.h"
 
-/* A dump's maps are bounded by the module (at most 4096); be generous. */
-#define MAX_MAP_INDEX		(1u << 16)
+/* dump_check() refused every map index from DUMP_MAX_MAP_INDEX up */
+#define MAX_MAP_INDEX		DUMP_MAX_MAP_INDEX
 #define MAX_BTF_INDEX		(1u << 16)
 
 _Static_assert(offsetof(struct sxd_counters, sched_index) == sizeof(struct sxd_rec) &&

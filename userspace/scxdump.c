@@ -70,6 +70,7 @@ static void usage(FILE *out)
 		"  --vmlinux-btf BTF\n"
 		"              the kernel's BTF (its /sys/kernel/btf/vmlinux) for a dump\n"
 		"              written with embed_kernel_btf=N; it must be that kernel's\n"
+		"  FILE        a dump: a file, a FIFO, a debugfs file, or - for stdin\n"
 		"\n"
 		"exit status: 0 ok, 1 usage, 2 not a dump/corrupt/truncated,\n"
 		"             3 unsupported format version, 4 I/O error,\n"
@@ -195,6 +196,10 @@ static int parse_args(int argc, char **argv, struct cmdline *cl)
 			return EXIT_USAGE;
 		}
 		cl->path_b = argv[optind + 1];
+		if (!strcmp(argv[optind], "-") && !strcmp(cl->path_b, "-")) {
+			fprintf(stderr, "scxdump: diff reads one of A and B from stdin (-), not both\n");
+			return EXIT_USAGE;
+		}
 	} else if (optind != argc - 1) {
 		fprintf(stderr, "scxdump: %s takes exactly one FILE\n", cl->cmd);
 		return EXIT_USAGE;

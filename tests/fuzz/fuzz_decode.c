@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer harness for the decoder: the dump checker, the index, the JSON
- * renderer (its compiled renderers checked against render.c's) and the
- * summary, on arbitrary bytes. The header's size and checksum are
- * fixed up first, or nearly every mutation would stop at the door and the
- * record parser and BTF renderer behind it would go untested.
+ * libFuzzer harness for the decoder: the dump checker, the index and every
+ * command's output on arbitrary bytes: decode's JSON (its compiled
+ * renderers checked against render.c's) and --format bpftool, info,
+ * summary, timeline (text and JSON), html, and diff of a fixed dump
+ * (SCXDUMP_FUZZ_REF, which run.sh sets to a synthetic dump with every
+ * record kind) against the input. Salvage is exercised on odd
+ * sizes. The header's size and checksum are fixed up first, or nearly
+ * every mutation would stop at the door and the record parser and BTF
+ * renderer behind it would go untested.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -12,7 +16,9 @@
 #include <string.h>
 #include <libdeflate.h>
 #include "../../userspace/decode.h"
+#include "../../userspace/diff.h"
 #include "../../userspace/dumpfile.h"
+#include "../../userspace/html.h"
 
 /*
  * The JSON twice, with the compiled renderers (userspace/plan.c) and
@@ -42,6 +48,55 @@ static void decode_json_both(const struct dump_index *x, const struct decode_opt
 	}
 	free(a);
 	free(b);
+}
+
+/* The fixed dump diff compares each input with: NULL when none is given. */
+static const struct dump_index *reference(void)
+{
+	static struct dump_file f;
+	static struct dump_index x;
+	static int state;	/* 0: not loaded, 1: loaded, -1: none */
+	const char *path = getenv("SCXDUMP_FUZZ_REF");
+	char msg[320];
+
+	if (!state) {
+		state = -1;
+		if (path && !dump_open(&f, path, false, msg, sizeof(msg))) {
+			if (!dump_index_build(&x, &f))
+				state = 1;
+			else
+				dump_close(&f);
+		} else if (path) {
+			fprintf(stderr, "SCXDUMP_FUZZ_REF: %s\n", msg);
+			abort();
+		}
+	}
+	return state > 0 ? &x : NULL;
+}
+
+/*
+ * The commands decode does not cover, each to /dev/null. diff costs three
+ * times what all the others do together: it runs on one input in 16,
+ * chosen by the input's bytes (@hash), so that the same corpus always
+ * diffs the same inputs; as JSON on half of those, as text on the other.
+ */
+static void other_commands(const struct dump_index *x, FILE *null, uint32_t hash)
+{
+	const struct dump_index *ref = reference();
+	struct decode_opts o = { .header_only = true };
+	struct diff_opts d = { .text = hash & 16 };
+
+	decode_json(x, null, &o);		/* info */
+	o = (struct decode_opts){ .timeline_only = true };
+	decode_json(x, null, &o);		/* timeline --json */
+	o = (struct decode_opts){ 0 };
+	html_report(x, null, &o, "fuzz");
+	if (hash % 16)
+		return;
+	if (ref)
+		diff_dumps(ref, "ref", x, "input", null, &d);
+	else
+		diff_dumps(x, "a", x, "a", null, &d);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -74,6 +129,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		decode_json_both(&x, &o);
 		decode_summary(&x, null);
 		timeline_text(&x, null, &o);
+		other_commands(&x, null, libdeflate_crc32(0, data, size));
 		/* --format bpftool of the first map (its name as the index has it) */
 		if (x.nr_maps) {
 			char name[sizeof(x.maps[0].rec->name) + 1] = { 0 };

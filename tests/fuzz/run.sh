@@ -8,7 +8,10 @@
 #                     600) from a growing corpus under $SCXDUMP_CACHE/fuzz,
 #                     seeded as well with the real dumps the guest tests left
 #
-# The fixed corpus: the synthetic dumps of tests/unit, two small real dumps
+# Each input goes through every command (fuzz_decode.c): decode, info,
+# summary, timeline, html, and (one in 16) diff from synthetic-core.bin.
+#
+# The fixed corpus: the synthetic dumps of tests/unit, four small real dumps
 # (seeds/) and every input that once crashed the decoder (regressions/). A
 # crash fails the run and its input is kept under $SCXDUMP_CACHE/fuzz/crashes,
 # to be added to regressions/ with the fix.
@@ -27,6 +30,8 @@ seed_corpus() {
 	mkdir -p "$corpus"
 	make -s -C "$here/../unit" >/dev/null || return 1
 	"$mk" "$corpus/synthetic.bin" &&
+		"$mk" --core "$corpus/synthetic-core.bin" &&
+		"$mk" --later "$corpus/synthetic-later.bin" &&
 		"$mk" --corrupt-len "$corpus/synthetic-len.bin" &&
 		"$mk" --no-end "$corpus/synthetic-noend.bin" &&
 		"$mk" --hostile "$corpus/synthetic-hostile.bin" || return 1
@@ -34,13 +39,14 @@ seed_corpus() {
 }
 
 fuzz() {
-	"$here/build/fuzz_decode" -timeout=20 -rss_limit_mb=2048 -max_len=262144 \
+	# diff's second dump: every record kind, core state included
+	SCXDUMP_FUZZ_REF=$corpus/synthetic-core.bin "$here/build/fuzz_decode" -timeout=20 -rss_limit_mb=2048 -max_len=262144 \
 		-artifact_prefix="$work/crashes/" -print_final_stats=1 "$@" \
 		>"$work/last.log" 2>&1
 	local rc=$?
-	grep -E '^stat::number_of_executed_units' "$work/last.log" | sed 's/^/# /'
+	grep -aE '^stat::number_of_executed_units' "$work/last.log" | sed 's/^/# /'
 	if [ $rc -ne 0 ]; then
-		grep -E 'ERROR|SUMMARY|runtime error' "$work/last.log" | head -10 | sed 's/^/#   /'
+		grep -aE 'ERROR|SUMMARY|runtime error' "$work/last.log" | head -10 | sed 's/^/#   /'
 		ls -t "$work"/crashes | head -3 | sed "s|^|#   input: $work/crashes/|"
 	fi
 	return $rc
@@ -50,10 +56,11 @@ if [ "$mode" = explore ]; then
 	secs=${FUZZ_SECONDS:-600}
 	corpus=$work/corpus
 	seed_corpus "$corpus" || { t_fail "corpus seeded"; t_done; exit 1; }
-	for d in "$GUEST_ROOT"/opt/scxdump/runs/*/*.bin; do
-		[ -f "$d" ] && [ "$(stat -c %s "$d")" -lt 2000000 ] &&
-			cp "$d" "$corpus/real-$(basename "$(dirname "$d")")-$(basename "$d")"
-	done
+	# the guest tests' dumps, at any depth (runs/<kernel>/<suite>/*.bin),
+	# named by their path under runs/
+	runs=$GUEST_ROOT/opt/scxdump/runs
+	[ -d "$runs" ] && find "$runs" -name '*.bin' -type f -size -2000k -printf '%P\n' |
+		while read -r d; do cp "$runs/$d" "$corpus/real-${d//\//-}"; done
 	log "exploring for ${secs}s from $(ls "$corpus" | wc -l) inputs"
 	fuzz -max_total_time="$secs" "$corpus"
 	t_eq "no crash, leak or undefined behaviour in ${secs}s of exploring" 0 $?

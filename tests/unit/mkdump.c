@@ -6,10 +6,12 @@
  * format is checked from both sides.
  *
  *   mkdump [--version N] [--corrupt-len] [--no-end] [--bad-timeline|--no-timeline]
- *          [--hostile] OUT
+ *          [--hostile] [--starved] [--core] [--same-map-index] [--two-ends] OUT
  *
  * --hostile: the dump's text as an attacker would write it (HOSTILE_*
  * below): ill-formed UTF-8, a literal \xff, terminal escapes.
+ * --same-map-index and --two-ends make dumps whose framing and checksum
+ * are good but whose records contradict each other.
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -150,13 +152,16 @@ static void add_btf(unsigned int index, unsigned int kind, unsigned int kernel_i
 	b->size = size;
 }
 
+/* --same-map-index: every MAP record claims map index 0 */
+static bool same_map_index;
+
 static void add_map(unsigned int index, unsigned int type, const char *name,
 		    unsigned int ks, unsigned int vs, unsigned int btf_index,
 		    unsigned int kt, unsigned int vt)
 {
 	struct sxd_map *m = rec(SXD_REC_MAP, sizeof(*m), NULL, 0);
 
-	m->map_index = index;
+	m->map_index = same_map_index ? 0 : index;
 	m->id = 100 + index;
 	m->type = type;
 	m->key_size = ks;
@@ -305,6 +310,86 @@ static void add_timeline(unsigned long long boottime_ns, bool bad)
 	r->sample_size = sizeof(struct tl_sample) + (bad ? 8 : 0);
 }
 
+/*
+ * --core: the scheduler's core state (SXD_REC_CORE) as module/core.c
+ * writes it: 2 CPUs, 3 DSQs (CPU 0's and CPU 1's local, user DSQ 100 with
+ * 2 tasks listed of 3), 4 tasks. HZ 250, so task 42 (runnable 2500
+ * jiffies) has waited 10000 ms; task 77's runnable_at lies 4e16 jiffies
+ * back (a hostile or broken field: 1.6e17 ms, whose product with 1000
+ * overflows an int64); task 99 sleeps (no wait); task 5 became runnable
+ * after the walk read jiffies (0 ms).
+ */
+static void add_core(void)
+{
+	const unsigned long long jiffies = 40000000000005000ull;
+	struct {
+		struct sxd_core_cpu cpu[2];
+		struct sxd_core_dsq dsq[3];
+		struct sxd_core_task queued[2];
+		struct sxd_core_task task[4];
+		unsigned long long masks[2 * SXD_CORE_CPU_MASKS + 4];
+	} t;
+	static const int pids[4] = { 42, 77, 99, 5 };
+	struct sxd_core *c;
+	int i;
+
+	memset(&t, 0, sizeof(t));
+	for (i = 0; i < 2; i++) {
+		t.cpu[i] = (struct sxd_core_cpu){
+			.cpu = i, .flags = SXD_CORE_CPU_ONLINE, .nr_running = 1 + i,
+			.cfs_nr_running = i, .scx_nr_running = 1, .local_dsq = i,
+			.ops_qseq = 100 + i, .curr_pid = i ? 42 : -1,
+			.curr_class = SXD_CLASS_EXT, .curr_prio = 120,
+		};
+		t.dsq[i] = (struct sxd_core_dsq){
+			.id = 0x8000000000000002ull, .kind = SXD_DSQ_LOCAL, .cpu = i,
+		};
+	}
+	strcpy(t.cpu[1].curr_comm, "worker");
+	t.dsq[2] = (struct sxd_core_dsq){ .id = 100, .kind = SXD_DSQ_USER, .cpu = -1, .nr = 3,
+					  .seq = 9, .first = 0, .nr_listed = 2,
+					  .flags = SXD_DSQ_PRIQ };
+	for (i = 0; i < 4; i++) {
+		struct sxd_core_task *k = &t.task[i];
+
+		k->pid = k->tgid = pids[i];
+		snprintf(k->comm, sizeof(k->comm), "task%d", pids[i]);
+		k->state = pids[i] == 99 ? 1 : 0;
+		k->cpu = i % 2;
+		k->scx_state = 2;
+		k->dsq_id = i < 2 ? 100 : SXD_CORE_NO_DSQ;
+		k->runnable_at = pids[i] == 42 ? jiffies - 2500 : pids[i] == 77 ? 5000 :
+				 pids[i] == 5 ? jiffies + 3 : jiffies - 1;
+		k->dsq_vtime = 1000 * (i + 1);
+		k->slice = 20000000;
+		k->weight = 100;
+		k->prio = 120;
+		k->class = SXD_CLASS_EXT;
+	}
+	t.queued[0] = t.task[0];
+	t.queued[1] = t.task[1];
+	t.masks[0] = 0x2;			/* CPU 0 kicks CPU 1 */
+	for (i = 0; i < 4; i++)
+		t.masks[2 * SXD_CORE_CPU_MASKS + i] = 0x3;
+	c = rec(SXD_REC_CORE, sizeof(*c), &t, sizeof(t));
+	c->when = SXD_CORE_BEFORE_BYPASS;
+	c->boottime_ns = 43129000000ull;
+	c->jiffies = jiffies;
+	c->duration_ns = 12345;
+	c->hz = 250;
+	c->nr_cpus = 2;
+	c->nr_dsqs = 3;
+	c->nr_queued = 2;
+	c->nr_tasks = 4;
+	c->mask_words = 1;
+	c->tasks_seen = 4;
+	c->dsqs_seen = 3;
+	c->max_dsq_tasks = 2;
+	strcpy(c->task_states[0], "NONE");
+	strcpy(c->task_states[2], "READY");
+	strcpy(c->task_states[3], "ENABLED");
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -317,17 +402,20 @@ int main(int argc, char **argv)
 		{ "no-timeline", no_argument, NULL, 'T' },
 		{ "hostile", no_argument, NULL, 'H' },
 		{ "starved", no_argument, NULL, 's' },
+		{ "core", no_argument, NULL, 'C' },
+		{ "same-map-index", no_argument, NULL, 'S' },
+		{ "two-ends", no_argument, NULL, 'E' },
 		{ 0 }
 	};
 	unsigned int version = SXD_VERSION, btf_size;
 	bool corrupt = false, no_end = false, v1_snapshot = false, later = false;
-	bool bad_timeline = false, no_timeline = false;
 	/*
 	 * --starved: what a dump whose room ran out before its describing
 	 * records says: no SNAPSHOT record, some_bloom without its MAP_END,
 	 * END counting 20 maps and 3 errors the dump does not all hold.
 	 */
 	bool starved = false;
+	bool bad_timeline = false, no_timeline = false, core = false, two_ends = false;
 	int val_id, sec_id, u32_id, c;
 	struct sxd_file_header *h = (void *)buf;
 	struct sxd_capture *cap;
@@ -350,6 +438,9 @@ int main(int argc, char **argv)
 		case 'T': no_timeline = true; break;
 		case 'H': hostile = true; break;
 		case 's': starved = true; break;
+		case 'C': core = true; break;
+		case 'S': same_map_index = true; break;
+		case 'E': two_ends = true; break;
 		default: return 2;
 		}
 	}
@@ -465,6 +556,9 @@ int main(int argc, char **argv)
 			sn->snap_flags = SXD_SNAP_F_BUDGET;
 		}
 	}
+	/* the core state is read right after the snapshot (module/session.c) */
+	if (core)
+		add_core();
 	/* map 1: hash without BTF, truncated by the caps */
 	{
 		unsigned char e[3][16];
@@ -497,6 +591,9 @@ int main(int argc, char **argv)
 		add_entries(2, 4, 12, e, 1, false);
 		add_map_end(2, 1, 0, 0, "");
 	}
+	/* --two-ends: an END record after map 2's, the last one too */
+	if (two_ends)
+		((struct sxd_end *)rec(SXD_REC_END, sizeof(*end), NULL, 0))->nr_maps = 3;
 	/* map 4: per-CPU array, two CPUs */
 	{
 		unsigned long long e[2][3] = { { 0, 1000, 2000 }, { 1, 1001, 2001 } };

@@ -168,6 +168,26 @@ expect_fail "record lengths that disagree" 2 "inconsistent lengths" decode "$tmp
 expect_fail "no END record" 2 "no END record" decode "$tmp/noend.bin"
 expect_fail "trailing garbage" 2 "header says" decode "$tmp/double.bin"
 
+# records that contradict each other, framing and checksum good
+"$MK" --same-map-index "$tmp/samemap.bin"
+"$MK" --two-ends "$tmp/twoends.bin"
+expect_fail "every MAP record claiming map index 0: refused, naming the second" 2 \
+	"a second MAP record of map index 0 at offset [0-9]*.*--salvage" decode "$tmp/samemap.bin"
+for c in info summary html timeline; do
+	expect_fail "... and by $c" 2 "a second MAP record of map index 0" $c "$tmp/samemap.bin"
+done
+expect_fail "... and by diff" 2 "a second MAP record of map index 0" diff "$tmp/good.bin" "$tmp/samemap.bin"
+"$DEC" decode --salvage "$tmp/samemap.bin" >"$tmp/samemap.json" 2>"$tmp/err"
+t_eq "... --salvage: exit 5" 5 $?
+t_check "... --salvage: the first map whole, as the good dump has it; stopped at the second MAP record" \
+	jq -e --slurpfile w "$j" '[.maps[] | .name] == ["vals"] and .maps[0] == $w[0].maps[0] and (.salvage.damage | test("a second MAP record of map index 0")) and .salvage.complete == false' "$tmp/samemap.json"
+expect_fail "two END records: refused, naming the record after the first" 2 \
+	"a record at offset [0-9]* after the END record at [0-9]*" decode "$tmp/twoends.bin"
+"$DEC" decode --salvage "$tmp/twoends.bin" >"$tmp/twoends.json" 2>"$tmp/err"
+t_eq "... --salvage: exit 5" 5 $?
+t_check "... --salvage: the maps before the first END, whole, as the good dump has them" \
+	jq -e --slurpfile w "$j" '[.maps[] | .name] == ["vals", "raw_hash", "synth.data"] and .maps == $w[0].maps[0:3] and (.salvage.damage | test("after the END record"))' "$tmp/twoends.json"
+
 t_jq "stall: an exit after a warning names it, 1500 ms before, and its tasks" "$tmp/good.json" \
 	'.stall == {kind: "paired", warning_seq: 5, warning_boottime_ns: 41629861134, warning_ms_before: 1500, enable_seq: 3, timeout_ms: 5000, threshold_ms: 2500, nr_cpus_waiting: 2, tasks: [{pid: 4242, comm: "victim", cpu: 1, wait_ms: 2600}, {pid: 77, comm: "kworker/3:1", cpu: 3, wait_ms: 2550}]}'
 t_check "summary: the warning, how long before, the tasks" sh -c "grep -qx 'stall warning: dump 5, 1.500 s before this capture' '$tmp/summary.txt' && grep -qx '  victim\\[4242\\] runnable 2600 ms on CPU 1' '$tmp/summary.txt'"
@@ -210,6 +230,25 @@ expect_fail "timeline: a sample size its counts do not give" 2 "record type 19 .
 expect_fail "--json is only timeline's" 1 "option of timeline" decode --json "$tmp/good.bin"
 expect_fail "timeline: no --map" 1 "no --map" timeline --map vals "$tmp/good.bin"
 
+# the core state (mkdump --core): HZ 250; task 42 runnable 2500 jiffies,
+# task 77's runnable_at 4e16 jiffies back (d * 1000 overflows an int64:
+# every command that reads it ran into undefined behaviour), 99 asleep, 5
+# queued after the walk read jiffies
+"$MK" --core "$tmp/core.bin"
+"$DEC" decode "$tmp/core.bin" >"$tmp/core.json" 2>"$tmp/core.err"
+t_eq "core: decode exits 0 (no overflow under UBSan)" "0 0" "$? $(grep -c 'runtime error' "$tmp/core.err")"
+t_jq "core: each task's wait, exact (d / HZ * 1000 + the rest), none for a sleeper, 0 for one queued after the walk" "$tmp/core.json" \
+	'[.schedulers[0].tasks[] | [.pid, .runnable_ms]] == [[42, 10000], [77, 160000000000000000], [99, null], [5, 0]]'
+t_jq "core: the DSQ's listed tasks with the same waits; task 42 joined with its task storage" "$tmp/core.json" \
+	'.schedulers[0] | ([.dsqs[2].tasks[] | [.pid, .runnable_ms]] == [[42, 10000], [77, 160000000000000000]]) and .dsqs[2].not_listed == 1 and .tasks[0].storage == {own: "f401000000000000"} and .cpus[1].curr.comm == "worker" and .cpus[0].scx.cpus_to_kick == "1"'
+for c in summary html timeline; do
+	"$DEC" $c "$tmp/core.bin" >"$tmp/core.$c" 2>"$tmp/core.err"
+	t_eq "core: $c exits 0 (no overflow under UBSan)" "0 0" "$? $(grep -c 'runtime error' "$tmp/core.err")"
+done
+t_check "core: summary lists the longest waits, exact" sh -c "grep -qx '  77 task77 on 100 (user), runnable 160000000000000000 ms' '$tmp/core.summary' && grep -qx '  42 task42 on 100 (user), runnable 10000 ms' '$tmp/core.summary'"
+"$DEC" diff "$tmp/good.bin" "$tmp/core.bin" >"$tmp/core.diff" 2>"$tmp/core.err"
+t_eq "core: diff against a dump without core state exits 0 (no overflow under UBSan)" "0 0" "$? $(grep -c 'runtime error' "$tmp/core.err")"
+
 # scxdump diff: the same synthetic scheduler captured again with known
 # changes (mkdump --later)
 "$MK" --later "$tmp/later.bin"
@@ -234,7 +273,7 @@ expect_fail "diff: a future version" 3 "version 99" diff "$tmp/future.bin" "$tmp
 expect_fail "diff: --map is no diff option" 1 "no --map" diff --map vals "$tmp/good.bin" "$tmp/later.bin"
 expect_fail "--text is only diff's" 1 "option of diff" decode --text "$tmp/good.bin"
 expect_fail "missing file" 4 "No such file" decode "$tmp/nonexistent.bin"
-expect_fail "a directory" 4 "not a regular file" decode "$tmp"
+expect_fail "a directory" 4 "a directory, not a dump file" decode "$tmp"
 expect_fail "unknown command" 1 "unknown command" frobnicate "$tmp/good.bin"
 expect_fail "no file" 1 "exactly one FILE" decode
 expect_fail "unknown option" 1 "usage" decode --bogus "$tmp/good.bin"
