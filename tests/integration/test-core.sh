@@ -70,9 +70,14 @@ for run in exit od; do
 	cpu=$(jq -c "[.schedulers[0].cpus[] | select(.cpu == $rt_cpu)][0]" "$j")
 	if [ "$(jq -r '.curr.pid' <<<"$cpu")" != "$rt_pid" ]; then
 		echo "# $what: CPU $rt_cpu was not running the RT loop (throttled?): $cpu"
-		t_jq "$what: CPU $rt_cpu, between two runs of the SCHED_FIFO loop ($rt_pid), runs no task of ours" "$j" "
+		# every CPU has a current task (rq->curr: its idle task at
+		# least); on this one, none the loader started: neither the
+		# loader (its pid in its log) nor a parked task (never run)
+		ours=$( (sed -n 's/^scxcore: enabled pid=\([0-9]*\)$/\1/p' "$out"; awk '$1 == "park" { print $2 }' "$out") | paste -sd,)
+		t_jq "$what: CPU $rt_cpu, between two runs of the SCHED_FIFO loop ($rt_pid), runs no task of ours ($ours)" "$j" "
 			[.schedulers[0].cpus[] | select(.cpu == $rt_cpu)][0] |
-			.online and .curr.comm != \"scxcore\""
+			.online and .curr.comm != \"scxcore\" and (.curr.pid | type) == \"number\" and
+			(.curr.pid as \$p | [${ours:--1}] | index([\$p]) == null)"
 	else
 		t_jq "$what: CPU $rt_cpu runs the SCHED_FIFO loop ($rt_pid)" "$j" "
 			[.schedulers[0].cpus[] | select(.cpu == $rt_cpu)][0] |
