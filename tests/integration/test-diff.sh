@@ -72,10 +72,10 @@ t_check "text: the removed key" grep -qF '  .entries[key=700]: {"key":700' "$dir
 "$DEC" diff "$dir/a.bin" 2>"$dir/usage.err"
 t_eq "diff with one file: usage error (status 1)" 1 $?
 t_check "... saying so" grep -q "diff takes exactly two FILEs" "$dir/usage.err"
-head -c 4096 "$dir/b.bin" >"$dir/b-cut.bin"
-"$DEC" diff "$dir/a.bin" "$dir/b-cut.bin" >/dev/null 2>"$dir/cut.err"
+head -c 4096 "$dir/b.bin" >"$dir/b-cut.part"
+"$DEC" diff "$dir/a.bin" "$dir/b-cut.part" >/dev/null 2>"$dir/cut.err"
 t_eq "diff with a truncated B: status 2" 2 $?
-t_check "... naming it" grep -q "b-cut.bin: truncated" "$dir/cut.err"
+t_check "... naming it" grep -q "b-cut.part: truncated" "$dir/cut.err"
 # decode --format bpftool: the shape and values bpftool gives for the same live map
 for m in hash_kv arr_u64 pair_hash; do
 	"$DEC" decode --format bpftool --map $m "$dir/b.bin" >"$dir/$m.ours.json"

@@ -380,11 +380,11 @@ assert len(rows) > 300, 'only %d different rows of pixels: blank?' % len(rows)
 PY
 
 # --- the command's errors: the tool's exit statuses
-head -c 30000 "$runs/core/exit.bin" >"$out/truncated.bin"
-"$DEC" html "$out/truncated.bin" >"$out/truncated.html" 2>"$out/truncated.err"
+head -c 30000 "$runs/core/exit.bin" >"$out/truncated.part"
+"$DEC" html "$out/truncated.part" >"$out/truncated.html" 2>"$out/truncated.err"
 t_eq "a truncated dump: exit 2, no page, why on stderr" "2 0 1" \
 	"$? $(stat -c %s "$out/truncated.html") $(grep -c 'truncated or padded dump' "$out/truncated.err")"
-"$DEC" html --salvage "$out/truncated.bin" >"$out/salvaged.html" 2>/dev/null
+"$DEC" html --salvage "$out/truncated.part" >"$out/salvaged.html" 2>/dev/null
 t_eq "a truncated dump, --salvage: exit 5, a page of its whole records" "5 1" \
 	"$? $(grep -c '"salvage":{' "$out/salvaged.html")"
 browse salvaged
@@ -393,8 +393,8 @@ t_has "salvaged: the page says the dump is damaged, and where it stopped" '^Dama
 	"$(q "$dom" '#salvage')"
 "$DEC" html "$out/no-such.bin" >/dev/null 2>"$out/missing.err"
 t_eq "a missing file: exit 4 (I/O, as decode), named on stderr" "4 1" "$? $(grep -c 'no-such.bin' "$out/missing.err")"
-printf 'not a dump at all' >"$out/not-a-dump.bin"
-"$DEC" html "$out/not-a-dump.bin" >/dev/null 2>&1
+printf 'not a dump at all' >"$out/not-a-dump.txt"
+"$DEC" html "$out/not-a-dump.txt" >/dev/null 2>&1
 t_eq "not a dump: exit 2" 2 $?
 "$DEC" html >/dev/null 2>&1
 t_eq "no FILE: exit 1" 1 $?

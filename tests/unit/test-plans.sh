@@ -3,7 +3,9 @@
 # decoded both ways (SCXDUMP_NO_PLAN=1 turns the plans off) must give the
 # same JSON, byte for byte. The dumps: mkdump's synthetic one (every BTF
 # rendering case the decoder's tests assert), the fuzzer's real seeds, and
-# every dump under the directories given (the guest tests' runs/stock).
+# every dump under the directories given (the guest tests' runs/stock:
+# every *.bin there is a whole dump a guest left; the host checks' cut and
+# bogus files are named otherwise).
 # The fuzzer checks the same on the inputs it makes up.
 #
 #   test-plans.sh [DIR...]
