@@ -34,10 +34,11 @@ trap 'rm -rf "$tmp"' EXIT
 maps_ncpu=$(cat "$runs/map-types/nr_cpu_ids" 2>/dev/null)
 core_ncpu=$(cat "$runs/core/nr_cpu_ids" 2>/dev/null)
 core_out=$runs/core/exit.out
+# the SCHED_FIFO loop and its CPU (the capture's own thread is an RT task
+# too, so at least one CPU runs one; the loop, when running, on its CPU,
+# but RT throttling may have paused it)
 rt_pid=$(awk '$1 == "rt" { print $2 }' "$core_out" 2>/dev/null)
 rt_cpu=$(awk '$1 == "rt" { print $3 }' "$core_out" 2>/dev/null)
-# (the capture's own thread is an RT task: at least one CPU runs one; the
-# RT loop, when running, on its CPU, but RT throttling may have paused it)
 # scxcore parks in order; the first parked has waited longest: pid, DSQ
 read -r first_pid first_dsq < <(awk '$1 == "park" { print $2, $3; exit }' "$core_out" 2>/dev/null)
 victim=$(sed -n 's/^victim \([0-9]*\)$/\1/p' "$runs/stall/loader-1.out" 2>/dev/null)
