@@ -29,8 +29,8 @@ guest_script() {
 # no FEATURE, which its dumps must then list under .absent: 6.12's sched_ext
 # has no event counters, sub-schedulers, exit CPU, bypass DSQs, and its BPF
 # no overwrite-mode ring buffers; 7.x has them all. Nor can 6.12 run 7.3's
-# example schedulers (sched_ext_examples, tools/sched_ext of 7.3). Neither counts
-# queueing per CPU (rq->scx.ops_qseq, gone after 6.12.0): per task.
+# example schedulers (sched_ext_examples, tools/sched_ext of 7.3). Neither
+# counts queueing per CPU (rq->scx.ops_qseq, gone after 6.12.0): per task.
 KERNEL_ALL_LACK="cpu_ops_qseq"
 KERNEL_612_LACKS="bypass_dsqs event_counters exit_cpu sub_schedulers"
 kernel_lacks() {
@@ -51,10 +51,10 @@ kernel_absent_json() {
 }
 
 # guest_skipped FEATURE: the guest script found its kernel without what
-# the test needs and said why in $dir/skip; the test then ends here, saying
-# so (it exits). A skip counts only on a kernel that lacks FEATURE (kernel_lacks;
-# sched_ext_examples: tools/sched_ext of 7.3, which needs a 7.x kernel):
-# on any other, what was not built or not found is a failure.
+# the test needs and said why in $dir/skip; the test then ends here (it
+# exits), saying so. A skip counts only on a kernel that lacks FEATURE
+# (kernel_lacks): on any other, what was not built or not found is a
+# failure.
 guest_skipped() {
 	[ -s "$dir/skip" ] || return 1
 	if kernel_lacks "$1"; then
