@@ -29,14 +29,16 @@ guest_script() {
 # no FEATURE, which its dumps must then list under .absent: 6.12's sched_ext
 # has no event counters, sub-schedulers, exit CPU, bypass DSQs, nor the
 # sched_ext_exit tracepoint that counts disables (status: disables_seen),
-# and its BPF no overwrite-mode ring buffers; 7.x has them all. Neither
+# and its BPF no overwrite-mode ring buffers; 7.x has them all. Nor can
+# 6.12 run 7.3's example schedulers (sched_ext_examples, tools/sched_ext
+# of 7.3). Neither
 # counts queueing per CPU (rq->scx.ops_qseq, gone after 6.12.0): per task.
 KERNEL_ALL_LACK="cpu_ops_qseq"
 KERNEL_612_LACKS="bypass_dsqs disables_seen event_counters exit_cpu sub_schedulers"
 kernel_lacks() {
 	case " $KERNEL_ALL_LACK " in *" $1 "*) return 0 ;; esac
 	case $(cat "$dir/krel") in
-	6.*) case " $KERNEL_612_LACKS rb_overwrite " in *" $1 "*) return 0 ;; esac ;;
+	6.*) case " $KERNEL_612_LACKS rb_overwrite sched_ext_examples " in *" $1 "*) return 0 ;; esac ;;
 	esac
 	return 1
 }
@@ -64,10 +66,18 @@ kernel_absent_json() {
 	echo "[$out]"
 }
 
-# guest_skipped: the guest script found its kernel without what the test
-# needs and said why in $dir/skip; the test then ends here, saying so.
+# guest_skipped FEATURE: the guest script found its kernel without what
+# the test needs and said why in $dir/skip; the test then ends here (it
+# exits), saying so. A skip counts only on a kernel that lacks FEATURE
+# (kernel_lacks): on any other, what was not built or not found is a
+# failure.
 guest_skipped() {
 	[ -s "$dir/skip" ] || return 1
-	echo "skip - $(cat "$dir/skip")"
+	if kernel_lacks "$1"; then
+		echo "skip - $(cat "$dir/skip")"
+	else
+		t_fail "skipped on $(cat "$dir/krel" 2>/dev/null), a kernel with $1: $(cat "$dir/skip")"
+	fi
 	t_done
+	exit
 }

@@ -36,7 +36,7 @@ save normal.bin
 
 echo "== 4: unload with a reader holding the dump open, reload, capture again"
 exec 7<$DBG/dump
-rmmod scxdump && echo "rmmod with open reader: ok" || echo "rmmod with open reader: busy"
+rmmod scxdump 2>rmmod-held.err && echo "rmmod with open reader: ok" || echo "rmmod with open reader: busy"
 exec 7<&-
 lsmod | grep -q '^scxdump' && rmmod scxdump
 for round in 1 2; do

@@ -14,8 +14,15 @@ set -uo pipefail
 guest_script core
 
 t_check "bad core-state parameters are all refused" sh -c "! grep -q ': accepted' '$dir/out'"
-t_check "... each with why" sh -c "grep -q 'scxdump: core_max_tasks must be a number from 1 to 262144' '$dir/bad.dmesg' &&
-	grep -q 'scxdump: core_budget_us must be a number from 10 to 1000000' '$dir/bad.dmesg'"
+# each refused for its value, with its range (module/main.c), and insmod
+# failing for that (invalid parameters), not for some other reason
+for r in core_max_tasks:0:1:262144 core_max_dsqs:0:1:65536 core_max_queued:300000:1:262144 \
+	core_budget_us:9:10:1000000 core_dsq_tasks:x:1:262144; do
+	IFS=: read -r p v lo hi <<<"$r"
+	t_check "... $p=$v refused: from $lo to $hi, not '$v'" \
+		grep -qF "scxdump: $p must be a number from $lo to $hi, not '$v'" "$dir/bad.dmesg"
+done
+t_eq "... insmod said so each time (invalid parameters)" 5 "$(grep -ciE 'invalid param' "$dir/bad.err")"
 t_check "every loader and capture ran" sh -c "! grep -qE 'loader failed' '$dir/out' && grep -q 'on demand: ok' '$dir/out'"
 
 MAGIC=23566	# SXC_MAGIC, 0x5c0e
@@ -63,9 +70,14 @@ for run in exit od; do
 	cpu=$(jq -c "[.schedulers[0].cpus[] | select(.cpu == $rt_cpu)][0]" "$j")
 	if [ "$(jq -r '.curr.pid' <<<"$cpu")" != "$rt_pid" ]; then
 		echo "# $what: CPU $rt_cpu was not running the RT loop (throttled?): $cpu"
-		t_jq "$what: CPU $rt_cpu, between two runs of the SCHED_FIFO loop ($rt_pid), runs no task of ours" "$j" "
+		# every CPU has a current task (rq->curr: its idle task at
+		# least); on this one, none the loader started: neither the
+		# loader (its pid in its log) nor a parked task (never run)
+		ours=$( (sed -n 's/^scxcore: enabled pid=\([0-9]*\)$/\1/p' "$out"; awk '$1 == "park" { print $2 }' "$out") | paste -sd,)
+		t_jq "$what: CPU $rt_cpu, between two runs of the SCHED_FIFO loop ($rt_pid), runs no task of ours ($ours)" "$j" "
 			[.schedulers[0].cpus[] | select(.cpu == $rt_cpu)][0] |
-			.online and .curr.comm != \"scxcore\""
+			.online and .curr.comm != \"scxcore\" and (.curr.pid | type) == \"number\" and
+			(.curr.pid as \$p | [${ours:--1}] | index([\$p]) == null)"
 	else
 		t_jq "$what: CPU $rt_cpu runs the SCHED_FIFO loop ($rt_pid)" "$j" "
 			[.schedulers[0].cpus[] | select(.cpu == $rt_cpu)][0] |

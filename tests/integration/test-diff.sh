@@ -43,6 +43,12 @@ t_jq ".bss nr_enqueued: $old -> $new, as the two decodes say, delta the differen
 	"[.maps[] | select(.name == \"scxtest_.bss\") | .changes[] | select(.path == \".entries[key=0].value.nr_enqueued\")] == [{path: \".entries[key=0].value.nr_enqueued\", old: $old, new: $new, delta: $((new - old))}] and $new > $old"
 t_jq "maps nobody wrote: no change (.rodata, pair_hash, sxt_ops)" "$j" \
 	"[.maps[] | select(.name == \"scxtest_.rodata\" or .name == \"pair_hash\" or .name == \"sxt_ops\") | [.changes[] | $content] | length] == [0, 0, 0]"
+# the scheduler's own count, as its loader printed it when stopped (after
+# both captures): the two captures' counts are at most that, and the first
+# below the second
+final=$(sed -n 's/^scxtest: state .* enqueues \([0-9]*\)$/\1/p' "$dir/loader.out" | tail -1)
+t_check ".bss nr_enqueued: 0 < $old < $new <= ${final:-none}, the count the loader printed once both captures were taken" \
+	test -n "$final" -a "${old:-0}" -gt 0 -a "${old:-0}" -lt "${new:-0}" -a "${new:-0}" -le "${final:-0}"
 snap_a=$(jq -c '[.maps[] | {(.name): .in_snapshot}] | add' "$dir/a.json")
 snap_b=$(jq -c '[.maps[] | {(.name): .in_snapshot}] | add' "$dir/b.json")
 t_jq ".in_snapshot changes where the decodes differ, and only there (a: $snap_a)" "$j" "
@@ -66,10 +72,10 @@ t_check "text: the removed key" grep -qF '  .entries[key=700]: {"key":700' "$dir
 "$DEC" diff "$dir/a.bin" 2>"$dir/usage.err"
 t_eq "diff with one file: usage error (status 1)" 1 $?
 t_check "... saying so" grep -q "diff takes exactly two FILEs" "$dir/usage.err"
-head -c 4096 "$dir/b.bin" >"$dir/b-cut.bin"
-"$DEC" diff "$dir/a.bin" "$dir/b-cut.bin" >/dev/null 2>"$dir/cut.err"
+head -c 4096 "$dir/b.bin" >"$dir/b-cut.part"
+"$DEC" diff "$dir/a.bin" "$dir/b-cut.part" >/dev/null 2>"$dir/cut.err"
 t_eq "diff with a truncated B: status 2" 2 $?
-t_check "... naming it" grep -q "b-cut.bin: truncated" "$dir/cut.err"
+t_check "... naming it" grep -q "b-cut.part: truncated" "$dir/cut.err"
 # decode --format bpftool: the shape and values bpftool gives for the same live map
 for m in hash_kv arr_u64 pair_hash; do
 	"$DEC" decode --format bpftool --map $m "$dir/b.bin" >"$dir/$m.ours.json"

@@ -13,7 +13,7 @@ set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
 guest_script examples
-guest_skipped && exit 0
+guest_skipped sched_ext_examples
 t_eq "every example scheduler built" "" "$(cat "$dir/missing" 2>/dev/null)"
 
 # printed NAME SED_EXPR last|first: a number from scx_NAME's own stat
@@ -104,6 +104,8 @@ if [ -s "$f" ]; then
 			grep -q "scxdump: max_maps must be a number from 16 to 1048576, not '$v'" "$dir/dmesg"
 	done
 	t_check "... not taken" test -z "$(grep 'taken' "$dir/out")"
+else
+	t_fail "pair: a dump captured on demand (pair-od.json empty or missing)"
 fi
 
 # scx_userland, its user-space half stopped: the watchdog's stall
@@ -119,6 +121,8 @@ if [ -s "$dir/userland-exit.bin" ]; then
 	pids=$(jq -r '.maps[] | select(.name == "enqueued") | .entries[].value.pid' "$f")
 	t_check "userland stalled: the busy tasks among them" \
 		test -n "$(comm -12 <(printf '%s\n' $pids | sort) <(sort "$dir/userland.spin"))"
+else
+	t_fail "userland stalled: a dump captured at the watchdog's exit (userland-exit.bin empty or missing)"
 fi
 t_clean_dmesg "kernel log clean (no bug, warning, KASAN, KFENCE, lockdep, stall or lockup report)" "$dir/dmesg"
 t_done

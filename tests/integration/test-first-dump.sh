@@ -121,6 +121,8 @@ t_jq "normal exit: maps as the scheduler left them, before teardown" "$dir/norma
 
 # Unload and reload.
 t_check "rmmod refused while a reader holds the dump" grep -q "rmmod with open reader: busy" "$dir/out"
+t_check "... refused as in use (EBUSY), not for another reason" \
+	grep -qE "Module scxdump is in use|Device or resource busy" "$dir/rmmod-held.err"
 for r in 1 2; do
 	"$DEC" decode "$dir/reload$r.bin" >"$dir/reload$r.json"
 	t_jq "reload $r: fresh module captures again" "$dir/reload$r.json" \

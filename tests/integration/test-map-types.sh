@@ -33,6 +33,10 @@ t_jq "LRU_HASH: every entry" "$f" "$(m lru_hash) | ([.entries[].key] | sort) == 
 t_jq "TASK_STORAGE: many tasks, owner pid/tgid match the stored ones" "$f" "$(m task_st) | .nr_entries > 20 and all(.entries[]; .key.owner == \"task\" and .key.pid == .value.pid and .key.tgid == .value.tgid and .value.magic == 31324)"
 t_jq "TASK_STORAGE: PID 1 with its comm" "$f" "$(m task_st) | any(.entries[]; .key.pid == 1 and (.key.comm | length) > 0)"
 t_jq "CGRP_STORAGE: root and child cgroup by id and path" "$f" "$(m cg_st) | all(.entries[]; .key.id == .value.id) and any(.entries[]; .key.path == \"/\" and .value.level == 0) and any(.entries[]; .key.path == \"/sxm\" and .value.level == 1)"
+# the loader stores three files' inodes (/etc/hostname, /etc/passwd,
+# /bin/sh) and prints a line for each: every one must be there
+t_eq "INODE_STORAGE: the loader stored 3 inodes" 3 "$(grep -c '^inode ' "$dir/loader.out")"
+t_jq "INODE_STORAGE: 3 entries" "$f" "$(m inode_st) | .nr_entries == 3 and (.entries | length) == 3"
 while read -r _ idx path ino dev; do
 	t_jq "INODE_STORAGE: $path by inode number and device" "$f" "$(m inode_st) | any(.entries[]; .value.idx == $idx and .value.magic == $((0x1d0 + idx)) and .key.ino == $ino and .key.dev == \"$dev\")"
 done < <(grep '^inode ' "$dir/loader.out")

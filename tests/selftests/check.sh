@@ -11,6 +11,10 @@
 #   that decodes, whose exit kind and message are those of the kernel log,
 #   and which holds the scheduler's .bss/.data maps when its object has
 #   those sections;
+# - every error exit the kernel logged with the module (each run with it)
+#   has its dump, by scheduler name and reason;
+# - with the module, it was loaded for every test (insmod's error output
+#   empty, its status read) and unloaded after it (rmmod's empty);
 # - no kernel log has a report of the shared list (tests/lib.sh).
 # Prints the table: test, without, with, debug, dump kinds.
 set -uo pipefail
@@ -28,6 +32,12 @@ runs=$1 obj=$2
 shift 2
 labels=("$@")
 
+# The reasons sched_ext gives an error exit (kind >= SCX_EXIT_ERROR) in its
+# "disabled (REASON)" line (scx_exit_reason(), kernel/sched/ext/ext.c).
+ERROR_REASONS='runtime error|scx_bpf_error|runnable task stall|reenqueue limit|rescue bandwidth overload'
+# How many dumps a run with the module keeps (keep_dumps=64, guest-selftests.sh).
+KEPT=64
+
 # result LABEL TEST: pass, skip, fail, or none (no line: crash or timeout)
 result() {
 	local f=$runs/$1/$2/out line
@@ -38,6 +48,37 @@ result() {
 	ok*) echo pass ;;
 	*) echo none ;;
 	esac
+}
+
+# exits_without_dump LABEL TEST: each error exit the kernel logged in the
+# test's run with the module (among its last KEPT disables: the dumps kept)
+# must have a dump of that scheduler name and reason; those without one
+# go to $runs/dump-missing
+exits_without_dump() {
+	local d=$runs/$1/$2 f logged have
+	logged=$(sed -nE 's/.*sched_ext: BPF (sub-)?scheduler "(.*)" disabled \((.*)\)$/\2\t\3/p' "$d/dmesg" |
+		tail -$KEPT | grep -E "	($ERROR_REASONS)$" | sort)
+	[ -n "$logged" ] || return 0
+	have=$(for f in "$d"/dump-*.bin; do
+		[ -e "$f" ] || continue
+		"$DEC" decode "$f" 2>/dev/null | jq -r '.schedulers[0] | "\(.name)\t\(.exit.reason)"'
+	done | sort)
+	comm -23 <(printf '%s\n' "$logged") <(printf '%s\n' "$have" | grep .) |
+		sed "s|^|$1/$2: no dump of the logged error exit |" >>"$runs/dump-missing"
+}
+
+# module_in LABEL TEST: the module was loaded for the test (insmod said
+# nothing, its status was read) and unloaded after it (rmmod said nothing);
+# what went wrong goes to $runs/module-problems
+module_in() {
+	local d=$runs/$1/$2
+	{
+		[ -e "$d/insmod.err" ] && [ ! -s "$d/insmod.err" ] ||
+			echo "$1/$2: insmod failed before it: $(head -c 200 "$d/insmod.err" 2>/dev/null)"
+		[ -s "$d/status" ] || echo "$1/$2: the module's status not read (not loaded?)"
+		[ -e "$d/rmmod.err" ] && [ ! -s "$d/rmmod.err" ] ||
+			echo "$1/$2: rmmod failed after it: $(head -c 200 "$d/rmmod.err" 2>/dev/null)"
+	} >>"$runs/module-problems"
 }
 
 # the exit kinds of the dumps of one test, and checks on each error exit
@@ -68,6 +109,7 @@ dump_kinds() {
 		echo "$2/$(basename "$f")" >>"$runs/dump-errors"
 	done
 	[ $bad -eq 0 ] || echo "$2" >>"$runs/dump-bad"
+	exits_without_dump "$1" "$2"
 	# KIND, or KIND×N for a run of the same
 	[ ${#kinds[@]} -gt 0 ] || { echo -; return; }
 	printf '%s\n' "${kinds[@]}" | uniq -c |
@@ -77,6 +119,8 @@ dump_kinds() {
 : >"$runs/dump-problems"
 : >"$runs/dump-errors"
 : >"$runs/dump-bad"
+: >"$runs/dump-missing"
+: >"$runs/module-problems"
 tests=$(cat "$runs/${labels[0]}/list")
 t_check "the runner lists its tests" test -n "$tests"
 printf '# %-28s %-8s %-8s %-8s %s\n' test "${labels[@]}" "dump kinds (${labels[1]})"
@@ -88,6 +132,10 @@ for t in $tests; do
 		row+=("${res[$l/$t]}")
 	done
 	printf '# %-28s %-8s %-8s %-8s %s\n' "$t" "${row[@]}" "$(dump_kinds "${labels[1]}" "$t")"
+	for l in "${labels[@]:1}"; do
+		module_in "$l" "$t"
+		[ "$l" = "${labels[1]}" ] || exits_without_dump "$l" "$t"
+	done
 done
 
 same=1 dbg=1
@@ -112,6 +160,12 @@ echo "# $(wc -l <"$runs/dump-errors") error exits captured with the module on th
 t_check "error exits were captured" test -s "$runs/dump-errors"
 t_eq "every error exit's dump decodes and matches the kernel log" 0 "$(wc -l <"$runs/dump-bad")"
 sed 's/^/#   /' "$runs/dump-problems" | head -20
+t_eq "every error exit the kernel logged with the module has its dump (${labels[*]:1})" 0 \
+	"$(wc -l <"$runs/dump-missing")"
+sed 's/^/#   /' "$runs/dump-missing" | head -20
+t_eq "the module loaded before and unloaded after every test run with it (${labels[*]:1})" 0 \
+	"$(wc -l <"$runs/module-problems")"
+sed 's/^/#   /' "$runs/module-problems" | head -20
 for l in "${labels[@]}"; do
 	cat "$runs/$l"/*/dmesg >"$runs/$l.dmesg" 2>/dev/null
 	t_clean_dmesg "$l: kernel log clean" "$runs/$l.dmesg"

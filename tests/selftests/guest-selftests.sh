@@ -1,7 +1,8 @@
 #!/bin/sh
 # Runs inside the test guest: the kernel's sched_ext selftests, one runner
 # call per test, in ./<label>/<test>/: the runner's output and status, the
-# kernel log of that test and, with the module, every dump it kept.
+# kernel log of that test and, with the module, every dump it kept, the
+# module's status, and what insmod and rmmod said (insmod.err, rmmod.err).
 #
 #   guest-selftests.sh RUNNER_DIR LABEL without|with [KO]
 set -u
@@ -24,7 +25,7 @@ for t in $(cat list); do
 			cat "$DBG/dumps/$d" >"$t/dump-$d.bin"
 		done
 		cat $DBG/status >"$t/status"
-		rmmod scxdump || echo "rmmod failed after $t"
+		rmmod scxdump 2>"$t/rmmod.err" || echo "rmmod failed after $t" | tee -a "$t/rmmod.err"
 	fi
 done
 echo "== done $label"

@@ -281,8 +281,9 @@ t_eq "core: DSQ 100's 4 tasks listed, each with SXC_SLICE 7000000" "4 4" \
 	"$(q "$dom" 'table.dsqs tr[data-dsq="100"] li' | wc -l) $(q "$dom" 'table.dsqs tr[data-dsq="100"] li' | grep -c ', slice 7000000,')"
 t_eq "core: DSQ 200 (SXC_DSQ_FIFO): user, FIFO, 3 tasks, slice 7000000" "user fifo 3 3" \
 	"$(q "$dom" 'table.dsqs tr[data-dsq="200"]' | awk -F ' [|] ' '{ print $3, $7, $5 }') $(q "$dom" 'table.dsqs tr[data-dsq="200"] li' | grep -c ', slice 7000000,')"
-t_eq "core: a row a CPU, and a local DSQ a CPU" \
-	"$(q "$dom" 'table.dsqs tr[data-kind="local"]' | wc -l)" "$(q "$dom" 'table.cpus tbody tr' | wc -l)"
+t_eq "core: a row a CPU, and a local DSQ a CPU: the guest's $(cat "$runs/core/nr_cpu_ids" 2>/dev/null) CPUs (its sysfs)" \
+	"$(cat "$runs/core/nr_cpu_ids" 2>/dev/null) $(cat "$runs/core/nr_cpu_ids" 2>/dev/null)" \
+	"$(q "$dom" 'table.dsqs tr[data-kind="local"]' | wc -l) $(q "$dom" 'table.cpus tbody tr' | wc -l)"
 # each parked task's task_ctx: magic == SXC_MAGIC ^ pid
 n=0 ok=0
 while IFS='|' read -r pid dsq magic park; do
@@ -343,6 +344,18 @@ t_check "arena: the picture marks the pages of allocator slots and blocks" \
 	test "$(q "$dom" 'details[data-type="arena"] svg rect.alloc' | wc -l)" -ge 2
 t_eq "arena: every live slot listed, a payload each with its pid" \
 	"$(kv "$al" nr_live)" "$(q "$dom" "$al tr.slot" | grep -c '{pid: [0-9]*, magic: ')"
+# against the loader (tests/sched/scxarena.c): its staying children each
+# in a slot's payload, and as many slots as it counted live when ready
+# (alloc - free), within 8 (the guest's commands since)
+live_pids=$(sed -n 's/^live \([0-9]*\)$/\1/p' "$runs/arena/loader.out" 2>/dev/null | sort -u)
+ready_live=$(sed -n 's/^ready alloc=\([0-9]*\) free=\([0-9]*\) .*/\1 - \2/p' "$runs/arena/loader.out" 2>/dev/null)
+ready_live=$((${ready_live:-0 - 1000}))
+slot_pids=$(q "$dom" "$al tr.slot" | sed -n 's/.*{pid: \([0-9]*\), magic: .*/\1/p' | sort -u)
+nslots=$(q "$dom" "$al tr.slot" | grep -c '{pid: [0-9]*, magic: ')
+t_eq "arena: the loader's $(echo $live_pids | wc -w) staying children each in a listed slot" "" \
+	"$(comm -23 <(printf '%s\n' $live_pids) <(printf '%s\n' $slot_pids) | head -3 | paste -sd' ')"
+t_check "arena: $nslots slots listed, the loader's count when ready ($ready_live) within 8" \
+	test "$(echo $live_pids | wc -w)" -ge 8 -a $((nslots - ready_live)) -le 8 -a $((ready_live - nslots)) -le 8
 
 # --- a screenshot, for the log
 timeout 60 "$CHROMIUM" --headless=new --no-sandbox --disable-gpu --no-first-run \
@@ -367,11 +380,11 @@ assert len(rows) > 300, 'only %d different rows of pixels: blank?' % len(rows)
 PY
 
 # --- the command's errors: the tool's exit statuses
-head -c 30000 "$runs/core/exit.bin" >"$out/truncated.bin"
-"$DEC" html "$out/truncated.bin" >"$out/truncated.html" 2>"$out/truncated.err"
+head -c 30000 "$runs/core/exit.bin" >"$out/truncated.part"
+"$DEC" html "$out/truncated.part" >"$out/truncated.html" 2>"$out/truncated.err"
 t_eq "a truncated dump: exit 2, no page, why on stderr" "2 0 1" \
 	"$? $(stat -c %s "$out/truncated.html") $(grep -c 'truncated or padded dump' "$out/truncated.err")"
-"$DEC" html --salvage "$out/truncated.bin" >"$out/salvaged.html" 2>/dev/null
+"$DEC" html --salvage "$out/truncated.part" >"$out/salvaged.html" 2>/dev/null
 t_eq "a truncated dump, --salvage: exit 5, a page of its whole records" "5 1" \
 	"$? $(grep -c '"salvage":{' "$out/salvaged.html")"
 browse salvaged
@@ -380,8 +393,8 @@ t_has "salvaged: the page says the dump is damaged, and where it stopped" '^Dama
 	"$(q "$dom" '#salvage')"
 "$DEC" html "$out/no-such.bin" >/dev/null 2>"$out/missing.err"
 t_eq "a missing file: exit 4 (I/O, as decode), named on stderr" "4 1" "$? $(grep -c 'no-such.bin' "$out/missing.err")"
-printf 'not a dump at all' >"$out/not-a-dump.bin"
-"$DEC" html "$out/not-a-dump.bin" >/dev/null 2>&1
+printf 'not a dump at all' >"$out/not-a-dump.txt"
+"$DEC" html "$out/not-a-dump.txt" >/dev/null 2>&1
 t_eq "not a dump: exit 2" 2 $?
 "$DEC" html >/dev/null 2>&1
 t_eq "no FILE: exit 1" 1 $?

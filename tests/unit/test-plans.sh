@@ -4,7 +4,9 @@
 # same JSON, byte for byte. The dumps: mkdump's synthetic one (every BTF
 # rendering case the decoder's tests assert) and its --hostile one (char
 # arrays with a backslash, with bytes not UTF-8), the fuzzer's real seeds,
-# and every dump under the directories given (the guest tests' runs/stock).
+# and every dump under the directories given (the guest tests' runs/stock:
+# every *.bin there is a whole dump a guest left; the host checks' cut and
+# bogus files are named otherwise).
 # The fuzzer checks the same on the inputs it makes up.
 #
 #   test-plans.sh [DIR...]
@@ -28,10 +30,14 @@ list=$tmp/dumps
 		find "$d" -name '*.bin' -type f 2>/dev/null | sort
 	done
 } >"$list"
-same=0 real=0 differ=""
+same=0 real=0 differ="" undecoded=""
 while read -r f; do
-	"$DEC" decode "$f" >"$tmp/plan.json" 2>/dev/null || continue	# not whole: salvage's
-	SCXDUMP_NO_PLAN=1 "$DEC" decode "$f" >"$tmp/noplan.json" 2>/dev/null
+	# every dump here is whole: one that does not decode is a failure
+	if ! "$DEC" decode "$f" >"$tmp/plan.json" 2>"$tmp/plan.err" ||
+		! SCXDUMP_NO_PLAN=1 "$DEC" decode "$f" >"$tmp/noplan.json" 2>/dev/null; then
+		undecoded="$undecoded ${f#"$top"/}"
+		continue
+	fi
 	if cmp -s "$tmp/plan.json" "$tmp/noplan.json"; then
 		same=$((same + 1))
 		jq -e '[.maps[] | .nr_entries] | add > 0' "$tmp/plan.json" >/dev/null 2>&1 &&
@@ -40,10 +46,12 @@ while read -r f; do
 		differ="$differ ${f#"$top"/}"
 	fi
 done <"$list"
+t_eq "every dump decodes (those that do not:$undecoded)" "" "$undecoded"
 t_eq "the same JSON both ways for every dump (those that differ:$differ)" "" "$differ"
 t_check "... the synthetic dump among them, $same dumps in all ($real with entries)" \
 	sh -c "[ $same -ge 3 ] && [ $real -ge 3 ]"
 if [ $# -gt 0 ]; then
-	t_check "... and the guest tests' dumps: $same of $(wc -l <"$list") files" [ "$same" -ge 20 ]
+	t_check "... and the guest tests' dumps: $same of $(wc -l <"$list") files, at least 20, every one the same" \
+		[ "$same" -ge 20 -a "$same" -eq "$(wc -l <"$list")" ]
 fi
 t_done
