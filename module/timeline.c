@@ -221,9 +221,16 @@ static void tl_sample(struct scx_sched *sch, u64 seq)
 	s->duration_ns = local_clock() - t0;
 }
 
+/*
+ * One tick: a sample of the running root, if any. The next tick is due
+ * one interval after this one began, not after it ended, so that a slow
+ * sample (a debug kernel, a busy host) does not stretch the interval; at
+ * least a jiffy later all the same, so that samples slower than the
+ * interval never keep this real-time thread on its CPU.
+ */
 static void tl_workfn(struct kthread_work *work)
 {
-	unsigned long period_ms = TIMELINE_IDLE_MS;
+	unsigned long period_ms = TIMELINE_IDLE_MS, start = jiffies, delay, spent;
 	struct scx_sched *sch;
 	bool new_load;
 	long load;
@@ -258,7 +265,10 @@ static void tl_workfn(struct kthread_work *work)
 	tl.nr_taken = seq + 1;
 	mutex_unlock(&timeline_lock);
 again:
-	kthread_queue_delayed_work(tl_worker, &tl_work, msecs_to_jiffies(period_ms));
+	delay = msecs_to_jiffies(period_ms);
+	spent = jiffies - start;
+	delay = spent < delay ? delay - spent : 1;
+	kthread_queue_delayed_work(tl_worker, &tl_work, delay);
 }
 
 /*
