@@ -7,8 +7,9 @@ DECODER_SRCS := dumpfile.c records.c index.c memory.c names.c json.c \
 	maps/typed.c maps/local_storage.c maps/arena.c maps/fd_array.c \
 	maps/stackmap.c maps/ringbuf.c maps/queue_stack_maps.c \
 	maps/bloom_filter.c maps/bpf_struct_ops.c
-DECODER_PKGS := libbpf yajl libdeflate
+DECODER_PKGS := libbpf yajl libdeflate nettle
 # the Debian package that gives each (Makefile: named when missing)
 DECODER_DEB_libbpf := libbpf-dev
 DECODER_DEB_yajl := libyajl-dev
 DECODER_DEB_libdeflate := libdeflate-dev
+DECODER_DEB_nettle := nettle-dev

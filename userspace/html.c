@@ -9,7 +9,8 @@
  * arena allocators, a table of maps and each map's entries (rendered a
  * thousand rows at a time, when its section is opened, with a filter),
  * per-CPU values as bar charts and arena pages as a picture. Nothing is
- * loaded from anywhere: the page's Content-Security-Policy forbids it.
+ * loaded from anywhere: the page's Content-Security-Policy forbids it, and
+ * it runs no script but the page's two, named by their SHA-256 (nettle's).
  * The address may name what to open: #all every section, #map-N the map
  * of index N, #map-N:TEXT that map's rows holding TEXT. When drawn, the
  * page sets data-ready="1" on its body; an error of its script is shown
@@ -19,6 +20,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
+#include <nettle/base64.h>
+#include <nettle/sha2.h>
 #include "html.h"
 
 /*
@@ -1034,7 +1037,12 @@ static const char *const html_js[] = {
 	"\n",
 	"/* #all opens every map; #map-N[:filter] opens map N, filtered. */\n",
 	"function followHash() {\n",
-	"	const hs = decodeURIComponent(location.hash.slice(1));\n",
+	"	let hs = location.hash.slice(1);\n",
+	"	try {\n",
+	"		hs = decodeURIComponent(hs);\n",
+	"	} catch (e) {\n",
+	"		/* a malformed escape (#map-0:%ZZ): the text as it is */\n",
+	"	}\n",
 	"	if (hs === 'all') {\n",
 	"		openAll(true);\n",
 	"		return;\n",
@@ -1086,7 +1094,7 @@ static const char html_head[] =
 	"<head>\n"
 	"<meta charset=\"utf-8\">\n"
 	"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-	"script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:\">\n"
+	"script-src %s %s; style-src 'unsafe-inline'; img-src data:\">\n"
 	"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	"<meta name=\"generator\" content=\"scxdump html\">\n";
 
@@ -1136,6 +1144,38 @@ fail:
 	return 0;
 }
 
+/* The text of each inline script: this, then its lines. */
+#define SCRIPT_LEAD	"\n"
+
+/* An inline script: the element, its text SCRIPT_LEAD and @lines. */
+static void html_script(FILE *out, const char *const *lines)
+{
+	fputs("<script>" SCRIPT_LEAD, out);
+	for (; *lines; lines++)
+		fputs(*lines, out);
+	fputs("</script>\n", out);
+}
+
+/*
+ * The CSP source allowing the script html_script() writes of @lines, and
+ * no other: 'sha256-' and the base64 of its text's SHA-256 (nettle).
+ */
+static void script_hash(char *buf, size_t len, const char *const *lines)
+{
+	char b64[BASE64_ENCODE_RAW_LENGTH(SHA256_DIGEST_SIZE) + 1];
+	uint8_t digest[SHA256_DIGEST_SIZE];
+	struct sha256_ctx ctx;
+
+	sha256_init(&ctx);
+	sha256_update(&ctx, strlen(SCRIPT_LEAD), (const uint8_t *)SCRIPT_LEAD);
+	for (; *lines; lines++)
+		sha256_update(&ctx, strlen(*lines), (const uint8_t *)*lines);
+	sha256_digest(&ctx, sizeof(digest), digest);
+	base64_encode_raw(b64, sizeof(digest), digest);
+	b64[sizeof(b64) - 1] = 0;
+	snprintf(buf, len, "'sha256-%s'", b64);
+}
+
 static void html_lines(FILE *out, const char *const *lines)
 {
 	for (; *lines; lines++)
@@ -1161,19 +1201,21 @@ int html_report(const struct dump_index *x, FILE *out, const struct decode_opts 
 {
 	cookie_io_functions_t io = { .write = html_json_write };
 	struct html_json hj = { .out = out };
+	char onerror_src[64], js_src[64];
 	FILE *json;
 	int err;
 
-	fputs(html_head, out);
+	/* the only scripts the page runs: these two, by their hashes */
+	script_hash(onerror_src, sizeof(onerror_src), html_onerror);
+	script_hash(js_src, sizeof(js_src), html_js);
+	fprintf(out, html_head, onerror_src, js_src);
 	fputs("<title>scxdump: ", out);
 	html_text(out, title);
 	fputs("</title>\n<style>\n", out);
 	html_lines(out, html_css);
 	fputs("</style>\n", out);
 	fputs(html_body, out);
-	fputs("<script>\n", out);
-	html_lines(out, html_onerror);
-	fputs("</script>\n", out);
+	html_script(out, html_onerror);
 	fputs(html_app, out);
 	json = fopencookie(&hj, "w", io);
 	if (!json)
@@ -1185,8 +1227,8 @@ int html_report(const struct dump_index *x, FILE *out, const struct decode_opts 
 		err = -EIO;
 	if (err)
 		return err;
-	fputs("</script>\n<script>\n", out);
-	html_lines(out, html_js);
-	fputs("</script>\n</body>\n</html>\n", out);
+	fputs("</script>\n", out);
+	html_script(out, html_js);
+	fputs("</body>\n</html>\n", out);
 	return ferror(out) ? -EIO : 0;
 }

@@ -3,7 +3,7 @@
 # --decoder: only those of the decoder's tests (make check-host).
 set -euo pipefail
 
-decoder="make gcc clang pkg-config libbpf-dev libyajl-dev libdeflate-dev zlib1g-dev jq xxd libclang-rt-dev man-db python3"
+decoder="make gcc clang pkg-config libbpf-dev libyajl-dev libdeflate-dev nettle-dev zlib1g-dev jq xxd libclang-rt-dev man-db python3"
 all="$decoder debootstrap qemu-system-x86 qemu-utils flex bison bc libelf-dev rsync chromium"
 pkgs=$all
 [ "${1:-}" = --decoder ] && pkgs=$decoder

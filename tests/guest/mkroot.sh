@@ -9,7 +9,7 @@ set -euo pipefail
 # debhelper and dh-dkms: make deb (tests/integration/guest-deb.sh installs
 # the packages)
 PACKAGES="linux-image-amd64 linux-headers-amd64 gcc make clang llvm libbpf-dev
-bpftool libelf-dev zlib1g-dev libyajl-dev libdeflate-dev pkg-config jq kmod busybox-static procps
+bpftool libelf-dev zlib1g-dev libyajl-dev libdeflate-dev nettle-dev pkg-config jq kmod busybox-static procps
 iproute2 dkms linux-perf build-essential debhelper dh-dkms"
 
 # Only this script decides what the root holds: it alone keys the cache.

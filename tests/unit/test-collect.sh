@@ -162,6 +162,36 @@ t_eq "the dumps saved all the same" 3 "$(ls "$tmp/tofull" | wc -l)"
 t_eq "html exits 0" 0 $?
 t_check "html: the page holds the dump's JSON and its policy" sh -c "grep -q 'id=\"dump\"' '$tmp/a.html' && grep -q \"default-src 'none'\" '$tmp/a.html' && grep -q 'planned failure' '$tmp/a.html'"
 t_check "html: nothing fetched from a network" sh -c "! grep -qiE 'https?://' '$tmp/a.html'"
+# the policy runs the page's two scripts by their SHA-256, nothing inline else
+cat >"$tmp/csp.py" <<'PY'
+import base64, hashlib, re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page).group(1)
+src = [d.split()[1:] for d in csp.split(";") if d.split() and d.split()[0] == "script-src"][0]
+texts = re.findall(r"<script>(.*?)</script>", page, re.S)
+want = ["'sha256-%s'" % base64.b64encode(hashlib.sha256(t.encode()).digest()).decode() for t in texts]
+if len(texts) != 2 or sorted(src) != sorted(want):
+    sys.exit("script-src %s, the scripts' hashes %s" % (src, want))
+PY
+t_check "html: script-src is the sha256 of each inline script's text, no 'unsafe-inline'" python3 "$tmp/csp.py" "$tmp/a.html"
+# a location hash with a malformed %-escape filters by its text, no URIError
+if command -v node >/dev/null; then
+	cat >"$tmp/hash.js" <<'JS'
+const page = require('fs').readFileSync(process.argv[2], 'utf8');
+const fn = /function followHash\(\) \{[\s\S]*?\n\}\n/.exec(page)[0];
+let got = [];
+global.openAll = () => {};
+global.openMap = () => ({table: {setFilter: f => got.push(f)}, parentNode: {scrollIntoView() {}}});
+for (const h of ['#map-0:%ZZ', '#map-0:a%20b']) {
+	global.location = {hash: h};
+	eval(fn + '; followHash();');
+}
+console.log(JSON.stringify(got));
+JS
+	t_eq "html: #map-0:%ZZ filters by '%ZZ', #map-0:a%20b by 'a b'" '["%ZZ","a b"]' "$(node "$tmp/hash.js" "$tmp/a.html" 2>&1 | tail -1)"
+else
+	t_ok "# SKIP the location hash's escapes: no node"
+fi
 "$DEC" html "$src/dumps/00000003" >/dev/null 2>"$tmp/e"
 t_eq "html of a truncated dump: status 2" 2 $?
 "$DEC" html "$tmp/nosuch" >/dev/null 2>&1

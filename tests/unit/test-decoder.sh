@@ -261,9 +261,9 @@ t_eq "... which dkms.conf and debian/changelog give" "$modver $modver" \
 expect_fail "--version takes nothing more" 1 "^scxdump: --version takes nothing more" --version x
 # a missing build dependency is named by its package before any compiler runs
 PKG_CONFIG_LIBDIR=/nonexistent make -C "$top/userspace" >"$tmp/deps.out" 2>&1
-t_eq "build without libbpf, yajl, libdeflate: refused" 2 $?
-t_check "... naming libbpf-dev, libyajl-dev and libdeflate-dev, no compiler run" sh -c \
-	"grep -q 'missing build dependencies: libbpf-dev libyajl-dev libdeflate-dev' '$tmp/deps.out' && ! grep -q ' -c -o ' '$tmp/deps.out'"
+t_eq "build without libbpf, yajl, libdeflate, nettle: refused" 2 $?
+t_check "... naming libbpf-dev, libyajl-dev, libdeflate-dev and nettle-dev, no compiler run" sh -c \
+	"grep -q 'missing build dependencies: libbpf-dev libyajl-dev libdeflate-dev nettle-dev' '$tmp/deps.out' && ! grep -q ' -c -o ' '$tmp/deps.out'"
 make -C "$top" module KDIR=/nonexistent >"$tmp/kdeps.out" 2>&1
 t_eq "module build without kernel headers: refused" 2 $?
 t_check "... naming linux-headers-$(uname -r)" grep -q "install linux-headers-$(uname -r)" "$tmp/kdeps.out"

@@ -190,8 +190,8 @@ self_contained() {
 			grep -Eio 'https?:|ftp:|src=|<link|@import|url\([^#]' | sort -u)"
 	t_eq "$1: the JSON inside has no '<' to close its element with (written \\u003c)" "1 0" \
 		"$(grep -c '^<script type="application/json" id="dump">$' "$f") $(sed -n '/^<script type="application\/json" id="dump">$/{n;p}' "$f" | grep -c '<')"
-	t_check "$1: its Content-Security-Policy forbids loading anything" \
-		grep -q "content=\"default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:\"" "$f"
+	t_check "$1: its Content-Security-Policy forbids loading anything, runs its two scripts only" \
+		grep -qE "content=\"default-src 'none'; script-src 'sha256-[A-Za-z0-9+/]{43}=' 'sha256-[A-Za-z0-9+/]{43}='; style-src 'unsafe-inline'; img-src data:\"" "$f"
 	t_eq "$1: once drawn, no element with a src, every link to this page" "" \
 		"$(q "$dom" '[src]@src'; q "$dom" '[href]@href' | grep -v '^#')"
 }
@@ -413,7 +413,10 @@ t_eq "hostile: the message shown as text, byte for byte" \
 	"$(q "$dom" 'header .exit .msg')"
 
 # --- the console check itself: a page with a deliberate error fails it
-sed 's|</body>|<script>scxdumpDeliberateError();</script></body>|' "$out/core.html" >"$out/broken.html"
+# (its script allowed by its hash, as the page's own are)
+dh=$(python3 -c 'import base64, hashlib; print(base64.b64encode(hashlib.sha256(b"scxdumpDeliberateError();").digest()).decode())')
+sed -e 's|</body>|<script>scxdumpDeliberateError();</script></body>|' \
+	-e "s|script-src |script-src 'sha256-$dh' |" "$out/core.html" >"$out/broken.html"
 browse broken
 t_check "a deliberate script error: on Chromium's console, so the check above would fail" \
 	grep -q 'CONSOLE.*Uncaught ReferenceError: scxdumpDeliberateError is not defined' "$log"
