@@ -63,11 +63,18 @@ static void print_stats(const struct sxd_rec *r, FILE *out)
 	} else if (r->type == SXD_REC_PROG_STATS) {
 		const struct sxd_prog_stat *st = (const void *)(ps + 1);
 
-		for (i = 0; i < ps->nr; i++)
-			fprintf(out, "program %.*s (id %u): %" PRIu64 " runs, %" PRIu64 " ns, %" PRIu64 " recursion misses\n",
-				(int)strnlen(st[i].name, sizeof(st[i].name)), st[i].name, st[i].id,
-				(uint64_t)st[i].run_cnt, (uint64_t)st[i].run_time_ns,
+		for (i = 0; i < ps->nr; i++) {
+			fprintf(out, "program %.*s (id %u): ",
+				(int)strnlen(st[i].name, sizeof(st[i].name)), st[i].name, st[i].id);
+			/* zeros the kernel did not count are no counts */
+			if (st[i].flags & SXD_PROG_STATS_OFF)
+				fprintf(out, "run counts not kept: sysctl kernel.bpf_stats_enabled=0");
+			else
+				fprintf(out, "%" PRIu64 " runs, %" PRIu64 " ns",
+					(uint64_t)st[i].run_cnt, (uint64_t)st[i].run_time_ns);
+			fprintf(out, ", %" PRIu64 " recursion misses\n",
 				(uint64_t)st[i].recursion_misses);
+		}
 	}
 }
 

@@ -294,11 +294,14 @@ int main(int argc, char **argv)
 		{ "later", no_argument, NULL, 'l' },
 		{ "bad-timeline", no_argument, NULL, 't' },
 		{ "no-timeline", no_argument, NULL, 'T' },
+		{ "stats", required_argument, NULL, 's' },
 		{ 0 }
 	};
 	unsigned int version = SXD_VERSION, btf_size;
 	bool corrupt = false, no_end = false, v1_snapshot = false, later = false;
 	bool bad_timeline = false, no_timeline = false;
+	/* --stats on|off: the programs' SXD_PROG_STATS_* (none: not said) */
+	unsigned int stats_flags = 0;
 	int val_id, sec_id, u32_id, c;
 	struct sxd_file_header *h = (void *)buf;
 	struct sxd_capture *cap;
@@ -319,6 +322,12 @@ int main(int argc, char **argv)
 		case 'l': later = true; break;
 		case 't': bad_timeline = true; break;
 		case 'T': no_timeline = true; break;
+		case 's':
+			stats_flags = !strcmp(optarg, "on") ? SXD_PROG_STATS_ON :
+				      !strcmp(optarg, "off") ? SXD_PROG_STATS_OFF : ~0u;
+			if (stats_flags == ~0u)
+				return 2;
+			break;
 		default: return 2;
 		}
 	}
@@ -363,7 +372,8 @@ int main(int argc, char **argv)
 	{
 		struct sxd_counter ev[2] = { { "SCX_EV_KEEP_LAST", 42 }, { "SCX_EV_BYPASS", -1 } };
 		struct sxd_prog_stat st = { .id = 9, .name = "my_enqueue", .run_cnt = 500,
-					    .run_time_ns = 123456, .recursion_misses = 2 };
+					    .run_time_ns = 123456, .recursion_misses = 2,
+					    .flags = stats_flags };
 		struct sxd_counters *co = rec(SXD_REC_COUNTERS, sizeof(*co), ev, sizeof(ev));
 		struct sxd_prog_stats *ps;
 

@@ -31,6 +31,16 @@ t_jq "snapshot: which maps it holds" "$j" '([.maps[] | select(.in_snapshot) | .n
 t_jq "sub-scheduler: id, cgroup, parent" "$j" '.schedulers[0] | .id == 5 and .cgroup == {id: 77, path: "/scxsub"} and .parent == {id: 4, name: "parent_sched"}'
 t_jq "event counters by name" "$j" '.schedulers[0].event_counters == {SCX_EV_KEEP_LAST: 42, SCX_EV_BYPASS: -1}'
 t_jq "program run-time statistics" "$j" '.schedulers[0].programs == [{id: 9, name: "my_enqueue", run_cnt: 500, run_time_ns: 123456, recursion_misses: 2}]'
+# kernel.bpf_stats_enabled at capture: run counts kept, or not (zeros that are no counts)
+"$MK" --stats off "$tmp/stoff.bin" && "$MK" --stats on "$tmp/ston.bin"
+t_jq "programs: stats_kept false when kernel.bpf_stats_enabled was 0" <("$DEC" decode "$tmp/stoff.bin") '.schedulers[0].programs[0].stats_kept == false'
+t_jq "... true when it was 1" <("$DEC" decode "$tmp/ston.bin") '.schedulers[0].programs[0].stats_kept == true'
+t_jq "... absent when the dump does not say" "$j" '.schedulers[0].programs[0] | has("stats_kept") | not'
+t_eq "summary: run counts not kept, said instead of numbers" \
+	"program my_enqueue (id 9): run counts not kept: sysctl kernel.bpf_stats_enabled=0, 2 recursion misses" \
+	"$("$DEC" summary "$tmp/stoff.bin" | grep '^program ')"
+t_eq "summary: the counts when kept" "program my_enqueue (id 9): 500 runs, 123456 ns, 2 recursion misses" \
+	"$("$DEC" summary "$tmp/ston.bin" | grep '^program ')"
 t_jq "backtrace split into frames" "$j" '.schedulers[0].exit.backtrace == ["frame_a+0x1/0x10", "frame_b+0x2/0x20"]'
 t_jq "non-UTF-8 bytes in a message escaped, JSON stays valid" "$j" '.schedulers[0].exit.message == "it broke: \u0001\\xff bytes"'
 t_jq "error records" "$j" '.errors == [{"errno": -28, "message": "BTF 9 of map x left out"}]'
