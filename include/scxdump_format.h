@@ -261,15 +261,25 @@ struct sxd_counters {
 	__u32	nr;			/* followed by nr struct sxd_counter */
 };
 
-/* Run-time statistics of a scheduler program (kernel.bpf_stats_enabled). */
+/*
+ * Run-time statistics of a scheduler program. The kernel counts runs and
+ * their time only while kernel.bpf_stats_enabled is on (its static key
+ * bpf_stats_enabled_key); flags say whether it was at capture. Neither
+ * flag: not known (a module before 0.2 wrote 0 here; or the key was not
+ * found, said in an SXD_REC_ABSENT "bpf_stats_enabled").
+ * recursion_misses is counted always.
+ */
 struct sxd_prog_stat {
 	__u32	id;
-	__u32	pad;
+	__u32	flags;			/* SXD_PROG_STATS_* */
 	char	name[16];
 	__u64	run_cnt;
 	__u64	run_time_ns;
 	__u64	recursion_misses;
 };
+
+#define SXD_PROG_STATS_ON	0x1u	/* run_cnt, run_time_ns counted */
+#define SXD_PROG_STATS_OFF	0x2u	/* not counted: 0, or from an earlier time on */
 
 struct sxd_prog_stats {
 	struct sxd_rec rec;

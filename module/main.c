@@ -331,6 +331,7 @@ static int ksyms_resolve(void)
 	ksyms.scx_ops_helper = (void *)ksym_addr("scx_ops_helper");
 	ksyms.scx_ops_disable_work = (void *)ksym_addr("scx_ops_disable_work");
 	ksyms.scx_enable_seq = (void *)ksym_addr("scx_enable_seq");
+	ksyms.bpf_stats_enabled_key = (void *)ksym_addr("bpf_stats_enabled_key");
 	err = hook_resolve();
 	if (err)
 		return err;
@@ -361,6 +362,9 @@ static int __init scxdump_init(void)
 	err = klayout_init();
 	if (err)
 		return err;
+	if (!ksyms.bpf_stats_enabled_key)
+		klayout_note_absent("bpf_stats_enabled",
+				    "no bpf_stats_enabled_key in kallsyms: whether programs' run counts are kept is not known");
 	err = core_init();
 	if (err)
 		goto err_layout;

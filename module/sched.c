@@ -9,6 +9,7 @@
 #include <linux/bpf.h>
 #include <linux/cgroup.h>
 #include <linux/filter.h>
+#include <linux/jump_label.h>
 #include <linux/kallsyms.h>
 #include <linux/slab.h>
 #include <linux/u64_stats_sync.h>
@@ -289,6 +290,18 @@ void scxsched_write_prog_stats(struct capture *c)
 		return;
 	}
 	discover_walk_progs(c->maps.ops_map, scxsched_prog_stat, &w);
+	/*
+	 * Whether the kernel counted runs (kernel.bpf_stats_enabled): a
+	 * static key in vmlinux's data, there as long as the kernel; reading
+	 * its count is an atomic_read. Unknown (no flag) when not found.
+	 */
+	if (ksyms.bpf_stats_enabled_key) {
+		u32 i, f = static_key_enabled(ksyms.bpf_stats_enabled_key) ?
+			   SXD_PROG_STATS_ON : SXD_PROG_STATS_OFF;
+
+		for (i = 0; i < w.nr; i++)
+			w.st[i].flags = f;
+	}
 	r.nr = w.nr;
 	iov[0] = (struct dump_iov){ &r, sizeof(r) };
 	iov[1] = (struct dump_iov){ w.st, w.nr * sizeof(*w.st) };

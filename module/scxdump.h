@@ -198,6 +198,11 @@ struct kernel_syms {
 	/* each enable of a root scheduler increments it: which load (both) */
 	atomic_long_t *scx_enable_seq;
 	/*
+	 * kernel/bpf/core.c: on while kernel.bpf_stats_enabled is, when
+	 * programs' run counts and times are kept (NULL: not found)
+	 */
+	struct static_key_false *bpf_stats_enabled_key;
+	/*
 	 * kernel/bpf/syscall.c: the map or program with the smallest id >=
 	 * *id, with a reference (both kernels; called through static calls)
 	 */

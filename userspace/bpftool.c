@@ -102,7 +102,7 @@ int decode_bpftool(const struct dump_index *x, FILE *out, const struct decode_op
 			m = x->maps[i].rec;
 	}
 	if (!m) {
-		fprintf(stderr, "scxdump: no map called '%s' in the dump\n", o->map_names[0]);
+		fprintf(stderr, "scxdump: no map named %s\n", o->map_names[0]);
 		return -ENOENT;
 	}
 	btf = map_btf(x, m, &why);

@@ -5,16 +5,23 @@
  * into a directory, and "scxdump list" shows what that directory holds.
  *
  * collect sleeps in ppoll() on the module's status file, which wakes it
- * when a capture is published or fails (module/dumps.c); it does not
- * poll on a timer. At each wake-up, and once at start, it reads the
- * status, copies every kept dump (dumps/<seq>) it has not copied yet,
- * checks each copy whole (dump_open: framing and checksum) and names it
+ * when a capture is published or fails (module/dumps.c). At each wake-up,
+ * and once at start, it reads the status, copies every kept dump
+ * (dumps/<seq>) it has not copied yet, checks each copy whole (dump_open:
+ * framing and checksum) and names it
  *
  *   <UTC time of the capture>-<scheduler>-<trigger>-<seq>.scxdump
  *
  * so the names sort by time and a dump copied twice (a restart) has one
  * file. A copy that does not decode is kept too, named ...-damaged-...,
- * never dropped. Past --keep files the oldest are removed.
+ * never dropped. Past --keep files the oldest are removed: only regular
+ * files named so, never another entry of the directory.
+ *
+ * A dump that could not be saved (a full disk, a name taken by something
+ * else) is never passed over in silence: --once exits 4, and the service
+ * tries the pass again on a timer (RETRY_FIRST_S, doubling to RETRY_MAX_S)
+ * until it succeeds, as the module may evict the dump before its next
+ * event.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -47,6 +54,11 @@
 #define MAX_KEPT	1024
 /* A status file is a few lines; this bounds the kept: list too. */
 #define STATUS_MAX	(64 * 1024)
+/* The service's retries of a pass that lost a dump: seconds apart. */
+#define RETRY_FIRST_S	5
+#define RETRY_MAX_S	300
+/* collect_pass: the status file is not the module's */
+#define PASS_NOT_STATUS	1
 
 struct collector {
 	const char *dir;
@@ -161,6 +173,66 @@ static void remember(struct collector *c, uint32_t seq, const struct stat *st)
 	c->seen[c->nr_seen++].ctime = st->st_ctim;
 }
 
+/* Do the files at @a and @b (not followed if a link) hold the same bytes? */
+static bool same_bytes(const char *a, const char *b)
+{
+	static char ba[1 << 16], bb[1 << 16];
+	int fa, fb;
+	ssize_t na, nb;
+	bool same = false;
+
+	fa = open(a, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fb = open(b, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fa < 0 || fb < 0)
+		goto out;
+	for (;;) {
+		/* regular files on a local disk: a short read is the end */
+		na = read(fa, ba, sizeof(ba));
+		nb = read(fb, bb, sizeof(bb));
+		if (na < 0 || na != nb || memcmp(ba, bb, (size_t)na))
+			break;
+		if (!na) {
+			same = true;
+			break;
+		}
+	}
+out:
+	if (fa >= 0)
+		close(fa);
+	if (fb >= 0)
+		close(fb);
+	return same;
+}
+
+/* place(): the name holds this dump's bytes already, saved by an earlier run */
+#define PLACE_SAVED_BEFORE	1
+
+/*
+ * Move @tmp to @path unless an entry has that name: never replaced, never
+ * followed (a link there is not a saved dump). 0 when moved,
+ * PLACE_SAVED_BEFORE when a regular file there holds the same bytes,
+ * -EEXIST when something else has the name, or -errno.
+ */
+static int place(const char *tmp, const char *path)
+{
+	struct stat st;
+
+	if (!renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE))
+		return 0;
+	/* a filesystem without RENAME_NOREPLACE: link() never replaces either */
+	if (errno == EINVAL && !link(tmp, path)) {
+		unlink(tmp);
+		return 0;
+	}
+	if (errno != EEXIST)
+		return -errno;
+	if (fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW))
+		return -errno;
+	if (S_ISREG(st.st_mode) && same_bytes(tmp, path))
+		return PLACE_SAVED_BEFORE;
+	return -EEXIST;
+}
+
 /*
  * Name the copy at @tmp (in the target directory) of the file @st by its
  * dump and move it there; a copy that does not decode keeps its bytes
@@ -197,14 +269,18 @@ static int settle(struct collector *c, const char *tmp, uint32_t seq, const stru
 		snprintf(name, sizeof(name), "%s-unknown-damaged-%08u" SAVED_SUFFIX, when, seq);
 	}
 	snprintf(path, sizeof(path), "%s/%s", c->dir, name);
-	if (!access(path, F_OK)) {
+	err = place(tmp, path);
+	if (err == PLACE_SAVED_BEFORE) {
 		unlink(tmp);	/* saved before, by an earlier run */
 		return 0;
 	}
-	if (rename(tmp, path)) {
-		err = -errno;
+	if (err == -EEXIST)
+		fprintf(stderr, "scxdump collect: %s exists and is not this dump (a link, a directory or other bytes); dumps/%08u not saved\n",
+			path, seq);
+	else if (err)
 		fprintf(stderr, "scxdump collect: cannot move %s to %s: %s\n", tmp, path,
-			strerror(errno));
+			strerror(-err));
+	if (err) {
 		unlink(tmp);
 		return err;
 	}
@@ -269,12 +345,56 @@ static bool is_saved(const char *name)
 	return name[0] != '.' && n > s && !strcmp(name + n - s, SAVED_SUFFIX);
 }
 
+#define DIGITS		"0123456789"
+#define NAME_CHARS	DIGITS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_."
+
+/*
+ * Is @n a name settle() gives: <time>-<scheduler>-<trigger>-<seq>.scxdump,
+ * <time> 20261125T012337.878452Z (a damaged copy's without the
+ * microseconds, or "unknown"), the two names of name_part()'s bytes, <seq>
+ * of %08u.
+ */
+static bool is_collect_name(const char *n)
+{
+	size_t k;
+	int i;
+
+	if (!strncmp(n, "unknown-", 8)) {
+		n += 7;
+	} else {
+		if (strspn(n, DIGITS) != 8 || n[8] != 'T' || strspn(n + 9, DIGITS) != 6)
+			return false;
+		n += 15;
+		if (*n == '.') {
+			if (strspn(n + 1, DIGITS) != 6)
+				return false;
+			n += 7;
+		}
+		if (*n++ != 'Z')
+			return false;
+	}
+	for (i = 0; i < 2; i++) {
+		if (*n++ != '-')
+			return false;
+		k = strspn(n, NAME_CHARS);
+		if (!k)
+			return false;
+		n += k;
+	}
+	if (*n++ != '-')
+		return false;
+	k = strspn(n, DIGITS);
+	return k >= 8 && k <= 10 && !strcmp(n + k, SAVED_SUFFIX);
+}
+
 /*
  * The saved dumps in @dir, sorted by name (= by capture time), in *@names
- * (free each and the array); their number, or -errno.
+ * (free each and the array); their number, or -errno. @own: only regular
+ * files (not followed) named as collect names them.
  */
-static long saved_list(const char *dir, char ***names)
+static long saved_list(const char *dir, char ***names, bool own)
 {
+	struct stat st;
 	struct dirent *de;
 	char **v = NULL, **nv;
 	size_t n = 0, cap = 0;
@@ -286,6 +406,10 @@ static long saved_list(const char *dir, char ***names)
 		return -errno;
 	while ((de = readdir(d))) {
 		if (!is_saved(de->d_name))
+			continue;
+		if (own && (!is_collect_name(de->d_name) ||
+			    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
+			    !S_ISREG(st.st_mode)))
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 64;
@@ -319,28 +443,33 @@ static void free_list(char **names, long n)
 	free(names);
 }
 
-/* Remove the oldest saved dumps past --keep. */
-static void retain(const struct collector *c)
+/* Remove the oldest saved dumps past --keep; 0 or the first -errno. */
+static int retain(const struct collector *c)
 {
 	char path[PATH_MAX];
 	char **names;
 	long n, i;
+	int err = 0;
 
-	n = saved_list(c->dir, &names);
+	n = saved_list(c->dir, &names, true);
 	if (n < 0) {
 		fprintf(stderr, "scxdump collect: cannot list %s: %s\n", c->dir, strerror((int)-n));
-		return;
+		return (int)n;
 	}
 	for (i = 0; i + (long)c->keep < n; i++) {
 		snprintf(path, sizeof(path), "%s/%s", c->dir, names[i]);
-		if (unlink(path))
+		if (unlink(path)) {
+			if (!err)
+				err = -errno;
 			fprintf(stderr, "scxdump collect: cannot remove %s: %s\n", path,
 				strerror(errno));
-		else
+		} else {
 			printf("removed %s (--keep %lu)\n", path, c->keep);
+		}
 	}
 	fflush(stdout);
 	free_list(names, n);
+	return err;
 }
 
 /* Read the whole status file at @fd from offset 0 into @buf; its length or -errno. */
@@ -387,7 +516,10 @@ static const char *status_field(const char *status, const char *key, size_t *len
 	return NULL;
 }
 
-/* One pass: every kept dump the status lists, then retention. */
+/*
+ * One pass: every kept dump the status lists, then retention. 0, the
+ * first -errno of a dump not saved or of retention, or PASS_NOT_STATUS.
+ */
 static int collect_pass(struct collector *c, const char *status)
 {
 	const char *v, *p, *end;
@@ -406,7 +538,7 @@ static int collect_pass(struct collector *c, const char *status)
 	if (!v) {
 		fprintf(stderr, "scxdump collect: %s/status has no kept: line; is it scxdump's?\n",
 			c->source);
-		return -EINVAL;
+		return PASS_NOT_STATUS;
 	}
 	p = v;
 	end = v + len;
@@ -420,8 +552,8 @@ static int collect_pass(struct collector *c, const char *status)
 		if (e && !err)
 			err = e;
 	}
-	retain(c);
-	return err;
+	e = retain(c);
+	return err ? err : e;
 }
 
 static void collect_usage(FILE *out)
@@ -433,8 +565,9 @@ static void collect_usage(FILE *out)
 		COLLECT_DIR "), named <time>-<scheduler>-<trigger>-<seq>.scxdump,\n"
 		"keeping the newest N (default %d). Waits on the module's status file\n"
 		"(" COLLECT_SOURCE "/status) until SIGTERM or SIGINT;\n"
-		"--once copies what is there and exits. --source: the module's\n"
-		"debugfs directory.\n", COLLECT_KEEP);
+		"--once copies what is there and exits (status 4 if a dump could not\n"
+		"be saved; the service tries again every few seconds). --source: the\n"
+		"module's debugfs directory.\n", COLLECT_KEEP);
 }
 
 int collect_main(int argc, char **argv)
@@ -452,9 +585,11 @@ int collect_main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigset_t block, orig;
 	char path[PATH_MAX], *end;
+	struct timespec retry = { 0 };
 	struct pollfd pfd;
+	struct stat st;
 	ssize_t n;
-	int opt, fd, err = 0;
+	int opt, fd, e, err = 0;
 
 	c.dir = COLLECT_DIR;
 	c.source = COLLECT_SOURCE;
@@ -488,6 +623,10 @@ int collect_main(int argc, char **argv)
 		fprintf(stderr, "scxdump collect: cannot create %s: %s\n", c.dir, strerror(errno));
 		return EXIT_IO;
 	}
+	if (stat(c.dir, &st) || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "scxdump collect: --dir %s is not a directory\n", c.dir);
+		return EXIT_IO;
+	}
 	snprintf(path, sizeof(path), "%s/status", c.source);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -513,15 +652,32 @@ int collect_main(int argc, char **argv)
 			err = EXIT_NOSOURCE;
 			break;
 		}
-		if (collect_pass(&c, status) == -EINVAL) {
+		e = collect_pass(&c, status);
+		if (e == PASS_NOT_STATUS) {
 			err = EXIT_NOSOURCE;
 			break;
 		}
-		if (c.once)
+		if (c.once) {
+			if (e) {
+				fprintf(stderr, "scxdump collect: not every dump was saved (see above)\n");
+				err = EXIT_IO;
+			}
 			break;
+		}
+		/* a dump not saved: again on a timer, not at the next event only */
+		if (e) {
+			retry.tv_sec = retry.tv_sec ? retry.tv_sec * 2 : RETRY_FIRST_S;
+			if (retry.tv_sec > RETRY_MAX_S)
+				retry.tv_sec = RETRY_MAX_S;
+			fprintf(stderr, "scxdump collect: not every dump was saved; trying again in %lld s\n",
+				(long long)retry.tv_sec);
+		} else if (retry.tv_sec) {
+			fprintf(stderr, "scxdump collect: every dump the module keeps is saved now\n");
+			retry.tv_sec = 0;
+		}
 		pfd = (struct pollfd){ .fd = fd, .events = POLLIN | POLLPRI };
 		/* the signals are unblocked only while it sleeps */
-		if (ppoll(&pfd, 1, NULL, &orig) < 0 && errno != EINTR) {
+		if (ppoll(&pfd, 1, retry.tv_sec ? &retry : NULL, &orig) < 0 && errno != EINTR) {
 			fprintf(stderr, "scxdump collect: poll on %s: %s\n", path, strerror(errno));
 			err = EXIT_IO;
 			break;
@@ -536,6 +692,15 @@ int collect_main(int argc, char **argv)
 	sigprocmask(SIG_SETMASK, &orig, NULL);
 	if (!c.once)
 		printf("stopped: %lu dumps saved\n", c.saved);
+	if (retry.tv_sec && !err) {
+		fprintf(stderr, "scxdump collect: stopped with dumps not saved\n");
+		err = EXIT_IO;
+	}
+	/* what was saved is on disk; a lost "saved" line is still a failure */
+	if ((fflush(stdout) || ferror(stdout)) && !err) {
+		fprintf(stderr, "scxdump collect: cannot write the output\n");
+		err = EXIT_IO;
+	}
 	return err;
 }
 
@@ -644,7 +809,7 @@ int list_main(int argc, char **argv)
 		fprintf(stderr, "scxdump list: takes no FILE: --dir DIR\n");
 		return EXIT_USAGE;
 	}
-	n = saved_list(dir, &names);
+	n = saved_list(dir, &names, false);
 	if (n < 0) {
 		fprintf(stderr, "scxdump list: cannot list %s: %s\n", dir, strerror((int)-n));
 		return EXIT_IO;

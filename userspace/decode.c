@@ -207,6 +207,9 @@ static void emit_prog_stats(yajl_gen g, const struct sxd_prog_stats *ps)
 		json_kuint(g, "run_cnt", st[i].run_cnt);
 		json_kuint(g, "run_time_ns", st[i].run_time_ns);
 		json_kuint(g, "recursion_misses", st[i].recursion_misses);
+		/* kernel.bpf_stats_enabled at capture, when the dump says */
+		if (st[i].flags & (SXD_PROG_STATS_ON | SXD_PROG_STATS_OFF))
+			json_kbool(g, "stats_kept", st[i].flags & SXD_PROG_STATS_ON);
 		json_obj_end(g);
 	}
 	json_arr_end(g);

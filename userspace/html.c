@@ -796,8 +796,10 @@ static const char *const html_js[] = {
 	"			sec.appendChild(h('details', null, h('summary', {text: 'event counters (' + moved.length + ' of ' + names.length + ' not zero)'}),\n",
 	"				kvTable(Object.fromEntries(moved.concat(names.filter(k => !moved.includes(k))).map(k => [k, ev[k]])))));\n",
 	"		}\n",
-	"		if (s.programs && s.programs.length)\n",
-	"			sec.appendChild(h('details', null, h('summary', {text: 'programs (' + s.programs.length + ')'}), objTable(s.programs, 1000)));\n",
+	"		if (s.programs && s.programs.length) {\n",
+	"			const off = s.programs.some(p => p.stats_kept === false) ? ': run counts not kept: sysctl kernel.bpf_stats_enabled=0' : '';\n",
+	"			sec.appendChild(h('details', null, h('summary', {text: 'programs (' + s.programs.length + ')' + off}), objTable(s.programs, 1000)));\n",
+	"		}\n",
 	"		sec.appendChild(h('details', null, h('summary', {text: 'ops'}), kvTable(s.ops || {})));\n",
 	"	});\n",
 	"	return sec;\n",
@@ -1037,7 +1039,12 @@ static const char *const html_js[] = {
 	"\n",
 	"/* #all opens every map; #map-N[:filter] opens map N, filtered. */\n",
 	"function followHash() {\n",
-	"	const hs = decodeURIComponent(location.hash.slice(1));\n",
+	"	let hs = location.hash.slice(1);\n",
+	"	try {\n",
+	"		hs = decodeURIComponent(hs);\n",
+	"	} catch (e) {\n",
+	"		/* a malformed escape (#map-0:%ZZ): the text as it is */\n",
+	"	}\n",
 	"	if (hs === 'all') {\n",
 	"		openAll(true);\n",
 	"		return;\n",
@@ -1174,6 +1181,15 @@ fail:
 	return 0;
 }
 
+/* An inline script: the element, a newline and @lines. */
+static void html_script(FILE *out, const char *const *lines)
+{
+	fputs("<script>\n", out);
+	for (; *lines; lines++)
+		fputs(*lines, out);
+	fputs("</script>\n", out);
+}
+
 static void html_lines(FILE *out, const char *const *lines)
 {
 	for (; *lines; lines++)
@@ -1212,9 +1228,7 @@ int html_report(const struct dump_index *x, FILE *out, const struct decode_opts 
 	html_lines(out, html_css);
 	fputs("</style>\n", out);
 	fputs(html_body, out);
-	fputs("<script>\n", out);
-	html_lines(out, html_onerror);
-	fputs("</script>\n", out);
+	html_script(out, html_onerror);
 	fputs(html_app, out);
 	json = fopencookie(&hj, "w", io);
 	if (!json)
@@ -1228,8 +1242,8 @@ int html_report(const struct dump_index *x, FILE *out, const struct decode_opts 
 		err = -EIO;
 	if (err)
 		return err;
-	fputs("</script>\n<script>\n", out);
-	html_lines(out, html_js);
-	fputs("</script>\n</body>\n</html>\n", out);
+	fputs("</script>\n", out);
+	html_script(out, html_js);
+	fputs("</body>\n</html>\n", out);
 	return ferror(out) ? -EIO : 0;
 }

@@ -9,6 +9,7 @@
  *   scxdump timeline [--json] [--pretty] [--vmlinux-btf F] FILE
  *   scxdump html [--salvage] [--map NAME]... [--vmlinux-btf F] FILE (html.c)
  *   scxdump collect / list (collect.c)
+ *   scxdump --version
  */
 #include <errno.h>
 #include <getopt.h>
@@ -34,6 +35,7 @@ static void usage(FILE *out)
 		"       scxdump html [--salvage] [--map NAME] [--vmlinux-btf BTF] FILE\n"
 		"       scxdump collect [--dir DIR] [--keep N] [--source DIR] [--once]\n"
 		"       scxdump list [--dir DIR] [--json]\n"
+		"       scxdump --version\n"
 		"\n"
 		"Decode a dump written by the scxdump kernel module\n"
 		"(/sys/kernel/debug/scxdump/dump) into JSON.\n"
@@ -66,7 +68,8 @@ static void usage(FILE *out)
 		"              key/value bytes and, with BTF, formatted\n"
 		"  --salvage   a truncated or damaged dump: the whole records before\n"
 		"              the damage, with where and why it stopped (exit 5)\n"
-		"  --map NAME  only the map called NAME (repeatable: each named map)\n"
+		"  --map NAME  only the map called NAME (repeatable: each named map;\n"
+		"              a name the dump lacks is an error)\n"
 		"  --vmlinux-btf BTF\n"
 		"              the kernel's BTF (its /sys/kernel/btf/vmlinux) for a dump\n"
 		"              written with embed_kernel_btf=N; it must be that kernel's\n"
@@ -117,6 +120,14 @@ static int parse_args(int argc, char **argv, struct cmdline *cl)
 		usage(stdout);
 		return 0;
 	}
+	if (!strcmp(cl->cmd, "--version")) {
+		if (argc > 2) {
+			fprintf(stderr, "scxdump: --version takes nothing more\n");
+			return EXIT_USAGE;
+		}
+		printf("scxdump %s\n", SCXDUMP_VERSION);
+		return fflush(stdout) ? EXIT_IO : 0;
+	}
 	if (strcmp(cl->cmd, "decode") && strcmp(cl->cmd, "info") && strcmp(cl->cmd, "summary") &&
 	    strcmp(cl->cmd, "diff") && strcmp(cl->cmd, "timeline") && strcmp(cl->cmd, "html")) {
 		fprintf(stderr, "scxdump: unknown command '%s'\n", cl->cmd);
@@ -127,7 +138,14 @@ static int parse_args(int argc, char **argv, struct cmdline *cl)
 	optind = 2;
 	while ((c = getopt_long(argc, argv, "pm:v:tjxsf:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'p': o->pretty = true; break;
+		case 'p':
+			if (strcmp(cl->cmd, "decode") && strcmp(cl->cmd, "info") &&
+			    strcmp(cl->cmd, "diff") && strcmp(cl->cmd, "timeline")) {
+				fprintf(stderr, "scxdump: --pretty is an option of decode, info, diff and timeline\n");
+				return EXIT_USAGE;
+			}
+			o->pretty = true;
+			break;
 		case 'x':
 			if (strcmp(cl->cmd, "decode")) {
 				fprintf(stderr, "scxdump: --hex is an option of decode\n");
@@ -174,6 +192,10 @@ static int parse_args(int argc, char **argv, struct cmdline *cl)
 				fprintf(stderr, "scxdump: %s takes every map: no --map\n", cl->cmd);
 				return EXIT_USAGE;
 			}
+			if (strcmp(cl->cmd, "decode") && strcmp(cl->cmd, "html")) {
+				fprintf(stderr, "scxdump: --map is an option of decode and html\n");
+				return EXIT_USAGE;
+			}
 			if (o->nr_map_names == DECODE_MAX_MAP_NAMES) {
 				fprintf(stderr, "scxdump: at most %d --map options\n",
 					DECODE_MAX_MAP_NAMES);
@@ -181,7 +203,13 @@ static int parse_args(int argc, char **argv, struct cmdline *cl)
 			}
 			o->map_names[o->nr_map_names++] = optarg;
 			break;
-		case 'v': cl->vmlinux = optarg; break;
+		case 'v':
+			if (!strcmp(cl->cmd, "info") || !strcmp(cl->cmd, "summary")) {
+				fprintf(stderr, "scxdump: --vmlinux-btf is an option of decode, diff, timeline and html\n");
+				return EXIT_USAGE;
+			}
+			cl->vmlinux = optarg;
+			break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return EXIT_USAGE;
 		}
@@ -242,8 +270,17 @@ static int load_vmlinux(const struct cmdline *cl, const struct dump_index *x,
 /* The command on an indexed dump; its exit status. */
 static int run(struct cmdline *cl, const struct dump_index *x)
 {
+	uint32_t first;
+	unsigned int i;
 	int err;
 
+	for (i = 0; i < cl->o.nr_map_names; i++) {
+		if (!dump_index_named(x, cl->o.map_names[i], &first)) {
+			fprintf(stderr, "scxdump: %s: no map named %s\n", cl->path,
+				cl->o.map_names[i]);
+			return EXIT_USAGE;
+		}
+	}
 	err = load_vmlinux(cl, x, cl->path, &cl->o.vmlinux);
 	if (err)
 		return err;
@@ -315,11 +352,21 @@ int main(int argc, char **argv)
 	struct dump_index x;
 	int err;
 
+	/*
+	 * getopt's messages start with argv[0]: "scxdump: ", and for the
+	 * commands that parse their own options "scxdump collect: "
+	 */
+	if (argc >= 1)
+		argv[0] = "scxdump";
 	/* the commands on the saved-dumps directory parse their own options */
-	if (argc >= 2 && !strcmp(argv[1], "collect"))
+	if (argc >= 2 && !strcmp(argv[1], "collect")) {
+		argv[1] = "scxdump collect";
 		return collect_main(argc - 1, argv + 1);
-	if (argc >= 2 && !strcmp(argv[1], "list"))
+	}
+	if (argc >= 2 && !strcmp(argv[1], "list")) {
+		argv[1] = "scxdump list";
 		return list_main(argc - 1, argv + 1);
+	}
 	err = parse_args(argc, argv, &cl);
 	if (err >= 0)
 		return err;

@@ -75,8 +75,14 @@ static void print_stats(const struct sxd_rec *r, FILE *out)
 		for (i = 0; i < ps->nr; i++) {
 			fputs("program ", out);
 			text_fixed(out, st[i].name, sizeof(st[i].name), 0);
-			fprintf(out, " (id %u): %" PRIu64 " runs, %" PRIu64 " ns, %" PRIu64 " recursion misses\n",
-				st[i].id, (uint64_t)st[i].run_cnt, (uint64_t)st[i].run_time_ns,
+			fprintf(out, " (id %u): ", st[i].id);
+			/* zeros the kernel did not count are no counts */
+			if (st[i].flags & SXD_PROG_STATS_OFF)
+				fprintf(out, "run counts not kept: sysctl kernel.bpf_stats_enabled=0");
+			else
+				fprintf(out, "%" PRIu64 " runs, %" PRIu64 " ns",
+					(uint64_t)st[i].run_cnt, (uint64_t)st[i].run_time_ns);
+			fprintf(out, ", %" PRIu64 " recursion misses\n",
 				(uint64_t)st[i].recursion_misses);
 		}
 	}

@@ -6,7 +6,8 @@
  * format is checked from both sides.
  *
  *   mkdump [--version N] [--corrupt-len] [--no-end] [--bad-timeline|--no-timeline]
- *          [--hostile] [--starved] [--core] [--same-map-index] [--two-ends] OUT
+ *          [--hostile] [--starved] [--core] [--same-map-index] [--two-ends]
+ *          [--stats on|off] OUT
  *
  * --hostile: the dump's text as an attacker would write it (HOSTILE_*
  * below): ill-formed UTF-8, a literal \xff, terminal escapes.
@@ -405,6 +406,7 @@ int main(int argc, char **argv)
 		{ "core", no_argument, NULL, 'C' },
 		{ "same-map-index", no_argument, NULL, 'S' },
 		{ "two-ends", no_argument, NULL, 'E' },
+		{ "stats", required_argument, NULL, 'P' },
 		{ 0 }
 	};
 	unsigned int version = SXD_VERSION, btf_size;
@@ -416,6 +418,8 @@ int main(int argc, char **argv)
 	 */
 	bool starved = false;
 	bool bad_timeline = false, no_timeline = false, core = false, two_ends = false;
+	/* --stats on|off: the programs' SXD_PROG_STATS_* (none: not said) */
+	unsigned int stats_flags = 0;
 	int val_id, sec_id, u32_id, c;
 	struct sxd_file_header *h = (void *)buf;
 	struct sxd_capture *cap;
@@ -441,6 +445,12 @@ int main(int argc, char **argv)
 		case 'C': core = true; break;
 		case 'S': same_map_index = true; break;
 		case 'E': two_ends = true; break;
+		case 'P':
+			stats_flags = !strcmp(optarg, "on") ? SXD_PROG_STATS_ON :
+				      !strcmp(optarg, "off") ? SXD_PROG_STATS_OFF : ~0u;
+			if (stats_flags == ~0u)
+				return 2;
+			break;
 		default: return 2;
 		}
 	}
@@ -485,7 +495,8 @@ int main(int argc, char **argv)
 	{
 		struct sxd_counter ev[2] = { { "SCX_EV_KEEP_LAST", 42 }, { "SCX_EV_BYPASS", -1 } };
 		struct sxd_prog_stat st = { .id = 9, .name = "my_enqueue", .run_cnt = 500,
-					    .run_time_ns = 123456, .recursion_misses = 2 };
+					    .run_time_ns = 123456, .recursion_misses = 2,
+					    .flags = stats_flags };
 		struct sxd_counters *co = rec(SXD_REC_COUNTERS, sizeof(*co), ev, sizeof(ev));
 		struct sxd_prog_stats *ps;
 

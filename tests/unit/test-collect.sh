@@ -4,7 +4,10 @@
 # line, dumps/<seq>) holding real dumps (the fuzz seeds, captured from the
 # test schedulers) and a truncated one. Names, byte-identical copies, a
 # second run that adds nothing, retention, a damaged copy kept, list's
-# text, JSON and status, and every bad option at both ends of its range.
+# text, JSON and status, and every bad option at both ends of its range;
+# each way a dump can fail to be saved (a --dir that is a file, a full
+# disk, a name taken by a link or other bytes, stdout failing) is status
+# 4, and retention touches only the regular files named as it names them.
 # The module side (the status file waking the collector) is
 # tests/integration/test-packages.sh. Runs with the ASan/UBSan build.
 set -uo pipefail
@@ -93,11 +96,90 @@ t_eq "list of a missing directory: status 4" 4 $?
 t_eq "list with a FILE: status 1" 1 $?
 t_eq "what was saved is still there after the bad runs" "$before" "$(ls "$dst")"
 
+# a dump that cannot be saved is a failure, never "saved" nor exit 0
+"$DEC" collect --once --source "$src" --dir "$tmp/afile" >/dev/null 2>"$tmp/e"
+t_eq "a --dir that is a regular file: status 4" 4 $?
+t_check "saying it is not a directory" grep -q "afile is not a directory" "$tmp/e"
+
+# a full disk: a 64 KiB tmpfs in a mount namespace of its own (gone with it)
+if unshare -m true 2>/dev/null; then
+	mkdir "$tmp/full"
+	unshare -m bash -c '
+		mount -t tmpfs -o size=64k tmpfs "$1/full" || exit 99
+		"$2" collect --once --source "$3" --dir "$1/full" >"$1/f1.out" 2>"$1/f1.err"
+		echo $? >"$1/f1.rc"
+		"$2" collect --once --source "$3" --dir "$1/full" >"$1/f2.out" 2>"$1/f2.err"
+		echo $? >"$1/f2.rc"
+		ls -a "$1/full" >"$1/f.ls"
+		cmp -s "$3/dumps/00000001" "$1/full/'"$a"'" && echo same >"$1/f.cmp"' \
+		- "$tmp" "$DEC" "$src"
+	t_eq "a full disk: status 4" 4 "$(cat "$tmp/f1.rc" 2>/dev/null)"
+	t_check "saying what failed and why" grep -q "copying $src/dumps/00000002 failed: No space left on device" "$tmp/f1.err"
+	t_check "and that a dump was not saved" grep -q "not every dump was saved" "$tmp/f1.err"
+	t_eq "the dump that fitted is saved (54 KiB of 64), the other not" "1 0" \
+		"$(grep -c "^saved .*$a" "$tmp/f1.out") $(grep -c "^saved .*$b" "$tmp/f1.out")"
+	t_eq "a second run: status 4 again (still not saved)" 4 "$(cat "$tmp/f2.rc" 2>/dev/null)"
+	t_eq "and what the first saved is still there, whole" same "$(cat "$tmp/f.cmp" 2>/dev/null)"
+	t_check "no temporary file left on the full disk" sh -c "! grep -q incoming '$tmp/f.ls'"
+else
+	t_ok "# SKIP a full disk: no mount namespace (unshare -m) here"
+fi
+
+# a name taken by a link or by other bytes: reported, never "saved before"
+ln=$tmp/linked
+mkdir "$ln"
+ln -s "$src/dumps/00000001" "$ln/$a"	# the same bytes, through a link
+printf 'not this dump\n' >"$ln/$b"
+"$DEC" collect --once --source "$src" --dir "$ln" >"$tmp/ln.out" 2>"$tmp/ln.err"
+t_eq "a link with a dump's name: status 4" 4 $?
+t_check "said, naming the link" grep -q "$ln/$a exists and is not this dump" "$tmp/ln.err"
+t_check "and the other bytes under the second's name" grep -q "$ln/$b exists and is not this dump" "$tmp/ln.err"
+t_check "neither counted as saved, nor replaced" sh -c "test -L '$ln/$a' && test \"\$(cat '$ln/$b')\" = 'not this dump' && ! grep -qE '$a|$b' '$tmp/ln.out'"
+t_eq "the damaged one is saved beside them" 1 "$(grep -c '^saved .*-damaged-' "$tmp/ln.out")"
+rm "$ln/$a" "$ln/$b"
+"$DEC" collect --once --source "$src" --dir "$ln" >/dev/null 2>&1
+t_eq "once the names are free: status 0" 0 $?
+t_check "and both saved" sh -c "cmp -s '$src/dumps/00000001' '$ln/$a' && cmp -s '$src/dumps/00000002' '$ln/$b' && ! test -L '$ln/$a'"
+
+# retention counts and removes only the regular files it names
+mkdir "$ln/zzz.scxdump" "$ln/29991231T000000.000000Z-x-y-00000009.scxdump"
+printf 'notes\n' >"$ln/notes.scxdump"
+ln -s "$ln/$b" "$ln/20000101T000000.000000Z-x-y-00000001.scxdump"
+"$DEC" collect --once --keep 1 --source "$src" --dir "$ln" >"$tmp/k.out" 2>"$tmp/k.err"
+t_eq "--keep 1 beside foreign entries: status 0" 0 $?
+t_eq "the oldest two of its own removed, the newest kept" "2 1" \
+	"$(grep -c '^removed ' "$tmp/k.out") $(ls "$ln" | grep -c -- '-damaged-')"
+t_check "directories, a link and a foreign file named *.scxdump untouched" sh -c "test -d '$ln/zzz.scxdump' && test -d '$ln/29991231T000000.000000Z-x-y-00000009.scxdump' && test -L '$ln/20000101T000000.000000Z-x-y-00000001.scxdump' && test -f '$ln/notes.scxdump'"
+
+# the output cannot be written: the dumps are saved, the status says it
+"$DEC" collect --once --source "$src" --dir "$tmp/tofull" >/dev/full 2>"$tmp/e"
+t_eq "stdout /dev/full: status 4" 4 $?
+t_check "saying the output failed" grep -q "scxdump collect: cannot write the output" "$tmp/e"
+t_eq "the dumps saved all the same" 3 "$(ls "$tmp/tofull" | wc -l)"
+
 # html on the host (the browser test, on the guest's dumps, is test-html.sh)
 "$DEC" html "$dst/$a" >"$tmp/a.html" 2>"$tmp/e"
 t_eq "html exits 0" 0 $?
 t_check "html: the page holds the dump's JSON and its policy" sh -c "grep -q 'id=\"dump\"' '$tmp/a.html' && grep -q \"default-src 'none'\" '$tmp/a.html' && grep -q 'planned failure' '$tmp/a.html'"
 t_check "html: nothing fetched from a network" sh -c "! grep -qiE 'https?://' '$tmp/a.html'"
+# a location hash with a malformed %-escape filters by its text, no URIError
+if command -v node >/dev/null; then
+	cat >"$tmp/hash.js" <<'JS'
+const page = require('fs').readFileSync(process.argv[2], 'utf8');
+const fn = /function followHash\(\) \{[\s\S]*?\n\}\n/.exec(page)[0];
+let got = [];
+global.openAll = () => {};
+global.openMap = () => ({table: {setFilter: f => got.push(f)}, parentNode: {scrollIntoView() {}}});
+for (const h of ['#map-0:%ZZ', '#map-0:a%20b']) {
+	global.location = {hash: h};
+	eval(fn + '; followHash();');
+}
+console.log(JSON.stringify(got));
+JS
+	t_eq "html: #map-0:%ZZ filters by '%ZZ', #map-0:a%20b by 'a b'" '["%ZZ","a b"]' "$(node "$tmp/hash.js" "$tmp/a.html" 2>&1 | tail -1)"
+else
+	t_ok "# SKIP the location hash's escapes: no node"
+fi
 "$DEC" html "$src/dumps/00000003" >/dev/null 2>"$tmp/e"
 t_eq "html of a truncated dump: status 2" 2 $?
 "$DEC" html "$tmp/nosuch" >/dev/null 2>&1

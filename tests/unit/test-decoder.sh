@@ -31,6 +31,16 @@ t_jq "snapshot: which maps it holds" "$j" '([.maps[] | select(.in_snapshot) | .n
 t_jq "sub-scheduler: id, cgroup, parent" "$j" '.schedulers[0] | .id == 5 and .cgroup == {id: 77, path: "/scxsub"} and .parent == {id: 4, name: "parent_sched"}'
 t_jq "event counters by name" "$j" '.schedulers[0].event_counters == {SCX_EV_KEEP_LAST: 42, SCX_EV_BYPASS: -1}'
 t_jq "program run-time statistics" "$j" '.schedulers[0].programs == [{id: 9, name: "my_enqueue", run_cnt: 500, run_time_ns: 123456, recursion_misses: 2}]'
+# kernel.bpf_stats_enabled at capture: run counts kept, or not (zeros that are no counts)
+"$MK" --stats off "$tmp/stoff.bin" && "$MK" --stats on "$tmp/ston.bin"
+t_jq "programs: stats_kept false when kernel.bpf_stats_enabled was 0" <("$DEC" decode "$tmp/stoff.bin") '.schedulers[0].programs[0].stats_kept == false'
+t_jq "... true when it was 1" <("$DEC" decode "$tmp/ston.bin") '.schedulers[0].programs[0].stats_kept == true'
+t_jq "... absent when the dump does not say" "$j" '.schedulers[0].programs[0] | has("stats_kept") | not'
+t_eq "summary: run counts not kept, said instead of numbers" \
+	"program my_enqueue (id 9): run counts not kept: sysctl kernel.bpf_stats_enabled=0, 2 recursion misses" \
+	"$("$DEC" summary "$tmp/stoff.bin" | grep '^program ')"
+t_eq "summary: the counts when kept" "program my_enqueue (id 9): 500 runs, 123456 ns, 2 recursion misses" \
+	"$("$DEC" summary "$tmp/ston.bin" | grep '^program ')"
 t_jq "backtrace split into frames" "$j" '.schedulers[0].exit.backtrace == ["frame_a+0x1/0x10", "frame_b+0x2/0x20"]'
 t_jq "non-UTF-8 bytes in a message escaped, JSON stays valid" "$j" '.schedulers[0].exit.message == "it broke: \u0001\\xff bytes"'
 t_jq "error records" "$j" '.errors == [{"errno": -28, "message": "BTF 9 of map x left out"}]'
@@ -94,7 +104,7 @@ t_jq "info: header only" "$tmp/info.json" 'has("maps") | not'
 t_jq "info: scheduler present" "$tmp/info.json" '.schedulers[0].name == "synthetic"'
 "$DEC" decode --map raw_hash "$tmp/good.bin" >"$tmp/one.json"
 t_jq "--map selects one map" "$tmp/one.json" '[.maps[].name] == ["raw_hash"]'
-"$DEC" decode --map raw_hash --map vals --map no_such_map "$tmp/good.bin" >"$tmp/two.json"
+"$DEC" decode --map raw_hash --map vals "$tmp/good.bin" >"$tmp/two.json"
 t_jq "--map repeated selects each named map, in dump order" "$tmp/two.json" '[.maps[].name] == ["vals", "raw_hash"]'
 "$DEC" decode --map some_bloom --map vals --map vals "$tmp/good.bin" >"$tmp/dup.json"
 t_check "--map: a name given twice, its map once; the dump's last map (no map after it) as a whole decode has it" \
@@ -278,6 +288,31 @@ expect_fail "unknown command" 1 "unknown command" frobnicate "$tmp/good.bin"
 expect_fail "no file" 1 "exactly one FILE" decode
 expect_fail "unknown option" 1 "usage" decode --bogus "$tmp/good.bin"
 expect_fail "no arguments" 1 "usage" 
+# a --map the dump lacks is an error of every command taking --map
+expect_fail "decode --map of a map the dump lacks" 1 "^scxdump: .*: no map named nosuch$" decode --map vals --map nosuch "$tmp/good.bin"
+expect_fail "... with --format bpftool too" 1 "^scxdump: .*: no map named nosuch$" decode --format bpftool --map nosuch "$tmp/good.bin"
+expect_fail "... and html" 1 "^scxdump: .*: no map named nosuch$" html --map nosuch "$tmp/good.bin"
+# an option a command does not take is refused, not ignored
+expect_fail "summary --pretty refused" 1 "^scxdump: --pretty is an option of decode, info, diff and timeline$" summary --pretty "$tmp/good.bin"
+expect_fail "html --pretty refused" 1 "^scxdump: --pretty is an option of" html --pretty "$tmp/good.bin"
+expect_fail "summary --map refused" 1 "^scxdump: --map is an option of decode and html$" summary --map vals "$tmp/good.bin"
+expect_fail "info --map refused" 1 "^scxdump: --map is an option of decode and html$" info --map vals "$tmp/good.bin"
+expect_fail "info --vmlinux-btf refused" 1 "^scxdump: --vmlinux-btf is an option of" info --vmlinux-btf "$tmp/good.bin" "$tmp/good.bin"
+expect_fail "summary --vmlinux-btf refused" 1 "^scxdump: --vmlinux-btf is an option of" summary --vmlinux-btf "$tmp/good.bin" "$tmp/good.bin"
+# getopt's own messages name the tool, not its path or a bare command
+expect_fail "an unknown option: 'scxdump: '" 1 "^scxdump: unrecognized option '--bogus'" decode --bogus "$tmp/good.bin"
+expect_fail "a missing argument: 'scxdump: '" 1 "^scxdump: option '--map' requires an argument" decode --map
+expect_fail "collect's unknown option: 'scxdump collect: '" 1 "^scxdump collect: unrecognized option '--bogus'" collect --bogus
+expect_fail "list's unknown option: 'scxdump list: '" 1 "^scxdump list: unrecognized option '--bogus'" list --bogus
+t_eq "each bad command line's first message starts with 'scxdump'" "" \
+	"$(for a in "decode --bogus x" "decode -Z x" "decode --map" "collect --bogus" "collect -Z" "collect --keep" "list -Z" "list --dir" "html --pretty x" "frobnicate"; do
+		"$DEC" $a 2>&1 >/dev/null | head -1 | grep -v '^scxdump: \|^scxdump collect: \|^scxdump list: '; done)"
+# --version: the module's version, as dkms.conf and debian/changelog say it
+modver=$(sed -n 's/^#define SCXDUMP_VERSION[[:space:]]*"\(.*\)"$/\1/p' "$top/module/scxdump.h")
+t_eq "--version prints scxdump and the module's version" "scxdump $modver" "$("$DEC" --version)"
+t_eq "... which dkms.conf and debian/changelog give" "$modver $modver" \
+	"$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf") $(sed -n '1s/^scxdump (\([^-]*\)-.*/\1/p' "$top/debian/changelog")"
+expect_fail "--version takes nothing more" 1 "^scxdump: --version takes nothing more" --version x
 # a missing build dependency is named by its package before any compiler runs
 PKG_CONFIG_LIBDIR=/nonexistent make -C "$top/userspace" >"$tmp/deps.out" 2>&1
 t_eq "build without libbpf, yajl, libdeflate: refused" 2 $?
