@@ -11,12 +11,7 @@
 # The module side (the status file waking the collector) is
 # tests/integration/test-packages.sh. Runs with the ASan/UBSan build.
 set -uo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../lib.sh"
-top=$(cd "$here/../.." && pwd)
-DEC=${SCXDUMP_DECODER:-$top/userspace/build-san/scxdump}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/common.sh"
 seeds=$top/tests/fuzz/seeds
 
 src=$tmp/src dst=$tmp/saved

@@ -3,13 +3,7 @@
 # and BTF rendering case, the commands and options, and every kind of bad
 # input. Runs on the host with the ASan/UBSan build; no guest needed.
 set -uo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../lib.sh"
-top=$(cd "$here/../.." && pwd)
-DEC=${SCXDUMP_DECODER:-$top/userspace/build-san/scxdump}
-MK=$here/build/mkdump
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/common.sh"
 
 "$MK" "$tmp/good.bin" || { t_fail "mkdump runs"; t_done; exit 1; }
 "$DEC" decode "$tmp/good.bin" >"$tmp/good.json" 2>"$tmp/err"

@@ -5,13 +5,7 @@
 # it is read. Every command that takes a dump. Runs on the host with the
 # ASan/UBSan build; no guest needed.
 set -uo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../lib.sh"
-top=$(cd "$here/../.." && pwd)
-DEC=${SCXDUMP_DECODER:-$top/userspace/build-san/scxdump}
-MK=$here/build/mkdump
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/common.sh"
 
 "$MK" "$tmp/good.bin" && "$MK" --later "$tmp/later.bin" ||
 	{ t_fail "mkdump runs"; t_done; exit 1; }

@@ -6,12 +6,7 @@
 # where and why it stopped, the exit status is 5; without --salvage the
 # error names the option. Runs with the ASan/UBSan build.
 set -uo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../lib.sh"
-top=$(cd "$here/../.." && pwd)
-DEC=${SCXDUMP_DECODER:-$top/userspace/build-san/scxdump}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/common.sh"
 
 for seed in "$top"/tests/fuzz/seeds/real-*.bin; do
 	name=$(basename "$seed" .bin)

@@ -8,13 +8,7 @@
 # back; summary, diff --text, timeline, list and html's title must carry
 # no control byte and nothing but UTF-8. Runs with the ASan/UBSan build.
 set -uo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../lib.sh"
-top=$(cd "$here/../.." && pwd)
-DEC=${SCXDUMP_DECODER:-$top/userspace/build-san/scxdump}
-MK=$here/build/mkdump
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/common.sh"
 
 "$MK" --hostile "$tmp/h.bin" && "$MK" "$tmp/g.bin" || { t_fail "mkdump runs"; t_done; exit 1; }
 "$DEC" decode "$tmp/h.bin" >"$tmp/h.json" 2>"$tmp/err"
