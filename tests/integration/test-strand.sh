@@ -6,7 +6,8 @@
 # bypass, so nothing it waits for can wait on a stranded task: it must
 # finish, and the system recover, in every one of 10 runs. Then stranded
 # until sched_ext's watchdog fails it: the stall watch's warning capture,
-# taken with every task stranded, finishes too, and the exit dump names it.
+# taken with every task stranded (at 25% of the timeout), finishes too,
+# and the exit dump names it.
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -49,13 +50,13 @@ for i in $(seq "$WARN_RUNS"); do
 	# and so does its loader (its pid in its log), which sleeps and wakes
 	# there after setting hold
 	lp=$(sed -n 's/^scxbound: enabled pid=\([0-9]*\) .*/\1/p' "$dir/warn-$i.out")
-	[ "$("$DEC" decode "$warn" | jq --argjson lp "${lp:--1}" '.schedulers[0].name == "scxdump_bound" and .schedulers[0].exit.kind_name == "SCX_EXIT_NONE" and .stall.threshold_ms == 1500 and (.stall.tasks | length > 0 and all(.wait_ms >= 1500)) and (.maps[] | select(.name | endswith(".bss")) | .entries[0].value.hold == 1) and
+	[ "$("$DEC" decode "$warn" | jq --argjson lp "${lp:--1}" '.schedulers[0].name == "scxdump_bound" and .schedulers[0].exit.kind_name == "SCX_EXIT_NONE" and .stall.threshold_ms == 750 and (.stall.tasks | length > 0 and all(.wait_ms >= 750)) and (.maps[] | select(.name | endswith(".bss")) | .entries[0].value.hold == 1) and
 		([.schedulers[0].dsqs[] | select(.id == 42) | .tasks[].pid] as $h | ($h | index([$lp])) != null and all(.stall.tasks[]; .pid as $p | $h | index([$p]) != null))')" = true ] &&
 		[ "$("$DEC" decode "$exitf" | jq --argjson w "$("$DEC" decode "$warn" | jq .capture.capture_seq)" '.schedulers[0].exit.kind_name == "SCX_EXIT_ERROR_STALL" and .stall.warning_seq == $w')" = true ] &&
 		wok=$((wok + 1))
 done
 t_eq "stranded until the watchdog: the loader saw it fail, the status loop went on" "$WARN_RUNS" "$wrec"
-t_eq "... a stall warning dump taken with every task held (1500 ms of 3000: those it lists and the loader on DSQ 42), and the exit dump naming it" "$WARN_RUNS" "$wok"
+t_eq "... a stall warning dump taken with every task held (750 ms of 3000: those it lists and the loader on DSQ 42), and the exit dump naming it" "$WARN_RUNS" "$wok"
 nreq=0
 for f in "$dir"/warn-*.bin; do
 	[ -f "$f" ] && [ "$("$DEC" decode "$f" | jq -r .capture.trigger)" = request ] && nreq=$((nreq + 1))
