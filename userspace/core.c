@@ -134,6 +134,7 @@ struct core_storage {
 	int32_t pid;
 	const struct sxd_map *map;
 	const uint8_t *value;
+	uint32_t value_size;	/* the entries block's: a corrupt dump's map record may say more */
 };
 
 static int storage_cmp(const void *a, const void *b)
@@ -186,7 +187,7 @@ static struct core_storage *storage_collect(const struct dump_index *x, uint32_t
 				s = n;
 			}
 			s[(*nr)++] = (struct core_storage){
-				o->pid, m, p + sxd_align(b->key_size)
+				o->pid, m, p + sxd_align(b->key_size), b->value_size
 			};
 		}
 	}
@@ -220,9 +221,9 @@ static void emit_storage(const struct emit *e, const struct core_storage *s, siz
 		bt = index_btf_at(e->x, k->map->btf_index, NULL);
 		if (bt && k->map->btf_value_type_id)
 			render_value_map(g, bt, k->map->btf_value_type_id, k->value,
-					 k->map->value_size, e->mem, k->map->map_index);
+					 k->value_size, e->mem, k->map->map_index);
 		else
-			json_hex(g, k->value, k->map->value_size);
+			json_hex(g, k->value, k->value_size);
 	}
 	json_obj_end(g);
 }
