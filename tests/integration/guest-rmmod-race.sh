@@ -59,8 +59,12 @@ while [ $round -le $ROUNDS ] && [ $(($(date +%s) - start)) -lt $LIMIT ]; do
 			echo "rmmod $round.$try: ok" >>rmmod.log
 			break
 		fi
+		# "in use": kmod read a non-zero refcount in sysfs; "temporarily
+		# unavailable": the count was 0 then, and a writer opened the
+		# control file before delete_module (try_stop_module's
+		# -EWOULDBLOCK); both are a module in use, refused as it must be
 		case $out in
-		*"in use"* | *"resource busy"*) echo "rmmod $round.$try: busy" >>rmmod.log ;;
+		*"in use"* | *"resource busy"* | *"temporarily unavailable"*) echo "rmmod $round.$try: busy" >>rmmod.log ;;
 		*) echo "rmmod $round.$try: $out" >>rmmod.log ;;
 		esac
 		try=$((try + 1))
