@@ -149,12 +149,36 @@ static void notrace hook_redirect(struct ftrace_regs *fregs, void *to)
 	ftrace_regs_set_instruction_pointer(fregs, (unsigned long)to);
 }
 
+/* Is this @sch's helper kthread running its disable work (7.x)? */
+static bool notrace hook_in_disable_work(struct scx_sched *sch)
+{
+	struct kthread_worker *w;
+
+	if (!sch || !klayout.has_sch_helper)
+		return false;
+	w = READ_ONCE(*(struct kthread_worker **)((u8 *)sch + klayout.sch_helper));
+	return w && current == w->task &&
+	       READ_ONCE(w->current_work) == (void *)((u8 *)sch + klayout.sch_disable_work);
+}
+
 static void notrace hook_drain_descendants_handler(unsigned long ip, unsigned long parent_ip,
 						   struct ftrace_ops *op,
 						   struct ftrace_regs *fregs)
 {
+	struct scx_sched *sch = (void *)ftrace_regs_get_argument(fregs, 0);
+
 	/* The original called from hook_drain_descendants(): run it. */
 	if (within_module(parent_ip, THIS_MODULE))
+		return;
+	/*
+	 * Only @sch's own disable work, in its helper kthread: the one
+	 * caller sched_ext has today, and the context hook.c's safety
+	 * argument (above) is made for. A call from anywhere else goes on
+	 * unchanged, and shows in status as a disable seen, not captured.
+	 * Without scx_sched.helper in the BTF there is no telling: hook_init()
+	 * says so.
+	 */
+	if (klayout.has_sch_helper && !hook_in_disable_work(sch))
 		return;
 	hook_redirect(fregs, hook_drain_descendants);
 }
@@ -168,18 +192,6 @@ static void notrace hook_ops_bypass_handler(unsigned long ip, unsigned long pare
 	if (!(u8)ftrace_regs_get_argument(fregs, 0) || !hook_in_ops_disable_work())
 		return;
 	hook_redirect(fregs, hook_ops_bypass);
-}
-
-/* Is this @sch's helper kthread running its disable work (7.x)? */
-static bool notrace hook_in_disable_work(struct scx_sched *sch)
-{
-	struct kthread_worker *w;
-
-	if (!sch || !klayout.has_sch_helper)
-		return false;
-	w = READ_ONCE(*(struct kthread_worker **)((u8 *)sch + klayout.sch_helper));
-	return w && current == w->task &&
-	       READ_ONCE(w->current_work) == (void *)((u8 *)sch + klayout.sch_disable_work);
 }
 
 /*
@@ -238,6 +250,7 @@ static const char *hook_presnap_target;
 static unsigned long hook_presnap_ip;
 
 static const char *hook_target;
+static const char *hook_target_proto;	/* as hook.c calls it */
 static unsigned long hook_target_ip;
 
 /*
@@ -251,6 +264,7 @@ int hook_resolve(void)
 
 	if (fn) {
 		hook_target = "drain_descendants";
+		hook_target_proto = "void drain_descendants(struct scx_sched *)";
 		hook_target_ip = (unsigned long)fn;
 		hook_ftrace_ops.func = hook_drain_descendants_handler;
 		static_call_update(hook_drain_descendants_orig, (hook_drain_descendants_fn *)fn);
@@ -262,6 +276,7 @@ int hook_resolve(void)
 	fn = (void *)ksym_addr("scx_ops_bypass");
 	if (fn && ksyms.scx_ops_helper && ksyms.scx_ops_disable_work && ksyms.scx_ops) {
 		hook_target = "scx_ops_bypass";
+		hook_target_proto = "void scx_ops_bypass(bool)";
 		hook_target_ip = (unsigned long)fn;
 		hook_ftrace_ops.func = hook_ops_bypass_handler;
 		static_call_update(hook_ops_bypass_orig, (hook_ops_bypass_fn *)fn);
@@ -283,6 +298,14 @@ static void hook_presnap_init(void)
 	}
 	if (!hook_presnap_target)
 		return;
+	if (klayout_func_proto(hook_presnap_target)) {
+		pr_err("scxdump: %s is not void %s(struct scx_sched *, bool) in the kernel's BTF: exit dumps will have no CPUs, DSQs or tasks\n",
+		       hook_presnap_target, hook_presnap_target);
+		klayout_note_absent("core_before_bypass",
+				    "the bypass's prototype is not the one read (kernel BTF)");
+		hook_presnap_target = NULL;
+		return;
+	}
 	err = ftrace_set_filter_ip(&hook_presnap_ops, hook_presnap_ip, 0, 1);
 	if (!err) {
 		err = register_ftrace_function(&hook_presnap_ops);
@@ -393,6 +416,16 @@ int hook_init(void)
 {
 	int err;
 
+	/* called through a static call of this type, its arguments read */
+	err = klayout_func_proto(hook_target);
+	if (err) {
+		pr_err("scxdump: the kernel's BTF %s %s (%d): not hooked, no failure would be captured safely\n",
+		       err == -ENOENT ? "has no" : "does not say", hook_target_proto, err);
+		return -EINVAL;
+	}
+	if (!strcmp(hook_target, "drain_descendants") && !klayout.has_sch_helper)
+		klayout_note_absent("hook_context",
+				    "no scx_sched.helper/disable_work: drain_descendants() hooked from any caller");
 	hook_count_init();
 
 	err = ftrace_set_filter_ip(&hook_ftrace_ops, hook_target_ip, 0, 1);

@@ -430,6 +430,73 @@ static u32 klayout_func_args(const struct kbtf *b, const char *name)
 }
 
 /*
+ * The functions hook.c traces and calls through a static call, with the
+ * prototype it assumes: each parameter "bool" or a struct passed by
+ * pointer. The hook reads their arguments from the registers and calls
+ * the original with them, so a kernel whose function takes anything else
+ * is not hooked. pahole leaves out of the BTF a function whose calling
+ * convention the compiler changed (a .isra or .constprop clone): one
+ * missing from the BTF is not hooked either.
+ */
+static const struct klayout_func {
+	const char *name;
+	u32 nr;
+	const char *args[2];
+} klayout_funcs[KLAYOUT_NR_FUNCS] = {
+	{ "drain_descendants", 1, { "scx_sched" } },	/* 7.x */
+	{ "scx_bypass", 2, { "scx_sched", "bool" } },	/* 7.x */
+	{ "scx_ops_bypass", 1, { "bool" } },		/* 6.12 */
+};
+
+static bool klayout_param_is(const struct kbtf *b, u32 type, const char *what)
+{
+	s32 id = kbtf_resolve(b, type);
+	const struct btf_type *t = id > 0 ? kbtf_type(b, id) : NULL;
+
+	if (!t)
+		return false;
+	if (!strcmp(what, "bool"))
+		return btf_kind(t) == BTF_KIND_INT && t->size == 1 &&
+		       (btf_int_encoding(t) & BTF_INT_BOOL);
+	if (btf_kind(t) != BTF_KIND_PTR)
+		return false;
+	id = kbtf_resolve(b, t->type);
+	t = id > 0 ? kbtf_type(b, id) : NULL;
+	return t && btf_kind(t) == BTF_KIND_STRUCT && !strcmp(kbtf_name(b, t->name_off), what);
+}
+
+static int klayout_func_is(const struct kbtf *b, const struct klayout_func *f)
+{
+	s32 id = kbtf_find(b, f->name, BTF_KIND_FUNC);
+	const struct btf_type *t = id > 0 ? kbtf_type(b, id) : NULL;
+	const struct btf_param *p;
+	u32 i;
+
+	if (!t)
+		return -ENOENT;
+	t = kbtf_type(b, t->type);
+	if (!t || btf_kind(t) != BTF_KIND_FUNC_PROTO || t->type || btf_vlen(t) != f->nr)
+		return -EINVAL;
+	p = btf_params(t);
+	for (i = 0; i < f->nr; i++) {
+		if (!klayout_param_is(b, p[i].type, f->args[i]))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+int klayout_func_proto(const char *name)
+{
+	u32 i;
+
+	for (i = 0; i < KLAYOUT_NR_FUNCS; i++) {
+		if (!strcmp(klayout_funcs[i].name, name))
+			return klayout.func_proto[i];
+	}
+	return -ENOENT;
+}
+
+/*
  * Where a scheduler's state lives, one kernel difference: 7.x has a
  * struct scx_sched per scheduler (sub-schedulers); 6.12 has one
  * scheduler, its copy of the ops, its exit kind and exit info in ext.c's
@@ -591,6 +658,8 @@ static int klayout_resolve(const struct kbtf *b)
 		klayout.opss_qseq_shift = 0;
 	}
 	klayout.percpu_copy_args = klayout_func_args(b, "bpf_percpu_hash_copy");
+	for (i = 0; i < KLAYOUT_NR_FUNCS; i++)
+		klayout.func_proto[i] = klayout_func_is(b, &klayout_funcs[i]);
 	if (kbtf_enum_value(b, "BPF_F_CPU", &klayout.bpf_f_cpu))
 		klayout.bpf_f_cpu = 0;
 	if (kbtf_enum_value(b, "SCX_EXIT_MSG_LEN", &klayout.exit_msg_len))

@@ -36,6 +36,9 @@ struct mutex;
 #define KLAYOUT_MAX_ABSENT	32
 #define KLAYOUT_MAX_TASK_STATES	8
 
+/* the functions whose prototypes layout.c checks (klayout_funcs[]) */
+#define KLAYOUT_NR_FUNCS	3
+
 struct kernel_layout {
 	/*
 	 * Where a scheduler's state lives (layout.c): 7.x, in its struct
@@ -148,6 +151,8 @@ struct kernel_layout {
 	bool has_see_flags, has_see_tasks_node;
 	u32 sch_helper, sch_disable_work;	/* 7.x: who runs the disable work */
 	bool has_sch_helper;
+	/* the traced functions' prototypes: klayout_func_proto() */
+	int func_proto[KLAYOUT_NR_FUNCS];
 	s64 opss_state_mask, opss_qseq_shift;	/* SCX_OPSS_* */
 	char task_states[KLAYOUT_MAX_TASK_STATES][16];	/* enum scx_task_state */
 	/* enum scx_exit_kind */
@@ -169,6 +174,13 @@ struct kernel_layout {
 };
 
 extern struct kernel_layout klayout;
+
+/*
+ * Whether a function hook.c traces and calls has the prototype it
+ * assumes, as the kernel's BTF says: 0, -ENOENT (not in the BTF) or
+ * -EINVAL (another prototype); -ENOENT for a name not in the table.
+ */
+int klayout_func_proto(const char *name);
 
 int klayout_init(void);
 void klayout_exit(void);
