@@ -68,6 +68,12 @@ while [ $i -le 5 ]; do
 	[ $i -eq 1 ] && { echo 268435456 >$P/max_dump_bytes; echo 67108864 >$P/max_map_bytes; }
 	i=$((i + 1))
 done
+# how long pc_big takes to copy whole here: the same capture with the
+# longest budget (a copy past 100 ms is cut there too, and read live)
+echo 100000 >$P/snapshot_budget_us
+echo capture >$DBG/control || echo "big capture full failed"
+cat $DBG/dump >big-full.bin
+echo 5000 >$P/snapshot_budget_us
 cat /sys/kernel/sched_ext/state >big.state
 
 echo "== 3: a 64 KiB per-map limit: the walk stops there"
