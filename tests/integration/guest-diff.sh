@@ -10,7 +10,10 @@ S=/opt/scxdump/src
 . $S/tests/integration/guest-common.sh
 # the stall watch off: this test reads the latest dump after each
 # capture of its own (tests/integration/guest-stall.sh tests the watch)
-insmod $KO stall_warn_pct=0 || exit 1
+# Capture a copies every map in the stop (consistent_snapshot=Y, a
+# budget no map of scxtest's reaches), b reads them live (N): the diff
+# says .in_snapshot changed for each map the stop copies.
+insmod $KO stall_warn_pct=0 snapshot_budget_us=100000 consistent_snapshot=Y || exit 1
 echo 1 >/proc/sys/kernel/bpf_stats_enabled	# programs' run counts
 
 $SB/scxtest --exit-after-ms 60000 >loader.out 2>&1 &
@@ -25,6 +28,7 @@ bpftool map update name hash_kv key 0xe9 0x03 0 0 \
 bpftool map update name hash_kv key 7 0 0 0 \
 	value 0x41 0x42 0x0f 0 0 0 0 0  1 0 0 0  0x09 0 0 0 && echo "update 7: ok"
 bpftool map update name arr_u64 key 5 0 0 0 value 0x9f 0x86 0x01 0 0 0 0 0 && echo "update arr 5: ok"
+echo N >/sys/module/scxdump/parameters/consistent_snapshot
 echo capture >$DBG/control && cat $DBG/dump >b.bin && echo "capture b: ok"
 # bpftool's own dump of maps nobody writes now, for decode --format bpftool
 for m in hash_kv arr_u64 pair_hash; do
