@@ -749,8 +749,8 @@ static void core_buf_free(struct core_buf *b)
 /* A buffer for one walk, sized by the core_max_* parameters. */
 static struct core_buf *core_buf_alloc(void)
 {
-	struct core_buf *b = kzalloc(sizeof(*b), GFP_KERNEL);
-	size_t cursor, cpus, dsqs, queued, tasks, cmasks, tmasks;
+	struct core_buf *b = sxd_alloc(kzalloc(sizeof(*b), GFP_KERNEL));
+	size_t cursor, cpus, dsqs, queued, tasks, cmasks, tmasks, size;
 	u8 *p;
 
 	if (!b)
@@ -767,8 +767,9 @@ static struct core_buf *core_buf_alloc(void)
 	tasks = array_size(b->max_tasks, sizeof(*b->tasks));
 	cmasks = array3_size(nr_cpu_ids, SXD_CORE_CPU_MASKS, b->mask_words * sizeof(u64));
 	tmasks = array3_size(b->max_tasks, b->mask_words, sizeof(u64));
-	p = kvzalloc(size_add(size_add(size_add(cpus, dsqs), size_add(queued, tasks)),
-			      size_add(size_add(cmasks, tmasks), cursor)), GFP_KERNEL);
+	size = size_add(size_add(size_add(cpus, dsqs), size_add(queued, tasks)),
+			size_add(size_add(cmasks, tmasks), cursor));
+	p = sxd_alloc(kvzalloc(size, GFP_KERNEL));
 	if (!p) {
 		kfree(b);
 		return NULL;
@@ -1097,7 +1098,8 @@ int core_init(void)
 	if (!klayout.has_rq_qseq)
 		klayout_note_absent("cpu_ops_qseq",
 				    "the kernel keeps ops_qseq per task (tasks[].ops_qseq), not per CPU");
-	core_exit_bufs = kcalloc(opt_core_exit_bufs, sizeof(*core_exit_bufs), GFP_KERNEL);
+	core_exit_bufs = sxd_alloc(kcalloc(opt_core_exit_bufs, sizeof(*core_exit_bufs),
+					   GFP_KERNEL));
 	for (i = 0; core_exit_bufs && i < opt_core_exit_bufs; i++) {
 		core_exit_bufs[i] = core_buf_alloc();
 		if (!core_exit_bufs[i])

@@ -123,7 +123,7 @@ int sched_maps_add(struct sched_maps *m, struct bpf_map *map)
 	if (m->nr == m->cap) {
 		u32 cap = min(m->cap ? m->cap * 2 : 16, m->max);
 
-		maps = kvmalloc_array(cap, sizeof(*maps), GFP_KERNEL);
+		maps = sxd_alloc(kvmalloc_array(cap, sizeof(*maps), GFP_KERNEL));
 		if (!maps) {
 			m->nr_nomem++;
 			return -ENOMEM;

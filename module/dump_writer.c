@@ -14,6 +14,7 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include "alloc.h"
 #include "dump_writer.h"
 
 #define SXW_INITIAL_CAP		(64u << 10)
@@ -32,7 +33,7 @@ int dump_writer_init(struct dump_writer *w, size_t limit)
 	w->limit = limit;
 	w->reserve = SXW_END_ROOM;
 	w->cap = min_t(size_t, SXW_INITIAL_CAP, limit);
-	w->buf = kvzalloc(w->cap, GFP_KERNEL);
+	w->buf = sxd_alloc(kvzalloc(w->cap, GFP_KERNEL));
 	if (!w->buf)
 		return -ENOMEM;
 	w->len = sizeof(struct sxd_file_header);
@@ -54,7 +55,7 @@ void dump_writer_release(struct dump_writer *w)
  */
 static int dump_writer_resize(struct dump_writer *w, size_t cap)
 {
-	u8 *buf = kvmalloc(cap, GFP_KERNEL);
+	u8 *buf = sxd_alloc(kvmalloc(cap, GFP_KERNEL));
 
 	if (!buf)
 		return -ENOMEM;

@@ -292,7 +292,7 @@ static int dumps_status_show(struct seq_file *m, void *v)
 static int dumps_status_open(struct inode *inode, struct file *file)
 {
 	/* (not kzalloc_obj(): 6.12 lacks it) */
-	struct dumps_status_reader *r = kzalloc(sizeof(*r), GFP_KERNEL);
+	struct dumps_status_reader *r = sxd_alloc(kzalloc(sizeof(*r), GFP_KERNEL));
 	int err;
 
 	if (!r)

@@ -90,7 +90,7 @@ void insns_write(struct capture *c)
 
 	if (!c->maps.ops_map)
 		return;
-	w.maps = kcalloc(INSNS_MAX_MAPS, sizeof(*w.maps), GFP_KERNEL);
+	w.maps = sxd_alloc(kcalloc(INSNS_MAX_MAPS, sizeof(*w.maps), GFP_KERNEL));
 	if (!w.maps) {
 		capture_error(c, -ENOMEM, "program instructions left out: out of memory");
 		return;

@@ -12,6 +12,7 @@
 #include <linux/slab.h>
 #include <linux/stddef.h>
 #include <linux/string.h>
+#include "alloc.h"
 #include "kbtf.h"
 
 /* Guards against a self-referencing chain of typedefs and modifiers. */
@@ -129,7 +130,7 @@ int kbtf_parse(struct kbtf *b, const void *data, size_t size)
 	err = kbtf_walk(b, false);
 	if (err)
 		return err;
-	b->offs = kvcalloc((size_t)b->nr_types + 1, sizeof(*b->offs), GFP_KERNEL);
+	b->offs = sxd_alloc(kvcalloc((size_t)b->nr_types + 1, sizeof(*b->offs), GFP_KERNEL));
 	if (!b->offs)
 		return -ENOMEM;
 	return kbtf_walk(b, true);

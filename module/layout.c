@@ -186,7 +186,7 @@ static void *klayout_read_vmlinux_btf(size_t *size)
 		buf = ERR_PTR(-EFBIG);
 		goto out;
 	}
-	buf = kvmalloc(len, GFP_KERNEL);
+	buf = sxd_alloc(kvmalloc(len, GFP_KERNEL));
 	if (!buf) {
 		buf = ERR_PTR(-ENOMEM);
 		goto out;

@@ -99,7 +99,7 @@ static int mapdrv_ctx_init(struct map_ctx *mc, struct capture *c,
 		mc->deadline_ns = c->deadline_ns;
 		return 0;
 	}
-	mc->keys = kmalloc(2 * sxd_align(map->key_size) ?: 1, GFP_KERNEL);
+	mc->keys = sxd_alloc(kmalloc(2 * sxd_align(map->key_size) ?: 1, GFP_KERNEL));
 	if (!mc->keys) {
 		mc->status = -ENOMEM;
 		mc->reason = "out of memory for the key buffers";
@@ -209,7 +209,7 @@ void mapdrv_capture(struct capture *c, struct bpf_map *map, u32 index)
 				mc.kmems = c->kmems;
 				memset(mc.kmems, 0, offsetof(struct map_kmems, m));
 			} else if (mapdrv_has_kmem_kptr(map)) {
-				mc.kmems = kvzalloc_obj(*mc.kmems, GFP_KERNEL);
+				mc.kmems = sxd_alloc(kvzalloc_obj(*mc.kmems, GFP_KERNEL));
 				if (!mc.kmems)
 					capture_error(c, -ENOMEM,
 						      "map %s: kptr pointees left out: out of memory",

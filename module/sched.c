@@ -98,7 +98,7 @@ static char *scxsched_format_bt(const unsigned long *bt, u32 n, u32 *len)
 	*len = 0;
 	if (!bt || !n)
 		return NULL;
-	text = kvmalloc(cap, GFP_KERNEL);
+	text = sxd_alloc(kvmalloc(cap, GFP_KERNEL));
 	if (!text)
 		return NULL;
 	for (i = 0; i < n; i++)
@@ -219,7 +219,7 @@ void scxsched_write_events(struct capture *c, struct scx_sched *sch)
 
 	if (!klayout.ok_events || !klayout.nr_events)
 		return;
-	ev = kcalloc(klayout.nr_events, sizeof(*ev) + sizeof(*vals), GFP_KERNEL);
+	ev = sxd_alloc(kcalloc(klayout.nr_events, sizeof(*ev) + sizeof(*vals), GFP_KERNEL));
 	if (!ev) {
 		capture_error(c, -ENOMEM, "event counters left out: out of memory");
 		return;
@@ -284,7 +284,7 @@ void scxsched_write_prog_stats(struct capture *c)
 
 	if (!c->maps.ops_map)
 		return;
-	w.st = kcalloc(w.cap, sizeof(*w.st), GFP_KERNEL);
+	w.st = sxd_alloc(kcalloc(w.cap, sizeof(*w.st), GFP_KERNEL));
 	if (!w.st) {
 		capture_error(c, -ENOMEM, "program statistics left out: out of memory");
 		return;

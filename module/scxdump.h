@@ -8,6 +8,7 @@
 #include <linux/static_call.h>
 #include <linux/types.h>
 #include <linux/xarray.h>
+#include "alloc.h"
 #include "dump_writer.h"
 
 #define SCXDUMP_VERSION	"0.1.0"

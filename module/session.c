@@ -156,7 +156,7 @@ u32 capture_btf_index(struct capture *c, struct bpf_map *map)
 	r.btf_index = c->nr_btfs;
 	if (!data || !r.size)
 		return SXD_NO_INDEX;
-	btfs = krealloc_array(c->btfs, c->nr_btfs + 1, sizeof(*btfs), GFP_KERNEL);
+	btfs = sxd_alloc(krealloc_array(c->btfs, c->nr_btfs + 1, sizeof(*btfs), GFP_KERNEL));
 	if (!btfs) {
 		capture_error(c, -ENOMEM, "BTF %u of map %s left out: out of memory",
 			      r.kernel_id, map->name);
@@ -172,7 +172,8 @@ u32 capture_btf_index(struct capture *c, struct bpf_map *map)
 		 * Not tried again for the maps that share it: each try would
 		 * cost an error record, and those past the reserve's are lost.
 		 */
-		btfs = krealloc_array(c->btfs_out, c->nr_btfs_out + 1, sizeof(*btfs), GFP_KERNEL);
+		btfs = sxd_alloc(krealloc_array(c->btfs_out, c->nr_btfs_out + 1, sizeof(*btfs),
+						GFP_KERNEL));
 		if (btfs) {
 			c->btfs_out = btfs;
 			c->btfs_out[c->nr_btfs_out++] = btf;
@@ -211,7 +212,7 @@ static void capture_embed_vmlinux_btf(struct capture *c)
 	r.size = size;
 	iov[0] = (struct dump_iov){ &r, sizeof(r) };
 	iov[1] = (struct dump_iov){ data, size };
-	btfs = krealloc_array(c->btfs, c->nr_btfs + 1, sizeof(*btfs), GFP_KERNEL);
+	btfs = sxd_alloc(krealloc_array(c->btfs, c->nr_btfs + 1, sizeof(*btfs), GFP_KERNEL));
 	if (!btfs) {
 		capture_error(c, -ENOMEM, "kernel BTF (%zu bytes) left out: out of memory", size);
 		return;
@@ -278,7 +279,7 @@ static int capture_finish(struct capture *c)
 		dumps_note_failure(err, "finishing the dump");
 		return err;
 	}
-	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	d = sxd_alloc(kzalloc(sizeof(*d), GFP_KERNEL));
 	if (!d) {
 		dumps_note_failure(-ENOMEM, "publishing the dump");
 		return -ENOMEM;

@@ -36,7 +36,7 @@ void snapshot_partition(struct capture *c)
 	c->nr_stoppable = 0;
 	if (!c->maps.nr)
 		return;
-	rest = kvmalloc_array(c->maps.nr, sizeof(*rest), GFP_KERNEL);
+	rest = sxd_alloc(kvmalloc_array(c->maps.nr, sizeof(*rest), GFP_KERNEL));
 	if (!rest) {
 		capture_error(c, -ENOMEM, "no memory to order %u maps: none copied in the stop",
 			      c->maps.nr);
@@ -122,7 +122,7 @@ static int snapshot_prepare(struct capture *c, u64 *room)
 	struct bpf_map *map;
 
 	*room = 0;
-	sized = kvcalloc(c->nr_stoppable, sizeof(*sized), GFP_KERNEL);
+	sized = sxd_alloc(kvcalloc(c->nr_stoppable, sizeof(*sized), GFP_KERNEL));
 	if (!sized)
 		return -ENOMEM;
 	for (i = 0; i < c->nr_stoppable; i++) {
@@ -144,8 +144,8 @@ static int snapshot_prepare(struct capture *c, u64 *room)
 	kvfree(sized);
 	/* what the maps may gain between the count and the stop */
 	*room = size_add(*room, *room / 4 + (256u << 10));
-	c->keys = kmalloc(2 * sxd_align(key), GFP_KERNEL);
-	c->kmems = kmems ? kvzalloc(sizeof(*c->kmems), GFP_KERNEL) : NULL;
+	c->keys = sxd_alloc(kmalloc(2 * sxd_align(key), GFP_KERNEL));
+	c->kmems = kmems ? sxd_alloc(kvzalloc(sizeof(*c->kmems), GFP_KERNEL)) : NULL;
 	if (!c->keys || (kmems && !c->kmems))
 		return -ENOMEM;
 	return dump_writer_prealloc(&c->w, *room);

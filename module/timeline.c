@@ -287,7 +287,7 @@ void timeline_write(struct capture *c)
 	if (!READ_ONCE(tl.ring))
 		return;
 	if (tl.nr_events) {
-		ev = kcalloc(tl.nr_events, sizeof(*ev), GFP_KERNEL);
+		ev = sxd_alloc(kcalloc(tl.nr_events, sizeof(*ev), GFP_KERNEL));
 		if (!ev) {
 			capture_error(c, -ENOMEM, "the timeline left out: out of memory");
 			return;
@@ -399,8 +399,8 @@ int timeline_init(void)
 		return -E2BIG;
 	}
 	tl.sample_size = size;
-	tl.ring = kvzalloc(ring, GFP_KERNEL);
-	tl.stage = kvzalloc(size, GFP_KERNEL);
+	tl.ring = sxd_alloc(kvzalloc(ring, GFP_KERNEL));
+	tl.stage = sxd_alloc(kvzalloc(size, GFP_KERNEL));
 	if (!tl.ring || !tl.stage) {
 		pr_err("scxdump: timeline: no memory for its ring (%zu bytes)\n", ring);
 		goto err;

@@ -161,7 +161,7 @@ int trigger_running(u32 trigger)
 		return trigger_request_ops(trigger);
 	if (!klayout.ok_request || !ksyms.scx_root)
 		return -EOPNOTSUPP;
-	scheds = kcalloc(TRIGGER_MAX_SCHEDS, sizeof(*scheds), GFP_KERNEL);
+	scheds = sxd_alloc(kcalloc(TRIGGER_MAX_SCHEDS, sizeof(*scheds), GFP_KERNEL));
 	if (!scheds)
 		return -ENOMEM;
 	n = trigger_running_scheds(scheds);
@@ -220,7 +220,7 @@ static void trigger_req_fn(struct kthread_work *work)
  */
 int trigger_request(void)
 {
-	struct trigger_req *r = kzalloc(sizeof(*r), GFP_KERNEL);
+	struct trigger_req *r = sxd_alloc(kzalloc(sizeof(*r), GFP_KERNEL));
 	int err;
 
 	if (!r)

@@ -32,7 +32,7 @@ static int struct_ops_dump_capture(struct map_ctx *mc)
 	/* pairs with smp_store_release() of the state in bpf_struct_ops.c */
 	val[0] = smp_load_acquire(&kv->state);
 	val[1] = nr;
-	refs = kcalloc(nr ?: 1, sizeof(*refs), GFP_KERNEL);
+	refs = sxd_alloc(kcalloc(nr ?: 1, sizeof(*refs), GFP_KERNEL));
 	if (!refs) {
 		mc->reason = "out of memory for the function slots";
 		return -ENOMEM;

@@ -123,7 +123,7 @@ static int hash_of_maps_dump_capture(struct map_ctx *mc)
 	struct fd_array_inner_ids *inner;
 	int err;
 
-	inner = kvzalloc(struct_size(inner, ids, cap), GFP_KERNEL);
+	inner = sxd_alloc(kvzalloc(struct_size(inner, ids, cap), GFP_KERNEL));
 	if (!inner) {
 		mc->reason = "out of memory for the inner maps' ids";
 		return -ENOMEM;

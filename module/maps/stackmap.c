@@ -43,7 +43,7 @@ static void stackmap_symbols(struct map_ctx *mc, u64 *pcs, u32 n)
 		if (!i || pcs[i] != pcs[m - 1])
 			pcs[m++] = pcs[i];
 	}
-	syms = kvcalloc(m, sizeof(*syms), GFP_KERNEL);
+	syms = sxd_alloc(kvcalloc(m, sizeof(*syms), GFP_KERNEL));
 	if (!syms) {
 		mc->reason = mc->reason ?: "addresses not symbolised: out of memory";
 		return;
@@ -77,7 +77,7 @@ static int stackmap_dump_capture(struct map_ctx *mc)
 	val[1] = esize;
 	maplib_info(mc, SXD_INFO_STACKMAP, val, ARRAY_SIZE(val), NULL, 0);
 	if (!build_id) {
-		pcs = kvmalloc_array(STACKMAP_MAX_SYMS, sizeof(*pcs), GFP_KERNEL);
+		pcs = sxd_alloc(kvmalloc_array(STACKMAP_MAX_SYMS, sizeof(*pcs), GFP_KERNEL));
 		if (!pcs)
 			mc->reason = "addresses not symbolised: out of memory";
 	}
