@@ -4,7 +4,7 @@
 # 256k-key per-CPU hash captured on demand five times while the scheduler
 # runs; the same with a small per-map limit, with a 10 us snapshot
 # budget, and with a 64 KiB and a 1 MiB dump; a 16 MiB ring buffer with a
-# 1 ms budget; eight concurrent writers of "control"; LRU reference bits read
+# 1 ms budget; 200 small maps and a 64 MiB ring buffer; eight concurrent writers of "control"; LRU reference bits read
 # around two captures; a normal unregister captured with its reason.
 set -u
 S=/opt/scxdump/src
@@ -104,6 +104,22 @@ echo 1000 >$P/snapshot_budget_us
 captures rbb
 echo 5000 >$P/snapshot_budget_us
 stop_sched
+
+echo "== 4c: 200 small maps and a 64 MiB ring buffer, the 5 ms budget, five captures"
+# one dump kept (five of 64 MiB would not fit in the guest), the ring's
+# map under max_map_bytes
+echo 1 >$P/keep_dumps
+echo 134217728 >$P/max_map_bytes
+start_sched many.out --rb-fill --rb-mib 64 --many-maps
+i=1
+while [ $i -le 5 ]; do
+	echo capture >$DBG/control || echo "many capture $i failed"
+	cat $DBG/dump >many-$i.bin
+	i=$((i + 1))
+done
+stop_sched
+echo 67108864 >$P/max_map_bytes
+echo 8 >$P/keep_dumps
 
 echo "== 5: eight writers of control at once"
 echo 4 >$P/keep_dumps

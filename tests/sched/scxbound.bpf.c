@@ -6,7 +6,8 @@
  * hash the loader fills with up to half a million keys; task storage on
  * every task, counted; LRU maps whose reference bits an iterator reads;
  * an overwrite-mode ring buffer whose oldest records were overwritten;
- * a ring buffer the loader can size to 16 MiB and fill (sxb_fill_rb).
+ * a ring buffer the loader can size to 16 MiB or more and fill
+ * (sxb_fill_rb); 200 small arrays the loader creates only when asked.
  */
 #include "scxtest.bpf.h"
 #include <bpf/bpf_core_read.h>
@@ -21,6 +22,7 @@ char _license[] SEC("license") = "GPL";
 /* .bss: set by the loader while the scheduler runs */
 /* set by the loader where rb_ow cannot overwrite (6.12): writes stop when full */
 const volatile u32 rb_plain;
+const volatile u32 rbb_pages = 1;	/* rb_big's size in pages (the loader's) */
 u32 hold;		/* dispatch leaves the DSQ alone */
 u32 fail_now;		/* the next enqueue fails */
 u64 fail_held_after;	/* with hold: fail after this many more enqueues */
@@ -70,6 +72,24 @@ struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, SXB_RBB_PAGE);	/* set by the loader */
 } rb_big SEC(".maps");
+
+/* small_000 .. small_199, used by no program: found by their BTF */
+#define SXB_SMALL(n)						\
+	struct {						\
+		__uint(type, BPF_MAP_TYPE_ARRAY);		\
+		__uint(max_entries, 1);				\
+		__type(key, u32);				\
+		__type(value, struct sxb_small);		\
+	} n SEC(".maps");
+#define SXB_SMALL10(p)						\
+	SXB_SMALL(p##0) SXB_SMALL(p##1) SXB_SMALL(p##2) SXB_SMALL(p##3) \
+	SXB_SMALL(p##4) SXB_SMALL(p##5) SXB_SMALL(p##6) SXB_SMALL(p##7) \
+	SXB_SMALL(p##8) SXB_SMALL(p##9)
+SXB_SMALL10(small_00) SXB_SMALL10(small_01) SXB_SMALL10(small_02) SXB_SMALL10(small_03)
+SXB_SMALL10(small_04) SXB_SMALL10(small_05) SXB_SMALL10(small_06) SXB_SMALL10(small_07)
+SXB_SMALL10(small_08) SXB_SMALL10(small_09) SXB_SMALL10(small_10) SXB_SMALL10(small_11)
+SXB_SMALL10(small_12) SXB_SMALL10(small_13) SXB_SMALL10(small_14) SXB_SMALL10(small_15)
+SXB_SMALL10(small_16) SXB_SMALL10(small_17) SXB_SMALL10(small_18) SXB_SMALL10(small_19)
 
 struct sxb_rec {
 	u64 w[SXB_RB_REC_WORDS];	/* w[0] = SXB_RB_MAGIC + seq, w[124] = seq */
@@ -173,7 +193,7 @@ static long sxb_fill_one(u64 i, void *ctx)
 SEC("syscall")
 int sxb_fill_rb(void *ctx)
 {
-	bpf_loop(SXB_RBB_SIZE / 4096, sxb_fill_one, NULL, 0);
+	bpf_loop(rbb_pages, sxb_fill_one, NULL, 0);
 	return 0;
 }
 

@@ -7,7 +7,10 @@
  *   - with --strand N stops dispatching from its DSQ, so every task piles
  *     up there, and it fails once N more tasks were queued;
  *   - with --no-fail keeps it running until SIGTERM.
- * --rb-fill sizes rb_big to 16 MiB and fills it before the attach.
+ * --rb-fill sizes rb_big to 16 MiB (--rb-mib N: N MiB) and fills it
+ * before the attach. --many-maps creates the 200 small arrays small_000
+ * .. small_199 (element 0 of small_I: { SXB_SMALL_MAGIC, I }), left out
+ * otherwise.
  * --lru-check CONTROL reads the LRU maps' reference bits (through a map
  * iterator, which does not touch them), writes "capture" to CONTROL twice
  * and reads them again: both readings are printed.
@@ -200,6 +203,32 @@ static int fill_rb(struct scxbound_bpf *skel)
 	return 0;
 }
 
+/* The small_* maps: created and filled with @many, else not created. */
+static int small_maps(struct scxbound_bpf *skel, int many, int loaded)
+{
+	struct sxb_small v = { SXB_SMALL_MAGIC };
+	struct bpf_map *map;
+	u32 k = 0, n = 0;
+
+	bpf_object__for_each_map(map, skel->obj) {
+		if (strncmp(bpf_map__name(map), "small_", 6))
+			continue;
+		if (!loaded) {
+			bpf_map__set_autocreate(map, many);
+			continue;
+		}
+		if (!many)
+			continue;
+		v.idx = strtoul(bpf_map__name(map) + 6, NULL, 10);
+		if (bpf_map__update_elem(map, &k, sizeof(k), &v, sizeof(v), 0))
+			return -errno;
+		n++;
+	}
+	if (loaded && many)
+		printf("scxbound: %u small maps\n", n);
+	return 0;
+}
+
 /* Does the kernel take BPF_F_RB_OVERWRITE (7.x) for ring buffers? */
 static int overwrite_rings(void)
 {
@@ -223,13 +252,15 @@ int main(int argc, char **argv)
 		{ "lru-check", required_argument, NULL, 'l' },
 		{ "no-fail", no_argument, NULL, 'n' },
 		{ "rb-fill", no_argument, NULL, 'b' },
+		{ "rb-mib", required_argument, NULL, 'm' },
+		{ "many-maps", no_argument, NULL, 'M' },
 		{ 0 }
 	};
-	long run_ms = 300, pc = 0, threads = 0, strand = 0;
+	long run_ms = 300, pc = 0, threads = 0, strand = 0, rb_mib = SXB_RBB_MIB;
 	const char *control = NULL;
 	struct scxbound_bpf *skel;
 	struct bpf_link *link;
-	int c, err, rc = 1, fail = 1, rb_fill = 0;
+	int c, err, rc = 1, fail = 1, rb_fill = 0, many = 0;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -240,13 +271,15 @@ int main(int argc, char **argv)
 		case 'l': control = optarg; break;
 		case 'n': fail = 0; break;
 		case 'b': rb_fill = 1; break;
+		case 'm': rb_mib = atol(optarg); break;
+		case 'M': many = 1; break;
 		default: run_ms = -1; break;
 		}
 	}
 	if (run_ms < 0 || pc < 0 || pc > SXB_PC_MAX || threads < 0 || threads > 100000 ||
-	    strand < 0) {
-		fprintf(stderr, "usage: scxbound [--run-ms MS] [--pc-entries N (<= %d)] [--threads N] [--strand N] [--lru-check CONTROL] [--no-fail] [--rb-fill]\n",
-			SXB_PC_MAX);
+	    strand < 0 || rb_mib < 1 || rb_mib > SXB_RBB_MAX_MIB || (rb_mib & (rb_mib - 1))) {
+		fprintf(stderr, "usage: scxbound [--run-ms MS] [--pc-entries N (<= %d)] [--threads N] [--strand N] [--lru-check CONTROL] [--no-fail] [--rb-fill [--rb-mib N (a power of 2, <= %d)]] [--many-maps]\n",
+			SXB_PC_MAX, SXB_RBB_MAX_MIB);
 		return 2;
 	}
 	skel = scxbound_bpf__open();
@@ -260,8 +293,11 @@ int main(int argc, char **argv)
 		skel->rodata->rb_plain = 1;
 		printf("scxbound: no BPF_F_RB_OVERWRITE in this kernel: rb_ow is a plain ring\n");
 	}
-	if (rb_fill)
-		bpf_map__set_max_entries(skel->maps.rb_big, SXB_RBB_SIZE);
+	if (rb_fill) {
+		bpf_map__set_max_entries(skel->maps.rb_big, (u32)rb_mib << 20);
+		skel->rodata->rbb_pages = (u32)rb_mib << 8;
+	}
+	small_maps(skel, many, 0);
 	err = scxbound_bpf__load(skel);
 	if (err) {
 		fprintf(stderr, "scxbound: load failed: %s\n", strerror(-err));
@@ -270,6 +306,11 @@ int main(int argc, char **argv)
 	err = fill_pc(skel, pc);
 	if (err) {
 		fprintf(stderr, "scxbound: filling pc_big: %s\n", strerror(-err));
+		goto out;
+	}
+	err = small_maps(skel, many, 1);
+	if (err) {
+		fprintf(stderr, "scxbound: filling the small maps: %s\n", strerror(-err));
 		goto out;
 	}
 	err = rb_fill ? fill_rb(skel) : 0;

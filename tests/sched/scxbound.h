@@ -21,12 +21,26 @@
 
 /*
  * A large ring buffer, for the snapshot's time budget: the loader sizes it
- * (SXB_RBB_PAGE, a page, unless --rb-fill) and fills it with records of
- * SXB_RBB_REC bytes, a page with their header, as many as fit.
+ * (SXB_RBB_PAGE, a page, unless --rb-fill: SXB_RBB_MIB or --rb-mib MiB)
+ * and fills it with records of SXB_RBB_REC bytes, a page with their
+ * header, as many as fit.
  */
 #define SXB_RBB_PAGE		4096
-#define SXB_RBB_SIZE		(16u << 20)
+#define SXB_RBB_MIB		16	/* --rb-fill's size, unless --rb-mib */
+#define SXB_RBB_MAX_MIB		256
 #define SXB_RBB_REC		(4096 - 8)
+
+/*
+ * Many small maps (--many-maps, else not created): small_000 .. small_199,
+ * arrays of one element, element i holding { SXB_SMALL_MAGIC, i }.
+ */
+#define SXB_SMALL_MAPS		200
+#define SXB_SMALL_MAGIC		0x5a11ull
+
+struct sxb_small {
+	unsigned long long magic;
+	unsigned long long idx;
+};
 
 struct sxb_task_val {
 	int pid;
