@@ -13,7 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib.sh"
 . "$here/../guest/common.sh"
 # the Debian packages are tested on the stock kernel (stock-suite.sh)
-BATCH_EXCLUDE=packages
+BATCH_EXCLUDE="packages faults"
 . "$here/batch.sh"
 
 kdir=$(stage kernel-lts "$here/build.sh" lts | tail -1) && [ -n "$kdir" ] ||

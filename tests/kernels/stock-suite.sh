@@ -16,7 +16,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib.sh"
 . "$here/../guest/common.sh"
-BATCH_EXCLUDE=dkms
+BATCH_EXCLUDE="dkms faults"
 . "$here/batch.sh"
 # On Debian's kernel, the module is installed as users install it: the
 # packages of make deb, with apt-get, DKMS building it in their postinst;

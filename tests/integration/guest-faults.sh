@@ -1,0 +1,162 @@
+#!/bin/sh
+# Runs inside the test guest (tests/integration/test-faults.sh boots it),
+# on a kernel with fault injection (the debug kernel): allocations of the
+# module failed on purpose, in the thread that captures and nowhere else.
+#
+# fail_function fails the module's allocation gate, sxd_alloc_fails()
+# (module/alloc.c), with the task filter on: only a thread whose
+# /proc/PID/make-it-fail is 1 sees it fail. With times 1 and space K, the
+# K-th gated allocation of that thread fails, once; K runs from 1 until a
+# capture makes fewer than K allocations (times is then still 1), so every
+# allocation of the path is failed once, in its own capture:
+#   exit       a failing scheduler's capture, in its sched_ext_helper kthread
+#   request    on-demand captures, in the module's scxdump_stall kthread
+#   timeline   the flight recorder's look-up of the maps it samples, at a
+#              new scheduler, in the scxdump_timeline kthread
+# Each run leaves NAME-K.bin (the newest dump), NAME-K.status before and
+# after, NAME-K.dmesg (its kernel log), NAME-K.errs (the log's error
+# lines) and NAME-K.times (0: the failure was injected). Then failslab and fail_page_alloc fail the kernel's own
+# allocations made by the capturing thread, at random, over 30 on-demand
+# captures. FAULT_MAX (40) bounds each sweep.
+set -u
+S=/opt/scxdump/src
+. $S/tests/integration/guest-common.sh
+FF=/sys/kernel/debug/fail_function
+MAX=${FAULT_MAX:-40}
+P=/sys/module/scxdump/parameters
+
+[ -d $FF ] || { echo "no fail_function: the kernel has no CONFIG_FAIL_FUNCTION"; exit 1; }
+# the stall watch's thread still runs captures on demand: its warnings off
+insmod $KO stall_warn_pct=0 timeline_interval_ms=50 timeline_samples=64 \
+	timeline_maps=.bss || exit 1
+echo sxd_alloc_fails >$FF/inject && echo "inject: ok"
+echo 1 >$FF/sxd_alloc_fails/retval
+echo Y >$FF/task-filter
+echo 100 >$FF/probability
+echo 1 >$FF/interval
+echo 1 >$FF/verbose
+echo 0 >$FF/times
+
+# make_fail COMM [0]: the threads named COMM fail from now on (or no more)
+make_fail() {
+	for d in /proc/[0-9]*; do
+		[ "$(cat $d/comm 2>/dev/null)" = "$1" ] && echo "${2:-1}" >$d/make-it-fail 2>/dev/null
+	done
+	return 0
+}
+
+# arm K: fail the K-th gated allocation of the filtered threads, once
+arm() { echo "$1" >$FF/space; echo 1 >$FF/times; }
+
+# done_run NAME K: keep what run K of NAME left; 1 when nothing was injected
+done_run() {
+	t=$(cat $FF/times)
+	echo 0 >$FF/times
+	echo "$t" >"$1-$2.times"
+	cat $DBG/status >"$1-$2.status.after"
+	cat $DBG/dump >"$1-$2.bin" 2>/dev/null
+	dmesg >"$1-$2.dmesg"
+	dmesg -l emerg,alert,crit,err >"$1-$2.errs"
+	dmesg -C
+	[ "$t" = 0 ]
+}
+
+echo "== exit captures"
+dmesg -C
+k=1
+while [ $k -le "$MAX" ]; do
+	cat $DBG/status >exit-$k.status
+	$SB/scxtest --fail-after 1500 >exit-$k.out 2>&1 &
+	SCX=$!
+	wait_enabled
+	make_fail sched_ext_helper
+	arm $k
+	(i=0; while [ $i -lt 3000 ]; do /bin/true; i=$((i + 1)); done) &
+	LOAD=$!
+	wait $SCX
+	kill $LOAD 2>/dev/null
+	wait $LOAD 2>/dev/null
+	done_run exit $k || break
+	k=$((k + 1))
+done
+echo "exit: $k runs"
+
+echo "== on-demand captures"
+$SB/scxtest --exit-after-ms 600000 >request.out 2>&1 &
+SCX=$!
+wait_enabled
+make_fail scxdump_stall
+k=1
+while [ $k -le "$MAX" ]; do
+	cat $DBG/status >request-$k.status
+	arm $k
+	echo capture 2>request-$k.err >$DBG/control
+	echo "rc $?" >>request-$k.err
+	done_run request $k || break
+	k=$((k + 1))
+done
+echo "request: $k runs"
+cat /sys/kernel/sched_ext/state >request.state
+kill -TERM $SCX
+wait $SCX
+
+echo "== the timeline's look-up of its maps"
+make_fail scxdump_stall 0
+make_fail scxdump_timeline
+k=1
+while [ $k -le "$MAX" ]; do
+	cat $DBG/status >timeline-$k.status
+	arm $k
+	$SB/scxtest --exit-after-ms 1500 >timeline-$k.out 2>&1 &
+	SCX=$!
+	wait_enabled
+	sleep 0.5	# a few ticks: the first one looks the maps up
+	echo capture >$DBG/control || echo "timeline $k: capture failed"
+	wait $SCX
+	done_run timeline $k || break
+	k=$((k + 1))
+done
+echo "timeline: $k runs"
+
+echo "== the last capture, nothing injected"
+echo >$FF/inject
+$SB/scxtest --exit-after-ms 3000 >clean.out 2>&1 &
+SCX=$!
+wait_enabled
+echo capture >$DBG/control && cat $DBG/dump >clean.bin && echo "clean capture: ok"
+wait $SCX
+
+echo "== failslab and fail_page_alloc: the kernel's allocations, at random"
+# GFP_KERNEL allocations too (ignore-gfp-wait N), only the stall thread's
+make_fail scxdump_timeline 0
+make_fail scxdump_stall
+for a in failslab fail_page_alloc; do
+	echo N >/sys/kernel/debug/$a/ignore-gfp-wait
+	echo Y >/sys/kernel/debug/$a/task-filter
+	echo 10 >/sys/kernel/debug/$a/probability
+	echo 1 >/sys/kernel/debug/$a/interval
+	echo -1 >/sys/kernel/debug/$a/times
+	echo 1 >/sys/kernel/debug/$a/verbose
+done
+echo 0 >/sys/kernel/debug/fail_page_alloc/min-order
+$SB/scxtest --exit-after-ms 600000 >random.out 2>&1 &
+SCX=$!
+wait_enabled
+dmesg -C
+i=1
+while [ $i -le 30 ]; do
+	echo capture 2>>random.err >$DBG/control
+	echo "capture $i: rc $?" >>random.log
+	cat $DBG/dump >random-$i.bin 2>/dev/null
+	i=$((i + 1))
+done
+for a in failslab fail_page_alloc; do
+	echo 0 >/sys/kernel/debug/$a/probability
+done
+cat /sys/kernel/sched_ext/state >random.state
+kill -TERM $SCX
+wait $SCX
+dmesg >random.dmesg
+dmesg -C
+rmmod scxdump && echo "rmmod: ok"
+echo "== done"
