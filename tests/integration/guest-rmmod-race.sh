@@ -13,7 +13,9 @@
 set -u
 S=/opt/scxdump/src
 . $S/tests/integration/guest-common.sh
-ROUNDS=20 LIMIT=30
+# RMMOD_ROUNDS rounds (20; the debug suite 50), none begun after
+# RMMOD_LIMIT seconds (30; the debug suite 400)
+ROUNDS=${RMMOD_ROUNDS:-20} LIMIT=${RMMOD_LIMIT:-30}
 
 # the scheduler runs through every round: it exits at our TERM
 $SB/scxtest --exit-after-ms 600000 >loader.out 2>&1 &

@@ -20,7 +20,8 @@
 # (10), BOUND_PC_ENTRIES 65536 (262144: freeing that map after its
 # scheduler takes KASAN over 10 s, and the next test scheduler's 3 s
 # watchdog fires), STORAGE_RUN_MS 10000 (1000: the failing loader must
-# still run when its 3000 threads are listed).
+# still run when its 3000 threads are listed). Unload races run more:
+# RMMOD_ROUNDS 50 (20), within RMMOD_LIMIT 400 s (30).
 # Closes with one RESULT line.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -32,6 +33,7 @@ BATCH_EXCLUDE=packages
 
 export SNAP_RUNS=${SNAP_RUNS:-5} STRAND_RUNS=${STRAND_RUNS:-3}
 export BOUND_PC_ENTRIES=${BOUND_PC_ENTRIES:-65536} STORAGE_RUN_MS=${STORAGE_RUN_MS:-10000}
+export RMMOD_ROUNDS=${RMMOD_ROUNDS:-50} RMMOD_LIMIT=${RMMOD_LIMIT:-400}
 stage guest-build "$here/../guest/build.sh" guest-all ||
 	{ t_fail "the guest tree builds"; t_done; exit 1; }
 stage kernel-prepare "$here/build.sh" --prepare debug ||
