@@ -64,6 +64,7 @@ extern struct mutex capture_lock;
 
 /* session.c */
 __printf(3, 4) void capture_error(struct capture *c, int err, const char *fmt, ...);
+const char *capture_why(int err);
 u32 capture_btf_index(struct capture *c, struct bpf_map *map);
 void capture_reserve_maps(struct capture *c);
 int capture_run(struct scx_sched *sch, u32 trigger);

@@ -828,13 +828,14 @@ static void core_write_buf(struct capture *c, struct core_buf *b, u32 sched_inde
 {
 	struct sxd_core *h = &b->hdr;
 	struct dump_iov iov[CORE_IOVS];
+	int err;
 
 	h->sched_index = sched_index;
 	core_buf_iov(b, iov);
-	if (dump_writer_record_reserved(&c->w, SXD_REC_CORE, iov, ARRAY_SIZE(iov)))
-		capture_error(c, -ENOSPC,
-			      "core state (%u CPUs, %u DSQs, %u tasks) left out: no room",
-			      h->nr_cpus, h->nr_dsqs, h->nr_tasks);
+	err = dump_writer_record_reserved(&c->w, SXD_REC_CORE, iov, ARRAY_SIZE(iov));
+	if (err)
+		capture_error(c, err, "core state (%u CPUs, %u DSQs, %u tasks) left out: %s",
+			      h->nr_cpus, h->nr_dsqs, h->nr_tasks, capture_why(err));
 	else if (h->truncated)
 		pr_info("scxdump: core state cut (0x%x): %u of %u tasks, %u of %u DSQs, %u faults\n",
 			h->truncated, h->nr_tasks, h->tasks_seen, h->nr_dsqs, h->dsqs_seen,

@@ -245,10 +245,16 @@ u64 mapdrv_estimate(struct capture *c, struct bpf_map *map, u32 index, u64 *cost
 	const struct map_dump_ops *ops = mapdrv_ops_of(map);
 	u64 bytes = 4096, per_blk, limit = c->w.limit;
 	struct map_ctx mc;
+	int err;
 
 	if (opt_max_map_bytes)
 		limit = min_t(u64, limit, opt_max_map_bytes);
-	if (!mapdrv_ctx_init(&mc, c, map, index, ops)) {
+	err = mapdrv_ctx_init(&mc, c, map, index, ops);
+	/* other refusals are the capture's to report, when it meets them */
+	if (err == -ENOMEM)
+		capture_error(c, err, "map %s: no memory to estimate its size: %llu bytes prepared",
+			      map->name, bytes);
+	if (!err) {
 		mc.counting = true;
 		mc.count_cap = div64_u64(limit, max_t(u64, mc.entry_size, 1)) + 1;
 		if (cost && ops->scan_bytes)

@@ -42,6 +42,15 @@ void capture_error(struct capture *c, int err, const char *fmt, ...)
 }
 
 /*
+ * Why a record was left out, from what the dump writer returned: its
+ * buffer could not grow (-ENOMEM), or the dump is at max_dump_bytes.
+ */
+const char *capture_why(int err)
+{
+	return err == -ENOMEM ? "out of memory" : err == -ENOSPC ? "no room" : "not written";
+}
+
+/*
  * Room for what every capture writes whatever its maps: the SNAPSHOT
  * record and the first error records. Asked for first, it always fits
  * (max_dump_bytes is 64 KiB at least).
@@ -115,6 +124,7 @@ static void capture_write_absent(struct capture *c)
 	struct sxd_absent r = { };
 	struct dump_iov iov[3];
 	u32 i, n = klayout_nr_absent();	/* entries below n are whole */
+	int err;
 
 	for (i = 0; i < n; i++) {
 		a = &klayout.absent[i];
@@ -123,8 +133,10 @@ static void capture_write_absent(struct capture *c)
 		iov[0] = (struct dump_iov){ &r, sizeof(r) };
 		iov[1] = (struct dump_iov){ a->feature, r.feature_len };
 		iov[2] = (struct dump_iov){ a->reason, r.reason_len };
-		if (dump_writer_record(&c->w, SXD_REC_ABSENT, iov, 3))
-			capture_error(c, -ENOSPC, "what the kernel lacks left out: no room");
+		err = dump_writer_record(&c->w, SXD_REC_ABSENT, iov, 3);
+		if (err)
+			capture_error(c, err, "what the kernel lacks left out: %s",
+				      capture_why(err));
 	}
 }
 
@@ -137,6 +149,7 @@ u32 capture_btf_index(struct capture *c, struct bpf_map *map)
 	struct btf **btfs;
 	void *data;
 	u32 i;
+	int err;
 
 	if (!btf)
 		return SXD_NO_INDEX;
@@ -165,9 +178,10 @@ u32 capture_btf_index(struct capture *c, struct bpf_map *map)
 	c->btfs = btfs;
 	iov[0] = (struct dump_iov){ &r, sizeof(r) };
 	iov[1] = (struct dump_iov){ data, r.size };
-	if (dump_writer_record(&c->w, SXD_REC_BTF, iov, 2)) {
-		capture_error(c, -ENOSPC, "BTF %u (%u bytes) of map %s left out: no room",
-			      r.kernel_id, r.size, map->name);
+	err = dump_writer_record(&c->w, SXD_REC_BTF, iov, 2);
+	if (err) {
+		capture_error(c, err, "BTF %u (%u bytes) of map %s left out: %s",
+			      r.kernel_id, r.size, map->name, capture_why(err));
 		/*
 		 * Not tried again for the maps that share it: each try would
 		 * cost an error record, and those past the reserve's are lost.
@@ -196,6 +210,7 @@ static void capture_embed_vmlinux_btf(struct capture *c)
 	const void *data;
 	size_t size;
 	u32 i;
+	int err;
 
 	for (i = 0; i < c->maps.nr; i++) {
 		if (c->maps.maps[i]->btf_vmlinux_value_type_id)
@@ -218,8 +233,10 @@ static void capture_embed_vmlinux_btf(struct capture *c)
 		return;
 	}
 	c->btfs = btfs;
-	if (dump_writer_record(&c->w, SXD_REC_BTF, iov, 2)) {
-		capture_error(c, -ENOSPC, "kernel BTF (%zu bytes) left out", size);
+	err = dump_writer_record(&c->w, SXD_REC_BTF, iov, 2);
+	if (err) {
+		capture_error(c, err, "kernel BTF (%zu bytes) left out: %s", size,
+			      capture_why(err));
 	} else {
 		/* no struct btf of ours: never matched by capture_btf_index() */
 		c->btfs[c->nr_btfs++] = NULL;

@@ -157,6 +157,7 @@ void stall_write(struct capture *c)
 {
 	struct sxd_stall r = { };
 	struct dump_iov iov[2];
+	int err;
 
 	lockdep_assert_held(&capture_lock);
 	if (c->trigger == SXD_TRIGGER_STALL_WARNING && stall.capturing) {
@@ -183,8 +184,9 @@ void stall_write(struct capture *c)
 	r.nr_waiting = stall.waiting;
 	iov[0] = (struct dump_iov){ &r, sizeof(r) };
 	iov[1] = (struct dump_iov){ stall.tasks, stall.nr * sizeof(stall.tasks[0]) };
-	if (dump_writer_record(&c->w, SXD_REC_STALL, iov, 2))
-		capture_error(c, -ENOSPC, "the stall warning record left out: no room");
+	err = dump_writer_record(&c->w, SXD_REC_STALL, iov, 2);
+	if (err)
+		capture_error(c, err, "the stall warning record left out: %s", capture_why(err));
 }
 
 /*

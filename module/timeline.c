@@ -282,6 +282,7 @@ void timeline_write(struct capture *c)
 	struct dump_iov iov[5];
 	size_t first, older, newer;
 	u32 i;
+	int err;
 
 	/* a hint: whether to allocate ev; the ring is checked under the lock */
 	if (!READ_ONCE(tl.ring))
@@ -329,9 +330,10 @@ void timeline_write(struct capture *c)
 	iov[2] = (struct dump_iov){ tl.maps, (size_t)tl.nr_maps * sizeof(tl.maps[0]) };
 	iov[3] = (struct dump_iov){ tl.ring + first * tl.sample_size, older };
 	iov[4] = (struct dump_iov){ tl.ring, newer };
-	if (dump_writer_record(&c->w, SXD_REC_TIMELINE, iov, ARRAY_SIZE(iov)))
-		capture_error(c, -ENOSPC, "the timeline (%u samples, %zu bytes) left out: no room",
-			      r.nr_samples, older + newer);
+	err = dump_writer_record(&c->w, SXD_REC_TIMELINE, iov, ARRAY_SIZE(iov));
+	if (err)
+		capture_error(c, err, "the timeline (%u samples, %zu bytes) left out: %s",
+			      r.nr_samples, older + newer, capture_why(err));
 	mutex_unlock(&timeline_lock);
 	kfree(ev);
 }
