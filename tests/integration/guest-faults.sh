@@ -37,10 +37,12 @@ echo 1 >$FF/interval
 echo 1 >$FF/verbose
 echo 0 >$FF/times
 
-# make_fail COMM [0]: the threads named COMM fail from now on (or no more)
+# make_fail NAME [0]: the threads named NAME fail from now on (or no
+# more); a comm holds 15 bytes of the name (sched_ext_helpe)
 make_fail() {
+	_c=$(printf %.15s "$1")
 	for d in /proc/[0-9]*; do
-		[ "$(cat $d/comm 2>/dev/null)" = "$1" ] && echo "${2:-1}" >$d/make-it-fail 2>/dev/null
+		[ "$(cat $d/comm 2>/dev/null)" = "$_c" ] && echo "${2:-1}" >$d/make-it-fail 2>/dev/null
 	done
 	return 0
 }
@@ -123,6 +125,7 @@ echo >$FF/inject
 $SB/scxtest --exit-after-ms 3000 >clean.out 2>&1 &
 SCX=$!
 wait_enabled
+sleep 0.5	# the timeline's first sample of it
 echo capture >$DBG/control && cat $DBG/dump >clean.bin && echo "clean capture: ok"
 wait $SCX
 
