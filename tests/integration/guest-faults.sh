@@ -9,7 +9,8 @@
 # K-th gated allocation of that thread fails, once; K runs from 1 until a
 # capture makes fewer than K allocations (times is then still 1), so every
 # allocation of the path is failed once, in its own capture:
-#   exit       a failing scheduler's capture, in its sched_ext_helper kthread
+#   exit       a failing scheduler's capture, in its helper kthread (there
+#              the only caller: no task filter)
 #   request    on-demand captures, in the module's scxdump_stall kthread
 #   timeline   the flight recorder's look-up of the maps it samples, at a
 #              new scheduler, in the scxdump_timeline kthread
@@ -26,25 +27,27 @@ MAX=${FAULT_MAX:-40}
 P=/sys/module/scxdump/parameters
 
 [ -d $FF ] || { echo "no fail_function: the kernel has no CONFIG_FAIL_FUNCTION"; exit 1; }
-# the stall watch's thread still runs captures on demand: its warnings off
-insmod $KO stall_warn_pct=0 timeline_interval_ms=50 timeline_samples=64 \
-	timeline_maps=.bss || exit 1
-echo sxd_alloc_fails >$FF/inject && echo "inject: ok"
-echo 1 >$FF/sxd_alloc_fails/retval
-echo Y >$FF/task-filter
-echo 100 >$FF/probability
-echo 1 >$FF/interval
-echo 1 >$FF/verbose
-echo 0 >$FF/times
 
-# make_fail NAME [0]: the threads named NAME fail from now on (or no
-# more); a comm holds 15 bytes of the name (sched_ext_helpe)
+# inject FILTER: fail_function on the loaded module's gate (a module's
+# function leaves the list when the module goes), task filter Y or N
+inject() {
+	echo sxd_alloc_fails >$FF/inject && echo "inject $1: ok"
+	echo 1 >$FF/sxd_alloc_fails/retval
+	echo "$1" >$FF/task-filter
+	echo 100 >$FF/probability
+	echo 1 >$FF/interval
+	echo 1 >$FF/verbose
+	echo 0 >$FF/times
+}
+
+# make_fail NAME [0]: the threads named NAME fail from now on (or no more)
 make_fail() {
-	_c=$(printf %.15s "$1")
+	_n=0
 	for d in /proc/[0-9]*; do
-		[ "$(cat $d/comm 2>/dev/null)" = "$_c" ] && echo "${2:-1}" >$d/make-it-fail 2>/dev/null
+		[ "$(cat $d/comm 2>/dev/null)" = "$1" ] &&
+			echo "${2:-1}" >$d/make-it-fail 2>/dev/null && _n=$((_n + 1))
 	done
-	return 0
+	echo "make_fail $1 ${2:-1}: $_n" >>make_fail.log
 }
 
 # arm K: fail the K-th gated allocation of the filtered threads, once
@@ -64,6 +67,12 @@ done_run() {
 }
 
 echo "== exit captures"
+# A disable runs in the scheduler's helper kthread, which lives as long as
+# the scheduler; its /proc entry is not found reliably (the kernel names it
+# sched_ext_helper): no task filter here. Nothing else of the module
+# allocates meanwhile: no timeline maps to look up, the stall watch off.
+insmod $KO stall_warn_pct=0 || exit 1
+inject N
 dmesg -C
 k=1
 while [ $k -le "$MAX" ]; do
@@ -71,7 +80,6 @@ while [ $k -le "$MAX" ]; do
 	$SB/scxtest --fail-after 1500 >exit-$k.out 2>&1 &
 	SCX=$!
 	wait_enabled
-	make_fail sched_ext_helper
 	arm $k
 	(i=0; while [ $i -lt 3000 ]; do /bin/true; i=$((i + 1)); done) &
 	LOAD=$!
@@ -82,6 +90,13 @@ while [ $k -le "$MAX" ]; do
 	k=$((k + 1))
 done
 echo "exit: $k runs"
+echo >$FF/inject
+rmmod scxdump
+
+# the stall watch's thread still runs captures on demand: its warnings off
+insmod $KO stall_warn_pct=0 timeline_interval_ms=50 timeline_samples=64 \
+	timeline_maps=.bss || exit 1
+inject Y
 
 echo "== on-demand captures"
 $SB/scxtest --exit-after-ms 600000 >request.out 2>&1 &

@@ -15,7 +15,9 @@ set -uo pipefail
 
 guest_script faults
 t_check "fail_function takes the module's gate: it is on the error injection list" \
-	grep -qx "inject: ok" "$dir/out"
+	sh -c "grep -qx 'inject N: ok' '$dir/out' && grep -qx 'inject Y: ok' '$dir/out'"
+t_check "each capturing thread found and flagged (make-it-fail)" \
+	sh -c "test \$(grep -c ': [1-9][0-9]*\$' '$dir/make_fail.log') -eq \$(grep -c . '$dir/make_fail.log')"
 
 seq_of() { sed -n 's/^last_capture_seq: //p' "$1" 2>/dev/null | head -1; }
 
