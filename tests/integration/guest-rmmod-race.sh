@@ -6,8 +6,9 @@
 # A killed writer's capture goes on in the module's worker (trigger.c)
 # with no module reference: rmmod must let it finish before it frees what
 # it copies (module/main.c's teardown order). Each rmmod either unloads or
-# is refused busy (a writer holds the control file); it is then tried
-# again. At most ROUNDS rounds, none begun after LIMIT seconds, then a
+# is refused busy (a writer holds the control file, or the collector the
+# status file: it runs in every fifth round, and is stopped after the
+# first refusal); it is then tried again. At most ROUNDS rounds, none begun after LIMIT seconds, then a
 # load that fails late for LATE_S seconds: under a minute on a slow TCG
 # guest.
 set -u
@@ -54,6 +55,19 @@ while [ $round -le $ROUNDS ] && [ $(($(date +%s) - start)) -lt $LIMIT ]; do
 		break
 	fi
 	echo "round $round: loaded" >>rounds.log
+	# every fifth round, the collector waits on the status file: rmmod
+	# is refused busy while it holds it, and goes through once it stops
+	COL=
+	if [ $((round % 5)) -eq 0 ]; then
+		$S/userspace/build/scxdump collect --dir col-$round >col-$round.log 2>&1 &
+		COL=$!
+		n=0
+		until ls -l /proc/$COL/fd 2>/dev/null | grep -q /status || [ $n -ge 50 ]; do
+			sleep 0.1
+			n=$((n + 1))
+		done
+		ls -l /proc/$COL/fd 2>/dev/null | grep -q /status && echo "round $round: collector waiting" >>rounds.log
+	fi
 	sleep 0.3
 	try=1
 	while [ $try -le 50 ]; do
@@ -70,6 +84,12 @@ while [ $round -le $ROUNDS ] && [ $(($(date +%s) - start)) -lt $LIMIT ]; do
 		*) echo "rmmod $round.$try: $out" >>rmmod.log ;;
 		esac
 		try=$((try + 1))
+		if [ -n "$COL" ]; then
+			kill -TERM $COL
+			wait $COL
+			echo "round $round: collector stopped ($?)" >>rounds.log
+			COL=
+		fi
 		[ $try -le 10 ] || touch pause
 		sleep 0.1
 	done

@@ -2,8 +2,9 @@
 # Unload during captures: rounds of insmod and rmmod while a scheduler runs,
 # the flight recorder samples it every 10 ms and on-demand captures are
 # asked for by writers killed mid-write (their captures go on in the
-# module's worker). Every rmmod unloads or is refused busy; the kernel
-# logs no bug.
+# module's worker), and in every fifth round the collector waits on the
+# status file. Every rmmod unloads or is refused busy; the kernel logs no
+# bug.
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -21,6 +22,16 @@ t_check "at least $want rounds ran ($n)" test "$n" -ge "$want"
 t_check "each rmmod unloaded or was refused busy" \
 	test -z "$(grep -Ev '^rmmod [0-9]+\.[0-9]+: (ok|busy)$' "$dir/rmmod.log")"
 t_eq "one unload a round" "$n" "$(grep -c ': ok$' "$dir/rmmod.log")"
+# the collector, every fifth round: its status file held open refuses the
+# unload (busy), which goes through once it stopped
+cr=$(sed -n 's/^round \([0-9]*\): collector waiting$/\1/p' "$dir/rounds.log")
+t_eq "the collector waited on status in every fifth round" "$((n / 5))" "$(wc -w <<<"$cr")"
+bad=""
+for r in $cr; do
+	grep -qx "rmmod $r.1: busy" "$dir/rmmod.log" &&
+		grep -qx "round $r: collector stopped (0)" "$dir/rounds.log" || bad+=" $r"
+done
+t_check "... each time the first rmmod refused busy, the collector then stopped cleanly${bad:+ (not rounds$bad)}" test -z "$bad"
 # the race needs captures, and writers killed while they waited for theirs
 # (their write fails with EINTR, logged): those captures went on without them
 echo "# $(grep -c 'scxdump: captured dump' "$dir/dmesg") captures"
