@@ -59,6 +59,7 @@ while [ $round -le $ROUNDS ] && [ $(($(date +%s) - start)) -lt $LIMIT ]; do
 	# is refused busy while it holds it, and goes through once it stops
 	COL=
 	if [ $((round % 5)) -eq 0 ]; then
+		touch pause	# no new dumps for it to copy meanwhile
 		$S/userspace/build/scxdump collect --dir col-$round >col-$round.log 2>&1 &
 		COL=$!
 		n=0
