@@ -105,6 +105,35 @@ cat /sys/kernel/sched_ext/state >state.after
 kill -TERM $SCX
 wait $SCX
 
+# A stall warning in flight: scxstall starves its victim until the
+# watchdog fails it (4 s); once the module says it captures the warning
+# (at 50%: 2 s), rmmod at once and again every 20 ms until it is gone.
+# The unload waits for that capture (stall_exit() flushes the worker).
+r=1
+while [ $r -le 3 ]; do
+	insmod $KO || { echo "warn $r: insmod failed" >>warn.log; break; }
+	w0=$(dmesg | grep -c 'scxdump: stall warning: ')
+	$SB/scxstall --wait-ms 30000 >warn-$r.out 2>&1 &
+	ST=$!
+	n=0
+	until [ "$(dmesg | grep -c 'scxdump: stall warning: ')" -gt "$w0" ] || [ $n -ge 300 ]; do
+		sleep 0.02
+		n=$((n + 1))
+	done
+	c0=$(dmesg | grep -c 'scxdump: captured dump')
+	try=1
+	until rmmod scxdump 2>/dev/null || [ $try -ge 500 ]; do
+		sleep 0.02
+		try=$((try + 1))
+	done
+	c1=$(dmesg | grep -c 'scxdump: captured dump')
+	lsmod | grep -q '^scxdump ' && gone=no || gone=yes
+	echo "warn $r: warning after $n waits, unloaded: $gone after $try tries, captures done $c0 then $c1" >>warn.log
+	wait $ST
+	echo "warn $r: loader $?, state $(cat /sys/kernel/sched_ext/state)" >>warn.log
+	r=$((r + 1))
+done
+
 # A load that fails late (the flight recorder's ring too big: E2BIG)
 # while schedulers fail one after the other: the hook must never have been
 # armed (main.c arms it last), or a disable could run in it while the

@@ -40,6 +40,15 @@ t_check "writers were killed while their capture was queued or running" \
 	grep -q 'scxdump: control: capture failed (-4)' "$dir/dmesg"
 t_check "the flight recorder ran" grep -q "scxdump: timeline: every 10 ms" "$dir/dmesg"
 t_check "the scheduler kept running through them" grep -qx enabled "$dir/state.after"
+# a stall warning's capture in flight when rmmod came: the unload waited
+# for it (the capture counted after the unload is the warning's)
+cat "$dir/warn.log" | sed 's/^/# /'
+t_eq "three warnings, each seen before the unload" 3 \
+	"$(grep -cE '^warn [0-9]: warning after [0-9]+ waits, unloaded: yes' "$dir/warn.log")"
+wf=$(sed -n 's/^warn [0-9]: .*captures done \([0-9]*\) then \([0-9]*\)$/\1 \2/p' "$dir/warn.log" | awk '$2 > $1' | wc -l)
+t_check "... and in one at least, its capture still ran when rmmod began ($wf of 3)" test "$wf" -ge 1
+t_eq "the watchdog then failed each scheduler, no module there" 3 \
+	"$(cat "$dir"/warn-[123].out | grep -cE '^scxstall: state disabl(ing|ed) ')"
 # a load failing after the hook would have been armed (the old order)
 late=$(grep -c '^late: refused$' "$dir/late.log")
 echo "# $late late-failing loads while schedulers failed"
