@@ -6,8 +6,9 @@
 # schedulers (tests/sched/) put in their maps: the exit message, map rows
 # by key, per-CPU bars, the arena's pages, DSQs and tasks, the scheduler
 # tree, the timeline, the allocators. Then the command's errors, a page
-# with a hostile exit message, and a page with a deliberate script error
-# (the console check must catch it). A screenshot goes beside the pages.
+# with a hostile exit message, an inline script slipped into a page (the
+# CSP, which names the page's two scripts by hash, refuses it), and a page
+# with a deliberate script error (the console check must catch it). A screenshot goes beside the pages.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib.sh"
@@ -425,8 +426,38 @@ t_eq "hostile: the message shown as text, byte for byte" \
 	"$(python3 -c "s = '</script><!--<script>x()</script>&amp;\u2028'; print(s + '<' * (47 - len(s.encode())))")" \
 	"$(q "$dom" 'header .exit .msg')"
 
-# --- the console check itself: a page with a deliberate error fails it
-sed 's|</body>|<script>scxdumpDeliberateError();</script></body>|' "$out/core.html" >"$out/broken.html"
+# --- the page's script and style are files of their own (userspace/html/)
+for f in report.js report-errors.js; do
+	t_check "$f: valid JavaScript (node --check)" node --check "$top/userspace/html/$f"
+done
+
+# --- the page runs its own two scripts and nothing else: an inline
+# script slipped into it (as a dump's text would be, were it not escaped)
+# is refused by the Content-Security-Policy, which names the two by hash
+t_check "the page's CSP allows scripts by their hashes only (no 'unsafe-inline')" \
+	grep -qE "script-src 'sha256-[A-Za-z0-9+/]{43}=' 'sha256-[A-Za-z0-9+/]{43}=';" "$out/core.html"
+sed 's|</body>|<script>document.body.dataset.injected = "1";</script></body>|' "$out/core.html" >"$out/injected.html"
+browse injected
+t_check "an injected inline script: refused, on Chromium's console" \
+	grep -q "Refused to execute inline script because it violates the following Content Security Policy" "$log"
+t_eq "... and it did not run" "" "$(q "$dom" body@data-injected)"
+t_eq "... while the page's own scripts did" 1 "$(q "$dom" body@data-ready)"
+
+# --- the console check itself: a page whose script has a deliberate
+# error fails it (the error appended to the page's main script, its hash
+# in the CSP made anew)
+python3 - "$out/core.html" "$out/broken.html" <<'PY'
+import base64, hashlib, re, sys
+page = open(sys.argv[1], encoding='utf-8').read()
+start = page.rindex('<script>\n') + len('<script>')
+end = page.index('</script>', start)
+old = page[start:end]
+new = old + 'scxdumpDeliberateError();\n'
+h = lambda t: "'sha256-" + base64.b64encode(hashlib.sha256(t.encode()).digest()).decode() + "'"
+assert h(old) in page, 'the main script\'s hash is not in the page'
+page = page[:start] + new + page[end:]
+open(sys.argv[2], 'w', encoding='utf-8').write(page.replace(h(old), h(new)))
+PY
 browse broken
 t_check "a deliberate script error: on Chromium's console, so the check above would fail" \
 	grep -q 'CONSOLE.*Uncaught ReferenceError: scxdumpDeliberateError is not defined' "$log"
