@@ -65,6 +65,12 @@ t_clean_dmesg() {
 	fi
 }
 
+# t_result <OUTPUT: "PASSED FAILED" from a test's last RESULT line (t_done's),
+# nothing when it has none
+t_result() {
+	sed -n 's/^RESULT: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' | tail -1
+}
+
 t_done() {
 	printf 'RESULT: %d passed, %d failed\n' "$T_PASSED" "$T_FAILED"
 	[ "$T_FAILED" -eq 0 ]

@@ -16,6 +16,7 @@ all | host) ;;
 *) echo "usage: run-all.sh [host]" >&2; exit 2 ;;
 esac
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/lib.sh"
 . "$top/tests/guest/common.sh"
 cd "$top"
 
@@ -32,8 +33,7 @@ suite() {
 	rc=${PIPESTATUS[0]}
 	# each failed check, named again at the end beside the table
 	mapfile -t -O "${#failures[@]}" failures < <(grep -E '^(\[[^]]*\] )?not ok' "$out" | sed "s/^/$name: /")
-	p=$(sed -n 's/^RESULT: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$out" | tail -1)
-	f=$(sed -n 's/^RESULT: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$out" | tail -1)
+	read -r p f < <(t_result <"$out")
 	rm -f "$out"
 	if [ -z "$p" ]; then
 		p=0 f=1	# the script died before its tally

@@ -43,8 +43,7 @@ passed=0 failed=0
 # batch_tally OUTPUT: add a script's RESULT line (none: one failure)
 batch_tally() {
 	local out=$1 p f
-	p=$(sed -n 's/^RESULT: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' <<<"$out" | tail -1)
-	f=$(sed -n 's/^RESULT: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' <<<"$out" | tail -1)
+	read -r p f < <(t_result <<<"$out")
 	passed=$((passed + ${p:-0})) failed=$((failed + ${f:-1}))
 }
 
