@@ -3,7 +3,9 @@
  * Rendering of raw bytes as JSON through BTF, one function per BTF kind
  * (the shape of bpftool's btf_dumper.c): integers, enums by name, structs
  * by member name, arrays, char arrays as strings, global sections
- * (DATASEC) as named variables. Pointers stay hexadecimal.
+ * (DATASEC) as named variables. A pointer is its address in hexadecimal,
+ * and, with memory to follow it into (an arena's pages, a kernel object
+ * the capture copied), what it points to, each pointee once.
  */
 #ifndef SCXDUMP_RENDER_H
 #define SCXDUMP_RENDER_H

@@ -1,6 +1,6 @@
 # shellcheck shell=sh
-# What the packages test shares between its install on the guest root
-# (install-packages.sh, in a chroot) and its guest script
+# What the packages test shares between its steps on the guest root
+# (packages-root.sh, in a chroot) and its guest script
 # (guest-packages.sh): where the install leaves its files, and the listing
 # of what a package may touch.
 PKG_DIR=/opt/scxdump/packages
