@@ -77,11 +77,11 @@ dmesg -C
 k=1
 while [ $k -le "$MAX" ]; do
 	cat $DBG/status >exit-$k.status
-	$SB/scxtest --fail-after 1500 >exit-$k.out 2>&1 &
+	$SB/scxtest --fail-after 300 >exit-$k.out 2>&1 &
 	SCX=$!
 	wait_enabled
 	arm $k
-	(i=0; while [ $i -lt 3000 ]; do /bin/true; i=$((i + 1)); done) &
+	(i=0; while [ $i -lt 1000 ]; do /bin/true; i=$((i + 1)); done) &
 	LOAD=$!
 	wait $SCX
 	kill $LOAD 2>/dev/null
