@@ -6,8 +6,8 @@
 #   2. the stock kernel: the selftests without the module, then with it
 #      (capture of every exit on);
 #   3. the debug kernel (tests/kernels/debug.config) built, the module and
-#      its KUnit module built against it, then every integration guest
-#      script in turn (each in its own directory with its own slice of the
+#      its KUnit module built against it, then the integration guest
+#      scripts but those left out below (BATCH_EXCLUDE), in turn (each in its own directory with its own slice of the
 #      kernel log, the module unloaded between them), the module's KUnit
 #      suites (scxdump_kunit.ko), then the selftests with the module;
 #   4. on the host: every tests/integration/test-NAME.sh on what its guest
