@@ -112,14 +112,14 @@ wait $SCX
 r=1
 while [ $r -le 3 ]; do
 	insmod $KO || { echo "warn $r: insmod failed" >>warn.log; break; }
-	w0=$(dmesg | grep -c 'scxdump: stall warning: ')
+	# the kernel log followed: rmmod is on its way the moment the
+	# warning's line is (its capture takes some milliseconds)
+	timeout 20 dmesg -w | grep -m1 -q 'scxdump: stall warning: ' &
+	WT=$!
 	$SB/scxstall --wait-ms 30000 >warn-$r.out 2>&1 &
 	ST=$!
-	n=0
-	until [ "$(dmesg | grep -c 'scxdump: stall warning: ')" -gt "$w0" ] || [ $n -ge 300 ]; do
-		sleep 0.02
-		n=$((n + 1))
-	done
+	wait $WT
+	n=$?
 	c0=$(dmesg | grep -c 'scxdump: captured dump')
 	try=1
 	until rmmod scxdump 2>/dev/null || [ $try -ge 500 ]; do
@@ -128,7 +128,7 @@ while [ $r -le 3 ]; do
 	done
 	c1=$(dmesg | grep -c 'scxdump: captured dump')
 	lsmod | grep -q '^scxdump ' && gone=no || gone=yes
-	echo "warn $r: warning after $n waits, unloaded: $gone after $try tries, captures done $c0 then $c1" >>warn.log
+	echo "warn $r: warning seen ($n), unloaded: $gone after $try tries, captures done $c0 then $c1" >>warn.log
 	wait $ST
 	echo "warn $r: loader $?, state $(cat /sys/kernel/sched_ext/state)" >>warn.log
 	r=$((r + 1))
