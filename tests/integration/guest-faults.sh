@@ -24,7 +24,6 @@ S=/opt/scxdump/src
 . $S/tests/integration/guest-common.sh
 FF=/sys/kernel/debug/fail_function
 MAX=${FAULT_MAX:-40}
-P=/sys/module/scxdump/parameters
 
 [ -d $FF ] || { echo "no fail_function: the kernel has no CONFIG_FAIL_FUNCTION"; exit 1; }
 
@@ -108,7 +107,8 @@ while [ $k -le "$MAX" ]; do
 	cat $DBG/status >request-$k.status
 	arm $k
 	echo capture 2>request-$k.err >$DBG/control
-	echo "rc $?" >>request-$k.err
+	rc=$?
+	echo "rc $rc" >>request-$k.err
 	done_run request $k || break
 	k=$((k + 1))
 done
@@ -164,7 +164,8 @@ dmesg -C
 i=1
 while [ $i -le 30 ]; do
 	echo capture 2>>random.err >$DBG/control
-	echo "capture $i: rc $?" >>random.log
+	rc=$?
+	echo "capture $i: rc $rc" >>random.log
 	cat $DBG/dump >random-$i.bin 2>/dev/null
 	i=$((i + 1))
 done
