@@ -107,6 +107,7 @@ while [ $k -le "$MAX" ]; do
 	cat $DBG/status >request-$k.status
 	arm $k
 	echo capture 2>request-$k.err >$DBG/control
+	# shellcheck disable=SC2320 # the echo's status: the write's
 	rc=$?
 	echo "rc $rc" >>request-$k.err
 	done_run request $k || break
@@ -164,6 +165,7 @@ dmesg -C
 i=1
 while [ $i -le 30 ]; do
 	echo capture 2>>random.err >$DBG/control
+	# shellcheck disable=SC2320 # the echo's status: the write's
 	rc=$?
 	echo "capture $i: rc $rc" >>random.log
 	cat $DBG/dump >random-$i.bin 2>/dev/null
