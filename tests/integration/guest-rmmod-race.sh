@@ -112,9 +112,10 @@ wait $SCX
 r=1
 while [ $r -le 3 ]; do
 	insmod $KO || { echo "warn $r: insmod failed" >>warn.log; break; }
-	# the kernel log followed: rmmod is on its way the moment the
+	# new kernel log lines followed (-W, not -w: the last round's warning
+	# is in the log): rmmod is on its way the moment the
 	# warning's line is (its capture takes some milliseconds)
-	timeout 20 dmesg -w | grep -m1 -q 'scxdump: stall warning: ' &
+	timeout 20 dmesg -W | grep -m1 -q 'scxdump: stall warning: ' &
 	WT=$!
 	$SB/scxstall --wait-ms 30000 >warn-$r.out 2>&1 &
 	ST=$!
