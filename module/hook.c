@@ -423,7 +423,7 @@ int hook_init(void)
 		       err == -ENOENT ? "has no" : "does not say", hook_target_proto, err);
 		return -EINVAL;
 	}
-	if (!strcmp(hook_target, "drain_descendants") && !klayout.has_sch_helper)
+	if (hook_ftrace_ops.func == hook_drain_descendants_handler && !klayout.has_sch_helper)
 		klayout_note_absent("hook_context",
 				    "no scx_sched.helper/disable_work: drain_descendants() hooked from any caller");
 	hook_count_init();
