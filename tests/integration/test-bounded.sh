@@ -73,14 +73,28 @@ t_jq "pc_big takes more than twice the 5 ms budget to copy whole here (a map thi
 t_eq "every capture: the budget ran out, pc_big not in the stop and read live after it, every key" 5 \
 	"$(jq -s "[.[] | select(.s.budget_exhausted and .s.nr_maps_live >= 1 and .n == [$PC, 0, false])] | length" "$dir/big.rows")"
 others=$("$DEC" summary "$dir/big-1.bin" | awk '/^MAP /{ t = 1; next } t && $1 != "pc_big" { printf "--map %s ", $1 }')
+# Each capture's counts: [the snapshot record's nr_maps, the maps flagged
+# in_snapshot, its nr_maps_live, the maps not flagged (pc_big counted),
+# whether the maps copied are the first in the dump's order (cheapest first)
+# and none after the first map read live]
 for i in 1 2 3 4 5; do
 	# shellcheck disable=SC2086 # $others: split into options and names
 	"$DEC" decode $others "$dir/big-$i.bin" | jq -c '.capture.snapshot as $s |
+		[.maps[] | select(.type != "struct_ops") | .in_snapshot] as $f |
 		[$s.nr_maps, ([.maps[] | select(.in_snapshot)] | length),
-		 $s.nr_maps_live, ([.maps[] | select((.in_snapshot | not) and .type != "struct_ops")] | length) + 1]'
+		 $s.nr_maps_live, ([$f[] | select(. | not)] | length) + 1,
+		 ($f == ($f | sort | reverse))]'
 done >"$dir/big.counts"
-t_eq "every capture: the other maps in the stop, its map count theirs, pc_big the only one read live" 5 \
-	"$(jq -s '[.[] | select(.[0] >= 1 and .[0] == .[1] and .[2] == 1 and .[2] == .[3])] | length' "$dir/big.counts")"
+t_eq "every capture: the maps in the stop a prefix of the plan, counted as flagged, pc_big read live" 5 \
+	"$(jq -s '[.[] | select(.[0] >= 1 and .[0] == .[1] and .[2] >= 1 and .[2] == .[3] and .[4])] | length' "$dir/big.counts")"
+# On the debug kernel the small maps take a good part of the 5 ms (53
+# tasks' storage with their owners, under KASAN and TCG): a capture whose
+# vCPU the host preempted may run out in one of them. That one is read live
+# with pc_big, and the check above holds it to the order; most captures
+# must still reach pc_big with the budget left.
+sed 's/^/# [nr_maps, in_snapshot, nr_maps_live, not in_snapshot, prefix]: /' "$dir/big.counts"
+t_check "... and in 3 of 5 at least, pc_big the only one read live" \
+	test "$(jq -s '[.[] | select(.[2] == 1)] | length' "$dir/big.counts")" -ge 3
 # wall time, a loose bound only: a stop not cut by its budget holds the
 # CPUs for the whole copy (over 10 ms, above); a host preemption of the
 # vCPU under TCG counts too (11.4 ms once in a loaded make check)
