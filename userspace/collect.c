@@ -26,7 +26,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
@@ -38,6 +37,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "cmdline.h"
 #include "dumpfile.h"
 #include "index.h"
 #include "json.h"
@@ -556,7 +556,7 @@ static int collect_pass(struct collector *c, const char *status)
 	return err ? err : e;
 }
 
-static void collect_usage(FILE *out)
+void collect_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: scxdump collect [--dir DIR] [--keep N] [--source DIR] [--once]\n"
@@ -570,16 +570,8 @@ static void collect_usage(FILE *out)
 		"module's debugfs directory.\n", COLLECT_KEEP);
 }
 
-int collect_main(int argc, char **argv)
+int collect_run(struct cmdline *cl)
 {
-	static const struct option longopts[] = {
-		{ "dir", required_argument, NULL, 'd' },
-		{ "keep", required_argument, NULL, 'k' },
-		{ "source", required_argument, NULL, 's' },
-		{ "once", no_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
 	static struct collector c;
 	static char status[STATUS_MAX];
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -589,33 +581,24 @@ int collect_main(int argc, char **argv)
 	struct pollfd pfd;
 	struct stat st;
 	ssize_t n;
-	int opt, fd, e, err = 0;
+	int fd, e, err = 0;
 
-	c.dir = COLLECT_DIR;
-	c.source = COLLECT_SOURCE;
+	c.dir = cl->dir ? cl->dir : COLLECT_DIR;
+	c.source = cl->source ? cl->source : COLLECT_SOURCE;
 	c.keep = COLLECT_KEEP;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "d:k:s:oh", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'd': c.dir = optarg; break;
-		case 's': c.source = optarg; break;
-		case 'o': c.once = true; break;
-		case 'k':
-			errno = 0;
-			c.keep = strtoul(optarg, &end, 10);
-			if (errno || *end || end == optarg || optarg[0] == '-' || !c.keep ||
-			    c.keep > COLLECT_KEEP_MAX) {
-				fprintf(stderr, "scxdump collect: --keep takes 1 to %d, not '%s'\n",
-					COLLECT_KEEP_MAX, optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'h': collect_usage(stdout); return 0;
-		default: collect_usage(stderr); return EXIT_USAGE;
+	c.once = cl->once;
+	if (cl->keep) {
+		errno = 0;
+		c.keep = strtoul(cl->keep, &end, 10);
+		if (errno || *end || end == cl->keep || cl->keep[0] == '-' || !c.keep ||
+		    c.keep > COLLECT_KEEP_MAX) {
+			fprintf(stderr, "scxdump collect: --keep takes 1 to %d, not '%s'\n",
+				COLLECT_KEEP_MAX, cl->keep);
+			return EXIT_USAGE;
 		}
 	}
-	if (optind != argc || !*c.dir || !*c.source) {
-		fprintf(stderr, "scxdump collect: takes no FILE; --dir and --source must not be empty\n");
+	if (!*c.dir || !*c.source) {
+		fprintf(stderr, "scxdump collect: --dir and --source must not be empty\n");
 		collect_usage(stderr);
 		return EXIT_USAGE;
 	}
@@ -775,40 +758,21 @@ static bool list_one(const char *dir, const char *name, yajl_gen g)
 	return ok;
 }
 
-int list_main(int argc, char **argv)
+void list_usage(FILE *out)
 {
-	static const struct option longopts[] = {
-		{ "dir", required_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
-	const char *dir = COLLECT_DIR;
-	bool json = false, bad = false;
+	fprintf(out, "usage: scxdump list [--dir DIR] [--json]\n\n"
+		"The dumps scxdump collect saved in DIR (default " COLLECT_DIR "),\n"
+		"oldest first: capture time, scheduler, trigger, exit, bytes, file.\n");
+}
+
+int list_run(struct cmdline *cl)
+{
+	const char *dir = cl->dir ? cl->dir : COLLECT_DIR;
+	bool json = cl->json, bad = false;
 	yajl_gen g = NULL;
 	char **names;
 	long n, i;
-	int opt;
 
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "d:jh", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'd': dir = optarg; break;
-		case 'j': json = true; break;
-		case 'h':
-			printf("usage: scxdump list [--dir DIR] [--json]\n\n"
-			       "The dumps scxdump collect saved in DIR (default " COLLECT_DIR "),\n"
-			       "oldest first: capture time, scheduler, trigger, exit, bytes, file.\n");
-			return 0;
-		default:
-			fprintf(stderr, "usage: scxdump list [--dir DIR] [--json]\n");
-			return EXIT_USAGE;
-		}
-	}
-	if (optind != argc) {
-		fprintf(stderr, "scxdump list: takes no FILE: --dir DIR\n");
-		return EXIT_USAGE;
-	}
 	n = saved_list(dir, &names, false);
 	if (n < 0) {
 		fprintf(stderr, "scxdump list: cannot list %s: %s\n", dir, strerror((int)-n));

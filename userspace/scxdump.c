@@ -1,22 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * scxdump: decode dumps written by the scxdump kernel module.
+ * scxdump: decode dumps written by the scxdump kernel module. The
+ * commands are the table at the end (cmds[]), parsed by cmdline.c:
  *
- *   scxdump decode [--pretty] [--map NAME]... [--vmlinux-btf F] FILE
- *   scxdump info [--pretty] FILE
- *   scxdump summary FILE
- *   scxdump diff [--text] [--pretty] [--vmlinux-btf F] A B
- *   scxdump timeline [--json] [--pretty] [--vmlinux-btf F] FILE
- *   scxdump html [--salvage] [--map NAME]... [--vmlinux-btf F] FILE (html.c)
- *   scxdump collect / list (collect.c)
- *   scxdump --version
+ *   decode, info, summary, diff, timeline, html: one dump (two for diff),
+ *   opened and indexed here, printed by decode.c, summary.c, diff.c,
+ *   timeline.c, html.c
+ *   collect, list: the saved-dumps directory (collect.c)
+ *   --version
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/btf.h>
+#include "cmdline.h"
 #include "decode.h"
 #include "diff.h"
 #include "dumpfile.h"
@@ -81,161 +79,6 @@ static void usage(FILE *out)
 		"             6 collect: the module's status file cannot be read\n");
 }
 
-/* A command line, parsed: the command, its FILE(s) and --vmlinux-btf. */
-struct cmdline {
-	const char *cmd;
-	const char *path;
-	const char *path_b;	/* diff: the second dump */
-	const char *vmlinux;
-	bool text;
-	bool json;		/* timeline --json */
-	bool salvage;		/* decode, summary --salvage */
-	struct decode_opts o;
-};
-
-/* -1 when the command line is good, or the exit status to leave with. */
-static int parse_args(int argc, char **argv, struct cmdline *cl)
-{
-	static const struct option longopts[] = {
-		{ "pretty", no_argument, NULL, 'p' },
-		{ "map", required_argument, NULL, 'm' },
-		{ "vmlinux-btf", required_argument, NULL, 'v' },
-		{ "text", no_argument, NULL, 't' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "hex", no_argument, NULL, 'x' },
-		{ "salvage", no_argument, NULL, 's' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
-	struct decode_opts *o = &cl->o;
-	int c;
-
-	if (argc < 2) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
-	cl->cmd = argv[1];
-	if (!strcmp(cl->cmd, "--help") || !strcmp(cl->cmd, "-h") || !strcmp(cl->cmd, "help")) {
-		usage(stdout);
-		return 0;
-	}
-	if (!strcmp(cl->cmd, "--version")) {
-		if (argc > 2) {
-			fprintf(stderr, "scxdump: --version takes nothing more\n");
-			return EXIT_USAGE;
-		}
-		printf("scxdump %s\n", SCXDUMP_VERSION);
-		return fflush(stdout) ? EXIT_IO : 0;
-	}
-	if (strcmp(cl->cmd, "decode") && strcmp(cl->cmd, "info") && strcmp(cl->cmd, "summary") &&
-	    strcmp(cl->cmd, "diff") && strcmp(cl->cmd, "timeline") && strcmp(cl->cmd, "html")) {
-		fprintf(stderr, "scxdump: unknown command '%s'\n", cl->cmd);
-		usage(stderr);
-		return EXIT_USAGE;
-	}
-	o->header_only = !strcmp(cl->cmd, "info");
-	optind = 2;
-	while ((c = getopt_long(argc, argv, "pm:v:tjxsf:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			if (strcmp(cl->cmd, "decode") && strcmp(cl->cmd, "info") &&
-			    strcmp(cl->cmd, "diff") && strcmp(cl->cmd, "timeline")) {
-				fprintf(stderr, "scxdump: --pretty is an option of decode, info, diff and timeline\n");
-				return EXIT_USAGE;
-			}
-			o->pretty = true;
-			break;
-		case 'x':
-			if (strcmp(cl->cmd, "decode")) {
-				fprintf(stderr, "scxdump: --hex is an option of decode\n");
-				return EXIT_USAGE;
-			}
-			o->hex = true;
-			break;
-		case 'f':
-			if (strcmp(cl->cmd, "decode")) {
-				fprintf(stderr, "scxdump: --format is an option of decode\n");
-				return EXIT_USAGE;
-			}
-			if (strcmp(optarg, "json") && strcmp(optarg, "bpftool")) {
-				fprintf(stderr, "scxdump: --format takes json or bpftool, not '%s'\n",
-					optarg);
-				return EXIT_USAGE;
-			}
-			o->bpftool = !strcmp(optarg, "bpftool");
-			break;
-		case 's':
-			if (strcmp(cl->cmd, "decode") && strcmp(cl->cmd, "summary") &&
-			    strcmp(cl->cmd, "html")) {
-				fprintf(stderr, "scxdump: --salvage is an option of decode, summary and html\n");
-				return EXIT_USAGE;
-			}
-			cl->salvage = true;
-			break;
-		case 't':
-			if (strcmp(cl->cmd, "diff")) {
-				fprintf(stderr, "scxdump: --text is an option of diff\n");
-				return EXIT_USAGE;
-			}
-			cl->text = true;
-			break;
-		case 'j':
-			if (strcmp(cl->cmd, "timeline")) {
-				fprintf(stderr, "scxdump: --json is an option of timeline\n");
-				return EXIT_USAGE;
-			}
-			cl->json = true;
-			break;
-		case 'm':
-			if (!strcmp(cl->cmd, "diff") || !strcmp(cl->cmd, "timeline")) {
-				fprintf(stderr, "scxdump: %s takes every map: no --map\n", cl->cmd);
-				return EXIT_USAGE;
-			}
-			if (strcmp(cl->cmd, "decode") && strcmp(cl->cmd, "html")) {
-				fprintf(stderr, "scxdump: --map is an option of decode and html\n");
-				return EXIT_USAGE;
-			}
-			if (o->nr_map_names == DECODE_MAX_MAP_NAMES) {
-				fprintf(stderr, "scxdump: at most %d --map options\n",
-					DECODE_MAX_MAP_NAMES);
-				return EXIT_USAGE;
-			}
-			o->map_names[o->nr_map_names++] = optarg;
-			break;
-		case 'v':
-			if (!strcmp(cl->cmd, "info") || !strcmp(cl->cmd, "summary")) {
-				fprintf(stderr, "scxdump: --vmlinux-btf is an option of decode, diff, timeline and html\n");
-				return EXIT_USAGE;
-			}
-			cl->vmlinux = optarg;
-			break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return EXIT_USAGE;
-		}
-	}
-	if (o->bpftool && o->nr_map_names != 1) {
-		fprintf(stderr, "scxdump: --format bpftool prints one map: give one --map NAME\n");
-		return EXIT_USAGE;
-	}
-	if (!strcmp(cl->cmd, "diff")) {
-		if (optind != argc - 2) {
-			fprintf(stderr, "scxdump: diff takes exactly two FILEs, A and B\n");
-			return EXIT_USAGE;
-		}
-		cl->path_b = argv[optind + 1];
-		if (!strcmp(argv[optind], "-") && !strcmp(cl->path_b, "-")) {
-			fprintf(stderr, "scxdump: diff reads one of A and B from stdin (-), not both\n");
-			return EXIT_USAGE;
-		}
-	} else if (optind != argc - 1) {
-		fprintf(stderr, "scxdump: %s takes exactly one FILE\n", cl->cmd);
-		return EXIT_USAGE;
-	}
-	cl->path = argv[optind];
-	return -1;
-}
-
 /* The exit status for an error @err (-ENOMEM, -EIO) of a command. */
 static int finish(int err)
 {
@@ -267,8 +110,12 @@ static int load_vmlinux(const struct cmdline *cl, const struct dump_index *x,
 	return 0;
 }
 
-/* The command on an indexed dump; its exit status. */
-static int run(struct cmdline *cl, const struct dump_index *x)
+/*
+ * The command on an indexed dump, its --map names checked and its
+ * --vmlinux-btf loaded; its exit status.
+ */
+static int run(struct cmdline *cl, const struct dump_index *x,
+	       int (*show)(struct cmdline *cl, const struct dump_index *x))
 {
 	uint32_t first;
 	unsigned int i;
@@ -284,21 +131,15 @@ static int run(struct cmdline *cl, const struct dump_index *x)
 	err = load_vmlinux(cl, x, cl->path, &cl->o.vmlinux);
 	if (err)
 		return err;
-	cl->o.timeline_only = !strcmp(cl->cmd, "timeline");
 	if (cl->o.bpftool) {
 		err = decode_bpftool(x, stdout, &cl->o);
 		if (err == -ENOENT) {
 			btf__free(cl->o.vmlinux);
 			return EXIT_USAGE;
 		}
-	} else if (!strcmp(cl->cmd, "summary"))
-		err = decode_summary(x, stdout);
-	else if (!strcmp(cl->cmd, "html"))
-		err = html_report(x, stdout, &cl->o, cl->path);
-	else if (cl->o.timeline_only && !cl->json)
-		err = timeline_text(x, stdout, &cl->o);
-	else
-		err = decode_json(x, stdout, &cl->o);
+	} else {
+		err = show(cl, x);
+	}
 	btf__free(cl->o.vmlinux);
 	return finish(err);
 }
@@ -345,41 +186,112 @@ static int run_diff(struct cmdline *cl, const struct dump_index *xa)
 	return err;
 }
 
-int main(int argc, char **argv)
+/* The commands that read one dump: what each prints of it. */
+static int show_json(struct cmdline *cl, const struct dump_index *x)
 {
-	struct cmdline cl = { 0 };
+	return decode_json(x, stdout, &cl->o);
+}
+
+static int show_summary(struct cmdline *cl, const struct dump_index *x)
+{
+	return decode_summary(x, stdout);
+}
+
+static int show_timeline(struct cmdline *cl, const struct dump_index *x)
+{
+	cl->o.timeline_only = true;
+	return cl->json ? decode_json(x, stdout, &cl->o) : timeline_text(x, stdout, &cl->o);
+}
+
+static int show_html(struct cmdline *cl, const struct dump_index *x)
+{
+	return html_report(x, stdout, &cl->o, cl->path);
+}
+
+/* Open @cl's dump, run @show on it, say whether it was damaged. */
+static int run_one(struct cmdline *cl, int (*show)(struct cmdline *cl, const struct dump_index *x))
+{
 	struct dump_file f;
 	struct dump_index x;
 	int err;
 
-	/*
-	 * getopt's messages start with argv[0]: "scxdump: ", and for the
-	 * commands that parse their own options "scxdump collect: "
-	 */
-	if (argc >= 1)
-		argv[0] = "scxdump";
-	/* the commands on the saved-dumps directory parse their own options */
-	if (argc >= 2 && !strcmp(argv[1], "collect")) {
-		argv[1] = "scxdump collect";
-		return collect_main(argc - 1, argv + 1);
-	}
-	if (argc >= 2 && !strcmp(argv[1], "list")) {
-		argv[1] = "scxdump list";
-		return list_main(argc - 1, argv + 1);
-	}
-	err = parse_args(argc, argv, &cl);
-	if (err >= 0)
-		return err;
-	err = open_dump(cl.path, cl.salvage, &f, &x);
+	err = open_dump(cl->path, cl->salvage, &f, &x);
 	if (err)
 		return err;
-	err = cl.path_b ? run_diff(&cl, &x) : run(&cl, &x);
+	err = cl->path_b ? run_diff(cl, &x) : run(cl, &x, show);
 	if (!err && f.damaged) {
 		fprintf(stderr, "scxdump: %s: damaged: %s; salvaged %u whole records, to byte %zu of %zu, stopped by %s\n",
-			cl.path, f.damage, f.nr_intact, f.size, f.file_size, f.stop_reason);
+			cl->path, f.damage, f.nr_intact, f.size, f.file_size, f.stop_reason);
 		err = EXIT_SALVAGED;
 	}
 	dump_index_free(&x);
 	dump_close(&f);
 	return err;
+}
+
+static int cmd_decode(struct cmdline *cl)
+{
+	return run_one(cl, show_json);
+}
+
+static int cmd_info(struct cmdline *cl)
+{
+	cl->o.header_only = true;
+	return run_one(cl, show_json);
+}
+
+static int cmd_summary(struct cmdline *cl)
+{
+	return run_one(cl, show_summary);
+}
+
+static int cmd_diff(struct cmdline *cl)
+{
+	return run_one(cl, NULL);
+}
+
+static int cmd_timeline(struct cmdline *cl)
+{
+	return run_one(cl, show_timeline);
+}
+
+static int cmd_html(struct cmdline *cl)
+{
+	return run_one(cl, show_html);
+}
+
+/* One row a command, in the order the usage gives them. */
+static const struct cmd cmds[] = {
+	{ "decode", CMD_OPT(PRETTY) | CMD_OPT(HEX) | CMD_OPT(SALVAGE) | CMD_OPT(FORMAT) |
+		    CMD_OPT(MAP) | CMD_OPT(VMLINUX), 1, false, cmd_decode, NULL },
+	{ "info", CMD_OPT(PRETTY), 1, false, cmd_info, NULL },
+	{ "summary", CMD_OPT(SALVAGE), 1, false, cmd_summary, NULL },
+	{ "diff", CMD_OPT(TEXT) | CMD_OPT(PRETTY) | CMD_OPT(VMLINUX), 2, true, cmd_diff, NULL },
+	{ "timeline", CMD_OPT(JSON) | CMD_OPT(PRETTY) | CMD_OPT(VMLINUX), 1, true,
+		      cmd_timeline, NULL },
+	{ "html", CMD_OPT(SALVAGE) | CMD_OPT(MAP) | CMD_OPT(VMLINUX), 1, false, cmd_html, NULL },
+	{ "collect", CMD_OPT(DIR) | CMD_OPT(KEEP) | CMD_OPT(SOURCE) | CMD_OPT(ONCE), 0, false,
+		     collect_run, collect_usage },
+	{ "list", CMD_OPT(DIR) | CMD_OPT(JSON), 0, false, list_run, list_usage },
+};
+
+int main(int argc, char **argv)
+{
+	struct cmdline cl = { 0 };
+	int err;
+
+	if (argc >= 1)
+		argv[0] = "scxdump";
+	if (argc >= 2 && !strcmp(argv[1], "--version")) {
+		if (argc > 2) {
+			fprintf(stderr, "scxdump: --version takes nothing more\n");
+			return EXIT_USAGE;
+		}
+		printf("scxdump %s\n", SCXDUMP_VERSION);
+		return fflush(stdout) ? EXIT_IO : 0;
+	}
+	err = cmdline_parse(cmds, sizeof(cmds) / sizeof(cmds[0]), usage, argc, argv, &cl);
+	if (err >= 0)
+		return err;
+	return cl.cmd->run(&cl);
 }

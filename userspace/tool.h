@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the scxdump tool's commands share: their exit statuses (also in
- * scxdump --help, the man page and docs/format.md) and the commands that
- * parse their own command line.
+ * scxdump --help, the man page and docs/format.md) and the commands on
+ * the saved-dumps directory.
  */
 #ifndef SCXDUMP_TOOL_H
 #define SCXDUMP_TOOL_H
+
+#include <stdio.h>
 
 enum {
 	EXIT_USAGE = 1,		/* bad command line */
@@ -16,8 +18,12 @@ enum {
 	EXIT_NOSOURCE = 6,	/* collect: no module's status to follow */
 };
 
-/* scxdump collect / list ARGS: argv[0] is the command; the exit status. */
-int collect_main(int argc, char **argv);
-int list_main(int argc, char **argv);
+struct cmdline;
+
+/* scxdump collect / list (collect.c): the exit status; their --help. */
+int collect_run(struct cmdline *cl);
+int list_run(struct cmdline *cl);
+void collect_usage(FILE *out);
+void list_usage(FILE *out);
 
 #endif
