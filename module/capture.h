@@ -81,12 +81,8 @@ void insns_write(struct capture *c);
 
 /* mapdrv.c */
 bool mapdrv_stoppable(const struct bpf_map *map);
-bool mapdrv_has_kmem_kptr(const struct bpf_map *map);
 void mapdrv_capture(struct capture *c, struct bpf_map *map, u32 index);
 u64 mapdrv_estimate(struct capture *c, struct bpf_map *map, u32 index, u64 *cost);
-
-/* maplib.c */
-u32 maplib_kptr_kind(const struct btf_field *f);
 
 /* core.c */
 void core_prepare(struct capture *c);

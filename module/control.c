@@ -4,6 +4,8 @@
  * trigger policy (trigger.c) for a capture; errors are logged, rate
  * limited, and returned.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/module.h>
@@ -22,7 +24,7 @@ static ssize_t control_write(struct file *file, const char __user *ubuf,
 	int err;
 
 	if (!len || len >= sizeof(buf)) {
-		pr_err_ratelimited("scxdump: control: write one command (capture), not %zu bytes\n",
+		pr_err_ratelimited("control: write one command (capture), not %zu bytes\n",
 				   len);
 		return -EINVAL;
 	}
@@ -31,16 +33,16 @@ static ssize_t control_write(struct file *file, const char __user *ubuf,
 	buf[len] = '\0';
 	cmd = strim(buf);
 	if (strcmp(cmd, "capture")) {
-		pr_err_ratelimited("scxdump: control: unknown command '%s'; commands: capture\n",
+		pr_err_ratelimited("control: unknown command '%s'; commands: capture\n",
 				   cmd);
 		return -EINVAL;
 	}
 	err = trigger_request();
 	/* rate-limited: a loop of writers must not flood the log */
 	if (err == -ENODEV)
-		pr_err_ratelimited("scxdump: control: no sched_ext scheduler is running\n");
+		pr_err_ratelimited("control: no sched_ext scheduler is running\n");
 	else if (err)
-		pr_err_ratelimited("scxdump: control: capture failed (%d)\n", err);
+		pr_err_ratelimited("control: capture failed (%d)\n", err);
 	return err ? err : len;
 }
 
@@ -60,7 +62,7 @@ int control_init(struct dentry *dir)
 		return -ENOENT;
 	d = debugfs_create_file("control", 0200, dir, NULL, &control_fops);
 	if (IS_ERR(d)) {
-		pr_err("scxdump: cannot create the control file (%ld)\n", PTR_ERR(d));
+		pr_err("cannot create the control file (%ld)\n", PTR_ERR(d));
 		return PTR_ERR(d);
 	}
 	control_dentry = d;

@@ -45,6 +45,8 @@
  *    leaves the value zero and is counted, never an oops; a list that
  *    does not come back to its head ends at the count bound.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/cpumask.h>
 #include <linux/jiffies.h>
 #include <linux/jump_label.h>
@@ -68,13 +70,6 @@
  */
 #define CORE_TASKS_BATCH	32
 #define CORE_TASKS_HOLD_NS	NSEC_PER_MSEC
-
-unsigned long opt_core_max_tasks = 8192;
-unsigned long opt_core_max_dsqs = 1024;
-unsigned long opt_core_max_queued = 8192;
-unsigned long opt_core_dsq_tasks = 64;
-unsigned long opt_core_budget_us = 50000;
-unsigned long opt_core_exit_bufs = 8;
 
 struct core_buf {
 	/* guarded by core_bufs_lock */
@@ -837,7 +832,7 @@ static void core_write_buf(struct capture *c, struct core_buf *b, u32 sched_inde
 		capture_error(c, err, "core state (%u CPUs, %u DSQs, %u tasks) left out: %s",
 			      h->nr_cpus, h->nr_dsqs, h->nr_tasks, capture_why(err));
 	else if (h->truncated)
-		pr_info("scxdump: core state cut (0x%x): %u of %u tasks, %u of %u DSQs, %u faults\n",
+		pr_info("core state cut (0x%x): %u of %u tasks, %u of %u DSQs, %u faults\n",
 			h->truncated, h->nr_tasks, h->tasks_seen, h->nr_dsqs, h->dsqs_seen,
 			h->nr_faults);
 }
@@ -921,7 +916,7 @@ void core_presnap(struct scx_sched *sch)
 	}
 	raw_spin_unlock_irqrestore(&core_bufs_lock, irq);
 	if (!b) {
-		pr_err("scxdump: core state not read: %u schedulers disabling at once, pool of %u (core_exit_bufs)\n",
+		pr_err("core state not read: %u schedulers disabling at once, pool of %u (core_exit_bufs)\n",
 		       n, core_nr_exit_bufs);
 		return;
 	}
@@ -1108,7 +1103,7 @@ int core_init(void)
 		core_nr_exit_bufs++;
 	}
 	if (core_nr_exit_bufs < opt_core_exit_bufs) {
-		pr_err("scxdump: no memory for the core state's %lu buffers (core_exit_bufs; core_max_tasks %lu, core_max_queued %lu, core_max_dsqs %lu)\n",
+		pr_err("no memory for the core state's %lu buffers (core_exit_bufs; core_max_tasks %lu, core_max_queued %lu, core_max_dsqs %lu)\n",
 		       opt_core_exit_bufs, opt_core_max_tasks, opt_core_max_queued,
 		       opt_core_max_dsqs);
 		core_exit();
@@ -1142,7 +1137,7 @@ void core_exit(void)
 	raw_spin_unlock_irqrestore(&core_bufs_lock, irq);
 	for (i = 0; i < n; i++) {
 		if (READ_ONCE(bufs[i]->busy)) {
-			pr_err("scxdump: a core state buffer still in use at unload: not freed\n");
+			pr_err("a core state buffer still in use at unload: not freed\n");
 			continue;
 		}
 		core_buf_free(bufs[i]);

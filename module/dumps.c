@@ -8,6 +8,8 @@
  * reference to it, so a new capture, or the eviction of the oldest kept
  * dump, never changes what an open reader sees.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
@@ -125,7 +127,7 @@ static void dumps_keep(struct held_dump *d)
 	}
 	mutex_unlock(&dumps_lock);
 	if (IS_ERR_OR_NULL(dentry)) {
-		pr_err("scxdump: dump %u is not kept under dumps/ (%ld)\n", d->seq,
+		pr_err("dump %u is not kept under dumps/ (%ld)\n", d->seq,
 		       PTR_ERR(dentry));
 		held_dump_put(d);
 	}
@@ -148,7 +150,7 @@ void dumps_publish(struct held_dump *d)
 	 */
 	if (!dumps_dir_dentry) {
 		mutex_unlock(&dumps_lock);
-		pr_err("scxdump: dump %u dropped: unloading\n", d->seq);
+		pr_err("dump %u dropped: unloading\n", d->seq);
 		held_dump_put(d);
 		return;
 	}
@@ -166,7 +168,7 @@ void dumps_publish(struct held_dump *d)
 
 void dumps_note_failure(int err, const char *what)
 {
-	pr_err("scxdump: capture failed: %s (%d)\n", what, err);
+	pr_err("capture failed: %s (%d)\n", what, err);
 	mutex_lock(&dumps_lock);
 	dumps_last_err = err;
 	strscpy(dumps_last_err_what, what, sizeof(dumps_last_err_what));
@@ -354,7 +356,7 @@ int dumps_init(void)
 
 	dir = debugfs_create_dir("scxdump", NULL);
 	if (IS_ERR(dir)) {
-		pr_err("scxdump: cannot create debugfs directory (%ld); is debugfs enabled?\n",
+		pr_err("cannot create debugfs directory (%ld); is debugfs enabled?\n",
 		       PTR_ERR(dir));
 		return PTR_ERR(dir);
 	}
@@ -366,7 +368,7 @@ int dumps_init(void)
 	dumps_dir_dentry = dir;
 	dumps_kept_dir = debugfs_create_dir("dumps", dir);
 	if (IS_ERR(dumps_kept_dir)) {
-		pr_err("scxdump: no dumps/ directory (%ld); only the last dump is readable\n",
+		pr_err("no dumps/ directory (%ld); only the last dump is readable\n",
 		       PTR_ERR(dumps_kept_dir));
 		dumps_kept_dir = NULL;
 	}

@@ -83,6 +83,8 @@
  * into a function whose ENDBR is sealed). The original's own call comes
  * from this module, which the ftrace handler lets through.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/atomic.h>
 #include <linux/ftrace.h>
 #include <linux/kthread.h>
@@ -282,7 +284,7 @@ int hook_resolve(void)
 		static_call_update(hook_ops_bypass_orig, (hook_ops_bypass_fn *)fn);
 		return 0;
 	}
-	pr_err("scxdump: neither drain_descendants (7.x sched_ext with sub-schedulers, CONFIG_EXT_SUB_SCHED) nor scx_ops_bypass with scx_ops_helper and scx_ops_disable_work (6.12, CONFIG_KALLSYMS_ALL): no point where the capture runs after bypass\n");
+	pr_err("neither drain_descendants (7.x sched_ext with sub-schedulers, CONFIG_EXT_SUB_SCHED) nor scx_ops_bypass with scx_ops_helper and scx_ops_disable_work (6.12, CONFIG_KALLSYMS_ALL): no point where the capture runs after bypass\n");
 	return -ENOENT;
 }
 
@@ -299,7 +301,7 @@ static void hook_presnap_init(void)
 	if (!hook_presnap_target)
 		return;
 	if (klayout_func_proto(hook_presnap_target)) {
-		pr_err("scxdump: %s is not void %s(struct scx_sched *, bool) in the kernel's BTF: exit dumps will have no CPUs, DSQs or tasks\n",
+		pr_err("%s is not void %s(struct scx_sched *, bool) in the kernel's BTF: exit dumps will have no CPUs, DSQs or tasks\n",
 		       hook_presnap_target, hook_presnap_target);
 		klayout_note_absent("core_before_bypass",
 				    "the bypass's prototype is not the one read (kernel BTF)");
@@ -313,7 +315,7 @@ static void hook_presnap_init(void)
 			ftrace_free_filter(&hook_presnap_ops);
 	}
 	if (err) {
-		pr_err("scxdump: cannot trace %s (%d): exit dumps will have no CPUs, DSQs or tasks\n",
+		pr_err("cannot trace %s (%d): exit dumps will have no CPUs, DSQs or tasks\n",
 		       hook_presnap_target, err);
 		klayout_note_absent("core_before_bypass", "the bypass's entry cannot be traced");
 		hook_presnap_target = NULL;
@@ -373,7 +375,7 @@ static void hook_count_init(void)
 	}
 	err = tracepoint_probe_register(tp, hook_exit_probe, NULL);
 	if (err) {
-		pr_err("scxdump: cannot probe tracepoint sched_ext_exit (%d): disables_seen unknown\n",
+		pr_err("cannot probe tracepoint sched_ext_exit (%d): disables_seen unknown\n",
 		       err);
 		klayout_note_absent("disables_seen",
 				    "the sched_ext_exit tracepoint cannot be probed");
@@ -419,7 +421,7 @@ int hook_init(void)
 	/* called through a static call of this type, its arguments read */
 	err = klayout_func_proto(hook_target);
 	if (err) {
-		pr_err("scxdump: the kernel's BTF %s %s (%d): not hooked, no failure would be captured safely\n",
+		pr_err("the kernel's BTF %s %s (%d): not hooked, no failure would be captured safely\n",
 		       err == -ENOENT ? "has no" : "does not say", hook_target_proto, err);
 		return -EINVAL;
 	}
@@ -430,14 +432,14 @@ int hook_init(void)
 
 	err = ftrace_set_filter_ip(&hook_ftrace_ops, hook_target_ip, 0, 1);
 	if (err) {
-		pr_err("scxdump: cannot trace %s at %pS (%d): needs CONFIG_DYNAMIC_FTRACE, and the function not inlined\n",
+		pr_err("cannot trace %s at %pS (%d): needs CONFIG_DYNAMIC_FTRACE, and the function not inlined\n",
 		       hook_target, (void *)hook_target_ip, err);
 		hook_count_exit();
 		return err;
 	}
 	err = register_ftrace_function(&hook_ftrace_ops);
 	if (err) {
-		pr_err("scxdump: cannot hook %s (%d); is sysctl kernel.ftrace_enabled 0 (EBUSY), or another IPMODIFY user (livepatch, BPF trampoline) on it?\n",
+		pr_err("cannot hook %s (%d); is sysctl kernel.ftrace_enabled 0 (EBUSY), or another IPMODIFY user (livepatch, BPF trampoline) on it?\n",
 		       hook_target, err);
 		ftrace_free_filter(&hook_ftrace_ops);
 		hook_count_exit();
@@ -454,7 +456,7 @@ void hook_exit(void)
 	if (hook_presnap_target) {
 		err = unregister_ftrace_function(&hook_presnap_ops);
 		if (err)
-			pr_err("scxdump: cannot unhook %s (%d): the kernel may crash on the next sched_ext disable\n",
+			pr_err("cannot unhook %s (%d): the kernel may crash on the next sched_ext disable\n",
 			       hook_presnap_target, err);
 		else
 			ftrace_free_filter(&hook_presnap_ops);
@@ -467,7 +469,7 @@ void hook_exit(void)
 	 * left alone, since it belongs to an ops ftrace still holds.
 	 */
 	if (err)
-		pr_err("scxdump: cannot unhook %s (%d): the kernel may crash on the next sched_ext disable\n",
+		pr_err("cannot unhook %s (%d): the kernel may crash on the next sched_ext disable\n",
 		       hook_target, err);
 	else
 		ftrace_free_filter(&hook_ftrace_ops);

@@ -7,6 +7,8 @@
  * Nothing is hard-coded: a kernel whose BTF lacks a required field makes
  * insmod fail with a message naming the field.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/btf.h>
 #include <linux/crc32.h>
 #include <linux/err.h>
@@ -274,7 +276,7 @@ void klayout_note_absent(const char *feature, const char *reason)
 	struct klayout_absent *a = klayout_absent_slot();
 
 	if (!a) {
-		pr_err("scxdump: %s: %s (not recorded in dumps: more than %d such notes)\n",
+		pr_err("%s: %s (not recorded in dumps: more than %d such notes)\n",
 		       feature, reason, KLAYOUT_MAX_ABSENT);
 		return;
 	}
@@ -296,7 +298,7 @@ static int klayout_resolve_field(const struct kbtf *b, struct klayout_struct_cac
 		err = -EINVAL;
 	if (err && f->group) {
 		if (*f->group) {
-			pr_warn("scxdump: kernel BTF has no %s.%s: %s\n",
+			pr_warn("kernel BTF has no %s.%s: %s\n",
 				f->type, f->path, f->what);
 			*f->group = false;
 			*f->missing = f->type;
@@ -309,7 +311,7 @@ static int klayout_resolve_field(const struct kbtf *b, struct klayout_struct_cac
 			klayout_absent(f);
 			return 0;
 		}
-		pr_err("scxdump: kernel BTF has no usable struct %s.%s (%d)\n",
+		pr_err("kernel BTF has no usable struct %s.%s (%d)\n",
 		       f->type, f->path, err);
 		return err;
 	}
@@ -515,7 +517,7 @@ static int klayout_resolve_sched(const struct kbtf *b)
 		      (size == 8 ? 0 : -EINVAL) ?:
 		      kbtf_member(b, id, "ops", &klayout.sch_ops, &size);
 		if (err)
-			pr_err("scxdump: kernel BTF has no usable struct scx_sched exit_kind, exit_info, ops (%d)\n",
+			pr_err("kernel BTF has no usable struct scx_sched exit_kind, exit_info, ops (%d)\n",
 			       err);
 		return err;
 	}
@@ -525,7 +527,7 @@ static int klayout_resolve_sched(const struct kbtf *b)
 		klayout.sched_globals = true;
 		return 0;
 	}
-	pr_err("scxdump: the kernel has neither struct scx_sched (7.x) nor sched_ext's scx_ops, scx_exit_kind, scx_exit_info, scx_ops_enable_state_var and SCX_OPS_DISABLED (6.12, which needs CONFIG_KALLSYMS_ALL): is CONFIG_SCHED_CLASS_EXT on?\n");
+	pr_err("the kernel has neither struct scx_sched (7.x) nor sched_ext's scx_ops, scx_exit_kind, scx_exit_info, scx_ops_enable_state_var and SCX_OPS_DISABLED (6.12, which needs CONFIG_KALLSYMS_ALL): is CONFIG_SCHED_CLASS_EXT on?\n");
 	return -ENOENT;
 }
 
@@ -585,7 +587,7 @@ static void klayout_resolve_htab(const struct kbtf *b)
 		klayout_resolve_htab_area(b, htab, elem);
 		return;
 	}
-	pr_warn("scxdump: kernel BTF has no bpf_htab bucket layout: hashes are walked key by key\n");
+	pr_warn("kernel BTF has no bpf_htab bucket layout: hashes are walked key by key\n");
 	klayout_note_absent("hash_bucket_walk",
 			    "no bpf_htab bucket layout in the kernel's BTF: hashes walked key by key");
 }
@@ -619,16 +621,16 @@ static int klayout_resolve(const struct kbtf *b)
 	ops_id = kbtf_find(b, "sched_ext_ops", BTF_KIND_STRUCT);
 	err = ops_id < 0 ? ops_id : kbtf_size(b, ops_id, &klayout.ops_size);
 	if (err) {
-		pr_err("scxdump: kernel BTF has no struct sched_ext_ops size (%d)\n", err);
+		pr_err("kernel BTF has no struct sched_ext_ops size (%d)\n", err);
 		return err;
 	}
 	err = kbtf_enum_value(b, "SCX_EXIT_ERROR", &klayout.exit_error);
 	if (err) {
-		pr_err("scxdump: kernel BTF has no enum value SCX_EXIT_ERROR\n");
+		pr_err("kernel BTF has no enum value SCX_EXIT_ERROR\n");
 		return err;
 	}
 	if (kbtf_enum_value(b, "SCX_EXIT_DONE", &klayout.exit_done)) {
-		pr_err("scxdump: kernel BTF has no enum value SCX_EXIT_DONE\n");
+		pr_err("kernel BTF has no enum value SCX_EXIT_DONE\n");
 		return -ENOENT;
 	}
 	/* kernels without sub-schedulers have neither */
@@ -720,13 +722,13 @@ int klayout_init(void)
 
 	data = klayout_read_vmlinux_btf(&size);
 	if (IS_ERR(data)) {
-		pr_err("scxdump: cannot read %s (%ld); the kernel needs CONFIG_DEBUG_INFO_BTF\n",
+		pr_err("cannot read %s (%ld); the kernel needs CONFIG_DEBUG_INFO_BTF\n",
 		       KLAYOUT_VMLINUX_BTF, PTR_ERR(data));
 		return PTR_ERR(data);
 	}
 	err = kbtf_parse(&b, data, size);
 	if (err) {
-		pr_err("scxdump: cannot parse %s (%d)\n", KLAYOUT_VMLINUX_BTF, err);
+		pr_err("cannot parse %s (%d)\n", KLAYOUT_VMLINUX_BTF, err);
 		kvfree(data);
 		return err;
 	}

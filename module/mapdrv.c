@@ -2,8 +2,8 @@
 /*
  * The per-map driver: which family captures a map (the table built from
  * maps/map_types.h), the MAP and MAP_END records around its entries, the
- * context a family's capture runs in, the cpumask pointees found in its
- * values, and the counting walk that sizes a map before the snapshot.
+ * context a family's capture runs in (with room for the kernel objects
+ * its values point at, kmem.c), and the counting walk that sizes a map before the snapshot.
  */
 #include <linux/bpf.h>
 #include <linux/btf.h>
@@ -11,6 +11,7 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include "capture.h"
+#include "kmem.h"
 
 /* Index: BPF map type -> family, from maps/map_types.h. */
 static const struct map_dump_ops *const mapdrv_ops_table[] = {
@@ -136,62 +137,6 @@ static void mapdrv_write_map_end(struct capture *c, struct map_ctx *mc, u64 t0)
 	mapdrv_record(c, mc->map_index, SXD_REC_MAP_END, iov, 2);
 }
 
-/* Does this map's value hold a kptr whose pointee the capture copies? */
-bool mapdrv_has_kmem_kptr(const struct bpf_map *map)
-{
-	const struct btf_record *rec = map->record;
-	u32 i;
-
-	for (i = 0; !IS_ERR_OR_NULL(rec) && i < rec->cnt; i++) {
-		if (maplib_kptr_kind(&rec->fields[i]))
-			return true;
-	}
-	return false;
-}
-
-static int mapdrv_kmem_cmp(const void *a, const void *b)
-{
-	const struct map_kmem *x = a, *y = b;
-
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
-}
-
-/*
- * The pointees as KMEM records, each address once. Sorted first (in
- * place, sort() allocates nothing): inside the stop, comparing each with
- * every one before it took half a million comparisons for 1024 pointees,
- * past the time budget; the decoder finds them by address in any order.
- */
-static void mapdrv_write_kmems(struct capture *c, struct bpf_map *map, struct map_kmems *k)
-{
-	struct sxd_kmem r = { 0 };
-	struct dump_iov iov[2];
-	bool cpumask = false;
-	u32 i;
-
-	if (k->nr_over)
-		capture_error(c, -E2BIG, "map %s: %u kptr pointees past the first %u not read",
-			      map->name, k->nr_over, MAPLIB_MAX_KMEMS);
-	if (k->nr_unreadable)
-		capture_error(c, -EFAULT, "map %s: %u kptr pointees freed while read",
-			      map->name, k->nr_unreadable);
-	sort(k->m, k->nr, sizeof(k->m[0]), mapdrv_kmem_cmp, NULL);
-	for (i = 0; i < k->nr; i++) {
-		if (i && k->m[i - 1].addr == k->m[i].addr)
-			continue;	/* the same pointee in another value */
-		cpumask |= k->m[i].kind == SXD_KMEM_CPUMASK;
-		r.addr = k->m[i].addr;
-		r.kind = k->m[i].kind;
-		r.nr_bits = k->m[i].len * 8;
-		iov[0] = (struct dump_iov){ &r, sizeof(r) };
-		iov[1] = (struct dump_iov){ k->m[i].bits, k->m[i].len };
-		dump_writer_record(&c->w, SXD_REC_KMEM, iov, 2);
-	}
-	if (BITS_TO_LONGS(nr_cpu_ids) > MAPLIB_KMEM_WORDS && cpumask)
-		capture_error(c, -E2BIG, "map %s: cpumask bits of CPUs past %u not read",
-			      map->name, MAPLIB_KMEM_WORDS * 64 - 1);
-}
-
 void mapdrv_capture(struct capture *c, struct bpf_map *map, u32 index)
 {
 	const struct map_dump_ops *ops = NULL;
@@ -205,10 +150,10 @@ void mapdrv_capture(struct capture *c, struct bpf_map *map, u32 index)
 			mc.flags |= SXD_MAP_UNSUPPORTED;
 			mc.reason = "this map type is not captured by this scxdump version";
 		} else {
-			if (mapdrv_has_kmem_kptr(map) && c->atomic) {
+			if (kmem_map_has_kptr(map) && c->atomic) {
 				mc.kmems = c->kmems;
 				memset(mc.kmems, 0, offsetof(struct map_kmems, m));
-			} else if (mapdrv_has_kmem_kptr(map)) {
+			} else if (kmem_map_has_kptr(map)) {
 				mc.kmems = sxd_alloc(kvzalloc_obj(*mc.kmems, GFP_KERNEL));
 				if (!mc.kmems)
 					capture_error(c, -ENOMEM,
@@ -227,7 +172,7 @@ void mapdrv_capture(struct capture *c, struct bpf_map *map, u32 index)
 		}
 	}
 	if (mc.kmems)
-		mapdrv_write_kmems(c, map, mc.kmems);
+		kmem_write(c, map, mc.kmems);
 	if (c->atomic)
 		mc.flags |= SXD_MAP_SNAPSHOT;
 	mapdrv_write_map_end(c, &mc, t0);
@@ -271,9 +216,8 @@ u64 mapdrv_estimate(struct capture *c, struct bpf_map *map, u32 index, u64 *cost
 		/* no overflow: bytes - 4096 is below what a map can hold */
 		if (bytes - 4096 > limit)
 			bytes = limit + 4096;
-		if (mapdrv_has_kmem_kptr(map))
-			bytes += MAPLIB_MAX_KMEMS * sxd_align(sizeof(struct sxd_kmem) +
-							   MAPLIB_KMEM_WORDS * 8);
+		if (kmem_map_has_kptr(map))
+			bytes += kmem_bytes_max();
 	}
 	mapdrv_ctx_free(&mc);
 	return bytes;

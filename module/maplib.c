@@ -6,10 +6,10 @@
  * gone and the count of what it did not reach, facts that are not
  * entries (MAP_INFO), and the keyed walk of hash-like maps.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/bpf.h>
-#include <linux/cgroup-defs.h>
 #include <linux/cpumask.h>
-#include <linux/kernfs.h>
 #include <linux/percpu.h>
 #include <linux/btf.h>
 #include <linux/sched.h>
@@ -17,6 +17,7 @@
 #include <linux/sizes.h>
 #include <linux/uaccess.h>
 #include "capture.h"
+#include "kmem.h"
 
 /* The walk ends here, for @reason; the family counts what it did not reach. */
 static void maplib_walk_truncate(struct map_ctx *mc, const char *reason)
@@ -286,185 +287,20 @@ void maplib_nosleep_end(struct map_ctx *mc, bool fixed)
 	dump_writer_fix(mc->w, fixed);
 }
 
-/* A kptr field to kernel type @type_id of the kernel's own BTF? */
-static bool maplib_kptr_to(const struct btf_field *f, s32 type_id)
-{
-	return (f->type & (BPF_KPTR_REF | BPF_KPTR_UNREF)) && type_id > 0 &&
-	       f->kptr.btf_id == type_id && f->kptr.btf &&
-	       *(u32 *)((u8 *)f->kptr.btf + klayout.btf_id) == 1;	/* vmlinux */
-}
-
-/* What the capture copies behind kptr @f: an enum sxd_kmem_kind, or 0. */
-u32 maplib_kptr_kind(const struct btf_field *f)
-{
-	if (maplib_kptr_to(f, klayout.cpumask_type_id))
-		return SXD_KMEM_CPUMASK;
-	if (maplib_kptr_to(f, klayout.task_type_id))
-		return SXD_KMEM_TASK;
-	if (maplib_kptr_to(f, klayout.cgroup_type_id))
-		return SXD_KMEM_CGROUP;
-	return 0;
-}
-
-/*
- * The string at kernel address @src into @dst (@len bytes, NUL-ended),
- * byte by byte up to its NUL: never past the string's end, whatever
- * follows it. Its length, or -1 if a byte faulted.
- */
-static int maplib_kstr(char *dst, const char *src, u32 len)
-{
-	u32 i;
-
-	for (i = 0; src && i < len - 1; i++) {
-		if (copy_from_kernel_nofault(&dst[i], src + i, 1))
-			return -1;
-		if (!dst[i])
-			return i;
-	}
-	dst[i] = '\0';
-	return i;
-}
-
-/* Components of a cgroup's path read at most: deeper ones are cut. */
-#define MAPLIB_CGROUP_DEPTH	32
-
-/*
- * @g->path: @kn's path from its hierarchy's root, read up the parent
- * links (klayout.kn_parent) g->level times, each read fault-safe: a node
- * freed or renamed meanwhile gives a wrong or empty component, never a
- * fault. Longer than the field, its last characters after "...".
- */
-static void maplib_cgroup_path(struct sxd_kmem_cgroup *g, struct kernfs_node *kn)
-{
-	char buf[256], comp[64];
-	u32 pos = sizeof(buf) - 1, depth;
-	const char *name;
-	bool cut = false;
-	int n;
-
-	buf[pos] = '\0';
-	if (klayout.kn_parent < 0)
-		return;
-	for (depth = 0; (s32)depth < g->level && kn; depth++) {
-		n = -1;
-		if (depth < MAPLIB_CGROUP_DEPTH &&
-		    !copy_from_kernel_nofault(&name, &kn->name, sizeof(name)))
-			n = maplib_kstr(comp, name, sizeof(comp));
-		if (n < 0 || n + 1 > pos) {
-			cut = true;
-			break;
-		}
-		pos -= n;
-		memcpy(buf + pos, comp, n);
-		buf[--pos] = '/';
-		if (copy_from_kernel_nofault(&kn, (u8 *)kn + klayout.kn_parent, sizeof(kn)))
-			kn = NULL;
-	}
-	if ((s32)depth < g->level)
-		cut = true;		/* a link that faulted: the top is missing */
-	else if (!depth)
-		buf[--pos] = '/';	/* the root */
-	if (cut || sizeof(buf) - 1 - pos > sizeof(g->path) - 1) {
-		u32 keep = min_t(u32, sizeof(buf) - 1 - pos, sizeof(g->path) - 4);
-
-		memcpy(g->path, "...", 3);
-		memcpy(g->path + 3, buf + sizeof(buf) - 1 - keep, keep + 1);
-		return;
-	}
-	memcpy(g->path, buf + pos, sizeof(buf) - pos);
-}
-
-/*
- * Copy what identifies the pointee of a kptr of @kind at @ptr into @m.
- * The pointee may be freed under us (a kptr's reference is the map's, and
- * the program can drop it at any time): every read is fault-safe, and
- * what faulted is not written. False if nothing could be read.
- */
-static bool maplib_kmem_read(u32 kind, u64 ptr, u64 *bits, u32 *len)
-{
-	u32 words = min_t(u32, BITS_TO_LONGS(nr_cpu_ids), MAPLIB_KMEM_WORDS);
-
-	BUILD_BUG_ON(sizeof(struct sxd_kmem_task) > MAPLIB_KMEM_WORDS * 8 ||
-		     sizeof(struct sxd_kmem_cgroup) > MAPLIB_KMEM_WORDS * 8);
-	memset(bits, 0, MAPLIB_KMEM_WORDS * 8);
-	switch (kind) {
-	case SXD_KMEM_CPUMASK:
-		*len = words * 8;
-		return !copy_from_kernel_nofault(bits, (void *)(ptr + klayout.cpumask_bits),
-						 *len);
-	case SXD_KMEM_TASK: {
-		struct sxd_kmem_task *t = (void *)bits;
-		struct task_struct *p = (void *)ptr;
-
-		*len = sizeof(*t);
-		if (copy_from_kernel_nofault(&t->pid, &p->pid, sizeof(t->pid)) ||
-		    copy_from_kernel_nofault(&t->tgid, &p->tgid, sizeof(t->tgid)) ||
-		    copy_from_kernel_nofault(t->comm, p->comm, sizeof(t->comm)))
-			return false;
-		t->comm[sizeof(t->comm) - 1] = '\0';
-		return true;
-	}
-	case SXD_KMEM_CGROUP: {
-		struct sxd_kmem_cgroup *g = (void *)bits;
-		struct cgroup *cgrp = (void *)ptr;
-		struct kernfs_node *kn;
-		const char *name;
-
-		*len = sizeof(*g);
-		if (copy_from_kernel_nofault(&kn, &cgrp->kn, sizeof(kn)) || !kn ||
-		    copy_from_kernel_nofault(&g->level, &cgrp->level, sizeof(g->level)) ||
-		    copy_from_kernel_nofault(&g->id, &kn->id, sizeof(g->id)) ||
-		    copy_from_kernel_nofault(&name, &kn->name, sizeof(name)))
-			return false;
-		if (maplib_kstr(g->name, name, sizeof(g->name)) < 0)
-			g->name[0] = '\0';
-		maplib_cgroup_path(g, kn);
-		return true;
-	}
-	}
-	return false;
-}
-
-/* Copy what every kptr in @value points at (maplib_kptr_kind()). Never sleeps. */
-static void maplib_value_kmems(struct map_ctx *mc, const u8 *value)
-{
-	const struct btf_record *rec = mc->map->record;
-	struct map_kmems *k = mc->kmems;
-	u32 i, kind;
-	u64 ptr;
-
-	for (i = 0; i < rec->cnt; i++) {
-		const struct btf_field *f = &rec->fields[i];
-
-		kind = maplib_kptr_kind(f);
-		if (!kind || f->offset + sizeof(ptr) > mc->map->value_size)
-			continue;
-		memcpy(&ptr, value + f->offset, sizeof(ptr));
-		if (!ptr)
-			continue;
-		if (k->nr == MAPLIB_MAX_KMEMS) {
-			k->nr_over++;
-			continue;
-		}
-		if (!maplib_kmem_read(kind, ptr, k->m[k->nr].bits, &k->m[k->nr].len)) {
-			k->nr_unreadable++;
-			continue;
-		}
-		k->m[k->nr].kind = kind;
-		k->m[k->nr++].addr = ptr;
-	}
-}
-
 /* The @n entries of a run (maplib_entry_run()) are filled: they are the map's. */
 void maplib_entry_run_commit(struct map_ctx *mc, u32 n)
 {
 	u8 *slot = mc->blk + mc->blk_len;
 	u32 e, i;
+	void *v;
 
 	if (mc->kmems && !(mc->entry_flags & ~SXD_ENTRIES_OWNER)) {
-		for (e = 0; e < n; e++, slot += mc->entry_size)
-			for (i = 0; i < mc->nr_values; i++)
-				maplib_value_kmems(mc, maplib_entry_value(mc, slot, i));
+		for (e = 0; e < n; e++, slot += mc->entry_size) {
+			for (i = 0; i < mc->nr_values; i++) {
+				v = maplib_entry_value(mc, slot, i);
+				kmem_read_value(mc->kmems, mc->map, v);
+			}
+		}
 	}
 	mc->bytes += (u64)n * mc->entry_size;
 	mc->blk_len += (size_t)n * mc->entry_size;
@@ -563,7 +399,7 @@ int maplib_missing_layout(struct map_ctx *mc, const char *type)
 {
 	mc->flags |= SXD_MAP_UNSUPPORTED;
 	mc->reason = "the running kernel's BTF lacks a field of this map's private struct";
-	pr_warn_once("scxdump: %s maps are not captured: no layout for struct %s\n",
+	pr_warn_once("%s maps are not captured: no layout for struct %s\n",
 		     mc->map->name, type ?: "?");
 	return -EOPNOTSUPP;
 }

@@ -5,11 +5,12 @@
 
 #include <linux/kref.h>
 #include <linux/sizes.h>
-#include <linux/static_call.h>
 #include <linux/types.h>
 #include <linux/xarray.h>
 #include "alloc.h"
 #include "dump_writer.h"
+#include "ksyms.h"
+#include "params.h"
 
 #define SCXDUMP_VERSION	"0.1.0"
 
@@ -190,57 +191,6 @@ const char *klayout_exit_kind_name(s64 kind);
 void klayout_note_absent(const char *feature, const char *reason);
 u32 klayout_nr_absent(void);
 
-/* Kernel symbols that are not exported, resolved at load time. */
-struct kernel_syms {
-	/*
-	 * Called through a static call, not through this: a function only
-	 * ever called directly has its ENDBR sealed under IBT, and a static
-	 * call is a direct call (so is hook.c's call of its hook point).
-	 * kernel/bpf/hashtab.c: what bpf(2) reads per-CPU hashes with.
-	 */
-	void *percpu_hash_copy;
-	void **scx_root;		/* struct scx_sched __rcu *scx_root (7.x) */
-	/* 6.12, kernel/sched/ext.c: the one scheduler's state, in statics */
-	void *scx_ops;			/* struct sched_ext_ops scx_ops */
-	atomic_t *scx_exit_kind;
-	void **scx_exit_info;		/* struct scx_exit_info *scx_exit_info */
-	atomic_t *scx_ops_enable_state;	/* scx_ops_enable_state_var */
-	struct mutex *scx_ops_enable_mutex;
-	struct kthread_worker **scx_ops_helper;	/* runs the disable work */
-	struct kthread_work *scx_ops_disable_work;
-	/* each enable of a root scheduler increments it: which load (both) */
-	atomic_long_t *scx_enable_seq;
-	/*
-	 * kernel/bpf/core.c: on while kernel.bpf_stats_enabled is, when
-	 * programs' run counts and times are kept (NULL: not found)
-	 */
-	struct static_key_false *bpf_stats_enabled_key;
-	/*
-	 * kernel/bpf/syscall.c: the map or program with the smallest id >=
-	 * *id, with a reference (both kernels; called through static calls)
-	 */
-	void *map_get_curr_or_next;
-	void *prog_get_curr_or_next;
-};
-
-extern struct kernel_syms ksyms;
-
-typedef int ksyms_percpu_hash_copy_fn(struct bpf_map *map, void *key, void *value, u64 flags);
-typedef struct bpf_map *ksyms_map_next_fn(u32 *id);
-typedef struct bpf_prog *ksyms_prog_next_fn(u32 *id);
-struct bpf_map *ksyms_map_next_stub(u32 *id);
-struct bpf_prog *ksyms_prog_next_stub(u32 *id);
-DECLARE_STATIC_CALL(ksyms_map_next, ksyms_map_next_stub);
-DECLARE_STATIC_CALL(ksyms_prog_next, ksyms_prog_next_stub);
-int ksyms_percpu_hash_copy_stub(struct bpf_map *map, void *key, void *value, u64 flags);
-DECLARE_STATIC_CALL(ksyms_percpu_hash_copy, ksyms_percpu_hash_copy_stub);
-
-/* Module parameters. */
-extern bool opt_capture_all_exits;
-extern unsigned long opt_max_dump_bytes;
-extern unsigned long opt_max_map_bytes;
-extern unsigned long opt_keep_dumps;
-extern unsigned long opt_snapshot_budget_us;
 #define DUMPS_MAX_KEPT		64
 /* the largest dump: one kvmalloc() buffer, which must stay under INT_MAX */
 #define OPT_MAX_DUMP_LIMIT	(SZ_2G - SZ_1M)
@@ -249,9 +199,6 @@ extern unsigned long opt_snapshot_budget_us;
 #define SCXSCHED_MAX_LEVEL	16
 /* on-demand captures of a tree of sub-schedulers: at most this many */
 #define TRIGGER_MAX_SCHEDS	64
-extern bool opt_embed_kernel_btf;
-extern unsigned long opt_core_max_tasks, opt_core_max_dsqs, opt_core_max_queued;
-extern unsigned long opt_core_dsq_tasks, opt_core_budget_us, opt_core_exit_bufs;
 
 /* core.c: the scheduler's CPUs, DSQs and tasks */
 int core_init(void);
@@ -262,7 +209,6 @@ struct sxd_stall_task;
 bool core_oldest_runnable(s32 cpu, struct sxd_stall_task *t);
 
 /* stall.c: the stall watch, a warning capture before the watchdog fires */
-extern unsigned long opt_stall_warn_pct;
 int stall_init(void);
 void stall_exit(void);
 struct capture;
@@ -279,9 +225,6 @@ struct kthread_worker;
 struct kthread_worker *worker_create_fifo(const char *name);
 
 /* timeline.c: the flight recorder, samples of the root scheduler in a ring */
-extern unsigned long opt_timeline_interval_ms, opt_timeline_samples;
-extern unsigned long opt_timeline_map_bytes, opt_timeline_max_dsqs;
-extern char opt_timeline_maps[];
 #define TIMELINE_MAX_MAPS	8
 #define TIMELINE_MAPS_LEN	(TIMELINE_MAX_MAPS * 16)
 int timeline_init(void);
@@ -294,7 +237,6 @@ struct sxd_tl_dsq;
 void core_depths(struct scx_sched *sch, struct sxd_tl_sample *s, struct sxd_tl_cpu *cpus,
 		 struct sxd_tl_dsq *dsqs, u32 max_dsqs);
 bool scxsched_read_events(struct scx_sched *sch, s64 *vals);
-extern bool opt_consistent_snapshot;
 
 /* A finished dump, shared by the debugfs readers that hold it open. */
 struct held_dump {
@@ -450,25 +392,6 @@ int maplib_entries_flush(struct map_ctx *mc);
 bool maplib_elem_count(const struct bpf_map *map, u64 *count);
 bool maplib_copy_lookup(struct map_ctx *mc, void *key, u8 *slot);
 
-/*
- * Pointees copied while values are captured (under RCU too: no sleeping
- * here), written out after the map as SXD_REC_KMEM records.
- */
-#define MAPLIB_MAX_KMEMS	1024
-#define MAPLIB_KMEM_WORDS	16	/* up to 1024 CPUs */
-
-struct map_kmems {
-	u32 nr;
-	u32 nr_over;		/* past MAPLIB_MAX_KMEMS: not read, counted */
-	u32 nr_unreadable;	/* freed under us: not read, counted */
-	struct map_kmem {
-		u64 addr;
-		u32 kind;	/* enum sxd_kmem_kind */
-		u32 len;	/* bytes of bits[] it fills */
-		u64 bits[MAPLIB_KMEM_WORDS];
-	} m[MAPLIB_MAX_KMEMS];
-};
-
 u8 *maplib_entry_slot(struct map_ctx *mc);
 void maplib_entry_commit(struct map_ctx *mc);
 u8 *maplib_entry_run(struct map_ctx *mc, u32 want, u32 *n);
@@ -476,8 +399,6 @@ void maplib_entry_run_commit(struct map_ctx *mc, u32 n);
 void *maplib_entry_value(struct map_ctx *mc, u8 *slot, u32 i);
 
 #define DISCOVER_MAX_PROG_BTFS	16
-/* max_maps: most maps in one dump, the scheduler's own and inner maps */
-extern unsigned long opt_max_maps;
 #define OPT_MAX_MAPS_LIMIT	BIT(20)
 
 /* The scheduler's maps, found from its struct_ops map (discover.c). */

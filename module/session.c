@@ -8,6 +8,8 @@
  * capture_lock: sequence numbers are handed out and dumps published
  * in one order, whoever asks.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/bpf.h>
 #include <linux/btf.h>
 #include <linux/mutex.h>
@@ -30,7 +32,7 @@ void capture_error(struct capture *c, int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	e.msg_len = vscnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	pr_err("scxdump: %s (%d)\n", msg, err);
+	pr_err("%s (%d)\n", msg, err);
 	iov[0] = (struct dump_iov){ &e, sizeof(e) };
 	iov[1] = (struct dump_iov){ msg, e.msg_len };
 	/* the first ones in the reserve; END counts every one */
@@ -305,7 +307,7 @@ static int capture_finish(struct capture *c)
 	d->seq = c->seq;
 	d->buf = dump_writer_detach(&c->w, &d->len);
 	dumps_publish(d);
-	pr_info("scxdump: captured dump %u: %zu bytes, %u maps, %llu us\n",
+	pr_info("captured dump %u: %zu bytes, %u maps, %llu us\n",
 		d->seq, d->len, c->maps.nr, div_u64(end.duration_ns, 1000));
 	return 0;
 }

@@ -20,6 +20,7 @@
 #include <linux/stop_machine.h>
 #include <linux/timekeeping.h>
 #include "capture.h"
+#include "kmem.h"
 
 /*
  * Stoppable maps first, in discovery order otherwise: they are the ones
@@ -133,7 +134,7 @@ static int snapshot_prepare(struct capture *c, u64 *room)
 		sized[i].cost += sized[i].bytes;
 		*room = size_add(*room, sized[i].bytes);
 		key = max(key, map->key_size);
-		kmems |= mapdrv_has_kmem_kptr(map);
+		kmems |= kmem_map_has_kptr(map);
 		cond_resched();
 	}
 	sort(sized, c->nr_stoppable, sizeof(*sized), snapshot_sized_cmp, NULL);

@@ -46,6 +46,8 @@
  * trigger_root_timeout_ms()); a sub-scheduler with a shorter one of its
  * own may fail before the warning.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
 #include <linux/mutex.h>
@@ -60,8 +62,6 @@
 #define STALL_MIN_PERIOD_MS	20
 /* with the watch off or no scheduler running: how often to look again */
 #define STALL_IDLE_PERIOD_MS	250
-
-unsigned long opt_stall_warn_pct = 50;
 
 static struct kthread_worker *stall_worker;
 /* stall_queue_work() may queue: guarded against stall_exit() */
@@ -103,14 +103,14 @@ static void stall_capture(long load, u32 timeout_ms, u32 threshold_ms, u32 nr, u
 	stall.nr = nr;
 	stall.waiting = waiting;
 	memcpy(stall.tasks, stall_found, nr * sizeof(stall.tasks[0]));
-	pr_info("scxdump: stall warning: %s[%d] runnable for %u ms on CPU %d (watchdog timeout %u ms): capturing\n",
+	pr_info("stall warning: %s[%d] runnable for %u ms on CPU %d (watchdog timeout %u ms): capturing\n",
 		stall.tasks[0].comm, stall.tasks[0].pid, stall.tasks[0].wait_ms,
 		stall.tasks[0].cpu, timeout_ms);
 	stall.capturing = true;
 	err = trigger_running(SXD_TRIGGER_STALL_WARNING);
 	stall.capturing = false;
 	if (err)
-		pr_err("scxdump: stall warning capture failed (%d)\n", err);
+		pr_err("stall warning capture failed (%d)\n", err);
 }
 
 static void stall_workfn(struct kthread_work *work)

@@ -45,6 +45,8 @@
  * capture_lock held). The worker never takes capture_lock, nor holds the
  * root while it takes timeline_lock.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/bpf.h>
 #include <linux/kthread.h>
 #include <linux/mutex.h>
@@ -139,7 +141,7 @@ static void tl_resolve_maps(struct scx_sched *sch)
 		return;
 	err = discover_maps(sch, &m);
 	if (err)
-		pr_err("scxdump: timeline: cannot find the scheduler's maps (%d)\n", err);
+		pr_err("timeline: cannot find the scheduler's maps (%d)\n", err);
 	for (i = 0; i < tl.nr_maps; i++) {
 		struct sxd_tl_map *t = &tl.wmaps[i];
 
@@ -165,12 +167,12 @@ static void tl_resolve_maps(struct scx_sched *sch)
 		if (t->status == old[i].status && !strcmp(t->name, old[i].name))
 			continue;
 		if (t->status == SXD_TL_MAP_NOT_FOUND)
-			pr_info("scxdump: timeline: no map named %s: not sampled\n", t->want);
+			pr_info("timeline: no map named %s: not sampled\n", t->want);
 		else if (t->status == SXD_TL_MAP_TOO_BIG)
-			pr_info("scxdump: timeline: %s: a value is larger than timeline_map_bytes: not sampled\n",
+			pr_info("timeline: %s: a value is larger than timeline_map_bytes: not sampled\n",
 				t->name);
 		else if (t->status == SXD_TL_MAP_UNSUPPORTED)
-			pr_info("scxdump: timeline: %s is not an array (type %u): not sampled\n",
+			pr_info("timeline: %s is not an array (type %u): not sampled\n",
 				t->name, t->type);
 	}
 	sched_maps_release(&m);
@@ -395,7 +397,7 @@ int timeline_init(void)
 	       (size_t)tl.nr_maps * (sizeof(struct sxd_tl_map_val) + tl.map_bytes);
 	ring = size * tl.nr_slots;
 	if (ring > TIMELINE_MAX_RING_BYTES) {
-		pr_err("scxdump: timeline: %u samples of %zu bytes (%u CPUs, timeline_max_dsqs %u, %u maps of timeline_map_bytes %u) need %zu bytes, more than %u: lower timeline_samples or timeline_map_bytes\n",
+		pr_err("timeline: %u samples of %zu bytes (%u CPUs, timeline_max_dsqs %u, %u maps of timeline_map_bytes %u) need %zu bytes, more than %u: lower timeline_samples or timeline_map_bytes\n",
 		       tl.nr_slots, size, tl.nr_cpus, tl.max_dsqs, tl.nr_maps, tl.map_bytes, ring,
 		       TIMELINE_MAX_RING_BYTES);
 		return -E2BIG;
@@ -404,7 +406,7 @@ int timeline_init(void)
 	tl.ring = sxd_alloc(kvzalloc(ring, GFP_KERNEL));
 	tl.stage = sxd_alloc(kvzalloc(size, GFP_KERNEL));
 	if (!tl.ring || !tl.stage) {
-		pr_err("scxdump: timeline: no memory for its ring (%zu bytes)\n", ring);
+		pr_err("timeline: no memory for its ring (%zu bytes)\n", ring);
 		goto err;
 	}
 	tl_worker = worker_create_fifo("scxdump_timeline");
@@ -414,7 +416,7 @@ int timeline_init(void)
 	}
 	kthread_init_delayed_work(&tl_work, tl_workfn);
 	kthread_queue_delayed_work(tl_worker, &tl_work, 0);
-	pr_info("scxdump: timeline: every %lu ms, %u samples of %zu bytes\n",
+	pr_info("timeline: every %lu ms, %u samples of %zu bytes\n",
 		opt_timeline_interval_ms, tl.nr_slots, size);
 	return 0;
 err:

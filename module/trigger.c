@@ -5,6 +5,8 @@
  * on demand and on a stall warning (stall.c) every running scheduler, the
  * root and its sub-schedulers, each pinned while it is captured.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/completion.h>
 #include <linux/kobject.h>
 #include <linux/kthread.h>
@@ -117,7 +119,7 @@ static u32 trigger_running_scheds(struct scx_sched **scheds)
 	}
 	rcu_read_unlock();
 	if (more)
-		pr_warn("scxdump: more than %u running schedulers: only the first %u captured\n",
+		pr_warn("more than %u running schedulers: only the first %u captured\n",
 			TRIGGER_MAX_SCHEDS, TRIGGER_MAX_SCHEDS);
 	return n;
 }

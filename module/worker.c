@@ -7,6 +7,8 @@
  * stall them. What needs no RT drops to SCHED_NORMAL for its time (a
  * dump's CRC: stall.c).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/err.h>
 #include <linux/kthread.h>
 #include <linux/sched.h>
@@ -18,7 +20,7 @@ struct kthread_worker *worker_create_fifo(const char *name)
 	struct kthread_worker *w = kthread_create_worker(0, "%s", name);
 
 	if (IS_ERR(w)) {
-		pr_err("scxdump: cannot start the %s worker (%ld)\n", name, PTR_ERR(w));
+		pr_err("cannot start the %s worker (%ld)\n", name, PTR_ERR(w));
 		return w;
 	}
 	sched_set_fifo_low(w->task);
