@@ -2,18 +2,11 @@
 /*
  * scxdump diff A B: what changed between two dumps, as JSON or text.
  *
- * Both dumps are decoded through the same code as `scxdump decode` (so a
- * value is compared as it is rendered, field by field through BTF) and read
- * back with yajl's tree parser: first the header (capture, schedulers with
- * their exit, counters and core state), then one map at a time, so memory
- * holds two renderings of the largest map, never two whole dumps.
- *
- * Arrays of objects are matched by identity, not position: map entries by
- * their key, tasks by "pid", DSQs, schedulers and programs by "id", CPUs
- * by "cpu", the rest by "name": the first of these both sides' elements
- * carry; other arrays (per-CPU values, bitmaps) by index. A changed leaf is a change with its path (a
- * BTF path inside a map value), old and new value, and for two integers
- * the delta. Maps are matched by name, in order of appearance.
+ * Both dumps are rendered and read back as trees (jsontree.c), which it
+ * compares: first the header (capture, schedulers with their exit,
+ * counters and core state), then one map at a time, so memory holds two
+ * renderings of the largest map, never two whole dumps. Maps are matched
+ * by name, in order of appearance; within them, as jsontree.c matches.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -23,492 +16,24 @@
 #include "decode.h"
 #include "diff.h"
 #include "json.h"
+#include "jsontree.h"
 #include "textout.h"
 
-#define PATH_MAX_LEN	1024
-#define ID_MAX_LEN	256
-
-struct differ {
-	yajl_gen g;		/* JSON output, or NULL */
-	FILE *text;		/* text output, or NULL */
-	char path[PATH_MAX_LEN];
-	const char *indent;	/* text: before each change */
-	unsigned long nr_changes;
-	bool changes_open;	/* JSON: inside a "changes" array */
-};
-
-/* --- rendering a dump (or one map of it) and reading it back --- */
-
-/* The JSON of @x with @o, parsed; NULL with @err set when it cannot be. */
-yajl_val render_tree(const struct dump_index *x, const struct decode_opts *o, int *err)
+static void side(struct jsontree_diff *d, const char *label, const char *file, yajl_val hdr)
 {
-	char msg[128];
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
-	yajl_val v;
-
-	f = open_memstream(&buf, &len);
-	if (!f) {
-		*err = -ENOMEM;
-		return NULL;
-	}
-	*err = decode_json(x, f, o);
-	if (fclose(f) && !*err)
-		*err = -ENOMEM;
-	if (*err) {
-		free(buf);
-		return NULL;
-	}
-	v = yajl_tree_parse(buf, msg, sizeof(msg));
-	free(buf);
-	if (!v)
-		*err = -ENOMEM;	/* our own JSON: only memory can fail */
-	return v;
-}
-
-yajl_val obj_get(yajl_val o, const char *key)
-{
-	size_t i;
-
-	if (!YAJL_IS_OBJECT(o))
-		return NULL;
-	for (i = 0; i < o->u.object.len; i++)
-		if (!strcmp(o->u.object.keys[i], key))
-			return o->u.object.values[i];
-	return NULL;
-}
-
-const char *obj_str(yajl_val o, const char *key)
-{
-	yajl_val v = obj_get(o, key);
-
-	return YAJL_IS_STRING(v) ? v->u.string : NULL;
-}
-
-/* --- output: a change, in either form --- */
-
-static void gen_val(yajl_gen g, yajl_val v)
-{
-	size_t i;
-
-	if (!v || YAJL_IS_NULL(v)) {
-		json_null(g);
-	} else if (YAJL_IS_TRUE(v) || YAJL_IS_FALSE(v)) {
-		json_bool(g, YAJL_IS_TRUE(v));
-	} else if (YAJL_IS_NUMBER(v)) {
-		yajl_gen_number(g, v->u.number.r, strlen(v->u.number.r));
-	} else if (YAJL_IS_STRING(v)) {
-		json_str_parsed(g, v->u.string);
-	} else if (YAJL_IS_ARRAY(v)) {
-		json_arr(g);
-		for (i = 0; i < v->u.array.len; i++)
-			gen_val(g, v->u.array.values[i]);
-		json_arr_end(g);
-	} else {
-		json_obj(g);
-		for (i = 0; i < v->u.object.len; i++) {
-			json_str_parsed(g, v->u.object.keys[i]);
-			gen_val(g, v->u.object.values[i]);
-		}
-		json_obj_end(g);
-	}
-}
-
-/* How much of the first @len bytes of UTF-8 text @s to keep: not a cut character. */
-static size_t utf8_cut(const unsigned char *s, size_t len)
-{
-	size_t i = len;
-
-	while (i && (s[i - 1] & 0xc0) == 0x80)
-		i--;
-	if (i && s[i - 1] >= 0xc0 && !utf8_len(s + i - 1, len - i + 1))
-		return i - 1;	/* its last character lacks bytes */
-	return len;
-}
-
-/* @v as compact JSON in @buf (yajl's generator); "..." ends it when cut. */
-static const char *val_text(yajl_val v, char *buf, size_t cap)
-{
-	yajl_gen g = yajl_gen_alloc(NULL);
-	const unsigned char *out;
-	size_t len = 0;
-
-	buf[0] = 0;
-	if (!g) {
-		snprintf(buf, cap, "(no memory)");
-		return buf;
-	}
-	gen_val(g, v);
-	if (yajl_gen_get_buf(g, &out, &len) == yajl_gen_status_ok) {
-		if (len < cap) {
-			memcpy(buf, out, len);
-			buf[len] = 0;
-		} else if (cap > 4) {
-			len = utf8_cut(out, cap - 4);
-			memcpy(buf, out, len);
-			strcpy(buf + len, "...");
-		}
-	}
-	yajl_gen_free(g);
-	return buf;
-}
-
-/*
- * An integer's digits as sign and magnitude; false for anything else
- * (a fraction, an exponent, a string). The decoder prints u64 values
- * exactly, beyond what a double holds, so deltas are computed on digits.
- */
-static bool int_parts(yajl_val v, bool *neg, uint64_t *mag)
-{
-	const char *s;
-	char *end;
-
-	if (!YAJL_IS_NUMBER(v))
-		return false;
-	s = v->u.number.r;
-	*neg = *s == '-';
-	if (*neg)
-		s++;
-	if (*s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	*mag = strtoull(s, &end, 10);
-	return !errno && !*end;
-}
-
-/* new - old as digits in @buf, or NULL when either is no integer. */
-static const char *int_delta(yajl_val a, yajl_val b, char *buf, size_t len)
-{
-	bool na, nb, neg;
-	uint64_t ma, mb, d;
-
-	if (!int_parts(a, &na, &ma) || !int_parts(b, &nb, &mb))
-		return NULL;
-	if (na == nb) {
-		/* same sign: |b| - |a|, negated for two negatives */
-		neg = (mb < ma) != na;
-		d = mb >= ma ? mb - ma : ma - mb;
-	} else {
-		/* opposite signs: the magnitudes add (saturating) */
-		neg = nb;
-		d = ma + mb < ma ? UINT64_MAX : ma + mb;
-	}
-	snprintf(buf, len, "%s%" PRIu64, d && neg ? "-" : d ? "+" : "", d);
-	return buf;
-}
-
-static void change(struct differ *d, yajl_val a, yajl_val b)
-{
-	char ta[160], tb[160], dl[32];
-	const char *delta = int_delta(a, b, dl, sizeof(dl));
-
-	d->nr_changes++;
-	if (d->text) {
-		fputs(d->indent, d->text);
-		text_parsed(d->text, d->path[0] ? d->path : ".", 0);
-		fputs(": ", d->text);
-		text_parsed(d->text, a ? val_text(a, ta, sizeof(ta)) : "(none)", 0);
-		fputs(" -> ", d->text);
-		text_parsed(d->text, b ? val_text(b, tb, sizeof(tb)) : "(none)", 0);
-		if (delta)
-			fprintf(d->text, " (%s)", delta);
-		fputc('\n', d->text);
-		return;
-	}
-	json_obj(d->g);
-	json_key(d->g, "path");
-	json_str_parsed(d->g, d->path[0] ? d->path : ".");
-	json_key(d->g, "old");
-	gen_val(d->g, a);
-	json_key(d->g, "new");
-	gen_val(d->g, b);
-	if (delta) {
-		json_key(d->g, "delta");
-		/* "+5" is no JSON number: drop the plus sign */
-		yajl_gen_number(d->g, delta[0] == '+' ? delta + 1 : delta,
-				strlen(delta[0] == '+' ? delta + 1 : delta));
-	}
-	json_obj_end(d->g);
-}
-
-/* --- the structural comparison --- */
-
-static size_t path_push(struct differ *d, const char *fmt, const char *s)
-{
-	size_t len = strlen(d->path);
-	int n = snprintf(d->path + len, sizeof(d->path) - len, fmt, s);
-
-	if (n > 0 && (size_t)n >= sizeof(d->path) - len)	/* cut: not inside a character */
-		d->path[utf8_cut((unsigned char *)d->path, sizeof(d->path) - 1)] = 0;
-	return len;
-}
-
-static bool same_leaf(yajl_val a, yajl_val b)
-{
-	if (YAJL_IS_NUMBER(a) && YAJL_IS_NUMBER(b))
-		return !strcmp(a->u.number.r, b->u.number.r);
-	if (YAJL_IS_STRING(a) && YAJL_IS_STRING(b))
-		return !strcmp(a->u.string, b->u.string);
-	return a->type == b->type;	/* null, true, false */
-}
-
-/* Fields not compared: raw bytes beside their rendering. */
-static bool skipped(yajl_val obj, const char *key)
-{
-	size_t n = strlen(key);
-	char base[128];
-
-	if (n > 4 && n < sizeof(base) - 1 && !strcmp(key + n - 4, "_hex")) {
-		memcpy(base, key, n - 4);
-		base[n - 4] = 0;
-		if (obj_get(obj, base))
-			return true;
-		strcat(base, "s");	/* per-CPU: values beside value_hex */
-		return obj_get(obj, base) != NULL;
-	}
-	return false;
-}
-
-static void diff_val(struct differ *d, yajl_val a, yajl_val b);
-
-static void diff_obj(struct differ *d, yajl_val a, yajl_val b)
-{
-	size_t i, at;
-
-	for (i = 0; i < a->u.object.len; i++) {
-		const char *k = a->u.object.keys[i];
-
-		if (skipped(a, k))
-			continue;
-		at = path_push(d, ".%s", k);
-		diff_val(d, a->u.object.values[i], obj_get(b, k));
-		d->path[at] = 0;
-	}
-	for (i = 0; i < b->u.object.len; i++) {
-		const char *k = b->u.object.keys[i];
-
-		if (obj_get(a, k) || skipped(b, k))
-			continue;
-		at = path_push(d, ".%s", k);
-		diff_val(d, NULL, b->u.object.values[i]);
-		d->path[at] = 0;
-	}
-}
-
-/* The identity field both sides' elements carry, or NULL: match by index. */
-static const char *id_field(yajl_val a, yajl_val b)
-{
-	static const char *const fields[] = { "key", "pid", "id", "cpu", "name", "index" };
-	yajl_val ea, eb;
-	size_t i;
-
-	ea = a->u.array.len ? a->u.array.values[0] : NULL;
-	eb = b->u.array.len ? b->u.array.values[0] : NULL;
-	if ((ea && !YAJL_IS_OBJECT(ea)) || (eb && !YAJL_IS_OBJECT(eb)) || (!ea && !eb))
-		return NULL;
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		if ((!ea || obj_get(ea, fields[i])) && (!eb || obj_get(eb, fields[i])))
-			return fields[i];
-	return NULL;
-}
-
-struct idref {
-	char *id;
-	size_t at;
-	size_t match;	/* 1 + index on the other side, 0 when none */
-};
-
-static int idref_cmp(const void *x, const void *y)
-{
-	const struct idref *a = x, *b = y;
-	int c = strcmp(a->id, b->id);
-
-	return c ? c : a->at < b->at ? -1 : a->at > b->at;
-}
-
-/*
- * An element's identity by @field, as its path segment shows it: a local
- * DSQ's id is SCX_DSQ_LOCAL on every CPU, so an "id" is qualified by the
- * element's "cpu" when it has one.
- */
-static const char *ident(yajl_val e, const char *field, char *buf, size_t len)
-{
-	char v[ID_MAX_LEN], c[ID_MAX_LEN];
-	yajl_val cpu = obj_get(e, "cpu");
-
-	int n;
-
-	val_text(obj_get(e, field), v, sizeof(v));
-	n = snprintf(buf, len, "%s=%s", field, v);
-	if (!strcmp(field, "id") && cpu && !YAJL_IS_NULL(cpu) && n > 0 && (size_t)n < len)
-		snprintf(buf + n, len - n, ",cpu=%.32s", val_text(cpu, c, sizeof(c)));
-	return buf;
-}
-
-static struct idref *ids_of(yajl_val arr, const char *field)
-{
-	struct idref *r = calloc(arr->u.array.len + 1, sizeof(*r));
-	char buf[ID_MAX_LEN];
-	size_t i;
-
-	if (!r)
-		return NULL;
-	for (i = 0; i < arr->u.array.len; i++) {
-		r[i].id = strdup(ident(arr->u.array.values[i], field, buf, sizeof(buf)));
-		r[i].at = i;
-		if (!r[i].id) {
-			while (i--)
-				free(r[i].id);
-			free(r);
-			return NULL;
-		}
-	}
-	qsort(r, arr->u.array.len, sizeof(*r), idref_cmp);
-	return r;
-}
-
-static void ids_free(struct idref *r, size_t n)
-{
-	size_t i;
-
-	for (i = 0; r && i < n; i++)
-		free(r[i].id);
-	free(r);
-}
-
-/*
- * Match @a's and @b's elements by @field (sorted identities, merged: the
- * n-th element with an identity on one side meets the n-th on the other);
- * @ma[i] / @mb[j] get 1 + the matching index, 0 when none.
- */
-static int match_by(yajl_val a, yajl_val b, const char *field, size_t *ma, size_t *mb)
-{
-	struct idref *ra = ids_of(a, field), *rb = ids_of(b, field);
-	size_t i = 0, j = 0, na = a->u.array.len, nb = b->u.array.len;
-	int c;
-
-	if (!ra || !rb) {
-		ids_free(ra, na);
-		ids_free(rb, nb);
-		return -ENOMEM;
-	}
-	while (i < na && j < nb) {
-		c = strcmp(ra[i].id, rb[j].id);
-		if (c < 0) {
-			i++;
-		} else if (c > 0) {
-			j++;
-		} else {
-			ma[ra[i].at] = rb[j].at + 1;
-			mb[rb[j].at] = ra[i].at + 1;
-			i++;
-			j++;
-		}
-	}
-	ids_free(ra, na);
-	ids_free(rb, nb);
-	return 0;
-}
-
-/* What an array comparison found, element by element. */
-struct arr_stats {
-	unsigned long added, removed, changed, same;
-};
-
-/* Elements @ea (of A) and @eb (of B), either NULL, under path segment @seg. */
-static void diff_elem(struct differ *d, const char *seg, yajl_val ea, yajl_val eb,
-		      struct arr_stats *st)
-{
-	unsigned long before = d->nr_changes;
-	size_t at = path_push(d, "%s", seg);
-
-	diff_val(d, ea, eb);
-	d->path[at] = 0;
-	if (!ea)
-		st->added++;
-	else if (!eb)
-		st->removed++;
-	else if (d->nr_changes != before)
-		st->changed++;
-	else
-		st->same++;
-}
-
-static void diff_arr(struct differ *d, yajl_val a, yajl_val b, struct arr_stats *st)
-{
-	const char *field = id_field(a, b);
-	size_t na = a->u.array.len, nb = b->u.array.len, i;
-	struct arr_stats dummy;
-	size_t *ma, *mb;
-	char seg[ID_MAX_LEN + 4], id[ID_MAX_LEN];
-
-	if (!st)
-		st = &dummy;
-	memset(st, 0, sizeof(*st));
-	ma = calloc(na + 1, sizeof(*ma));
-	mb = calloc(nb + 1, sizeof(*mb));
-	if (!ma || !mb || (field && match_by(a, b, field, ma, mb))) {
-		free(ma);
-		free(mb);
-		field = NULL;	/* no memory for the identities: by index */
-		ma = mb = NULL;
-	}
-	for (i = 0; i < (field ? na : (na > nb ? na : nb)); i++) {
-		yajl_val ea = i < na ? a->u.array.values[i] : NULL, eb;
-
-		if (field) {
-			eb = ma[i] ? b->u.array.values[ma[i] - 1] : NULL;
-			snprintf(seg, sizeof(seg), "[%s]", ident(ea, field, id, sizeof(id)));
-		} else {
-			eb = i < nb ? b->u.array.values[i] : NULL;
-			snprintf(seg, sizeof(seg), "[%zu]", i);
-		}
-		diff_elem(d, seg, ea, eb, st);
-	}
-	for (i = 0; field && i < nb; i++) {
-		if (mb[i])
-			continue;
-		snprintf(seg, sizeof(seg), "[%s]",
-			 ident(b->u.array.values[i], field, id, sizeof(id)));
-		diff_elem(d, seg, NULL, b->u.array.values[i], st);
-	}
-	free(ma);
-	free(mb);
-}
-
-static void diff_val(struct differ *d, yajl_val a, yajl_val b)
-{
-	if (!a || !b) {
-		if (a || b)
-			change(d, a, b);	/* only on one side */
-		return;
-	}
-	if (YAJL_IS_OBJECT(a) && YAJL_IS_OBJECT(b))
-		diff_obj(d, a, b);
-	else if (YAJL_IS_ARRAY(a) && YAJL_IS_ARRAY(b))
-		diff_arr(d, a, b, NULL);
-	else if (a->type != b->type || !same_leaf(a, b))
-		change(d, a, b);
-}
-
-/* --- sections --- */
-
-static void side(struct differ *d, const char *label, const char *file, yajl_val hdr)
-{
-	yajl_val cap = obj_get(hdr, "capture");
-	yajl_val seq = obj_get(cap, "capture_seq");
-	yajl_val s0 = obj_get(hdr, "schedulers");
+	yajl_val cap = jsontree_get(hdr, "capture");
+	yajl_val seq = jsontree_get(cap, "capture_seq");
+	yajl_val s0 = jsontree_get(hdr, "schedulers");
 	const char *sched = YAJL_IS_ARRAY(s0) && s0->u.array.len ?
-			    obj_str(s0->u.array.values[0], "name") : NULL;
+			    jsontree_str(s0->u.array.values[0], "name") : NULL;
 
 	if (d->text) {
 		fprintf(d->text, "%s: ", label);
 		text_bytes(d->text, file, strlen(file), 0);
 		fprintf(d->text, ": capture %s, trigger ", YAJL_IS_NUMBER(seq) ? seq->u.number.r : "?");
-		text_parsed(d->text, obj_str(cap, "trigger") ?: "?", 0);
+		text_parsed(d->text, jsontree_str(cap, "trigger") ?: "?", 0);
 		fputs(", ", d->text);
-		text_parsed(d->text, obj_str(cap, "time") ?: "?", 0);
+		text_parsed(d->text, jsontree_str(cap, "time") ?: "?", 0);
 		fputs(", scheduler ", d->text);
 		text_parsed(d->text, sched ?: "(none)", 0);
 		fputc('\n', d->text);
@@ -518,11 +43,11 @@ static void side(struct differ *d, const char *label, const char *file, yajl_val
 	json_obj(d->g);
 	json_kstr(d->g, "file", file);
 	json_key(d->g, "capture_seq");
-	gen_val(d->g, seq);
+	jsontree_gen(d->g, seq);
 	json_key(d->g, "trigger");
-	gen_val(d->g, obj_get(cap, "trigger"));
+	jsontree_gen(d->g, jsontree_get(cap, "trigger"));
 	json_key(d->g, "time");
-	gen_val(d->g, obj_get(cap, "time"));
+	jsontree_gen(d->g, jsontree_get(cap, "time"));
 	json_key(d->g, "scheduler");
 	if (sched)
 		json_str_parsed(d->g, sched);
@@ -532,7 +57,7 @@ static void side(struct differ *d, const char *label, const char *file, yajl_val
 }
 
 /* Changes of one part of the header (@key), under a JSON key of its own. */
-static void header_part(struct differ *d, yajl_val ha, yajl_val hb, const char *key)
+static void header_part(struct jsontree_diff *d, yajl_val ha, yajl_val hb, const char *key)
 {
 	unsigned long before = d->nr_changes;
 
@@ -543,7 +68,7 @@ static void header_part(struct differ *d, yajl_val ha, yajl_val hb, const char *
 		json_arr(d->g);
 	}
 	snprintf(d->path, sizeof(d->path), ".%s", key);
-	diff_val(d, obj_get(ha, key), obj_get(hb, key));
+	jsontree_diff_val(d, jsontree_get(ha, key), jsontree_get(hb, key));
 	if (d->text && d->nr_changes == before)
 		fprintf(d->text, "%s(no change)\n", d->indent);
 	if (!d->text)
@@ -576,16 +101,16 @@ static struct map_name *map_names(const struct dump_index *x, size_t *n)
 /* The @k-th map of the maps[] in @doc (one name's maps), or NULL. */
 static yajl_val nth_map(yajl_val doc, size_t k)
 {
-	yajl_val maps = obj_get(doc, "maps");
+	yajl_val maps = jsontree_get(doc, "maps");
 
 	return YAJL_IS_ARRAY(maps) && k < maps->u.array.len ? maps->u.array.values[k] : NULL;
 }
 
 /* One map of each side (either may be NULL): its own fields, its entries. */
-static void diff_map(struct differ *d, const char *name, yajl_val a, yajl_val b)
+static void diff_map(struct jsontree_diff *d, const char *name, yajl_val a, yajl_val b)
 {
-	yajl_val ea = obj_get(a, "entries"), eb = obj_get(b, "entries");
-	struct arr_stats st = { 0 };
+	yajl_val ea = jsontree_get(a, "entries"), eb = jsontree_get(b, "entries");
+	struct jsontree_counts st = { 0 };
 	size_t i, at;
 
 	d->path[0] = 0;
@@ -610,13 +135,13 @@ static void diff_map(struct differ *d, const char *name, yajl_val a, yajl_val b)
 		if (!strcmp(k, "entries") || !strcmp(k, "index") || !strcmp(k, "id") ||
 		    !strcmp(k, "btf_index") || !strcmp(k, "capture_ns") || !strcmp(k, "dump_bytes"))
 			continue;
-		at = path_push(d, ".%s", k);
-		diff_val(d, a->u.object.values[i], obj_get(b, k));
+		at = jsontree_path_push(d, ".%s", k);
+		jsontree_diff_val(d, a->u.object.values[i], jsontree_get(b, k));
 		d->path[at] = 0;
 	}
 	if (a && b && YAJL_IS_ARRAY(ea) && YAJL_IS_ARRAY(eb)) {
-		at = path_push(d, "%s", ".entries");
-		diff_arr(d, ea, eb, &st);
+		at = jsontree_path_push(d, "%s", ".entries");
+		jsontree_diff_arr(d, ea, eb, &st);
 		d->path[at] = 0;
 	}
 	if (d->text) {
@@ -640,7 +165,7 @@ static void diff_map(struct differ *d, const char *name, yajl_val a, yajl_val b)
 	json_obj_end(d->g);
 }
 
-static int diff_maps(struct differ *d, const struct dump_index *xa, const struct decode_opts *base_a,
+static int diff_maps(struct jsontree_diff *d, const struct dump_index *xa, const struct decode_opts *base_a,
 		     const struct dump_index *xb, const struct decode_opts *base_b)
 {
 	size_t na, nb, i, k;
@@ -669,9 +194,9 @@ static int diff_maps(struct differ *d, const struct dump_index *xa, const struct
 		oa.hex = ob.hex = true;	/* a change of bytes BTF does not show */
 		oa.nr_map_names = ob.nr_map_names = 1;
 		oa.map_names[0] = ob.map_names[0] = name;
-		ta = i < na ? render_tree(xa, &oa, &err) : NULL;
+		ta = i < na ? jsontree_of_dump(xa, &oa, &err) : NULL;
 		if (!err)
-			tb = render_tree(xb, &ob, &err);
+			tb = jsontree_of_dump(xb, &ob, &err);
 		for (k = 0; !err && (nth_map(ta, k) || nth_map(tb, k)); k++)
 			diff_map(d, name, nth_map(ta, k), nth_map(tb, k));
 		yajl_tree_free(ta);
@@ -691,14 +216,14 @@ int diff_dumps(const struct dump_index *xa, const char *file_a,
 {
 	struct decode_opts oa = { .header_only = true, .vmlinux = opts->vmlinux_a };
 	struct decode_opts ob = { .header_only = true, .vmlinux = opts->vmlinux_b };
-	struct differ d = { .text = opts->text ? out : NULL, .indent = "  " };
+	struct jsontree_diff d = { .text = opts->text ? out : NULL, .indent = "  " };
 	yajl_val ha, hb;
 	int err;
 
-	ha = render_tree(xa, &oa, &err);
+	ha = jsontree_of_dump(xa, &oa, &err);
 	if (!ha)
 		return err;
-	hb = render_tree(xb, &ob, &err);
+	hb = jsontree_of_dump(xb, &ob, &err);
 	if (!hb) {
 		yajl_tree_free(ha);
 		return err;
@@ -733,12 +258,3 @@ out:
 	return err ? err : ferror(out) ? -EIO : 0;
 }
 
-unsigned long diff_values_text(yajl_val a, yajl_val b, const char *path, const char *indent,
-			       FILE *out)
-{
-	struct differ d = { .text = out, .indent = indent };
-
-	snprintf(d.path, sizeof(d.path), "%s", path);
-	diff_val(&d, a, b);
-	return d.nr_changes;
-}

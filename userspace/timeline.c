@@ -12,7 +12,7 @@
 #include <string.h>
 #include <bpf/btf.h>
 #include "decode.h"
-#include "diff.h"
+#include "jsontree.h"
 #include "emit.h"
 #include "names.h"
 #include "textout.h"
@@ -215,14 +215,14 @@ void emit_timeline(const struct emit *e)
 /* A number member of @o as text, "?" when it is not one. */
 static const char *tl_num(yajl_val o, const char *key)
 {
-	yajl_val v = obj_get(o, key);
+	yajl_val v = jsontree_get(o, key);
 
 	return YAJL_IS_NUMBER(v) ? v->u.number.r : "?";
 }
 
 static const char *tl_str(yajl_val o, const char *key)
 {
-	return obj_str(o, key) ?: "?";
+	return jsontree_str(o, key) ?: "?";
 }
 
 static size_t tl_len(yajl_val a)
@@ -233,7 +233,7 @@ static size_t tl_len(yajl_val a)
 /* The first sample, whole: what the later lines change. */
 static void tl_text_first(yajl_val s, FILE *out)
 {
-	yajl_val cpus = obj_get(s, "cpus"), dsqs = obj_get(s, "dsqs"), maps = obj_get(s, "maps");
+	yajl_val cpus = jsontree_get(s, "cpus"), dsqs = jsontree_get(s, "dsqs"), maps = jsontree_get(s, "maps");
 	size_t i;
 
 	fprintf(out, "seq %s (%s ms before the capture): the first kept\n", tl_num(s, "seq"),
@@ -261,7 +261,7 @@ static void tl_text_first(yajl_val s, FILE *out)
 		text_parsed(out, tl_str(m, "name"), 0);
 		fputs(": ", out);
 		text_parsed(out, tl_str(m, "status"), 0);
-		fprintf(out, ", %zu values\n", tl_len(obj_get(m, "entries")));
+		fprintf(out, ", %zu values\n", tl_len(jsontree_get(m, "entries")));
 	}
 }
 
@@ -276,16 +276,16 @@ int timeline_text(const struct dump_index *x, FILE *out, const struct decode_opt
 	int err;
 
 	o.timeline_only = true;
-	doc = render_tree(x, &o, &err);
+	doc = jsontree_of_dump(x, &o, &err);
 	if (!doc)
 		return err;
-	tl = obj_get(doc, "timeline");
+	tl = jsontree_get(doc, "timeline");
 	if (!YAJL_IS_OBJECT(tl)) {
 		fprintf(out, "no timeline in this dump (taken with timeline_interval_ms 0, or on a kernel without it)\n");
 		goto out;
 	}
-	samples = obj_get(tl, "samples");
-	maps = obj_get(tl, "maps");
+	samples = jsontree_get(tl, "samples");
+	maps = jsontree_get(tl, "maps");
 	fprintf(out, "timeline: %s samples kept of %s taken, every %s ms, scheduler load %s\n",
 		tl_num(tl, "samples_kept"), tl_num(tl, "samples_taken"), tl_num(tl, "interval_ms"),
 		tl_num(tl, "enable_seq"));
@@ -314,7 +314,7 @@ int timeline_text(const struct dump_index *x, FILE *out, const struct decode_opt
 		n = 0;
 		for (k = 0; k < sizeof(parts) / sizeof(parts[0]); k++) {
 			snprintf(path, sizeof(path), ".%s", parts[k]);
-			n += diff_values_text(obj_get(prev, parts[k]), obj_get(cur, parts[k]), path,
+			n += jsontree_diff_text(jsontree_get(prev, parts[k]), jsontree_get(cur, parts[k]), path,
 					      "  ", out);
 		}
 		if (!n)
