@@ -4,7 +4,7 @@
  * as the "timeline" of the JSON (docs/json.md), each sample's map values
  * rendered through the BTF of the map the dump holds with the same id;
  * and `scxdump timeline`, a table of what changed from each tick to the
- * next, compared as `scxdump diff` compares two dumps (diff.c).
+ * next, compared as `scxdump diff` compares two dumps (jsontree.c).
  */
 #include <errno.h>
 #include <inttypes.h>
