@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the pieces of one capture share: the session (session.c), the
- * scheduler-state reader (sched.c), the per-map driver (mapdrv.c), the
+ * What the pieces of one capture share: the capture itself (capture.c), the
+ * scheduler-state reader (scxsched.c), the per-map driver (mapdrv.c), the
  * snapshot (snapshot.c) and the trigger policy (trigger.c). Map families
  * see only scxdump.h.
  */
@@ -62,14 +62,14 @@ struct capture {
 
 extern struct mutex capture_lock;
 
-/* session.c */
+/* capture.c */
 __printf(3, 4) void capture_error(struct capture *c, int err, const char *fmt, ...);
 const char *capture_why(int err);
 u32 capture_btf_index(struct capture *c, struct bpf_map *map);
 void capture_reserve_maps(struct capture *c);
 int capture_run(struct scx_sched *sch, u32 trigger);
 
-/* sched.c */
+/* scxsched.c */
 struct scx_sched *scxsched_parent(struct scx_sched *sch, s32 level);
 s32 scxsched_level(struct scx_sched *sch);
 int scxsched_write(struct capture *c, struct scx_sched *sch);

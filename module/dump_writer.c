@@ -337,7 +337,7 @@ int dump_writer_finish(struct dump_writer *w, struct sxd_end *end)
 	/*
 	 * The IEEE CRC-32 that zlib's crc32() computes in the decoder, a
 	 * chunk at a time (crc32_le() carries on from the last), yielding
-	 * between chunks: a dump may be 2 GiB. Called sleepable (session.c).
+	 * between chunks: a dump may be 2 GiB. Called sleepable (capture.c).
 	 */
 	for (off = 0; off < w->len; off += n) {
 		n = min_t(size_t, w->len - off, DUMP_WRITER_CRC_CHUNK);

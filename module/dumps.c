@@ -3,7 +3,7 @@
  * The dumps, in /sys/kernel/debug/scxdump/: "dump" (the last capture,
  * binary, root only), "dumps/<seq>" (the last keep_dumps captures, one
  * file each) and "status" (text, pollable: it wakes a reader when a
- * capture is published or fails). Captures publish into it (session.c);
+ * capture is published or fails). Captures publish into it (capture.c);
  * it calls nothing of theirs. A reader that opened a dump holds a
  * reference to it, so a new capture, or the eviction of the oldest kept
  * dump, never changes what an open reader sees.

@@ -5,7 +5,7 @@
 
 #include <linux/types.h>
 
-/* capture: which exits, how large, how many kept (session.c, dumps.c) */
+/* capture: which exits, how large, how many kept (capture.c, dumps.c) */
 extern bool opt_capture_all_exits;
 extern unsigned long opt_max_dump_bytes;
 extern unsigned long opt_max_map_bytes;

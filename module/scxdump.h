@@ -21,7 +21,7 @@ struct btf;
  * A scheduler, as the module holds it: on 7.x a struct scx_sched
  * (kernel/sched/ext/internal.h), read through klayout; on 6.12, which has
  * one scheduler whose state is in ext.c's statics, the address of its
- * scx_ops, a handle only (sched.c's scxsched_ops()/scxsched_exit_info()
+ * scx_ops, a handle only (scxsched.c's scxsched_ops()/scxsched_exit_info()
  * are where the two differ).
  */
 struct scx_sched;
@@ -268,7 +268,7 @@ void hook_status(struct seq_file *m);
 /* Capture of one scheduler, run from the hook (sleepable). */
 bool trigger_exit_wanted(struct scx_sched *sch);
 void trigger_exit(struct scx_sched *sch);
-/* sched.c: where a scheduler's state is on this kernel */
+/* scxsched.c: where a scheduler's state is on this kernel */
 u8 *scxsched_ops(struct scx_sched *sch);
 u8 *scxsched_exit_info(struct scx_sched *sch);
 bool scxsched_live(struct scx_sched *sch);

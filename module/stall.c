@@ -37,7 +37,7 @@
  * nothing of the classes below RT (a SCHED_NORMAL kthread is on sched_ext
  * too). What only works on the finished dump, its CRC over up to
  * max_dump_bytes, needs no RT: it runs at SCHED_NORMAL
- * (stall_worker_normal(), session.c) and yields (dump_writer.c), so a
+ * (stall_worker_normal(), capture.c) and yields (dump_writer.c), so a
  * 2 GiB dump does not hold a CPU from every fair and sched_ext task. An
  * exit capture waiting on capture_lock meanwhile is past its bypass,
  * where SCHED_NORMAL tasks make progress: its wait stays bounded.

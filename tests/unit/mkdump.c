@@ -567,7 +567,7 @@ int main(int argc, char **argv)
 			sn->snap_flags = SXD_SNAP_F_BUDGET;
 		}
 	}
-	/* the core state is read right after the snapshot (module/session.c) */
+	/* the core state is read right after the snapshot (module/capture.c) */
 	if (core)
 		add_core();
 	/* map 1: hash without BTF, truncated by the caps */

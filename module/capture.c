@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * One capture session: the records of a dump in the order the decoder
+ * One capture: the records of a dump in the order the decoder
  * wants them (docs/format.md): CAPTURE, SCHED, every BTF object once, then
  * per map MAP, its ENTRIES blocks and MAP_END, and END; then the finished
  * dump is published (dumps.c). Runs sleepable, at the point hook.c
