@@ -55,7 +55,7 @@ bool mem_arena_read(const struct dump_index *x, uint32_t map_index, uint64_t add
 	return true;
 }
 
-static bool render_arena_read(const void *ctx, uint64_t addr, void *buf, uint32_t len)
+static bool mem_view_read(const void *ctx, uint64_t addr, void *buf, uint32_t len)
 {
 	const struct mem_view *v = ctx;
 
@@ -82,7 +82,7 @@ static const struct sxd_kmem *kmem_at(const struct dump_index *x, uint64_t addr)
 }
 
 /* struct render_mem's cpumask: the bits copied at capture. */
-static bool render_cpumask(const void *ctx, uint64_t addr, const uint8_t **bits,
+static bool mem_view_cpumask(const void *ctx, uint64_t addr, const uint8_t **bits,
 			   uint32_t *nr_bits)
 {
 	const struct sxd_kmem *k = kmem_at(((const struct mem_view *)ctx)->x, addr);
@@ -95,7 +95,7 @@ static bool render_cpumask(const void *ctx, uint64_t addr, const uint8_t **bits,
 }
 
 /* struct render_mem's kobj: a task's or cgroup's identity copied at capture. */
-static bool render_kobj(const void *ctx, uint64_t addr, struct render_kobj *o)
+static bool mem_view_kobj(const void *ctx, uint64_t addr, struct render_kobj *o)
 {
 	const struct sxd_kmem *k = kmem_at(((const struct mem_view *)ctx)->x, addr);
 	const struct sxd_kmem_cgroup *g;
@@ -131,7 +131,7 @@ static bool render_kobj(const void *ctx, uint64_t addr, struct render_kobj *o)
 }
 
 /* struct render_mem's fwd: fwd_resolve(), each name looked up once. */
-static bool render_fwd(const void *ctx, const struct btf *btf, const char *name, bool is_union,
+static bool mem_view_fwd(const void *ctx, const struct btf *btf, const char *name, bool is_union,
 		       const struct btf **def, uint32_t *id, const char **why)
 {
 	/* the view is the decode's own: its cache may change under const */
@@ -158,7 +158,7 @@ static bool render_fwd(const void *ctx, const struct btf *btf, const char *name,
 }
 
 /* struct render_mem's slot: the live sdt slot at @addr. */
-static bool render_slot(const void *ctx, uint64_t addr, struct render_slot *s)
+static bool mem_view_slot(const void *ctx, uint64_t addr, struct render_slot *s)
 {
 	const struct mem_view *v = ctx;
 	const struct sdt_alloc *a;
@@ -176,7 +176,7 @@ static bool render_slot(const void *ctx, uint64_t addr, struct render_slot *s)
 }
 
 /* struct render_mem's bump: the bump allocator block that holds @addr. */
-static bool render_bump(const void *ctx, uint64_t addr, struct render_bump *b)
+static bool mem_view_bump(const void *ctx, uint64_t addr, struct render_bump *b)
 {
 	const struct mem_view *v = ctx;
 	const struct bump_alloc *a;
@@ -194,7 +194,7 @@ static bool render_bump(const void *ctx, uint64_t addr, struct render_bump *b)
 }
 
 /* struct render_mem's inferred: a u64 field the programs dereference. */
-static bool render_inferred(const void *ctx, uint32_t map_index, uint32_t off)
+static bool mem_view_inferred(const void *ctx, uint32_t map_index, uint32_t off)
 {
 	return infer_is_ptr(&((const struct mem_view *)ctx)->infer, map_index, off);
 }
@@ -211,13 +211,13 @@ const struct render_mem *mem_for_render(const struct dump_index *x, struct mem_v
 		*err = infer_build(x, &v->infer);
 	if (*err)
 		return NULL;
-	v->m.inferred = v->infer.nr ? render_inferred : NULL;
-	v->m.read = x->nr_pages ? render_arena_read : NULL;
-	v->m.cpumask = x->nr_kmems ? render_cpumask : NULL;
-	v->m.kobj = x->nr_kmems ? render_kobj : NULL;
-	v->m.fwd = render_fwd;
-	v->m.slot = v->sdt.nr ? render_slot : NULL;
-	v->m.bump = v->bump.nr ? render_bump : NULL;
+	v->m.inferred = v->infer.nr ? mem_view_inferred : NULL;
+	v->m.read = x->nr_pages ? mem_view_read : NULL;
+	v->m.cpumask = x->nr_kmems ? mem_view_cpumask : NULL;
+	v->m.kobj = x->nr_kmems ? mem_view_kobj : NULL;
+	v->m.fwd = mem_view_fwd;
+	v->m.slot = v->sdt.nr ? mem_view_slot : NULL;
+	v->m.bump = v->bump.nr ? mem_view_bump : NULL;
 	v->m.ctx = v;
 	return &v->m;
 }

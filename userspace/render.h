@@ -3,9 +3,10 @@
  * Rendering of raw bytes as JSON through BTF, one function per BTF kind
  * (the shape of bpftool's btf_dumper.c): integers, enums by name, structs
  * by member name, arrays, char arrays as strings, global sections
- * (DATASEC) as named variables. A pointer is its address in hexadecimal,
- * and, with memory to follow it into (an arena's pages, a kernel object
- * the capture copied), what it points to, each pointee once.
+ * (DATASEC) as named variables (render.c). A pointer is its address in
+ * hexadecimal, and, with memory to follow it into (an arena's pages, a
+ * kernel object the capture copied), what it points to, each pointee once
+ * (render_ptr.c).
  */
 #ifndef SCXDUMP_RENDER_H
 #define SCXDUMP_RENDER_H
@@ -21,10 +22,6 @@
 /* Deref budget: pointees rendered in one top-level value. */
 #define RENDER_MAX_DEREFS	256
 
-/*
- * Memory a pointer may point into (a dump's arena pages): read @len bytes
- * at user address @addr into @buf, false if the dump does not hold them.
- */
 struct render_slot;
 struct render_bump;
 
@@ -39,7 +36,13 @@ struct render_kobj {
 	char path[64];			/* empty when the dump has none */
 };
 
+/* What the dump holds that a pointer may point into (memory.c gives it). */
 struct render_mem {
+	/*
+	 * memory a pointer may point into (a dump's arena pages): read @len
+	 * bytes at user address @addr into @buf, false if the dump does not
+	 * hold them
+	 */
 	bool (*read)(const void *ctx, uint64_t addr, void *buf, uint32_t len);
 	/* the bits of the struct bpf_cpumask at @addr, if the dump has them */
 	bool (*cpumask)(const void *ctx, uint64_t addr, const uint8_t **bits,
