@@ -111,9 +111,9 @@ fi
 # then the recipes' input.
 if [ $guest_ok -eq 1 ]; then
 	suite stock-kernel tests/kernels/stock-suite.sh
-	suite jq-recipes tests/unit/test-recipes.sh "$GUEST_ROOT/opt/scxdump/runs/stock"
-	suite html-report tests/unit/test-html.sh "$GUEST_ROOT/opt/scxdump/runs/stock"
-	suite plans-stock tests/unit/test-plans.sh "$GUEST_ROOT/opt/scxdump/runs/stock"
+	suite jq-recipes tests/dumps/test-recipes.sh "$GUEST_ROOT/opt/scxdump/runs/stock"
+	suite html-report tests/dumps/test-html.sh "$GUEST_ROOT/opt/scxdump/runs/stock"
+	suite plans-stock tests/dumps/test-plans.sh "$GUEST_ROOT/opt/scxdump/runs/stock"
 fi
 suite fuzz tests/fuzz/run.sh
 # Last, the longest: the debug kernel and the kernel's sched_ext selftests

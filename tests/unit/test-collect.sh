@@ -152,7 +152,7 @@ t_eq "stdout /dev/full: status 4" 4 $?
 t_check "saying the output failed" grep -q "scxdump collect: cannot write the output" "$tmp/e"
 t_eq "the dumps saved all the same" 3 "$(ls "$tmp/tofull" | wc -l)"
 
-# html on the host (the browser test, on the guest's dumps, is test-html.sh)
+# html on the host (the browser test, on the guest's dumps, is tests/dumps/test-html.sh)
 "$DEC" html "$dst/$a" >"$tmp/a.html" 2>"$tmp/e"
 t_eq "html exits 0" 0 $?
 t_check "html: the page holds the dump's JSON and its policy" sh -c "grep -q 'id=\"dump\"' '$tmp/a.html' && grep -q \"default-src 'none'\" '$tmp/a.html' && grep -q 'planned failure' '$tmp/a.html'"

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-# DOM queries for tests/unit/test-html.sh: see there.
+# DOM queries for tests/dumps/test-html.sh: see there.
 import os, re, sys
 from html.parser import HTMLParser
 VOID = {'area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr'}
