@@ -81,3 +81,9 @@ guest_skipped() {
 	t_done
 	exit
 }
+
+# t_guest_log_clean: the guest's kernel log ($dir/dmesg) holds no report
+# (tests/lib.sh's t_clean_dmesg), the last check of every guest test
+t_guest_log_clean() {
+	t_clean_dmesg "kernel log clean (no bug, warning, KASAN, KFENCE, lockdep, stall or lockup report)" "$dir/dmesg"
+}

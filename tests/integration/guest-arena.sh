@@ -25,7 +25,7 @@ while ! grep -q '^ready' loader.out && [ $n -lt 600 ]; do
 	sleep 0.1
 	n=$((n + 1))
 done
-/bin/echo capture >$DBG/control && cp $DBG/dump od.bin && echo "on demand: ok"
+capture_to od.bin "on demand"
 touch go
 wait $SCX
 echo "loader: $?"
@@ -48,7 +48,7 @@ if [ ! -s sdt.skip ]; then
 		echo $! >>sdt.pids
 	done
 	sleep 2
-	/bin/echo capture >$DBG/control && cp $DBG/dump sdt.bin && echo "scx_sdt on demand: ok"
+	capture_to sdt.bin "scx_sdt on demand"
 	kill -INT $SDT
 	wait $SDT
 	echo "scx_sdt: $?"

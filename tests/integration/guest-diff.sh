@@ -20,7 +20,7 @@ $SB/scxtest --exit-after-ms 60000 >loader.out 2>&1 &
 SCX=$!
 wait_enabled
 sleep 1
-echo capture >$DBG/control && cat $DBG/dump >a.bin && echo "capture a: ok"
+capture_to a.bin "capture a"
 # sxt_sq: u64 sq, u32 key_echo, u32 flags:3 odd:1 (little endian)
 bpftool map delete name hash_kv key 0xbc 0x02 0 0 && echo "delete 700: ok"
 bpftool map update name hash_kv key 0xe9 0x03 0 0 \
@@ -29,7 +29,7 @@ bpftool map update name hash_kv key 7 0 0 0 \
 	value 0x41 0x42 0x0f 0 0 0 0 0  1 0 0 0  0x09 0 0 0 && echo "update 7: ok"
 bpftool map update name arr_u64 key 5 0 0 0 value 0x9f 0x86 0x01 0 0 0 0 0 && echo "update arr 5: ok"
 echo N >/sys/module/scxdump/parameters/consistent_snapshot
-echo capture >$DBG/control && cat $DBG/dump >b.bin && echo "capture b: ok"
+capture_to b.bin "capture b"
 # bpftool's own dump of maps nobody writes now, for decode --format bpftool
 for m in hash_kv arr_u64 pair_hash; do
 	bpftool -j map dump name $m >$m.bpftool.json && echo "bpftool $m: ok"

@@ -29,17 +29,8 @@ gone() {
 	_n=0
 	while kill -0 "$1" 2>/dev/null && [ $_n -lt 600 ]; do sleep 0.1; _n=$((_n + 1)); done
 }
-# enabled PID: until sched_ext runs the scheduler PID loads, while PID
-# lives, at most 600 s (scx_pair fills 4096 inner maps first: minutes
-# under TCG with 8 vCPUs)
-enabled() {
-	_n=0
-	while [ "$(cat /sys/kernel/sched_ext/state)" != enabled ] && kill -0 "$1" 2>/dev/null &&
-		[ $_n -lt 6000 ]; do
-		sleep 0.1
-		_n=$((_n + 1))
-	done
-}
+# wait_enabled 600 PID: scx_pair fills 4096 inner maps first, minutes
+# under TCG with 8 vCPUs
 # busy FILE: twice as many busy tasks as CPUs (their pids into FILE), so
 # that the scheduler's queues hold some when captured
 busy() {
@@ -53,12 +44,12 @@ example() {
 	_s=$1
 	stdbuf -oL $SB/scx_$_s >$_s.out 2>&1 &
 	_p=$!
-	enabled $_p
+	wait_enabled 600 $_p
 	cat /sys/kernel/sched_ext/root/ops >$_s.ops
 	busy $_s.busy
 	sleep 2.5	# a stat line or two: the loaders print every second
 	lines $_s >$_s.pre
-	/bin/echo capture >$DBG/control && cat $DBG/dump >$_s-od.bin && echo "$_s on demand: ok"
+	capture_to $_s-od.bin "$_s on demand"
 	lines $_s >$_s.mid
 	bpftool -j map show >$_s.maps
 	[ $_s = pair ] && pair_max_maps
@@ -77,7 +68,7 @@ pair_max_maps() {
 	echo 1048577 >/sys/module/scxdump/parameters/max_maps 2>/dev/null && echo "max_maps 1048577 taken"
 	cat /sys/module/scxdump/parameters/max_maps >pair.max_maps_kept
 	echo 1000 >/sys/module/scxdump/parameters/max_maps || exit 1
-	/bin/echo capture >$DBG/control && cat $DBG/dump >pair-max.bin && echo "pair, max_maps 1000: ok"
+	capture_to pair-max.bin "pair, max_maps 1000"
 	echo 65536 >/sys/module/scxdump/parameters/max_maps || exit 1
 }
 
@@ -97,17 +88,13 @@ if [ -x $SB/scx_userland ]; then
 	echo 60 >$R
 	stdbuf -oL $SB/scx_userland >userland.out 2>&1 &
 	P=$!
-	enabled $P
+	wait_enabled 600 $P
 	sleep 2
 	# busy tasks the stopped half can no longer schedule
 	busy userland.spin
 	sleep 1
 	kill -STOP $P
-	n=0
-	while [ "$(cat /sys/kernel/sched_ext/state)" = enabled ] && [ $n -lt 1200 ]; do
-		sleep 0.1
-		n=$((n + 1))
-	done
+	wait_disabled 120
 	kill $(cat userland.spin) 2>/dev/null
 	echo "$rcu" >$R
 	kill -CONT $P

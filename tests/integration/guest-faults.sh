@@ -80,11 +80,9 @@ while [ $k -le "$MAX" ]; do
 	SCX=$!
 	wait_enabled
 	arm $k
-	(i=0; while [ $i -lt 1000 ]; do /bin/true; i=$((i + 1)); done) &
-	LOAD=$!
+	churn 1000
 	wait $SCX
-	kill $LOAD 2>/dev/null
-	wait $LOAD 2>/dev/null
+	churn_stop
 	done_run exit $k || break
 	k=$((k + 1))
 done
@@ -142,7 +140,7 @@ $SB/scxtest --exit-after-ms 3000 >clean.out 2>&1 &
 SCX=$!
 wait_enabled
 sleep 0.5	# the timeline's first sample of it
-echo capture >$DBG/control && cat $DBG/dump >clean.bin && echo "clean capture: ok"
+capture_to clean.bin "clean capture"
 wait $SCX
 
 echo "== failslab and fail_page_alloc: the kernel's allocations, at random"

@@ -6,32 +6,29 @@ S=/opt/scxdump/src
 . $S/tests/integration/guest-common.sh
 SCX=$SB/scxtest
 
-# Wake-ups make enqueues: run short-lived processes while a scheduler runs.
-load() { (i=0; while [ $i -lt 3000 ]; do /bin/true; i=$((i + 1)); done) & LOAD=$!; }
-unload() { kill "$LOAD" 2>/dev/null; wait "$LOAD" 2>/dev/null; }
 save() { cat $DBG/dump >"$1" 2>"$1.err"; cat $DBG/status >"$1.status"; ls -ln $DBG/dump >"$1.ls"; }
 
 echo "== 1: failing scheduler"
 # the stall watch off: this test reads the latest dump after each
 # capture of its own (tests/integration/guest-stall.sh tests the watch)
 insmod $KO stall_warn_pct=0 || exit 1
-load
+churn 3000
 $SCX --fail-after 300 || echo "scxtest failed: $?"
-unload
+churn_stop
 save fail.bin
 $S/userspace/build/scxdump decode fail.bin >fail.guest.json || echo "guest decode failed: $?"
 
 echo "== 2: normal exit, default parameters: no capture"
-load
+churn 3000
 $SCX --exit-after-ms 1500 || echo "scxtest failed: $?"
-unload
+churn_stop
 cat $DBG/status >normal-default.status
 
 echo "== 3: normal exit with capture_all_exits=Y"
 echo Y >/sys/module/scxdump/parameters/capture_all_exits
-load
+churn 3000
 $SCX --exit-after-ms 1500 || echo "scxtest failed: $?"
-unload
+churn_stop
 save normal.bin
 
 echo "== 4: unload with a reader holding the dump open, reload, capture again"
@@ -41,18 +38,18 @@ exec 7<&-
 lsmod | grep -q '^scxdump' && rmmod scxdump
 for round in 1 2; do
 	insmod $KO stall_warn_pct=0 || { echo "reload $round failed"; exit 1; }
-	load
+	churn 3000
 	$SCX --fail-after 200 || echo "scxtest failed: $?"
-	unload
+	churn_stop
 	save reload$round.bin
 	rmmod scxdump || echo "rmmod $round failed"
 done
 
 echo "== 5: without the kernel's BTF in the dump"
 insmod $KO embed_kernel_btf=N stall_warn_pct=0 || exit 1
-load
+churn 3000
 $SCX --fail-after 200 || echo "scxtest failed: $?"
-unload
+churn_stop
 save nobtf.bin
 rmmod scxdump
 cat /sys/kernel/btf/vmlinux >vmlinux.btf

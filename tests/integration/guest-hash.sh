@@ -17,9 +17,9 @@ until grep -q ready hash.out || [ $n -ge 600 ]; do
 	n=$((n + 1))
 done
 cat hash.out
-echo capture >$DBG/control && cat $DBG/dump >stop.bin && echo "in the stop: ok"
+capture_to stop.bin "in the stop"
 echo N >/sys/module/scxdump/parameters/consistent_snapshot
-echo capture >$DBG/control && cat $DBG/dump >live.bin && echo "live: ok"
+capture_to live.bin "live"
 kill -TERM $SCX
 wait $SCX
 rmmod scxdump

@@ -6,8 +6,6 @@ set -u
 S=/opt/scxdump/src
 . $S/tests/integration/guest-common.sh
 
-load() { (i=0; while [ $i -lt 3000 ]; do /bin/true; i=$((i + 1)); done) & LOAD=$!; }
-unload() { kill "$LOAD" 2>/dev/null; wait "$LOAD" 2>/dev/null; }
 
 # a child cgroup with the cpu controller, which sched_ext initialises too
 echo +cpu >/sys/fs/cgroup/cgroup.subtree_control
@@ -21,17 +19,17 @@ echo "== 1: every map type, default caps"
 # the stall watch off: this test reads the latest dump after each
 # capture of its own (tests/integration/guest-stall.sh tests the watch)
 insmod $KO snapshot_budget_us=100000 stall_warn_pct=0 || exit 1
-load
+churn 3000
 $SB/scxmaps --fail-after 400 >loader.out 2>&1 || echo "scxmaps failed: $?"
-unload
+churn_stop
 cat $DBG/dump >maps.bin
 rmmod scxdump
 
 echo "== 2: low caps"
 insmod $KO max_dump_bytes=1048576 max_map_bytes=4096 stall_warn_pct=0 || exit 1
-load
+churn 3000
 $SB/scxmaps --fail-after 400 >loader-caps.out 2>&1 || echo "scxmaps failed: $?"
-unload
+churn_stop
 cat $DBG/dump >caps.bin
 rmmod scxdump
 echo "== done"

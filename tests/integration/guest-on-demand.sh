@@ -19,8 +19,7 @@ echo "== 2: bad writes"
 head -c 100 /dev/zero | tr '\0' x >$DBG/control 2>>bad.err && echo "long: accepted"
 
 echo "== 3: a running scheduler, captured on demand"
-(i=0; while [ $i -lt 3000 ]; do /bin/true; i=$((i + 1)); done) &
-LOAD=$!
+churn 3000
 # it exits at our TERM, when steps 3 and 4 are done (the debug kernel
 # under TCG takes more than 10 s over them)
 $SB/scxtest --exit-after-ms 300000 >loader.out 2>&1 &
@@ -55,7 +54,6 @@ cat $DBG/dump >last.bin
 cat $DBG/status >status2.txt
 kill -TERM $SCX
 wait $SCX
-kill $LOAD 2>/dev/null
-wait $LOAD 2>/dev/null
+churn_stop
 rmmod scxdump
 echo "== done"

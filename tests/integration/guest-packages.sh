@@ -23,8 +23,7 @@ collect_three() {
 	scxdump collect $SCXDUMP_COLLECT_OPTS >collect.out 2>collect.err &
 	COL=$!
 	sleep 1
-	(while :; do /bin/true; done) &
-	LOAD=$!
+	churn
 	for i in 1 2 3; do
 		$SB/scxtest --fail-after $((20 * i)) >loader$i.out 2>&1 || echo "scxtest $i failed: $?"
 		# each saved before the next failure
@@ -34,8 +33,7 @@ collect_three() {
 			n=$((n + 1))
 		done
 	done
-	kill $LOAD 2>/dev/null
-	wait $LOAD 2>/dev/null
+	churn_stop
 	# idle: the collector sleeps in poll; its CPU time (utime + stime, in
 	# clock ticks) over 5 s
 	ticks() { awk '{print $14 + $15}' /proc/$COL/stat; }

@@ -20,8 +20,7 @@ echo "== bad values are refused"
 /bin/echo maybe >$P/consistent_snapshot 2>bad.err && echo "maybe: accepted"
 
 # Besides scxsnap's own sched_yield() loops, a fork loop: wakeups too.
-(while :; do /bin/true; done) &
-LOAD=$!
+churn
 
 for mode in Y N; do
 	echo $mode >$P/consistent_snapshot
@@ -51,7 +50,6 @@ for mode in Y N; do
 	kill -TERM $SCX
 	wait $SCX
 done
-kill $LOAD
-wait $LOAD 2>/dev/null
+churn_stop
 rmmod scxdump
 echo "== done"

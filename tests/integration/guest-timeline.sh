@@ -63,7 +63,7 @@ bpftool map update name arr_u64 key 5 0 0 0 value 111 0 0 0 0 0 0 0 && echo "wri
 sleep 0.4
 bpftool map update name arr_u64 key 5 0 0 0 value 222 0 0 0 0 0 0 0 && echo "write 222: ok"
 sleep 0.3
-echo capture >$DBG/control && cat $DBG/dump >wrap.bin && echo "capture: ok"
+capture_to wrap.bin "capture"
 cat $DBG/status >wrap.status
 kill $SCX 2>/dev/null	# TERM: a background job of sh ignores SIGINT
 wait $SCX

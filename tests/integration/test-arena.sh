@@ -135,5 +135,5 @@ for e in es:
 assert pids <= seen, pids - seen
 PY
 fi
-t_clean_dmesg "kernel log clean (no bug, warning, KASAN, KFENCE, lockdep, stall or lockup report)" "$dir/dmesg"
+t_guest_log_clean
 t_done

@@ -241,5 +241,5 @@ echo "# 7: unregister"
 "$DEC" decode "$dir/unreg.bin" >"$dir/unreg.json"
 t_jq "a normal unregister: its kind and reason" "$dir/unreg.json" \
 	'.capture.trigger == "exit" and .schedulers[0].name == "scxdump_bound" and .schedulers[0].exit.kind_name == "SCX_EXIT_UNREG" and .schedulers[0].exit.reason == "unregistered from user space"'
-t_clean_dmesg "kernel log clean (no bug, warning, KASAN, KFENCE, lockdep, stall or lockup report)" "$dir/dmesg"
+t_guest_log_clean
 t_done

@@ -115,5 +115,5 @@ t_jq "small caps: 3 tasks listed of more, cut said" "$j" \
 t_jq "small caps: 2 tasks listed per DSQ, the rest counted" "$j" '
 	[.schedulers[0].dsqs[] | select(.id == 100 or .id == 200)] | sort_by(.id) |
 	map([.id, .listed, .not_listed]) == [[100, 2, 2], [200, 2, 1]]'
-t_clean_dmesg "kernel log clean (no bug, warning, KASAN, KFENCE, lockdep, stall or lockup report)" "$dir/dmesg"
+t_guest_log_clean
 t_done

@@ -25,5 +25,5 @@ f=$dir/fail.json
 t_jq "it captured the failing scheduler" "$f" \
 	'.schedulers[0].name == "scxdump_test" and .schedulers[0].exit.kind_name == "SCX_EXIT_ERROR_BPF" and (.maps[] | select(.name | endswith(".bss")) | .entries[0].value.failed_at) == 20'
 t_check "modprobe -r unloaded it" grep -qx "modprobe -r: ok" "$dir/out"
-t_clean_dmesg "kernel log clean" "$dir/dmesg"
+t_guest_log_clean
 t_done

@@ -124,5 +124,5 @@ if [ -s "$dir/userland-exit.bin" ]; then
 else
 	t_fail "userland stalled: a dump captured at the watchdog's exit (userland-exit.bin empty or missing)"
 fi
-t_clean_dmesg "kernel log clean (no bug, warning, KASAN, KFENCE, lockdep, stall or lockup report)" "$dir/dmesg"
+t_guest_log_clean
 t_done

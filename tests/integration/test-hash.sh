@@ -44,5 +44,5 @@ t_jq "stop: every hash copied inside the stop" "$dir/stop.json" \
 	 all(.maps[] | select(.name | startswith("h_")); .in_snapshot)'
 t_jq "live: read live" "$dir/live.json" \
 	'all(.maps[] | select(.name | startswith("h_")); .in_snapshot | not)'
-t_clean_dmesg "kernel log clean (no bug, warning, KASAN, KFENCE, lockdep, stall or lockup report)" "$dir/dmesg"
+t_guest_log_clean
 t_done

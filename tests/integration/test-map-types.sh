@@ -92,5 +92,5 @@ t_jq "low caps: task storage cut at max_map_bytes, count of the rest" "$c" "$(m 
 t_jq "low caps: arena pages (over the per-map limit) all left out, counted" "$c" "$(m arena) | .truncated and .nr_entries == 0 and .nr_omitted == 5 and .nr_omitted_is == \"exact\""
 t_jq "low caps: small maps complete" "$c" "$(m queue) | [.entries[].value] == [10,20,30,40,50] and (.truncated | not)"
 
-t_clean_dmesg "kernel log clean (no bug, warning, KASAN, KFENCE, lockdep, stall or lockup report)" "$dir/dmesg"
+t_guest_log_clean
 t_done

@@ -73,5 +73,5 @@ t_check "the listings are real (both have /etc/passwd)" \
 left=$(comm -13 "$pk/before.list" "$pk/after.list" 2>&1)
 t_check "purge leaves nothing: no file the install added remains${left:+ (left: $(head -5 <<<"$left" | tr '\n' ' '))}" \
 	test -s "$pk/after.list" -a -z "$left"
-t_clean_dmesg "kernel log clean" "$dir/dmesg"
+t_guest_log_clean
 t_done

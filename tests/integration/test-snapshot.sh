@@ -96,5 +96,5 @@ done
 broken=$(cat "$dir"/snap-N.tsv "$dir"/od-N.tsv | awk -F'\t' "NF == 15 && !($invariant)" | wc -l)
 t_check "mode off: the invariant broke in at least one of $((2 * RUNS)) dumps ($broken), so the check with it on can fail" \
 	test "$broken" -ge 1
-t_clean_dmesg "kernel log clean (no bug, warning, KASAN, KFENCE, lockdep, stall or lockup report)" "$dir/dmesg"
+t_guest_log_clean
 t_done

@@ -77,5 +77,5 @@ t_eq "... each with EINVAL" 3 "$(grep -c 'Invalid argument' "$dir/pct.err")"
 t_check "... and logged with the range" grep -q "scxdump: stall_warn_pct must be 0 (off) or a number from 1 to 99, not '100'" "$dir/dmesg"
 t_check "99, 0 and 50 accepted" sh -c "grep -q 'stall_warn_pct 99: accepted' '$dir/out' && grep -q 'stall_warn_pct 0: accepted' '$dir/out' && grep -q 'stall_warn_pct 50: accepted' '$dir/out'"
 t_eq "... the last one holds" 50 "$(cat "$dir/pct.final")"
-t_clean_dmesg "kernel log clean (no bug, warning, KASAN, KFENCE, lockdep, stall or lockup report)" "$dir/dmesg"
+t_guest_log_clean
 t_done

@@ -34,5 +34,5 @@ t_jq "in the stop: the storage and the count copied at one instant" "$dir/odstop
 	'(.maps[] | select(.name == "task_st") | .in_snapshot) and (.maps[] | select(.name | endswith(".bss")) | .in_snapshot)'
 t_jq "at failure: the planned error" "$dir/fail.json" \
 	'.capture.trigger == "exit" and .schedulers[0].exit.kind_name == "SCX_EXIT_ERROR_BPF"'
-t_clean_dmesg "kernel log clean (no bug, warning, KASAN, KFENCE, lockdep, stall or lockup report)" "$dir/dmesg"
+t_guest_log_clean
 t_done

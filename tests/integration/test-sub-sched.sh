@@ -92,5 +92,5 @@ t_check "pool of 2: at least one dump has its core state ($n_core of them)" test
 
 "$DEC" summary "$dir/sub-$(tail -1 "$dir/kept.ls").bin" >"$dir/summary.txt"
 t_check "summary names the tree" grep -qE "^scheduler id [0-9]+ on cgroup (/|/scxsub) \(id [0-9]+\), (root|sub-scheduler of scxsub_parent)" "$dir/summary.txt"
-t_clean_dmesg "kernel log clean (no bug, warning, KASAN, KFENCE, lockdep, stall or lockup report)" "$dir/dmesg"
+t_guest_log_clean
 t_done
