@@ -265,8 +265,8 @@ struct sxd_counters {
  * Run-time statistics of a scheduler program. The kernel counts runs and
  * their time only while kernel.bpf_stats_enabled is on (its static key
  * bpf_stats_enabled_key); flags say whether it was at capture. Neither
- * flag: not known (a module before 0.2 wrote 0 here; or the key was not
- * found, said in an SXD_REC_ABSENT "bpf_stats_enabled").
+ * flag: not known (the key was not found, said in an SXD_REC_ABSENT
+ * "bpf_stats_enabled").
  * recursion_misses is counted always.
  */
 struct sxd_prog_stat {
@@ -349,11 +349,8 @@ struct sxd_map_end {
 	__u64	nr_omitted;		/* entries seen but left out (caps) */
 	__u32	flags;			/* SXD_MAP_* */
 	__u32	reason_len;		/* reason text: the record's last bytes */
-	/* older modules wrote SXD_MAP_END_V1_SIZE bytes, without it */
 	__u64	duration_ns;		/* the map's capture, MAP record to MAP_END */
 };
-
-#define SXD_MAP_END_V1_SIZE	40
 
 #define SXD_MAP_TRUNCATED	0x1u	/* a cap left entries out */
 #define SXD_MAP_UNSUPPORTED	0x2u	/* type not captured */
@@ -388,16 +385,12 @@ struct sxd_snapshot {
 	__u64	reserved_bytes;		/* dump space prepared for the copy */
 	__u32	nr_maps;		/* maps copied in the stop */
 	__u32	nr_cpus;		/* online CPUs held */
-	/* since module 0.2 (a record of SXD_SNAPSHOT_V1_SIZE has none) */
 	__u64	budget_ns;		/* the longest the stop may hold CPUs */
 	__u32	nr_maps_live;		/* planned for the stop, read live after */
 	__u32	snap_flags;		/* SXD_SNAP_F_* */
-	/* older modules wrote SXD_SNAPSHOT_V2_SIZE bytes, without it */
 	__u64	copied_bytes;		/* dump bytes written while CPUs were held */
 };
 
-#define SXD_SNAPSHOT_V1_SIZE	48
-#define SXD_SNAPSHOT_V2_SIZE	64
 #define SXD_SNAP_F_BUDGET	0x1u	/* the time budget ran out in the stop */
 
 /*

@@ -29,14 +29,10 @@ static void emit_time(yajl_gen g, uint64_t ns)
 }
 
 /* How the maps were copied: at one instant (stop_machine) or one by one. */
-static void emit_snapshot(yajl_gen g, const struct sxd_snapshot *rec)
+static void emit_snapshot(yajl_gen g, const struct sxd_snapshot *sn)
 {
-	struct sxd_snapshot sn_v = { 0 }, *sn = &sn_v;
-
-	if (!rec)
+	if (!sn)
 		return;
-	/* a record from before module 0.2 is shorter: its new fields are 0 */
-	memcpy(sn, rec, rec->rec.size < sizeof(*sn) ? rec->rec.size : sizeof(*sn));
 	json_key(g, "snapshot");
 	json_obj(g);
 	/* a stop whose budget ran out before the first map holds none */
@@ -49,13 +45,10 @@ static void emit_snapshot(yajl_gen g, const struct sxd_snapshot *rec)
 	json_kuint(g, "held_ns", sn->held_ns);
 	json_kuint(g, "stop_ns", sn->stop_ns);
 	json_kuint(g, "reserved_bytes", sn->reserved_bytes);
-	if (rec->rec.size > SXD_SNAPSHOT_V1_SIZE) {
-		json_kuint(g, "budget_ns", sn->budget_ns);
-		json_kbool(g, "budget_exhausted", sn->snap_flags & SXD_SNAP_F_BUDGET);
-		json_kuint(g, "nr_maps_live", sn->nr_maps_live);
-	}
-	if (rec->rec.size >= sizeof(*sn))
-		json_kuint(g, "copied_bytes", sn->copied_bytes);
+	json_kuint(g, "budget_ns", sn->budget_ns);
+	json_kbool(g, "budget_exhausted", sn->snap_flags & SXD_SNAP_F_BUDGET);
+	json_kuint(g, "nr_maps_live", sn->nr_maps_live);
+	json_kuint(g, "copied_bytes", sn->copied_bytes);
 	json_obj_end(g);
 }
 

@@ -262,8 +262,7 @@ static void emit_map_end(yajl_gen g, const struct sxd_map_end *e)
 		json_strn(g, map_end_reason(e), e->reason_len);
 	else
 		json_null(g);
-	if (e->rec.size - e->reason_len >= sizeof(*e))
-		json_kuint(g, "capture_ns", e->duration_ns);
+	json_kuint(g, "capture_ns", e->duration_ns);
 }
 
 /* The map's BTF, or NULL; *why says why not when it is missing. */

@@ -166,10 +166,7 @@ static const struct rec_type rec_types[] = {
 	REC(BTF, "btf", sizeof(struct sxd_btf), btf_tail, index_btf),
 	REC(MAP, "map", sizeof(struct sxd_map), NULL, index_map),
 	REC(ENTRIES, "entries", sizeof(struct sxd_entries), entries_tail, index_entries),
-	/* grew its duration: both lengths are valid, the reason text last */
-	[SXD_REC_MAP_END] = { .name = "map_end", .min_size = SXD_MAP_END_V1_SIZE,
-			      .grown_size = sizeof(struct sxd_map_end), .tail = map_end_tail,
-			      .index = index_map_end },
+	REC(MAP_END, "map_end", sizeof(struct sxd_map_end), map_end_tail, index_map_end),
 	REC(ERROR, "error", sizeof(struct sxd_error), error_tail, index_error),
 	REC(END, "end", sizeof(struct sxd_end), NULL, NULL),
 	REC(MAP_INFO, "map_info", sizeof(struct sxd_map_info), map_info_tail, index_map_info),
@@ -179,8 +176,7 @@ static const struct rec_type rec_types[] = {
 	    index_sched_stats),
 	REC(PROG_STATS, "prog_stats", sizeof(struct sxd_prog_stats), prog_stats_tail,
 	    index_sched_stats),
-	/* the record grew in module 0.2: the older, shorter one is valid */
-	REC(SNAPSHOT, "snapshot", SXD_SNAPSHOT_V1_SIZE, NULL, index_snapshot),
+	REC(SNAPSHOT, "snapshot", sizeof(struct sxd_snapshot), NULL, index_snapshot),
 	REC(SCHED_TREE, "sched_tree", sizeof(struct sxd_sched_tree), sched_tree_tail,
 	    index_sched_stats),
 	REC(ABSENT, "absent", sizeof(struct sxd_absent), absent_tail, index_absent),
@@ -209,9 +205,7 @@ int rec_check(const struct sxd_rec *r, size_t off, char *msg, size_t len)
 			 r->type, off, r->size, t->min_size);
 		return -1;
 	}
-	if (t->tail && (t->tail(r) == REC_BAD_TAIL ||
-			(t->min_size + t->tail(r) != r->size &&
-			 (!t->grown_size || t->grown_size + t->tail(r) != r->size)))) {
+	if (t->tail && (t->tail(r) == REC_BAD_TAIL || t->min_size + t->tail(r) != r->size)) {
 		snprintf(msg, len, "corrupt dump: record type %u at offset %zu has inconsistent lengths",
 			 r->type, off);
 		return -1;

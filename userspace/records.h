@@ -20,7 +20,6 @@ struct dump_index;
 struct rec_type {
 	const char *name;
 	size_t min_size;	/* the fixed part; a record is at least this */
-	size_t grown_size;	/* 0, or a longer fixed part newer modules write */
 	/* bytes after the fixed part, by the record's fields; NULL: any */
 	uint64_t (*tail)(const struct sxd_rec *r);
 	/* what one pass over the dump keeps (index.c); NULL: nothing */

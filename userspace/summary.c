@@ -96,11 +96,9 @@ static void print_snapshot(const struct sxd_snapshot *sn, FILE *out)
 		fprintf(out, "snapshot: %s, %u maps copied while %u CPUs were held %.3f ms (stop_machine %.3f ms)\n",
 			sn->nr_maps ? "consistent" : "not consistent", sn->nr_maps, sn->nr_cpus,
 			sn->held_ns / 1e6, sn->stop_ns / 1e6);
-		if (sn->rec.size >= sizeof(*sn))
-			fprintf(out, "snapshot: %" PRIu64 " dump bytes written while the CPUs were held\n",
-				(uint64_t)sn->copied_bytes);
-		/* fields of module 0.2 on: only in a record that has them */
-		if (sn->rec.size >= SXD_SNAPSHOT_V2_SIZE && (sn->snap_flags & SXD_SNAP_F_BUDGET))
+		fprintf(out, "snapshot: %" PRIu64 " dump bytes written while the CPUs were held\n",
+			(uint64_t)sn->copied_bytes);
+		if (sn->snap_flags & SXD_SNAP_F_BUDGET)
 			fprintf(out, "snapshot: its %.3f ms budget ran out; %u more maps read live after it\n",
 				sn->budget_ns / 1e6, sn->nr_maps_live);
 	} else if (sn->status)

@@ -23,8 +23,8 @@ printf 'events: 3\narmed: yes\ncaptures: 3\nkept: 1 2 3 9\nlast_error: none\n' >
 
 "$DEC" collect --once --source "$src" --dir "$dst" >"$tmp/c1.out" 2>"$tmp/c1.err"
 t_eq "collect --once exits 0" 0 $?
-a=20261125T012337.878452Z-scxdump_test-exit-00000001.scxdump
-b=20261125T012357.445475Z-scxdump_maps-exit-00000001.scxdump
+a=20261206T104941.305667Z-scxdump_test-exit-00000001.scxdump
+b=20261206T104949.532733Z-scxdump_maps-exit-00000001.scxdump
 t_check "the first dump named by its capture time, scheduler, trigger and seq" cmp -s "$src/dumps/00000001" "$dst/$a"
 t_check "the second too, byte for byte" cmp -s "$src/dumps/00000002" "$dst/$b"
 dmg=$(cd "$dst" && ls | grep -- '-unknown-damaged-00000003\.scxdump$')
@@ -40,7 +40,7 @@ t_check "and saves nothing twice (the damaged one keeps its name)" sh -c "! grep
 
 "$DEC" list --dir "$dst" >"$tmp/l.out" 2>"$tmp/l.err"
 t_eq "list exits 2 when a file is not a whole dump" 2 $?
-t_check "list: the scxtest dump's line" grep -qE "^2026-11-25T01:23:37Z +scxdump_test +exit +SCX_EXIT_ERROR_BPF +[0-9]+ +$a$" "$tmp/l.out"
+t_check "list: the scxtest dump's line" grep -qE "^2026-12-06T10:49:41Z +scxdump_test +exit +SCX_EXIT_ERROR_BPF +[0-9]+ +$a$" "$tmp/l.out"
 t_check "list: the damaged one, with why" grep -q "DAMAGED .*$dmg: truncated" "$tmp/l.out"
 "$DEC" list --dir "$dst" --json >"$tmp/l.json" 2>/dev/null
 t_jq "list --json: oldest first, with exit kinds and messages" "$tmp/l.json" \
@@ -100,7 +100,7 @@ t_check "saying it is not a directory" grep -q "afile is not a directory" "$tmp/
 if unshare -m true 2>/dev/null; then
 	mkdir "$tmp/full"
 	unshare -m bash -c '
-		mount -t tmpfs -o size=64k tmpfs "$1/full" || exit 99
+		mount -t tmpfs -o size=80k tmpfs "$1/full" || exit 99
 		"$2" collect --once --source "$3" --dir "$1/full" >"$1/f1.out" 2>"$1/f1.err"
 		echo $? >"$1/f1.rc"
 		"$2" collect --once --source "$3" --dir "$1/full" >"$1/f2.out" 2>"$1/f2.err"
@@ -111,7 +111,7 @@ if unshare -m true 2>/dev/null; then
 	t_eq "a full disk: status 4" 4 "$(cat "$tmp/f1.rc" 2>/dev/null)"
 	t_check "saying what failed and why" grep -q "copying $src/dumps/00000002 failed: No space left on device" "$tmp/f1.err"
 	t_check "and that a dump was not saved" grep -q "not every dump was saved" "$tmp/f1.err"
-	t_eq "the dump that fitted is saved (54 KiB of 64), the other not" "1 0" \
+	t_eq "the dump that fitted is saved (65 KiB of 80), the other (89 KiB) not" "1 0" \
 		"$(grep -c "^saved .*$a" "$tmp/f1.out") $(grep -c "^saved .*$b" "$tmp/f1.out")"
 	t_eq "a second run: status 4 again (still not saved)" 4 "$(cat "$tmp/f2.rc" 2>/dev/null)"
 	t_eq "and what the first saved is still there, whole" same "$(cat "$tmp/f.cmp" 2>/dev/null)"

@@ -16,9 +16,6 @@ t_jq "end record: duration, omissions, truncated flag" "$j" '.capture.duration_n
 t_jq "scheduler and exit info" "$j" '.schedulers[0] | .name == "synthetic" and .exit.kind == 1025 and .exit.kind_name == "SCX_EXIT_ERROR_BPF" and .exit.exit_code == -3 and .exit.exit_cpu == 2'
 t_jq "ops flags and timeout" "$j" '.schedulers[0].ops == {flags: 68, timeout_ms: 5000}'
 t_jq "snapshot: mode, CPUs held and for how long, its budget" "$j" '.capture.snapshot == {consistent: true, mode: "stop_machine", nr_maps: 1, nr_cpus_held: 3, held_ns: 1234567, stop_ns: 2000000, reserved_bytes: 1048576, budget_ns: 5000000, budget_exhausted: true, nr_maps_live: 2, copied_bytes: 98765}'
-"$MK" --v1-snapshot "$tmp/v1snap.bin" && "$DEC" decode "$tmp/v1snap.bin" >"$tmp/v1snap.json"
-t_jq "snapshot record of a module before 0.2 (no budget): decoded, nothing invented" "$tmp/v1snap.json" '.capture.snapshot == {consistent: true, mode: "stop_machine", nr_maps: 1, nr_cpus_held: 3, held_ns: 1234567, stop_ns: 2000000, reserved_bytes: 1048576}'
-t_jq "map_end records without a duration (older module): reasons intact, no capture_ns" "$tmp/v1snap.json" '([.maps[] | has("capture_ns")] | any | not) and ([.maps[] | select(.name == "raw_hash" or .unsupported) | .reason | length > 0] | all and length == 2)'
 t_jq "each map's capture time (MAP_END's duration)" "$j" '[.maps[] | .capture_ns] == ([.maps[] | .index * 1000 + 7])'
 t_jq "how exact nr_omitted is" "$j" '[.maps[] | {(.name): .nr_omitted_is}] | add | .raw_hash == "estimate" and .vals == "exact"'
 t_jq "snapshot: which maps it holds" "$j" '([.maps[] | select(.in_snapshot) | .name] == ["vals"]) and ([.maps[] | .in_snapshot | type] | unique == ["boolean"])'
