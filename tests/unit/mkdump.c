@@ -5,9 +5,12 @@
  * broken variants. Independent of the module's writer on purpose: the
  * format is checked from both sides.
  *
- *   mkdump [--version N] [--corrupt-len] [--no-end] [--bad-timeline|--no-timeline]
- *          [--hostile] [--starved] [--core] [--same-map-index] [--two-ends]
- *          [--stats on|off] OUT
+ *   mkdump [--version N] [--corrupt-len] [--no-end] [--later]
+ *          [--bad-timeline|--no-timeline] [--hostile] [--starved] [--core]
+ *          [--same-map-index] [--two-ends] [--stats on|off] OUT
+ *
+ * Each map is written by its own map_N(), the records around them by
+ * add_*(); main() orders them as the module writes a dump.
  *
  * --hostile: the dump's text as an attacker would write it (HOSTILE_*
  * below): ill-formed UTF-8, a literal \xff, terminal escapes.
@@ -37,7 +40,11 @@
 #define HOSTILE_COMM	"v\x1b[2J\xc2\x9b\x7f\\"
 #define HOSTILE_WANT	"no\x1b[2J\xed\xa0\x80\xff"
 static bool hostile;
-static int chars6_id;	/* char[6] in make_btf()'s BTF */
+/* --later, --corrupt-len: what the maps hold, as map_N() write them */
+static bool later, corrupt;
+/* make_btf()'s types: the struct val, the .data section, u32, char[6] */
+static int val_id, sec_id, u32_id;
+static int chars6_id;
 
 static unsigned char buf[1 << 20];
 static size_t len = sizeof(struct sxd_file_header);
@@ -213,17 +220,12 @@ static void add_info(unsigned int index, unsigned int kind, const unsigned long 
 	mi->data_len = len;
 }
 
-/* --v1-snapshot: records as an older module wrote them */
-static bool old_records;
-
 static void add_map_end(unsigned int index, unsigned long long n, unsigned long long omitted,
 			unsigned int flags, const char *reason)
 {
-	struct sxd_map_end *e = rec(SXD_REC_MAP_END, old_records ? SXD_MAP_END_V1_SIZE :
-				    sizeof(*e), reason, strlen(reason));
+	struct sxd_map_end *e = rec(SXD_REC_MAP_END, sizeof(*e), reason, strlen(reason));
 
-	if (!old_records)
-		e->duration_ns = 1000ull * index + 7;	/* absent from the older record */
+	e->duration_ns = 1000ull * index + 7;
 	e->map_index = index;
 	e->nr_entries = n;
 	e->nr_omitted = omitted;
@@ -391,73 +393,11 @@ static void add_core(void)
 	strcpy(c->task_states[3], "ENABLED");
 }
 
-int main(int argc, char **argv)
+/* The CAPTURE record: an exit, 4 CPU slots, 3 online. */
+static struct sxd_capture *add_capture(void)
 {
-	static const struct option opts[] = {
-		{ "version", required_argument, NULL, 'v' },
-		{ "corrupt-len", no_argument, NULL, 'c' },
-		{ "no-end", no_argument, NULL, 'n' },
-		{ "v1-snapshot", no_argument, NULL, '1' },
-		{ "later", no_argument, NULL, 'l' },
-		{ "bad-timeline", no_argument, NULL, 't' },
-		{ "no-timeline", no_argument, NULL, 'T' },
-		{ "hostile", no_argument, NULL, 'H' },
-		{ "starved", no_argument, NULL, 's' },
-		{ "core", no_argument, NULL, 'C' },
-		{ "same-map-index", no_argument, NULL, 'S' },
-		{ "two-ends", no_argument, NULL, 'E' },
-		{ "stats", required_argument, NULL, 'P' },
-		{ 0 }
-	};
-	unsigned int version = SXD_VERSION, btf_size;
-	bool corrupt = false, no_end = false, v1_snapshot = false, later = false;
-	/*
-	 * --starved: what a dump whose room ran out before its describing
-	 * records says: no SNAPSHOT record, some_bloom without its MAP_END,
-	 * END counting 20 maps and 3 errors the dump does not all hold.
-	 */
-	bool starved = false;
-	bool bad_timeline = false, no_timeline = false, core = false, two_ends = false;
-	/* --stats on|off: the programs' SXD_PROG_STATS_* (none: not said) */
-	unsigned int stats_flags = 0;
-	int val_id, sec_id, u32_id, c;
-	struct sxd_file_header *h = (void *)buf;
-	struct sxd_capture *cap;
-	struct sxd_sched *s;
-	struct sxd_error *err;
-	struct sxd_absent *absent;
-	struct sxd_end *end;
-	const void *raw;
-	struct btf *btf;
-	FILE *out;
+	struct sxd_capture *cap = rec(SXD_REC_CAPTURE, sizeof(*cap), NULL, 0);
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'v': version = atoi(optarg); break;
-		case 'c': corrupt = true; break;
-		case 'n': no_end = true; break;
-		case '1': v1_snapshot = old_records = true; break;
-		case 'l': later = true; break;
-		case 't': bad_timeline = true; break;
-		case 'T': no_timeline = true; break;
-		case 'H': hostile = true; break;
-		case 's': starved = true; break;
-		case 'C': core = true; break;
-		case 'S': same_map_index = true; break;
-		case 'E': two_ends = true; break;
-		case 'P':
-			stats_flags = !strcmp(optarg, "on") ? SXD_PROG_STATS_ON :
-				      !strcmp(optarg, "off") ? SXD_PROG_STATS_OFF : ~0u;
-			if (stats_flags == ~0u)
-				return 2;
-			break;
-		default: return 2;
-		}
-	}
-	if (optind != argc - 1)
-		return 2;
-
-	cap = rec(SXD_REC_CAPTURE, sizeof(*cap), NULL, 0);
 	cap->realtime_ns = 1795561233816467734ull;
 	cap->boottime_ns = 43129861134ull;
 	cap->trigger = SXD_TRIGGER_EXIT;
@@ -474,6 +414,13 @@ int main(int argc, char **argv)
 	strcpy(cap->kernel_release, "7.3.4-test");
 	strcpy(cap->machine, "x86_64");
 	strcpy(cap->module_version, "0.1.0");
+	return cap;
+}
+
+/* The scheduler: its SCHED record, counters, program stats, tree. */
+static void add_sched(unsigned int stats_flags)
+{
+	struct sxd_sched *s;
 
 	{
 		const char *strs[] = { "scx_bpf_error", hostile ? HOSTILE_MSG : "it broke: \x01\xff bytes",
@@ -519,445 +466,597 @@ int main(int argc, char **argv)
 		s->ops_flags = 0x44;
 		s->timeout_ms = 5000;
 	}
+}
+
+/* A consistent snapshot whose 5 ms budget ran out, two maps read live. */
+static void add_snapshot(void)
+{
+	struct sxd_snapshot *sn = rec(SXD_REC_SNAPSHOT, sizeof(*sn), NULL, 0);
+
+	sn->copied_bytes = 98765;
+	sn->mode = SXD_SNAP_STOPPED;
+	sn->held_ns = 1234567;
+	sn->stop_ns = 2000000;
+	sn->reserved_bytes = 1 << 20;
+	sn->nr_maps = 1;
+	sn->nr_cpus = 3;
+	sn->budget_ns = 5000000;
+	sn->nr_maps_live = 2;
+	sn->snap_flags = SXD_SNAP_F_BUDGET;
+}
+
+/* An exit after a stall warning: dump 5, 1.5 s before this capture. */
+static void add_stall(unsigned long long boottime_ns)
+{
+	struct sxd_stall_task t[2] = {
+		{ .pid = 4242, .cpu = 1, .wait_ms = 2600, .comm = "victim" },
+		{ .pid = 77, .cpu = 3, .wait_ms = 2550, .comm = "kworker/3:1" },
+	};
+	struct sxd_stall *st;
+
+	if (hostile)
+		memcpy(t[0].comm, HOSTILE_COMM, sizeof(HOSTILE_COMM));
+	st = rec(SXD_REC_STALL, sizeof(*st), t, sizeof(t));
+
+	st->flags = SXD_STALL_PAIRED;
+	st->warning_seq = 5;
+	st->warning_boottime_ns = boottime_ns - 1500000000ull;
+	st->enable_seq = 3;
+	st->timeout_ms = 5000;
+	st->threshold_ms = 2500;
+	st->nr_tasks = 2;
+	st->nr_waiting = 2;
+}
+
+/* map 0: array of struct val, with BTF */
+static void map_0(void)
+{
+	unsigned char e[2][8 + sizeof(struct val)];
+	struct val v;
+	int c;
+
+	memset(e, 0, sizeof(e));
+	for (c = 0; c < 2; c++) {
+		memset(&v, 0, sizeof(v));
+		v.i = c ? -7 : later ? -5 : 41;
+		memcpy(v.bytes, c ? "\x01\x02\x00\x04" : "ab\0\0", 4);
+		/* --hostile: a backslash, bytes not UTF-8 */
+		strcpy(v.name, !hostile ? (c ? "second" : "first") : c ? "a\\b" : "\\x\xc0\xaf\xff");
+		v.c = c ? 9 : 2;
+		v.bits = (c ? 5 : 3) | (c ? 17 : 31) << 3 | 1 << 8;
+		v.d = c ? -0.5 : 2.25;
+		v.next = c ? 0xffff888012345678ull : 0;
+		v.s = c ? (later ? 300 : -300) : 300;
+		memcpy(e[c], &c, 4);
+		memcpy(e[c] + 8, &v, sizeof(v));
+	}
+	add_map(0, 2, "vals", 4, sizeof(struct val), 0, u32_id, val_id);
+	add_entries(0, 4, sizeof(struct val), e, 2, corrupt);
+	add_map_end(0, 2, 0, SXD_MAP_SNAPSHOT, "");
+}
+
+/* map 1: hash without BTF, truncated by the caps */
+static void map_1(void)
+{
+	unsigned char e[3][16];
+	unsigned int k;
+
+	memset(e, 0, sizeof(e));
+	for (k = 0; k < 3; k++) {
+		unsigned int key = 10 * (later && k == 2 ? 4 : k) + 1;
+		unsigned long long val = 1000ull * k;
+		unsigned char odd[5] = { 1, 2, 3, 4, (unsigned char)k };
+
+		memcpy(e[k], &key, 4);
+		memcpy(e[k] + 8, odd, 5);
+		(void)val;
+	}
+	add_map(1, 1, hostile ? HOSTILE_MAP1 : "raw_hash", 4, 5, SXD_NO_INDEX, 0, 0);
+	add_entries(1, 4, 5, e, 3, false);
+	add_map_end(1, 3, 9, SXD_MAP_TRUNCATED | SXD_MAP_OMITTED_EST,
+		    "dump size limit (max_dump_bytes) reached");
+}
+
+/* map 2: a global section */
+static void map_2(void)
+{
+	unsigned char e[8 + 16];
+	int counter = 12345;
+
+	memset(e, 0, sizeof(e));
+	memcpy(e + 8, &counter, 4);
+	memcpy(e + 12, "hello", 6);
+	add_map(2, 2, "synth.data", 4, 12, 0, 0, sec_id);
+	add_entries(2, 4, 12, e, 1, false);
+	add_map_end(2, 1, 0, 0, "");
+}
+
+/* map 4: per-CPU array, two CPUs */
+static void map_4(void)
+{
+	unsigned long long e[2][3] = { { 0, 1000, 2000 }, { 1, 1001, 2001 } };
+
+	if (later)
+		e[0][1] = ~0ull;
+
+	add_map(4, 6, "pcpu", 4, 8, SXD_NO_INDEX, 0, 0);
+	add_entries_flags(4, 4, 8, 2, 0, e, 2);
+	add_map_end(4, 2, 0, 0, "");
+}
+
+/* map 5: a queue, positions as keys */
+static void map_5(void)
+{
+	unsigned long long e[3][2] = { { 0, 10 }, { 1, 20 }, { 2, 30 } };
+	unsigned long long v[4] = { 3, 0, 9, 3 };
+
+	add_map(5, 22, hostile ? HOSTILE_MAP5 : "q", 0, 4, SXD_NO_INDEX, 0, 0);
+	add_info(5, SXD_INFO_QUEUE, v, 4, NULL, 0);
+	add_entries_flags(5, 4, 4, 1, SXD_ENTRIES_POSITION, e, 3);
+	add_map_end(5, 3, 0, 0, "");
+}
+
+/* map 6: a bloom filter, 64 bits with 3 set */
+static void map_6(void)
+{
+	unsigned char bits[8] = { 0x81, 0, 0, 0, 0, 0, 0, 0x10 };
+	unsigned long long v[3] = { 3, 77, 64 };
+
+	add_map(6, 30, "bf", 0, 4, SXD_NO_INDEX, 0, 0);
+	add_info(6, SXD_INFO_BLOOM, v, 3, bits, 8);
+	add_map_end(6, 0, 0, 0, "");
+}
+
+/* map 7: a ring buffer: committed, discarded, then busy records */
+static void map_7(void)
+{
+	unsigned char data[48] = { 0 };
+	unsigned int h;
+	unsigned long long v[4] = { 4096, 100, 140, 140 };
+
+	h = 4;
+	memcpy(data, &h, 4);
+	memcpy(data + 8, "\xaa\xbb\xcc\xdd", 4);
+	h = 4 | 0x40000000u;
+	memcpy(data + 16, &h, 4);
+	h = 8 | 0x80000000u;
+	memcpy(data + 32, &h, 4);
+	add_map(7, 27, "rb", 0, 0, SXD_NO_INDEX, 0, 0);
+	add_info(7, SXD_INFO_RINGBUF, v, 4, data, 40);
+	add_map_end(7, 0, 0, 0, "");
+}
+
+/* map 8: stack traces, symbolised where the dump has the symbol */
+static void map_8(void)
+{
+	unsigned long long e[1][5] = { { 3, 2, 0xffffffff81000010ull, 0xffffffff81000020ull, 0 } };
+	struct sxd_symbols *sy;
+	struct sxd_sym y;
+
+	add_map(8, 7, "stk", 4, 24, SXD_NO_INDEX, 0, 0);
+	add_info(8, SXD_INFO_STACKMAP, (unsigned long long[]){ 4, 8 }, 2, NULL, 0);
+	add_entries_flags(8, 4, 32, 1, SXD_ENTRIES_STACK, e, 1);
+	add_map_end(8, 1, 0, 0, "");
+	memset(&y, 0, sizeof(y));
+	y.addr = 0xffffffff81000010ull;
+	strcpy(y.name, "schedule+0x10/0x80");
+	sy = rec(SXD_REC_SYMBOLS, sizeof(*sy), &y, sizeof(y));
+	sy->nr = 1;
+}
+
+/* map 9: local storage: an owner of every kind as keys */
+static void map_9(void)
+{
+	struct { struct sxd_owner o; unsigned long long v; } e[4];
+	int c;
+
+	memset(e, 0, sizeof(e));
+	e[0].o.kind = SXD_OWNER_TASK;
+	e[0].o.pid = 42;
+	e[0].o.tgid = 40;
+	strcpy(e[0].o.comm, "worker");
+	e[1].o.kind = SXD_OWNER_CGROUP;
+	e[1].o.id = 99;
+	strcpy(e[1].o.path, "/a/b");
+	e[2].o.kind = SXD_OWNER_INODE;
+	e[2].o.id = 1234;
+	e[2].o.dev = (8u << 20) | 1;
+	e[3].o.kind = SXD_OWNER_SOCK;
+	e[3].o.family = 10;
+	e[3].o.sport = 80;
+	e[3].o.dport = 5555;
+	e[3].o.saddr[15] = 1;
+	e[3].o.daddr[15] = 1;
+	for (c = 0; c < 4; c++)
+		e[c].v = 500 + c;
+	add_map(9, 29, "own", 4, 8, SXD_NO_INDEX, 0, 0);
+	add_entries_flags(9, sizeof(struct sxd_owner), 8, 1, SXD_ENTRIES_OWNER, e, 4);
+	add_map_end(9, 4, 0, 0, "");
+}
+
+/* map 10: object references */
+static void map_10(void)
+{
+	struct { unsigned long long k; struct sxd_obj_ref r; } e[3];
+
+	memset(e, 0, sizeof(e));
+	e[0].k = 0;
+	e[0].r.kind = SXD_REF_PROG;
+	e[0].r.id = 17;
+	strcpy(e[0].r.name, "tailer");
+	e[1].k = 3;
+	e[1].r.kind = SXD_REF_MAP;
+	e[1].r.id = 23;
+	strcpy(e[1].r.name, "inner");
+	e[2].k = 4;
+	e[2].r.kind = SXD_REF_CGROUP;
+	e[2].r.extra = 7777;
+	add_map(10, 3, "pa", 4, 4, SXD_NO_INDEX, 0, 0);
+	add_entries_flags(10, 4, sizeof(struct sxd_obj_ref), 1, SXD_ENTRIES_REF, e, 3);
+	add_map_end(10, 3, 0, 0, "");
+}
+
+/* map 11: arena pages, the globals on the last page */
+static void map_11(void)
+{
+	static unsigned char e[2][8 + 4096];
+	unsigned long long a0 = 0x100000000ull, a1 = 0x100000000ull + 3 * 4096;
+	unsigned long long v[4] = { 0x100000000ull, 0x100000000ull + 4 * 4096, 0, 2 };
+	int word = -99;
+
+	unsigned long long node[2] = { 4242, 7 };	/* map 14's struct node */
+
+	memcpy(e[0], &a0, 8);
+	memcpy(e[0] + 8, "\x6f\0\0\0\0\0\0\0", 8);
+	memcpy(e[0] + 8 + 2048, node, sizeof(node));
+	memcpy(e[1], &a1, 8);
+	memcpy(e[1] + 8, &word, 4);
+	memcpy(e[1] + 16, "arena", 6);
+	add_map(11, 33, "ar", 0, 0, SXD_NO_INDEX, 0, 0);
+	add_info(11, SXD_INFO_ARENA, v, 4, NULL, 0);
+	add_entries_flags(11, 8, 4096, 1, SXD_ENTRIES_ARENA, e, 2);
+	add_map_end(11, 2, 0, 0, "");
+}
+
+/* map 12: a kernel-typed value (struct_ops) with its programs */
+static void map_12(void)
+{
+	struct btf *kb = btf__new_empty();
+	struct sxd_obj_ref refs[3];
+	unsigned long long v[2] = { 1, 3 };
+	unsigned char e[8 + 16];
+	const void *kraw;
+	unsigned int ksz;
+	int ki, kc, ka, ks;
+	int c;
+
+	ki = btf__add_int(kb, "int", 4, BTF_INT_SIGNED);
+	kc = btf__add_int(kb, "char", 1, BTF_INT_SIGNED);
+	ka = btf__add_array(kb, ki, kc, 8);
+	ks = btf__add_struct(kb, "fake_ops", 16);
+	btf__add_field(kb, "timeout_ms", ki, 0, 0);
+	btf__add_field(kb, "name", ka, 64, 0);
+	kraw = btf__raw_data(kb, &ksz);
+	add_btf(1, SXD_BTF_VMLINUX, 1, kraw, ksz);
+	memset(refs, 0, sizeof(refs));
+	refs[0].kind = SXD_REF_PROG;
+	refs[0].id = 31;
+	strcpy(refs[0].name, "my_enqueue");
+	refs[2].kind = SXD_REF_PROG;
+	refs[2].id = 33;
+	strcpy(refs[2].name, "my_init");
+	memset(e, 0, sizeof(e));
+	c = 5000;
+	memcpy(e + 8, &c, 4);
+	memcpy(e + 16, "opsname", 8);
+	add_map(12, 26, "my_ops", 4, 16, SXD_NO_INDEX, 0, 0);
+	((struct sxd_map *)(buf + len - sxd_align(sizeof(struct sxd_map))))->btf_vmlinux_value_type_id = ks;
+	add_info(12, SXD_INFO_STRUCT_OPS, v, 2, refs, sizeof(refs));
+	add_entries_flags(12, 4, 16, 1, 0, e, 1);
+	add_map_end(12, 1, 0, 0, "");
+	btf__free(kb);
+}
+
+/* map 13: a cpumask kptr whose bits the capture copied */
+static void map_13(void)
+{
+	struct btf *cb = btf__new_empty();
+	struct sxd_kmem *km;
+	unsigned long long bits = 0x10f, e[2] = { 0, 0xffff888012340000ull };
+	const void *craw;
+	unsigned int csz;
+	int cu, cm, cp, ch;
+
+	cu = btf__add_int(cb, "unsigned long", 8, 0);
+	cm = btf__add_struct(cb, "bpf_cpumask", 8);
+	btf__add_field(cb, "bits", cu, 0, 0);
+	cp = btf__add_ptr(cb, cm);
+	ch = btf__add_struct(cb, "holder", 8);
+	btf__add_field(cb, "mask", cp, 0, 0);
+	craw = btf__raw_data(cb, &csz);
+	add_btf(2, SXD_BTF_PROG, 0, craw, csz);
+	add_map(13, 2, "masks", 4, 8, 2, cu, ch);
+	add_entries_flags(13, 4, 8, 1, 0, e, 1);
+	km = rec(SXD_REC_KMEM, sizeof(*km), &bits, 8);
+	km->addr = e[1];
+	km->kind = SXD_KMEM_CPUMASK;
+	km->nr_bits = 64;
+	add_map_end(13, 1, 0, 0, "");
+	btf__free(cb);
+}
+
+/*
+ * map 14: pointers to structs its BTF (3) only declares: struct node,
+ * which BTF object 4 (a sibling program's) defines, into the arena
+ * page of map 11; struct ghost, which no object defines.
+ */
+static void map_14(void)
+{
+	struct btf *fb = btf__new_empty(), *sb = btf__new_empty();
+	unsigned long long v[2] = { 0x100000000ull + 2048, 0x1234 };
+	unsigned char ent[8 + 16] = { 0 };
+	const void *fraw, *sraw;
+	unsigned int fsz, ssz;
+	int fu, fn, fg, fh, su;
+
+	fu = btf__add_int(fb, "unsigned int", 4, 0);
+	fn = btf__add_fwd(fb, "node", BTF_FWD_STRUCT);
+	fg = btf__add_fwd(fb, "ghost", BTF_FWD_STRUCT);
+	fh = btf__add_struct(fb, "holder2", 16);
+	btf__add_field(fb, "n", fh + 1, 0, 0);
+	btf__add_field(fb, "g", fh + 2, 64, 0);
+	btf__add_ptr(fb, fn);
+	btf__add_ptr(fb, fg);
+	su = btf__add_int(sb, "unsigned long long", 8, 0);
+	btf__add_struct(sb, "node", 16);
+	btf__add_field(sb, "v", su, 0, 0);
+	btf__add_field(sb, "w", su, 64, 0);
+	fraw = btf__raw_data(fb, &fsz);
+	sraw = btf__raw_data(sb, &ssz);
+	add_btf(3, SXD_BTF_PROG, 0, fraw, fsz);
+	add_btf(4, SXD_BTF_PROG, 0, sraw, ssz);
+	add_map(14, 2, "fwds", 4, 16, 3, fu, fh);
+	memcpy(ent + 8, v, sizeof(v));
+	add_entries_flags(14, 4, 16, 1, 0, ent, 1);
+	add_map_end(14, 1, 0, 0, "");
+	btf__free(fb);
+	btf__free(sb);
+}
+
+/* map 15: task and cgroup kptrs whose identities the capture copied */
+static void map_15(void)
+{
+	struct btf *kb = btf__new_empty();
+	unsigned long long e[2] = { 0xffff888000aa0000ull, 0xffff888000bb0000ull };
+	struct sxd_kmem_task t = { .pid = 321, .tgid = 320, .comm = "worker" };
+	struct sxd_kmem_cgroup g = { .id = 4242, .level = 2, .name = "slice",
+				     .path = "/a/slice" };
+	unsigned char ent[8 + 16] = { 0 };
+	struct sxd_kmem *km;
+	const void *kraw;
+	unsigned int ksz;
+	int ku, kt, kc, kh;
+
+	ku = btf__add_int(kb, "int", 4, BTF_INT_SIGNED);
+	kt = btf__add_struct(kb, "task_struct", 4);
+	btf__add_field(kb, "pid", ku, 0, 0);
+	kc = btf__add_struct(kb, "cgroup", 4);
+	btf__add_field(kb, "level", ku, 0, 0);
+	kh = btf__add_struct(kb, "owners", 16);
+	btf__add_field(kb, "task", kh + 1, 0, 0);
+	btf__add_field(kb, "cgrp", kh + 2, 64, 0);
+	btf__add_ptr(kb, kt);
+	btf__add_ptr(kb, kc);
+	kraw = btf__raw_data(kb, &ksz);
+	add_btf(5, SXD_BTF_PROG, 0, kraw, ksz);
+	add_map(15, 2, "kobjs", 4, 16, 5, ku, kh);
+	memcpy(ent + 8, e, sizeof(e));
+	add_entries_flags(15, 4, 16, 1, 0, ent, 1);
+	km = rec(SXD_REC_KMEM, sizeof(*km), &t, sizeof(t));
+	km->addr = e[0];
+	km->kind = SXD_KMEM_TASK;
+	km->nr_bits = sizeof(t) * 8;
+	km = rec(SXD_REC_KMEM, sizeof(*km), &g, sizeof(g));
+	km->addr = e[1];
+	km->kind = SXD_KMEM_CGROUP;
+	km->nr_bits = sizeof(g) * 8;
+	add_map_end(15, 1, 0, 0, "");
+	btf__free(kb);
+}
+
+/*
+ * map 16: two u64 fields; the program's instructions load the first
+ * and read through it (a pointer), load the second and only add to it
+ */
+static void map_16(void)
+{
+	struct btf *ib = btf__new_empty();
+	unsigned long long v[2] = { 0x1234, 77 };
+	unsigned long long maddr = 0xffff888000cc0000ull, vaddr = 0xffffc90000dd0000ull;
+	struct bpf_insn insns[] = {
+		{ .code = BPF_LD | BPF_IMM | BPF_DW, .dst_reg = 1, .imm = (int)(unsigned int)vaddr },
+		{ .imm = (int)(vaddr >> 32) },
+		{ .code = BPF_LDX | BPF_MEM | BPF_DW, .dst_reg = 2, .src_reg = 1 },
+		{ .code = BPF_LDX | BPF_MEM | BPF_W, .dst_reg = 3, .src_reg = 2, .off = 4 },
+		{ .code = BPF_LD | BPF_IMM | BPF_DW, .dst_reg = 1, .imm = (int)(unsigned int)(vaddr + 8) },
+		{ .imm = (int)(vaddr >> 32) },
+		{ .code = BPF_LDX | BPF_MEM | BPF_DW, .dst_reg = 2, .src_reg = 1 },
+		{ .code = BPF_ALU64 | BPF_ADD | BPF_K, .dst_reg = 2, .imm = 1 },
+		{ .code = BPF_STX | BPF_MEM | BPF_DW, .dst_reg = 1, .src_reg = 2 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	struct sxd_prog_map pm = { maddr, vaddr, 16, 16 };
+	unsigned char ent[8 + 16] = { 0 }, tail[sizeof(pm) + sizeof(insns)];
+	struct sxd_prog_insns *pi;
+	const void *iraw;
+	unsigned int isz;
+	int iu, is;
+
+	iu = btf__add_int(ib, "unsigned long long", 8, 0);
+	is = btf__add_struct(ib, "pair", 16);
+	btf__add_field(ib, "p", iu, 0, 0);
+	btf__add_field(ib, "cnt", iu, 64, 0);
+	iraw = btf__raw_data(ib, &isz);
+	add_btf(6, SXD_BTF_PROG, 0, iraw, isz);
+	add_map(16, 2, "infer", 4, 16, 6, iu, is);
+	memcpy(ent + 8, v, sizeof(v));
+	add_entries_flags(16, 4, 16, 1, 0, ent, 1);
+	add_map_end(16, 1, 0, 0, "");
+	memcpy(tail, &pm, sizeof(pm));
+	memcpy(tail + sizeof(pm), insns, sizeof(insns));
+	pi = rec(SXD_REC_PROG_INSNS, sizeof(*pi), tail, sizeof(tail));
+	pi->prog_id = 9;
+	pi->nr_insns = pi->len = sizeof(insns) / sizeof(insns[0]);
+	pi->nr_maps = 1;
+	snprintf(pi->name, sizeof(pi->name), "reader");
+	btf__free(ib);
+}
+
+/*
+ * map 17: a global section with a bump allocator (struct bump) whose
+ * newest block is map 11's first arena page, handed out up to 1024,
+ * whose link (0x6f) is no address in the dump; and a pointer into
+ * that block, past what it handed out
+ */
+static void map_17(void)
+{
+	struct btf *bb = btf__new_empty();
+	unsigned long long g[6] = { 4096, 0x100000000ull, 1024, 16384, 8192,
+				    0x100000000ull + 2048 };
+	unsigned char ent[8 + sizeof(g)] = { 0 };
+	const void *braw;
+	unsigned int bsz;
+	int bu, bv, bs, bc, bp, v1, v2, sec;
+
+	bu = btf__add_int(bb, "unsigned long long", 8, 0);
+	bv = btf__add_ptr(bb, 0);
+	bs = btf__add_struct(bb, "bump", 40);
+	btf__add_field(bb, "max_contig_bytes", bu, 0, 0);
+	btf__add_field(bb, "memory", bv, 64, 0);
+	btf__add_field(bb, "off", bu, 128, 0);
+	btf__add_field(bb, "lim_memusage", bu, 192, 0);
+	btf__add_field(bb, "cur_memusage", bu, 256, 0);
+	bc = btf__add_struct(bb, "cell", 16);
+	btf__add_field(bb, "v", bu, 0, 0);
+	btf__add_field(bb, "w", bu, 64, 0);
+	bp = btf__add_ptr(bb, bc);
+	v1 = btf__add_var(bb, "heap", BTF_VAR_GLOBAL_ALLOCATED, bs);
+	v2 = btf__add_var(bb, "obj", BTF_VAR_GLOBAL_ALLOCATED, bp);
+	sec = btf__add_datasec(bb, ".bss", sizeof(g));
+	btf__add_datasec_var_info(bb, v1, 0, 40);
+	btf__add_datasec_var_info(bb, v2, 40, 8);
+	braw = btf__raw_data(bb, &bsz);
+	add_btf(7, SXD_BTF_PROG, 0, braw, bsz);
+	add_map(17, 2, "bumps.bss", 4, sizeof(g), 7, 0, sec);
+	memcpy(ent + 8, g, sizeof(g));
+	add_entries_flags(17, 4, sizeof(g), 1, 0, ent, 1);
+	add_map_end(17, 1, 0, 0, "");
+	btf__free(bb);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "version", required_argument, NULL, 'v' },
+		{ "corrupt-len", no_argument, NULL, 'c' },
+		{ "no-end", no_argument, NULL, 'n' },
+		{ "later", no_argument, NULL, 'l' },
+		{ "bad-timeline", no_argument, NULL, 't' },
+		{ "no-timeline", no_argument, NULL, 'T' },
+		{ "hostile", no_argument, NULL, 'H' },
+		{ "starved", no_argument, NULL, 's' },
+		{ "core", no_argument, NULL, 'C' },
+		{ "same-map-index", no_argument, NULL, 'S' },
+		{ "two-ends", no_argument, NULL, 'E' },
+		{ "stats", required_argument, NULL, 'P' },
+		{ 0 }
+	};
+	unsigned int version = SXD_VERSION, btf_size;
+	bool no_end = false;
+	/*
+	 * --starved: what a dump whose room ran out before its describing
+	 * records says: no SNAPSHOT record, some_bloom without its MAP_END,
+	 * END counting 20 maps and 3 errors the dump does not all hold.
+	 */
+	bool starved = false;
+	bool bad_timeline = false, no_timeline = false, core = false, two_ends = false;
+	/* --stats on|off: the programs' SXD_PROG_STATS_* (none: not said) */
+	unsigned int stats_flags = 0;
+	int c;
+	struct sxd_file_header *h = (void *)buf;
+	struct sxd_capture *cap;
+	struct sxd_error *err;
+	struct sxd_absent *absent;
+	struct sxd_end *end;
+	const void *raw;
+	struct btf *btf;
+	FILE *out;
+
+	static const char usage[] =
+		"usage: mkdump [--version N] [--corrupt-len] [--no-end] [--later]\n"
+		"              [--bad-timeline|--no-timeline] [--hostile] [--starved] [--core]\n"
+		"              [--same-map-index] [--two-ends] [--stats on|off] OUT\n";
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'v': version = atoi(optarg); break;
+		case 'c': corrupt = true; break;
+		case 'n': no_end = true; break;
+		case 'l': later = true; break;
+		case 't': bad_timeline = true; break;
+		case 'T': no_timeline = true; break;
+		case 'H': hostile = true; break;
+		case 's': starved = true; break;
+		case 'C': core = true; break;
+		case 'S': same_map_index = true; break;
+		case 'E': two_ends = true; break;
+		case 'P':
+			stats_flags = !strcmp(optarg, "on") ? SXD_PROG_STATS_ON :
+				      !strcmp(optarg, "off") ? SXD_PROG_STATS_OFF : ~0u;
+			if (stats_flags == ~0u) {
+				fputs(usage, stderr);
+				return 2;
+			}
+			break;
+		default: fputs(usage, stderr); return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		fputs(usage, stderr);
+		return 2;
+	}
+
+	cap = add_capture();
+	add_sched(stats_flags);
 	btf = make_btf(&val_id, &sec_id, &u32_id);
 	raw = btf__raw_data(btf, &btf_size);
 	add_btf(0, SXD_BTF_PROG, 55, raw, btf_size);
 
-	/* map 0: array of struct val, with BTF */
-	{
-		unsigned char e[2][8 + sizeof(struct val)];
-		struct val v;
-
-		memset(e, 0, sizeof(e));
-		for (c = 0; c < 2; c++) {
-			memset(&v, 0, sizeof(v));
-			v.i = c ? -7 : later ? -5 : 41;
-			memcpy(v.bytes, c ? "\x01\x02\x00\x04" : "ab\0\0", 4);
-			/* --hostile: a backslash, bytes not UTF-8 */
-			strcpy(v.name, !hostile ? (c ? "second" : "first") : c ? "a\\b" : "\\x\xc0\xaf\xff");
-			v.c = c ? 9 : 2;
-			v.bits = (c ? 5 : 3) | (c ? 17 : 31) << 3 | 1 << 8;
-			v.d = c ? -0.5 : 2.25;
-			v.next = c ? 0xffff888012345678ull : 0;
-			v.s = c ? (later ? 300 : -300) : 300;
-			memcpy(e[c], &c, 4);
-			memcpy(e[c] + 8, &v, sizeof(v));
-		}
-		add_map(0, 2, "vals", 4, sizeof(struct val), 0, u32_id, val_id);
-		add_entries(0, 4, sizeof(struct val), e, 2, corrupt);
-		add_map_end(0, 2, 0, SXD_MAP_SNAPSHOT, "");
-	}
-	if (!starved) {
-		/* a module before 0.2 wrote the record without its budget */
-		struct sxd_snapshot *sn = rec(SXD_REC_SNAPSHOT, v1_snapshot ?
-					      SXD_SNAPSHOT_V1_SIZE : sizeof(*sn), NULL, 0);
-
-		if (!v1_snapshot)
-			sn->copied_bytes = 98765;
-
-		sn->mode = SXD_SNAP_STOPPED;
-		sn->held_ns = 1234567;
-		sn->stop_ns = 2000000;
-		sn->reserved_bytes = 1 << 20;
-		sn->nr_maps = 1;
-		sn->nr_cpus = 3;
-		if (!v1_snapshot) {
-			sn->budget_ns = 5000000;
-			sn->nr_maps_live = 2;
-			sn->snap_flags = SXD_SNAP_F_BUDGET;
-		}
-	}
+	map_0();
+	if (!starved)
+		add_snapshot();
 	/* the core state is read right after the snapshot (module/capture.c) */
 	if (core)
 		add_core();
-	/* map 1: hash without BTF, truncated by the caps */
-	{
-		unsigned char e[3][16];
-		unsigned int k;
-
-		memset(e, 0, sizeof(e));
-		for (k = 0; k < 3; k++) {
-			unsigned int key = 10 * (later && k == 2 ? 4 : k) + 1;
-			unsigned long long val = 1000ull * k;
-			unsigned char odd[5] = { 1, 2, 3, 4, (unsigned char)k };
-
-			memcpy(e[k], &key, 4);
-			memcpy(e[k] + 8, odd, 5);
-			(void)val;
-		}
-		add_map(1, 1, hostile ? HOSTILE_MAP1 : "raw_hash", 4, 5, SXD_NO_INDEX, 0, 0);
-		add_entries(1, 4, 5, e, 3, false);
-		add_map_end(1, 3, 9, SXD_MAP_TRUNCATED | SXD_MAP_OMITTED_EST,
-			    "dump size limit (max_dump_bytes) reached");
-	}
-	/* map 2: a global section */
-	{
-		unsigned char e[8 + 16];
-		int counter = 12345;
-
-		memset(e, 0, sizeof(e));
-		memcpy(e + 8, &counter, 4);
-		memcpy(e + 12, "hello", 6);
-		add_map(2, 2, "synth.data", 4, 12, 0, 0, sec_id);
-		add_entries(2, 4, 12, e, 1, false);
-		add_map_end(2, 1, 0, 0, "");
-	}
+	map_1();
+	map_2();
 	/* --two-ends: an END record after map 2's, the last one too */
 	if (two_ends)
 		((struct sxd_end *)rec(SXD_REC_END, sizeof(*end), NULL, 0))->nr_maps = 3;
-	/* map 4: per-CPU array, two CPUs */
-	{
-		unsigned long long e[2][3] = { { 0, 1000, 2000 }, { 1, 1001, 2001 } };
-
-		if (later)
-			e[0][1] = ~0ull;
-
-		add_map(4, 6, "pcpu", 4, 8, SXD_NO_INDEX, 0, 0);
-		add_entries_flags(4, 4, 8, 2, 0, e, 2);
-		add_map_end(4, 2, 0, 0, "");
-	}
-	/* map 5: a queue, positions as keys */
-	{
-		unsigned long long e[3][2] = { { 0, 10 }, { 1, 20 }, { 2, 30 } };
-		unsigned long long v[4] = { 3, 0, 9, 3 };
-
-		add_map(5, 22, hostile ? HOSTILE_MAP5 : "q", 0, 4, SXD_NO_INDEX, 0, 0);
-		add_info(5, SXD_INFO_QUEUE, v, 4, NULL, 0);
-		add_entries_flags(5, 4, 4, 1, SXD_ENTRIES_POSITION, e, 3);
-		add_map_end(5, 3, 0, 0, "");
-	}
-	/* map 6: a bloom filter, 64 bits with 3 set */
-	{
-		unsigned char bits[8] = { 0x81, 0, 0, 0, 0, 0, 0, 0x10 };
-		unsigned long long v[3] = { 3, 77, 64 };
-
-		add_map(6, 30, "bf", 0, 4, SXD_NO_INDEX, 0, 0);
-		add_info(6, SXD_INFO_BLOOM, v, 3, bits, 8);
-		add_map_end(6, 0, 0, 0, "");
-	}
-	/* map 7: a ring buffer: committed, discarded, then busy records */
-	{
-		unsigned char data[48] = { 0 };
-		unsigned int h;
-		unsigned long long v[4] = { 4096, 100, 140, 140 };
-
-		h = 4;
-		memcpy(data, &h, 4);
-		memcpy(data + 8, "\xaa\xbb\xcc\xdd", 4);
-		h = 4 | 0x40000000u;
-		memcpy(data + 16, &h, 4);
-		h = 8 | 0x80000000u;
-		memcpy(data + 32, &h, 4);
-		add_map(7, 27, "rb", 0, 0, SXD_NO_INDEX, 0, 0);
-		add_info(7, SXD_INFO_RINGBUF, v, 4, data, 40);
-		add_map_end(7, 0, 0, 0, "");
-	}
-	/* map 8: stack traces, symbolised where the dump has the symbol */
-	{
-		unsigned long long e[1][5] = { { 3, 2, 0xffffffff81000010ull, 0xffffffff81000020ull, 0 } };
-		struct sxd_symbols *sy;
-		struct sxd_sym y;
-
-		add_map(8, 7, "stk", 4, 24, SXD_NO_INDEX, 0, 0);
-		add_info(8, SXD_INFO_STACKMAP, (unsigned long long[]){ 4, 8 }, 2, NULL, 0);
-		add_entries_flags(8, 4, 32, 1, SXD_ENTRIES_STACK, e, 1);
-		add_map_end(8, 1, 0, 0, "");
-		memset(&y, 0, sizeof(y));
-		y.addr = 0xffffffff81000010ull;
-		strcpy(y.name, "schedule+0x10/0x80");
-		sy = rec(SXD_REC_SYMBOLS, sizeof(*sy), &y, sizeof(y));
-		sy->nr = 1;
-	}
-	/* map 9: local storage: an owner of every kind as keys */
-	{
-		struct { struct sxd_owner o; unsigned long long v; } e[4];
-
-		memset(e, 0, sizeof(e));
-		e[0].o.kind = SXD_OWNER_TASK;
-		e[0].o.pid = 42;
-		e[0].o.tgid = 40;
-		strcpy(e[0].o.comm, "worker");
-		e[1].o.kind = SXD_OWNER_CGROUP;
-		e[1].o.id = 99;
-		strcpy(e[1].o.path, "/a/b");
-		e[2].o.kind = SXD_OWNER_INODE;
-		e[2].o.id = 1234;
-		e[2].o.dev = (8u << 20) | 1;
-		e[3].o.kind = SXD_OWNER_SOCK;
-		e[3].o.family = 10;
-		e[3].o.sport = 80;
-		e[3].o.dport = 5555;
-		e[3].o.saddr[15] = 1;
-		e[3].o.daddr[15] = 1;
-		for (c = 0; c < 4; c++)
-			e[c].v = 500 + c;
-		add_map(9, 29, "own", 4, 8, SXD_NO_INDEX, 0, 0);
-		add_entries_flags(9, sizeof(struct sxd_owner), 8, 1, SXD_ENTRIES_OWNER, e, 4);
-		add_map_end(9, 4, 0, 0, "");
-	}
-	/* map 10: object references */
-	{
-		struct { unsigned long long k; struct sxd_obj_ref r; } e[3];
-
-		memset(e, 0, sizeof(e));
-		e[0].k = 0;
-		e[0].r.kind = SXD_REF_PROG;
-		e[0].r.id = 17;
-		strcpy(e[0].r.name, "tailer");
-		e[1].k = 3;
-		e[1].r.kind = SXD_REF_MAP;
-		e[1].r.id = 23;
-		strcpy(e[1].r.name, "inner");
-		e[2].k = 4;
-		e[2].r.kind = SXD_REF_CGROUP;
-		e[2].r.extra = 7777;
-		add_map(10, 3, "pa", 4, 4, SXD_NO_INDEX, 0, 0);
-		add_entries_flags(10, 4, sizeof(struct sxd_obj_ref), 1, SXD_ENTRIES_REF, e, 3);
-		add_map_end(10, 3, 0, 0, "");
-	}
-	/* map 11: arena pages, the globals on the last page */
-	{
-		static unsigned char e[2][8 + 4096];
-		unsigned long long a0 = 0x100000000ull, a1 = 0x100000000ull + 3 * 4096;
-		unsigned long long v[4] = { 0x100000000ull, 0x100000000ull + 4 * 4096, 0, 2 };
-		int word = -99;
-
-		unsigned long long node[2] = { 4242, 7 };	/* map 14's struct node */
-
-		memcpy(e[0], &a0, 8);
-		memcpy(e[0] + 8, "\x6f\0\0\0\0\0\0\0", 8);
-		memcpy(e[0] + 8 + 2048, node, sizeof(node));
-		memcpy(e[1], &a1, 8);
-		memcpy(e[1] + 8, &word, 4);
-		memcpy(e[1] + 16, "arena", 6);
-		add_map(11, 33, "ar", 0, 0, SXD_NO_INDEX, 0, 0);
-		add_info(11, SXD_INFO_ARENA, v, 4, NULL, 0);
-		add_entries_flags(11, 8, 4096, 1, SXD_ENTRIES_ARENA, e, 2);
-		add_map_end(11, 2, 0, 0, "");
-	}
-	/* map 12: a kernel-typed value (struct_ops) with its programs */
-	{
-		struct btf *kb = btf__new_empty();
-		struct sxd_obj_ref refs[3];
-		unsigned long long v[2] = { 1, 3 };
-		unsigned char e[8 + 16];
-		const void *kraw;
-		unsigned int ksz;
-		int ki, kc, ka, ks;
-
-		ki = btf__add_int(kb, "int", 4, BTF_INT_SIGNED);
-		kc = btf__add_int(kb, "char", 1, BTF_INT_SIGNED);
-		ka = btf__add_array(kb, ki, kc, 8);
-		ks = btf__add_struct(kb, "fake_ops", 16);
-		btf__add_field(kb, "timeout_ms", ki, 0, 0);
-		btf__add_field(kb, "name", ka, 64, 0);
-		kraw = btf__raw_data(kb, &ksz);
-		add_btf(1, SXD_BTF_VMLINUX, 1, kraw, ksz);
-		memset(refs, 0, sizeof(refs));
-		refs[0].kind = SXD_REF_PROG;
-		refs[0].id = 31;
-		strcpy(refs[0].name, "my_enqueue");
-		refs[2].kind = SXD_REF_PROG;
-		refs[2].id = 33;
-		strcpy(refs[2].name, "my_init");
-		memset(e, 0, sizeof(e));
-		c = 5000;
-		memcpy(e + 8, &c, 4);
-		memcpy(e + 16, "opsname", 8);
-		add_map(12, 26, "my_ops", 4, 16, SXD_NO_INDEX, 0, 0);
-		((struct sxd_map *)(buf + len - sxd_align(sizeof(struct sxd_map))))->btf_vmlinux_value_type_id = ks;
-		add_info(12, SXD_INFO_STRUCT_OPS, v, 2, refs, sizeof(refs));
-		add_entries_flags(12, 4, 16, 1, 0, e, 1);
-		add_map_end(12, 1, 0, 0, "");
-		btf__free(kb);
-	}
-	/* map 13: a cpumask kptr whose bits the capture copied */
-	{
-		struct btf *cb = btf__new_empty();
-		struct sxd_kmem *km;
-		unsigned long long bits = 0x10f, e[2] = { 0, 0xffff888012340000ull };
-		const void *craw;
-		unsigned int csz;
-		int cu, cm, cp, ch;
-
-		cu = btf__add_int(cb, "unsigned long", 8, 0);
-		cm = btf__add_struct(cb, "bpf_cpumask", 8);
-		btf__add_field(cb, "bits", cu, 0, 0);
-		cp = btf__add_ptr(cb, cm);
-		ch = btf__add_struct(cb, "holder", 8);
-		btf__add_field(cb, "mask", cp, 0, 0);
-		craw = btf__raw_data(cb, &csz);
-		add_btf(2, SXD_BTF_PROG, 0, craw, csz);
-		add_map(13, 2, "masks", 4, 8, 2, cu, ch);
-		add_entries_flags(13, 4, 8, 1, 0, e, 1);
-		km = rec(SXD_REC_KMEM, sizeof(*km), &bits, 8);
-		km->addr = e[1];
-		km->kind = SXD_KMEM_CPUMASK;
-		km->nr_bits = 64;
-		add_map_end(13, 1, 0, 0, "");
-		btf__free(cb);
-	}
-	/*
-	 * map 14: pointers to structs its BTF (3) only declares: struct node,
-	 * which BTF object 4 (a sibling program's) defines, into the arena
-	 * page of map 11; struct ghost, which no object defines.
-	 */
-	{
-		struct btf *fb = btf__new_empty(), *sb = btf__new_empty();
-		unsigned long long v[2] = { 0x100000000ull + 2048, 0x1234 };
-		unsigned char ent[8 + 16] = { 0 };
-		const void *fraw, *sraw;
-		unsigned int fsz, ssz;
-		int fu, fn, fg, fh, su;
-
-		fu = btf__add_int(fb, "unsigned int", 4, 0);
-		fn = btf__add_fwd(fb, "node", BTF_FWD_STRUCT);
-		fg = btf__add_fwd(fb, "ghost", BTF_FWD_STRUCT);
-		fh = btf__add_struct(fb, "holder2", 16);
-		btf__add_field(fb, "n", fh + 1, 0, 0);
-		btf__add_field(fb, "g", fh + 2, 64, 0);
-		btf__add_ptr(fb, fn);
-		btf__add_ptr(fb, fg);
-		su = btf__add_int(sb, "unsigned long long", 8, 0);
-		btf__add_struct(sb, "node", 16);
-		btf__add_field(sb, "v", su, 0, 0);
-		btf__add_field(sb, "w", su, 64, 0);
-		fraw = btf__raw_data(fb, &fsz);
-		sraw = btf__raw_data(sb, &ssz);
-		add_btf(3, SXD_BTF_PROG, 0, fraw, fsz);
-		add_btf(4, SXD_BTF_PROG, 0, sraw, ssz);
-		add_map(14, 2, "fwds", 4, 16, 3, fu, fh);
-		memcpy(ent + 8, v, sizeof(v));
-		add_entries_flags(14, 4, 16, 1, 0, ent, 1);
-		add_map_end(14, 1, 0, 0, "");
-		btf__free(fb);
-		btf__free(sb);
-	}
-	/* map 15: task and cgroup kptrs whose identities the capture copied */
-	{
-		struct btf *kb = btf__new_empty();
-		unsigned long long e[2] = { 0xffff888000aa0000ull, 0xffff888000bb0000ull };
-		struct sxd_kmem_task t = { .pid = 321, .tgid = 320, .comm = "worker" };
-		struct sxd_kmem_cgroup g = { .id = 4242, .level = 2, .name = "slice",
-					     .path = "/a/slice" };
-		unsigned char ent[8 + 16] = { 0 };
-		struct sxd_kmem *km;
-		const void *kraw;
-		unsigned int ksz;
-		int ku, kt, kc, kh;
-
-		ku = btf__add_int(kb, "int", 4, BTF_INT_SIGNED);
-		kt = btf__add_struct(kb, "task_struct", 4);
-		btf__add_field(kb, "pid", ku, 0, 0);
-		kc = btf__add_struct(kb, "cgroup", 4);
-		btf__add_field(kb, "level", ku, 0, 0);
-		kh = btf__add_struct(kb, "owners", 16);
-		btf__add_field(kb, "task", kh + 1, 0, 0);
-		btf__add_field(kb, "cgrp", kh + 2, 64, 0);
-		btf__add_ptr(kb, kt);
-		btf__add_ptr(kb, kc);
-		kraw = btf__raw_data(kb, &ksz);
-		add_btf(5, SXD_BTF_PROG, 0, kraw, ksz);
-		add_map(15, 2, "kobjs", 4, 16, 5, ku, kh);
-		memcpy(ent + 8, e, sizeof(e));
-		add_entries_flags(15, 4, 16, 1, 0, ent, 1);
-		km = rec(SXD_REC_KMEM, sizeof(*km), &t, sizeof(t));
-		km->addr = e[0];
-		km->kind = SXD_KMEM_TASK;
-		km->nr_bits = sizeof(t) * 8;
-		km = rec(SXD_REC_KMEM, sizeof(*km), &g, sizeof(g));
-		km->addr = e[1];
-		km->kind = SXD_KMEM_CGROUP;
-		km->nr_bits = sizeof(g) * 8;
-		add_map_end(15, 1, 0, 0, "");
-		btf__free(kb);
-	}
-	/*
-	 * map 16: two u64 fields; the program's instructions load the first
-	 * and read through it (a pointer), load the second and only add to it
-	 */
-	{
-		struct btf *ib = btf__new_empty();
-		unsigned long long v[2] = { 0x1234, 77 };
-		unsigned long long maddr = 0xffff888000cc0000ull, vaddr = 0xffffc90000dd0000ull;
-		struct bpf_insn insns[] = {
-			{ .code = BPF_LD | BPF_IMM | BPF_DW, .dst_reg = 1, .imm = (int)(unsigned int)vaddr },
-			{ .imm = (int)(vaddr >> 32) },
-			{ .code = BPF_LDX | BPF_MEM | BPF_DW, .dst_reg = 2, .src_reg = 1 },
-			{ .code = BPF_LDX | BPF_MEM | BPF_W, .dst_reg = 3, .src_reg = 2, .off = 4 },
-			{ .code = BPF_LD | BPF_IMM | BPF_DW, .dst_reg = 1, .imm = (int)(unsigned int)(vaddr + 8) },
-			{ .imm = (int)(vaddr >> 32) },
-			{ .code = BPF_LDX | BPF_MEM | BPF_DW, .dst_reg = 2, .src_reg = 1 },
-			{ .code = BPF_ALU64 | BPF_ADD | BPF_K, .dst_reg = 2, .imm = 1 },
-			{ .code = BPF_STX | BPF_MEM | BPF_DW, .dst_reg = 1, .src_reg = 2 },
-			{ .code = BPF_JMP | BPF_EXIT },
-		};
-		struct sxd_prog_map pm = { maddr, vaddr, 16, 16 };
-		unsigned char ent[8 + 16] = { 0 }, tail[sizeof(pm) + sizeof(insns)];
-		struct sxd_prog_insns *pi;
-		const void *iraw;
-		unsigned int isz;
-		int iu, is;
-
-		iu = btf__add_int(ib, "unsigned long long", 8, 0);
-		is = btf__add_struct(ib, "pair", 16);
-		btf__add_field(ib, "p", iu, 0, 0);
-		btf__add_field(ib, "cnt", iu, 64, 0);
-		iraw = btf__raw_data(ib, &isz);
-		add_btf(6, SXD_BTF_PROG, 0, iraw, isz);
-		add_map(16, 2, "infer", 4, 16, 6, iu, is);
-		memcpy(ent + 8, v, sizeof(v));
-		add_entries_flags(16, 4, 16, 1, 0, ent, 1);
-		add_map_end(16, 1, 0, 0, "");
-		memcpy(tail, &pm, sizeof(pm));
-		memcpy(tail + sizeof(pm), insns, sizeof(insns));
-		pi = rec(SXD_REC_PROG_INSNS, sizeof(*pi), tail, sizeof(tail));
-		pi->prog_id = 9;
-		pi->nr_insns = pi->len = sizeof(insns) / sizeof(insns[0]);
-		pi->nr_maps = 1;
-		snprintf(pi->name, sizeof(pi->name), "reader");
-		btf__free(ib);
-	}
-	/*
-	 * map 17: a global section with a bump allocator (struct bump) whose
-	 * newest block is map 11's first arena page, handed out up to 1024,
-	 * whose link (0x6f) is no address in the dump; and a pointer into
-	 * that block, past what it handed out
-	 */
-	{
-		struct btf *bb = btf__new_empty();
-		unsigned long long g[6] = { 4096, 0x100000000ull, 1024, 16384, 8192,
-					    0x100000000ull + 2048 };
-		unsigned char ent[8 + sizeof(g)] = { 0 };
-		const void *braw;
-		unsigned int bsz;
-		int bu, bv, bs, bc, bp, v1, v2, sec;
-
-		bu = btf__add_int(bb, "unsigned long long", 8, 0);
-		bv = btf__add_ptr(bb, 0);
-		bs = btf__add_struct(bb, "bump", 40);
-		btf__add_field(bb, "max_contig_bytes", bu, 0, 0);
-		btf__add_field(bb, "memory", bv, 64, 0);
-		btf__add_field(bb, "off", bu, 128, 0);
-		btf__add_field(bb, "lim_memusage", bu, 192, 0);
-		btf__add_field(bb, "cur_memusage", bu, 256, 0);
-		bc = btf__add_struct(bb, "cell", 16);
-		btf__add_field(bb, "v", bu, 0, 0);
-		btf__add_field(bb, "w", bu, 64, 0);
-		bp = btf__add_ptr(bb, bc);
-		v1 = btf__add_var(bb, "heap", BTF_VAR_GLOBAL_ALLOCATED, bs);
-		v2 = btf__add_var(bb, "obj", BTF_VAR_GLOBAL_ALLOCATED, bp);
-		sec = btf__add_datasec(bb, ".bss", sizeof(g));
-		btf__add_datasec_var_info(bb, v1, 0, 40);
-		btf__add_datasec_var_info(bb, v2, 40, 8);
-		braw = btf__raw_data(bb, &bsz);
-		add_btf(7, SXD_BTF_PROG, 0, braw, bsz);
-		add_map(17, 2, "bumps.bss", 4, sizeof(g), 7, 0, sec);
-		memcpy(ent + 8, g, sizeof(g));
-		add_entries_flags(17, 4, sizeof(g), 1, 0, ent, 1);
-		add_map_end(17, 1, 0, 0, "");
-		btf__free(bb);
-	}
+	map_4();
+	map_5();
+	map_6();
+	map_7();
+	map_8();
+	map_9();
+	map_10();
+	map_11();
+	map_12();
+	map_13();
+	map_14();
+	map_15();
+	map_16();
+	map_17();
 	/*
 	 * --hostile, map 18: char[6] values by u32 key, which plan.c writes:
 	 * a backslash in one (plan.c's text), a byte not UTF-8 in the other
@@ -983,27 +1082,7 @@ int main(int argc, char **argv)
 	err = rec(SXD_REC_ERROR, sizeof(*err), "BTF 9 of map x left out", 23);
 	err->err = -28;
 	err->msg_len = 23;
-	/* an exit after a stall warning: dump 5, 1.5 s before this capture */
-	{
-		struct sxd_stall_task t[2] = {
-			{ .pid = 4242, .cpu = 1, .wait_ms = 2600, .comm = "victim" },
-			{ .pid = 77, .cpu = 3, .wait_ms = 2550, .comm = "kworker/3:1" },
-		};
-		struct sxd_stall *st;
-
-		if (hostile)
-			memcpy(t[0].comm, HOSTILE_COMM, sizeof(HOSTILE_COMM));
-		st = rec(SXD_REC_STALL, sizeof(*st), t, sizeof(t));
-
-		st->flags = SXD_STALL_PAIRED;
-		st->warning_seq = 5;
-		st->warning_boottime_ns = cap->boottime_ns - 1500000000ull;
-		st->enable_seq = 3;
-		st->timeout_ms = 5000;
-		st->threshold_ms = 2500;
-		st->nr_tasks = 2;
-		st->nr_waiting = 2;
-	}
+	add_stall(cap->boottime_ns);
 	/* what a 6.12 kernel cannot give */
 	absent = rec(SXD_REC_ABSENT, sizeof(*absent), "event_countersno scx_sched.pcpu", 31);
 	absent->feature_len = 14;
