@@ -123,19 +123,19 @@ static bool inferred(const struct plan_compiler *pc, uint32_t off)
 static bool compile_bits(struct plan_compiler *pc, const struct btf_type *t, uint32_t off,
 			 uint32_t bit_off, uint32_t bits)
 {
-	uint32_t enc = btf_int_encoding(t);
+	enum render_int_as as = render_int_as(t, bits);
 
-	if (bits > 64)
+	if (as == RENDER_INT_HEX)
 		return false;		/* hex */
-	if (enc & BTF_INT_BOOL)
+	if (as == RENDER_INT_BOOL)
 		return add_step(pc->p, (struct plan_step){ .kind = PLAN_BOOL, .off = off,
 				.bit_off = bit_off, .n = bits }, 5);
 	if (bit_off % 8 == 0 && (bits == 8 || bits == 16 || bits == 32 || bits == 64))
 		return add_step(pc->p, (struct plan_step){ .kind = PLAN_WHOLE,
 				.off = off + bit_off / 8, .esz = bits / 8,
-				.sgn = enc & BTF_INT_SIGNED }, 21);
+				.sgn = as == RENDER_INT_SIGNED }, 21);
 	return add_step(pc->p, (struct plan_step){ .kind = PLAN_INT, .off = off,
-			.bit_off = bit_off, .n = bits, .sgn = enc & BTF_INT_SIGNED }, 21);
+			.bit_off = bit_off, .n = bits, .sgn = as == RENDER_INT_SIGNED }, 21);
 }
 
 static bool compile_enum(struct plan_compiler *pc, const struct btf_type *t, uint32_t off)
@@ -148,20 +148,10 @@ static bool compile_enum(struct plan_compiler *pc, const struct btf_type *t, uin
 	const char *name;
 	int64_t v;
 
-	if (t->size != 1 && t->size != 2 && t->size != 4 && t->size != 8)
+	if (!render_enum_sized(t))
 		return false;		/* hex */
 	for (i = 0; i < n; i++) {
-		if (btf_is_enum(t)) {
-			const struct btf_enum *e = btf_enum(t) + i;
-
-			v = sgn ? (int64_t)e->val : (int64_t)(uint32_t)e->val;
-			name = btf__name_by_offset(pc->btf, e->name_off);
-		} else {
-			const struct btf_enum64 *e = btf_enum64(t) + i;
-
-			v = (int64_t)btf_enum64_value(e);
-			name = btf__name_by_offset(pc->btf, e->name_off);
-		}
+		v = render_enumerator(pc->btf, t, i, &name);
 		if (!name || !render_plain_name(name) ||
 		    !grow((void **)&p->enums, &p->enums_cap, p->nr_enums + 1, sizeof(*p->enums)))
 			return false;
@@ -194,7 +184,7 @@ static bool compile_array(struct plan_compiler *pc, const struct btf_type *t, ui
 	const struct btf_type *et;
 	uint32_t i;
 
-	if (esz < 0 || (esz == 0 && a->nelems > 0))
+	if (render_array_error(a, esz))
 		return false;		/* an error object */
 	et = render_plain_int(pc->btf, a->type);
 	if (render_is_char(pc->btf, a->type))
@@ -281,7 +271,7 @@ static bool compile_type(struct plan_compiler *pc, uint32_t id, uint32_t off, si
 		return false;		/* a pointer */
 	switch (btf_kind(t)) {
 	case BTF_KIND_INT:
-		if ((uint64_t)btf_int_offset(t) + btf_int_bits(t) > (uint64_t)t->size * 8)
+		if (!render_int_fits(t))
 			return false;
 		return compile_bits(pc, t, off, btf_int_offset(t), btf_int_bits(t));
 	case BTF_KIND_ENUM:

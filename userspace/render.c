@@ -65,33 +65,74 @@ static void render_error(struct render *r, const char *what)
 	json_obj_end(r->g);
 }
 
+enum render_int_as render_int_as(const struct btf_type *t, uint32_t bits)
+{
+	uint32_t enc = btf_int_encoding(t);
+
+	if (bits > 64)
+		return RENDER_INT_HEX;
+	if (enc & BTF_INT_BOOL)
+		return RENDER_INT_BOOL;
+	return enc & BTF_INT_SIGNED ? RENDER_INT_SIGNED : RENDER_INT_UNSIGNED;
+}
+
+bool render_int_fits(const struct btf_type *t)
+{
+	return (uint64_t)btf_int_offset(t) + btf_int_bits(t) <= (uint64_t)t->size * 8;
+}
+
 static void render_int_bits(struct render *r, const struct btf_type *t,
 			    const uint8_t *data, uint32_t bit_off, uint32_t bits)
 {
-	uint32_t enc = btf_int_encoding(t);
+	enum render_int_as as = render_int_as(t, bits);
 	uint64_t v;
 
-	if (bits > 64) {
+	if (as == RENDER_INT_HEX) {
 		json_hex(r->g, data + bit_off / 8, (bits + 7) / 8);
 		return;
 	}
-	v = render_int_value(data, bit_off, bits, enc & BTF_INT_SIGNED);
-	if (enc & BTF_INT_BOOL) {
+	v = render_int_value(data, bit_off, bits, as == RENDER_INT_SIGNED);
+	if (as == RENDER_INT_BOOL)
 		json_bool(r->g, v != 0);
-	} else if (enc & BTF_INT_SIGNED) {
+	else if (as == RENDER_INT_SIGNED)
 		json_int(r->g, (int64_t)v);
-	} else {
+	else
 		json_uint(r->g, v);
-	}
 }
 
 static void render_int(struct render *r, const struct btf_type *t, const uint8_t *data)
 {
-	if ((uint64_t)btf_int_offset(t) + btf_int_bits(t) > (uint64_t)t->size * 8) {
+	if (!render_int_fits(t)) {
 		json_hex(r->g, data, t->size);
 		return;
 	}
 	render_int_bits(r, t, data, btf_int_offset(t), btf_int_bits(t));
+}
+
+bool render_enum_sized(const struct btf_type *t)
+{
+	return t->size == 1 || t->size == 2 || t->size == 4 || t->size == 8;
+}
+
+int64_t render_enumerator(const struct btf *btf, const struct btf_type *t, uint16_t i,
+			  const char **name)
+{
+	uint32_t name_off;
+	int64_t v;
+
+	if (btf_is_enum(t)) {
+		const struct btf_enum *e = btf_enum(t) + i;
+
+		v = btf_kflag(t) ? (int64_t)e->val : (int64_t)(uint32_t)e->val;
+		name_off = e->name_off;
+	} else {
+		const struct btf_enum64 *e = btf_enum64(t) + i;
+
+		v = (int64_t)btf_enum64_value(e);
+		name_off = e->name_off;
+	}
+	*name = btf__name_by_offset(btf, name_off);
+	return v;
 }
 
 static void render_enum(struct render *r, const struct btf_type *t, const uint8_t *data)
@@ -99,10 +140,10 @@ static void render_enum(struct render *r, const struct btf_type *t, const uint8_
 	bool is_signed = btf_kflag(t);
 	int64_t v = 0;
 	uint16_t i, n = btf_vlen(t);
-
+	const char *name;
 	uint64_t raw = 0;
 
-	if (t->size != 1 && t->size != 2 && t->size != 4 && t->size != 8) {
+	if (!render_enum_sized(t)) {
 		json_hex(r->g, data, t->size);
 		return;
 	}
@@ -110,25 +151,10 @@ static void render_enum(struct render *r, const struct btf_type *t, const uint8_
 	v = (int64_t)raw;
 	if (is_signed && t->size < 8 && (raw & (1ull << (8 * t->size - 1))))
 		v = (int64_t)(raw | (~0ull << (8 * t->size)));
-	if (btf_is_enum(t)) {
-		const struct btf_enum *e = btf_enum(t);
-
-		for (i = 0; i < n; i++, e++) {
-			int64_t ev = is_signed ? (int64_t)e->val : (int64_t)(uint32_t)e->val;
-
-			if (ev == v) {
-				json_str(r->g, btf__name_by_offset(r->btf, e->name_off) ?: "");
-				return;
-			}
-		}
-	} else {
-		const struct btf_enum64 *e = btf_enum64(t);
-
-		for (i = 0; i < n; i++, e++) {
-			if ((int64_t)btf_enum64_value(e) == v) {
-				json_str(r->g, btf__name_by_offset(r->btf, e->name_off) ?: "");
-				return;
-			}
+	for (i = 0; i < n; i++) {
+		if (render_enumerator(r->btf, t, i, &name) == v) {
+			json_str(r->g, name ?: "");
+			return;
 		}
 	}
 	if (is_signed)
@@ -235,16 +261,12 @@ static void render_array(struct render *r, const struct btf_type *t,
 {
 	const struct btf_array *a = btf_array(t);
 	int64_t esz = btf__resolve_size(r->btf, a->type);
+	const char *err = render_array_error(a, esz);
 	size_t len;
 	uint32_t i;
 
-	if (esz < 0) {
-		render_error(r, "array element of unknown size");
-		return;
-	}
-	/* elements of no size cost nothing to claim: do not render billions */
-	if (esz == 0 && a->nelems > 0) {
-		render_error(r, "array of zero-size elements");
+	if (err) {
+		render_error(r, err);
 		return;
 	}
 	if (render_is_char(r->btf, a->type) && render_holds_text(data, a->nelems, &len)) {
@@ -257,6 +279,16 @@ static void render_array(struct render *r, const struct btf_type *t,
 	for (i = 0; i < a->nelems; i++)
 		render_type(r, a->type, data + i * esz, esz, depth + 1);
 	json_arr_end(r->g);
+}
+
+const char *render_array_error(const struct btf_array *a, int64_t esz)
+{
+	if (esz < 0)
+		return "array element of unknown size";
+	/* elements of no size cost nothing to claim: do not render billions */
+	if (esz == 0 && a->nelems > 0)
+		return "array of zero-size elements";
+	return NULL;
 }
 
 /* An enum bit-field (or unaligned enum) of at most 64 bits inside @size bytes. */

@@ -120,6 +120,22 @@ const struct btf_type *render_plain_int(const struct btf *btf, uint32_t id);
 /* a C identifier, written between quotes as it is? */
 bool render_plain_name(const char *s);
 
+/*
+ * The decisions render.c and plan.c both take, each in one function, so
+ * that the two write the same bytes: how an integer of @bits bits of @t
+ * is written; whether @t's bits lie inside its bytes (else hex); whether
+ * an enum has a size it is read at (else hex); enumerator @i of @t, its
+ * value as compared with the bytes and its name; why an array of elements
+ * of @esz bytes is an error object, or NULL.
+ */
+enum render_int_as { RENDER_INT_HEX, RENDER_INT_BOOL, RENDER_INT_SIGNED, RENDER_INT_UNSIGNED };
+enum render_int_as render_int_as(const struct btf_type *t, uint32_t bits);
+bool render_int_fits(const struct btf_type *t);
+bool render_enum_sized(const struct btf_type *t);
+int64_t render_enumerator(const struct btf *btf, const struct btf_type *t, uint16_t i,
+			  const char **name);
+const char *render_array_error(const struct btf_array *a, int64_t esz);
+
 /* What a struct's member is written as (render_member_of()). */
 struct render_member {
 	enum {
