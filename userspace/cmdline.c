@@ -26,6 +26,7 @@ static const struct option longopts[] = {
 	[OPT_KEEP] = { "keep", required_argument, NULL, OPT_VAL + OPT_KEEP },
 	[OPT_SOURCE] = { "source", required_argument, NULL, OPT_VAL + OPT_SOURCE },
 	[OPT_ONCE] = { "once", no_argument, NULL, OPT_VAL + OPT_ONCE },
+	[OPT_EXEC] = { "exec", required_argument, NULL, OPT_VAL + OPT_EXEC },
 	[NR_CMD_OPTS] = { "help", no_argument, NULL, 'h' },
 	{ 0 }
 };
@@ -73,6 +74,7 @@ static bool take(struct cmdline *cl, enum cmd_opt o, const char *arg)
 	case OPT_KEEP: cl->keep = arg; break;
 	case OPT_SOURCE: cl->source = arg; break;
 	case OPT_ONCE: cl->once = true; break;
+	case OPT_EXEC: cl->exec = arg; break;
 	case OPT_FORMAT:
 		if (strcmp(arg, "json") && strcmp(arg, "bpftool")) {
 			fprintf(stderr, "%s: --format takes json or bpftool, not '%s'\n",

@@ -27,6 +27,7 @@ enum cmd_opt {
 	OPT_KEEP,
 	OPT_SOURCE,
 	OPT_ONCE,
+	OPT_EXEC,
 	NR_CMD_OPTS
 };
 
@@ -58,6 +59,7 @@ struct cmdline {
 	const char *source;	/* collect --source */
 	const char *keep;	/* collect --keep, as given: collect checks it */
 	bool once;		/* collect --once */
+	const char *exec;	/* collect --exec CMD */
 };
 
 /*

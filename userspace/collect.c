@@ -37,6 +37,7 @@
 #include <unistd.h>
 #include "cmdline.h"
 #include "dumpfile.h"
+#include "exec.h"
 #include "index.h"
 #include "names.h"
 #include "saved.h"
@@ -60,6 +61,8 @@ struct collector {
 	const char *source;
 	unsigned long keep;
 	bool once;
+	const char *exec;	/* --exec: run on each dump saved */
+	unsigned long exec_failed;
 	/* The dumps/<seq> copied: its seq and the file's ctime, its identity. */
 	struct seen {
 		uint32_t seq;
@@ -76,6 +79,18 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	collect_stop = 1;
+}
+
+/*
+ * A SIGTERM or SIGINT held blocked while the collector works: ppoll()
+ * delivers it only when it sleeps, and a status file that is always
+ * ready (a regular file given as --source) would never let it.
+ */
+static bool stop_pending(void)
+{
+	sigset_t p;
+
+	return !sigpending(&p) && (sigismember(&p, SIGTERM) || sigismember(&p, SIGINT));
 }
 
 /* Copy @from (an open fd) to @to_fd whole; 0 or -errno. */
@@ -240,6 +255,11 @@ static int settle(struct collector *c, const char *tmp, uint32_t seq, const stru
 	c->saved++;
 	printf("saved %s\n", path);
 	fflush(stdout);
+	if (c->exec && exec_on_file(c->exec, path, EXEC_TIMEOUT_S, msg, sizeof(msg))) {
+		/* the dump is saved: the command's failure is said, not retried */
+		fprintf(stderr, "scxdump collect: --exec on %s failed: %s\n", path, msg);
+		c->exec_failed++;
+	}
 	return 0;
 }
 
@@ -402,7 +422,7 @@ static int collect_pass(struct collector *c, const char *status)
 void collect_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: scxdump collect [--dir DIR] [--keep N] [--source DIR] [--once]\n"
+		"usage: scxdump collect [--dir DIR] [--keep N] [--source DIR] [--once] [--exec CMD]\n"
 		"\n"
 		"Copy every dump the scxdump module publishes into DIR (default\n"
 		COLLECT_DIR "), named <time>-<scheduler>-<trigger>-<seq>.scxdump,\n"
@@ -410,7 +430,10 @@ void collect_usage(FILE *out)
 		"(" COLLECT_SOURCE "/status) until SIGTERM or SIGINT;\n"
 		"--once copies what is there and exits (status 4 if a dump could not\n"
 		"be saved; the service tries again every few seconds). --source: the\n"
-		"module's debugfs directory.\n", COLLECT_KEEP);
+		"module's debugfs directory. --exec CMD: run /bin/sh -c CMD on each\n"
+		"dump saved, its path as $1 and in SCXDUMP_FILE (an upload), killed\n"
+		"after %d s; a failure is said on stderr, not retried (--once: status 7).\n",
+		COLLECT_KEEP, EXEC_TIMEOUT_S);
 }
 
 int collect_run(struct cmdline *cl)
@@ -430,6 +453,11 @@ int collect_run(struct cmdline *cl)
 	c.source = cl->source ? cl->source : COLLECT_SOURCE;
 	c.keep = COLLECT_KEEP;
 	c.once = cl->once;
+	c.exec = cl->exec;
+	if (c.exec && !*c.exec) {
+		fprintf(stderr, "scxdump collect: --exec must not be empty\n");
+		return EXIT_USAGE;
+	}
 	if (cl->keep) {
 		errno = 0;
 		c.keep = strtoul(cl->keep, &end, 10);
@@ -469,7 +497,7 @@ int collect_run(struct cmdline *cl)
 	if (!c.once)
 		printf("collecting from %s into %s (keep %lu)\n", c.source, c.dir, c.keep);
 	fflush(stdout);
-	while (!collect_stop) {
+	while (!collect_stop && !stop_pending()) {
 		/* reading it re-arms the poll: it wakes at the next event */
 		n = read_status(fd, status, sizeof(status));
 		if (n < 0) {
@@ -521,6 +549,10 @@ int collect_run(struct cmdline *cl)
 	if (retry.tv_sec && !err) {
 		fprintf(stderr, "scxdump collect: stopped with dumps not saved\n");
 		err = EXIT_IO;
+	}
+	if (c.exec_failed && !err && c.once) {
+		fprintf(stderr, "scxdump collect: --exec failed on %lu saved dumps\n", c.exec_failed);
+		err = EXIT_EXEC;
 	}
 	/* what was saved is on disk; a lost "saved" line is still a failure */
 	if ((fflush(stdout) || ferror(stdout)) && !err) {

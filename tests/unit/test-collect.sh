@@ -152,6 +152,51 @@ t_eq "stdout /dev/full: status 4" 4 $?
 t_check "saying the output failed" grep -q "scxdump collect: cannot write the output" "$tmp/e"
 t_eq "the dumps saved all the same" 3 "$(ls "$tmp/tofull" | wc -l)"
 
+# --exec CMD on each dump saved: its path as $1 and in SCXDUMP_FILE
+ex=$tmp/exec up=$tmp/uploaded
+mkdir -p "$up"
+"$DEC" collect --once --source "$src" --dir "$ex" --exec 'cp "$1" '"'$up'"'/ && echo "$SCXDUMP_FILE" >>'"'$up/env'" >"$tmp/x1.out" 2>"$tmp/x1.err"
+t_eq "--exec: status 0 when every command exits 0" 0 $?
+t_eq "... run once on each dump saved, given its path" "$(ls "$ex")" "$(ls "$up" | grep -v '^env$')"
+t_eq "... the same path in SCXDUMP_FILE" "$(grep '^saved ' "$tmp/x1.out" | sed 's/^saved //')" "$(cat "$up/env")"
+t_check "... each upload the saved bytes" cmp -s "$ex/$a" "$up/$a"
+"$DEC" collect --once --source "$src" --dir "$ex" --exec "echo again >>'$up/again'" >/dev/null 2>&1
+t_check "... not run again for a dump saved before" test ! -e "$up/again"
+"$DEC" collect --once --source "$src" --dir "$tmp/exf" --exec 'exit 3' >"$tmp/x2.out" 2>"$tmp/x2.err"
+t_eq "--exec failing: status 7 with --once" 7 $?
+t_eq "... each failure said with the dump and its status" 3 "$(grep -c "^scxdump collect: --exec on $tmp/exf/.* failed: exit status 3$" "$tmp/x2.err")"
+t_eq "... the dumps saved all the same" "3 3" "$(grep -c '^saved ' "$tmp/x2.out") $(ls "$tmp/exf" | wc -l)"
+"$DEC" collect --once --source "$src" --dir "$tmp/exk" --exec 'kill -9 $$' >/dev/null 2>"$tmp/x3.err"
+t_eq "--exec killed by a signal: status 7" 7 $?
+t_check "... said with the signal" grep -q "failed: killed by signal 9" "$tmp/x3.err"
+"$DEC" collect --once --source "$src" --dir "$tmp/exn" --exec '/nonexistent/upload "$1"' >/dev/null 2>"$tmp/x4.err"
+t_eq "--exec of a missing program: status 7, said (the shell's 127)" "7 3" "$? $(grep -c 'failed: exit status 127' "$tmp/x4.err")"
+# the README's fleet recipe: the options as the service passes them (split
+# at spaces), a script that uploads "$SCXDUMP_FILE"
+printf '#!/bin/sh\ncp "$SCXDUMP_FILE" %s/\n' "$tmp/up2" >"$tmp/upload-scxdump"
+chmod +x "$tmp/upload-scxdump"
+mkdir -p "$tmp/up2"
+opts="--dir $tmp/exr --keep 100 --exec $tmp/upload-scxdump"
+# shellcheck disable=SC2086 # split as systemd splits $SCXDUMP_COLLECT_OPTS
+"$DEC" collect --once --source "$src" $opts >/dev/null 2>&1
+t_eq "the README's recipe: status 0, each saved dump uploaded" "0 $(ls "$tmp/exr" | tr '\n' ' ')" "$? $(ls "$tmp/up2" | tr '\n' ' ')"
+# the service asked to stop while a command runs: the command is killed
+"$DEC" collect --source "$src" --dir "$tmp/exs" --exec "touch '$tmp/exs.started'; sleep 3517" >"$tmp/x7.out" 2>"$tmp/x7.err" &
+cpid=$!
+for _ in $(seq 100); do [ -e "$tmp/exs.started" ] && break; sleep 0.1; done
+t0=$(date +%s)
+kill -TERM "$cpid"
+wait "$cpid"
+rc=$? took=$(($(date +%s) - t0))
+t_check "SIGTERM during --exec: the collector stops at once (${took} s), status 0" test "$rc" -eq 0 -a "$took" -le 5
+t_check "... the command killed, said" grep -q "failed: killed: the collector is asked to stop" "$tmp/x7.err"
+sleep 0.2
+t_check "... and what it started (its process group: the shell's sleep)" sh -c "! pgrep -f '^sleep 3517$' >/dev/null"
+"$DEC" collect --once --source "$src" --dir "$tmp/exe" --exec '' >/dev/null 2>"$tmp/x5.err"
+t_eq "--exec '': status 1" 1 $?
+"$DEC" decode --exec true "$src/dumps/00000001" >/dev/null 2>"$tmp/x6.err"
+t_eq "--exec is collect's alone (status 1), so said" "1 1" "$? $(grep -c '^scxdump: --exec is an option of collect$' "$tmp/x6.err")"
+
 # html on the host (the browser test, on the guest's dumps, is tests/dumps/test-html.sh)
 "$DEC" html "$dst/$a" >"$tmp/a.html" 2>"$tmp/e"
 t_eq "html exits 0" 0 $?
