@@ -7,6 +7,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/debugfs.h>
+#include <linux/security.h>
 #include <linux/fs.h>
 #include <linux/module.h>
 #include <linux/string.h>
@@ -66,6 +67,17 @@ int control_init(struct dentry *dir)
 		return PTR_ERR(d);
 	}
 	control_dentry = d;
+	/*
+	 * Under lockdown (Secure Boot on Debian's kernels, or a write to
+	 * /sys/kernel/security/lockdown) debugfs refuses to open any file
+	 * that can be written (fs/debugfs/file.c, debugfs_locked_down()):
+	 * control then fails with EPERM before this module sees the write.
+	 * The read-only files and every capture the hook or the stall watch
+	 * makes are not affected. Said once, here; a lockdown raised later
+	 * is the README's to explain.
+	 */
+	if (security_locked_down(LOCKDOWN_DEBUGFS))
+		pr_warn("the kernel is locked down: debugfs refuses to open control (EPERM), so no capture on demand; failures and stall warnings are still captured, and dump, dumps/ and status read\n");
 	return 0;
 }
 

@@ -17,10 +17,15 @@
 # BATCH_EXCLUDE: the tests a suite leaves out (a list of NAMEs), set before
 # sourcing this.
 batch_it=$(cd "$(dirname "${BASH_SOURCE[0]}")/../integration" && pwd)
+# lockdown last: the kernel stays locked down until the next boot
+batch_last="lockdown"
 batch_names=()
 for t in "$batch_it"/test-*.sh; do
 	n=${t##*/test-}
 	n=${n%.sh}
+	[[ " ${BATCH_EXCLUDE:-} $batch_last " == *" $n "* ]] || batch_names+=("$n")
+done
+for n in $batch_last; do
 	[[ " ${BATCH_EXCLUDE:-} " == *" $n "* ]] || batch_names+=("$n")
 done
 

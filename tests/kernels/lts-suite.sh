@@ -12,8 +12,9 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib.sh"
 . "$here/../guest/common.sh"
-# the Debian packages are tested on the stock kernel (stock-suite.sh)
-BATCH_EXCLUDE="packages faults"
+# the Debian packages are tested on the stock kernel (stock-suite.sh); so
+# is lockdown (this kernel has no lockdown LSM)
+BATCH_EXCLUDE="packages faults lockdown"
 . "$here/batch.sh"
 
 kdir=$(stage kernel-lts "$here/build.sh" lts | tail -1) && [ -n "$kdir" ] ||
