@@ -27,6 +27,7 @@ static const struct option longopts[] = {
 	[OPT_SOURCE] = { "source", required_argument, NULL, OPT_VAL + OPT_SOURCE },
 	[OPT_ONCE] = { "once", no_argument, NULL, OPT_VAL + OPT_ONCE },
 	[OPT_EXEC] = { "exec", required_argument, NULL, OPT_VAL + OPT_EXEC },
+	[OPT_JOURNAL] = { "journal", no_argument, NULL, OPT_VAL + OPT_JOURNAL },
 	[NR_CMD_OPTS] = { "help", no_argument, NULL, 'h' },
 	{ 0 }
 };
@@ -75,6 +76,7 @@ static bool take(struct cmdline *cl, enum cmd_opt o, const char *arg)
 	case OPT_SOURCE: cl->source = arg; break;
 	case OPT_ONCE: cl->once = true; break;
 	case OPT_EXEC: cl->exec = arg; break;
+	case OPT_JOURNAL: cl->journal = true; break;
 	case OPT_FORMAT:
 		if (strcmp(arg, "json") && strcmp(arg, "bpftool")) {
 			fprintf(stderr, "%s: --format takes json or bpftool, not '%s'\n",

@@ -28,6 +28,7 @@ enum cmd_opt {
 	OPT_SOURCE,
 	OPT_ONCE,
 	OPT_EXEC,
+	OPT_JOURNAL,
 	NR_CMD_OPTS
 };
 
@@ -60,6 +61,7 @@ struct cmdline {
 	const char *keep;	/* collect --keep, as given: collect checks it */
 	bool once;		/* collect --once */
 	const char *exec;	/* collect --exec CMD */
+	bool journal;		/* collect --journal */
 };
 
 /*

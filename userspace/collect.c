@@ -38,6 +38,7 @@
 #include "cmdline.h"
 #include "dumpfile.h"
 #include "exec.h"
+#include "journal.h"
 #include "index.h"
 #include "names.h"
 #include "saved.h"
@@ -62,7 +63,8 @@ struct collector {
 	unsigned long keep;
 	bool once;
 	const char *exec;	/* --exec: run on each dump saved */
-	unsigned long exec_failed;
+	bool journal;		/* --journal: an entry for each */
+	unsigned long exec_failed;	/* and journal entries not sent */
 	/* The dumps/<seq> copied: its seq and the file's ctime, its identity. */
 	struct seen {
 		uint32_t seq;
@@ -211,16 +213,15 @@ static int settle(struct collector *c, const char *tmp, uint32_t seq, const stru
 	char msg[320], name[256], path[PATH_MAX];
 	struct dump_file f;
 	struct dump_index x;
-	bool named = false;
-	int err;
+	bool named = false, indexed = false;
+	int err, f_err;
 
-	err = dump_open(&f, tmp, false, msg, sizeof(msg));
-	if (!err) {
-		if (!dump_index_build(&x, &f)) {
+	/* open until the end: the journal entry reads the saved dump's records */
+	f_err = dump_open(&f, tmp, false, msg, sizeof(msg));
+	if (!f_err) {
+		indexed = !dump_index_build(&x, &f);
+		if (indexed)
 			named = saved_name(&x, name, sizeof(name));
-			dump_index_free(&x);
-		}
-		dump_close(&f);
 		if (!named)
 			snprintf(msg, sizeof(msg), "no capture record");
 	}
@@ -240,7 +241,8 @@ static int settle(struct collector *c, const char *tmp, uint32_t seq, const stru
 	err = place(tmp, path);
 	if (err == PLACE_SAVED_BEFORE) {
 		unlink(tmp);	/* saved before, by an earlier run */
-		return 0;
+		err = 0;
+		goto out;
 	}
 	if (err == -EEXIST)
 		fprintf(stderr, "scxdump collect: %s exists and is not this dump (a link, a directory or other bytes); dumps/%08u not saved\n",
@@ -250,17 +252,27 @@ static int settle(struct collector *c, const char *tmp, uint32_t seq, const stru
 			strerror(-err));
 	if (err) {
 		unlink(tmp);
-		return err;
+		goto out;
 	}
 	c->saved++;
 	printf("saved %s\n", path);
 	fflush(stdout);
+	/* the entry says what the dump holds: a damaged one gets none */
+	if (c->journal && named && journal_saved(&x, path, msg, sizeof(msg))) {
+		fprintf(stderr, "scxdump collect: no journal entry for %s: %s\n", path, msg);
+		c->exec_failed++;
+	}
 	if (c->exec && exec_on_file(c->exec, path, EXEC_TIMEOUT_S, msg, sizeof(msg))) {
 		/* the dump is saved: the command's failure is said, not retried */
 		fprintf(stderr, "scxdump collect: --exec on %s failed: %s\n", path, msg);
 		c->exec_failed++;
 	}
-	return 0;
+out:
+	if (indexed)
+		dump_index_free(&x);
+	if (!f_err)
+		dump_close(&f);
+	return err;
 }
 
 /* Copy dumps/<seq> into the directory unless this run did; 0 or -errno. */
@@ -432,7 +444,9 @@ void collect_usage(FILE *out)
 		"be saved; the service tries again every few seconds). --source: the\n"
 		"module's debugfs directory. --exec CMD: run /bin/sh -c CMD on each\n"
 		"dump saved, its path as $1 and in SCXDUMP_FILE (an upload), killed\n"
-		"after %d s; a failure is said on stderr, not retried (--once: status 7).\n",
+		"after %d s; a failure is said on stderr, not retried (--once: status 7).\n"
+		"--journal: a structured journal entry for each dump saved (logger\n"
+		"--journald; MESSAGE_ID=" JOURNAL_MESSAGE_ID ").\n",
 		COLLECT_KEEP, EXEC_TIMEOUT_S);
 }
 
@@ -454,6 +468,7 @@ int collect_run(struct cmdline *cl)
 	c.keep = COLLECT_KEEP;
 	c.once = cl->once;
 	c.exec = cl->exec;
+	c.journal = cl->journal;
 	if (c.exec && !*c.exec) {
 		fprintf(stderr, "scxdump collect: --exec must not be empty\n");
 		return EXIT_USAGE;
@@ -551,7 +566,8 @@ int collect_run(struct cmdline *cl)
 		err = EXIT_IO;
 	}
 	if (c.exec_failed && !err && c.once) {
-		fprintf(stderr, "scxdump collect: --exec failed on %lu saved dumps\n", c.exec_failed);
+		fprintf(stderr, "scxdump collect: --exec or --journal failed %lu times\n",
+			c.exec_failed);
 		err = EXIT_EXEC;
 	}
 	/* what was saved is on disk; a lost "saved" line is still a failure */

@@ -18,5 +18,8 @@
  */
 int exec_on_file(const char *cmd, const char *path, unsigned int timeout_s, char *why,
 		 size_t len);
+/* Run @argv (@argv[0] a path), @in_len bytes of @in on its stdin; the same. */
+int exec_with_input(char *const argv[], const char *in, size_t in_len, unsigned int timeout_s,
+		    char *why, size_t len);
 
 #endif

@@ -32,6 +32,7 @@ static void usage(FILE *out)
 		"       scxdump timeline [--json] [--pretty] [--vmlinux-btf BTF] FILE\n"
 		"       scxdump html [--salvage] [--map NAME] [--vmlinux-btf BTF] FILE\n"
 		"       scxdump collect [--dir DIR] [--keep N] [--source DIR] [--once] [--exec CMD]\n"
+		"                       [--journal]\n"
 		"       scxdump list [--dir DIR] [--json]\n"
 		"       scxdump --version\n"
 		"\n"
@@ -77,7 +78,8 @@ static void usage(FILE *out)
 		"             3 unsupported format version, 4 I/O error,\n"
 		"             5 --salvage read a damaged dump's intact records,\n"
 		"             6 collect: the module's status file cannot be read,\n"
-		"             7 collect --once: every dump saved, but --exec CMD failed on one\n");
+		"             7 collect --once: every dump saved, but --exec CMD or a --journal\n"
+		"               entry failed\n");
 }
 
 /* The exit status for an error @err (-ENOMEM, -EIO) of a command. */
@@ -271,8 +273,8 @@ static const struct cmd cmds[] = {
 	{ "timeline", CMD_OPT(JSON) | CMD_OPT(PRETTY) | CMD_OPT(VMLINUX), 1, true,
 		      cmd_timeline, NULL },
 	{ "html", CMD_OPT(SALVAGE) | CMD_OPT(MAP) | CMD_OPT(VMLINUX), 1, false, cmd_html, NULL },
-	{ "collect", CMD_OPT(DIR) | CMD_OPT(KEEP) | CMD_OPT(SOURCE) | CMD_OPT(ONCE) | CMD_OPT(EXEC),
-		     0, false, collect_run, collect_usage },
+	{ "collect", CMD_OPT(DIR) | CMD_OPT(KEEP) | CMD_OPT(SOURCE) | CMD_OPT(ONCE) | CMD_OPT(EXEC) |
+		     CMD_OPT(JOURNAL), 0, false, collect_run, collect_usage },
 	{ "list", CMD_OPT(DIR) | CMD_OPT(JSON), 0, false, list_run, list_usage },
 };
 

@@ -16,7 +16,7 @@ enum {
 	EXIT_IO = 4,		/* cannot read the file or write the output */
 	EXIT_SALVAGED = 5,	/* --salvage: a damaged dump, its intact records */
 	EXIT_NOSOURCE = 6,	/* collect: no module's status to follow */
-	EXIT_EXEC = 7,		/* collect --once: --exec CMD failed on a saved dump */
+	EXIT_EXEC = 7,		/* collect --once: --exec CMD or --journal failed */
 };
 
 struct cmdline;

@@ -48,6 +48,8 @@ for i in 1 2 3; do
 done
 t_eq "the collector exited 0 on SIGTERM" 0 "$(sed -n 's/^collect_rc: //p' "$dir/out")"
 t_check "it says what it saved" grep -qx "stopped: 3 dumps saved" "$dir/collect.out"
+t_eq "the default options ask for a journal entry each: without journald here, each not sent said" 3 \
+	"$(grep -c '^scxdump collect: no journal entry for /var/lib/scxdump/.*: no journal to write to' "$dir/collect.err")"
 idle=$(sed -n 's/^idle_ticks: //p' "$dir/out")
 t_check "idle, it sleeps: at most 1 clock tick of CPU in 5 s (was ${idle:-?})" test "${idle:-x}" -le 1 2>/dev/null
 t_eq "scxdump list exits 0" 0 "$(sed -n 's/^list_rc: //p' "$dir/out")"

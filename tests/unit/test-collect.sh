@@ -155,10 +155,10 @@ t_eq "the dumps saved all the same" 3 "$(ls "$tmp/tofull" | wc -l)"
 # --exec CMD on each dump saved: its path as $1 and in SCXDUMP_FILE
 ex=$tmp/exec up=$tmp/uploaded
 mkdir -p "$up"
-"$DEC" collect --once --source "$src" --dir "$ex" --exec 'cp "$1" '"'$up'"'/ && echo "$SCXDUMP_FILE" >>'"'$up/env'" >"$tmp/x1.out" 2>"$tmp/x1.err"
+"$DEC" collect --once --source "$src" --dir "$ex" --exec 'cp "$1" '"'$up'"'/ && echo "$SCXDUMP_FILE" >>'"'$tmp/x1.env'" >"$tmp/x1.out" 2>"$tmp/x1.err"
 t_eq "--exec: status 0 when every command exits 0" 0 $?
-t_eq "... run once on each dump saved, given its path" "$(ls "$ex")" "$(ls "$up" | grep -v '^env$')"
-t_eq "... the same path in SCXDUMP_FILE" "$(grep '^saved ' "$tmp/x1.out" | sed 's/^saved //')" "$(cat "$up/env")"
+t_eq "... run once on each dump saved, given its path" "$(ls "$ex")" "$(ls "$up")"
+t_eq "... the same path in SCXDUMP_FILE" "$(grep '^saved ' "$tmp/x1.out" | sed 's/^saved //')" "$(cat "$tmp/x1.env")"
 t_check "... each upload the saved bytes" cmp -s "$ex/$a" "$up/$a"
 "$DEC" collect --once --source "$src" --dir "$ex" --exec "echo again >>'$up/again'" >/dev/null 2>&1
 t_check "... not run again for a dump saved before" test ! -e "$up/again"
@@ -180,6 +180,50 @@ opts="--dir $tmp/exr --keep 100 --exec $tmp/upload-scxdump"
 # shellcheck disable=SC2086 # split as systemd splits $SCXDUMP_COLLECT_OPTS
 "$DEC" collect --once --source "$src" $opts >/dev/null 2>&1
 t_eq "the README's recipe: status 0, each saved dump uploaded" "0 $(ls "$tmp/exr" | tr '\n' ' ')" "$? $(ls "$tmp/up2" | tr '\n' ' ')"
+# --journal: one structured entry for each dump saved, through logger
+# --journald to the journal's socket (a stand-in bound in a mount
+# namespace of its own); none for the damaged copy
+if unshare -m true 2>/dev/null && command -v logger >/dev/null; then
+	unshare -m sh -c 'mount -t tmpfs tmpfs /run && mkdir -p /run/systemd/journal &&
+		{ python3 "$1" /run/systemd/journal/socket 3 "$2/j.out" & } &&
+		for _ in $(seq 50); do [ -e /run/systemd/journal/socket.ready ] && break; sleep 0.1; done &&
+		"$3" collect --once --journal --source "$4" --dir "$2/jd" >"$2/j1.out" 2>"$2/j1.err"; echo $? >"$2/j1.rc"; wait' \
+		- "$here/journal-recv.py" "$tmp" "$DEC" "$src"
+	t_eq "--journal: status 0" 0 "$(cat "$tmp/j1.rc")"
+	t_eq "... an entry for each whole dump saved, none for the damaged one" 2 "$(grep -c '^--$' "$tmp/j.out")"
+	t_eq "... each with its MESSAGE_ID and identifier" "2 2" \
+		"$(grep -c '^MESSAGE_ID=58090e49ab13487396e1b49cdb1302f2$' "$tmp/j.out") $(grep -c '^SYSLOG_IDENTIFIER=scxdump$' "$tmp/j.out")"
+	t_check "... the scheduler's exit: an error, priority 3, kind, message escaped" sh -c \
+		"grep -qx 'SCXDUMP_SCHEDULER=scxdump_test' '$tmp/j.out' && grep -qx 'SCXDUMP_EXIT_KIND=SCX_EXIT_ERROR_BPF' '$tmp/j.out' && test \$(grep -cx 'PRIORITY=3' '$tmp/j.out') -eq 2"
+	t_eq "... the saved files, as collect said them" "$(sed -n 's/^saved //p' "$tmp/j1.out" | grep -v -- -damaged- | sort)" \
+		"$(sed -n 's/^SCXDUMP_FILE=//p' "$tmp/j.out" | sort)"
+	t_eq "... every line a FIELD=value (no raw control byte opens a line of its own)" "" \
+		"$(grep -av '^[A-Z_]*=\|^--$' "$tmp/j.out")"
+	t_check "... MESSAGE says it" grep -q '^MESSAGE=saved a dump of scxdump_maps (exit, SCX_EXIT_ERROR_BPF): .*scxdump_maps-exit' "$tmp/j.out"
+	# a hostile dump's text: escaped as on a terminal, each field one line
+	mkdir -p "$tmp/jh/dumps"
+	"$MK" --hostile "$tmp/jh/dumps/00000001"
+	printf 'events: 1\narmed: yes\ncaptures: 1\nkept: 1\nlast_error: none\n' >"$tmp/jh/status"
+	unshare -m sh -c 'mount -t tmpfs tmpfs /run && mkdir -p /run/systemd/journal &&
+		{ python3 "$1" /run/systemd/journal/socket 1 "$2/jh.out" & } &&
+		for _ in $(seq 50); do [ -e /run/systemd/journal/socket.ready ] && break; sleep 0.1; done &&
+		"$3" collect --once --journal --source "$2/jh" --dir "$2/jhd" >/dev/null 2>&1; wait' \
+		- "$here/journal-recv.py" "$tmp" "$DEC"
+	t_eq "... a hostile scheduler name and message escaped (\\xHH), no byte raw" \
+		'SCXDUMP_SCHEDULER=synth\x1b]0;t\x07\xff|SCXDUMP_EXIT_MESSAGE=sur\xed\xa0\x80 ov\xe0\x80\x80 ov\xc0\xaf ov\xf0\x80\x80\x80 big\xf4\x90\x80\x80 ff\xff lit\\xff osc\x1b]0;pwned\x07 cls\x1b[2J c1\xc2\x9b del\x7f' \
+		"$(grep -a '^SCXDUMP_SCHEDULER=\|^SCXDUMP_EXIT_MESSAGE=' "$tmp/jh.out" | paste -sd '|')"
+	"$DEC" collect --once --journal --source "$src" --dir "$tmp/jn" >/dev/null 2>"$tmp/j2.err" </dev/null
+	rc=$?
+	if [ -S /run/systemd/journal/socket ]; then
+		t_ok "# SKIP --journal without a journal: this host has one"
+	else
+		t_eq "--journal without a journal: status 7, each entry not sent said" "7 2" \
+			"$rc $(grep -c '^scxdump collect: no journal entry for ' "$tmp/j2.err")"
+	fi
+else
+	t_ok "# SKIP --journal: no mount namespace (unshare -m) or no logger here"
+fi
+
 # the service asked to stop while a command runs: the command is killed
 "$DEC" collect --source "$src" --dir "$tmp/exs" --exec "touch '$tmp/exs.started'; sleep 3517" >"$tmp/x7.out" 2>"$tmp/x7.err" &
 cpid=$!
