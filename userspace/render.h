@@ -109,6 +109,8 @@ void render_type_name(const struct btf *btf, uint32_t type_id, char *buf, size_t
  */
 /* past typedefs, qualifiers and type tags: the type the bytes are, or -1 */
 int32_t render_skip_mods(const struct btf *btf, uint32_t id);
+/* the little-endian @bits (<= 64) bits at @bit_off of @data, as they are */
+uint64_t render_read_bits(const uint8_t *data, uint32_t bit_off, uint32_t bits);
 /* the integer of @bits (<= 64) bits at @bit_off, sign-extended when @is_signed */
 uint64_t render_int_value(const uint8_t *data, uint32_t bit_off, uint32_t bits, bool is_signed);
 /* is @id C's char type (an element of a string)? */
@@ -121,8 +123,9 @@ const struct btf_type *render_plain_int(const struct btf *btf, uint32_t id);
 bool render_plain_name(const char *s);
 
 /*
- * The decisions render.c and plan.c both take, each in one function, so
- * that the two write the same bytes: how an integer of @bits bits of @t
+ * The decisions render.c and plan.c both take, each in one function
+ * (render_rules.c, with the ones above and below), so that the two write
+ * the same bytes: how an integer of @bits bits of @t
  * is written; whether @t's bits lie inside its bytes (else hex); whether
  * an enum has a size it is read at (else hex); enumerator @i of @t, its
  * value as compared with the bytes and its name; why an array of elements
