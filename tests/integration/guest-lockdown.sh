@@ -8,6 +8,9 @@ set -u
 S=/opt/scxdump/src
 . $S/tests/integration/guest-common.sh
 insmod $KO stall_warn_pct=0 || exit 1
+# the lockdown LSM's file is in securityfs, which the guest's init does not mount
+[ -e /sys/kernel/security/lockdown ] ||
+	mount -t securityfs securityfs /sys/kernel/security || echo "securityfs: not mounted"
 cat /sys/kernel/security/lockdown >lockdown.before 2>&1
 echo integrity >/sys/kernel/security/lockdown 2>lockdown.err || echo "lockdown: refused"
 cat /sys/kernel/security/lockdown >lockdown.after 2>&1
