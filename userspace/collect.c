@@ -83,18 +83,6 @@ static void on_signal(int sig)
 	collect_stop = 1;
 }
 
-/*
- * A SIGTERM or SIGINT held blocked while the collector works: ppoll()
- * delivers it only when it sleeps, and a status file that is always
- * ready (a regular file given as --source) would never let it.
- */
-static bool stop_pending(void)
-{
-	sigset_t p;
-
-	return !sigpending(&p) && (sigismember(&p, SIGTERM) || sigismember(&p, SIGINT));
-}
-
 /* Copy @from (an open fd) to @to_fd whole; 0 or -errno. */
 static int copy_fd(int from, int to_fd)
 {
@@ -512,7 +500,11 @@ int collect_run(struct cmdline *cl)
 	if (!c.once)
 		printf("collecting from %s into %s (keep %lu)\n", c.source, c.dir, c.keep);
 	fflush(stdout);
-	while (!collect_stop && !stop_pending()) {
+	/*
+	 * a stop held pending is looked at too: a status file that is always
+	 * ready (a regular file as --source) never lets ppoll() deliver it
+	 */
+	while (!collect_stop && !exec_stop_pending()) {
 		/* reading it re-arms the poll: it wakes at the next event */
 		n = read_status(fd, status, sizeof(status));
 		if (n < 0) {

@@ -4,8 +4,9 @@
  * waited for at most a time bound: the collector does one thing at a
  * time, and a command that hangs must not stop it from saving the next
  * dump, nor from stopping: a SIGTERM or SIGINT the collector holds
- * blocked kills the command too. posix_spawn() with the caller's blocked
- * signals unblocked in the child; the wait polls waitpid() every 20 ms.
+ * blocked (exec_stop_pending()) kills the command too. posix_spawn() with
+ * the caller's blocked signals unblocked in the child; the wait polls
+ * waitpid() every 20 ms.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,43 +23,93 @@
 
 extern char **environ;
 
-/* @path in SCXDUMP_FILE=, beside the caller's environment; NULL: no memory. */
-static char **env_with(const char *path, char **file)
+bool exec_stop_pending(void)
 {
-	size_t n = 0, i;
-	char **env;
+	sigset_t p;
 
-	while (environ[n])
-		n++;
-	env = calloc(n + 2, sizeof(*env));
-	*file = malloc(strlen(path) + sizeof("SCXDUMP_FILE="));
-	if (!env || !*file) {
-		free(env);
-		free(*file);
-		return NULL;
-	}
-	sprintf(*file, "SCXDUMP_FILE=%s", path);
-	env[0] = *file;
-	for (i = 0; i < n; i++)
-		env[i + 1] = environ[i];
-	return env;
+	return !sigpending(&p) && (sigismember(&p, SIGTERM) || sigismember(&p, SIGINT));
 }
 
 /*
- * Run @argv (@argv[0] a path) with @env, @in_len bytes of @in on its stdin
- * (/dev/null when @in is NULL); as exec_on_file() waits for it.
+ * @in_len bytes of @in into the pipe @fd, closed after: a few KiB, within
+ * the pipe's room whether or not the command reads. SIGPIPE is held
+ * blocked meanwhile and taken back if the write raised it (a command gone
+ * without reading). 0, or -1 with why.
  */
-static int exec_run(char *const argv[], char *const env[], const char *in, size_t in_len,
-		    unsigned int timeout_s, char *why, size_t len)
+static int exec_feed(int fd, const char *in, size_t in_len, char *why, size_t len)
+{
+	sigset_t sigpipe, old;
+	int err = 0;
+
+	sigemptyset(&sigpipe);
+	sigaddset(&sigpipe, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &sigpipe, &old);
+	errno = 0;
+	if (write(fd, in, in_len) != (ssize_t)in_len) {
+		snprintf(why, len, "cannot write its input: %s", strerror(errno ? errno : EIO));
+		if (errno == EPIPE)
+			sigtimedwait(&sigpipe, NULL, &(struct timespec){ 0, 0 });
+		err = -1;
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	close(fd);
+	return err;
+}
+
+/*
+ * Wait for @pid at most @timeout_s seconds, or until the caller is asked
+ * to stop (exec_stop_pending()), then kill its process group. 0 when it
+ * exited 0; otherwise -1 with why.
+ */
+static int exec_wait(pid_t pid, unsigned int timeout_s, char *why, size_t len)
 {
 	struct timespec tick = { 0, 20 * 1000 * 1000 };
+	unsigned long waited_ms = 0;
+	bool stop;
+	int status;
+	pid_t r;
+
+	while ((r = waitpid(pid, &status, WNOHANG)) != pid) {
+		if (r < 0 && errno != EINTR) {
+			snprintf(why, len, "cannot wait for it: %s", strerror(errno));
+			return -1;
+		}
+		stop = exec_stop_pending();
+		if (stop || waited_ms >= timeout_s * 1000ul) {
+			kill(-pid, SIGKILL);
+			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+				;
+			if (stop)
+				snprintf(why, len, "killed: the collector is asked to stop");
+			else
+				snprintf(why, len, "still running after %u s: killed", timeout_s);
+			return -1;
+		}
+		nanosleep(&tick, NULL);
+		waited_ms += 20;
+	}
+	if (WIFEXITED(status) && !WEXITSTATUS(status))
+		return 0;
+	if (WIFEXITED(status))
+		snprintf(why, len, "exit status %d", WEXITSTATUS(status));
+	else
+		snprintf(why, len, "killed by signal %d (%s)", WTERMSIG(status),
+			 strsignal(WTERMSIG(status)));
+	return -1;
+}
+
+/*
+ * Run @argv (@argv[0] a path) in the caller's environment, @in_len bytes
+ * of @in on its stdin (/dev/null when @in is NULL), and wait for it.
+ */
+static int exec_run(char *const argv[], const char *in, size_t in_len, unsigned int timeout_s,
+		    char *why, size_t len)
+{
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
-	unsigned long waited_ms = 0;
-	int err, status, pfd[2] = { -1, -1 };
-	sigset_t none, pending, sigpipe, old;
-	bool stop, in_failed = false;
-	pid_t pid = 0, r;
+	int err, pfd[2] = { -1, -1 };
+	sigset_t none;
+	pid_t pid;
 
 	if (in && pipe2(pfd, O_CLOEXEC)) {
 		snprintf(why, len, "no pipe: %s", strerror(errno));
@@ -75,90 +126,45 @@ static int exec_run(char *const argv[], char *const env[], const char *in, size_
 	/* a group of its own: a kill reaches what the command started too */
 	posix_spawnattr_setpgroup(&at, 0);
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP);
-	err = posix_spawn(&pid, argv[0], &fa, &at, argv, env);
+	err = posix_spawn(&pid, argv[0], &fa, &at, argv, environ);
 	posix_spawnattr_destroy(&at);
 	posix_spawn_file_actions_destroy(&fa);
-	if (in) {
+	if (in)
 		close(pfd[0]);
-		/*
-		 * A few KiB: within the pipe's room, whether or not it reads.
-		 * SIGPIPE held blocked meanwhile, and taken back if the write
-		 * raised it (a command gone without reading): EPIPE is said.
-		 */
-		sigemptyset(&sigpipe);
-		sigaddset(&sigpipe, SIGPIPE);
-		sigprocmask(SIG_BLOCK, &sigpipe, &old);
-		errno = 0;
-		if (!err && write(pfd[1], in, in_len) != (ssize_t)in_len) {
-			/* it did not read it all: it runs, and is waited for */
-			snprintf(why, len, "cannot write its input: %s",
-				 strerror(errno ? errno : EIO));
-			in_failed = true;
-			if (errno == EPIPE)
-				sigtimedwait(&sigpipe, NULL, &(struct timespec){ 0, 0 });
-		}
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		close(pfd[1]);
-	}
 	if (err) {
+		if (in)
+			close(pfd[1]);
 		snprintf(why, len, "cannot run %s: %s", argv[0], strerror(err));
 		return -1;
 	}
-	for (;;) {
-		r = waitpid(pid, &status, WNOHANG);
-		if (r == pid)
-			break;
-		if (r < 0 && errno != EINTR) {
-			snprintf(why, len, "cannot wait for it: %s", strerror(errno));
-			return -1;
-		}
-		sigpending(&pending);
-		stop = sigismember(&pending, SIGTERM) || sigismember(&pending, SIGINT);
-		if (stop || waited_ms >= timeout_s * 1000ul) {
-			kill(-pid, SIGKILL);
-			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-				;
-			if (stop)
-				snprintf(why, len, "killed: the collector is asked to stop");
-			else
-				snprintf(why, len, "still running after %u s: killed", timeout_s);
-			return -1;
-		}
-		nanosleep(&tick, NULL);
-		waited_ms += 20;
-	}
-	if (WIFEXITED(status) && !WEXITSTATUS(status) && !in_failed)
-		return 0;
-	if (in_failed)
+	if (in && exec_feed(pfd[1], in, in_len, why, len)) {
+		char ignored[64];
+
+		/* a command that did not read its input is still waited for */
+		exec_wait(pid, timeout_s, ignored, sizeof(ignored));
 		return -1;
-	if (WIFEXITED(status))
-		snprintf(why, len, "exit status %d", WEXITSTATUS(status));
-	else
-		snprintf(why, len, "killed by signal %d (%s)", WTERMSIG(status),
-			 strsignal(WTERMSIG(status)));
-	return -1;
+	}
+	return exec_wait(pid, timeout_s, why, len);
 }
 
 int exec_on_file(const char *cmd, const char *path, unsigned int timeout_s, char *why,
 		 size_t len)
 {
 	char *argv[] = { "/bin/sh", "-c", (char *)cmd, "sh", (char *)path, NULL };
-	char **env, *file;
 	int err;
 
-	env = env_with(path, &file);
-	if (!env) {
+	/* the command's environment is ours with the path added (one thread) */
+	if (setenv("SCXDUMP_FILE", path, 1)) {
 		snprintf(why, len, "out of memory");
 		return -1;
 	}
-	err = exec_run(argv, env, NULL, 0, timeout_s, why, len);
-	free(env);
-	free(file);
+	err = exec_run(argv, NULL, 0, timeout_s, why, len);
+	unsetenv("SCXDUMP_FILE");
 	return err;
 }
 
 int exec_with_input(char *const argv[], const char *in, size_t in_len, unsigned int timeout_s,
 		    char *why, size_t len)
 {
-	return exec_run(argv, environ, in, in_len, timeout_s, why, len);
+	return exec_run(argv, in, in_len, timeout_s, why, len);
 }

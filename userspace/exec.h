@@ -3,6 +3,7 @@
 #ifndef SCXDUMP_EXEC_H
 #define SCXDUMP_EXEC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* How long the command may run before it is killed. */
@@ -18,6 +19,11 @@
  */
 int exec_on_file(const char *cmd, const char *path, unsigned int timeout_s, char *why,
 		 size_t len);
+/*
+ * A SIGTERM or SIGINT the caller holds blocked is pending: it is asked to
+ * stop (ppoll() delivers it only when the collector sleeps).
+ */
+bool exec_stop_pending(void);
 /* Run @argv (@argv[0] a path), @in_len bytes of @in on its stdin; the same. */
 int exec_with_input(char *const argv[], const char *in, size_t in_len, unsigned int timeout_s,
 		    char *why, size_t len);

@@ -32,8 +32,8 @@
 #define JOURNAL_SOCKET		"/run/systemd/journal/socket"
 #define JOURNAL_MSG_MAX		1024
 #define JOURNAL_TIMEOUT_S	10
-/* SCX_EXIT_ERROR: kinds from it on are errors (kernel/sched/ext_internal.h) */
-#define JOURNAL_EXIT_ERROR	1024
+/* enum scx_exit_kind's errors are named so (the dump has the kernel's names) */
+#define JOURNAL_ERROR_KIND	"SCX_EXIT_ERROR"
 
 /* FIELD=value, @len bytes of @s escaped, a line of @f. */
 static void field(FILE *f, const char *name, const void *s, size_t len)
@@ -42,13 +42,6 @@ static void field(FILE *f, const char *name, const void *s, size_t len)
 
 	fprintf(f, "%s=%s\n", name, v ? v : "(no memory)");
 	free(v);
-}
-
-static size_t fixed_len(const char *s, size_t max)
-{
-	const char *nul = memchr(s, 0, max);
-
-	return nul ? (size_t)(nul - s) : max;
 }
 
 int journal_saved(const struct dump_index *x, const char *path, char *why, size_t len)
@@ -74,15 +67,16 @@ int journal_saved(const struct dump_index *x, const char *path, char *why, size_
 	}
 	file = text_dup(path, strlen(path), TEXT_RAW | TEXT_CONTROLS);
 	if (s) {
-		sched = text_dup(s->name, fixed_len(s->name, sizeof(s->name)),
+		sched = text_dup(s->name, strnlen(s->name, sizeof(s->name)),
 				 TEXT_RAW | TEXT_CONTROLS);
 		kind = text_dup(s->exit_kind_name,
-				fixed_len(s->exit_kind_name, sizeof(s->exit_kind_name)),
+				strnlen(s->exit_kind_name, sizeof(s->exit_kind_name)),
 				TEXT_RAW | TEXT_CONTROLS);
 	}
 	fprintf(f, "MESSAGE_ID=%s\n", JOURNAL_MESSAGE_ID);
 	fprintf(f, "SYSLOG_IDENTIFIER=scxdump\n");
-	fprintf(f, "PRIORITY=%d\n", s && s->exit_kind >= JOURNAL_EXIT_ERROR ? 3 : 5);
+	fprintf(f, "PRIORITY=%d\n",
+		kind && !strncmp(kind, JOURNAL_ERROR_KIND, strlen(JOURNAL_ERROR_KIND)) ? 3 : 5);
 	fprintf(f, "MESSAGE=saved a dump of %s (%s, %s): %s\n", sched ? sched : "no scheduler",
 		trigger, kind && *kind ? kind : "no exit", file ? file : "");
 	fprintf(f, "SCXDUMP_FILE=%s\n", file ? file : "");
