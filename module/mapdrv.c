@@ -3,7 +3,8 @@
  * The per-map driver: which family captures a map (the table built from
  * maps/map_types.h), the MAP and MAP_END records around its entries, the
  * context a family's capture runs in (with room for the kernel objects
- * its values point at, kmem.c), and the counting walk that sizes a map before the snapshot.
+ * its values point at, kmem.c), and the counting walk that sizes a map
+ * before the snapshot.
  */
 #include <linux/bpf.h>
 #include <linux/btf.h>
@@ -150,15 +151,16 @@ void mapdrv_capture(struct capture *c, struct bpf_map *map, u32 index)
 			mc.flags |= SXD_MAP_UNSUPPORTED;
 			mc.reason = "this map type is not captured by this scxdump version";
 		} else {
-			if (kmem_map_has_kptr(map) && c->atomic) {
-				mc.kmems = c->kmems;
-				memset(mc.kmems, 0, offsetof(struct map_kmems, m));
-			} else if (kmem_map_has_kptr(map)) {
-				mc.kmems = sxd_alloc(kvzalloc_obj(*mc.kmems, GFP_KERNEL));
-				if (!mc.kmems)
+			/* in the stop: the buffer snapshot_prepare() allocated */
+			if (kmem_map_has_kptr(map)) {
+				mc.kmems = c->atomic ? c->kmems :
+					   sxd_alloc(kvzalloc_obj(*mc.kmems, GFP_KERNEL));
+				if (c->atomic)
+					memset(mc.kmems, 0, offsetof(struct map_kmems, m));
+				else if (!mc.kmems)
 					capture_error(c, -ENOMEM,
 						      "map %s: kptr pointees left out: out of memory",
-						  map->name);
+						      map->name);
 			}
 			mc.status = ops->capture(&mc);
 			if (mc.over_budget) {
