@@ -134,17 +134,10 @@ static int run(struct cmdline *cl, const struct dump_index *x,
 	err = load_vmlinux(cl, x, cl->path, &cl->o.vmlinux);
 	if (err)
 		return err;
-	if (cl->o.bpftool) {
-		err = decode_bpftool(x, stdout, &cl->o);
-		if (err == -ENOENT) {
-			btf__free(cl->o.vmlinux);
-			return EXIT_USAGE;
-		}
-	} else {
-		err = show(cl, x);
-	}
+	err = show(cl, x);
 	btf__free(cl->o.vmlinux);
-	return finish(err);
+	/* decode_bpftool(): no map of the name given */
+	return err == -ENOENT ? EXIT_USAGE : finish(err);
 }
 
 /* Open and index the dump at @path; 0 or the exit status. */
@@ -192,6 +185,8 @@ static int run_diff(struct cmdline *cl, const struct dump_index *xa)
 /* The commands that read one dump: what each prints of it. */
 static int show_json(struct cmdline *cl, const struct dump_index *x)
 {
+	if (cl->o.bpftool)
+		return decode_bpftool(x, stdout, &cl->o);
 	return decode_json(x, stdout, &cl->o);
 }
 
