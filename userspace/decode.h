@@ -35,6 +35,21 @@ int decode_bpftool(const struct dump_index *x, FILE *out, const struct decode_op
 /* timeline.c: scxdump timeline, what changed from each sample to the next */
 int timeline_text(const struct dump_index *x, FILE *out, const struct decode_opts *o);
 
+/*
+ * maps.c: one map's entries rendered one at a time, each as decode
+ * renders it with @o (scxdump diff: memory for one entry, not the map).
+ * entry_walk_map() selects the map in maps[] slot @slot and gives its
+ * JSON object without entries ("entries": []); entry_walk_entry() gives
+ * entry @i of it (file order). A text is the walk's until its next call.
+ */
+struct entry_walk;
+struct entry_walk *entry_walk_open(const struct dump_index *x, const struct decode_opts *o,
+				   int *err);
+void entry_walk_close(struct entry_walk *w);
+int entry_walk_map(struct entry_walk *w, uint32_t slot, const unsigned char **text, size_t *len);
+size_t entry_walk_count(const struct entry_walk *w);
+int entry_walk_entry(struct entry_walk *w, size_t i, const unsigned char **text, size_t *len);
+
 /* vmlinux_btf.c: the BTF in @path, if it is that of the dump's kernel. */
 struct btf *vmlinux_btf_load(const struct dump_index *x, const char *path,
 			     char *msg, size_t len);

@@ -2,11 +2,12 @@
 /*
  * scxdump diff A B: what changed between two dumps, as JSON or text.
  *
- * Both dumps are rendered and read back as trees (jsontree.c), which it
- * compares: first the header (capture, schedulers with their exit,
- * counters and core state), then one map at a time, so memory holds two
- * renderings of the largest map, never two whole dumps. Maps are matched
- * by name, in order of appearance; within them, as jsontree.c matches.
+ * The header (capture, schedulers with their exit, counters and core
+ * state) of both dumps is rendered and read back as trees (jsontree.c),
+ * which it compares. Maps are matched by name, in order of appearance, and
+ * their entries by identity as jsontree.c matches array elements, but one
+ * entry at a time (entry_walk, maps.c): memory holds each entry's identity
+ * and 16 bytes, and one entry of each side rendered, never a whole map.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -98,21 +99,229 @@ static struct map_name *map_names(const struct dump_index *x, size_t *n)
 	return names;
 }
 
-/* The @k-th map of the maps[] in @doc (one name's maps), or NULL. */
-static yajl_val nth_map(yajl_val doc, size_t k)
-{
-	yajl_val maps = jsontree_get(doc, "maps");
+/*
+ * One side's entries of a map, by identity: each entry's identity text
+ * (jsontree_ident(), "key=...") in one pool, and per entry where it is and
+ * which entry of the other side it met. 16 bytes and the identity's text
+ * per entry: the entries themselves are rendered again when compared.
+ */
+struct entry_id {
+	uint64_t id;		/* its identity's offset in the pool */
+	uint32_t at;		/* its index in the map */
+	uint32_t match;		/* 1 + the other side's index, 0 when none */
+};
 
-	return YAJL_IS_ARRAY(maps) && k < maps->u.array.len ? maps->u.array.values[k] : NULL;
+struct entry_ids {
+	struct entry_id *ids;	/* sorted by identity, then index */
+	uint32_t *by_at;	/* the ids[] slot of each index */
+	char *pool;
+	size_t n, pool_len, pool_cap;
+};
+
+static void entry_ids_free(struct entry_ids *s)
+{
+	free(s->ids);
+	free(s->by_at);
+	free(s->pool);
+	memset(s, 0, sizeof(*s));
 }
 
-/* One map of each side (either may be NULL): its own fields, its entries. */
-static void diff_map(struct jsontree_diff *d, const char *name, yajl_val a, yajl_val b)
+/* Entry @i of @w's map, parsed: NULL when it cannot be (only memory can fail). */
+static yajl_val entry_tree(struct entry_walk *w, size_t i, const unsigned char **text, size_t *len)
 {
-	yajl_val ea = jsontree_get(a, "entries"), eb = jsontree_get(b, "entries");
-	struct jsontree_counts st = { 0 };
-	size_t i, at;
+	char msg[64];
 
+	if (entry_walk_entry(w, i, text, len))
+		return NULL;
+	/* yajl's buffer ends its text with a NUL */
+	return yajl_tree_parse((const char *)*text, msg, sizeof(msg));
+}
+
+static int id_cmp_pool(const struct entry_id *a, const struct entry_id *b, const char *pool)
+{
+	int c = strcmp(pool + a->id, pool + b->id);
+
+	return c ? c : (a->at > b->at) - (a->at < b->at);
+}
+
+static const char *sort_pool;	/* qsort() has no context argument */
+
+static int id_cmp(const void *a, const void *b)
+{
+	return id_cmp_pool(a, b, sort_pool);
+}
+
+/* Every entry of @w's map: its identity, sorted. 0, -ENOMEM or -EFBIG. */
+static int entry_ids_build(struct entry_walk *w, struct entry_ids *s)
+{
+	char id[JSONTREE_ID_MAX];
+	const unsigned char *t;
+	size_t i, len, l;
+	yajl_val e;
+
+	s->n = entry_walk_count(w);
+	if (s->n >= UINT32_MAX)
+		return -EFBIG;
+	s->ids = malloc((s->n + 1) * sizeof(*s->ids));
+	s->by_at = malloc((s->n + 1) * sizeof(*s->by_at));
+	if (!s->ids || !s->by_at)
+		return -ENOMEM;
+	for (i = 0; i < s->n; i++) {
+		e = entry_tree(w, i, &t, &len);
+		if (!e)
+			return -ENOMEM;
+		jsontree_ident(e, "key", id, sizeof(id));
+		yajl_tree_free(e);
+		l = strlen(id) + 1;
+		if (s->pool_len + l > s->pool_cap) {
+			size_t cap = s->pool_cap ? 2 * s->pool_cap : 4096;
+			char *p = realloc(s->pool, cap);
+
+			if (!p)
+				return -ENOMEM;
+			s->pool = p;
+			s->pool_cap = cap;
+		}
+		memcpy(s->pool + s->pool_len, id, l);
+		s->ids[i] = (struct entry_id){ .id = s->pool_len, .at = i };
+		s->pool_len += l;
+	}
+	sort_pool = s->pool;
+	qsort(s->ids, s->n, sizeof(*s->ids), id_cmp);
+	for (i = 0; i < s->n; i++)
+		s->by_at[s->ids[i].at] = i;
+	return 0;
+}
+
+/*
+ * Match the two sides' entries by identity (merged sorted: the n-th entry
+ * of an identity on one side meets the n-th on the other), as
+ * jsontree_diff_arr() matches the elements of two arrays.
+ */
+static void entry_ids_match(struct entry_ids *a, struct entry_ids *b)
+{
+	size_t i = 0, j = 0;
+	int c;
+
+	while (i < a->n && j < b->n) {
+		c = strcmp(a->pool + a->ids[i].id, b->pool + b->ids[j].id);
+		if (c < 0) {
+			i++;
+		} else if (c > 0) {
+			j++;
+		} else {
+			a->ids[i].match = b->ids[j].at + 1;
+			b->ids[j].match = a->ids[i].at + 1;
+			i++;
+			j++;
+		}
+	}
+}
+
+/*
+ * The entries of the maps @wa and @wb walk, compared as jsontree_diff_arr()
+ * compares two arrays of them (A's order, then B's entries A lacks), with
+ * one entry of each side rendered at a time; the same text is the same
+ * entry without parsing it.
+ */
+static int diff_entries(struct jsontree_diff *d, struct entry_walk *wa, struct entry_walk *wb,
+			struct jsontree_counts *st)
+{
+	struct entry_ids a = { 0 }, b = { 0 };
+	const unsigned char *ta, *tb;
+	size_t i, la, lb;
+	char seg[JSONTREE_ID_MAX + 4];
+	int err;
+
+	err = entry_ids_build(wa, &a);
+	if (!err)
+		err = entry_ids_build(wb, &b);
+	if (err)
+		goto out;
+	entry_ids_match(&a, &b);
+	for (i = 0; i < a.n && !err; i++) {
+		const struct entry_id *ia = &a.ids[a.by_at[i]];
+		yajl_val ea = NULL, eb = NULL;
+
+		snprintf(seg, sizeof(seg), "[%s]", a.pool + ia->id);
+		if (ia->match) {
+			if (entry_walk_entry(wa, i, &ta, &la) ||
+			    entry_walk_entry(wb, ia->match - 1, &tb, &lb)) {
+				err = -ENOMEM;
+				break;
+			}
+			if (la == lb && !memcmp(ta, tb, la)) {
+				st->same++;
+				continue;
+			}
+			/* yajl's buffers end their texts with a NUL */
+			ea = yajl_tree_parse((const char *)ta, NULL, 0);
+			eb = yajl_tree_parse((const char *)tb, NULL, 0);
+		} else {
+			ea = entry_tree(wa, i, &ta, &la);
+		}
+		if (ea && (eb || !ia->match))
+			jsontree_diff_elem(d, seg, ea, eb, st);
+		else
+			err = -ENOMEM;
+		yajl_tree_free(ea);
+		yajl_tree_free(eb);
+	}
+	for (i = 0; i < b.n && !err; i++) {
+		const struct entry_id *ib = &b.ids[b.by_at[i]];
+		yajl_val eb;
+
+		if (ib->match)
+			continue;
+		snprintf(seg, sizeof(seg), "[%s]", b.pool + ib->id);
+		eb = entry_tree(wb, i, &tb, &lb);
+		if (!eb) {
+			err = -ENOMEM;
+			break;
+		}
+		jsontree_diff_elem(d, seg, NULL, eb, st);
+		yajl_tree_free(eb);
+	}
+out:
+	entry_ids_free(&a);
+	entry_ids_free(&b);
+	return err;
+}
+
+/* The map in maps[] slot @slot of @w's dump, without its entries: NULL when it cannot be. */
+static yajl_val map_head(struct entry_walk *w, uint32_t slot, int *err)
+{
+	const unsigned char *t;
+	yajl_val v;
+	size_t len;
+
+	*err = entry_walk_map(w, slot, &t, &len);
+	if (*err)
+		return NULL;
+	v = yajl_tree_parse((const char *)t, NULL, 0);
+	if (!v)
+		*err = -ENOMEM;
+	return v;
+}
+
+/*
+ * One map of each side (@wa or @wb NULL: only on the other side): its own
+ * fields, then its entries.
+ */
+static int diff_map(struct jsontree_diff *d, const char *name, struct entry_walk *wa, uint32_t sa,
+		    struct entry_walk *wb, uint32_t sb)
+{
+	struct jsontree_counts st = { 0 };
+	yajl_val a = NULL, b = NULL;
+	size_t i, at;
+	int err = 0;
+
+	if (wa)
+		a = map_head(wa, sa, &err);
+	if (!err && wb)
+		b = map_head(wb, sb, &err);
+	if (err)
+		goto out;
 	d->path[0] = 0;
 	if (d->text) {
 		fputs("map ", d->text);
@@ -139,16 +348,16 @@ static void diff_map(struct jsontree_diff *d, const char *name, yajl_val a, yajl
 		jsontree_diff_val(d, a->u.object.values[i], jsontree_get(b, k));
 		d->path[at] = 0;
 	}
-	if (a && b && YAJL_IS_ARRAY(ea) && YAJL_IS_ARRAY(eb)) {
+	if (a && b) {
 		at = jsontree_path_push(d, "%s", ".entries");
-		jsontree_diff_arr(d, ea, eb, &st);
+		err = diff_entries(d, wa, wb, &st);
 		d->path[at] = 0;
 	}
 	if (d->text) {
 		if (a && b)
 			fprintf(d->text, "%sentries: %lu added, %lu removed, %lu changed, %lu same\n",
 				d->indent, st.added, st.removed, st.changed, st.same);
-		return;
+		goto out;
 	}
 	json_arr_end(d->g);
 	json_key(d->g, "entries");
@@ -163,19 +372,35 @@ static void diff_map(struct jsontree_diff *d, const char *name, yajl_val a, yajl
 		json_null(d->g);
 	}
 	json_obj_end(d->g);
+out:
+	yajl_tree_free(a);
+	yajl_tree_free(b);
+	return err;
 }
 
 static int diff_maps(struct jsontree_diff *d, const struct dump_index *xa, const struct decode_opts *base_a,
 		     const struct dump_index *xb, const struct decode_opts *base_b)
 {
-	size_t na, nb, i, k;
-	struct map_name *names_a = map_names(xa, &na), *names_b = map_names(xb, &nb);
+	struct decode_opts oa = *base_a, ob = *base_b;
+	struct map_name *names_a = NULL, *names_b = NULL;
+	struct entry_walk *wa = NULL, *wb = NULL;
+	uint32_t fa, fb, ca, cb, k;
+	size_t na, nb, i;
 	int err = 0;
 
-	if (!names_a || !names_b) {
+	oa.header_only = ob.header_only = false;
+	oa.maps_only = ob.maps_only = true;
+	oa.hex = ob.hex = true;	/* a change of bytes BTF does not show */
+	names_a = map_names(xa, &na);
+	names_b = map_names(xb, &nb);
+	if (!names_a || !names_b)
 		err = -ENOMEM;
+	if (!err)
+		wa = entry_walk_open(xa, &oa, &err);
+	if (!err)
+		wb = entry_walk_open(xb, &ob, &err);
+	if (err)
 		goto out;
-	}
 	if (!d->text) {
 		json_key(d->g, "maps");
 		json_arr(d->g);
@@ -183,28 +408,20 @@ static int diff_maps(struct jsontree_diff *d, const struct dump_index *xa, const
 	/* every name of A (with B's maps of that name), then B's new names */
 	for (i = 0; i < na + nb && !err; i++) {
 		const char *name = i < na ? names_a[i].s : names_b[i - na].s;
-		struct decode_opts oa = *base_a, ob = *base_b;
-		yajl_val ta = NULL, tb = NULL;
-		uint32_t first;
 
-		if (i >= na && dump_index_named(xa, name, &first))
+		if (i >= na && dump_index_named(xa, name, &fa))
 			continue;	/* done with A's names */
-		oa.header_only = ob.header_only = false;
-		oa.maps_only = ob.maps_only = true;
-		oa.hex = ob.hex = true;	/* a change of bytes BTF does not show */
-		oa.nr_map_names = ob.nr_map_names = 1;
-		oa.map_names[0] = ob.map_names[0] = name;
-		ta = i < na ? jsontree_of_dump(xa, &oa, &err) : NULL;
-		if (!err)
-			tb = jsontree_of_dump(xb, &ob, &err);
-		for (k = 0; !err && (nth_map(ta, k) || nth_map(tb, k)); k++)
-			diff_map(d, name, nth_map(ta, k), nth_map(tb, k));
-		yajl_tree_free(ta);
-		yajl_tree_free(tb);
+		ca = i < na ? dump_index_named(xa, name, &fa) : 0;
+		cb = dump_index_named(xb, name, &fb);
+		for (k = 0; !err && (k < ca || k < cb); k++)
+			err = diff_map(d, name, k < ca ? wa : NULL, k < ca ? xa->by_name[fa + k].slot : 0,
+				       k < cb ? wb : NULL, k < cb ? xb->by_name[fb + k].slot : 0);
 	}
 	if (!d->text)
 		json_arr_end(d->g);
 out:
+	entry_walk_close(wa);
+	entry_walk_close(wb);
 	free(names_a);
 	free(names_b);
 	return err;

@@ -21,8 +21,6 @@
 #include "jsontree.h"
 #include "textout.h"
 
-#define ID_MAX_LEN	256
-
 
 /* --- a dump (or one map of it) rendered and read back --- */
 
@@ -319,9 +317,9 @@ static int idref_cmp(const void *x, const void *y)
  * DSQ's id is SCX_DSQ_LOCAL on every CPU, so an "id" is qualified by the
  * element's "cpu" when it has one.
  */
-static const char *ident(yajl_val e, const char *field, char *buf, size_t len)
+const char *jsontree_ident(yajl_val e, const char *field, char *buf, size_t len)
 {
-	char v[ID_MAX_LEN], c[ID_MAX_LEN];
+	char v[JSONTREE_ID_MAX], c[JSONTREE_ID_MAX];
 	yajl_val cpu = jsontree_get(e, "cpu");
 
 	int n;
@@ -336,13 +334,13 @@ static const char *ident(yajl_val e, const char *field, char *buf, size_t len)
 static struct idref *ids_of(yajl_val arr, const char *field)
 {
 	struct idref *r = calloc(arr->u.array.len + 1, sizeof(*r));
-	char buf[ID_MAX_LEN];
+	char buf[JSONTREE_ID_MAX];
 	size_t i;
 
 	if (!r)
 		return NULL;
 	for (i = 0; i < arr->u.array.len; i++) {
-		r[i].id = strdup(ident(arr->u.array.values[i], field, buf, sizeof(buf)));
+		r[i].id = strdup(jsontree_ident(arr->u.array.values[i], field, buf, sizeof(buf)));
 		r[i].at = i;
 		if (!r[i].id) {
 			while (i--)
@@ -399,8 +397,7 @@ static int match_by(yajl_val a, yajl_val b, const char *field, size_t *ma, size_
 }
 
 
-/* Elements @ea (of A) and @eb (of B), either NULL, under path segment @seg. */
-static void diff_elem(struct jsontree_diff *d, const char *seg, yajl_val ea, yajl_val eb,
+void jsontree_diff_elem(struct jsontree_diff *d, const char *seg, yajl_val ea, yajl_val eb,
 		      struct jsontree_counts *st)
 {
 	unsigned long before = d->nr_changes;
@@ -424,7 +421,7 @@ void jsontree_diff_arr(struct jsontree_diff *d, yajl_val a, yajl_val b, struct j
 	size_t na = a->u.array.len, nb = b->u.array.len, i;
 	struct jsontree_counts dummy;
 	size_t *ma, *mb;
-	char seg[ID_MAX_LEN + 4], id[ID_MAX_LEN];
+	char seg[JSONTREE_ID_MAX + 4], id[JSONTREE_ID_MAX];
 
 	if (!st)
 		st = &dummy;
@@ -442,19 +439,19 @@ void jsontree_diff_arr(struct jsontree_diff *d, yajl_val a, yajl_val b, struct j
 
 		if (field) {
 			eb = ma[i] ? b->u.array.values[ma[i] - 1] : NULL;
-			snprintf(seg, sizeof(seg), "[%s]", ident(ea, field, id, sizeof(id)));
+			snprintf(seg, sizeof(seg), "[%s]", jsontree_ident(ea, field, id, sizeof(id)));
 		} else {
 			eb = i < nb ? b->u.array.values[i] : NULL;
 			snprintf(seg, sizeof(seg), "[%zu]", i);
 		}
-		diff_elem(d, seg, ea, eb, st);
+		jsontree_diff_elem(d, seg, ea, eb, st);
 	}
 	for (i = 0; field && i < nb; i++) {
 		if (mb[i])
 			continue;
 		snprintf(seg, sizeof(seg), "[%s]",
-			 ident(b->u.array.values[i], field, id, sizeof(id)));
-		diff_elem(d, seg, NULL, b->u.array.values[i], st);
+			 jsontree_ident(b->u.array.values[i], field, id, sizeof(id)));
+		jsontree_diff_elem(d, seg, NULL, b->u.array.values[i], st);
 	}
 	free(ma);
 	free(mb);

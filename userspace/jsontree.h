@@ -17,6 +17,8 @@
 #include "index.h"
 
 #define JSONTREE_PATH_MAX	1024
+/* an element's identity, "field=value" (cut with "..." beyond) */
+#define JSONTREE_ID_MAX		256
 
 /* The JSON of @x with @o, parsed; NULL with *err set when it cannot be. */
 yajl_val jsontree_of_dump(const struct dump_index *x, const struct decode_opts *o, int *err);
@@ -54,6 +56,17 @@ void jsontree_diff_val(struct jsontree_diff *d, yajl_val a, yajl_val b);
 /* Two arrays, as jsontree_diff_val(); @st (if given) counts their elements. */
 void jsontree_diff_arr(struct jsontree_diff *d, yajl_val a, yajl_val b,
 		       struct jsontree_counts *st);
+/*
+ * Elements @ea (of A) and @eb (of B), either NULL, under path segment
+ * @seg, counted in @st: how jsontree_diff_arr() compares two it matched.
+ */
+void jsontree_diff_elem(struct jsontree_diff *d, const char *seg, yajl_val ea, yajl_val eb,
+			struct jsontree_counts *st);
+/*
+ * Element @e's identity by @field in @buf (JSONTREE_ID_MAX): "field=value",
+ * value as compact JSON; an "id" with the element's "cpu" beside it.
+ */
+const char *jsontree_ident(yajl_val e, const char *field, char *buf, size_t len);
 /* d->path gains @fmt with @s; the length it had, to cut it back to. */
 size_t jsontree_path_push(struct jsontree_diff *d, const char *fmt, const char *s);
 /*

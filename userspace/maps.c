@@ -459,3 +459,146 @@ int emit_maps(struct emit *e)
 	mapdef_refs_free(&refs.r);
 	return 0;
 }
+
+/*
+ * One map's entries, rendered one at a time (scxdump diff): the map's entry
+ * blocks are found once, an entry is rendered on request into a generator
+ * of the walk's own, so memory holds one entry's text, not the map's.
+ */
+struct entry_walk_blk {
+	const struct sxd_entries *blk;
+	size_t first;			/* the map's index of its first entry */
+};
+
+struct entry_walk {
+	struct emit e;
+	struct decode_opts o;
+	struct inner_refs refs;
+	struct entry_view v;
+	struct entry_walk_blk *blks;
+	size_t nr_blks, cap_blks, nr_entries;
+	size_t last;			/* the block of the last entry asked for */
+};
+
+struct entry_walk *entry_walk_open(const struct dump_index *x, const struct decode_opts *o,
+				   int *err)
+{
+	struct entry_walk *w = calloc(1, sizeof(*w));
+
+	*err = -ENOMEM;
+	if (!w)
+		return NULL;
+	w->o = *o;
+	w->o.pretty = false;
+	w->e.x = x;
+	w->e.o = &w->o;
+	w->v.e = &w->e;
+	plan_cache_init(&w->e.plans);
+	w->e.mem = mem_for_render(x, &w->e.view, err);
+	w->e.g = *err ? NULL : yajl_gen_alloc(NULL);
+	if (!w->e.g) {
+		entry_walk_close(w);
+		*err = -ENOMEM;
+		return NULL;
+	}
+	*err = 0;
+	return w;
+}
+
+void entry_walk_close(struct entry_walk *w)
+{
+	if (!w)
+		return;
+	if (w->e.g)
+		yajl_gen_free(w->e.g);
+	mem_view_free(&w->e.view);
+	plan_cache_free(&w->e.plans);
+	mapdef_refs_free(&w->refs.r);
+	free(w->blks);
+	free(w);
+}
+
+/* What the walk's generator holds, and a fresh start for the next value. */
+static void walk_text(struct entry_walk *w, const unsigned char **text, size_t *len)
+{
+	yajl_gen_get_buf(w->e.g, text, len);
+}
+
+static void walk_restart(struct entry_walk *w)
+{
+	yajl_gen_clear(w->e.g);
+	yajl_gen_reset(w->e.g, NULL);
+}
+
+int entry_walk_map(struct entry_walk *w, uint32_t slot, const unsigned char **text, size_t *len)
+{
+	const struct dump_file *f = w->e.x->f;
+	const struct index_map *im = &w->e.x->maps[slot];
+	const struct sxd_rec *r;
+	const struct sxd_entries *b;
+	size_t off;
+
+	w->nr_blks = w->nr_entries = w->last = 0;
+	w->v.m = im->rec;
+	walk_restart(w);
+	emit_map_head(&w->e, &w->refs, w->v.m, &w->v);
+	json_arr_end(w->e.g);
+	json_obj_end(w->e.g);
+	walk_text(w, text, len);
+	for (off = im->next; (r = dump_next(f, &off)) && r->type != SXD_REC_MAP;) {
+		b = (const void *)r;
+		if (r->type != SXD_REC_ENTRIES || b->map_index != w->v.m->map_index || !b->nr)
+			continue;
+		if (w->nr_blks == w->cap_blks) {
+			size_t cap = w->cap_blks ? 2 * w->cap_blks : 16;
+			struct entry_walk_blk *n = realloc(w->blks, cap * sizeof(*n));
+
+			if (!n)
+				return -ENOMEM;
+			w->blks = n;
+			w->cap_blks = cap;
+		}
+		w->blks[w->nr_blks].blk = b;
+		w->blks[w->nr_blks++].first = w->nr_entries;
+		w->nr_entries += b->nr;
+	}
+	return 0;
+}
+
+size_t entry_walk_count(const struct entry_walk *w)
+{
+	return w->nr_entries;
+}
+
+int entry_walk_entry(struct entry_walk *w, size_t i, const unsigned char **text, size_t *len)
+{
+	const struct entry_walk_blk *wb;
+	size_t lo = 0, hi = w->nr_blks, esz;
+
+	if (i >= w->nr_entries)
+		return -ENOENT;
+	/* the block of entry @i: most often the last one's, or the next */
+	if (w->last < w->nr_blks && i >= w->blks[w->last].first) {
+		lo = w->last;
+		if (lo + 1 < w->nr_blks && i >= w->blks[lo + 1].first)
+			lo++;
+	}
+	while (lo + 1 < hi && i >= w->blks[lo + 1].first) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (i >= w->blks[mid].first)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	w->last = lo;
+	wb = &w->blks[lo];
+	w->v.blk = wb->blk;
+	esz = dump_entry_size(wb->blk->key_size, wb->blk->value_size, wb->blk->nr_values);
+	walk_restart(w);
+	emit_entry(&w->v, shape_for(wb->blk, true), shape_for(wb->blk, false),
+		   wants_hex(&w->v, wb->blk),
+		   (const uint8_t *)(wb->blk + 1) + (i - wb->first) * esz);
+	walk_text(w, text, len);
+	return 0;
+}

@@ -8,6 +8,10 @@
  *                             N array maps m0 .. mN-1 of 4 entries (value
  *                             {a, b}: a = map * 10 + key); with --later,
  *                             b is 1 in every 7th map's entry 2 (for diff)
+ *   mkbig --small MIB [--later] OUT
+ *                             one array map of MIB MiB of the smallest
+ *                             entries: a u32 key, a u64 value (key * 3;
+ *                             with --later, + 1 in every 1000th entry)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,6 +145,40 @@ static int many_maps(unsigned int n, int later)
 	return finish(n);
 }
 
+/* --small MIB [--later]: the smallest entries, for diff's memory per entry */
+static int small_entries(unsigned long long mib, int later)
+{
+	struct btf *b = btf__new_empty();
+	unsigned long long n = (mib << 20) / 16, i, k;
+	struct sxd_map m = { .type = 2, .key_size = 4, .value_size = 8 };
+	struct sxd_map_end me = { .nr_entries = n };
+	unsigned char blk[1024 * 16];
+
+	m.btf_key_type_id = btf__add_int(b, "unsigned int", 4, 0);
+	m.btf_value_type_id = btf__add_int(b, "unsigned long long", 8, 0);
+	m.max_entries = n;
+	strcpy(m.name, "small");
+	begin(b);
+	record(SXD_REC_MAP, &m, sizeof(m), NULL, 0);
+	for (i = 0; i < n; i += 1024) {
+		struct sxd_entries e = { .nr = n - i < 1024 ? n - i : 1024, .key_size = 4,
+					 .value_size = 8, .nr_values = 1 };
+
+		memset(blk, 0, sizeof(blk));
+		for (k = 0; k < e.nr; k++) {
+			unsigned int key = i + k;
+			unsigned long long v = (i + k) * 3 + (later && !((i + k) % 1000));
+
+			memcpy(blk + k * 16, &key, 4);
+			memcpy(blk + k * 16 + 8, &v, 8);
+		}
+		record(SXD_REC_ENTRIES, &e, sizeof(e), blk, e.nr * 16);
+	}
+	record(SXD_REC_MAP_END, &me, sizeof(me), NULL, 0);
+	btf__free(b);
+	return finish(1);
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long long want, n, i, done = 0;
@@ -159,6 +197,14 @@ int main(int argc, char **argv)
 			return 2;
 		out = fopen(argv[argc - 1], "wb");
 		return out ? many_maps(strtoul(argv[2], NULL, 0), later) : 1;
+	}
+	if (argc >= 4 && !strcmp(argv[1], "--small")) {
+		int later = argc == 5 && !strcmp(argv[3], "--later");
+
+		if (argc != 4 + later)
+			return 2;
+		out = fopen(argv[argc - 1], "wb");
+		return out ? small_entries(strtoull(argv[2], NULL, 0), later) : 1;
 	}
 	if (argc != 3)
 		return 2;

@@ -8,7 +8,8 @@
 # Targets: >= 250 MB/s of JSON; peak RSS <= 64 MiB + the largest map.
 # Also the decoder's cost per map, decode and diff, at 4096 and 65536
 # small maps (a dump holds up to max_maps, 65536 by default): linear when
-# a map costs at most twice as much at 16 times the maps.
+# a map costs at most twice as much at 16 times the maps; and diff's peak
+# memory against the map compared (target: <= 8 times its bytes).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -17,6 +18,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 make -s -C "$top/userspace"
+# shellcheck disable=SC2046 # pkg-config gives several words
 cc -O2 -o "$tmp/mkbig" "$here/mkbig.c" $(pkg-config --libs libbpf zlib)
 "$tmp/mkbig" "$mib" "$tmp/big.bin"
 size=$(stat -c %s "$tmp/big.bin")
@@ -27,7 +29,7 @@ echo "decoder ($(nproc) host CPUs, one thread; a ${mib} MiB dump, one array map 
 for mode in default --hex; do
 	opt=() runs=3
 	[ "$mode" = --hex ] && opt=(--hex) runs=1
-	secs= rss_kb=0
+	secs='' rss_kb=0
 	for ((r = 0; r < runs; r++)); do
 		/usr/bin/time -f '%e %M' -o "$tmp/time" "$top/userspace/build/scxdump" decode \
 			"${opt[@]}" "$tmp/big.bin" | wc -c >"$tmp/json"
@@ -84,6 +86,23 @@ for c in decode diff; do
 			c, a, pa, b, pb, r, (r <= 2 ? "met" : "not met")
 	}'
 done
+# diff's memory: two dumps of one map of the smallest entries (16 bytes),
+# max_map_bytes' default 64 MiB, every 1000th value changed
+"$tmp/mkbig" --small 64 "$tmp/a.bin" && "$tmp/mkbig" --small 64 --later "$tmp/b.bin"
+/usr/bin/time -f '%e %M' -o "$tmp/time" "$top/userspace/build/scxdump" diff \
+	"$tmp/a.bin" "$tmp/b.bin" >"$tmp/diff.json"
+read -r s m <"$tmp/time"
+if ! jq -e '.maps[0].entries == {added: 0, removed: 0, changed: 4195, same: 4190109}' \
+	"$tmp/diff.json" >/dev/null; then
+	echo "  error: diff of the small maps did not find the 4195 changed entries"
+	exit 1
+fi
+awk -v s="$(stat -c %s "$tmp/a.bin")" -v t="$s" -v r="$m" 'BEGIN {
+	x = r * 1024 / s
+	printf "diff memory (one map of 16-byte entries, %.0f MB, in both dumps): %.1f s, peak RSS %.0f MB = %.1fx the map (target <= 8x, both dumps read included): %s\n",
+		s / 1e6, t, r / 1e3, x, (x <= 8 ? "met" : "not met")
+}'
+rm -f "$tmp/a.bin" "$tmp/b.bin" "$tmp/diff.json"
 # the capture and the flight recorder, in the test guest
 "$here/capture.sh"
 "$here/timeline.sh"
