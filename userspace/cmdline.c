@@ -113,7 +113,7 @@ static bool take_files(struct cmdline *cl, int argc, char **argv)
 		cl->path = argv[optind];
 	if (n == 2) {
 		cl->path_b = argv[optind + 1];
-		if (!strcmp(cl->path, "-") && !strcmp(cl->path_b, "-")) {
+		if (!cl->cmd->writes_b && !strcmp(cl->path, "-") && !strcmp(cl->path_b, "-")) {
 			fprintf(stderr, "%s: %s reads one of A and B from stdin (-), not both\n",
 				cl->prog, cl->cmd->name);
 			return false;

@@ -43,6 +43,7 @@ struct cmd {
 	bool every_map;		/* refuses --map for it reads every map */
 	int (*run)(struct cmdline *cl);
 	void (*help)(FILE *out);	/* its own --help; NULL: the tool's */
+	bool writes_b;		/* its second FILE is written, not read */
 };
 
 /* A command line, parsed: the command, its FILEs and its options. */
@@ -50,7 +51,7 @@ struct cmdline {
 	const struct cmd *cmd;
 	const char *prog;	/* "scxdump", or "scxdump collect" for collect's messages */
 	const char *path;
-	const char *path_b;	/* diff: the second dump */
+	const char *path_b;	/* diff: the second dump; redact: the output */
 	const char *vmlinux;
 	bool text;		/* diff --text */
 	bool json;		/* timeline, list --json */

@@ -6,19 +6,24 @@
  *   decode, info, summary, diff, timeline, html: one dump (two for diff),
  *   opened and indexed here, printed by decode.c, summary.c, diff.c,
  *   timeline.c, html.c
+ *   redact: a dump's copy without kernel addresses (redact.c), written here
  *   collect, list: the saved-dumps directory (collect.c)
  *   --version
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <bpf/btf.h>
 #include "cmdline.h"
 #include "decode.h"
 #include "diff.h"
 #include "dumpfile.h"
 #include "html.h"
+#include "redact.h"
 #include "tool.h"
 
 static void usage(FILE *out)
@@ -31,6 +36,7 @@ static void usage(FILE *out)
 		"       scxdump diff [--text] [--pretty] [--vmlinux-btf BTF] A B\n"
 		"       scxdump timeline [--json] [--pretty] [--vmlinux-btf BTF] FILE\n"
 		"       scxdump html [--salvage] [--map NAME] [--vmlinux-btf BTF] FILE\n"
+		"       scxdump redact IN OUT\n"
 		"       scxdump collect [--dir DIR] [--keep N] [--source DIR] [--once] [--exec CMD]\n"
 		"                       [--journal]\n"
 		"       scxdump list [--dir DIR] [--json]\n"
@@ -53,6 +59,11 @@ static void usage(FILE *out)
 		"              loads nothing): the exit, the schedulers, core state,\n"
 		"              timeline, allocators, a table of maps, each map's entries\n"
 		"              through BTF (filterable), per-CPU bars, arena pages\n"
+		"  redact      a copy of dump IN to share, as OUT (- for stdout): every\n"
+		"              kernel address replaced consistently (it still decodes,\n"
+		"              kptrs and programs still resolve), timers, locks and\n"
+		"              list/tree nodes zeroed as bpf(2) does; names, comms and\n"
+		"              values stay (README: what a dump reveals)\n"
 		"  collect     copy each new dump out of debugfs into DIR (default\n"
 		"              /var/lib/scxdump) as the module publishes it, keeping\n"
 		"              the newest N (default 100); see scxdump collect --help\n"
@@ -258,19 +269,126 @@ static int cmd_html(struct cmdline *cl)
 	return run_one(cl, show_html);
 }
 
+/* @len bytes of @p to @fd, whole; 0 or -errno. */
+static int write_all(int fd, const uint8_t *p, size_t len)
+{
+	ssize_t n;
+
+	while (len) {
+		n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/*
+ * @len bytes to @path: stdout for "-"; a regular file (or a new one)
+ * through a temporary file beside it renamed over it, so a failed write
+ * (a full disk) leaves no part of a dump and what was there stays; else
+ * (a device, a FIFO) written as it is. 0 or -errno, said.
+ */
+static int write_out(const char *path, const uint8_t *p, size_t len)
+{
+	char tmp[4096];
+	struct stat st;
+	int fd, err;
+
+	if (!strcmp(path, "-")) {
+		err = write_all(STDOUT_FILENO, p, len);
+		goto said;
+	}
+	if (!stat(path, &st) && !S_ISREG(st.st_mode)) {
+		fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+		if (fd < 0) {
+			err = -errno;
+			goto said;
+		}
+		err = write_all(fd, p, len);
+		if (close(fd) && !err)
+			err = -errno;
+		goto said;
+	}
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
+		err = -ENAMETOOLONG;
+		goto said;
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		err = -errno;
+		goto said;
+	}
+	err = write_all(fd, p, len);
+	if (!err && fsync(fd))
+		err = -errno;
+	if (close(fd) && !err)
+		err = -errno;
+	if (!err && fchmodat(AT_FDCWD, tmp, 0644, 0))
+		err = -errno;
+	if (!err && rename(tmp, path))
+		err = -errno;
+	if (err)
+		unlink(tmp);
+said:
+	if (err)
+		fprintf(stderr, "scxdump: %s: cannot write: %s\n", path, strerror(-err));
+	return err;
+}
+
+/* scxdump redact IN OUT */
+static int cmd_redact(struct cmdline *cl)
+{
+	struct redact_stats rs;
+	struct stat si, so;
+	struct dump_file f;
+	struct dump_index x;
+	uint8_t *out;
+	size_t len;
+	int err;
+
+	/* OUT the file IN is: the dump would be lost if the write failed */
+	if (strcmp(cl->path, "-") && strcmp(cl->path_b, "-") && !stat(cl->path, &si) &&
+	    !stat(cl->path_b, &so) && si.st_dev == so.st_dev && si.st_ino == so.st_ino) {
+		fprintf(stderr, "scxdump: redact: %s is %s: write the copy elsewhere\n",
+			cl->path_b, cl->path);
+		return EXIT_USAGE;
+	}
+	err = open_dump(cl->path, false, &f, &x);
+	if (err)
+		return err;
+	err = redact_dump(&x, &out, &len, &rs);
+	if (err) {
+		err = finish(err);
+	} else {
+		err = write_out(cl->path_b, out, len) ? EXIT_IO : 0;
+		free(out);
+	}
+	if (!err)
+		fprintf(stderr, "scxdump: redact: %zu addresses in %zu clusters replaced, %zu in messages, %zu special fields zeroed\n",
+			rs.addresses, rs.clusters, rs.text_addresses, rs.special_fields);
+	dump_index_free(&x);
+	dump_close(&f);
+	return err;
+}
+
 /* One row a command, in the order the usage gives them. */
 static const struct cmd cmds[] = {
 	{ "decode", CMD_OPT(PRETTY) | CMD_OPT(HEX) | CMD_OPT(SALVAGE) | CMD_OPT(FORMAT) |
-		    CMD_OPT(MAP) | CMD_OPT(VMLINUX), 1, false, cmd_decode, NULL },
-	{ "info", CMD_OPT(PRETTY), 1, false, cmd_info, NULL },
-	{ "summary", CMD_OPT(SALVAGE), 1, false, cmd_summary, NULL },
-	{ "diff", CMD_OPT(TEXT) | CMD_OPT(PRETTY) | CMD_OPT(VMLINUX), 2, true, cmd_diff, NULL },
+		    CMD_OPT(MAP) | CMD_OPT(VMLINUX), 1, false, cmd_decode, NULL, false },
+	{ "info", CMD_OPT(PRETTY), 1, false, cmd_info, NULL, false },
+	{ "summary", CMD_OPT(SALVAGE), 1, false, cmd_summary, NULL, false },
+	{ "diff", CMD_OPT(TEXT) | CMD_OPT(PRETTY) | CMD_OPT(VMLINUX), 2, true, cmd_diff, NULL, false },
 	{ "timeline", CMD_OPT(JSON) | CMD_OPT(PRETTY) | CMD_OPT(VMLINUX), 1, true,
-		      cmd_timeline, NULL },
-	{ "html", CMD_OPT(SALVAGE) | CMD_OPT(MAP) | CMD_OPT(VMLINUX), 1, false, cmd_html, NULL },
+		      cmd_timeline, NULL, false },
+	{ "html", CMD_OPT(SALVAGE) | CMD_OPT(MAP) | CMD_OPT(VMLINUX), 1, false, cmd_html, NULL, false },
+	{ "redact", 0, 2, false, cmd_redact, NULL, true },
 	{ "collect", CMD_OPT(DIR) | CMD_OPT(KEEP) | CMD_OPT(SOURCE) | CMD_OPT(ONCE) | CMD_OPT(EXEC) |
-		     CMD_OPT(JOURNAL), 0, false, collect_run, collect_usage },
-	{ "list", CMD_OPT(DIR) | CMD_OPT(JSON), 0, false, list_run, list_usage },
+		     CMD_OPT(JOURNAL), 0, false, collect_run, collect_usage, false },
+	{ "list", CMD_OPT(DIR) | CMD_OPT(JSON), 0, false, list_run, list_usage, false },
 };
 
 int main(int argc, char **argv)

@@ -3,7 +3,8 @@
  * libFuzzer harness for the decoder: the dump checker, the index and every
  * command's output on arbitrary bytes: decode's JSON (its compiled
  * renderers checked against render.c's) and --format bpftool, info,
- * summary, timeline (text and JSON), html, and diff of a fixed dump
+ * summary, timeline (text and JSON), html, redact (its copy must check
+ * again), and diff of a fixed dump
  * (SCXDUMP_FUZZ_REF, which run.sh sets to a synthetic dump with every
  * record kind) against the input. Salvage is exercised on odd
  * sizes. The header's size and checksum are fixed up first, or nearly
@@ -19,6 +20,7 @@
 #include "../../userspace/diff.h"
 #include "../../userspace/dumpfile.h"
 #include "../../userspace/html.h"
+#include "../../userspace/redact.h"
 
 /*
  * The JSON twice, with the compiled renderers (userspace/plan.c) and
@@ -80,6 +82,26 @@ static const struct dump_index *reference(void)
  * chosen by the input's bytes (@hash), so that the same corpus always
  * diffs the same inputs; as JSON on half of those, as text on the other.
  */
+/* redact: its copy of a whole dump must be a whole dump again */
+static void redact_checked(const struct dump_index *x)
+{
+	struct redact_stats st;
+	struct dump_file g = { 0 };
+	uint8_t *out;
+	size_t len;
+	char msg[256];
+
+	if (x->f->salvage || x->f->damaged || redact_dump(x, &out, &len, &st))
+		return;
+	g.data = out;
+	g.size = len;
+	if (dump_check(&g, msg, sizeof(msg))) {
+		fprintf(stderr, "the redacted copy does not check: %s\n", msg);
+		abort();
+	}
+	free(out);
+}
+
 static void other_commands(const struct dump_index *x, FILE *null, uint32_t hash)
 {
 	const struct dump_index *ref = reference();
@@ -91,6 +113,7 @@ static void other_commands(const struct dump_index *x, FILE *null, uint32_t hash
 	decode_json(x, null, &o);		/* timeline --json */
 	o = (struct decode_opts){ 0 };
 	html_report(x, null, &o, "fuzz");
+	redact_checked(x);
 	if (hash % 16)
 		return;
 	if (ref)
