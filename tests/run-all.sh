@@ -114,6 +114,7 @@ if [ $guest_ok -eq 1 ]; then
 	suite jq-recipes tests/dumps/test-recipes.sh "$GUEST_ROOT/opt/scxdump/runs/stock"
 	suite html-report tests/dumps/test-html.sh "$GUEST_ROOT/opt/scxdump/runs/stock"
 	suite plans-stock tests/dumps/test-plans.sh "$GUEST_ROOT/opt/scxdump/runs/stock"
+	suite redact-stock tests/dumps/test-redact.sh "$GUEST_ROOT/opt/scxdump/runs/stock"
 fi
 suite fuzz tests/fuzz/run.sh
 # Last, the longest: the debug kernel and the kernel's sched_ext selftests
@@ -121,6 +122,8 @@ suite fuzz tests/fuzz/run.sh
 [ $guest_ok -eq 1 ] && suite debug-kernel tests/kernels/debug-suite.sh
 # Then the 6.12 LTS kernel, the last one built.
 [ $guest_ok -eq 1 ] && suite lts-kernel tests/kernels/lts-suite.sh
+# redact on its dumps too: 4-level paging (the stock guest's have 5)
+[ $guest_ok -eq 1 ] && suite redact-lts tests/dumps/test-redact.sh "$GUEST_ROOT/opt/scxdump/runs/lts"
 if [ -n "$kernels_pid" ]; then
 	wait "$kernels_pid"
 	kernels_pid=
