@@ -69,6 +69,7 @@ struct zero_range {
 struct word_map {
 	uint8_t *cls;			/* per word; NULL: every word may be */
 	size_t nr_words;
+	size_t budget;			/* mark() calls left (a hostile BTF's members x elements) */
 	struct zero_range *zero;
 	size_t nr_zero, cap_zero;
 };
@@ -256,8 +257,9 @@ static void mark(const struct btf *btf, uint32_t id, size_t off, struct word_map
 	int64_t size;
 	uint32_t i;
 
-	if (rid < 0 || depth > 32 || *err)
+	if (rid < 0 || depth > 32 || *err || !w->budget)
 		return;
+	w->budget--;
 	t = btf__type_by_id(btf, rid);
 	size = btf__resolve_size(btf, rid);
 	if (!t || size <= 0 || off + size > w->nr_words * 8)
@@ -318,6 +320,8 @@ static int word_map_build(struct word_map *w, const struct btf *btf, uint32_t id
 	if (!btf || !id)
 		return 0;
 	w->nr_words = size / 8;
+	/* enough for every word of the largest value many times over */
+	w->budget = 16u << 20;
 	w->cls = calloc(w->nr_words + 1, 1);
 	if (!w->cls)
 		return -ENOMEM;
