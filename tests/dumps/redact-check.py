@@ -7,7 +7,7 @@ tool's own code: the two decodes (--hex) must be the same document but for
 kernel addresses, which must be replaced consistently (one new value per
 old value, no two old values sharing one: a kptr still finds its object);
 and no kernel address the original's decode shows may be left in the
-redacted file's bytes, as 8 little-endian bytes or as 16 hex digits.
+redacted file's bytes, as an 8-byte word or as 16 hex digits.
 Prints one line of counts; exits 1 with the first differences otherwise.
 """
 import json
@@ -135,7 +135,10 @@ def main():
     c.walk(a, b, '')
     with open(rb, 'rb') as f:
         raw = f.read()
-    low = raw.lower()
+    # the copy's 8-byte words (records and their fields are 8-aligned) and
+    # its runs of 16 hex digits (messages)
+    words = {w for (w,) in struct.iter_unpack('<Q', raw[:len(raw) // 8 * 8])}
+    texts = {int(h, 16) for h in re.findall(rb'(?<![0-9a-fA-F])[0-9a-fA-F]{16}(?![0-9a-fA-F])', raw)}
     # shown as addresses (0x... strings, hex in messages), or replaced
     # somewhere: none may be left; nor a value kept that points within a
     # GiB of one of those (an aligned pointer that is no mask)
@@ -145,8 +148,7 @@ def main():
             and (~v & ((1 << 64) - 1)) & ((~v & ((1 << 64) - 1)) + 1)}
     for v in sorted(near)[:10]:
         c.errors.append(f"{v:#x}: kept, yet an address's neighbour")
-    left = [v for v in addrs
-            if struct.pack('<Q', v) in raw or b'%016x' % v in low]
+    left = [v for v in addrs if v in words or v in texts]
     for v in sorted(left)[:10]:
         c.errors.append(f"{v:#x}: still in the redacted file's bytes")
     print(f"{c.leaves} leaves, {c.mapped} addresses replaced ({len(c.seen)} distinct), "
