@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <yajl/yajl_tree.h>
+#include "array.h"
 #include "decode.h"
 #include "diff.h"
 #include "json.h"
@@ -137,18 +138,13 @@ static yajl_val entry_tree(struct entry_walk *w, size_t i, const unsigned char *
 	return yajl_tree_parse((const char *)*text, msg, sizeof(msg));
 }
 
-static int id_cmp_pool(const struct entry_id *a, const struct entry_id *b, const char *pool)
+/* By identity (in the pool @ctx), then by index. */
+static int id_cmp(const void *x, const void *y, void *ctx)
 {
-	int c = strcmp(pool + a->id, pool + b->id);
+	const struct entry_id *a = x, *b = y;
+	int c = strcmp((const char *)ctx + a->id, (const char *)ctx + b->id);
 
 	return c ? c : (a->at > b->at) - (a->at < b->at);
-}
-
-static const char *sort_pool;	/* qsort() has no context argument */
-
-static int id_cmp(const void *a, const void *b)
-{
-	return id_cmp_pool(a, b, sort_pool);
 }
 
 /* Every entry of @w's map: its identity, sorted. 0, -ENOMEM or -EFBIG. */
@@ -173,21 +169,13 @@ static int entry_ids_build(struct entry_walk *w, struct entry_ids *s)
 		jsontree_ident(e, "key", id, sizeof(id));
 		yajl_tree_free(e);
 		l = strlen(id) + 1;
-		if (s->pool_len + l > s->pool_cap) {
-			size_t cap = s->pool_cap ? 2 * s->pool_cap : 4096;
-			char *p = realloc(s->pool, cap);
-
-			if (!p)
-				return -ENOMEM;
-			s->pool = p;
-			s->pool_cap = cap;
-		}
+		if (!array_grow(&s->pool, &s->pool_cap, s->pool_len + l, 1))
+			return -ENOMEM;
 		memcpy(s->pool + s->pool_len, id, l);
 		s->ids[i] = (struct entry_id){ .id = s->pool_len, .at = i };
 		s->pool_len += l;
 	}
-	sort_pool = s->pool;
-	qsort(s->ids, s->n, sizeof(*s->ids), id_cmp);
+	qsort_r(s->ids, s->n, sizeof(*s->ids), id_cmp, s->pool);
 	for (i = 0; i < s->n; i++)
 		s->by_at[s->ids[i].at] = i;
 	return 0;

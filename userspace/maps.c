@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "array.h"
 #include "mapdef.h"
 #include "maps/maps.h"
 #include "names.h"
@@ -549,15 +550,8 @@ int entry_walk_map(struct entry_walk *w, uint32_t slot, const unsigned char **te
 		b = (const void *)r;
 		if (r->type != SXD_REC_ENTRIES || b->map_index != w->v.m->map_index || !b->nr)
 			continue;
-		if (w->nr_blks == w->cap_blks) {
-			size_t cap = w->cap_blks ? 2 * w->cap_blks : 16;
-			struct entry_walk_blk *n = realloc(w->blks, cap * sizeof(*n));
-
-			if (!n)
-				return -ENOMEM;
-			w->blks = n;
-			w->cap_blks = cap;
-		}
+		if (!array_grow(&w->blks, &w->cap_blks, w->nr_blks + 1, sizeof(*w->blks)))
+			return -ENOMEM;
 		w->blks[w->nr_blks].blk = b;
 		w->blks[w->nr_blks++].first = w->nr_entries;
 		w->nr_entries += b->nr;

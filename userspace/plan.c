@@ -14,6 +14,7 @@
 #include <search.h>
 #include <stdlib.h>
 #include <string.h>
+#include "array.h"
 #include "json.h"
 #include "plan.h"
 
@@ -63,29 +64,12 @@ struct plan_compiler {
 	struct plan *p;
 };
 
-static bool grow(void **arr, size_t *cap, size_t need, size_t elem)
-{
-	size_t n = *cap ? *cap : 16;
-	void *a;
-
-	if (need <= *cap)
-		return true;
-	while (n < need)
-		n *= 2;
-	a = realloc(*arr, n * elem);
-	if (!a)
-		return false;
-	*arr = a;
-	*cap = n;
-	return true;
-}
-
 static bool add_text(struct plan *p, const char *s, size_t len)
 {
 	struct plan_step *last = p->nr ? &p->steps[p->nr - 1] : NULL;
 
 	if (p->text_len + len > PLAN_MAX_TEXT ||
-	    !grow((void **)&p->text, &p->text_cap, p->text_len + len, 1))
+	    !array_grow(&p->text, &p->text_cap, p->text_len + len, 1))
 		return false;
 	memcpy(p->text + p->text_len, s, len);
 	p->max_len += len;
@@ -94,7 +78,7 @@ static bool add_text(struct plan *p, const char *s, size_t len)
 		p->text_len += len;
 		return true;
 	}
-	if (p->nr >= PLAN_MAX_STEPS || !grow((void **)&p->steps, &p->cap, p->nr + 1, sizeof(*last)))
+	if (p->nr >= PLAN_MAX_STEPS || !array_grow(&p->steps, &p->cap, p->nr + 1, sizeof(*last)))
 		return false;
 	p->steps[p->nr++] = (struct plan_step){ .kind = PLAN_TEXT, .aux = p->text_len, .n = len };
 	p->text_len += len;
@@ -103,7 +87,7 @@ static bool add_text(struct plan *p, const char *s, size_t len)
 
 static bool add_step(struct plan *p, struct plan_step s, size_t max_len)
 {
-	if (p->nr >= PLAN_MAX_STEPS || !grow((void **)&p->steps, &p->cap, p->nr + 1, sizeof(s)))
+	if (p->nr >= PLAN_MAX_STEPS || !array_grow(&p->steps, &p->cap, p->nr + 1, sizeof(s)))
 		return false;
 	p->steps[p->nr++] = s;
 	p->max_len += max_len;
@@ -153,14 +137,14 @@ static bool compile_enum(struct plan_compiler *pc, const struct btf_type *t, uin
 	for (i = 0; i < n; i++) {
 		v = render_enumerator(pc->btf, t, i, &name);
 		if (!name || !render_plain_name(name) ||
-		    !grow((void **)&p->enums, &p->enums_cap, p->nr_enums + 1, sizeof(*p->enums)))
+		    !array_grow(&p->enums, &p->enums_cap, p->nr_enums + 1, sizeof(*p->enums)))
 			return false;
 		len = strlen(name);
 		p->enums[p->nr_enums++] = (struct plan_enumerator){ .v = v, .text = p->text_len,
 								  .len = len + 2 };
 		/* the quoted name, kept in the text but not a step of it */
 		if (p->text_len + len + 2 > PLAN_MAX_TEXT ||
-		    !grow((void **)&p->text, &p->text_cap, p->text_len + len + 2, 1))
+		    !array_grow(&p->text, &p->text_cap, p->text_len + len + 2, 1))
 			return false;
 		p->text[p->text_len] = '"';
 		memcpy(p->text + p->text_len + 1, name, len);

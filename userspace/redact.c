@@ -39,6 +39,7 @@
 #include <linux/bpf.h>
 #include <bpf/btf.h>
 #include <libdeflate.h>
+#include "array.h"
 #include "emit.h"
 #include "redact.h"
 
@@ -97,16 +98,9 @@ static void span_add(struct redact *r, uint64_t lo, uint64_t hi)
 {
 	if (r->apply || r->err)
 		return;
-	if (r->nr_spans == r->cap_spans) {
-		size_t cap = r->cap_spans ? 2 * r->cap_spans : 1024;
-		struct span *s = realloc(r->spans, cap * sizeof(*s));
-
-		if (!s) {
-			r->err = -ENOMEM;
-			return;
-		}
-		r->spans = s;
-		r->cap_spans = cap;
+	if (!array_grow(&r->spans, &r->cap_spans, r->nr_spans + 1, sizeof(*r->spans))) {
+		r->err = -ENOMEM;
+		return;
 	}
 	r->spans[r->nr_spans++] = (struct span){ .lo = lo, .hi = hi > lo ? hi : lo + 1 };
 }
@@ -234,16 +228,9 @@ static const char *const special_structs[] = {
 
 static void zero_add(struct word_map *w, size_t off, size_t len, int *err)
 {
-	if (w->nr_zero == w->cap_zero) {
-		size_t cap = w->cap_zero ? 2 * w->cap_zero : 8;
-		struct zero_range *z = realloc(w->zero, cap * sizeof(*z));
-
-		if (!z) {
-			*err = -ENOMEM;
-			return;
-		}
-		w->zero = z;
-		w->cap_zero = cap;
+	if (!array_grow(&w->zero, &w->cap_zero, w->nr_zero + 1, sizeof(*w->zero))) {
+		*err = -ENOMEM;
+		return;
 	}
 	w->zero[w->nr_zero++] = (struct zero_range){ off, len };
 }

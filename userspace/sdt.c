@@ -10,6 +10,7 @@
 #include <bpf/btf.h>
 #include "emit.h"
 #include "fwd.h"
+#include "array.h"
 #include "globals.h"
 #include "memory.h"
 #include "sdt.h"
@@ -178,16 +179,9 @@ static void add_slot(struct walk *w, uint64_t addr, uint64_t index)
 		a->nr_over_cap++;
 		return;
 	}
-	if (a->nr_slots == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 64;
-		struct sdt_slot *n = realloc(a->slots, cap * sizeof(*n));
-
-		if (!n) {
-			w->err = -ENOMEM;
-			return;
-		}
-		a->slots = n;
-		w->cap = cap;
+	if (!array_grow(&a->slots, &w->cap, a->nr_slots + 1, sizeof(*a->slots))) {
+		w->err = -ENOMEM;
+		return;
 	}
 	if (!mem_arena_read(w->x, MEM_ANY_ARENA, addr, tid, sizeof(tid))) {
 		a->nr_unreadable++;
