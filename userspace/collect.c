@@ -41,6 +41,7 @@
 #include "journal.h"
 #include "index.h"
 #include "names.h"
+#include "output.h"
 #include "saved.h"
 #include "tool.h"
 
@@ -87,7 +88,8 @@ static void on_signal(int sig)
 static int copy_fd(int from, int to_fd)
 {
 	static char buf[1 << 20];
-	ssize_t n, w, off;
+	ssize_t n;
+	int err;
 
 	for (;;) {
 		n = read(from, buf, sizeof(buf));
@@ -97,15 +99,9 @@ static int copy_fd(int from, int to_fd)
 			return -errno;
 		if (!n)
 			return fsync(to_fd) ? -errno : 0;
-		for (off = 0; off < n; off += w) {
-			w = write(to_fd, buf + off, n - off);
-			if (w < 0 && errno == EINTR) {
-				w = 0;
-				continue;
-			}
-			if (w < 0)
-				return -errno;
-		}
+		err = write_all(to_fd, (const uint8_t *)buf, n);
+		if (err)
+			return err;
 	}
 }
 

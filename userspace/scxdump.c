@@ -11,7 +11,6 @@
  *   --version
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +22,7 @@
 #include "diff.h"
 #include "dumpfile.h"
 #include "html.h"
+#include "output.h"
 #include "redact.h"
 #include "tool.h"
 
@@ -269,76 +269,6 @@ static int cmd_html(struct cmdline *cl)
 	return run_one(cl, show_html);
 }
 
-/* @len bytes of @p to @fd, whole; 0 or -errno. */
-static int write_all(int fd, const uint8_t *p, size_t len)
-{
-	ssize_t n;
-
-	while (len) {
-		n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
-
-/*
- * @len bytes to @path: stdout for "-"; a regular file (or a new one)
- * through a temporary file beside it renamed over it, so a failed write
- * (a full disk) leaves no part of a dump and what was there stays; else
- * (a device, a FIFO) written as it is. 0 or -errno, said.
- */
-static int write_out(const char *path, const uint8_t *p, size_t len)
-{
-	char tmp[4096];
-	struct stat st;
-	int fd, err;
-
-	if (!strcmp(path, "-")) {
-		err = write_all(STDOUT_FILENO, p, len);
-		goto said;
-	}
-	if (!stat(path, &st) && !S_ISREG(st.st_mode)) {
-		fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-		if (fd < 0) {
-			err = -errno;
-			goto said;
-		}
-		err = write_all(fd, p, len);
-		if (close(fd) && !err)
-			err = -errno;
-		goto said;
-	}
-	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
-		err = -ENAMETOOLONG;
-		goto said;
-	}
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		err = -errno;
-		goto said;
-	}
-	err = write_all(fd, p, len);
-	if (!err && fsync(fd))
-		err = -errno;
-	if (close(fd) && !err)
-		err = -errno;
-	if (!err && fchmodat(AT_FDCWD, tmp, 0644, 0))
-		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-	if (err)
-		unlink(tmp);
-said:
-	if (err)
-		fprintf(stderr, "scxdump: %s: cannot write: %s\n", path, strerror(-err));
-	return err;
-}
-
 /* scxdump redact IN OUT */
 static int cmd_redact(struct cmdline *cl)
 {
@@ -364,7 +294,7 @@ static int cmd_redact(struct cmdline *cl)
 	if (err) {
 		err = finish(err);
 	} else {
-		err = write_out(cl->path_b, out, len) ? EXIT_IO : 0;
+		err = output_file(cl->path_b, out, len) ? EXIT_IO : 0;
 		free(out);
 	}
 	if (!err)
