@@ -62,6 +62,7 @@ enum sxd_rec_type {
 	SXD_REC_STALL		= 18,	/* struct sxd_stall + sxd_stall_task[] */
 	SXD_REC_TIMELINE	= 19,	/* struct sxd_timeline + its arrays + samples */
 	SXD_REC_PROG_INSNS	= 20,	/* struct sxd_prog_insns + maps + instructions */
+	SXD_REC_EVENTS		= 21,	/* struct sxd_events + hooks + CPUs + events */
 };
 
 struct sxd_rec {
@@ -647,6 +648,121 @@ struct sxd_tl_dsq {
 struct sxd_tl_map_val {
 	__u32	status;			/* enum sxd_tl_map_status */
 	__u32	len;			/* bytes that follow, of map_bytes */
+};
+
+/*
+ * The event recorder (module/recorder.c): with events_per_cpu set, each
+ * CPU keeps a ring of its last events_per_cpu events (scheduler core
+ * tracepoints, the BPF scheduler's kfunc calls, sched_ext's own
+ * tracepoints), and every dump of a scheduler load carries those of that
+ * load. The record: struct sxd_events, nr_hooks struct sxd_ev_hook (what
+ * was recorded from), nr_cpus struct sxd_ev_cpu, then nr_events struct
+ * sxd_event: CPU by CPU in the order of the sxd_ev_cpu, each CPU's
+ * oldest first (seq ascending).
+ *
+ * Times are local_clock() ns (per-CPU sched_clock, comparable across CPUs
+ * to within its drift). The recorder numbers the root scheduler's loads
+ * itself (a load's enable runs before scx_enable_seq counts it, and an
+ * enable that fails is never counted): a record holds the events of
+ * one. Recording stops for a load when its root scheduler's exit kind is
+ * set: stop_ns is that moment, the failure, and
+ * an SXD_EV_EXIT event says which kind.
+ */
+#define SXD_EV_F_STOPPED	0x01u	/* recording of this load stopped */
+#define SXD_EV_F_LIVE		0x02u	/* read while still recording (on demand) */
+
+struct sxd_events {
+	struct sxd_rec rec;
+	__u64	enable_seq;		/* the load: the kernel's scx_enable_seq */
+	__u64	stop_ns;		/* local_clock() at the stop; 0: not stopped */
+	__u64	capture_ns;		/* local_clock() when the rings were read */
+	__u32	per_cpu;		/* ring slots per CPU (a power of 2) */
+	__u32	nr_cpus;		/* sxd_ev_cpu that follow */
+	__u32	nr_events;		/* sxd_event that follow, all CPUs */
+	__u32	nr_hooks;		/* sxd_ev_hook that follow */
+	__u32	flags;			/* SXD_EV_F_* */
+	__s32	stop_kind;		/* exit kind that stopped it, or -1 */
+	__u32	event_size;		/* sizeof(struct sxd_event) */
+	__u32	load;			/* the recorder's load number: the events' */
+};
+
+enum sxd_ev_hook_kind {
+	SXD_EV_HOOK_TRACEPOINT	= 1,
+	SXD_EV_HOOK_KFUNC	= 2,	/* a function, entry (and exit: results) */
+};
+
+struct sxd_ev_hook {
+	char	name[48];		/* the tracepoint or function */
+	__u32	kind;			/* enum sxd_ev_hook_kind */
+	__u32	type;			/* enum sxd_ev_type it records */
+};
+
+struct sxd_ev_cpu {
+	__u32	cpu;
+	__u32	nr;			/* its events in this record */
+	__u64	written;		/* events it recorded since insmod: next seq */
+	__u64	overwritten;		/* of this load, lost to the ring's size */
+	__u64	other;			/* slots of another load: left out */
+	__u64	torn;			/* slots being written when read: left out */
+	__u64	after_stop;		/* not recorded: after the stop, as a load began */
+};
+
+/* struct sxd_event.type, and what each field holds */
+enum sxd_ev_type {
+	/* pid prev, arg next pid, a prev_state, b classes, c/d tgids */
+	SXD_EV_SWITCH		= 1,
+	/* pid, arg target CPU, a tgid, b class */
+	SXD_EV_WAKEUP		= 2,
+	SXD_EV_WAKEUP_NEW	= 3,
+	/* pid, arg destination CPU, a tgid, b source CPU */
+	SXD_EV_MIGRATE		= 4,
+	/* pid, arg result, a DSQ id, b slice, c enq_flags (d vtime) */
+	SXD_EV_INSERT		= 5,
+	SXD_EV_INSERT_VTIME	= 6,
+	/* pid -1, arg result, a DSQ id, c enq_flags */
+	SXD_EV_MOVE_TO_LOCAL	= 7,
+	/* pid, arg result, a DSQ id, c enq_flags */
+	SXD_EV_MOVE		= 8,
+	SXD_EV_MOVE_VTIME	= 9,
+	/* arg CPU kicked, a flags */
+	SXD_EV_KICK		= 10,
+	/* pid, arg result, a slice or vtime */
+	SXD_EV_SET_SLICE	= 11,
+	SXD_EV_SET_VTIME	= 12,
+	/* arg node (create), a DSQ id, b result (create: s32) */
+	SXD_EV_DSQ_CREATE	= 13,
+	SXD_EV_DSQ_DESTROY	= 14,
+	/* pid current, b..d the calling program's name (24 bytes, NUL-padded) */
+	SXD_EV_ERROR		= 15,	/* scx_bpf_error() */
+	SXD_EV_BPF_EXIT		= 16,	/* scx_bpf_exit(): a exit code */
+	/* a delta, b..d the counter's name without SCX_EV_ (24 bytes) */
+	SXD_EV_SCX_EVENT	= 17,	/* tracepoint sched_ext_event */
+	/* pid current, arg exit kind: the stop, recorded last */
+	SXD_EV_EXIT		= 18,
+};
+
+/* struct sxd_event.b of a switch: enum sxd_sched_class of each side */
+#define SXD_EV_SW_PREV_CLASS(b)	((__u32)(b) & 0xff)
+#define SXD_EV_SW_NEXT_CLASS(b)	(((__u32)(b) >> 8) & 0xff)
+#define SXD_EV_SW_PREEMPT	0x10000u
+
+/* arg of the events that have a result */
+#define SXD_EV_RES_FALSE	0u
+#define SXD_EV_RES_TRUE		1u
+#define SXD_EV_RES_VOID		2u	/* the function returns nothing */
+
+struct sxd_event {
+	__u64	ts;			/* local_clock() ns */
+	__u64	seq;			/* its CPU's, from 0 at insmod */
+	__u32	load;			/* the recorder's count of root loads */
+	__u16	type;			/* enum sxd_ev_type */
+	__u16	cpu;
+	__s32	pid;			/* the task, or -1 */
+	__u32	arg;
+	__u64	a;
+	__u64	b;
+	__u64	c;
+	__u64	d;
 };
 
 struct sxd_error {
