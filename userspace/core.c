@@ -75,17 +75,17 @@ const char *core_dsq_name(uint64_t id, char *buf, size_t len)
 	return buf;
 }
 
-static void emit_dsq_id(yajl_gen g, uint64_t id)
+void core_emit_dsq(yajl_gen g, const char *id_key, const char *name_key, uint64_t id)
 {
 	char name[40], hex[24];
 
 	if (id < JSON_EXACT_MAX) {
-		json_kuint(g, "id", id);
+		json_kuint(g, id_key, id);
 	} else {
 		snprintf(hex, sizeof(hex), "0x%" PRIx64, id);
-		json_kstr(g, "id", hex);
+		json_kstr(g, id_key, hex);
 	}
-	json_key(g, "name");
+	json_key(g, name_key);
 	if (core_dsq_name(id, name, sizeof(name)))
 		json_str(g, name);
 	else
@@ -256,7 +256,7 @@ static void emit_task(const struct emit *e, const struct core_view *v, uint32_t 
 		json_null(g);
 	} else {
 		json_obj(g);
-		emit_dsq_id(g, t->dsq_id);
+		core_emit_dsq(g, "id", "name", t->dsq_id);
 		json_obj_end(g);
 	}
 	emit_runnable_ms(g, h, t);
@@ -337,20 +337,6 @@ static void emit_cpu(const struct emit *e, const struct core_view *v, uint32_t i
 	json_obj_end(g);
 }
 
-static void emit_flags(yajl_gen g, const char *key, uint32_t flags, const char *const *names,
-		       uint32_t n)
-{
-	uint32_t i;
-
-	json_key(g, key);
-	json_arr(g);
-	for (i = 0; i < n; i++) {
-		if (flags & (1u << i))
-			json_str(g, names[i]);
-	}
-	json_arr_end(g);
-}
-
 static void emit_core_meta(yajl_gen g, const struct sxd_core *h)
 {
 	static const char *const cut[] = { "tasks", "dsqs", "queued", "time", "fault" };
@@ -371,8 +357,8 @@ static void emit_core_meta(yajl_gen g, const struct sxd_core *h)
 	json_kuint(g, "dsqs_listed", h->nr_dsqs);
 	json_kuint(g, "max_dsq_tasks", h->max_dsq_tasks);
 	json_kuint(g, "faults", h->nr_faults);
-	emit_flags(g, "truncated", h->truncated, cut, sizeof(cut) / sizeof(cut[0]));
-	emit_flags(g, "missing", h->missing, missing, sizeof(missing) / sizeof(missing[0]));
+	json_kflags(g, "truncated", h->truncated, cut, sizeof(cut) / sizeof(cut[0]));
+	json_kflags(g, "missing", h->missing, missing, sizeof(missing) / sizeof(missing[0]));
 	json_obj_end(g);
 }
 
@@ -399,7 +385,7 @@ void emit_core(const struct emit *e, const struct index_sched *is)
 		const struct sxd_core_dsq *d = &v.dsqs[i];
 
 		json_obj(g);
-		emit_dsq_id(g, d->id);
+		core_emit_dsq(g, "id", "name", d->id);
 		json_kstr(g, "kind", name_dsq_kind(d->kind));
 		json_kint(g, d->kind == SXD_DSQ_GLOBAL ? "node" : "cpu", d->cpu);
 		json_kuint(g, "seq", d->seq);

@@ -28,6 +28,12 @@ int64_t core_runnable_ms(const struct sxd_core *h, const struct sxd_core_task *t
 /* "SCX_DSQ_GLOBAL", "SCX_DSQ_LOCAL_ON|3"..., or NULL for a scheduler's own id. */
 const char *core_dsq_name(uint64_t id, char *buf, size_t len);
 
+/*
+ * A DSQ id as the core state writes it: @id_key the number (a "0x..."
+ * string past 2^53), @name_key its sched_ext name or null.
+ */
+void core_emit_dsq(yajl_gen g, const char *id_key, const char *name_key, uint64_t id);
+
 /* The scheduler's "core", "cpus", "dsqs" and "tasks" keys. */
 void emit_core(const struct emit *e, const struct index_sched *is);
 

@@ -10,6 +10,7 @@
 #include <bpf/btf.h>
 #include "core.h"
 #include "emit.h"
+#include "events.h"
 #include "memory.h"
 #include "names.h"
 
@@ -365,6 +366,8 @@ int decode_json(const struct dump_index *x, FILE *out, const struct decode_opts 
 	emit_salvage(&e);
 	if (o->timeline_only) {
 		emit_timeline(&e);
+	} else if (o->events_only) {
+		emit_events(&e);
 	} else {
 		if (!o->maps_only) {
 			emit_capture(&e);
@@ -373,9 +376,11 @@ int decode_json(const struct dump_index *x, FILE *out, const struct decode_opts 
 			emit_btf_objects(&e);
 			emit_allocators(&e);
 		}
-		/* scxdump info and diff leave the samples out */
-		if (!o->maps_only && !o->header_only)
+		/* scxdump info and diff leave the samples and the events out */
+		if (!o->maps_only && !o->header_only) {
 			emit_timeline(&e);
+			emit_events(&e);
+		}
 		if (!o->header_only)
 			merr = emit_maps(&e);
 	}

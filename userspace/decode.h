@@ -15,6 +15,19 @@ struct btf;
 
 #define DECODE_MAX_MAP_NAMES	32
 
+/*
+ * Which of the event recorder's events to write (scxdump events): all of
+ * those whose has_ bits are false. Times are ns relative to the failure
+ * (the recording's stop), or to the capture when it did not stop.
+ */
+struct events_filter {
+	bool has_cpu, has_pid, has_dsq, has_since, has_until;
+	uint32_t cpu;
+	int32_t pid;		/* any pid of the event: prev and next of a switch */
+	uint64_t dsq;
+	int64_t since, until;	/* inclusive */
+};
+
 struct decode_opts {
 	bool pretty;
 	bool hex;		/* raw key_hex/value_hex beside BTF renderings */
@@ -22,6 +35,8 @@ struct decode_opts {
 	bool header_only;	/* scxdump info */
 	bool maps_only;		/* only the maps (scxdump diff, a map at a time) */
 	bool timeline_only;	/* only the timeline (scxdump timeline) */
+	bool events_only;	/* only the events (scxdump events --json) */
+	struct events_filter events;	/* the events written */
 	const char *map_names[DECODE_MAX_MAP_NAMES];	/* only these maps */
 	unsigned int nr_map_names;			/* 0: all */
 	struct btf *vmlinux;	/* --vmlinux-btf: kernel BTF given apart */
@@ -34,6 +49,14 @@ int decode_summary(const struct dump_index *x, FILE *out);
 int decode_bpftool(const struct dump_index *x, FILE *out, const struct decode_opts *o);
 /* timeline.c: scxdump timeline, what changed from each sample to the next */
 int timeline_text(const struct dump_index *x, FILE *out, const struct decode_opts *o);
+
+/*
+ * events.c: scxdump events, a line an event; trace.c: scxdump trace, the
+ * events as Chrome's trace-event JSON. Both -ENOENT (nothing written)
+ * when the dump has no events record.
+ */
+int events_text(const struct dump_index *x, FILE *out, const struct decode_opts *o);
+int trace_json(const struct dump_index *x, FILE *out, const struct decode_opts *o);
 
 /*
  * maps.c: one map's entries rendered one at a time, each as decode

@@ -79,6 +79,12 @@ void index_timeline(struct dump_index *x, const struct sxd_rec *r, size_t next)
 		x->timeline = (const void *)r;
 }
 
+void index_events(struct dump_index *x, const struct sxd_rec *r, size_t next)
+{
+	if (!x->events)
+		x->events = (const void *)r;
+}
+
 void index_sched(struct dump_index *x, const struct sxd_rec *r, size_t next)
 {
 	if (grow(x, &x->scheds, &x->nr_scheds, x->nr_scheds, sizeof(*x->scheds)))

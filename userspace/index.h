@@ -58,6 +58,7 @@ struct dump_index {
 	const struct sxd_snapshot *snap;	/* the first */
 	const struct sxd_stall *stall;		/* the first: the stall watch */
 	const struct sxd_timeline *timeline;	/* the first: the flight recorder */
+	const struct sxd_events *events;	/* the first: the event recorder */
 	struct index_sched *scheds;		/* in file order */
 	uint32_t nr_scheds;
 	int32_t cur_sched;			/* while indexing: stats go here */
@@ -125,6 +126,7 @@ const struct sxd_map_info *dump_index_info(const struct dump_index *x, uint32_t 
 void index_capture(struct dump_index *x, const struct sxd_rec *r, size_t next);
 void index_stall(struct dump_index *x, const struct sxd_rec *r, size_t next);
 void index_timeline(struct dump_index *x, const struct sxd_rec *r, size_t next);
+void index_events(struct dump_index *x, const struct sxd_rec *r, size_t next);
 void index_prog_insns(struct dump_index *x, const struct sxd_rec *r, size_t next);
 void index_sched(struct dump_index *x, const struct sxd_rec *r, size_t next);
 void index_sched_stats(struct dump_index *x, const struct sxd_rec *r, size_t next);

@@ -397,6 +397,19 @@ void json_kfixed(yajl_gen g, const char *key, const char *s, size_t max)
 	json_kstrn(g, key, s, strnlen(s, max));
 }
 
+void json_kflags(yajl_gen g, const char *key, uint32_t flags, const char *const *names, uint32_t n)
+{
+	uint32_t i;
+
+	json_key(g, key);
+	json_arr(g);
+	for (i = 0; i < n && i < 32; i++) {
+		if (flags & (1u << i))
+			json_str(g, names[i]);
+	}
+	json_arr_end(g);
+}
+
 void json_addr(yajl_gen g, uint64_t addr)
 {
 	char buf[24];

@@ -56,6 +56,8 @@ void json_kbool(yajl_gen g, const char *key, bool v);
 void json_khex(yajl_gen g, const char *key, const void *data, size_t len);
 /* a fixed char[@max] field, which may lack its NUL */
 void json_kfixed(yajl_gen g, const char *key, const char *s, size_t max);
+/* the names of @flags' bits, bit i named @names[i] (@n names), as an array */
+void json_kflags(yajl_gen g, const char *key, uint32_t flags, const char *const *names, uint32_t n);
 /* an address as a "0x..." string */
 void json_addr(yajl_gen g, uint64_t addr);
 

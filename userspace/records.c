@@ -157,6 +157,33 @@ static size_t prog_insns_tail(const struct sxd_rec *r)
 	return p->nr_maps > 4096 || tail > SXD_REC_MAX_SIZE ? REC_BAD_TAIL : (size_t)tail;
 }
 
+/*
+ * The event recorder's hooks, CPUs and events: each count bounded, the
+ * event size this decoder's, the record's size the one they give, and
+ * the CPUs' counts adding up to the events (events.c reads them so).
+ */
+static uint64_t events_tail(const struct sxd_rec *r)
+{
+	const struct sxd_events *h = (const void *)r;
+	const struct sxd_ev_cpu *c;
+	uint64_t tail, sum = 0;
+	uint32_t i;
+
+	if (h->event_size != sizeof(struct sxd_event) || h->nr_hooks > 4096 ||
+	    h->nr_cpus > 65536 || h->nr_events > SXD_REC_MAX_SIZE / sizeof(struct sxd_event))
+		return REC_BAD_TAIL;
+	tail = (uint64_t)h->nr_hooks * sizeof(struct sxd_ev_hook) +
+	       (uint64_t)h->nr_cpus * sizeof(struct sxd_ev_cpu) +
+	       (uint64_t)h->nr_events * sizeof(struct sxd_event);
+	if (tail > SXD_REC_MAX_SIZE || tail + sizeof(*h) != r->size)
+		return REC_BAD_TAIL;
+	c = (const void *)((const uint8_t *)(h + 1) +
+			   (size_t)h->nr_hooks * sizeof(struct sxd_ev_hook));
+	for (i = 0; i < h->nr_cpus; i++)
+		sum += c[i].nr;
+	return sum == h->nr_events ? tail : REC_BAD_TAIL;
+}
+
 #define REC(t, n, sz, tl, ix) \
 	[SXD_REC_##t] = { .name = n, .min_size = sz, .tail = tl, .index = ix }
 
@@ -185,6 +212,7 @@ static const struct rec_type rec_types[] = {
 	REC(TIMELINE, "timeline", sizeof(struct sxd_timeline), timeline_tail, index_timeline),
 	REC(PROG_INSNS, "prog_insns", sizeof(struct sxd_prog_insns), prog_insns_tail,
 	    index_prog_insns),
+	REC(EVENTS, "events", sizeof(struct sxd_events), events_tail, index_events),
 };
 
 const struct rec_type *rec_type_of(uint32_t type)
