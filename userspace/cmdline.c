@@ -5,7 +5,9 @@
  * row says so. Options are long ones only, as the usage and the man page
  * give them; -h is --help.
  */
+#include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cmdline.h"
@@ -28,6 +30,12 @@ static const struct option longopts[] = {
 	[OPT_ONCE] = { "once", no_argument, NULL, OPT_VAL + OPT_ONCE },
 	[OPT_EXEC] = { "exec", required_argument, NULL, OPT_VAL + OPT_EXEC },
 	[OPT_JOURNAL] = { "journal", no_argument, NULL, OPT_VAL + OPT_JOURNAL },
+	[OPT_CPU] = { "cpu", required_argument, NULL, OPT_VAL + OPT_CPU },
+	[OPT_PID] = { "pid", required_argument, NULL, OPT_VAL + OPT_PID },
+	[OPT_DSQ] = { "dsq", required_argument, NULL, OPT_VAL + OPT_DSQ },
+	[OPT_SINCE] = { "since", required_argument, NULL, OPT_VAL + OPT_SINCE },
+	[OPT_UNTIL] = { "until", required_argument, NULL, OPT_VAL + OPT_UNTIL },
+	[OPT_LAST] = { "last", required_argument, NULL, OPT_VAL + OPT_LAST },
 	[NR_CMD_OPTS] = { "help", no_argument, NULL, 'h' },
 	{ 0 }
 };
@@ -57,6 +65,90 @@ static void refuse(const struct cmdline *cl, const struct cmd *cmds, unsigned in
 		fprintf(stderr, "%s%s", k == 1 ? " " : k == n ? " and " : ", ", cmds[i].name);
 	}
 	fputc('\n', stderr);
+}
+
+/*
+ * @arg as a whole integer (decimal, or 0x hex for --dsq) in [@min, @max]
+ * into *@v; false (said) when it is not one.
+ */
+static bool number(const struct cmdline *cl, enum cmd_opt o, const char *arg, long long min,
+		   unsigned long long max, bool is_signed, void *v)
+{
+	char *end;
+
+	errno = 0;
+	if (is_signed) {
+		long long n = strtoll(arg, &end, 10);
+
+		if (!errno && *arg && !*end && n >= min && (n < 0 || (unsigned long long)n <= max)) {
+			*(long long *)v = n;
+			return true;
+		}
+	} else {
+		unsigned long long n = strtoull(arg, &end, 0);
+
+		if (!errno && *arg && *arg != '-' && !*end && n <= max) {
+			*(unsigned long long *)v = n;
+			return true;
+		}
+	}
+	fprintf(stderr, "%s: --%s takes %s, not '%s'\n", cl->prog, longopts[o].name,
+		is_signed ? "an integer" : "a number", arg);
+	return false;
+}
+
+/* An events filter option (scxdump events); false (said) when refused. */
+static bool take_filter(struct cmdline *cl, enum cmd_opt o, const char *arg)
+{
+	struct events_filter *f = &cl->o.events;
+	unsigned long long u;
+	long long n;
+
+	switch (o) {
+	case OPT_CPU:
+		if (!number(cl, o, arg, 0, UINT16_MAX, false, &u))
+			return false;
+		f->has_cpu = true;
+		f->cpu = u;
+		return true;
+	case OPT_PID:
+		if (!number(cl, o, arg, -1, INT32_MAX, true, &n))
+			return false;
+		f->has_pid = true;
+		f->pid = n;
+		return true;
+	case OPT_DSQ:
+		if (!number(cl, o, arg, 0, UINT64_MAX, false, &u))
+			return false;
+		f->has_dsq = true;
+		f->dsq = u;
+		return true;
+	case OPT_UNTIL:
+		if (!number(cl, o, arg, INT64_MIN, INT64_MAX, true, &n))
+			return false;
+		f->has_until = true;
+		f->until = n;
+		return true;
+	case OPT_SINCE:
+	case OPT_LAST:
+		if (f->has_since) {
+			fprintf(stderr, "%s: one of --since and --last\n", cl->prog);
+			return false;
+		}
+		if (o == OPT_SINCE && !number(cl, o, arg, INT64_MIN, INT64_MAX, true, &n))
+			return false;
+		/* --last MS: from MS ms before the failure */
+		if (o == OPT_LAST) {
+			if (!number(cl, o, arg, 0, INT64_MAX / 1000000, true, &n))
+				return false;
+			n = -n * 1000000;
+		}
+		f->has_since = true;
+		f->since = n;
+		return true;
+	default:
+		return false;
+	}
 }
 
 /* Option @o's argument @arg into @cl; false (said) when it is refused. */
@@ -93,6 +185,13 @@ static bool take(struct cmdline *cl, enum cmd_opt o, const char *arg)
 		}
 		d->map_names[d->nr_map_names++] = arg;
 		break;
+	case OPT_CPU:
+	case OPT_PID:
+	case OPT_DSQ:
+	case OPT_SINCE:
+	case OPT_UNTIL:
+	case OPT_LAST:
+		return take_filter(cl, o, arg);
 	case NR_CMD_OPTS: return false;
 	}
 	return true;

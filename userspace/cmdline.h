@@ -29,6 +29,12 @@ enum cmd_opt {
 	OPT_ONCE,
 	OPT_EXEC,
 	OPT_JOURNAL,
+	OPT_CPU,
+	OPT_PID,
+	OPT_DSQ,
+	OPT_SINCE,
+	OPT_UNTIL,
+	OPT_LAST,
 	NR_CMD_OPTS
 };
 
@@ -56,7 +62,7 @@ struct cmdline {
 	bool text;		/* diff --text */
 	bool json;		/* timeline, list --json */
 	bool salvage;		/* decode, summary, html --salvage */
-	struct decode_opts o;	/* --pretty, --hex, --format, --map */
+	struct decode_opts o;	/* --pretty, --hex, --format, --map; events' filter */
 	const char *dir;	/* collect, list --dir */
 	const char *source;	/* collect --source */
 	const char *keep;	/* collect --keep, as given: collect checks it */

@@ -3,9 +3,9 @@
  * scxdump: decode dumps written by the scxdump kernel module. The
  * commands are the table at the end (cmds[]), parsed by cmdline.c:
  *
- *   decode, info, summary, diff, timeline, html: one dump (two for diff),
- *   opened and indexed here, printed by decode.c, summary.c, diff.c,
- *   timeline.c, html.c
+ *   decode, info, summary, diff, timeline, events, trace, html: one dump
+ *   (two for diff), opened and indexed here, printed by decode.c,
+ *   summary.c, diff.c, timeline.c, events.c, trace.c, html.c
  *   redact: a dump's copy without kernel addresses (redact.c), written here
  *   collect, list: the saved-dumps directory (collect.c)
  *   --version
@@ -35,6 +35,9 @@ static void usage(FILE *out)
 		"       scxdump summary [--salvage] FILE\n"
 		"       scxdump diff [--text] [--pretty] [--vmlinux-btf BTF] A B\n"
 		"       scxdump timeline [--json] [--pretty] [--vmlinux-btf BTF] FILE\n"
+		"       scxdump events [--cpu N] [--pid P] [--dsq ID] [--since NS] [--until NS]\n"
+		"                      [--last MS] [--json] [--pretty] [--vmlinux-btf BTF] FILE\n"
+		"       scxdump trace [--pretty] [--vmlinux-btf BTF] FILE\n"
 		"       scxdump html [--salvage] [--map NAME] [--vmlinux-btf BTF] FILE\n"
 		"       scxdump redact IN OUT\n"
 		"       scxdump collect [--dir DIR] [--keep N] [--source DIR] [--once] [--exec CMD]\n"
@@ -55,6 +58,12 @@ static void usage(FILE *out)
 		"  timeline    the flight recorder's samples (module parameter\n"
 		"              timeline_interval_ms): the first, then what changed at\n"
 		"              each tick (event counters, CPUs, DSQ depths, map fields)\n"
+		"  events      the event recorder's events (module parameter\n"
+		"              events_per_cpu), a line each in time order, times from\n"
+		"              the failure: switches, wakeups, the scheduler's kfunc calls\n"
+		"              (inserts, moves, kicks...), errors, sched_ext events\n"
+		"  trace       those events as Chrome trace-event JSON, for Perfetto's UI\n"
+		"              or chrome://tracing: a track per CPU, what it ran as slices\n"
 		"  html        the dump as one self-contained HTML page on stdout (it\n"
 		"              loads nothing): the exit, the schedulers, core state,\n"
 		"              timeline, allocators, a table of maps, each map's entries\n"
@@ -69,7 +78,15 @@ static void usage(FILE *out)
 		"              the newest N (default 100); see scxdump collect --help\n"
 		"  list        the dumps collect saved: time, scheduler, trigger, exit\n"
 		"  --text      diff: a readable listing instead of JSON\n"
-		"  --json      timeline: the samples as JSON (the dump's \"timeline\")\n"
+		"  --json      timeline: the samples as JSON (the dump's \"timeline\");\n"
+		"              events: the events as JSON (\"events_info\" and \"events\")\n"
+		"  --cpu N, --pid P, --dsq ID\n"
+		"              events: only those of CPU N, of task P (either side of a\n"
+		"              switch), into or from DSQ ID\n"
+		"  --since NS, --until NS\n"
+		"              events: only those from, until NS ns from the failure\n"
+		"              (negative: before it)\n"
+		"  --last MS   events: only those of the last MS ms before the failure\n"
 		"  --pretty    indent the JSON\n"
 		"  --hex       each entry's raw key_hex and value_hex beside its\n"
 		"              rendering (always there when no BTF renders it)\n"
@@ -212,6 +229,32 @@ static int show_timeline(struct cmdline *cl, const struct dump_index *x)
 	return cl->json ? decode_json(x, stdout, &cl->o) : timeline_text(x, stdout, &cl->o);
 }
 
+/*
+ * The event recorder's record, or said missing (exit 1, as a --map NAME
+ * the dump lacks).
+ */
+static int have_events(const struct cmdline *cl, const struct dump_index *x)
+{
+	if (x->events)
+		return 0;
+	fprintf(stderr, "scxdump: %s: no events in this dump (written with events_per_cpu 0, or by a module without the event recorder)\n",
+		cl->path);
+	return -ENOENT;
+}
+
+static int show_events(struct cmdline *cl, const struct dump_index *x)
+{
+	cl->o.events_only = true;
+	if (have_events(cl, x))
+		return -ENOENT;
+	return cl->json ? decode_json(x, stdout, &cl->o) : events_text(x, stdout, &cl->o);
+}
+
+static int show_trace(struct cmdline *cl, const struct dump_index *x)
+{
+	return have_events(cl, x) ? -ENOENT : trace_json(x, stdout, &cl->o);
+}
+
 static int show_html(struct cmdline *cl, const struct dump_index *x)
 {
 	return html_report(x, stdout, &cl->o, cl->path);
@@ -264,6 +307,16 @@ static int cmd_timeline(struct cmdline *cl)
 	return run_one(cl, show_timeline);
 }
 
+static int cmd_events(struct cmdline *cl)
+{
+	return run_one(cl, show_events);
+}
+
+static int cmd_trace(struct cmdline *cl)
+{
+	return run_one(cl, show_trace);
+}
+
 static int cmd_html(struct cmdline *cl)
 {
 	return run_one(cl, show_html);
@@ -314,6 +367,10 @@ static const struct cmd cmds[] = {
 	{ "diff", CMD_OPT(TEXT) | CMD_OPT(PRETTY) | CMD_OPT(VMLINUX), 2, true, cmd_diff, NULL, false },
 	{ "timeline", CMD_OPT(JSON) | CMD_OPT(PRETTY) | CMD_OPT(VMLINUX), 1, true,
 		      cmd_timeline, NULL, false },
+	{ "events", CMD_OPT(CPU) | CMD_OPT(PID) | CMD_OPT(DSQ) | CMD_OPT(SINCE) | CMD_OPT(UNTIL) |
+		    CMD_OPT(LAST) | CMD_OPT(JSON) | CMD_OPT(PRETTY) | CMD_OPT(VMLINUX), 1, true,
+		    cmd_events, NULL, false },
+	{ "trace", CMD_OPT(PRETTY) | CMD_OPT(VMLINUX), 1, true, cmd_trace, NULL, false },
 	{ "html", CMD_OPT(SALVAGE) | CMD_OPT(MAP) | CMD_OPT(VMLINUX), 1, false, cmd_html, NULL, false },
 	{ "redact", 0, 2, false, cmd_redact, NULL, true },
 	{ "collect", CMD_OPT(DIR) | CMD_OPT(KEEP) | CMD_OPT(SOURCE) | CMD_OPT(ONCE) | CMD_OPT(EXEC) |

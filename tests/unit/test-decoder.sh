@@ -284,7 +284,7 @@ expect_fail "decode --map of a map the dump lacks" 1 "^scxdump: .*: no map named
 expect_fail "... with --format bpftool too" 1 "^scxdump: .*: no map named nosuch$" decode --format bpftool --map nosuch "$tmp/good.bin"
 expect_fail "... and html" 1 "^scxdump: .*: no map named nosuch$" html --map nosuch "$tmp/good.bin"
 # an option a command does not take is refused, not ignored
-expect_fail "summary --pretty refused" 1 "^scxdump: --pretty is an option of decode, info, diff and timeline$" summary --pretty "$tmp/good.bin"
+expect_fail "summary --pretty refused" 1 "^scxdump: --pretty is an option of decode, info, diff, timeline, events and trace$" summary --pretty "$tmp/good.bin"
 expect_fail "html --pretty refused" 1 "^scxdump: --pretty is an option of" html --pretty "$tmp/good.bin"
 expect_fail "summary --map refused" 1 "^scxdump: --map is an option of decode and html$" summary --map vals "$tmp/good.bin"
 expect_fail "info --map refused" 1 "^scxdump: --map is an option of decode and html$" info --map vals "$tmp/good.bin"
