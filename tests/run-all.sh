@@ -65,6 +65,7 @@ else
 fi
 prepare decoder-build sh -c 'make -s -C userspace && make -s -C userspace SAN=1 && make -s -C tests/unit' &&
 	suite decoder-unit tests/unit/test-decoder.sh &&
+	suite events-unit tests/unit/test-events.sh &&
 	suite salvage-unit tests/unit/test-salvage.sh &&
 	suite inputs-unit tests/unit/test-inputs.sh &&
 	suite collect-unit tests/unit/test-collect.sh &&

@@ -7,7 +7,8 @@
  *
  *   mkdump [--version N] [--corrupt-len] [--no-end] [--later]
  *          [--bad-timeline|--no-timeline] [--hostile] [--starved] [--core]
- *          [--same-map-index] [--two-ends] [--stats on|off] OUT
+ *          [--same-map-index] [--two-ends] [--stats on|off]
+ *          [--events] [--bad-events nr|sum|size] OUT
  *
  * Each map is written by its own map_N(), the records around them by
  * add_*(); main() orders them as the module writes a dump.
@@ -391,6 +392,97 @@ static void add_core(void)
 	strcpy(c->task_states[0], "NONE");
 	strcpy(c->task_states[2], "READY");
 	strcpy(c->task_states[3], "ENABLED");
+}
+
+/*
+ * --events: the event recorder's record (SXD_REC_EVENTS), stopped by an
+ * SCX_EXIT_ERROR_BPF (1025) at 10 s of local_clock(), read 2 ms later:
+ * CPU 0 (seq 100-105) and CPU 1 (seq 200-204), times in ms from the stop:
+ *   -5.0 cpu 0 switch 0 -> 42      -4.5 cpu 1 switch 0 -> 5
+ *   -4.0 cpu 0 insert 77 DSQ 100   -4.0 cpu 1 move_to_local GLOBAL
+ *   -3.0 cpu 0 wakeup 77 -> cpu 1  -2.5 cpu 1 insert_vtime 99 DSQ 200
+ *   -2.0 cpu 0 kick cpu 1          -1.5 cpu 1 switch 5 -> 77 (preempt)
+ *   -1.0 cpu 0 error (prog name with a byte not UTF-8 and an ESC)
+ *                                  -0.5 cpu 1 scx_event (24-byte name, no NUL)
+ *    0   cpu 0 exit
+ * --bad-events: nr_events past the record, CPU counts that do not add
+ * up to it, or an event size not the format's.
+ */
+#define EV_STOP		10000000000ull
+#define EV_PROG		"bad\xff\x1b[2Jprog"
+#define EV_COUNTER	"SELECT_CPU_FALLBACK_LONG"	/* 24 bytes */
+
+static void add_events(const char *bad)
+{
+	struct {
+		struct sxd_ev_hook hook[3];
+		struct sxd_ev_cpu cpu[2];
+		struct sxd_event ev[11];
+	} t;
+	struct sxd_events *h;
+	struct sxd_event *e = t.ev;
+	int i;
+
+	memset(&t, 0, sizeof(t));
+	t.hook[0] = (struct sxd_ev_hook){ "sched_switch", SXD_EV_HOOK_TRACEPOINT, SXD_EV_SWITCH };
+	t.hook[1] = (struct sxd_ev_hook){ "scx_bpf_dsq_insert", SXD_EV_HOOK_KFUNC, SXD_EV_INSERT };
+	t.hook[2] = (struct sxd_ev_hook){ "sched_ext_event", SXD_EV_HOOK_TRACEPOINT,
+					  SXD_EV_SCX_EVENT };
+	t.cpu[0] = (struct sxd_ev_cpu){ .cpu = 0, .nr = 6, .written = 106, .overwritten = 100,
+					.torn = 1 };
+	t.cpu[1] = (struct sxd_ev_cpu){ .cpu = 1, .nr = 5, .written = 205, .overwritten = 200,
+					.other = 3, .after_stop = 2 };
+	/* CPU 0 */
+	e[0] = (struct sxd_event){ .type = SXD_EV_SWITCH, .pid = 0, .arg = 42, .a = 0,
+				   .b = SXD_CLASS_IDLE | SXD_CLASS_EXT << 8, .c = 0, .d = 42 };
+	e[1] = (struct sxd_event){ .type = SXD_EV_INSERT, .pid = 77, .arg = SXD_EV_RES_TRUE,
+				   .a = 100, .b = 5000000, .c = 0 };
+	e[2] = (struct sxd_event){ .type = SXD_EV_WAKEUP, .pid = 77, .arg = 1, .a = 77,
+				   .b = SXD_CLASS_EXT };
+	e[3] = (struct sxd_event){ .type = SXD_EV_KICK, .pid = 42, .arg = 1, .a = 1 };
+	e[4] = (struct sxd_event){ .type = SXD_EV_ERROR, .pid = 42 };
+	memcpy(&e[4].b, EV_PROG, sizeof(EV_PROG) - 1);
+	e[5] = (struct sxd_event){ .type = SXD_EV_EXIT, .pid = 42, .arg = 1025 };
+	/* CPU 1 */
+	e[6] = (struct sxd_event){ .type = SXD_EV_SWITCH, .pid = 0, .arg = 5,
+				   .b = SXD_CLASS_IDLE | SXD_CLASS_EXT << 8, .d = 5 };
+	e[7] = (struct sxd_event){ .type = SXD_EV_MOVE_TO_LOCAL, .pid = -1,
+				   .arg = SXD_EV_RES_TRUE, .a = 0x8000000000000001ull };
+	e[8] = (struct sxd_event){ .type = SXD_EV_INSERT_VTIME, .pid = 99, .arg = SXD_EV_RES_VOID,
+				   .a = 200, .b = 3000000, .c = 8, .d = 123456 };
+	e[9] = (struct sxd_event){ .type = SXD_EV_SWITCH, .pid = 5, .arg = 77, .a = 1,
+				   .b = SXD_CLASS_EXT | SXD_CLASS_EXT << 8 | SXD_EV_SW_PREEMPT,
+				   .c = 5, .d = 77 };
+	e[10] = (struct sxd_event){ .type = SXD_EV_SCX_EVENT, .pid = 99, .a = 3 };
+	memcpy(&e[10].b, EV_COUNTER, 24);
+	{
+		static const long long ms10[11] = { -50, -40, -30, -20, -10, 0,
+						    -45, -40, -25, -15, -5 };
+
+		for (i = 0; i < 11; i++) {
+			e[i].ts = EV_STOP + ms10[i] * 100000;
+			e[i].cpu = i < 6 ? 0 : 1;
+			e[i].seq = i < 6 ? 100 + i : 200 + i - 6;
+			e[i].load = 3;
+		}
+	}
+	h = rec(SXD_REC_EVENTS, sizeof(*h), &t, sizeof(t));
+	h->enable_seq = 3;
+	h->stop_ns = EV_STOP;
+	h->capture_ns = EV_STOP + 2000000;
+	h->per_cpu = 128;
+	h->nr_cpus = 2;
+	h->nr_events = 11;
+	h->nr_hooks = 3;
+	h->flags = SXD_EV_F_STOPPED;
+	h->stop_kind = 1025;
+	h->event_size = sizeof(struct sxd_event);
+	if (bad && !strcmp(bad, "nr"))
+		h->nr_events = 1000000;
+	else if (bad && !strcmp(bad, "sum"))
+		t.cpu[0].nr = 5, memcpy(h + 1, &t, sizeof(t));
+	else if (bad && !strcmp(bad, "size"))
+		h->event_size = 56;
 }
 
 /* The CAPTURE record: an exit, 4 CPU slots, 3 online. */
@@ -969,6 +1061,8 @@ int main(int argc, char **argv)
 		{ "same-map-index", no_argument, NULL, 'S' },
 		{ "two-ends", no_argument, NULL, 'E' },
 		{ "stats", required_argument, NULL, 'P' },
+		{ "events", no_argument, NULL, 'e' },
+		{ "bad-events", required_argument, NULL, 'B' },
 		{ 0 }
 	};
 	unsigned int version = SXD_VERSION, btf_size;
@@ -980,6 +1074,9 @@ int main(int argc, char **argv)
 	 */
 	bool starved = false;
 	bool bad_timeline = false, no_timeline = false, core = false, two_ends = false;
+	/* --events, --bad-events KIND: the event recorder's record, sound or not */
+	bool events = false;
+	const char *bad_events = NULL;
 	/* --stats on|off: the programs' SXD_PROG_STATS_* (none: not said) */
 	unsigned int stats_flags = 0;
 	int c;
@@ -995,7 +1092,8 @@ int main(int argc, char **argv)
 	static const char usage[] =
 		"usage: mkdump [--version N] [--corrupt-len] [--no-end] [--later]\n"
 		"              [--bad-timeline|--no-timeline] [--hostile] [--starved] [--core]\n"
-		"              [--same-map-index] [--two-ends] [--stats on|off] OUT\n";
+		"              [--same-map-index] [--two-ends] [--stats on|off]\n"
+		"              [--events] [--bad-events nr|sum|size] OUT\n";
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -1010,6 +1108,8 @@ int main(int argc, char **argv)
 		case 'C': core = true; break;
 		case 'S': same_map_index = true; break;
 		case 'E': two_ends = true; break;
+		case 'e': events = true; break;
+		case 'B': events = true; bad_events = optarg; break;
 		case 'P':
 			stats_flags = !strcmp(optarg, "on") ? SXD_PROG_STATS_ON :
 				      !strcmp(optarg, "off") ? SXD_PROG_STATS_OFF : ~0u;
@@ -1089,6 +1189,8 @@ int main(int argc, char **argv)
 	absent->reason_len = 17;
 	if (!no_timeline)
 		add_timeline(cap->boottime_ns, bad_timeline);
+	if (events)
+		add_events(bad_events);
 
 	if (!no_end) {
 		end = rec(SXD_REC_END, sizeof(*end), NULL, 0);
