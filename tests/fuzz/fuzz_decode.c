@@ -3,8 +3,8 @@
  * libFuzzer harness for the decoder: the dump checker, the index and every
  * command's output on arbitrary bytes: decode's JSON (its compiled
  * renderers checked against render.c's) and --format bpftool, info,
- * summary, timeline (text and JSON), html, redact (its copy must check
- * again), and diff of a fixed dump
+ * summary, timeline (text and JSON), events (text, and JSON filtered),
+ * trace, html, redact (its copy must check again), and diff of a fixed dump
  * (SCXDUMP_FUZZ_REF, which run.sh sets to a synthetic dump with every
  * record kind) against the input. Salvage is exercised on odd
  * sizes. The header's size and checksum are fixed up first, or nearly
@@ -111,6 +111,14 @@ static void other_commands(const struct dump_index *x, FILE *null, uint32_t hash
 	decode_json(x, null, &o);		/* info */
 	o = (struct decode_opts){ .timeline_only = true };
 	decode_json(x, null, &o);		/* timeline --json */
+	o = (struct decode_opts){ 0 };
+	events_text(x, null, &o);		/* events */
+	trace_json(x, null, &o);		/* trace */
+	/* events --json --pid P --last MS, P and MS from the input's bytes */
+	o = (struct decode_opts){ .events_only = true, .events = {
+		.has_pid = true, .pid = (int32_t)(hash >> 8) % 128,
+		.has_since = true, .since = -(int64_t)(hash >> 20) * 1000000 } };
+	decode_json(x, null, &o);
 	o = (struct decode_opts){ 0 };
 	html_report(x, null, &o, "fuzz");
 	redact_checked(x);

@@ -9,10 +9,12 @@
 #                     seeded as well with the real dumps the guest tests left
 #
 # Each input goes through every command (fuzz_decode.c): decode, info,
-# summary, timeline, html, and (one in 16) diff from synthetic-core.bin.
+# summary, timeline, events, trace, html, redact, and (one in 16) diff
+# from synthetic-core.bin.
 #
 # The fixed corpus: the synthetic dumps of tests/unit, four small real dumps
-# (seeds/) and every input that once crashed the decoder (regressions/). A
+# and a synthetic one with the event recorder's record (seeds/) and every
+# input that once crashed the decoder (regressions/). A
 # crash fails the run and its input is kept under $SCXDUMP_CACHE/fuzz/crashes,
 # to be added to regressions/ with the fix.
 set -uo pipefail
@@ -30,7 +32,7 @@ seed_corpus() {
 	mkdir -p "$corpus"
 	make -s -C "$here/../unit" >/dev/null || return 1
 	"$mk" "$corpus/synthetic.bin" &&
-		"$mk" --core "$corpus/synthetic-core.bin" &&
+		"$mk" --core --events "$corpus/synthetic-core.bin" &&
 		"$mk" --later "$corpus/synthetic-later.bin" &&
 		"$mk" --corrupt-len "$corpus/synthetic-len.bin" &&
 		"$mk" --no-end "$corpus/synthetic-noend.bin" &&
@@ -39,7 +41,7 @@ seed_corpus() {
 }
 
 fuzz() {
-	# diff's second dump: every record kind, core state included
+	# diff's second dump: every record kind, core state and events included
 	SCXDUMP_FUZZ_REF=$corpus/synthetic-core.bin "$here/build/fuzz_decode" -timeout=20 -rss_limit_mb=2048 -max_len=262144 \
 		-artifact_prefix="$work/crashes/" -print_final_stats=1 "$@" \
 		>"$work/last.log" 2>&1
