@@ -532,6 +532,12 @@ static void record(struct redact *r, const struct dump_index *x, struct sxd_rec 
 	case SXD_REC_TIMELINE:
 		timeline(r, (struct sxd_timeline *)rec);
 		break;
+	/*
+	 * The event recorder's events hold pids, CPUs, DSQ ids, slices,
+	 * times, flags and names, no address: copied as they are.
+	 */
+	case SXD_REC_EVENTS:
+		break;
 	/* the kernel's and the module's messages */
 	case SXD_REC_SCHED:
 		text(r, (uint8_t *)rec + sizeof(struct sxd_sched), end - (uint8_t *)rec - sizeof(struct sxd_sched));
