@@ -5,7 +5,7 @@
 # mark set, and shows, where the report puts them, the values the test
 # schedulers (tests/sched/) put in their maps: the exit message, map rows
 # by key, per-CPU bars, the arena's pages, DSQs and tasks, the scheduler
-# tree, the timeline, the allocators. Then the command's errors, a page
+# tree, the timeline, the events, the allocators. Then the command's errors, a page
 # with a hostile exit message, an inline script slipped into a page (the
 # CSP, which names the page's two scripts by hash, refuses it), and a page
 # with a deliberate script error (the console check must catch it). A screenshot goes beside the pages.
@@ -241,6 +241,17 @@ t_eq "timeline: .bss sampled by field, nosuch not found" "1 not_found" \
 	"$(q "$dom" '#timeline tr[data-label="scxstall.bss[0].nr_starved_enqueues"]' | wc -l) $(q "$dom" '#timeline table tr' | grep '^nosuch |' | awk -F ' [|] ' '{ print $NF }')"
 t_eq "timeline: the stall watch's warning paired with the exit, timeout SXS_TIMEOUT_MS 4000" "paired 4000" \
 	"$(kv '#stall' kind) $(kv '#stall' timeout_ms)"
+
+# --- the event recorder's events: a synthetic dump (tests/unit/mkdump.c --events)
+"$top/tests/unit/build/mkdump" --core --events "$out/events.bin"
+render events "$out/events.bin"
+browse events
+loaded events
+t_eq "events: the section, with its 11 events" "Events (11)" "$(q "$dom" '#events h2')"
+t_eq "events: a row an event, the hostile program name as JSON text" \
+	'-1.000000 | 0 | error | 42 task42 | prog "bad\\xff\u001b[2Jprog"' "$(q "$dom" 'tr.event[data-type="error"]')"
+t_eq "events: the lanes: what each CPU ran, the failure marked" "42 task42 5 task5 77 task77 1" \
+	"$(q "$dom" '#events svg.lanes rect.run' | paste -sd' ') $(q "$dom" '#events svg.lanes line.failure@x1' | wc -l)"
 
 # --- scxarena: an sdt allocator and a bump allocator in arena pages
 render arena "$runs/arena/exit.bin"

@@ -881,6 +881,83 @@ function timelineSection() {
 	return sec;
 }
 
+/* The event recorder's events: the time of one in ms from the failure. */
+function evMs(e) {
+	return (Number(e.t_ns) / 1e6).toFixed(6);
+}
+
+function evTask(e, key, comm) {
+	return e[key] === undefined ? '' : e[key] + (e[comm] !== undefined ? ' ' + e[comm] : '');
+}
+
+const EV_SKIP = ['seq', 'cpu', 'ts_ns', 't_ns', 'type', 'pid', 'comm', 'prev_pid', 'prev_comm', 'next_pid', 'next_comm'];
+
+/* CPU lanes over the events' window: what each ran, from its switches; other events as ticks. */
+function evLanes(evs, info) {
+	const cpus = [...new Set(evs.map(e => e.cpu))].sort((a, b) => a - b);
+	if (!cpus.length)
+		return '';
+	const t0 = Number(evs[0].t_ns), t1 = Math.max(0, Number(evs[evs.length - 1].t_ns));
+	const W = 900, L = 60, LH = 18, span = t1 - t0 || 1;
+	const x = t => (L + (Number(t) - t0) / span * (W - L - 4)).toFixed(1);
+	const hue = pid => (Number(pid) * 47) % 360;
+	let s = '<svg class="lanes" width="' + W + '" height="' + (cpus.length * LH + 18) + '" viewBox="0 0 ' + W + ' ' + (cpus.length * LH + 18) + '">';
+	cpus.forEach((c, i) => {
+		const y = i * LH;
+		s += '<text x="2" y="' + (y + 13) + '">CPU ' + esc(c) + '</text>';
+		let run = null;
+		const close = end => {
+			if (run && Number(run.next_pid) > 0)
+				s += '<rect class="run" x="' + x(run.t_ns) + '" y="' + (y + 2) + '" width="' + Math.max(0.5, x(end) - x(run.t_ns)).toFixed(1) +
+					'" height="' + (LH - 4) + '" style="fill: hsl(' + hue(run.next_pid) + ', 55%, 70%)"><title>' +
+					esc(evTask(run, 'next_pid', 'next_comm')) + '</title></rect>';
+		};
+		evs.filter(e => e.cpu === c).forEach(e => {
+			if (e.type === 'switch') {
+				close(e.t_ns);
+				run = e;
+			} else {
+				s += '<line class="ev ' + esc(e.type) + '" x1="' + x(e.t_ns) + '" x2="' + x(e.t_ns) + '" y1="' + (y + 1) + '" y2="' + (y + LH - 1) +
+					'"><title>' + esc(evMs(e) + ' ms ' + e.type + ' ' + evTask(e, 'pid', 'comm')) + '</title></line>';
+			}
+		});
+		close(info.times_from === 'stop' ? 0 : t1);
+	});
+	if (info.times_from === 'stop' && t0 <= 0)
+		s += '<line class="failure" x1="' + x(0) + '" x2="' + x(0) + '" y1="0" y2="' + (cpus.length * LH) + '"/>';
+	s += '<text x="' + L + '" y="' + (cpus.length * LH + 14) + '">' + esc(evMs({t_ns: t0}) + ' ms') + '</text>';
+	s += '<text x="' + (W - 4) + '" y="' + (cpus.length * LH + 14) + '" text-anchor="end">' + esc(evMs({t_ns: t1}) + ' ms') + '</text>';
+	const span2 = h('div', {class: 'lanes'});
+	span2.innerHTML = s + '</svg>';
+	return span2;
+}
+
+function eventsSection() {
+	const info = D.events_info, all = D.events || [];
+	if (!info)
+		return null;
+	const LAST = 500;
+	const evs = all.slice(-LAST);
+	const sec = h('section', {id: 'events'}, h('h2', {text: 'Events (' + all.length + ')'}));
+	sec.appendChild(h('div', {class: 'facts', text: 'times in ms from the ' + (info.times_from === 'stop' ? 'failure (' +
+		(info.stop_kind_name || info.stop_kind) + ')' : 'capture (the recording had not stopped)') + ', scheduler load ' + info.enable_seq +
+		', ' + info.per_cpu + ' slots per CPU' + (all.length > LAST ? '; the last ' + LAST + ' shown' : '')}));
+	sec.appendChild(h('details', null, h('summary', {text: 'per CPU: kept, overwritten, torn; hooks'}),
+		objTable(info.cpus || [], 1000), objTable(info.hooks || [], 100)));
+	sec.appendChild(evLanes(evs, info));
+	const cols = ['ms', 'cpu', 'type', 'task', 'details'];
+	const detail = e => Object.keys(e).filter(k => !EV_SKIP.includes(k)).map(k => k + ' ' + compact(e[k])).join(', ');
+	const task = e => e.type === 'switch' ? evTask(e, 'prev_pid', 'prev_comm') + ' -> ' + evTask(e, 'next_pid', 'next_comm') : evTask(e, 'pid', 'comm');
+	sec.appendChild(lazyTable({
+		cols: cols,
+		rows: evs,
+		text: e => compact(e),
+		attrs: e => ({class: 'event ' + e.type, 'data-cpu': e.cpu, 'data-seq': e.seq, 'data-type': e.type}),
+		cells: e => [evMs(e), String(e.cpu), e.type, task(e), val(detail(e), 300)],
+	}));
+	return sec;
+}
+
 function allocatorsSection() {
 	const al = D.allocators || [];
 	if (!al.length)
@@ -950,7 +1027,7 @@ function section(fn) {
 const t0 = performance.now();
 const parts = [
 	section(header), section(problems), section(schedTree), section(mapsSection), section(coreSection),
-	section(stallSection), section(timelineSection), section(allocatorsSection), section(btfSection)];
+	section(stallSection), section(timelineSection), section(eventsSection), section(allocatorsSection), section(btfSection)];
 const nav = h('nav');
 parts.forEach(p => {
 	if (p && p.tagName === 'SECTION')
