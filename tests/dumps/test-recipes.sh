@@ -4,7 +4,8 @@
 # the core scheduler: tasks parked on its DSQs, an RT task on a CPU; those
 # on .stall and diff on the stall test's warning and exit dumps, those on
 # the timeline on the timeline test's exit dump, those on allocators,
-# slots and bump blocks on the arena test's exit dump): each must exit 0,
+# slots and bump blocks on the arena test's exit dump, those on events on
+# a dump with them, skipped with a message when the run has none): each must exit 0,
 # print nothing on stderr, and answer what the test schedulers
 # (tests/sched/) put in their maps and their loaders logged. A recipe
 # without an expected answer here fails.
@@ -25,6 +26,20 @@ stall_exit=$(ls "$runs"/stall/run-1-*.bin 2>/dev/null | tail -1)
 tl_exit=$(ls "$runs"/timeline/stall-*.bin 2>/dev/null | tail -1)
 # the arena test's exit dump: per-task state in an allocator's slots
 arena=$runs/arena/exit.bin
+# a dump with the event recorder's record (scxdump events exits 0 on it):
+# one with a stall record too if any (the recipe on the task that
+# stalled), the event recorder's tests' first; none: those recipes skip
+ev_dump= ev_stall=
+while IFS= read -r f; do
+	"${DEC%/build-san/scxdump}/build/scxdump" events --until -9223372036854775807 "$f" >/dev/null 2>&1 || continue
+	[ -z "$ev_dump" ] && ev_dump=$f
+	if "$DEC" info "$f" 2>/dev/null | jq -e '.stall != null' >/dev/null; then
+		ev_stall=$f
+		break
+	fi
+done < <({ find "$runs" -path '*event*' -name '*.bin' -type f; find "$runs" -path '*stall*' -name '*.bin' -type f
+	   find "$runs" -name '*.bin' -type f; } 2>/dev/null | awk '!seen[$0]++')
+ev_dump=${ev_stall:-$ev_dump}
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -106,6 +121,16 @@ expect '.timeline.samples[-5:][]' \
 	'jsonl | length == 5 and all(.[]; .depths["77"] == 1)'
 expect 'scxdump timeline DUMP | tail -20' \
 	'lines | length == 20 and any(.[]; test("^seq [0-9]+ \\([0-9]+ ms before the capture\\):$")) and any(.[]; test("^  \\.maps\\[name=\".*\\.bss\"\\]\\.entries\\[key=0\\]\\.value\\.nr_enqueued: [0-9]+ -> [0-9]+ \\(\\+[0-9]+\\)$"))'
+# the event recorder's (on whatever scheduler wrote the dump: times at or
+# before the failure, types and fields as docs/json.md gives them)
+expect '.events[] | select([.pid, .prev_pid, .next_pid] | index($p))' \
+	'jsonl | length <= 10 and all(.[]; .ms <= 0 and (.cpu | type) == "number" and (.type | test("^[a-z_]+$")))'
+expect 'events --json --cpu 3 --last 20' \
+	'lines | all(.[]; test("^-?[0-9.e-]+ ms: -?[0-9]+ "))'
+expect 'startswith("insert")) and .dsq_id == 100' \
+	'jsonl | all(.[]; .ms <= 0 and (.slice | type) == "number" and (.enq_flags | type) == "number")'
+expect 'scxdump events --dsq 100' \
+	'lines | (.[0] | startswith("events of scheduler load ")) and (.[1] | startswith("per CPU, kept/overwritten/torn:")) and all(.[2:][]; test(" dsq 100 | ==== failure: "))'
 expect 'select(.kind == "sdt") | {name' \
 	'jsonl | length == 1 and (.[0] | .name == "sxa_allocator" and .element_size == 48 and .payload_type == "struct sxa_payload" and .nr_live > 0)'
 expect 'select(.kind == "sdt") | .slots[]' \
@@ -126,6 +151,14 @@ while IFS= read -r line; do
 	[[ $cmd =~ \.stall|diff ]] && d=$stall_exit
 	[[ $cmd =~ timeline ]] && d=$tl_exit
 	[[ $cmd =~ allocators|slot|bump ]] && d=$arena
+	if [[ $cmd =~ \.events|scxdump\ events ]]; then
+		if [ -z "$ev_dump" ]; then
+			printf '# skip - recipe %d: no dump under %s has an events record (the event recorder'"'"'s guest tests write them): %s\n' \
+				"$n" "$runs" "${cmd:0:60}"
+			continue
+		fi
+		d=$ev_dump
+	fi
 	cmd=${cmd//dumps\/00000001/\"$stall_warn\"}
 	w=
 	for i in "${!frag[@]}"; do
