@@ -29,7 +29,7 @@ arena=$runs/arena/exit.bin
 # a dump with the event recorder's record (scxdump events exits 0 on it):
 # one with a stall record too if any (the recipe on the task that
 # stalled), the event recorder's tests' first; none: those recipes skip
-ev_dump= ev_stall=
+ev_dump='' ev_stall=''
 while IFS= read -r f; do
 	"${DEC%/build-san/scxdump}/build/scxdump" events --until -9223372036854775807 "$f" >/dev/null 2>&1 || continue
 	[ -z "$ev_dump" ] && ev_dump=$f
@@ -123,6 +123,7 @@ expect 'scxdump timeline DUMP | tail -20' \
 	'lines | length == 20 and any(.[]; test("^seq [0-9]+ \\([0-9]+ ms before the capture\\):$")) and any(.[]; test("^  \\.maps\\[name=\".*\\.bss\"\\]\\.entries\\[key=0\\]\\.value\\.nr_enqueued: [0-9]+ -> [0-9]+ \\(\\+[0-9]+\\)$"))'
 # the event recorder's (on whatever scheduler wrote the dump: times at or
 # before the failure, types and fields as docs/json.md gives them)
+# shellcheck disable=SC2016 # jq's $p
 expect '.events[] | select([.pid, .prev_pid, .next_pid] | index($p))' \
 	'jsonl | length <= 10 and all(.[]; .ms <= 0 and (.cpu | type) == "number" and (.type | test("^[a-z_]+$")))'
 expect 'events --json --cpu 3 --last 20' \
