@@ -432,22 +432,71 @@ static u32 klayout_func_args(const struct kbtf *b, const char *name)
 }
 
 /*
- * The functions hook.c traces and calls through a static call, with the
- * prototype it assumes: each parameter "bool" or a struct passed by
- * pointer. The hook reads their arguments from the registers and calls
- * the original with them, so a kernel whose function takes anything else
- * is not hooked. pahole leaves out of the BTF a function whose calling
- * convention the compiler changed (a .isra or .constprop clone): one
- * missing from the BTF is not hooked either.
+ * The functions and tracepoints the module traces, with the prototype it
+ * assumes: the parameters it reads (each "bool", an integer of 32 or 64
+ * bits, "ptr", or a struct passed by pointer) and what the function
+ * returns. hook.c reads its functions' arguments from the registers and
+ * calls the original with them; recorder.c reads the first parameters of
+ * sched_ext's kfuncs (which may take more after them: the implicit
+ * struct bpf_prog_aux *, "prefix") and their return values, and attaches
+ * probes to tracepoints (whose BTF is the typedef btf_trace_NAME, a
+ * pointer to the probe's prototype, void *data first). A kernel whose
+ * function takes anything else is not hooked there. pahole leaves out of
+ * the BTF a function whose calling convention the compiler changed (a
+ * .isra or .constprop clone): one missing from the BTF is not hooked
+ * either.
  */
+#define KLAYOUT_MAX_ARGS	5
+
 static const struct klayout_func {
 	const char *name;
+	const char *ret;		/* "void", "bool", "s32" */
 	u32 nr;
-	const char *args[2];
+	bool prefix;			/* more parameters may follow */
+	const char *args[KLAYOUT_MAX_ARGS];
 } klayout_funcs[KLAYOUT_NR_FUNCS] = {
-	{ "drain_descendants", 1, { "scx_sched" } },	/* 7.x */
-	{ "scx_bypass", 2, { "scx_sched", "bool" } },	/* 7.x */
-	{ "scx_ops_bypass", 1, { "bool" } },		/* 6.12 */
+	{ "drain_descendants", "void", 1, false, { "scx_sched" } },	/* 7.x */
+	{ "scx_bypass", "void", 2, false, { "scx_sched", "bool" } },	/* 7.x */
+	{ "scx_ops_bypass", "void", 1, false, { "bool" } },		/* 6.12 */
+	/* recorder.c: 7.x's kfuncs */
+	{ "scx_bpf_dsq_insert", "void", 4, true, { "task_struct", "u64", "u64", "u64" } },
+	{ "scx_bpf_dsq_insert___v2", "bool", 4, true,
+	  { "task_struct", "u64", "u64", "u64" } },
+	{ "scx_bpf_dsq_insert_vtime", "void", 5, true,
+	  { "task_struct", "u64", "u64", "u64", "u64" } },
+	{ "__scx_bpf_dsq_insert_vtime", "bool", 2, true,
+	  { "task_struct", "scx_bpf_dsq_insert_vtime_args" } },
+	{ "scx_bpf_dsq_move_to_local", "bool", 1, true, { "u64" } },
+	{ "scx_bpf_dsq_move_to_local___v2", "bool", 2, true, { "u64", "u64" } },
+	{ "scx_bpf_dsq_move", "bool", 4, true,
+	  { "bpf_iter_scx_dsq", "task_struct", "u64", "u64" } },
+	{ "scx_bpf_dsq_move_vtime", "bool", 4, true,
+	  { "bpf_iter_scx_dsq", "task_struct", "u64", "u64" } },
+	{ "scx_bpf_task_set_slice", "bool", 2, true, { "task_struct", "u64" } },
+	{ "scx_bpf_task_set_dsq_vtime", "bool", 2, true, { "task_struct", "u64" } },
+	/* both */
+	{ "scx_bpf_kick_cpu", "void", 2, true, { "s32", "u64" } },
+	{ "scx_bpf_create_dsq", "s32", 2, true, { "u64", "s32" } },
+	{ "scx_bpf_destroy_dsq", "void", 1, true, { "u64" } },
+	{ "scx_bpf_error_bstr", "void", 0, true, { } },
+	{ "scx_bpf_exit_bstr", "void", 1, true, { "s64" } },
+	/* 6.12's names */
+	{ "scx_bpf_dispatch", "void", 4, true, { "task_struct", "u64", "u64", "u64" } },
+	{ "scx_bpf_dispatch_vtime", "void", 5, true,
+	  { "task_struct", "u64", "u64", "u64", "u64" } },
+	{ "scx_bpf_consume", "bool", 1, true, { "u64" } },
+	{ "scx_bpf_dispatch_from_dsq", "bool", 4, true,
+	  { "bpf_iter_scx_dsq", "task_struct", "u64", "u64" } },
+	{ "scx_bpf_dispatch_vtime_from_dsq", "bool", 4, true,
+	  { "bpf_iter_scx_dsq", "task_struct", "u64", "u64" } },
+	/* recorder.c's tracepoints */
+	{ "btf_trace_sched_switch", "void", 4, false,
+	  { "bool", "task_struct", "task_struct", "u32" } },
+	{ "btf_trace_sched_wakeup", "void", 1, false, { "task_struct" } },
+	{ "btf_trace_sched_wakeup_new", "void", 1, false, { "task_struct" } },
+	{ "btf_trace_sched_migrate_task", "void", 2, false, { "task_struct", "s32" } },
+	{ "btf_trace_sched_ext_event", "void", 2, false, { "ptr", "s64" } },
+	{ "btf_trace_sched_ext_exit", "void", 2, false, { "scx_sched", "u32" } },
 };
 
 static bool klayout_param_is(const struct kbtf *b, u32 type, const char *what)
@@ -455,13 +504,21 @@ static bool klayout_param_is(const struct kbtf *b, u32 type, const char *what)
 	s32 id = kbtf_resolve(b, type);
 	const struct btf_type *t = id > 0 ? kbtf_type(b, id) : NULL;
 
+	if (!strcmp(what, "void"))
+		return !type;
 	if (!t)
 		return false;
 	if (!strcmp(what, "bool"))
 		return btf_kind(t) == BTF_KIND_INT && t->size == 1 &&
 		       (btf_int_encoding(t) & BTF_INT_BOOL);
+	if (what[0] == 'u' || what[0] == 's')
+		if (!strcmp(what + 1, "32") || !strcmp(what + 1, "64"))
+			return btf_kind(t) == BTF_KIND_INT &&
+			       t->size == (what[1] == '3' ? 4 : 8);
 	if (btf_kind(t) != BTF_KIND_PTR)
 		return false;
+	if (!strcmp(what, "ptr"))
+		return true;
 	id = kbtf_resolve(b, t->type);
 	t = id > 0 ? kbtf_type(b, id) : NULL;
 	return t && btf_kind(t) == BTF_KIND_STRUCT && !strcmp(kbtf_name(b, t->name_off), what);
@@ -469,17 +526,24 @@ static bool klayout_param_is(const struct kbtf *b, u32 type, const char *what)
 
 static int klayout_func_is(const struct kbtf *b, const struct klayout_func *f)
 {
-	s32 id = kbtf_find(b, f->name, BTF_KIND_FUNC);
+	bool tp = !strncmp(f->name, "btf_trace_", 10);
+	s32 id = kbtf_find(b, f->name, tp ? BTF_KIND_TYPEDEF : BTF_KIND_FUNC);
 	const struct btf_type *t = id > 0 ? kbtf_type(b, id) : NULL;
 	const struct btf_param *p;
-	u32 i;
+	u32 i, skip = tp ? 1 : 0;	/* a probe's void *data */
 
 	if (!t)
 		return -ENOENT;
+	if (tp) {
+		t = kbtf_type(b, t->type);
+		if (!t || btf_kind(t) != BTF_KIND_PTR)
+			return -EINVAL;
+	}
 	t = kbtf_type(b, t->type);
-	if (!t || btf_kind(t) != BTF_KIND_FUNC_PROTO || t->type || btf_vlen(t) != f->nr)
+	if (!t || btf_kind(t) != BTF_KIND_FUNC_PROTO || !klayout_param_is(b, t->type, f->ret) ||
+	    btf_vlen(t) < f->nr + skip || (!f->prefix && btf_vlen(t) != f->nr + skip))
 		return -EINVAL;
-	p = btf_params(t);
+	p = btf_params(t) + skip;
 	for (i = 0; i < f->nr; i++) {
 		if (!klayout_param_is(b, p[i].type, f->args[i]))
 			return -EINVAL;

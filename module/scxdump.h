@@ -39,7 +39,7 @@ struct mutex;
 #define KLAYOUT_MAX_TASK_STATES	8
 
 /* the functions whose prototypes layout.c checks (klayout_funcs[]) */
-#define KLAYOUT_NR_FUNCS	3
+#define KLAYOUT_NR_FUNCS	29
 
 struct kernel_layout {
 	/*
@@ -205,6 +205,7 @@ int core_init(void);
 void core_exit(void);
 void core_presnap(struct scx_sched *sch);
 void core_release(struct scx_sched *sch);
+u32 core_sched_class(const void *class);
 struct sxd_stall_task;
 bool core_oldest_runnable(s32 cpu, struct sxd_stall_task *t);
 
@@ -227,6 +228,11 @@ struct kthread_worker *worker_create_fifo(const char *name);
 /* timeline.c: the flight recorder, samples of the root scheduler in a ring */
 #define TIMELINE_MAX_MAPS	8
 #define TIMELINE_MAPS_LEN	(TIMELINE_MAX_MAPS * 16)
+int recorder_init(void);
+void recorder_exit(void);
+void recorder_write(struct capture *c);
+void recorder_status(struct seq_file *m);
+
 int timeline_init(void);
 void timeline_exit(void);
 void timeline_write(struct capture *c);
