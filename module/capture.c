@@ -343,6 +343,7 @@ int capture_run(struct scx_sched *sch, u32 trigger)
 	scxsched_write_prog_stats(&c);
 	stall_write(&c);
 	timeline_write(&c);
+	recorder_write(&c);
 	capture_maps(&c);
 	/* after the maps: the snapshot orders them, and map indexes are final */
 	insns_write(&c);

@@ -158,7 +158,8 @@ static bool core_late(struct core_buf *b)
 	return true;
 }
 
-static u32 core_class(const void *class)
+/* The class a sched_class pointer names (also recorder.c's, from its probes). */
+u32 core_sched_class(const void *class)
 {
 	u32 i;
 
@@ -209,7 +210,7 @@ static void core_task(struct core_buf *b, struct sxd_core_task *t, struct task_s
 	core_peek(b, t->prio, p->prio);
 	core_peek(b, t->policy, p->policy);
 	core_peek(b, class, p->sched_class);
-	t->class = core_class(class);
+	t->class = core_sched_class(class);
 	core_peek(b, flags, p->scx.flags);
 	t->scx_flags = flags;
 	t->scx_state = (flags >> SCX_TASK_STATE_SHIFT) & ((1u << SCX_TASK_STATE_BITS) - 1);

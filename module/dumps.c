@@ -288,6 +288,7 @@ static int dumps_status_show(struct seq_file *m, void *v)
 	mutex_unlock(&dumps_lock);
 	stall_status(m);
 	timeline_status(m);
+	recorder_status(m);
 	return 0;
 }
 

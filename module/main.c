@@ -7,7 +7,8 @@
  *
  * Load order: kernel symbols (ksyms.c), private layouts from the kernel's
  * BTF (layout.c), the core buffers (core.c), the dumps' debugfs files
- * (dumps.c), the flight recorder (timeline.c), the stall watch (stall.c),
+ * (dumps.c), the flight recorder (timeline.c), the event recorder
+ * (recorder.c), the stall watch (stall.c),
  * the control file (control.c), and last the hook (hook.c). Any missing
  * piece fails insmod with a message saying what is missing.
  */
@@ -49,9 +50,12 @@ static int __init scxdump_init(void)
 	err = timeline_init();
 	if (err)
 		goto err_dumps;
-	err = stall_init();
+	err = recorder_init();
 	if (err)
 		goto err_timeline;
+	err = stall_init();
+	if (err)
+		goto err_recorder;
 	err = control_init(dumps_dir());
 	if (err)
 		goto err_stall;
@@ -66,6 +70,8 @@ err_control:
 	control_exit();
 err_stall:
 	stall_exit();
+err_recorder:
+	recorder_exit();
 err_timeline:
 	timeline_exit();
 err_dumps:
@@ -86,8 +92,9 @@ err_layout:
  *  - the stall worker: its warning captures, and on-demand captures whose
  *    writer was killed while it waited (trigger_request(): neither holds
  *    a module reference), run to their end before it is destroyed;
- *  - then no capture can run: the timeline (its ring is copied by
- *    captures), the dumps (published by captures), the core buffers
+ *  - then no capture can run: the event recorder (its probes are
+ *    removed and waited for before its rings are freed), the timeline
+ *    (its ring is copied by captures), the dumps (published by captures), the core buffers
  *    (filled by the hook and captures) and the layouts (read by all).
  */
 static void __exit scxdump_exit(void)
@@ -96,6 +103,7 @@ static void __exit scxdump_exit(void)
 	hook_exit();
 	control_exit();
 	stall_exit();
+	recorder_exit();
 	timeline_exit();
 	dumps_exit();
 	core_exit();

@@ -288,3 +288,18 @@ bool opt_consistent_snapshot = true;
 module_param_cb(consistent_snapshot, &opt_bool_ops, &opt_consistent_snapshot, 0644);
 MODULE_PARM_DESC(consistent_snapshot,
 		 "Copy the maps that hold plain data inside one stop_machine(), so they show one instant across all CPUs; N: read them one after the other while BPF programs run (default: Y)");
+
+/*
+ * The event recorder (recorder.c): its rings are allocated at load, this
+ * many events per possible CPU (rounded up to a power of two); 0 leaves
+ * it off, with no probe attached.
+ */
+unsigned long opt_events_per_cpu = 1024;
+
+static const struct opt_size opt_events = {
+	"events_per_cpu", &opt_events_per_cpu, 16, 65536, "off",
+};
+
+module_param_cb(events_per_cpu, &opt_size_ops, (void *)&opt_events, 0444);
+MODULE_PARM_DESC(events_per_cpu,
+		 "Event recorder: the last this many scheduling events of each CPU go into every dump, 16-65536, rounded up to a power of 2 (load time; 0: off; default 1024)");

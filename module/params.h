@@ -24,5 +24,7 @@ extern unsigned long opt_stall_warn_pct;
 extern unsigned long opt_timeline_interval_ms, opt_timeline_samples;
 extern unsigned long opt_timeline_map_bytes, opt_timeline_max_dsqs;
 extern char opt_timeline_maps[];
+/* the event recorder (recorder.c) */
+extern unsigned long opt_events_per_cpu;
 
 #endif /* SCXDUMP_PARAMS_H */
