@@ -36,7 +36,7 @@ t_check "on: the scheduler's kfuncs are probed ($kf)" sh -c "
 read -r a b < <(sed -n 's/^scxrec: a \([0-9]*\) b \([0-9]*\)$/\1 \2/p' "$dir/seq.out")
 t_check "seq: scxrec ran A ($a) and B ($b) and sched_ext disabled it at A's third insert" sh -c "
 	[ -n '$a' ] && [ -n '$b' ] &&
-	grep -qx 'scxrec: state disabled, inserts of A 3, of B 2, kicks 2' '$dir/seq.out'"
+	grep -qxE 'scxrec: state disabled, inserts of A 3, of B [23], kicks [23]' '$dir/seq.out'"
 x=$dir/seq.json
 "$DEC" decode "$dir/seq.bin" >"$x"
 t_check "seq: the JSON is strict JSON" python3 -c "import json, sys; json.load(open(sys.argv[1]))" "$x"
@@ -57,8 +57,13 @@ t_jq "seq: the story ends at the error then the stop (SCX_EXIT_ERROR_BPF), its l
 	.events[-2:] | map(.type) == ["error", "exit"] and .[1].exit_kind_name == "SCX_EXIT_ERROR_BPF" and
 	.[1].t_ns == 0 and .[0].t_ns < 0 and .[0].cpu == .[1].cpu'
 t_jq "seq: every event before the stop, none after it" "$x" 'all(.events[]; .t_ns <= 0)'
-t_jq "seq: the scheduler's own counts agree (.bss: nr_a 3, nr_b 2, nr_kicks 2)" "$x" '
-	[.maps[] | select(.name | endswith(".bss"))][0].entries[0].value == {nr_a: 3, nr_b: 2, nr_kicks: 2}'
+# A runs on after its failing insert until the disable's bypass: it may
+# wake B a third time, which the scheduler counts and the recorder, stopped
+# at the failure, does not
+t_jq "seq: the scheduler's own counts agree (.bss: nr_a 3; nr_b, nr_kicks 2, or 3 with one after the failure, not recorded)" "$x" '
+	[.maps[] | select(.name | endswith(".bss"))][0].entries[0].value as $v |
+	$v.nr_a == 3 and ($v.nr_b == 2 or $v.nr_b == 3) and $v.nr_kicks == $v.nr_b and
+	([.events[] | select(.type == "insert_vtime")] | length) == 2'
 t_jq "seq: DSQs 100 and 200 created (result 0) when it loaded" "$x" \
 	'[.events[] | select(.type == "dsq_create") | [.dsq_id, .result]] == [[100, 0], [200, 0]]'
 t_jq "seq: A taken from DSQ 100 into a local DSQ (move_to_local true) and run, twice or more, never after its third insert" "$x" "
@@ -152,9 +157,12 @@ t_jq "stall: ... the exit dump" "$dir/stall-exit.json" '
 t_check "live: the capture and rmmod while recording ran" sh -c "
 	grep -qx 'capture: ok' '$dir/out' && grep -qx 'rmmod while recording: ok' '$dir/out'"
 "$DEC" decode "$dir/live.bin" >"$dir/live.json"
-t_jq "live: read while recording, the rings wrapped: per_cpu kept of more written on each CPU, in seq order" "$dir/live.json" '
+# every event of this insmod is of this load: what a ring lost is what it
+# wrote beyond its size
+t_jq "live: read while recording; each CPU keeps its last 1024 (or all it wrote), the rest counted overwritten; a ring wrapped" "$dir/live.json" '
 	.events_info | .flags == ["live"] and .stop_ns == 0 and
-	all(.cpus[]; .nr + .torn == 1024 and .written > 1024 and .overwritten > 0)'
+	all(.cpus[]; .nr + .torn == ([.written, 1024] | min) and .overwritten == ([.written - 1024, 0] | max)) and
+	any(.cpus[]; .written > 1024)'
 t_jq "live: each CPU's events are its last, consecutive (seq), but for torn ones" "$dir/live.json" '
 	.events_info.cpus as $c | [.events[]] | group_by(.cpu) |
 	all(.[]; .[0].cpu as $n | ($c[] | select(.cpu == $n)) as $k |
