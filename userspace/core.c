@@ -15,6 +15,8 @@
 /* sched_ext's built-in DSQ ids (include/linux/sched/ext.h, both kernels) */
 #define DSQ_FLAG_BUILTIN	(1ULL << 63)
 #define DSQ_FLAG_LOCAL_ON	(1ULL << 62)
+/* p->scx.ddsp_dsq_id with no direct dispatch pending */
+#define SCX_DSQ_INVALID		DSQ_FLAG_BUILTIN
 /* JSON numbers past 2^53 lose digits in jq: such ids are hex strings */
 #define JSON_EXACT_MAX		(1ULL << 53)
 
@@ -34,6 +36,23 @@ void core_view(const struct sxd_core *h, struct core_view *v)
 	v->cpu_masks = (const void *)p;
 	p += (size_t)h->nr_cpus * SXD_CORE_CPU_MASKS * h->mask_words * 8;
 	v->task_masks = (const void *)p;
+	v->more = NULL;
+}
+
+void core_view_more(struct core_view *v, const struct sxd_core_tasks *t)
+{
+	v->more = t;
+}
+
+bool core_more(const struct core_view *v, uint32_t i, struct sxd_core_task_more *m)
+{
+	const struct sxd_core_tasks *t = v->more;
+
+	if (!t || i >= t->nr_tasks || i >= v->h->nr_tasks || t->task_size < sizeof(*m))
+		return false;
+	/* the entries are task_size apart, any size: copied, not cast */
+	memcpy(m, (const uint8_t *)(t + 1) + (size_t)i * t->task_size, sizeof(*m));
+	return m->pid == v->tasks[i].pid;
 }
 
 /*
@@ -228,6 +247,55 @@ static void emit_storage(const struct emit *e, const struct core_storage *s, siz
 	json_obj_end(g);
 }
 
+/*
+ * A pending direct dispatch: where ops.select_cpu() or ops.enqueue()
+ * dispatched the task, not inserted yet (on no DSQ meanwhile).
+ */
+static void emit_ddsp(yajl_gen g, const struct sxd_core_task_more *m)
+{
+	json_key(g, "ddsp");
+	if (m->ddsp_dsq_id == SCX_DSQ_INVALID) {
+		json_null(g);
+		return;
+	}
+	json_obj(g);
+	core_emit_dsq(g, "dsq_id", "dsq_name", m->ddsp_dsq_id);
+	json_kuint(g, "enq_flags", m->ddsp_enq_flags);
+	json_obj_end(g);
+}
+
+/*
+ * Its parent, then what it ran and when it last did, by the clock the
+ * record was read with: those left out for scxdump diff (e->o->stable),
+ * as any two captures differ in them.
+ */
+static void emit_ran(const struct emit *e, const struct sxd_core_tasks *t,
+		     const struct sxd_core_task_more *m)
+{
+	yajl_gen g = e->g;
+
+	json_key(g, "parent_tgid");
+	if (m->parent_tgid == -1)
+		json_null(g);
+	else
+		json_int(g, m->parent_tgid);
+	if (e->o->stable)
+		return;
+	json_kuint(g, "runtime_ns", m->sum_exec_runtime);
+	json_kuint(g, "nvcsw", m->nvcsw);
+	json_kuint(g, "nivcsw", m->nivcsw);
+	json_kuint(g, "last_ran_ns", m->exec_start);
+	json_key(g, "last_ran_ago_ms");
+	/*
+	 * exec_start is the rq's clock_task, which leaves out IRQ (and steal)
+	 * time: behind local_clock(), so the age is approximate, too large
+	 */
+	if (m->exec_start && m->exec_start <= t->clock_ns)
+		json_double(g, (double)(t->clock_ns - m->exec_start) / 1e6);
+	else
+		json_null(g);
+}
+
 static void emit_task(const struct emit *e, const struct core_view *v, uint32_t i,
 		      const struct core_storage *s, size_t nr)
 {
@@ -235,6 +303,8 @@ static void emit_task(const struct emit *e, const struct core_view *v, uint32_t 
 	const struct sxd_core *h = v->h;
 	yajl_gen g = e->g;
 	char state[2] = { name_task_state_char(t->state), 0 };
+	struct sxd_core_task_more m;
+	bool more = core_more(v, i, &m);
 
 	json_obj(g);
 	json_kint(g, "pid", t->pid);
@@ -259,6 +329,8 @@ static void emit_task(const struct emit *e, const struct core_view *v, uint32_t 
 		core_emit_dsq(g, "id", "name", t->dsq_id);
 		json_obj_end(g);
 	}
+	if (more)
+		emit_ddsp(g, &m);
 	emit_runnable_ms(g, h, t);
 	json_kuint(g, "slice", t->slice);
 	json_kuint(g, "dsq_vtime", t->dsq_vtime);
@@ -266,6 +338,8 @@ static void emit_task(const struct emit *e, const struct core_view *v, uint32_t 
 	json_kint(g, "prio", t->prio);
 	json_kstr(g, "policy", name_sched_policy(t->policy));
 	json_kstr(g, "class", name_sched_class(t->class));
+	if (more)
+		emit_ran(e, v->more, &m);
 	emit_cpulist(g, e, "cpus_allowed", v->task_masks + (size_t)i * h->mask_words, h->mask_words);
 	emit_storage(e, s, nr, t->pid);
 	json_obj_end(g);
@@ -373,6 +447,7 @@ void emit_core(const struct emit *e, const struct index_sched *is)
 	if (!is->core)
 		return;
 	core_view(is->core, &v);
+	core_view_more(&v, is->core_tasks);
 	emit_core_meta(g, v.h);
 	json_key(g, "cpus");
 	json_arr(g);

@@ -8,6 +8,7 @@
 #ifndef SCXDUMP_CORE_H
 #define SCXDUMP_CORE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "emit.h"
 #include "index.h"
@@ -20,9 +21,18 @@ struct core_view {
 	const struct sxd_core_task *tasks;
 	const uint64_t *cpu_masks;		/* SXD_CORE_CPU_MASKS per CPU */
 	const uint64_t *task_masks;		/* one per task */
+	const struct sxd_core_tasks *more;	/* SXD_REC_CORE_TASKS, or NULL */
 };
 
+/* @v: the arrays of @h, without more (core_view_more()). */
 void core_view(const struct sxd_core *h, struct core_view *v);
+/* @v gains @t (NULL: none), as the index kept it: as many tasks, each large enough. */
+void core_view_more(struct core_view *v, const struct sxd_core_tasks *t);
+/*
+ * Task @i's more in *@m (the fields this decoder knows of an entry that
+ * may be larger): false when there is none, or its pid is not the task's.
+ */
+bool core_more(const struct core_view *v, uint32_t i, struct sxd_core_task_more *m);
 /* How long @t has been runnable, in ms; -1 when it is not runnable. */
 int64_t core_runnable_ms(const struct sxd_core *h, const struct sxd_core_task *t);
 /* "SCX_DSQ_GLOBAL", "SCX_DSQ_LOCAL_ON|3"..., or NULL for a scheduler's own id. */

@@ -295,6 +295,13 @@ static void emit_scheds_and_errors(const struct emit *e)
 		json_kstrn(e->g, "message", er + 1, er->msg_len);
 		json_obj_end(e->g);
 	}
+	/* the decoder's: records that contradict each other, left out */
+	for (i = 0; i < x->nr_problems; i++) {
+		json_obj(e->g);
+		json_kint(e->g, "errno", -EINVAL);
+		json_kstr(e->g, "message", x->problems[i]);
+		json_obj_end(e->g);
+	}
 	json_arr_end(e->g);
 	json_key(e->g, "absent");
 	json_arr(e->g);

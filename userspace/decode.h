@@ -33,6 +33,7 @@ struct decode_opts {
 	bool hex;		/* raw key_hex/value_hex beside BTF renderings */
 	bool bpftool;		/* --format bpftool: one map as bpftool -j map dump */
 	bool header_only;	/* scxdump info */
+	bool stable;		/* scxdump diff: no values every capture changes */
 	bool maps_only;		/* only the maps (scxdump diff, a map at a time) */
 	bool timeline_only;	/* only the timeline (scxdump timeline) */
 	bool events_only;	/* only the events (scxdump events --json) */

@@ -419,8 +419,12 @@ int diff_dumps(const struct dump_index *xa, const char *file_a,
 	       const struct dump_index *xb, const char *file_b,
 	       FILE *out, const struct diff_opts *opts)
 {
-	struct decode_opts oa = { .header_only = true, .vmlinux = opts->vmlinux_a };
-	struct decode_opts ob = { .header_only = true, .vmlinux = opts->vmlinux_b };
+	/*
+	 * stable: without the tasks' runtimes, switch counts and last runs,
+	 * which differ in any two captures and would bury what changed
+	 */
+	struct decode_opts oa = { .header_only = true, .stable = true, .vmlinux = opts->vmlinux_a };
+	struct decode_opts ob = { .header_only = true, .stable = true, .vmlinux = opts->vmlinux_b };
 	struct jsontree_diff d = { .text = opts->text ? out : NULL, .indent = "  " };
 	yajl_val ha, hb;
 	int err;

@@ -5,11 +5,15 @@
  * the dump through it.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/btf.h>
+#include "core.h"
 #include "index.h"
+#include "names.h"
 #include "records.h"
 
 /* dump_check() refused every map index from DUMP_MAX_MAP_INDEX up */
@@ -126,6 +130,84 @@ void index_core(struct dump_index *x, const struct sxd_rec *r, size_t next)
 			x->scheds[i].core = c;
 			return;
 		}
+	}
+}
+
+/* A contradiction between records, said in the JSON's errors. */
+__attribute__((format(printf, 2, 3)))
+static void problem(struct dump_index *x, const char *fmt, ...)
+{
+	size_t nr = x->nr_problems;
+	char *msg, **slot;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		x->err = -ENOMEM;
+		return;
+	}
+	slot = append(x, &x->problems, &nr, 1, sizeof(*x->problems));
+	if (!slot) {
+		free(msg);
+		return;
+	}
+	*slot = msg;
+	x->nr_problems++;
+}
+
+/*
+ * More of the tasks of the core record before it (the same sched_index
+ * and when): kept when it has as many tasks, each at least the size this
+ * decoder reads. An entry whose pid is not its core task's is not that
+ * task's: emit_core() leaves it out, said here once.
+ */
+void index_core_tasks(struct dump_index *x, const struct sxd_rec *r, size_t next)
+{
+	const struct sxd_core_tasks *t = (const void *)r;
+	struct sxd_core_task_more m;
+	struct index_sched *s = NULL;
+	struct core_view v;
+	uint32_t i, bad = 0, first = 0;
+
+	for (i = 0; i < x->nr_scheds && !s; i++) {
+		const struct sxd_core *c = x->scheds[i].core;
+
+		if (c && c->sched_index == t->sched_index && c->when == t->when &&
+		    (const void *)c < (const void *)r && !x->scheds[i].core_tasks_seen)
+			s = &x->scheds[i];
+	}
+	if (!s) {
+		problem(x, "decoder: the core tasks record of scheduler %u (%s) follows no core record of it: left out",
+			t->sched_index, name_core_when(t->when));
+		return;
+	}
+	s->core_tasks_seen = true;
+	if (t->task_size < sizeof(m)) {
+		problem(x, "decoder: the core tasks record of scheduler %u has %u-byte tasks, fewer than the %zu this decoder reads: left out",
+			t->sched_index, t->task_size, sizeof(m));
+		return;
+	}
+	if (t->nr_tasks != s->core->nr_tasks) {
+		problem(x, "decoder: the core tasks record of scheduler %u has %u tasks, its core record %u: left out",
+			t->sched_index, t->nr_tasks, s->core->nr_tasks);
+		return;
+	}
+	s->core_tasks = t;
+	core_view(s->core, &v);
+	core_view_more(&v, t);
+	for (i = 0; i < t->nr_tasks; i++) {
+		if (core_more(&v, i, &m))
+			continue;
+		if (!bad++)
+			first = i;
+	}
+	if (bad) {
+		memcpy(&m, (const uint8_t *)(t + 1) + (size_t)first * t->task_size, sizeof(m));
+		problem(x, "decoder: the core tasks record of scheduler %u: %u of its %u tasks are not the core record's (task %u: pid %d, the core record's %d): those left out",
+			t->sched_index, bad, t->nr_tasks, first, m.pid, v.tasks[first].pid);
 	}
 }
 
@@ -400,6 +482,9 @@ void dump_index_free(struct dump_index *x)
 		free(x->scheds[i].stats);
 	free(x->scheds);
 	free(x->errors);
+	for (i = 0; i < x->nr_problems; i++)
+		free(x->problems[i]);
+	free(x->problems);
 	free(x->absent);
 	free(x->btfs);
 	free(x->maps);

@@ -2,10 +2,11 @@
 /*
  * One pass over a dump that every command starts with: it keeps pointers
  * to the small records (capture, snapshot, schedulers and their
- * statistics, errors, BTF, symbols, kernel memory, map ends and infos) and
- * to each map's header, and where each arena page is. Entries themselves
- * are not kept: the map stream reads them in file order afterwards, so
- * memory stays proportional to the number of maps, not the dump's size.
+ * statistics and core state, errors, BTF, symbols, kernel memory, map
+ * ends and infos) and to each map's header, and where each arena page
+ * is. Entries themselves are not kept: the map stream reads them in file
+ * order afterwards, so memory stays proportional to the number of maps,
+ * not the dump's size.
  */
 #ifndef SCXDUMP_INDEX_H
 #define SCXDUMP_INDEX_H
@@ -31,6 +32,9 @@ struct index_sched {
 	const struct sxd_rec **stats;
 	uint32_t nr_stats;
 	const struct sxd_core *core;	/* its CPUs, DSQs and tasks */
+	/* more of core's tasks, when its count and size agree (index_core_tasks) */
+	const struct sxd_core_tasks *core_tasks;
+	bool core_tasks_seen;		/* one was paired with core, agreeing or not */
 };
 
 struct index_map {
@@ -66,6 +70,12 @@ struct dump_index {
 	uint32_t nr_errors;
 	const struct sxd_absent **absent;	/* what the kernel lacks */
 	uint32_t nr_absent;
+	/*
+	 * What the decoder found the dump's records to contradict each other
+	 * in, short of a corrupt dump (each left out): "errors" of the JSON
+	 */
+	char **problems;
+	uint32_t nr_problems;
 	struct index_btf *btfs;			/* by btf_index */
 	uint32_t nr_btfs;
 	struct index_map *maps;			/* in file order */
@@ -138,6 +148,7 @@ void index_map_info(struct dump_index *x, const struct sxd_rec *r, size_t next);
 void index_error(struct dump_index *x, const struct sxd_rec *r, size_t next);
 void index_absent(struct dump_index *x, const struct sxd_rec *r, size_t next);
 void index_core(struct dump_index *x, const struct sxd_rec *r, size_t next);
+void index_core_tasks(struct dump_index *x, const struct sxd_rec *r, size_t next);
 void index_symbols(struct dump_index *x, const struct sxd_rec *r, size_t next);
 void index_kmem(struct dump_index *x, const struct sxd_rec *r, size_t next);
 void index_snapshot(struct dump_index *x, const struct sxd_rec *r, size_t next);

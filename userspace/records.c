@@ -184,6 +184,18 @@ static uint64_t events_tail(const struct sxd_rec *r)
 	return sum == h->nr_events ? tail : REC_BAD_TAIL;
 }
 
+/*
+ * More of the core record's tasks: nr_tasks entries of task_size bytes
+ * (the index refuses a size below the decoder's, and a count that is
+ * not the core record's).
+ */
+static uint64_t core_tasks_tail(const struct sxd_rec *r)
+{
+	const struct sxd_core_tasks *t = (const void *)r;
+
+	return (uint64_t)t->nr_tasks * t->task_size;
+}
+
 #define REC(t, n, sz, tl, ix) \
 	[SXD_REC_##t] = { .name = n, .min_size = sz, .tail = tl, .index = ix }
 
@@ -213,6 +225,8 @@ static const struct rec_type rec_types[] = {
 	REC(PROG_INSNS, "prog_insns", sizeof(struct sxd_prog_insns), prog_insns_tail,
 	    index_prog_insns),
 	REC(EVENTS, "events", sizeof(struct sxd_events), events_tail, index_events),
+	REC(CORE_TASKS, "core_tasks", sizeof(struct sxd_core_tasks), core_tasks_tail,
+	    index_core_tasks),
 };
 
 const struct rec_type *rec_type_of(uint32_t type)

@@ -538,6 +538,12 @@ static void record(struct redact *r, const struct dump_index *x, struct sxd_rec 
 	 */
 	case SXD_REC_EVENTS:
 		break;
+	/*
+	 * The core state's tasks: pids, DSQ ids, flags, counts and times
+	 * (exec_start is a clock), no address: copied as they are.
+	 */
+	case SXD_REC_CORE_TASKS:
+		break;
 	/* the kernel's and the module's messages */
 	case SXD_REC_SCHED:
 		text(r, (uint8_t *)rec + sizeof(struct sxd_sched), end - (uint8_t *)rec - sizeof(struct sxd_sched));

@@ -5,6 +5,7 @@
  * dump's own text (names, comms, messages) goes through textout.h, so no
  * byte of it reaches the terminal as a control.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -289,11 +290,32 @@ static void print_dsq(const struct sxd_core_dsq *d, FILE *out)
 }
 
 /*
+ * What the task of @pid ran, how often it switched, its parent: from its
+ * more (SXD_REC_CORE_TASKS), when the dump has them.
+ */
+static void print_ran(const struct core_view *v, int32_t pid, FILE *out)
+{
+	struct sxd_core_task_more m;
+	uint32_t i;
+
+	for (i = 0; i < v->h->nr_tasks; i++) {
+		if (v->tasks[i].pid != pid || !core_more(v, i, &m))
+			continue;
+		fprintf(out, ", ran %.3f ms, %" PRIu64 " voluntary and %" PRIu64 " involuntary switches",
+			m.sum_exec_runtime / 1e6, (uint64_t)m.nvcsw, (uint64_t)m.nivcsw);
+		if (m.parent_tgid != -1)
+			fprintf(out, ", parent %d", m.parent_tgid);
+		return;
+	}
+}
+
+/*
  * The core state under the exit: the tasks that waited longest on a DSQ,
  * each DSQ's depth, and what every CPU was running.
  */
-static void print_core(const struct sxd_core *h, FILE *out)
+static void print_core(const struct index_sched *is, FILE *out)
 {
+	const struct sxd_core *h = is->core;
 	const struct sxd_core_dsq *top_dsq[SUMMARY_WAITERS] = { NULL };
 	const struct sxd_core_task *top[SUMMARY_WAITERS] = { NULL };
 	int64_t top_ms[SUMMARY_WAITERS];
@@ -302,6 +324,7 @@ static void print_core(const struct sxd_core *h, FILE *out)
 	int64_t ms;
 
 	core_view(h, &v);
+	core_view_more(&v, is->core_tasks);
 	fprintf(out, "core state (%s, read in %" PRIu64 " us): %u CPUs, %u DSQs, %u tasks on sched_ext%s\n",
 		name_core_when(h->when), (uint64_t)h->duration_ns / 1000, h->nr_cpus, h->nr_dsqs,
 		h->tasks_seen, h->truncated ? " (cut: see .core.truncated)" : "");
@@ -329,7 +352,9 @@ static void print_core(const struct sxd_core *h, FILE *out)
 		text_fixed(out, top[k]->comm, sizeof(top[k]->comm), 0);
 		fputs(" on ", out);
 		print_dsq(top_dsq[k], out);
-		fprintf(out, ", runnable %" PRId64 " ms\n", top_ms[k]);
+		fprintf(out, ", runnable %" PRId64 " ms", top_ms[k]);
+		print_ran(&v, top[k]->pid, out);
+		fputc('\n', out);
 	}
 	fprintf(out, "DSQ depths:\n");
 	for (i = 0; i < h->nr_dsqs; i++) {
@@ -384,7 +409,7 @@ int decode_summary(const struct dump_index *x, FILE *out)
 		for (j = 0; j < x->scheds[i].nr_stats; j++)
 			print_stats(x->scheds[i].stats[j], out);
 		if (x->scheds[i].core)
-			print_core(x->scheds[i].core, out);
+			print_core(&x->scheds[i], out);
 	}
 	print_capture(x, out);
 	print_allocators(x, out);
@@ -393,6 +418,8 @@ int decode_summary(const struct dump_index *x, FILE *out)
 		text_bytes(out, x->errors[i] + 1, x->errors[i]->msg_len, 0);
 		fputc('\n', out);
 	}
+	for (i = 0; i < x->nr_problems; i++)
+		fprintf(out, "error %d: %s\n", -EINVAL, x->problems[i]);
 	for (i = 0; i < x->nr_absent; i++) {
 		const char *a = (const char *)(x->absent[i] + 1);
 

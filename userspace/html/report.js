@@ -750,11 +750,21 @@ function coreSection() {
 			sec.appendChild(dsqTable(s.dsqs));
 		}
 		if (s.tasks) {
+			/* the tasks' more (a newer module's): what they ran, their parent */
+			const more = s.tasks.some(t => t.runtime_ns !== undefined);
 			const cols = ['pid', 'tgid', 'comm', 'state', 'cpu', 'class / policy / prio', 'scx_state', 'ops_state', 'dsq',
-				'runnable_ms', 'slice', 'dsq_vtime', 'weight', 'cpus_allowed', 'storage'];
+				'runnable_ms', 'slice', 'dsq_vtime', 'weight'].concat(more ? ['ran ms', 'switches (vol / invol)', 'parent'] : [],
+				['cpus_allowed', 'storage']);
 			const cell = (t, c) => {
 				if (c === 'dsq')
-					return t.dsq ? (t.dsq.name || dsqId(t.dsq)) : '';
+					return t.dsq ? (t.dsq.name || dsqId(t.dsq)) :
+						t.ddsp ? 'direct dispatch to ' + (t.ddsp.dsq_name || t.ddsp.dsq_id) + ' pending' : '';
+				if (c === 'ran ms')
+					return isNum(t.runtime_ns) ? (Number(t.runtime_ns) / 1e6).toFixed(3) : '';
+				if (c === 'switches (vol / invol)')
+					return isNum(t.nvcsw) ? t.nvcsw + ' / ' + t.nivcsw : '';
+				if (c === 'parent')
+					return isNum(t.parent_tgid) ? String(t.parent_tgid) : '';
 				if (c === 'class / policy / prio')
 					return t.class + ' / ' + t.policy + ' / ' + t.prio;
 				if (c === 'storage')
