@@ -7,7 +7,8 @@
  *
  *   mkdump [--version N] [--corrupt-len] [--no-end] [--later]
  *          [--bad-timeline|--no-timeline] [--hostile] [--starved] [--core]
- *          [--same-map-index] [--two-ends] [--stats on|off]
+ *          [--bad-core-tasks none|pid|nr|size|len] [--same-map-index]
+ *          [--two-ends] [--stats on|off]
  *          [--events] [--bad-events nr|sum|size] OUT
  *
  * Each map is written by its own map_N(), the records around them by
@@ -392,6 +393,76 @@ static void add_core(void)
 	strcpy(c->task_states[0], "NONE");
 	strcpy(c->task_states[2], "READY");
 	strcpy(c->task_states[3], "ENABLED");
+}
+
+/*
+ * After the core record, more of its 4 tasks (SXD_REC_CORE_TASKS), 64
+ * bytes each (8 more than struct sxd_core_task_more: a later module's
+ * fields, not read), read at 43.128 s of local_clock():
+ *   42: parent 1, no direct dispatch, ran 1.5 ms, 3 + 2 switches, last 2.5 ms ago
+ *   77: parent not read (-1), ran 2^40 ns, 0 + 7 switches, exec_start 0
+ *   99: parent 42, ran 0.25 ms, 12 + 0 switches, exec_start after the clock
+ *    5: parent 1, a direct dispatch to SCX_DSQ_LOCAL_ON|1 pending (enq_flags
+ *       8), never ran, exec_start the clock itself (0 ms ago)
+ * --bad-core-tasks none: no such record (an older module's dump); pid:
+ * task 99's entry says pid 1234; nr: 3 tasks; size: 48-byte tasks; len: 4
+ * tasks of 64 bytes in the room of 3 and a half.
+ * --later: each task ran 1 ms more, once more, 1 ms later, and task 5's
+ * direct dispatch is done.
+ */
+#define CORE_TASKS_CLOCK	43128000000ull
+static void add_core_tasks(const char *bad)
+{
+	struct more {
+		struct sxd_core_task_more m;
+		unsigned long long later;
+	} t[4] = {
+		{ { .pid = 42, .parent_tgid = 1, .ddsp_dsq_id = 1ull << 63,
+		    .sum_exec_runtime = 1500000, .nvcsw = 3, .nivcsw = 2,
+		    .exec_start = CORE_TASKS_CLOCK - 2500000 }, ~0ull },
+		{ { .pid = 77, .parent_tgid = -1, .ddsp_dsq_id = 1ull << 63,
+		    .sum_exec_runtime = 1ull << 40, .nivcsw = 7 }, ~0ull },
+		{ { .pid = 99, .parent_tgid = 42, .ddsp_dsq_id = 1ull << 63,
+		    .sum_exec_runtime = 250000, .nvcsw = 12,
+		    .exec_start = CORE_TASKS_CLOCK + 1000 }, ~0ull },
+		{ { .pid = 5, .parent_tgid = 1, .ddsp_dsq_id = 0xc000000000000001ull,
+		    .ddsp_enq_flags = 8, .exec_start = CORE_TASKS_CLOCK }, ~0ull },
+	};
+	size_t size = sizeof(t[0]), tail = sizeof(t);
+	struct sxd_core_tasks *r;
+	unsigned char small[4][48];
+	const void *p = t;
+	unsigned int nr = 4, i;
+
+	for (i = 0; later && i < 4; i++) {
+		t[i].m.sum_exec_runtime += 1000000;
+		t[i].m.nvcsw++;
+		if (t[i].m.exec_start)
+			t[i].m.exec_start += 1000000;
+		t[i].m.ddsp_dsq_id = 1ull << 63;
+		t[i].m.ddsp_enq_flags = 0;
+	}
+	if (bad && !strcmp(bad, "none"))
+		return;
+	if (bad && !strcmp(bad, "pid")) {
+		t[2].m.pid = 1234;
+	} else if (bad && !strcmp(bad, "nr")) {
+		nr = 3;
+		tail = 3 * size;
+	} else if (bad && !strcmp(bad, "size")) {
+		for (i = 0; i < 4; i++)
+			memcpy(small[i], &t[i], sizeof(small[i]));
+		p = small;
+		size = sizeof(small[0]);
+		tail = sizeof(small);
+	} else if (bad && !strcmp(bad, "len")) {
+		tail = 3 * size + size / 2;
+	}
+	r = rec(SXD_REC_CORE_TASKS, sizeof(*r), p, tail);
+	r->when = SXD_CORE_BEFORE_BYPASS;
+	r->nr_tasks = nr;
+	r->task_size = size;
+	r->clock_ns = CORE_TASKS_CLOCK + (later ? 1000000 : 0);
 }
 
 /*
@@ -1058,6 +1129,7 @@ int main(int argc, char **argv)
 		{ "hostile", no_argument, NULL, 'H' },
 		{ "starved", no_argument, NULL, 's' },
 		{ "core", no_argument, NULL, 'C' },
+		{ "bad-core-tasks", required_argument, NULL, 'K' },
 		{ "same-map-index", no_argument, NULL, 'S' },
 		{ "two-ends", no_argument, NULL, 'E' },
 		{ "stats", required_argument, NULL, 'P' },
@@ -1074,6 +1146,8 @@ int main(int argc, char **argv)
 	 */
 	bool starved = false;
 	bool bad_timeline = false, no_timeline = false, core = false, two_ends = false;
+	/* --bad-core-tasks KIND: the core state's tasks record, not agreeing */
+	const char *bad_core_tasks = NULL;
 	/* --events, --bad-events KIND: the event recorder's record, sound or not */
 	bool events = false;
 	const char *bad_events = NULL;
@@ -1092,7 +1166,8 @@ int main(int argc, char **argv)
 	static const char usage[] =
 		"usage: mkdump [--version N] [--corrupt-len] [--no-end] [--later]\n"
 		"              [--bad-timeline|--no-timeline] [--hostile] [--starved] [--core]\n"
-		"              [--same-map-index] [--two-ends] [--stats on|off]\n"
+		"              [--bad-core-tasks none|pid|nr|size|len] [--same-map-index]\n"
+		"              [--two-ends] [--stats on|off]\n"
 		"              [--events] [--bad-events nr|sum|size] OUT\n";
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -1106,6 +1181,7 @@ int main(int argc, char **argv)
 		case 'H': hostile = true; break;
 		case 's': starved = true; break;
 		case 'C': core = true; break;
+		case 'K': core = true; bad_core_tasks = optarg; break;
 		case 'S': same_map_index = true; break;
 		case 'E': two_ends = true; break;
 		case 'e': events = true; break;
@@ -1136,8 +1212,10 @@ int main(int argc, char **argv)
 	if (!starved)
 		add_snapshot();
 	/* the core state is read right after the snapshot (module/capture.c) */
-	if (core)
+	if (core) {
 		add_core();
+		add_core_tasks(bad_core_tasks);
+	}
 	map_1();
 	map_2();
 	/* --two-ends: an END record after map 2's, the last one too */

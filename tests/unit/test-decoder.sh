@@ -246,7 +246,49 @@ for c in summary html timeline; do
 	"$DEC" $c "$tmp/core.bin" >"$tmp/core.$c" 2>"$tmp/core.err"
 	t_eq "core: $c exits 0 (no overflow under UBSan)" "0 0" "$? $(grep -c 'runtime error' "$tmp/core.err")"
 done
-t_check "core: summary lists the longest waits, exact" sh -c "grep -qx '  77 task77 on 100 (user), runnable 160000000000000000 ms' '$tmp/core.summary' && grep -qx '  42 task42 on 100 (user), runnable 10000 ms' '$tmp/core.summary'"
+t_check "core: summary lists the longest waits, exact, with what each ran" sh -c "grep -qx '  77 task77 on 100 (user), runnable 160000000000000000 ms, ran 1099511.628 ms, 0 voluntary and 7 involuntary switches' '$tmp/core.summary' && grep -qx '  42 task42 on 100 (user), runnable 10000 ms, ran 1.500 ms, 3 voluntary and 2 involuntary switches, parent 1' '$tmp/core.summary'"
+# the tasks' more (SXD_REC_CORE_TASKS, 64-byte entries: 8 bytes more than
+# the decoder reads), read at 43.128 s of local_clock()
+t_jq "core tasks: parent, runtime, switches, last run and its age, exact" "$tmp/core.json" \
+	'[.schedulers[0].tasks[] | [.pid, .parent_tgid, .runtime_ns, .nvcsw, .nivcsw, .last_ran_ns, .last_ran_ago_ms]] == [[42, 1, 1500000, 3, 2, 43125500000, 2.5], [77, null, 1099511627776, 0, 7, 0, null], [99, 42, 250000, 12, 0, 43128001000, null], [5, 1, 0, 0, 0, 43128000000, 0]]'
+t_jq "core tasks: no direct dispatch pending is null; SCX_DSQ_LOCAL_ON|1 by name, its id a hex string, with its enq_flags" "$tmp/core.json" \
+	'[.schedulers[0].tasks[] | .ddsp] == [null, null, null, {dsq_id: "0xc000000000000001", dsq_name: "SCX_DSQ_LOCAL_ON|1", enq_flags: 8}] and .schedulers[0].tasks[3].dsq == null'
+t_jq "core tasks: no decoder error for a record that agrees" "$tmp/core.json" '.errors == [{"errno": -28, "message": "BTF 9 of map x left out"}]'
+# an older module's dump: the core record without it
+"$MK" --bad-core-tasks none "$tmp/ct-none.bin"
+t_jq "core tasks: a core record without one: none of the keys (absent, not null), no error" <("$DEC" decode "$tmp/ct-none.bin") \
+	'([.schedulers[0].tasks[] | keys[] | select(. == "parent_tgid" or . == "runtime_ns" or . == "nvcsw" or . == "nivcsw" or . == "last_ran_ns" or . == "last_ran_ago_ms" or . == "ddsp")] == []) and (.schedulers[0].tasks | length) == 4 and (.errors | length) == 1'
+t_check "core tasks: html's page holds them (its tasks table shows runtime, switches, parent, a pending direct dispatch)" \
+	grep -qF '"parent_tgid":1,"runtime_ns":0,"nvcsw":0,"nivcsw":0,"last_ran_ns":43128000000' "$tmp/core.html"
+# records that do not agree with their core record: said in errors, left
+# out, never a crash
+for bad in pid nr size; do
+	"$MK" --bad-core-tasks $bad "$tmp/ct-$bad.bin"
+	"$DEC" decode "$tmp/ct-$bad.bin" >"$tmp/ct-$bad.json" 2>"$tmp/ct.err"
+	t_eq "core tasks ($bad): decode exits 0, nothing from the sanitizers" "0 0" "$? $(grep -c 'runtime error\|AddressSanitizer' "$tmp/ct.err")"
+done
+t_jq "core tasks: a pid not the core task's, in errors; that task without the keys, the others with theirs" "$tmp/ct-pid.json" \
+	'.errors[1] == {errno: -22, message: "decoder: the core tasks record of scheduler 0: 1 of its 4 tasks are not the core record'"'"'s (task 2: pid 1234, the core record'"'"'s 99): those left out"} and ([.schedulers[0].tasks[] | has("runtime_ns")] == [true, true, false, true])'
+t_jq "core tasks: a count not the core record's, in errors; none attached" "$tmp/ct-nr.json" \
+	'(.errors[1].message == "decoder: the core tasks record of scheduler 0 has 3 tasks, its core record 4: left out") and ([.schedulers[0].tasks[] | has("runtime_ns") or has("ddsp")] | any | not)'
+t_jq "core tasks: entries smaller than the decoder reads, in errors; none attached" "$tmp/ct-size.json" \
+	'(.errors[1].message == "decoder: the core tasks record of scheduler 0 has 48-byte tasks, fewer than the 56 this decoder reads: left out") and ([.schedulers[0].tasks[] | has("runtime_ns") or has("ddsp")] | any | not)'
+t_check "core tasks: summary says it too" grep -qx "error -22: decoder: the core tasks record of scheduler 0 has 3 tasks, its core record 4: left out" <("$DEC" summary "$tmp/ct-nr.bin")
+"$MK" --bad-core-tasks len "$tmp/ct-len.bin"
+expect_fail "core tasks: entries past the record's end" 2 "record type 22 .* inconsistent lengths" decode "$tmp/ct-len.bin"
+# scxdump redact: no address in the record, copied as it is
+"$DEC" redact "$tmp/core.bin" "$tmp/core-r.bin" >/dev/null 2>&1
+t_check "core tasks: redact keeps them (decode of the copy the same)" \
+	jq -e -n '[input | .schedulers[0].tasks[] | del(.storage)] == [input | .schedulers[0].tasks[] | del(.storage)]' \
+	<("$DEC" decode "$tmp/core.bin") <("$DEC" decode "$tmp/core-r.bin")
+t_check "... as redact-check.py compares a dump and its copy" python3 "$top/tests/dumps/redact-check.py" \
+	<("$DEC" decode --hex "$tmp/core.bin") <("$DEC" decode --hex "$tmp/core-r.bin") "$tmp/core.bin" "$tmp/core-r.bin"
+# scxdump diff leaves out what changes in any two captures (runtime,
+# switches, last run) and shows what does not (a direct dispatch done)
+"$MK" --core --later "$tmp/core-later.bin"
+t_jq "core tasks: diff shows the direct dispatch gone, not runtimes, switches or last runs" \
+	<("$DEC" diff "$tmp/core.bin" "$tmp/core-later.bin") \
+	'[.schedulers[] | .path] == [".schedulers[id=5].tasks[pid=5].ddsp"]'
 "$DEC" diff "$tmp/good.bin" "$tmp/core.bin" >"$tmp/core.diff" 2>"$tmp/core.err"
 t_eq "core: diff against a dump without core state exits 0 (no overflow under UBSan)" "0 0" "$? $(grep -c 'runtime error' "$tmp/core.err")"
 
