@@ -63,6 +63,7 @@ enum sxd_rec_type {
 	SXD_REC_TIMELINE	= 19,	/* struct sxd_timeline + its arrays + samples */
 	SXD_REC_PROG_INSNS	= 20,	/* struct sxd_prog_insns + maps + instructions */
 	SXD_REC_EVENTS		= 21,	/* struct sxd_events + hooks + CPUs + events */
+	SXD_REC_CORE_TASKS	= 22,	/* struct sxd_core_tasks + sxd_core_task_more[] */
 };
 
 struct sxd_rec {
@@ -530,6 +531,32 @@ struct sxd_core_task {
 	__s32	prio;
 	__u32	policy;
 	__u32	class;			/* enum sxd_sched_class */
+};
+
+/*
+ * More of each task listed in the SXD_REC_CORE record that precedes it
+ * (the same sched_index and when), in that record's tasks[] order: what a
+ * task is waiting for when it shows no DSQ (a direct dispatch pending),
+ * what it ran, its parent.
+ */
+struct sxd_core_tasks {
+	struct sxd_rec rec;
+	__u32	sched_index;
+	__u32	when;			/* enum sxd_core_when */
+	__u32	nr_tasks;		/* the core record's */
+	__u32	task_size;		/* sizeof(struct sxd_core_task_more) */
+	__u64	clock_ns;		/* local_clock() when read: exec_start's clock */
+};
+
+struct sxd_core_task_more {
+	__s32	pid;			/* the core record's task at this index */
+	__s32	parent_tgid;		/* real_parent's tgid; -1: not read */
+	__u64	ddsp_dsq_id;		/* p->scx.ddsp_dsq_id: SCX_DSQ_INVALID when none */
+	__u64	ddsp_enq_flags;
+	__u64	sum_exec_runtime;	/* ns it ran, in all */
+	__u64	nvcsw;			/* voluntary switches */
+	__u64	nivcsw;			/* involuntary switches */
+	__u64	exec_start;		/* se.exec_start: rq clock_task ns when it last ran */
 };
 
 /*

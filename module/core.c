@@ -82,11 +82,13 @@ struct core_buf {
 	struct sxd_core_dsq *dsqs;	/* max_dsqs */
 	struct sxd_core_task *queued;	/* max_queued */
 	struct sxd_core_task *tasks;	/* max_tasks */
+	struct sxd_core_task_more *more;	/* max_tasks: theirs (SXD_REC_CORE_TASKS) */
 	u64 *cpu_masks;			/* nr_cpu_ids * SXD_CORE_CPU_MASKS lists */
 	u64 *task_masks;		/* max_tasks lists */
 	struct sched_ext_entity *cursor;	/* core_tasks()' place in scx_tasks */
 	u32 max_dsqs, max_queued, max_tasks, mask_words;
 	u64 deadline;			/* local_clock() past which the walk ends */
+	u64 clock_ns;			/* local_clock() when the walk began */
 };
 
 /*
@@ -97,10 +99,10 @@ struct core_buf {
  * Schedulers disable in parallel (each in its own helper kthread: a root
  * and its sub-schedulers together), so there are core_exit_bufs of them
  * (load time, at most TRIGGER_MAX_SCHEDS), each sized by the core_max_*
- * parameters: (core_max_tasks + core_max_queued) * 96 + core_max_dsqs *
- * 40 + core_max_tasks * 8 * mask words + per CPU 80 + 32 * mask words
- * bytes (struct sxd_core_*), about 1.6 MiB at the defaults, 13 MiB for
- * the default 8. A scheduler that finds none free is counted in
+ * parameters: (core_max_tasks + core_max_queued) * 96 + core_max_tasks *
+ * 56 + core_max_dsqs * 40 + core_max_tasks * 8 * mask words + per CPU 80
+ * + 32 * mask words bytes (struct sxd_core_*), about 2 MiB at the
+ * defaults, 16 MiB for the default 8. A scheduler that finds none free is counted in
  * core_missed[] and its dump says how many were disabling at once.
  */
 static struct core_buf **core_exit_bufs;
@@ -596,11 +598,38 @@ void core_depths(struct scx_sched *sch, struct sxd_tl_sample *s, struct sxd_tl_c
 		s->flags |= SXD_TL_S_LATE;
 }
 
+/*
+ * What more a listed task says, read as core_task() reads (the task kept
+ * from being freed the same way). Its parent is read through real_parent
+ * under RCU (a task_struct is freed after a grace period; exit reparents
+ * children before) and with a fault-safe copy all the same.
+ */
+static void core_task_more(struct core_buf *b, struct sxd_core_task_more *m, struct task_struct *p)
+{
+	struct task_struct *parent = NULL;
+
+	memset(m, 0, sizeof(*m));
+	core_peek(b, m->pid, p->pid);
+	core_peek(b, m->ddsp_dsq_id, p->scx.ddsp_dsq_id);
+	core_peek(b, m->ddsp_enq_flags, p->scx.ddsp_enq_flags);
+	core_peek(b, m->sum_exec_runtime, p->se.sum_exec_runtime);
+	core_copy(b, &m->nvcsw, &p->nvcsw, sizeof(p->nvcsw));
+	core_copy(b, &m->nivcsw, &p->nivcsw, sizeof(p->nivcsw));
+	core_peek(b, m->exec_start, p->se.exec_start);
+	m->parent_tgid = -1;
+	rcu_read_lock();
+	core_peek(b, parent, p->real_parent);
+	if (parent)
+		core_peek(b, m->parent_tgid, parent->tgid);
+	rcu_read_unlock();
+}
+
 static void core_task_listed(struct core_buf *b, struct task_struct *p)
 {
 	const struct cpumask *allowed = NULL;
 
 	core_task(b, &b->tasks[b->hdr.nr_tasks], p);
+	core_task_more(b, &b->more[b->hdr.nr_tasks], p);
 	core_peek(b, allowed, p->cpus_ptr);
 	core_mask(b, b->task_masks + (u64)b->hdr.nr_tasks * b->mask_words, allowed);
 	b->hdr.nr_tasks++;
@@ -705,6 +734,7 @@ static void core_walk(struct core_buf *b, struct scx_sched *sch, u32 when)
 	b->hdr.max_dsq_tasks = opt_core_dsq_tasks;
 	memcpy(b->hdr.task_states, klayout.task_states, sizeof(b->hdr.task_states));
 	b->deadline = t0 + opt_core_budget_us * NSEC_PER_USEC;
+	b->clock_ns = t0;
 	for_each_possible_cpu(cpu) {
 		if (core_late(b))
 			break;
@@ -746,7 +776,7 @@ static void core_buf_free(struct core_buf *b)
 static struct core_buf *core_buf_alloc(void)
 {
 	struct core_buf *b = sxd_alloc(kzalloc(sizeof(*b), GFP_KERNEL));
-	size_t cursor, cpus, dsqs, queued, tasks, cmasks, tmasks, size;
+	size_t cursor, cpus, dsqs, queued, tasks, more, cmasks, tmasks, size;
 	u8 *p;
 
 	if (!b)
@@ -761,10 +791,11 @@ static struct core_buf *core_buf_alloc(void)
 	dsqs = array_size(b->max_dsqs, sizeof(*b->dsqs));
 	queued = array_size(b->max_queued, sizeof(*b->queued));
 	tasks = array_size(b->max_tasks, sizeof(*b->tasks));
+	more = array_size(b->max_tasks, sizeof(*b->more));
 	cmasks = array3_size(nr_cpu_ids, SXD_CORE_CPU_MASKS, b->mask_words * sizeof(u64));
 	tmasks = array3_size(b->max_tasks, b->mask_words, sizeof(u64));
 	size = size_add(size_add(size_add(cpus, dsqs), size_add(queued, tasks)),
-			size_add(size_add(cmasks, tmasks), cursor));
+			size_add(size_add(cmasks, tmasks), size_add(cursor, more)));
 	p = sxd_alloc(kvzalloc(size, GFP_KERNEL));
 	if (!p) {
 		kfree(b);
@@ -775,7 +806,8 @@ static struct core_buf *core_buf_alloc(void)
 	b->dsqs = (void *)(p += cpus);
 	b->queued = (void *)(p += dsqs);
 	b->tasks = (void *)(p += queued);
-	b->cpu_masks = (void *)(p += tasks);
+	b->more = (void *)(p += tasks);
+	b->cpu_masks = (void *)(p += more);
 	b->task_masks = (void *)(p + cmasks);
 	return b;
 }
@@ -820,6 +852,27 @@ static bool core_reserve(struct capture *c, struct core_buf *b)
 }
 
 /* Write what @b holds as @sch's SXD_REC_CORE record, in its reserved room. */
+/* The listed tasks' more (SXD_REC_CORE_TASKS), after their core record. */
+static void core_write_more(struct capture *c, struct core_buf *b)
+{
+	struct sxd_core_tasks t = {
+		.sched_index = b->hdr.sched_index,
+		.when = b->hdr.when,
+		.nr_tasks = b->hdr.nr_tasks,
+		.task_size = sizeof(*b->more),
+		.clock_ns = b->clock_ns,
+	};
+	struct dump_iov iov[2] = {
+		{ &t, sizeof(t) },
+		{ b->more, (size_t)b->hdr.nr_tasks * sizeof(*b->more) },
+	};
+	int err = dump_writer_record(&c->w, SXD_REC_CORE_TASKS, iov, ARRAY_SIZE(iov));
+
+	if (err)
+		capture_error(c, err, "core state: the tasks' runtimes and parents left out: %s",
+			      capture_why(err));
+}
+
 static void core_write_buf(struct capture *c, struct core_buf *b, u32 sched_index)
 {
 	struct sxd_core *h = &b->hdr;
@@ -832,7 +885,9 @@ static void core_write_buf(struct capture *c, struct core_buf *b, u32 sched_inde
 	if (err)
 		capture_error(c, err, "core state (%u CPUs, %u DSQs, %u tasks) left out: %s",
 			      h->nr_cpus, h->nr_dsqs, h->nr_tasks, capture_why(err));
-	else if (h->truncated)
+	else
+		core_write_more(c, b);
+	if (!err && h->truncated)
 		pr_info("core state cut (0x%x): %u of %u tasks, %u of %u DSQs, %u faults\n",
 			h->truncated, h->nr_tasks, h->tasks_seen, h->nr_dsqs, h->dsqs_seen,
 			h->nr_faults);
