@@ -19,22 +19,25 @@
  *    constant, and its delta; any context sched_ext counts in) and
  *    sched_ext_exit (7.x: scx_claim_exit(), preemption off, possibly NMI:
  *    the moment an exit kind is set, where recording stops).
- *  - the BPF scheduler's kfuncs, by kretprobe: insert into a DSQ (plain
- *    and vtime), move to the local DSQ, the DSQ moves, kick CPU, slice and
- *    vtime updates, DSQ create and destroy, scx_bpf_error() and
- *    scx_bpf_exit(). 6.12 names them otherwise (scx_bpf_dispatch,
- *    scx_bpf_consume, scx_bpf_dispatch_from_dsq, ...): rec_kfuncs[] is the
- *    one place that says which is which, and layout.c checks each one's
- *    prototype in the kernel's BTF. The handlers run with preemption
- *    disabled (kprobes), in whatever context the program calls from (rq
- *    lock held in ops.enqueue/dispatch, a sleepable ops.init or syscall
- *    program, in between). A call that comes from the kernel's own text
- *    (one kfunc wrapping another: scx_bpf_dsq_insert() calling
- *    scx_bpf_dsq_insert___v2()) is not the scheduler's decision and is
- *    left out. They are recorded when they return (with the result, if
- *    they have one), on the CPU they return on, with the arguments their
- *    entry saved; scx_bpf_error() and scx_bpf_exit() at their entry: their
- *    call sets the exit kind, which stops the recording.
+ *  - the BPF scheduler's kfuncs: insert into a DSQ (plain and vtime),
+ *    move to the local DSQ, the DSQ moves, kick CPU, slice and vtime
+ *    updates, DSQ create and destroy, scx_bpf_error() and scx_bpf_exit().
+ *    6.12 names them otherwise (scx_bpf_dispatch, scx_bpf_consume,
+ *    scx_bpf_dispatch_from_dsq, ...): rec_kfuncs[] is the one place that
+ *    says which is which, and layout.c checks each one's prototype in the
+ *    kernel's BTF. Most are recorded at their entry by a callback of an
+ *    ftrace_ops of the module (their arguments from the registers); those
+ *    whose result tells what happened (a move, a DSQ's creation) at their
+ *    return by a kretprobe, which costs more (pt_regs, a return hook).
+ *    Both run with preemption disabled, in whatever context the program
+ *    calls from (rq lock held in ops.enqueue/dispatch, a sleepable
+ *    ops.init or syscall program, in between). A call from the kernel's
+ *    own text (one kfunc wrapping another) is not the scheduler's
+ *    decision and is left out, as is a wrapper's tail call of its v2
+ *    (scx_bpf_dsq_insert() jumps to scx_bpf_dsq_insert___v2()).
+ *    scx_bpf_error() and scx_bpf_exit() are recorded at their entry, with
+ *    the calling program's name: their call sets the exit kind, which
+ *    stops the recording.
  *
  * A write never locks, allocates or sleeps: the slot is reserved with a
  * local_t increment on the CPU's own ring (safe against an interrupt or
@@ -64,10 +67,12 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/ftrace.h>
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
+#include <linux/percpu.h>
 #include <linux/sched.h>
 #include <linux/sched/clock.h>
 #include <linux/seq_file.h>
@@ -371,23 +376,31 @@ enum rec_args {
 	REC_CODE,			/* (exit_code, fmt, ...) */
 };
 
+/*
+ * How each is recorded: at its entry, by a callback of the module's
+ * ftrace_ops (the arguments from its registers: the cheap way, for the
+ * calls a scheduler makes on every enqueue), or at its return by a
+ * kretprobe, for its result (whether a move moved a task, a DSQ's
+ * creation): ret 1 a bool, 2 an s32.
+ */
 static const struct rec_kfunc {
 	const char *name;
 	u16 type;
 	u8 args;			/* enum rec_args */
-	u8 ret;				/* 0 void, 1 bool, 2 s32 */
+	u8 ret;				/* 0: at the entry */
+	bool wraps;			/* tail-calls the next one: recorded once */
 } rec_kfuncs[] = {
 	/* 7.x */
-	{ "scx_bpf_dsq_insert", SXD_EV_INSERT, REC_P_DSQ_SLICE_FLAGS, 0 },
-	{ "scx_bpf_dsq_insert___v2", SXD_EV_INSERT, REC_P_DSQ_SLICE_FLAGS, 1 },
+	{ "scx_bpf_dsq_insert", SXD_EV_INSERT, REC_P_DSQ_SLICE_FLAGS, 0, true },
+	{ "scx_bpf_dsq_insert___v2", SXD_EV_INSERT, REC_P_DSQ_SLICE_FLAGS, 0 },
 	{ "scx_bpf_dsq_insert_vtime", SXD_EV_INSERT_VTIME, REC_P_DSQ_SLICE_VTIME_FLAGS, 0 },
-	{ "__scx_bpf_dsq_insert_vtime", SXD_EV_INSERT_VTIME, REC_P_VTIME_ARGS, 1 },
+	{ "__scx_bpf_dsq_insert_vtime", SXD_EV_INSERT_VTIME, REC_P_VTIME_ARGS, 0 },
 	{ "scx_bpf_dsq_move_to_local", SXD_EV_MOVE_TO_LOCAL, REC_DSQ, 1 },
 	{ "scx_bpf_dsq_move_to_local___v2", SXD_EV_MOVE_TO_LOCAL, REC_DSQ_FLAGS, 1 },
 	{ "scx_bpf_dsq_move", SXD_EV_MOVE, REC_IT_P_DSQ_FLAGS, 1 },
 	{ "scx_bpf_dsq_move_vtime", SXD_EV_MOVE_VTIME, REC_IT_P_DSQ_FLAGS, 1 },
-	{ "scx_bpf_task_set_slice", SXD_EV_SET_SLICE, REC_P_VAL, 1 },
-	{ "scx_bpf_task_set_dsq_vtime", SXD_EV_SET_VTIME, REC_P_VAL, 1 },
+	{ "scx_bpf_task_set_slice", SXD_EV_SET_SLICE, REC_P_VAL, 0 },
+	{ "scx_bpf_task_set_dsq_vtime", SXD_EV_SET_VTIME, REC_P_VAL, 0 },
 	/* both */
 	{ "scx_bpf_kick_cpu", SXD_EV_KICK, REC_CPU_FLAGS, 0 },
 	{ "scx_bpf_create_dsq", SXD_EV_DSQ_CREATE, REC_DSQ_NODE, 2 },
@@ -403,6 +416,7 @@ static const struct rec_kfunc {
 };
 
 #define REC_NR_KFUNCS	ARRAY_SIZE(rec_kfuncs)
+#define REC_NR_ARGS	5
 
 struct rec_kprobe {
 	struct kretprobe rp;
@@ -412,6 +426,17 @@ struct rec_kprobe {
 
 static struct rec_kprobe rec_kps[REC_NR_KFUNCS];
 
+/* the entry-recorded ones: where each is traced */
+static struct {
+	unsigned long ip;
+	const struct rec_kfunc *f;
+} rec_fentries[REC_NR_KFUNCS];
+static u32 rec_nr_fentries;
+static bool rec_fops_on;
+
+/* per CPU: the caller of the last wrapper's entry (rec_kfunc.wraps) */
+static DEFINE_PER_CPU(unsigned long, rec_wrapper_from);
+
 /* what a kfunc's entry saves for its return */
 struct rec_kdata {
 	s32 pid;
@@ -420,15 +445,17 @@ struct rec_kdata {
 };
 
 /*
- * The arguments of @f's call, from @regs at its entry. Only
+ * The event's fields from the call's arguments @v. Only
  * __scx_bpf_dsq_insert_vtime() passes a pointer to read: a struct on the
- * calling program's stack, copied fault-safe all the same.
+ * calling program's stack, copied fault-safe all the same; a task is the
+ * verifier's trusted pointer (KF_RCU), alive for the call, its pid copied
+ * fault-safe as well.
  */
-static notrace void rec_kargs(const struct rec_kfunc *f, struct pt_regs *regs,
+static notrace void rec_kargs(const struct rec_kfunc *f, const unsigned long *v,
 			      struct rec_kdata *k)
 {
 	const struct task_struct *p = NULL;
-	u64 v[4];
+	u64 w[4];
 
 	k->pid = -1;
 	k->arg = SXD_EV_RES_VOID;
@@ -438,63 +465,59 @@ static notrace void rec_kargs(const struct rec_kfunc *f, struct pt_regs *regs,
 	k->d = 0;
 	switch (f->args) {
 	case REC_P_DSQ_SLICE_FLAGS:
-		p = (void *)regs_get_kernel_argument(regs, 0);
-		k->a = regs_get_kernel_argument(regs, 1);
-		k->b = regs_get_kernel_argument(regs, 2);
-		k->c = regs_get_kernel_argument(regs, 3);
+		p = (void *)v[0];
+		k->a = v[1];
+		k->b = v[2];
+		k->c = v[3];
 		break;
 	case REC_P_DSQ_SLICE_VTIME_FLAGS:
-		p = (void *)regs_get_kernel_argument(regs, 0);
-		k->a = regs_get_kernel_argument(regs, 1);
-		k->b = regs_get_kernel_argument(regs, 2);
-		k->d = regs_get_kernel_argument(regs, 3);
-		k->c = regs_get_kernel_argument(regs, 4);
+		p = (void *)v[0];
+		k->a = v[1];
+		k->b = v[2];
+		k->d = v[3];
+		k->c = v[4];
 		break;
 	case REC_P_VTIME_ARGS:
-		p = (void *)regs_get_kernel_argument(regs, 0);
-		if (!copy_from_kernel_nofault(v, (void *)regs_get_kernel_argument(regs, 1),
-					      sizeof(v))) {
-			k->a = v[0];
-			k->b = v[1];
-			k->d = v[2];
-			k->c = v[3];
+		p = (void *)v[0];
+		if (!copy_from_kernel_nofault(w, (void *)v[1], sizeof(w))) {
+			k->a = w[0];
+			k->b = w[1];
+			k->d = w[2];
+			k->c = w[3];
 		}
 		break;
 	case REC_DSQ:
-		k->a = regs_get_kernel_argument(regs, 0);
+		k->a = v[0];
 		break;
 	case REC_DSQ_FLAGS:
-		k->a = regs_get_kernel_argument(regs, 0);
-		k->c = regs_get_kernel_argument(regs, 1);
+		k->a = v[0];
+		k->c = v[1];
 		break;
 	case REC_IT_P_DSQ_FLAGS:
-		p = (void *)regs_get_kernel_argument(regs, 1);
-		k->a = regs_get_kernel_argument(regs, 2);
-		k->c = regs_get_kernel_argument(regs, 3);
+		p = (void *)v[1];
+		k->a = v[2];
+		k->c = v[3];
 		break;
 	case REC_P_VAL:
-		p = (void *)regs_get_kernel_argument(regs, 0);
-		k->a = regs_get_kernel_argument(regs, 1);
+		p = (void *)v[0];
+		k->a = v[1];
 		break;
 	case REC_CPU_FLAGS:
-		k->arg = (u32)regs_get_kernel_argument(regs, 0);
-		k->a = regs_get_kernel_argument(regs, 1);
+		k->arg = (u32)v[0];
+		k->a = v[1];
 		break;
 	case REC_DSQ_NODE:
-		k->a = regs_get_kernel_argument(regs, 0);
-		k->arg = (u32)regs_get_kernel_argument(regs, 1);
+		k->a = v[0];
+		k->arg = (u32)v[1];
 		break;
 	case REC_CODE:
-		k->a = regs_get_kernel_argument(regs, 0);
+		k->a = v[0];
 		fallthrough;
 	case REC_NONE:
 		k->pid = current->pid;
 		break;
 	}
-	/* a task the verifier passed as trusted (KF_RCU): alive for the call */
-	if (p && !copy_from_kernel_nofault(&k->pid, &p->pid, sizeof(k->pid)))
-		return;
-	if (p)
+	if (p && copy_from_kernel_nofault(&k->pid, &p->pid, sizeof(k->pid)))
 		k->pid = -1;
 }
 
@@ -542,32 +565,79 @@ static noinline notrace void rec_kput_prog(const struct rec_kfunc *f,
 	rec_kput(f, k, n);
 }
 
+/* a call from the kernel's own text: one kfunc wrapping another */
+static notrace bool rec_from_kernel(unsigned long from)
+{
+	return from >= rec.text_start && from < rec.text_end;
+}
+
+/*
+ * The entry-recorded kfuncs: a callback of rec_fops, with preemption off
+ * (ftrace's recursion guard). @ip is the function's ftrace site, a few
+ * bytes into it (past its ENDBR); @parent_ip who called it.
+ */
+static notrace void rec_fentry(unsigned long ip, unsigned long parent_ip,
+			       struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+	const struct rec_kfunc *f = NULL;
+	unsigned long v[REC_NR_ARGS], *from;
+	struct rec_kdata k;
+	u32 i;
+
+	for (i = 0; i < rec_nr_fentries; i++) {
+		if (ip - rec_fentries[i].ip < 16) {
+			f = rec_fentries[i].f;
+			break;
+		}
+	}
+	if (!f || rec_from_kernel(parent_ip))
+		return;
+	/*
+	 * A wrapper that tail-calls its v2 (scx_bpf_dsq_insert() jumps to
+	 * scx_bpf_dsq_insert___v2()) leaves the program as the v2's caller
+	 * too: the v2's entry right after the wrapper's, from the same
+	 * caller, is the same call.
+	 */
+	from = this_cpu_ptr(&rec_wrapper_from);
+	if (f > rec_kfuncs && f[-1].wraps && *from == parent_ip) {
+		*from = 0;
+		return;
+	}
+	*from = f->wraps ? parent_ip : 0;
+	for (i = 0; i < REC_NR_ARGS; i++)
+		v[i] = ftrace_regs_get_argument(fregs, i);
+	rec_kargs(f, v, &k);
+	if (f->type == SXD_EV_ERROR || f->type == SXD_EV_BPF_EXIT)
+		rec_kput_prog(f, &k, parent_ip);
+	else
+		rec_kput(f, &k, NULL);
+}
+
+static struct ftrace_ops rec_fops = {
+	.func = rec_fentry,
+	.flags = FTRACE_OPS_FL_DYNAMIC | FTRACE_OPS_FL_RECURSION,
+};
+
+/*
+ * The return-recorded ones: a kretprobe's entry saves the arguments (or
+ * says to skip the call: from the kernel's own text, as a wrapper's
+ * kretprobe leaves its tail-called v2 returning to the kretprobe's
+ * trampoline), its return records them with the result, on the CPU it
+ * returns on.
+ */
 static notrace int rec_kentry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct rec_kprobe *kp = container_of(get_kretprobe(ri), struct rec_kprobe, rp);
-	struct rec_kdata *k = (void *)ri->data;
-	unsigned long from;
+	unsigned long v[REC_NR_ARGS], from;
+	u32 i;
 
-	/*
-	 * At the entry, the stack's top is the return address: who called
-	 * (read fault-safe: the call may run on an IRQ stack, which
-	 * regs_get_kernel_stack_nth() does not take for the task's)
-	 */
-	if (copy_from_kernel_nofault(&from, (void *)kernel_stack_pointer(regs), sizeof(from)))
-		from = 0;
-	if (from >= rec.text_start && from < rec.text_end)
-		return 1;	/* from the kernel itself: not the scheduler's call */
-	rec_kargs(kp->f, regs, k);
-	if (kp->f->type == SXD_EV_ERROR || kp->f->type == SXD_EV_BPF_EXIT) {
-		rec_kput_prog(kp->f, k, from);
+	/* at the entry, the stack's top is the return address: who called */
+	if (copy_from_kernel_nofault(&from, (void *)kernel_stack_pointer(regs), sizeof(from)) ||
+	    rec_from_kernel(from))
 		return 1;
-	}
-	/*
-	 * The rest at the return, with the result if any. Void ones too: a
-	 * wrapper's return goes through the kretprobe's trampoline, so the
-	 * function it tail-calls (scx_bpf_dsq_insert() jumps to
-	 * scx_bpf_dsq_insert___v2()) sees kernel text as its caller.
-	 */
+	for (i = 0; i < REC_NR_ARGS; i++)
+		v[i] = regs_get_kernel_argument(regs, i);
+	rec_kargs(kp->f, v, (struct rec_kdata *)ri->data);
 	return 0;
 }
 
@@ -579,7 +649,7 @@ static notrace int rec_kreturn(struct kretprobe_instance *ri, struct pt_regs *re
 
 	if (kp->f->ret == 1)
 		k->arg = (u8)ret ? SXD_EV_RES_TRUE : SXD_EV_RES_FALSE;
-	else if (kp->f->ret == 2)
+	else
 		k->b = (s64)(s32)ret;	/* create: 0 or -errno; arg keeps the node */
 	rec_kput(kp->f, k, NULL);
 	return 0;
@@ -620,6 +690,13 @@ static void rec_tp_lookup(struct tracepoint *tp, void *priv)
 static void rec_unregister(void)
 {
 	u32 i;
+
+	/* waits until no callback runs */
+	if (rec_fops_on)
+		unregister_ftrace_function(&rec_fops);
+	rec_fops_on = false;
+	ftrace_free_filter(&rec_fops);
+	rec_nr_fentries = 0;
 
 	for (i = 0; i < REC_NR_KFUNCS; i++) {
 		if (rec_kps[i].registered)
@@ -668,28 +745,51 @@ static int rec_register(void)
 		rec_hook_add(t->name, SXD_EV_HOOK_TRACEPOINT, t->type);
 	}
 	for (i = 0; i < REC_NR_KFUNCS; i++) {
+		const struct rec_kfunc *f = &rec_kfuncs[i];
 		struct rec_kprobe *kp = &rec_kps[i];
-		unsigned long addr = ksym_addr(rec_kfuncs[i].name);
+		unsigned long addr = ksym_addr(f->name);
 
 		if (!addr)
 			continue;	/* the other kernel's name */
-		if (klayout_func_proto(rec_kfuncs[i].name)) {
-			rec_absent(rec_kfuncs[i].name, "its prototype is not the one read");
+		if (klayout_func_proto(f->name)) {
+			rec_absent(f->name, "its prototype is not the one read");
 			continue;
 		}
-		kp->f = &rec_kfuncs[i];
-		kp->rp.kp.addr = (kprobe_opcode_t *)addr;
-		kp->rp.entry_handler = rec_kentry;
-		kp->rp.handler = rec_kreturn;
-		kp->rp.data_size = sizeof(struct rec_kdata);
-		kp->rp.maxactive = 4 * num_possible_cpus();
-		err = register_kretprobe(&kp->rp);
+		if (!f->ret) {
+			if (!IS_ENABLED(CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS)) {
+				rec_absent(f->name, "no ftrace with arguments");
+				continue;
+			}
+			err = ftrace_set_filter_ip(&rec_fops, addr, 0, 0);
+			if (err) {
+				pr_err("event recorder: cannot trace %s (%d)\n", f->name, err);
+				return err;
+			}
+			rec_fentries[rec_nr_fentries].ip = addr;
+			rec_fentries[rec_nr_fentries++].f = f;
+		} else {
+			kp->f = f;
+			kp->rp.kp.addr = (kprobe_opcode_t *)addr;
+			kp->rp.entry_handler = rec_kentry;
+			kp->rp.handler = rec_kreturn;
+			kp->rp.data_size = sizeof(struct rec_kdata);
+			kp->rp.maxactive = 4 * num_possible_cpus();
+			err = register_kretprobe(&kp->rp);
+			if (err) {
+				pr_err("event recorder: cannot probe %s (%d)\n", f->name, err);
+				return err;
+			}
+			kp->registered = true;
+		}
+		rec_hook_add(f->name, SXD_EV_HOOK_KFUNC, f->type);
+	}
+	if (rec_nr_fentries) {
+		err = register_ftrace_function(&rec_fops);
 		if (err) {
-			pr_err("event recorder: cannot probe %s (%d)\n", rec_kfuncs[i].name, err);
+			pr_err("event recorder: cannot trace the kfuncs (%d)\n", err);
 			return err;
 		}
-		kp->registered = true;
-		rec_hook_add(rec_kfuncs[i].name, SXD_EV_HOOK_KFUNC, rec_kfuncs[i].type);
+		rec_fops_on = true;
 	}
 	return 0;
 }

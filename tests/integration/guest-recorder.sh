@@ -12,6 +12,7 @@ set -u
 S=/opt/scxdump/src
 . $S/tests/integration/guest-common.sh
 KPL=/sys/kernel/debug/kprobes/list
+EF=/sys/kernel/debug/tracing/enabled_functions
 
 echo "== bad parameters"
 for p in events_per_cpu=15 events_per_cpu=65537 events_per_cpu=x events_per_cpu=-1; do
@@ -31,6 +32,7 @@ echo "== 1: a known sequence of decisions"
 insmod $KO stall_warn_pct=0 || exit 1
 cat $DBG/status >on.status
 cat $KPL >on.kprobes 2>&1
+cat $EF >on.ftrace 2>&1
 $SB/scxrec --wait-ms 30000 >seq.out 2>&1
 echo "seq: loader status $?"
 cat $DBG/dump >seq.bin
@@ -61,6 +63,7 @@ echo "== 4: off"
 insmod $KO events_per_cpu=0 stall_warn_pct=0 || exit 1
 cat $DBG/status >off.status
 cat $KPL >off.kprobes 2>&1
+cat $EF >off.ftrace 2>&1
 $SB/scxtest --fail-after 20 >off-loader.out 2>&1 &
 SCX=$!
 churn 200

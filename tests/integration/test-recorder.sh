@@ -24,16 +24,26 @@ t_check "both ends are taken, each ring as big as asked" sh -c "
 	grep -qx 'events: 16 per CPU, [0-9]* hooks, load 0' '$dir/ends-16.status' &&
 	grep -qx 'events: 65536 per CPU, [0-9]* hooks, load 0' '$dir/ends-65536.status' &&
 	grep -q 'scxdump: event recorder: 65536 events per CPU, 8192 KiB' '$dir/dmesg'"
-# the kfuncs probed, by this kernel's names (6.12's until 6.13)
+# the kfuncs traced, by this kernel's names (6.12's until 6.13): the moves
+# and DSQ creation by kretprobe (their results), the rest at their entry
 case $(cat "$dir/krel") in
-6.*) kf="scx_bpf_dispatch scx_bpf_dispatch_vtime scx_bpf_consume scx_bpf_kick_cpu scx_bpf_create_dsq scx_bpf_error_bstr" ;;
-*) kf="scx_bpf_dsq_insert scx_bpf_dsq_insert___v2 scx_bpf_dsq_insert_vtime scx_bpf_dsq_move_to_local scx_bpf_dsq_move scx_bpf_kick_cpu scx_bpf_create_dsq scx_bpf_task_set_slice scx_bpf_error_bstr" ;;
+6.*)
+	kret="scx_bpf_consume scx_bpf_dispatch_from_dsq scx_bpf_create_dsq"
+	kent="scx_bpf_dispatch scx_bpf_dispatch_vtime scx_bpf_kick_cpu scx_bpf_error_bstr"
+	;;
+*)
+	kret="scx_bpf_dsq_move_to_local scx_bpf_dsq_move_to_local___v2 scx_bpf_dsq_move scx_bpf_create_dsq"
+	kent="scx_bpf_dsq_insert scx_bpf_dsq_insert___v2 scx_bpf_dsq_insert_vtime scx_bpf_kick_cpu scx_bpf_task_set_slice scx_bpf_error_bstr"
+	;;
 esac
-t_check "on: the scheduler's kfuncs are probed ($kf)" sh -c "
-	for f in $kf; do grep -qE \"^[0-9a-f]+ +r +\$f\\+\" '$dir/on.kprobes' || { echo \"\$f missing\"; exit 1; }; done"
+t_check "on: the moves and DSQ creation have kretprobes ($kret)" sh -c "
+	for f in $kret; do grep -qE \"^[0-9a-f]+ +r +\$f\\+\" '$dir/on.kprobes' || { echo \"\$f missing\"; exit 1; }; done"
+t_check "on: the other kfuncs are traced at their entry ($kent), without a kprobe" sh -c "
+	for f in $kent; do grep -qE \"^\$f \" '$dir/on.ftrace' && ! grep -qE \" \$f\\+\" '$dir/on.kprobes' ||
+		{ echo \"\$f not traced\"; exit 1; }; done"
 
 # 1: the known sequence
-read -r a b < <(sed -n 's/^scxrec: a \([0-9]*\) b \([0-9]*\)$/\1 \2/p' "$dir/seq.out")
+read -r a b loader < <(sed -n 's/^scxrec: a \([0-9]*\) b \([0-9]*\) loader \([0-9]*\)$/\1 \2 \3/p' "$dir/seq.out")
 t_check "seq: scxrec ran A ($a) and B ($b) and sched_ext disabled it at A's third insert" sh -c "
 	[ -n '$a' ] && [ -n '$b' ] &&
 	grep -qxE 'scxrec: state disabled, inserts of A 3, of B [23], kicks [23]' '$dir/seq.out'"
@@ -172,7 +182,8 @@ t_check "the kernel said nothing of the module (no BUG, WARNING, lockdep or KASA
 
 # 4: off
 t_check "off: no probe, no ring" sh -c "
-	grep -qx 'events: off' '$dir/off.status' && ! grep -q 'scx_bpf_' '$dir/off.kprobes'"
+	grep -qx 'events: off' '$dir/off.status' && ! grep -q 'scx_bpf_' '$dir/off.kprobes' &&
+	! grep -q '^scx_bpf_' '$dir/off.ftrace' && grep -q '^drain_descendants\|^scx_ops_bypass' '$dir/off.ftrace'"
 "$DEC" decode "$dir/off.bin" >"$dir/off.json"
 t_jq "off: the failure's dump has no events" "$dir/off.json" '.events_info == null and .events == null and .capture.trigger == "exit"'
 

@@ -2,7 +2,7 @@
 /*
  * Loader of scxrec: forks task A and task B, attaches with their pids,
  * then wakes A every 100 ms; A wakes B each time (a pipe each). scxrec
- * fails at A's SXR_FAIL_AT-th insert. Prints "scxrec: a PID b PID", then
+ * fails at A's SXR_FAIL_AT-th insert. Prints "scxrec: a PID b PID loader PID", then
  * sched_ext's state and scxrec's counts once it is disabled (at most
  * --wait-ms). Exit status 0 when sched_ext disabled it.
  */
@@ -76,7 +76,7 @@ int main(int argc, char **argv)
 		perror("scxrec: fork");
 		goto out;
 	}
-	printf("scxrec: a %d b %d\n", a, b);
+	printf("scxrec: a %d b %d loader %d\n", a, b, getpid());
 	fflush(stdout);
 	skel = scxrec_bpf__open();
 	if (!skel) {
