@@ -87,3 +87,17 @@ guest_skipped() {
 t_guest_log_clean() {
 	t_clean_dmesg "kernel log clean (no bug, warning, KASAN, KFENCE, lockdep, stall or lockup report)" "$dir/dmesg"
 }
+
+# stall_dumps: of the run's stall-*.bin, the stall warning's dump in $warn
+# and the exit dump in $exitd (empty when there is none)
+stall_dumps() {
+	local f
+	warn='' exitd=''
+	for f in "$dir"/stall-*.bin; do
+		[ -f "$f" ] || continue
+		case $("$DEC" decode "$f" | jq -r .capture.trigger) in
+		stall_warning) warn=$f ;;
+		exit) exitd=$f ;;
+		esac
+	done
+}

@@ -136,14 +136,7 @@ EOF
 
 # 2: the stall
 victim=$(sed -n 's/^victim \([0-9]*\)$/\1/p' "$dir/stall.out")
-warn='' exitd=''
-for f in "$dir"/stall-*.bin; do
-	[ -f "$f" ] || continue
-	case $("$DEC" decode "$f" | jq -r .capture.trigger) in
-	stall_warning) warn=$f ;;
-	exit) exitd=$f ;;
-	esac
-done
+stall_dumps
 t_check "stall: the victim ($victim) stalled: a warning dump and an exit dump" sh -c "
 	[ -n '$victim' ] && [ -n '$warn' ] && [ -n '$exitd' ]"
 for w in warn exit; do

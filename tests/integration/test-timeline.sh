@@ -44,14 +44,7 @@ t_check "... the kernel log says each ring: every 60000 ms, 2 samples; every 10 
 victim=$(sed -n 's/^victim \([0-9]*\)$/\1/p' "$dir/stall.out")
 t_check "stall: the loader started its victim ($victim) and the watchdog failed it" sh -c "
 	[ -n '$victim' ] && grep -qE '^scxstall: state disabl(ing|ed) ' '$dir/stall.out'"
-warn='' exitd=''
-for f in "$dir"/stall-*.bin; do
-	[ -f "$f" ] || continue
-	case $("$DEC" decode "$f" | jq -r .capture.trigger) in
-	stall_warning) warn=$f ;;
-	exit) exitd=$f ;;
-	esac
-done
+stall_dumps
 t_check "stall: a warning dump and an exit dump" sh -c "[ -n '$warn' ] && [ -n '$exitd' ]"
 x=$dir/stall-exit.json w=$dir/stall-warning.json
 "$DEC" decode "${exitd:-/dev/null}" >"$x"
