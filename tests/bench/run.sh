@@ -106,3 +106,4 @@ rm -f "$tmp/a.bin" "$tmp/b.bin" "$tmp/diff.json"
 # the capture and the flight recorder, in the test guest
 "$here/capture.sh"
 "$here/timeline.sh"
+"$here/recorder.sh"
