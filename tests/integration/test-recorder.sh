@@ -91,6 +91,12 @@ t_jq "seq: switches agree with the core state: a task listed there has the tgid 
 	\$t[\"$a\"].comm == \"scxrec\" and \$t[\"$b\"].comm == \"scxrec\" and
 	([.events[] | select(.type == \"insert\" and .pid == $a)][0].comm == \"scxrec\")"
 
+t_jq "seq: the core state's tasks, enriched: A and B children of the loader ($loader), each ran and slept (voluntary switches), when they last ran; nothing pending a direct dispatch" "$x" "
+	.errors == [] and (.schedulers[0].tasks | map({key: (.pid | tostring), value: .}) | from_entries) as \$t |
+	all(\$t[\"$a\"], \$t[\"$b\"]; .parent_tgid == $loader and .runtime_ns > 0 and .nvcsw >= 2 and .nivcsw >= 0 and
+		.last_ran_ns > 0 and .last_ran_ago_ms >= 0 and .ddsp == null) and
+	(\$t[\"$loader\"].parent_tgid | type) == \"number\" and all(\$t[]; has(\"runtime_ns\") and has(\"ddsp\"))"
+
 # scxdump events and trace on it
 "$DEC" events --pid "$a" "$dir/seq.bin" >"$dir/seq-events.txt"
 t_eq "events: exits 0" 0 $?
