@@ -434,6 +434,7 @@ static void emit_info(yajl_gen g, const struct events_view *v)
 
 	json_key(g, "events_info");
 	json_obj(g);
+	json_kuint(g, "load", h->load);
 	json_kuint(g, "enable_seq", h->enable_seq);
 	json_kuint(g, "per_cpu", h->per_cpu);
 	json_kuint(g, "stop_ns", h->stop_ns);
@@ -602,9 +603,9 @@ static void text_header(FILE *out, const struct events_view *v)
 	const struct sxd_events *h = v->h;
 	uint32_t i;
 
-	fprintf(out, "events of scheduler load %" PRIu64 ": %" PRIu32 " kept on %" PRIu32
+	fprintf(out, "events of scheduler load %" PRIu32 ": %" PRIu32 " kept on %" PRIu32
 		" CPUs (%" PRIu32 " slots each), times from the %s\n",
-		(uint64_t)h->enable_seq, h->nr_events, h->nr_cpus, h->per_cpu,
+		h->load, h->nr_events, h->nr_cpus, h->per_cpu,
 		v->stopped ? "failure" : "capture (the recording had not stopped)");
 	fputs("per CPU, kept/overwritten/torn:", out);
 	for (i = 0; i < h->nr_cpus; i++)

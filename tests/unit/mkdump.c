@@ -538,7 +538,8 @@ static void add_events(const char *bad)
 		}
 	}
 	h = rec(SXD_REC_EVENTS, sizeof(*h), &t, sizeof(t));
-	h->enable_seq = 3;
+	h->load = 3;
+	h->enable_seq = 5;
 	h->stop_ns = EV_STOP;
 	h->capture_ns = EV_STOP + 2000000;
 	h->per_cpu = 128;

@@ -26,7 +26,7 @@ t_eq "decode exits 0 on a dump with events" 0 $?
 t_check "the JSON parses with Python's strict json" strict "$tmp/ev.json"
 j=$tmp/ev.json
 t_jq "events_info: the load, the stop, its kind by the scheduler's name" "$j" \
-	'.events_info | .enable_seq == 3 and .per_cpu == 128 and .stop_ns == 10000000000 and .capture_ns == 10002000000 and .stop_kind == 1025 and .stop_kind_name == "SCX_EXIT_ERROR_BPF" and .flags == ["stopped"] and .times_from == "stop" and .nr_events == 11'
+	'.events_info | .load == 3 and .enable_seq == 5 and .per_cpu == 128 and .stop_ns == 10000000000 and .capture_ns == 10002000000 and .stop_kind == 1025 and .stop_kind_name == "SCX_EXIT_ERROR_BPF" and .flags == ["stopped"] and .times_from == "stop" and .nr_events == 11'
 t_jq "events_info: hooks" "$j" \
 	'.events_info.hooks == [{name: "sched_switch", kind: "tracepoint", type: "switch"}, {name: "scx_bpf_dsq_insert", kind: "kfunc", type: "insert"}, {name: "sched_ext_event", kind: "tracepoint", type: "scx_event"}]'
 t_jq "events_info: per-CPU counts" "$j" \
