@@ -911,6 +911,29 @@ static u32 rec_copy_cpu(int cpu, unsigned long gen, struct sxd_event *out, struc
 	return k;
 }
 
+/*
+ * Calls a kretprobe let pass unrecorded since the module loaded (all its
+ * instances in use at once: more nested or concurrent calls than
+ * 4 * CPUs; or a kprobe hit while another ran): said in the dump, an
+ * error record per kfunc.
+ */
+static void rec_write_missed(struct capture *c)
+{
+	u32 i;
+
+	for (i = 0; i < REC_NR_KFUNCS; i++) {
+		struct kretprobe *rp = &rec_kps[i].rp;
+		unsigned long n = 0;
+
+		if (rec_kps[i].registered)
+			n = (unsigned long)READ_ONCE(rp->nmissed) + READ_ONCE(rp->kp.nmissed);
+		if (n)
+			capture_error(c, -EBUSY,
+				      "the event recorder missed %lu calls of %s since the module loaded (its kretprobe's %d instances in use, or a probe running)",
+				      n, rec_kps[i].f->name, rec_kps[i].rp.maxactive);
+	}
+}
+
 /* The rings into capture @c's dump (capture_lock held): the current load's. */
 void recorder_write(struct capture *c)
 {
@@ -961,6 +984,7 @@ void recorder_write(struct capture *c)
 	if (err)
 		capture_error(c, err, "the event recorder's %u events (%zu bytes) left out: %s",
 			      nr, (size_t)nr * sizeof(*evs), capture_why(err));
+	rec_write_missed(c);
 out:
 	kvfree(evs);
 	kfree(cpus);
