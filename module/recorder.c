@@ -219,29 +219,31 @@ static notrace bool rec_begin(unsigned long *statep)
 	s32 kind = 0;
 	const void *sch = rec_root(&kind);
 	unsigned long state = READ_ONCE(rec.state);
-	struct rec_ring *r = rec.rings[raw_smp_processor_id()];
 
 	if (!sch)
 		return false;
 	if (sch != READ_ONCE(rec.root) || ((state & REC_STOPPED) && !kind)) {
-		if (!rec_new_load(sch, kind)) {
-			local_inc(&r->unrecorded);
-			return false;
-		}
+		if (!rec_new_load(sch, kind))
+			goto unrecorded;
 		state = READ_ONCE(rec.state);
 	}
-	if (kind) {
-		if (!(state & REC_STOPPED))
-			rec_stop(state, kind);
-		local_inc(&r->unrecorded);
-		return false;
-	}
-	if (state & REC_STOPPED) {
-		local_inc(&r->unrecorded);
-		return false;
-	}
+	if (kind && !(state & REC_STOPPED))
+		rec_stop(state, kind);
+	if (kind || (state & REC_STOPPED))
+		goto unrecorded;
 	*statep = state;
 	return true;
+unrecorded:
+	local_inc(&rec.rings[raw_smp_processor_id()]->unrecorded);
+	return false;
+}
+
+/* An event of @type begun if recording now (rec_begin()), or NULL. */
+static notrace struct sxd_event *rec_start(struct rec_slot *s, u16 type, s32 pid)
+{
+	unsigned long state;
+
+	return rec_begin(&state) ? rec_reserve(s, state, type, pid) : NULL;
 }
 
 static notrace u32 rec_class(const struct task_struct *p)
@@ -253,13 +255,11 @@ static notrace u32 rec_class(const struct task_struct *p)
 static notrace void rec_tp_switch(void *data, bool preempt, struct task_struct *prev,
 				  struct task_struct *next, unsigned int prev_state)
 {
-	unsigned long state;
 	struct rec_slot s;
-	struct sxd_event *e;
+	struct sxd_event *e = rec_start(&s, SXD_EV_SWITCH, prev->pid);
 
-	if (!rec_begin(&state))
+	if (!e)
 		return;
-	e = rec_reserve(&s, state, SXD_EV_SWITCH, prev->pid);
 	e->arg = next->pid;
 	e->a = prev_state;
 	e->b = rec_class(prev) | rec_class(next) << 8 | (preempt ? SXD_EV_SW_PREEMPT : 0);
@@ -270,13 +270,11 @@ static notrace void rec_tp_switch(void *data, bool preempt, struct task_struct *
 
 static notrace void rec_wakeup(struct task_struct *p, u16 type)
 {
-	unsigned long state;
 	struct rec_slot s;
-	struct sxd_event *e;
+	struct sxd_event *e = rec_start(&s, type, p->pid);
 
-	if (!rec_begin(&state))
+	if (!e)
 		return;
-	e = rec_reserve(&s, state, type, p->pid);
 	e->arg = task_cpu(p);
 	e->a = p->tgid;
 	e->b = rec_class(p);
@@ -295,13 +293,11 @@ static notrace void rec_tp_wakeup_new(void *data, struct task_struct *p)
 
 static notrace void rec_tp_migrate(void *data, struct task_struct *p, int dest_cpu)
 {
-	unsigned long state;
 	struct rec_slot s;
-	struct sxd_event *e;
+	struct sxd_event *e = rec_start(&s, SXD_EV_MIGRATE, p->pid);
 
-	if (!rec_begin(&state))
+	if (!e)
 		return;
-	e = rec_reserve(&s, state, SXD_EV_MIGRATE, p->pid);
 	e->arg = dest_cpu;
 	e->a = p->tgid;
 	e->b = task_cpu(p);
@@ -320,13 +316,11 @@ static notrace void rec_name(struct sxd_event *e, const char *name)
 
 static notrace void rec_tp_scx_event(void *data, const char *name, s64 delta)
 {
-	unsigned long state;
 	struct rec_slot s;
-	struct sxd_event *e;
+	struct sxd_event *e = rec_start(&s, SXD_EV_SCX_EVENT, -1);
 
-	if (!rec_begin(&state))
+	if (!e)
 		return;
-	e = rec_reserve(&s, state, SXD_EV_SCX_EVENT, -1);
 	e->a = delta;
 	/* a string constant of the kernel's: SCX_EV_NAME */
 	if (name && !strncmp(name, "SCX_EV_", 7))
@@ -524,13 +518,11 @@ static notrace void rec_kargs(const struct rec_kfunc *f, const unsigned long *v,
 static notrace void rec_kput(const struct rec_kfunc *f, const struct rec_kdata *k,
 			     const char *prog)
 {
-	unsigned long state;
 	struct rec_slot s;
-	struct sxd_event *e;
+	struct sxd_event *e = rec_start(&s, f->type, k->pid);
 
-	if (!rec_begin(&state))
+	if (!e)
 		return;
-	e = rec_reserve(&s, state, f->type, k->pid);
 	e->arg = k->arg;
 	e->a = k->a;
 	e->b = k->b;
