@@ -240,6 +240,13 @@ enum sxd_info_kind {
 	SXD_INFO_BLOOM		= 4,
 	SXD_INFO_STACKMAP	= 5,
 	SXD_INFO_STRUCT_OPS	= 6,
+	/*
+	 * A map copied flat in the stop (SXD_MAP_FLAT): val[0] the bytes
+	 * copied, val[1] the ns the copy held the CPUs, val[2] the elements
+	 * of the copied area, val[3] its buckets, val[4] the elements found
+	 * in the lists, val[5] the lists a bad link cut short
+	 */
+	SXD_INFO_FLAT		= 7,
 };
 
 struct sxd_map_info {
@@ -365,6 +372,12 @@ struct sxd_map_end {
  */
 #define SXD_MAP_OMITTED_EST	0x10u
 #define SXD_MAP_OMITTED_MORE	0x20u
+/*
+ * With SNAPSHOT: the stop copied the map's memory flat (a preallocated
+ * hash's element area and buckets) at memcpy speed, and its entries were
+ * read from that copy after the stop: the same instant as the others.
+ */
+#define SXD_MAP_FLAT		0x40u
 
 /*
  * How the maps were copied. In SXD_SNAP_STOPPED mode the maps flagged
@@ -391,8 +404,15 @@ struct sxd_snapshot {
 	__u32	nr_maps_live;		/* planned for the stop, read live after */
 	__u32	snap_flags;		/* SXD_SNAP_F_* */
 	__u64	copied_bytes;		/* dump bytes written while CPUs were held */
+	/* from here on, not in dumps of before (their record is 72 bytes) */
+	__u64	flat_bytes;		/* kernel memory copied flat (SXD_MAP_FLAT) */
+	__u64	plan_ns;		/* the hold the plan expected for its maps */
+	__u32	nr_maps_flat;		/* of nr_maps, those copied flat */
+	__u32	nr_maps_unplanned;	/* of nr_maps_live, those the plan left out */
+	__u64	copy_ps_per_byte;	/* the flat copy's rate the plan used */
 };
 
+#define SXD_SNAPSHOT_SIZE_V1	72	/* the record before flat copies */
 #define SXD_SNAP_F_BUDGET	0x1u	/* the time budget ran out in the stop */
 
 /*

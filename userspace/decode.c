@@ -29,9 +29,45 @@ static void emit_time(yajl_gen g, uint64_t ns)
 	json_kstr(g, "time", buf);
 }
 
-/* How the maps were copied: at one instant (stop_machine) or one by one. */
-static void emit_snapshot(yajl_gen g, const struct sxd_snapshot *sn)
+/*
+ * The maps the stop copied, by map_index: each one's name, how (its memory
+ * flat, or its entries walked) and the dump bytes it takes.
+ */
+static void emit_snapshot_maps(yajl_gen g, const struct dump_index *x)
 {
+	const struct index_map *im;
+	const char *copy;
+	uint32_t i;
+
+	json_key(g, "maps");
+	json_arr(g);
+	for (i = 0; i < x->nr_ends; i++) {
+		if (!x->ends[i] || !(copy = name_snapshot_copy(x->ends[i]->flags)))
+			continue;
+		json_obj(g);
+		/* a MAP_END without its map's header is not a dump's: no name */
+		im = dump_index_map(x, i);
+		json_key(g, "name");
+		if (im)
+			json_strn(g, im->rec->name, strnlen(im->rec->name, sizeof(im->rec->name)));
+		else
+			json_null(g);
+		json_kuint(g, "map_index", i);
+		json_kstr(g, "copy", copy);
+		json_kuint(g, "dump_bytes", dump_index_map_bytes(x, i));
+		json_obj_end(g);
+	}
+	json_arr_end(g);
+}
+
+/*
+ * How the maps were copied: at one instant (stop_machine) or one by one.
+ * A record of before flat copies reads 0 past its end (index_snapshot()).
+ */
+static void emit_snapshot(yajl_gen g, const struct dump_index *x)
+{
+	const struct sxd_snapshot *sn = x->snap;
+
 	if (!sn)
 		return;
 	json_key(g, "snapshot");
@@ -50,6 +86,13 @@ static void emit_snapshot(yajl_gen g, const struct sxd_snapshot *sn)
 	json_kbool(g, "budget_exhausted", sn->snap_flags & SXD_SNAP_F_BUDGET);
 	json_kuint(g, "nr_maps_live", sn->nr_maps_live);
 	json_kuint(g, "copied_bytes", sn->copied_bytes);
+	json_kuint(g, "flat_bytes", sn->flat_bytes);
+	json_kuint(g, "held_bytes", sn->copied_bytes + sn->flat_bytes);
+	json_kuint(g, "plan_ns", sn->plan_ns);
+	json_kuint(g, "nr_maps_flat", sn->nr_maps_flat);
+	json_kuint(g, "nr_maps_unplanned", sn->nr_maps_unplanned);
+	json_kuint(g, "copy_ps_per_byte", sn->copy_ps_per_byte);
+	emit_snapshot_maps(g, x);
 	json_obj_end(g);
 }
 
@@ -86,7 +129,7 @@ static void emit_capture(const struct emit *e)
 		json_kuint(g, "nr_maps", f->end->nr_maps);
 		json_kuint(g, "nr_errors", f->end->nr_errors);
 	}
-	emit_snapshot(g, e->x->snap);
+	emit_snapshot(g, e->x);
 	json_obj_end(g);
 }
 

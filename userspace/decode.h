@@ -74,6 +74,12 @@ int entry_walk_map(struct entry_walk *w, uint32_t slot, const unsigned char **te
 size_t entry_walk_count(const struct entry_walk *w);
 int entry_walk_entry(struct entry_walk *w, size_t i, const unsigned char **text, size_t *len);
 
+/*
+ * maps.c: a line "map NAME: ..." of @mi in words (scxdump summary), when
+ * its kind has them (maps/: the kind's text); false, nothing written, when not.
+ */
+bool map_info_text(FILE *out, const struct sxd_map *m, const struct sxd_map_info *mi);
+
 /* vmlinux_btf.c: the BTF in @path, if it is that of the dump's kernel. */
 struct btf *vmlinux_btf_load(const struct dump_index *x, const char *path,
 			     char *msg, size_t len);

@@ -292,6 +292,14 @@ static yajl_val map_head(struct entry_walk *w, uint32_t slot, int *err)
 	return v;
 }
 
+/* @info is a map's "info" of a flat copy (maps/hashtab.c) */
+static bool flat_copy_info(yajl_val info)
+{
+	const char *kind = jsontree_str(info, "kind");
+
+	return kind && !strcmp(kind, "flat_copy");
+}
+
 /*
  * One map of each side (@wa or @wb NULL: only on the other side): its own
  * fields, then its entries.
@@ -325,12 +333,19 @@ static int diff_map(struct jsontree_diff *d, const char *name, struct entry_walk
 	for (i = 0; a && b && i < a->u.object.len; i++) {
 		const char *k = a->u.object.keys[i];
 
+		/* a flat copy's info is the capture's too (bytes, time, elements found) */
+		if (!strcmp(k, "info") && (flat_copy_info(a->u.object.values[i]) ||
+					   flat_copy_info(jsontree_get(b, k))))
+			continue;
+
 		/*
 		 * the entries below; ids and indexes differ between captures,
-		 * and a capture's time and bytes are the capture's, not the map's
+		 * and a capture's time and bytes are the capture's, not the
+		 * map's, as is how its stop copied it (in_snapshot says whether)
 		 */
 		if (!strcmp(k, "entries") || !strcmp(k, "index") || !strcmp(k, "id") ||
-		    !strcmp(k, "btf_index") || !strcmp(k, "capture_ns") || !strcmp(k, "dump_bytes"))
+		    !strcmp(k, "btf_index") || !strcmp(k, "capture_ns") || !strcmp(k, "dump_bytes") ||
+		    !strcmp(k, "snapshot_copy"))
 			continue;
 		at = jsontree_path_push(d, ".%s", k);
 		jsontree_diff_val(d, a->u.object.values[i], jsontree_get(b, k));

@@ -67,8 +67,11 @@ void index_capture(struct dump_index *x, const struct sxd_rec *r, size_t next)
 
 void index_snapshot(struct dump_index *x, const struct sxd_rec *r, size_t next)
 {
-	if (!x->snap)
-		x->snap = (const void *)r;
+	if (x->snap)
+		return;
+	memset(&x->snap_buf, 0, sizeof(x->snap_buf));
+	memcpy(&x->snap_buf, r, r->size < sizeof(x->snap_buf) ? r->size : sizeof(x->snap_buf));
+	x->snap = &x->snap_buf;
 }
 
 void index_stall(struct dump_index *x, const struct sxd_rec *r, size_t next)
@@ -499,11 +502,18 @@ void dump_index_free(struct dump_index *x)
 	memset(x, 0, sizeof(*x));
 }
 
-uint64_t dump_index_map_bytes(const struct dump_index *x, uint32_t map_index)
+const struct index_map *dump_index_map(const struct dump_index *x, uint32_t map_index)
 {
 	if (map_index < x->nr_map_at && x->map_at[map_index])
-		return x->maps[x->map_at[map_index] - 1].bytes;
-	return 0;
+		return &x->maps[x->map_at[map_index] - 1];
+	return NULL;
+}
+
+uint64_t dump_index_map_bytes(const struct dump_index *x, uint32_t map_index)
+{
+	const struct index_map *im = dump_index_map(x, map_index);
+
+	return im ? im->bytes : 0;
 }
 
 const struct sxd_map_end *dump_index_end(const struct dump_index *x, uint32_t map_index)

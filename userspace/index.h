@@ -59,7 +59,9 @@ struct arena_page {
 struct dump_index {
 	const struct dump_file *f;
 	const struct sxd_capture *cap;		/* the first */
-	const struct sxd_snapshot *snap;	/* the first */
+	const struct sxd_snapshot *snap;	/* the first: snap_buf */
+	/* its copy, zero past a shorter record's end (dumps of before flat copies) */
+	struct sxd_snapshot snap_buf;
 	const struct sxd_stall *stall;		/* the first: the stall watch */
 	const struct sxd_timeline *timeline;	/* the first: the flight recorder */
 	const struct sxd_events *events;	/* the first: the event recorder */
@@ -122,6 +124,8 @@ const struct btf *index_vmlinux(const struct dump_index *x);
 uint32_t dump_index_named(const struct dump_index *x, const char *name, uint32_t *first);
 
 const struct sxd_map_end *dump_index_end(const struct dump_index *x, uint32_t map_index);
+/* The map of @map_index (its last header), or NULL. */
+const struct index_map *dump_index_map(const struct dump_index *x, uint32_t map_index);
 /* Bytes of the dump a map's entries and facts take (its last header's). */
 uint64_t dump_index_map_bytes(const struct dump_index *x, uint32_t map_index);
 

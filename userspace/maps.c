@@ -13,6 +13,7 @@
 #include "mapdef.h"
 #include "maps/maps.h"
 #include "names.h"
+#include "textout.h"
 
 /*
  * Entry shapes by the block's flags, first match wins, for the key and the
@@ -28,7 +29,7 @@ static const struct entry_shape *const entry_shapes[] = {
 
 static const struct info_kind *const info_kinds[] = {
 	&arena_info, &ringbuf_info, &queue_stack_info, &bloom_info,
-	&stackmap_info, &struct_ops_info,
+	&stackmap_info, &struct_ops_info, &flat_info,
 };
 
 #define NR(a)	(sizeof(a) / sizeof((a)[0]))
@@ -222,15 +223,36 @@ static void emit_entries(const struct entry_view *v)
 		emit_entry(v, ks, vs, hex, p);
 }
 
-static void emit_info(struct emit *e, const struct sxd_map *m, const struct sxd_map_info *mi)
+/* The family's kind of a map info, or NULL for a kind this decoder does not know. */
+static const struct info_kind *info_kind_of(const struct sxd_map_info *mi)
 {
-	const struct info_kind *k = NULL;
 	size_t i;
 
-	for (i = 0; i < NR(info_kinds) && !k; i++) {
+	for (i = 0; i < NR(info_kinds); i++) {
 		if (info_kinds[i]->kind == mi->kind)
-			k = info_kinds[i];
+			return info_kinds[i];
 	}
+	return NULL;
+}
+
+bool map_info_text(FILE *out, const struct sxd_map *m, const struct sxd_map_info *mi)
+{
+	const struct info_kind *k = info_kind_of(mi);
+
+	if (!k || !k->text)
+		return false;
+	fputs("map ", out);
+	text_fixed(out, m->name, sizeof(m->name), 0);
+	fputs(": ", out);
+	k->text(out, mi);
+	fputc('\n', out);
+	return true;
+}
+
+static void emit_info(struct emit *e, const struct sxd_map *m, const struct sxd_map_info *mi)
+{
+	const struct info_kind *k = info_kind_of(mi);
+
 	json_key(e->g, "info");
 	json_obj(e->g);
 	if (k)
@@ -242,6 +264,8 @@ static void emit_info(struct emit *e, const struct sxd_map *m, const struct sxd_
 
 static void emit_map_end(yajl_gen g, const struct sxd_map_end *e)
 {
+	const char *copy;
+
 	if (!e) {
 		json_kstr(g, "status", "incomplete");
 		json_kstr(g, "reason", "the dump has no end record for this map");
@@ -254,6 +278,11 @@ static void emit_map_end(yajl_gen g, const struct sxd_map_end *e)
 	json_kbool(g, "truncated", e->flags & (SXD_MAP_TRUNCATED | SXD_MAP_ITER_LIMIT));
 	json_kbool(g, "unsupported", e->flags & SXD_MAP_UNSUPPORTED);
 	json_kbool(g, "in_snapshot", e->flags & SXD_MAP_SNAPSHOT);
+	json_key(g, "snapshot_copy");
+	if ((copy = name_snapshot_copy(e->flags)))
+		json_str(g, copy);
+	else
+		json_null(g);
 	if (e->status)
 		json_kstr(g, "status", strerror(e->status));
 	else

@@ -45,6 +45,14 @@ const char *name_snapshot_mode(uint32_t mode)
 	return NAME_IN(names, mode);
 }
 
+/* How the stop copied a map (its MAP_END's flags): NULL when it did not. */
+const char *name_snapshot_copy(uint32_t map_flags)
+{
+	if (!(map_flags & SXD_MAP_SNAPSHOT))
+		return NULL;
+	return map_flags & SXD_MAP_FLAT ? "flat" : "walk";
+}
+
 const char *name_btf_kind(uint32_t kind)
 {
 	static const char *const names[] = {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Every name the decoder prints for a number of the dump, in one place:
- * map types, triggers, snapshot modes, BTF, owner and reference kinds,
- * struct_ops states, address families. An unknown number is "unknown".
+ * map types, triggers, snapshot modes and copies, BTF, owner and
+ * reference kinds, struct_ops states, address families. An unknown number
+ * is "unknown".
  */
 #ifndef SCXDUMP_NAMES_H
 #define SCXDUMP_NAMES_H
@@ -13,6 +14,8 @@ const char *name_map_type(uint32_t type);
 const char *name_trigger(uint32_t trigger);
 const char *name_errno(int32_t err);	/* -E or E, from the dump */
 const char *name_snapshot_mode(uint32_t mode);
+/* "flat" or "walk" for a map the snapshot copied, NULL for one it did not */
+const char *name_snapshot_copy(uint32_t map_flags);
 const char *name_btf_kind(uint32_t kind);
 const char *name_owner_kind(uint32_t kind);
 const char *name_ref_kind(uint32_t kind);

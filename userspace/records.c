@@ -215,7 +215,7 @@ static const struct rec_type rec_types[] = {
 	    index_sched_stats),
 	REC(PROG_STATS, "prog_stats", sizeof(struct sxd_prog_stats), prog_stats_tail,
 	    index_sched_stats),
-	REC(SNAPSHOT, "snapshot", sizeof(struct sxd_snapshot), NULL, index_snapshot),
+	REC(SNAPSHOT, "snapshot", SXD_SNAPSHOT_SIZE_V1, NULL, index_snapshot),
 	REC(SCHED_TREE, "sched_tree", sizeof(struct sxd_sched_tree), sched_tree_tail,
 	    index_sched_stats),
 	REC(ABSENT, "absent", sizeof(struct sxd_absent), absent_tail, index_absent),

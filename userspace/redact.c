@@ -520,6 +520,12 @@ static void record(struct redact *r, const struct dump_index *x, struct sxd_rec 
 	case SXD_REC_ENTRIES:
 		entries(r, x, (struct sxd_entries *)rec);
 		break;
+	/*
+	 * Of the map infos, an arena's kernel address and a ring buffer's
+	 * data; the others hold counts, positions, bits, program ids and a
+	 * flat copy's bytes, time and element counts (SXD_INFO_FLAT), no
+	 * address: copied as they are.
+	 */
 	case SXD_REC_MAP_INFO: {
 		struct sxd_map_info *mi = (struct sxd_map_info *)rec;
 

@@ -89,19 +89,35 @@ static void print_stats(const struct sxd_rec *r, FILE *out)
 	}
 }
 
+/*
+ * How the maps were copied. A record of before flat copies reads 0 in
+ * their fields (index_snapshot()): no lines of them. Of the maps read
+ * live, those the plan left out are not the budget's.
+ */
 static void print_snapshot(const struct sxd_snapshot *sn, FILE *out)
 {
+	uint32_t unplanned;
+
 	if (!sn)
 		return;
 	if (sn->mode == SXD_SNAP_STOPPED) {
+		unplanned = sn->nr_maps_unplanned < sn->nr_maps_live ?
+			    sn->nr_maps_unplanned : sn->nr_maps_live;
 		fprintf(out, "snapshot: %s, %u maps copied while %u CPUs were held %.3f ms (stop_machine %.3f ms)\n",
 			sn->nr_maps ? "consistent" : "not consistent", sn->nr_maps, sn->nr_cpus,
 			sn->held_ns / 1e6, sn->stop_ns / 1e6);
 		fprintf(out, "snapshot: %" PRIu64 " dump bytes written while the CPUs were held\n",
 			(uint64_t)sn->copied_bytes);
+		if (sn->nr_maps_flat)
+			fprintf(out, "snapshot: %u maps copied flat (%.3f MB of kernel memory), read after the stop; held %.3f MB in all\n",
+				sn->nr_maps_flat, sn->flat_bytes / 1e6,
+				((double)sn->copied_bytes + sn->flat_bytes) / 1e6);
 		if (sn->snap_flags & SXD_SNAP_F_BUDGET)
 			fprintf(out, "snapshot: its %.3f ms budget ran out; %u more maps read live after it\n",
-				sn->budget_ns / 1e6, sn->nr_maps_live);
+				sn->budget_ns / 1e6, sn->nr_maps_live - unplanned);
+		if (unplanned)
+			fprintf(out, "snapshot: %u maps planned out (would not fit the budget at the measured rates), read live\n",
+				unplanned);
 	} else if (sn->status)
 		fprintf(out, "snapshot: not consistent, maps read one by one (%s)\n",
 			name_errno(sn->status));
@@ -400,6 +416,22 @@ static void print_map(const struct dump_index *x, const struct index_map *im, FI
 	fputc('\n', out);
 }
 
+/*
+ * A line a map info that has words (maps/: a flat copy's bytes, time,
+ * rate and elements), before the table: what the table's row cannot say.
+ */
+static void print_map_infos(const struct dump_index *x, FILE *out)
+{
+	const struct sxd_map_info *mi;
+	uint32_t i;
+
+	for (i = 0; i < x->nr_maps; i++) {
+		mi = dump_index_info(x, x->maps[i].rec->map_index);
+		if (mi)
+			map_info_text(out, x->maps[i].rec, mi);
+	}
+}
+
 int decode_summary(const struct dump_index *x, FILE *out)
 {
 	uint32_t i, j;
@@ -413,6 +445,7 @@ int decode_summary(const struct dump_index *x, FILE *out)
 	}
 	print_capture(x, out);
 	print_allocators(x, out);
+	print_map_infos(x, out);
 	for (i = 0; i < x->nr_errors; i++) {
 		fprintf(out, "error %d: ", x->errors[i]->err);
 		text_bytes(out, x->errors[i] + 1, x->errors[i]->msg_len, 0);

@@ -9,7 +9,8 @@
  *          [--bad-timeline|--no-timeline] [--hostile] [--starved] [--core]
  *          [--bad-core-tasks none|pid|nr|size|len] [--same-map-index]
  *          [--two-ends] [--stats on|off]
- *          [--events] [--bad-events nr|sum|size] OUT
+ *          [--events] [--bad-events nr|sum|size] [--flat] [--flat-bad] [--flat-untimed]
+ *          [--snapshot-v1] OUT
  *
  * Each map is written by its own map_N(), the records around them by
  * add_*(); main() orders them as the module writes a dump.
@@ -18,6 +19,12 @@
  * below): ill-formed UTF-8, a literal \xff, terminal escapes.
  * --same-map-index and --two-ends make dumps whose framing and checksum
  * are good but whose records contradict each other.
+ * --flat: the stop copied map 0 flat and walked map 2 (add_snapshot()),
+ * map 0 with its SXD_INFO_FLAT (map_0()); --flat-bad: that and 2 of its
+ * hash lists cut short by a bad link; --flat-untimed: that with no time
+ * for the copy (0 ns).
+ * --snapshot-v1: the SNAPSHOT record as dumps of before flat copies
+ * wrote it, 72 bytes.
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -44,6 +51,10 @@
 static bool hostile;
 /* --later, --corrupt-len: what the maps hold, as map_N() write them */
 static bool later, corrupt;
+/* --flat, --snapshot-v1: the snapshot's record and which maps it copied how */
+static bool flat, snapshot_v1;
+/* --flat-bad, --flat-untimed: the flat copy's lists a bad link cut short, its time */
+static unsigned long long flat_bad_lists, flat_ns = 1500000;
 /* make_btf()'s types: the struct val, the .data section, u32, char[6] */
 static int val_id, sec_id, u32_id;
 static int chars6_id;
@@ -632,21 +643,34 @@ static void add_sched(unsigned int stats_flags)
 	}
 }
 
-/* A consistent snapshot whose 5 ms budget ran out, two maps read live. */
+/*
+ * A consistent snapshot whose 5 ms budget ran out, two maps read live.
+ * --flat: it copied map 0 flat (3 MB of kernel memory) and walked map 2;
+ * of the two read live, one the plan left out. --snapshot-v1: the record
+ * ends before the flat copies' fields.
+ */
 static void add_snapshot(void)
 {
-	struct sxd_snapshot *sn = rec(SXD_REC_SNAPSHOT, sizeof(*sn), NULL, 0);
+	struct sxd_snapshot *sn = rec(SXD_REC_SNAPSHOT,
+				      snapshot_v1 ? SXD_SNAPSHOT_SIZE_V1 : sizeof(*sn), NULL, 0);
 
 	sn->copied_bytes = 98765;
 	sn->mode = SXD_SNAP_STOPPED;
 	sn->held_ns = 1234567;
 	sn->stop_ns = 2000000;
 	sn->reserved_bytes = 1 << 20;
-	sn->nr_maps = 1;
+	sn->nr_maps = flat ? 2 : 1;
 	sn->nr_cpus = 3;
 	sn->budget_ns = 5000000;
 	sn->nr_maps_live = 2;
 	sn->snap_flags = SXD_SNAP_F_BUDGET;
+	if (!flat || snapshot_v1)
+		return;
+	sn->flat_bytes = 3000000;
+	sn->plan_ns = 4500000;
+	sn->nr_maps_flat = 1;
+	sn->nr_maps_unplanned = 1;
+	sn->copy_ps_per_byte = 125;
 }
 
 /* An exit after a stall warning: dump 5, 1.5 s before this capture. */
@@ -696,7 +720,14 @@ static void map_0(void)
 	}
 	add_map(0, 2, "vals", 4, sizeof(struct val), 0, u32_id, val_id);
 	add_entries(0, 4, sizeof(struct val), e, 2, corrupt);
-	add_map_end(0, 2, 0, SXD_MAP_SNAPSHOT, "");
+	/*
+	 * --flat: 3 MB copied in 1.5 ms (2000 MB/s), 1030 elements in 1024
+	 * buckets, the 2 entries found in the lists
+	 */
+	if (flat)
+		add_info(0, SXD_INFO_FLAT, (unsigned long long[]){ 3000000, flat_ns, 1030, 1024, 2,
+								   flat_bad_lists }, 6, NULL, 0);
+	add_map_end(0, 2, 0, SXD_MAP_SNAPSHOT | (flat ? SXD_MAP_FLAT : 0), "");
 }
 
 /* map 1: hash without BTF, truncated by the caps */
@@ -721,7 +752,7 @@ static void map_1(void)
 		    "dump size limit (max_dump_bytes) reached");
 }
 
-/* map 2: a global section */
+/* map 2: a global section (--flat: walked in the snapshot) */
 static void map_2(void)
 {
 	unsigned char e[8 + 16];
@@ -732,7 +763,7 @@ static void map_2(void)
 	memcpy(e + 12, "hello", 6);
 	add_map(2, 2, "synth.data", 4, 12, 0, 0, sec_id);
 	add_entries(2, 4, 12, e, 1, false);
-	add_map_end(2, 1, 0, 0, "");
+	add_map_end(2, 1, 0, flat ? SXD_MAP_SNAPSHOT : 0, "");
 }
 
 /* map 4: per-CPU array, two CPUs */
@@ -1136,6 +1167,10 @@ int main(int argc, char **argv)
 		{ "stats", required_argument, NULL, 'P' },
 		{ "events", no_argument, NULL, 'e' },
 		{ "bad-events", required_argument, NULL, 'B' },
+		{ "flat", no_argument, NULL, 'F' },
+		{ "flat-bad", no_argument, NULL, 'L' },
+		{ "flat-untimed", no_argument, NULL, 'U' },
+		{ "snapshot-v1", no_argument, NULL, '1' },
 		{ 0 }
 	};
 	unsigned int version = SXD_VERSION, btf_size;
@@ -1169,7 +1204,8 @@ int main(int argc, char **argv)
 		"              [--bad-timeline|--no-timeline] [--hostile] [--starved] [--core]\n"
 		"              [--bad-core-tasks none|pid|nr|size|len] [--same-map-index]\n"
 		"              [--two-ends] [--stats on|off]\n"
-		"              [--events] [--bad-events nr|sum|size] OUT\n";
+		"              [--events] [--bad-events nr|sum|size] [--flat] [--flat-bad]\n"
+		"              [--flat-untimed] [--snapshot-v1] OUT\n";
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -1187,6 +1223,10 @@ int main(int argc, char **argv)
 		case 'E': two_ends = true; break;
 		case 'e': events = true; break;
 		case 'B': events = true; bad_events = optarg; break;
+		case 'F': flat = true; break;
+		case 'L': flat = true; flat_bad_lists = 2; break;
+		case 'U': flat = true; flat_ns = 0; break;
+		case '1': snapshot_v1 = true; break;
 		case 'P':
 			stats_flags = !strcmp(optarg, "on") ? SXD_PROG_STATS_ON :
 				      !strcmp(optarg, "off") ? SXD_PROG_STATS_OFF : ~0u;

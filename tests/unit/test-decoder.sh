@@ -15,10 +15,87 @@ t_jq "capture time as UTC text" "$j" '.capture.time == "2026-11-24T23:00:33.8164
 t_jq "end record: duration, omissions, truncated flag" "$j" '.capture.duration_ns == 4955297 and .capture.bytes_omitted == 4096 and .capture.records_omitted == 2 and .capture.truncated == true'
 t_jq "scheduler and exit info" "$j" '.schedulers[0] | .name == "synthetic" and .exit.kind == 1025 and .exit.kind_name == "SCX_EXIT_ERROR_BPF" and .exit.exit_code == -3 and .exit.exit_cpu == 2'
 t_jq "ops flags and timeout" "$j" '.schedulers[0].ops == {flags: 68, timeout_ms: 5000}'
-t_jq "snapshot: mode, CPUs held and for how long, its budget" "$j" '.capture.snapshot == {consistent: true, mode: "stop_machine", nr_maps: 1, nr_cpus_held: 3, held_ns: 1234567, stop_ns: 2000000, reserved_bytes: 1048576, budget_ns: 5000000, budget_exhausted: true, nr_maps_live: 2, copied_bytes: 98765}'
+t_jq "snapshot: mode, CPUs held and for how long, its budget; no flat copy, the map it walked" "$j" '.capture.snapshot == {consistent: true, mode: "stop_machine", nr_maps: 1, nr_cpus_held: 3, held_ns: 1234567, stop_ns: 2000000, reserved_bytes: 1048576, budget_ns: 5000000, budget_exhausted: true, nr_maps_live: 2, copied_bytes: 98765, flat_bytes: 0, held_bytes: 98765, plan_ns: 0, nr_maps_flat: 0, nr_maps_unplanned: 0, copy_ps_per_byte: 0, maps: [{name: "vals", map_index: 0, copy: "walk", dump_bytes: 160}]}'
 t_jq "each map's capture time (MAP_END's duration)" "$j" '[.maps[] | .capture_ns] == ([.maps[] | .index * 1000 + 7])'
 t_jq "how exact nr_omitted is" "$j" '[.maps[] | {(.name): .nr_omitted_is}] | add | .raw_hash == "estimate" and .vals == "exact"'
 t_jq "snapshot: which maps it holds" "$j" '([.maps[] | select(.in_snapshot) | .name] == ["vals"]) and ([.maps[] | .in_snapshot | type] | unique == ["boolean"])'
+t_jq "snapshot: how it copied each map, null for the maps it did not" "$j" '[.maps[] | {(.name): .snapshot_copy}] | add | .vals == "walk" and ([del(.vals)[]] | unique == [null]) and length == 18'
+# --flat: the stop copied vals flat and walked synth.data; raw_hash was read
+# live; of the two maps read live, one the plan left out
+"$MK" --flat "$tmp/flat.bin" && "$DEC" decode "$tmp/flat.bin" >"$tmp/flat.json"
+t_eq "flat copies: decode exits 0" 0 $?
+t_jq "flat copies: the record's new fields, held_bytes = copied_bytes + flat_bytes" "$tmp/flat.json" \
+	'.capture.snapshot | del(.maps) == {consistent: true, mode: "stop_machine", nr_maps: 2, nr_cpus_held: 3, held_ns: 1234567, stop_ns: 2000000, reserved_bytes: 1048576, budget_ns: 5000000, budget_exhausted: true, nr_maps_live: 2, copied_bytes: 98765, flat_bytes: 3000000, held_bytes: 3098765, plan_ns: 4500000, nr_maps_flat: 1, nr_maps_unplanned: 1, copy_ps_per_byte: 125}'
+t_jq "flat copies: .capture.snapshot.maps lists the two maps of the stop, by map_index, each copied as its flags say" "$tmp/flat.json" \
+	'.capture.snapshot.maps == [{name: "vals", map_index: 0, copy: "flat", dump_bytes: 232}, {name: "synth.data", map_index: 2, copy: "walk", dump_bytes: 56}]'
+t_jq "flat copies: their dump_bytes are the maps' own" "$tmp/flat.json" \
+	'[.capture.snapshot.maps[] | .dump_bytes] == [.maps[] | select(.in_snapshot) | .dump_bytes]'
+t_jq "flat copies: .maps[].snapshot_copy flat, walk, and null for the map read live and the rest" "$tmp/flat.json" \
+	'[.maps[] | {(.name): .snapshot_copy}] | add | .vals == "flat" and ."synth.data" == "walk" and (has("raw_hash") and .raw_hash == null) and ([del(.vals, ."synth.data")[]] | unique == [null])'
+t_jq "flat copies: diff compares in_snapshot, not how the stop copied" <("$DEC" diff "$tmp/good.bin" "$tmp/flat.bin") \
+	'.nr_changes == 1 and [.maps[] | select(.changes != []) | {name, changes}] == [{name: "synth.data", changes: [{path: ".in_snapshot", old: false, new: true}]}]'
+"$DEC" summary "$tmp/flat.bin" >"$tmp/flat.txt"
+t_eq "summary: the maps copied flat, the bytes held in all, the budget's and the plan's maps read live" \
+	"snapshot: consistent, 2 maps copied while 3 CPUs were held 1.235 ms (stop_machine 2.000 ms)
+snapshot: 98765 dump bytes written while the CPUs were held
+snapshot: 1 maps copied flat (3.000 MB of kernel memory), read after the stop; held 3.099 MB in all
+snapshot: its 5.000 ms budget ran out; 1 more maps read live after it
+snapshot: 1 maps planned out (would not fit the budget at the measured rates), read live" \
+	"$(grep '^snapshot:' "$tmp/flat.txt")"
+"$DEC" summary "$tmp/good.bin" | grep '^snapshot:' >"$tmp/good-snap.txt"
+t_eq "summary: no flat or planned-out line when the stop copied none flat and planned every map" \
+	"3 0" "$(wc -l <"$tmp/good-snap.txt") $(grep -cE 'copied flat|planned out' "$tmp/good-snap.txt")"
+# a dump of before flat copies: its SNAPSHOT record is 72 bytes
+"$MK" --snapshot-v1 "$tmp/snapv1.bin" && "$DEC" decode "$tmp/snapv1.bin" >"$tmp/snapv1.json" 2>"$tmp/snapv1.err"
+t_eq "72-byte snapshot record: decode exits 0, nothing on stderr" "0 " "$? $(cat "$tmp/snapv1.err")"
+t_check "72-byte snapshot record: .capture.snapshot as a 104-byte one of zeros says it, no error" \
+	jq -e --slurpfile w "$j" '.capture.snapshot == $w[0].capture.snapshot and .errors == $w[0].errors and
+		(.capture.snapshot | .flat_bytes == 0 and .plan_ns == 0 and .nr_maps_flat == 0 and .nr_maps_unplanned == 0 and .copy_ps_per_byte == 0 and .held_bytes == .copied_bytes)' "$tmp/snapv1.json"
+"$MK" --snapshot-v1 --flat "$tmp/snapv1f.bin" && "$DEC" decode "$tmp/snapv1f.bin" >"$tmp/snapv1f.json"
+t_jq "72-byte snapshot record: new fields 0, its maps still from their flags" "$tmp/snapv1f.json" \
+	'.capture.snapshot | .copied_bytes == 98765 and .held_bytes == 98765 and .flat_bytes == 0 and .plan_ns == 0 and .nr_maps_flat == 0 and .nr_maps_unplanned == 0 and .copy_ps_per_byte == 0 and
+		.maps == [{name: "vals", map_index: 0, copy: "flat", dump_bytes: 232}, {name: "synth.data", map_index: 2, copy: "walk", dump_bytes: 56}]'
+t_eq "72-byte snapshot record: the summary's snapshot lines as before flat copies" \
+	"$(cat "$tmp/good-snap.txt")" "$("$DEC" summary "$tmp/snapv1.bin" | grep '^snapshot:')"
+# the flat copy's own record (SXD_INFO_FLAT): 3 MB in 1.5 ms, 1030
+# elements in 1024 buckets, vals' 2 entries found; --flat-bad: 2 lists cut
+# short by a bad link; --flat-untimed: no time, so no rate
+vals='.maps[] | select(.name == "vals")'
+t_jq "flat copy info: exact, mb_per_s = bytes / stop_ns * 1000, found = the entries" "$tmp/flat.json" \
+	"$vals | .info == {kind: \"flat_copy\", bytes: 3000000, stop_ns: 1500000, elements: 1030, buckets: 1024, found: 2, bad_lists: 0, mb_per_s: 2000} and .info.found == .nr_entries"
+t_check "flat copy info: mb_per_s a JSON number" grep -qF '"bad_lists":0,"mb_per_s":2000' "$tmp/flat.json"
+t_jq "flat copy info: none where the stop walked or did not copy the map" "$tmp/flat.json" \
+	'[.maps[] | select(.info.kind == "flat_copy") | .name] == ["vals"]'
+t_jq "flat copy info: none without --flat" "$j" "$vals | has(\"info\") | not"
+t_eq "summary: the flat copy's line" \
+	"map vals: flat copy: 3.000 MB in 1.500 ms (2000 MB/s), 2 of 1030 elements in 1024 buckets" \
+	"$(grep '^map ' "$tmp/flat.txt")"
+t_eq "summary: no map info line without a flat copy (other infos have none)" 0 "$(grep -c '^map ' <("$DEC" summary "$tmp/good.bin"))"
+"$MK" --flat-bad "$tmp/flatbad.bin" && "$DEC" decode "$tmp/flatbad.bin" >"$tmp/flatbad.json"
+t_eq "flat copy with bad lists: decode exits 0" 0 $?
+t_jq "flat copy with bad lists: bad_lists 2" "$tmp/flatbad.json" \
+	"$vals | .info == {kind: \"flat_copy\", bytes: 3000000, stop_ns: 1500000, elements: 1030, buckets: 1024, found: 2, bad_lists: 2, mb_per_s: 2000}"
+t_eq "summary: the lists cut short, said" \
+	"map vals: flat copy: 3.000 MB in 1.500 ms (2000 MB/s), 2 of 1030 elements in 1024 buckets, 2 lists cut short by a bad link" \
+	"$("$DEC" summary "$tmp/flatbad.bin" | grep '^map ')"
+"$MK" --flat-untimed "$tmp/flatnt.bin"
+t_jq "flat copy without a time: stop_ns 0, mb_per_s 0" <("$DEC" decode "$tmp/flatnt.bin") \
+	"$vals | .info | .stop_ns == 0 and .mb_per_s == 0 and .bytes == 3000000"
+t_eq "summary: a copy without a time, 0 MB/s" \
+	"map vals: flat copy: 3.000 MB in 0.000 ms (0 MB/s), 2 of 1030 elements in 1024 buckets" \
+	"$("$DEC" summary "$tmp/flatnt.bin" | grep '^map ')"
+# no address in it: scxdump redact copies it as it is
+"$DEC" redact "$tmp/flatbad.bin" "$tmp/flatbad-r.bin" >/dev/null 2>&1
+t_eq "flat copy info: redact exits 0" 0 $?
+t_check "flat copy info: redact keeps it" \
+	jq -e --slurpfile o "$tmp/flatbad.json" "($vals | .info) == (\$o[0] | $vals | .info) and ($vals | .info.bad_lists) == 2" \
+	<("$DEC" decode "$tmp/flatbad-r.bin")
+t_check "flat copy info: ... as redact-check.py compares a dump and its copy" python3 "$top/tests/dumps/redact-check.py" \
+	<("$DEC" decode --hex "$tmp/flatbad.bin") <("$DEC" decode --hex "$tmp/flatbad-r.bin") "$tmp/flatbad.bin" "$tmp/flatbad-r.bin"
+# a flat copy's info is the capture's, as capture_ns is: diff leaves it out
+t_jq "flat copy info: diff leaves it out, either side" <("$DEC" diff "$tmp/flatbad.bin" "$tmp/good.bin") \
+	'.nr_changes == 1 and [.maps[] | select(.changes != []) | {name, changes}] == [{name: "synth.data", changes: [{path: ".in_snapshot", old: true, new: false}]}]'
+t_jq "flat copy info: two flat copies that differ compare the same" <("$DEC" diff "$tmp/flat.bin" "$tmp/flatbad.bin") '.nr_changes == 0'
 t_jq "sub-scheduler: id, cgroup, parent" "$j" '.schedulers[0] | .id == 5 and .cgroup == {id: 77, path: "/scxsub"} and .parent == {id: 4, name: "parent_sched"}'
 t_jq "event counters by name" "$j" '.schedulers[0].event_counters == {SCX_EV_KEEP_LAST: 42, SCX_EV_BYPASS: -1}'
 t_jq "program run-time statistics" "$j" '.schedulers[0].programs == [{id: 9, name: "my_enqueue", run_cnt: 500, run_time_ns: 123456, recursion_misses: 2}]'

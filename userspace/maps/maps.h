@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "../emit.h"
 
 /* One entry block of one map, as its entries are rendered. */
@@ -38,6 +39,8 @@ struct info_kind {
 	void (*info)(struct emit *e, const struct sxd_map_info *mi);
 	/* keys of the map beside "info", or NULL */
 	void (*beside)(struct emit *e, const struct sxd_map *m, const struct sxd_map_info *mi);
+	/* the info in words for scxdump summary, one line without its end, or NULL */
+	void (*text)(FILE *out, const struct sxd_map_info *mi);
 };
 
 /* typed.c: by BTF, or as numbers and hex without it (the last shape) */
@@ -48,8 +51,11 @@ bool typed_plans(const struct entry_view *v, const struct plan **key, const stru
 /* local_storage.c, arena.c, fd_array.c, stackmap.c */
 extern const struct entry_shape local_storage_shape, arena_shape, fd_array_shape,
 	stackmap_shape;
-/* arena.c, ringbuf.c, queue_stack_maps.c, bloom_filter.c, stackmap.c, bpf_struct_ops.c */
+/*
+ * arena.c, ringbuf.c, queue_stack_maps.c, bloom_filter.c, stackmap.c,
+ * bpf_struct_ops.c, hashtab.c
+ */
 extern const struct info_kind arena_info, ringbuf_info, queue_stack_info, bloom_info,
-	stackmap_info, struct_ops_info;
+	stackmap_info, struct_ops_info, flat_info;
 
 #endif
