@@ -12,6 +12,7 @@
 
 struct btf_field;
 struct core_buf;
+struct snapshot_plan;
 
 #define CAPTURE_BLOCK_SIZE	(64u << 10)
 #define CAPTURE_REASON_MAX	256
@@ -58,6 +59,15 @@ struct capture {
 	struct map_kmems *kmems;
 	u64 held_ns;
 	u64 copied_bytes;	/* dump bytes the stop wrote */
+	/* the plan (snapshot.c): maps [0, nr_planned) are tried in the stop */
+	struct snapshot_plan *plan;
+	u32 nr_planned;
+	u32 nr_unplanned;	/* stoppable, left out by the plan */
+	u64 plan_ns;		/* the hold it expects of the measured ones */
+	u64 copy_ps;		/* the flat copy's rate it used */
+	u64 flat_bytes;		/* copied flat in the stop */
+	u32 nr_flat;		/* maps written from their flat copies */
+	bool undone;		/* the stop undid map nr_copied */
 };
 
 extern struct mutex capture_lock;
@@ -82,6 +92,9 @@ void insns_write(struct capture *c);
 /* mapdrv.c */
 bool mapdrv_stoppable(const struct bpf_map *map);
 void mapdrv_capture(struct capture *c, struct bpf_map *map, u32 index);
+u32 mapdrv_flat_parts(struct capture *c, struct bpf_map *map, u32 index, struct map_flat *f);
+void mapdrv_capture_flat(struct capture *c, struct bpf_map *map, u32 index,
+			 const struct map_flat *flat);
 u64 mapdrv_estimate(struct capture *c, struct bpf_map *map, u32 index, u64 *cost);
 
 /* core.c */

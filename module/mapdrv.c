@@ -138,7 +138,12 @@ static void mapdrv_write_map_end(struct capture *c, struct map_ctx *mc, u64 t0)
 	mapdrv_record(c, mc->map_index, SXD_REC_MAP_END, iov, 2);
 }
 
-void mapdrv_capture(struct capture *c, struct bpf_map *map, u32 index)
+/*
+ * @map's records and entries: from its family's capture(), or, with
+ * @flat, from the flat copy the stop made of it (flat_capture()).
+ */
+static void mapdrv_capture_from(struct capture *c, struct bpf_map *map, u32 index,
+				const struct map_flat *flat)
 {
 	const struct map_dump_ops *ops = NULL;
 	u64 t0 = local_clock();
@@ -162,7 +167,10 @@ void mapdrv_capture(struct capture *c, struct bpf_map *map, u32 index)
 						      "map %s: kptr pointees left out: out of memory",
 						      map->name);
 			}
-			mc.status = ops->capture(&mc);
+			mc.status = flat ? ops->flat_capture(&mc, flat) : ops->capture(&mc);
+			if (flat && mc.status == -EUCLEAN)
+				capture_error(c, mc.status, "map %s: its flat copy has a bad link: %s; the lists it ended are left out",
+					      map->name, mc.reason);
 			if (mc.over_budget) {
 				/* undone by the caller, captured again after the stop */
 				c->over_budget = true;
@@ -175,10 +183,47 @@ void mapdrv_capture(struct capture *c, struct bpf_map *map, u32 index)
 	}
 	if (mc.kmems)
 		kmem_write(c, map, mc.kmems);
-	if (c->atomic)
+	if (c->atomic || flat)
 		mc.flags |= SXD_MAP_SNAPSHOT;
+	if (flat)
+		mc.flags |= SXD_MAP_FLAT;
 	mapdrv_write_map_end(c, &mc, t0);
 	mapdrv_ctx_free(&mc);
+}
+
+void mapdrv_capture(struct capture *c, struct bpf_map *map, u32 index)
+{
+	mapdrv_capture_from(c, map, index, NULL);
+}
+
+/* After the stop: @map's entries from the copy it made (mapdrv_flat_parts()). */
+void mapdrv_capture_flat(struct capture *c, struct bpf_map *map, u32 index,
+			 const struct map_flat *flat)
+{
+	mapdrv_capture_from(c, map, index, flat);
+}
+
+/*
+ * Where @map's memory is, for a flat copy in the stop: its parts, or 0
+ * when its family has none for it (or its values point at kernel objects
+ * read with it, kmem.c: those are walked). Before the stop.
+ */
+u32 mapdrv_flat_parts(struct capture *c, struct bpf_map *map, u32 index, struct map_flat *f)
+{
+	const struct map_dump_ops *ops = mapdrv_ops_of(map);
+	struct map_ctx mc;
+	u32 i, nr = 0;
+
+	memset(f, 0, sizeof(*f));
+	if (!opt_snapshot_flat_copy || !ops || !ops->flat_parts || kmem_map_has_kptr(map) ||
+	    mapdrv_ctx_init(&mc, c, map, index, ops))
+		return 0;
+	nr = ops->flat_parts(&mc, f);
+	mapdrv_ctx_free(&mc);
+	for (i = 0; i < nr; i++)
+		f->bytes += f->part[i].len;
+	f->nr = nr;
+	return nr;
 }
 
 /*

@@ -289,6 +289,11 @@ module_param_cb(consistent_snapshot, &opt_bool_ops, &opt_consistent_snapshot, 06
 MODULE_PARM_DESC(consistent_snapshot,
 		 "Copy the maps that hold plain data inside one stop_machine(), so they show one instant across all CPUs; N: read them one after the other while BPF programs run (default: Y)");
 
+bool opt_snapshot_flat_copy = true;
+module_param_cb(snapshot_flat_copy, &opt_bool_ops, &opt_snapshot_flat_copy, 0644);
+MODULE_PARM_DESC(snapshot_flat_copy,
+		 "In the stop, copy a preallocated hash's memory flat at memcpy speed and read its entries after it, where that is quicker than walking it there; N: walk every map in the stop (default: Y)");
+
 /*
  * The event recorder (recorder.c): its rings are allocated at load, this
  * many events per possible CPU (rounded up to a power of two); 0 leaves

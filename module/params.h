@@ -14,6 +14,7 @@ extern unsigned long opt_keep_dumps;
 extern bool opt_embed_kernel_btf;
 /* the consistent snapshot (snapshot.c) */
 extern bool opt_consistent_snapshot;
+extern bool opt_snapshot_flat_copy;
 extern unsigned long opt_snapshot_budget_us;
 /* the core state (core.c) */
 extern unsigned long opt_core_max_tasks, opt_core_max_dsqs, opt_core_max_queued;

@@ -346,6 +346,22 @@ struct map_ctx {
 	u64 deadline_ns;
 };
 
+/*
+ * A map's memory as flat parts (a preallocated hash's element area and its
+ * buckets): where each is, and its copy, made in the stop (snapshot.c).
+ */
+#define MAP_FLAT_PARTS	2
+struct map_flat {
+	struct {
+		const void *src;
+		void *copy;
+		u64 len;
+	} part[MAP_FLAT_PARTS];
+	u32 nr;
+	u64 bytes;		/* of all parts */
+	u64 took_ns;		/* the copy's hold of the CPUs */
+};
+
 /* How one family of map types is captured (maps/). */
 struct map_dump_ops {
 	/* optional: set mc's entry shape (key_size, value_size, nr_values) */
@@ -363,6 +379,15 @@ struct map_dump_ops {
 	 * of what they cost, smallest first
 	 */
 	u64 (*scan_bytes)(struct map_ctx *mc);
+	/*
+	 * optional: the map's memory as flat parts, which the stop may copy
+	 * at memcpy speed instead of running capture() (snapshot.c plans
+	 * which is quicker); flat_capture() then writes the entries from the
+	 * copy, after the stop, where it may sleep and allocate. Returns the
+	 * number of parts, 0 if the map has none to copy.
+	 */
+	u32 (*flat_parts)(struct map_ctx *mc, struct map_flat *f);
+	int (*flat_capture)(struct map_ctx *mc, const struct map_flat *f);
 	/*
 	 * capture() never sleeps nor allocates when mc->atomic: the family's
 	 * maps are copied inside the consistent snapshot's stop_machine().

@@ -4,14 +4,27 @@
  * sleeping (ops->stoppable) are copied inside one stop_machine(): every
  * other CPU spins with interrupts off, so no BPF program runs between the
  * first map's copy and the last's (except those run from NMIs, which
- * stop_machine() does not hold). Their size is counted first and the
- * dump's room and the key buffers are allocated before the stop; the
- * entries are copied once, straight into that room. The stop is bounded
- * by time as well as by room: smallest maps first, the clock read before
- * each map, every few elements of a walk and between the 64 KiB chunks
- * of a large blob (maplib.c), and once snapshot_budget_us is spent the
- * map being copied is undone and it and the rest are read live after it:
- * the CPUs are held at most the budget and one element or chunk more.
+ * stop_machine() does not hold). Before the stop, each map's cost is
+ * counted and the stop is planned (snapshot_plan()): a map is either
+ * walked in it, its entries written straight into dump room allocated
+ * before, or, where its family has its memory in flat parts (a
+ * preallocated hash's element area and buckets), copied flat into a
+ * buffer allocated before, at memcpy speed, and its entries read from
+ * that copy after the stop; the quicker of the two, at rates earlier
+ * stops measured. What does not fit the time budget is not started. The
+ * stop is still bounded by the clock: read before each map, every few
+ * elements of a walk, between the 64 KiB chunks of a large blob
+ * (maplib.c) and the 256 KiB chunks of a flat copy; once
+ * snapshot_budget_us is spent the map being copied is undone and it and
+ * the rest are read live after it: the CPUs are held at most the budget
+ * and one element or chunk more.
+ *
+ * A flat copy reads memory the map owns for its whole life (the capture
+ * holds a reference) with every CPU held: nothing frees or moves it, and
+ * nothing but an NMI's program writes it meanwhile (a torn element at
+ * worst, as a walk would read). The copy is only bytes: its links are
+ * translated into offsets of the copy and checked before one is followed
+ * (maps/htab_copy.c), never dereferenced.
  */
 #include <linux/bpf.h>
 #include <linux/sched/clock.h>
@@ -54,51 +67,243 @@ void snapshot_partition(struct capture *c)
 	c->nr_stoppable = n;
 }
 
-struct snapshot_sized_map {
+/*
+ * Rates the stops measured, kept for the next capture's plan (captures
+ * are serialized by capture_lock): picoseconds a byte of a flat copy, and
+ * of each map type's walk (per byte of what it costs: its dump room and
+ * what it reads besides). 0: not measured yet.
+ */
+static u64 snapshot_copy_ps;
+static u64 snapshot_walk_ps[__MAX_BPF_MAP_TYPE];
+
+/* a copy rate measured before any flat copy: 256 KiB of the first flat map */
+#define SNAPSHOT_CALIBRATE	(256u << 10)
+#define SNAPSHOT_CALIBRATE_PIECE	(64u << 10)
+/* a flat copy checks the stop's clock between chunks */
+#define SNAPSHOT_FLAT_CHUNK	(256u << 10)
+/* a flat copy's buffer at most: the plan's budget caps it long before */
+#define SNAPSHOT_FLAT_MAX	BIT_ULL(30)
+
+struct snapshot_plan {
 	struct bpf_map *map;
-	u64 bytes;		/* its room in the dump */
-	u64 cost;		/* and what its walk reads besides */
+	u64 bytes;		/* its room in the dump, walked */
+	u64 cost;		/* that and what its walk reads besides */
+	u64 ns;			/* the hold the plan expects of it */
+	u64 took_ns;		/* and the one it took */
 	u32 order;		/* discovery order, to break ties */
+	bool flat;		/* copied flat: flat's copies hold it */
+	bool planned;		/* in the stop, by the plan */
+	bool measured;		/* its rate is a stop's, not a guess */
+	struct map_flat flat_parts;
 };
 
-static int snapshot_sized_cmp(const void *a, const void *b)
+static int snapshot_plan_cmp(const void *a, const void *b)
 {
-	const struct snapshot_sized_map *x = a, *y = b;
+	const struct snapshot_plan *x = a, *y = b;
 
-	if (x->cost != y->cost)
-		return x->cost < y->cost ? -1 : 1;
+	if (x->planned != y->planned)
+		return x->planned ? -1 : 1;
+	/* what the plan knows it fits first; the untried in what is left */
+	if (x->measured != y->measured)
+		return x->measured ? -1 : 1;
+	if (x->ns != y->ns)
+		return x->ns < y->ns ? -1 : 1;
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
+static u64 snapshot_ns(u64 bytes, u64 ps)
+{
+	return div64_u64(bytes * ps, 1000) + 1;	/* < 2^34 bytes at < 2^20 ps */
+}
+
+struct snapshot_calibration {
+	const u8 *src;
+	void *buf;
+	u64 len, best;
+};
+
+/* In a stop of its own: each piece's copy, the quickest kept. */
+static int snapshot_calibrate_fn(void *data)
+{
+	struct snapshot_calibration *k = data;
+	const u64 piece = SNAPSHOT_CALIBRATE_PIECE;
+	u64 t, done;
+
+	for (done = 0; done + piece <= k->len; done += piece) {
+		t = local_clock();
+		memcpy(k->buf, k->src + done, SNAPSHOT_CALIBRATE_PIECE);
+		k->best = min(k->best, local_clock() - t);
+	}
+	return 0;
+}
+
 /*
- * Copy the stoppable maps, smallest first, until all are copied or the
+ * The flat copy's rate, from a stop if one measured it, else timed now:
+ * copies of up to 256 KiB of the largest flat map's memory, in 64 KiB
+ * pieces, into a scratch buffer (bytes only, thrown away: the memory
+ * lives as long as the map, which the capture holds), in a stop_machine()
+ * of their own, as the copies will run: held there, a piece is not
+ * timed across another task's run or, under one-thread TCG, another
+ * vCPU's turn (which made timings outside a stop 10 to 80 times too
+ * slow). Once per module load, until a stop has measured its flat copy.
+ */
+static u64 snapshot_copy_rate(struct snapshot_plan *p, u32 n)
+{
+	struct snapshot_calibration k = { .best = U64_MAX };
+	u64 ps = READ_ONCE(snapshot_copy_ps);
+	u32 i;
+
+	if (ps)
+		return ps;
+	/* the largest first part: a small map's is shorter than a piece */
+	for (i = 0; i < n; i++) {
+		if (p[i].flat_parts.nr && p[i].flat_parts.part[0].len > k.len) {
+			k.src = p[i].flat_parts.part[0].src;
+			k.len = p[i].flat_parts.part[0].len;
+		}
+	}
+	/* too small to time: a copy that short fits any budget */
+	if (k.len < SNAPSHOT_CALIBRATE_PIECE)
+		return 1;
+	k.len = min_t(u64, k.len, SNAPSHOT_CALIBRATE);
+	/* zeroed: its pages touched, as the flat copies' are before the stop */
+	k.buf = sxd_alloc(kvzalloc(SNAPSHOT_CALIBRATE_PIECE, GFP_KERNEL | __GFP_NOWARN));
+	if (!k.buf)
+		return 0;
+	if (stop_machine(snapshot_calibrate_fn, &k, NULL))
+		k.best = U64_MAX;
+	kvfree(k.buf);
+	if (k.best == U64_MAX)
+		return 0;
+	ps = max_t(u64, div64_u64(k.best * 1000, SNAPSHOT_CALIBRATE_PIECE), 1);
+	WRITE_ONCE(snapshot_copy_ps, ps);
+	return ps;
+}
+
+/*
+ * The plan: each stoppable map's expected hold, walked (its family's rate
+ * measured in an earlier stop) or copied flat (the copy's rate), the
+ * quicker of the two; then, quickest first, the maps that fit the budget
+ * together. A map that would not fit is not started (it is read live
+ * after the stop), so the stop does not copy what it then undoes, unless
+ * a rate was wrong: the clock is read as before. A family not measured
+ * yet is tried after the others, in the time they leave (the clock
+ * decides, and its rate is measured for the next plan). A flat
+ * copy's buffer is allocated only for a map planned in: the memory the
+ * copies take is what the budget can copy; without it, the map is walked.
+ */
+static void snapshot_plan(struct capture *c, struct snapshot_plan *p, u32 n)
+{
+	u64 budget = opt_snapshot_budget_us * NSEC_PER_USEC, sum = 0, copy_ps, walk_ps, flat_ns;
+	struct snapshot_plan *q;
+	void *buf;
+	u32 i, k;
+
+	copy_ps = snapshot_copy_rate(p, n);
+	c->copy_ps = READ_ONCE(snapshot_copy_ps);	/* 0: none measured */
+	for (i = 0; i < n; i++) {
+		q = &p[i];
+		walk_ps = READ_ONCE(snapshot_walk_ps[q->map->map_type]);
+		q->measured = walk_ps;
+		/* not measured: ordered as if 4x a copy, and tried */
+		q->ns = snapshot_ns(q->cost, walk_ps ?: 4 * max_t(u64, copy_ps, 1));
+		if (!q->flat_parts.nr || !copy_ps || q->flat_parts.bytes > SNAPSHOT_FLAT_MAX)
+			continue;
+		flat_ns = snapshot_ns(q->flat_parts.bytes, copy_ps);
+		if (flat_ns < q->ns) {
+			q->flat = true;
+			q->measured = true;
+			q->ns = flat_ns;
+		}
+	}
+	sort(p, n, sizeof(*p), snapshot_plan_cmp, NULL);
+	for (i = 0; i < n; i++) {
+		q = &p[i];
+		if (q->measured && sum + q->ns > budget)
+			continue;
+		q->planned = true;
+		if (q->measured)
+			sum += q->ns;
+	}
+	c->plan_ns = sum;
+	/* the planned ones first, quickest first */
+	sort(p, n, sizeof(*p), snapshot_plan_cmp, NULL);
+	for (i = 0; i < n; i++) {
+		q = &p[i];
+		if (!q->flat || !q->planned) {
+			q->flat = false;
+			continue;
+		}
+		/* zeroed: no page of it first touched in the stop */
+		buf = sxd_alloc(kvzalloc(q->flat_parts.bytes, GFP_KERNEL | __GFP_NOWARN));
+		if (!buf) {
+			capture_error(c, -ENOMEM,
+				      "map %s: no memory for its flat copy (%llu bytes): walked",
+				      q->map->name, q->flat_parts.bytes);
+			q->flat = false;
+			continue;
+		}
+		for (k = 0; k < q->flat_parts.nr; k++) {
+			q->flat_parts.part[k].copy = buf;
+			buf += q->flat_parts.part[k].len;
+		}
+	}
+}
+
+/*
+ * Copy the planned maps, quickest first, until all are copied or the
  * time budget is spent. The map being copied then is undone: the writer
  * goes back to where that map began (it never reallocates in the stop),
- * and that map and the rest are read live after the stop.
+ * and that map and the rest are read live after the stop. A flat map is
+ * only copied here; its records are written after the stop.
  */
 static int snapshot_fn(void *data)
 {
 	struct capture *c = data;
-	u64 t0 = local_clock();
+	u64 t0 = local_clock(), tm;
 	size_t len0 = c->w.len;
 	struct dump_writer mark;
-	u32 i;
+	struct snapshot_plan *q;
+	u64 done, len;
+	u32 i, k;
 
 	c->deadline_ns = t0 + opt_snapshot_budget_us * NSEC_PER_USEC;
-	for (i = 0; i < c->nr_stoppable; i++) {
+	for (i = 0; i < c->nr_planned; i++) {
 		/*
 		 * A walk reads the clock every few elements, and a small map
 		 * may end before it does: the clock is read before each map
 		 * too, so many small maps cannot run the stop past its budget.
 		 */
-		if (local_clock() > c->deadline_ns) {
+		tm = local_clock();
+		if (tm > c->deadline_ns) {
 			c->over_budget = true;
 			break;
 		}
-		mark = c->w;
-		mapdrv_capture(c, c->maps.maps[i], i);
+		q = &c->plan[i];
+		if (q->flat) {
+			for (k = 0; k < q->flat_parts.nr && !c->over_budget; k++) {
+				for (done = 0; done < q->flat_parts.part[k].len; done += len) {
+					if (done && local_clock() > c->deadline_ns) {
+						c->over_budget = true;
+						break;
+					}
+					len = min_t(u64, q->flat_parts.part[k].len - done,
+						    SNAPSHOT_FLAT_CHUNK);
+					memcpy(q->flat_parts.part[k].copy + done,
+					       q->flat_parts.part[k].src + done, len);
+				}
+			}
+			if (!c->over_budget)
+				c->flat_bytes += q->flat_parts.bytes;
+		} else {
+			mark = c->w;
+			mapdrv_capture(c, c->maps.maps[i], i);
+			if (c->over_budget)
+				c->w = mark;
+		}
+		q->took_ns = local_clock() - tm;	/* undone: at least that */
 		if (c->over_budget) {
-			c->w = mark;
+			c->undone = true;
 			break;
 		}
 	}
@@ -110,39 +315,47 @@ static int snapshot_fn(void *data)
 
 /*
  * Allocate, before the stop, all that the copy inside it will use (the
- * entries go straight into the dump's room), and order the stoppable maps
- * cheapest first (the bytes they take and their walk reads besides), so
- * that a budget too short for every map still holds the most maps at one
- * instant.
+ * entries go straight into the dump's room, the flat copies into their
+ * buffers), and order the stoppable maps as planned (snapshot_plan()).
  */
 static int snapshot_prepare(struct capture *c, u64 *room)
 {
-	struct snapshot_sized_map *sized;
+	struct snapshot_plan *p;
 	bool kmems = false;
 	u32 i, key = 1;
 	struct bpf_map *map;
 
 	*room = 0;
-	sized = sxd_alloc(kvcalloc(c->nr_stoppable, sizeof(*sized), GFP_KERNEL));
-	if (!sized)
+	p = sxd_alloc(kvcalloc(c->nr_stoppable, sizeof(*p), GFP_KERNEL));
+	if (!p)
 		return -ENOMEM;
+	c->plan = p;
 	for (i = 0; i < c->nr_stoppable; i++) {
 		map = c->maps.maps[i];
-		sized[i].map = map;
-		sized[i].order = i;
-		sized[i].bytes = mapdrv_estimate(c, map, i, &sized[i].cost);
-		sized[i].cost += sized[i].bytes;
-		*room = size_add(*room, sized[i].bytes);
-		key = max(key, map->key_size);
-		kmems |= kmem_map_has_kptr(map);
+		p[i].map = map;
+		p[i].order = i;
+		p[i].bytes = mapdrv_estimate(c, map, i, &p[i].cost);
+		p[i].cost += p[i].bytes;
+		mapdrv_flat_parts(c, map, i, &p[i].flat_parts);
 		cond_resched();
 	}
-	sort(sized, c->nr_stoppable, sizeof(*sized), snapshot_sized_cmp, NULL);
+	snapshot_plan(c, p, c->nr_stoppable);
 	for (i = 0; i < c->nr_stoppable; i++) {
-		c->maps.maps[i] = sized[i].map;
-		capture_btf_index(c, sized[i].map);	/* BTF records now, not in the stop */
+		map = p[i].map;
+		c->maps.maps[i] = map;
+		if (p[i].planned)
+			c->nr_planned = i + 1;
+		else
+			c->nr_unplanned++;
+		if (p[i].flat)
+			continue;	/* written after the stop */
+		capture_btf_index(c, map);	/* BTF records now, not in the stop */
+		if (!p[i].planned)
+			continue;
+		*room = size_add(*room, p[i].bytes);
+		key = max(key, map->key_size);
+		kmems |= kmem_map_has_kptr(map);
 	}
-	kvfree(sized);
 	/* what the maps may gain between the count and the stop */
 	*room = size_add(*room, *room / 4 + (256u << 10));
 	c->keys = sxd_alloc(kmalloc(2 * sxd_align(key), GFP_KERNEL));
@@ -152,10 +365,63 @@ static int snapshot_prepare(struct capture *c, u64 *room)
 	return dump_writer_prealloc(&c->w, *room);
 }
 
+/*
+ * The rates this stop measured, for the next plan: of each map it
+ * copied, and of the one it undid (at least that slow: next time it is
+ * not started unless it fits).
+ */
+static void snapshot_learn(struct capture *c)
+{
+	u32 i, end = c->nr_copied + c->undone;
+	struct snapshot_plan *q;
+	u64 ps, *rate;
+
+	for (i = 0; i < end; i++) {
+		q = &c->plan[i];
+		if (q->flat && q->flat_parts.bytes >= SNAPSHOT_FLAT_CHUNK)
+			rate = &snapshot_copy_ps;
+		else if (!q->flat && q->cost >= 4096)
+			rate = &snapshot_walk_ps[q->map->map_type];
+		else
+			continue;
+		ps = div64_u64(q->took_ns * 1000, q->flat ? q->flat_parts.bytes : q->cost);
+		ps = max_t(u64, ps, 1);
+		if (i < c->nr_copied || ps > READ_ONCE(*rate))
+			WRITE_ONCE(*rate, ps);
+	}
+}
+
+/* After the stop: the flat maps' records, from their copies, then the buffers freed. */
+static void snapshot_flat_write(struct capture *c)
+{
+	struct snapshot_plan *q;
+	u32 i;
+
+	for (i = 0; i < c->nr_copied; i++) {
+		q = &c->plan[i];
+		if (!q->flat)
+			continue;
+		if (i >= c->nr_maps_reserved)
+			capture_reserve_maps(c);
+		q->flat_parts.took_ns = q->took_ns;
+		mapdrv_capture_flat(c, q->map, i, &q->flat_parts);
+		c->nr_flat++;
+		cond_resched();
+	}
+}
+
 static void snapshot_release(struct capture *c)
 {
+	u32 i;
+
+	for (i = 0; c->plan && i < c->nr_stoppable; i++) {
+		if (c->plan[i].flat)
+			kvfree(c->plan[i].flat_parts.part[0].copy);
+	}
+	kvfree(c->plan);
 	kfree(c->keys);
 	kvfree(c->kmems);
+	c->plan = NULL;
 	c->keys = NULL;
 	c->kmems = NULL;
 }
@@ -202,7 +468,14 @@ u32 snapshot_run(struct capture *c)
 	r.nr_maps_live = c->nr_stoppable - c->nr_copied;
 	if (c->over_budget)
 		r.snap_flags |= SXD_SNAP_F_BUDGET;
+	snapshot_learn(c);
+	snapshot_flat_write(c);
+	r.flat_bytes = c->flat_bytes;
+	r.nr_maps_flat = c->nr_flat;
 out:
+	r.plan_ns = c->plan_ns;
+	r.nr_maps_unplanned = c->nr_unplanned;
+	r.copy_ps_per_byte = c->copy_ps;
 	snapshot_release(c);
 	/* in the room capture_run() reserved for it */
 	dump_writer_record_reserved(&c->w, SXD_REC_SNAPSHOT, &iov, 1);

@@ -20,6 +20,7 @@
  * where map_lookup_percpu_elem would set it once per CPU.
  */
 #include <linux/bpf.h>
+#include <linux/bitmap.h>
 #include <linux/cpumask.h>
 #include <linux/list_nulls.h>
 #include <linux/rculist_nulls.h>
@@ -27,6 +28,7 @@
 #include <linux/slab.h>
 #include <linux/unaligned.h>
 #include "../scxdump.h"
+#include "htab_copy.h"
 
 /* LRU_HASH: without setting the element's reference bit. RCU held. */
 static bool htab_copy_value_sys(struct map_ctx *mc, void *key, u8 *slot)
@@ -297,8 +299,10 @@ struct htab_area {
 	const u8 *elems;
 	u64 len;		/* bytes: nr elements of elem_size */
 	u32 nr, elem_size;
+	const u8 *buckets;
+	u32 n_buckets;
 	uintptr_t heads;	/* the first bucket's head */
-	u64 heads_len;
+	u64 heads_len;		/* the bucket array's bytes */
 	u32 bucket_mask;	/* bucket size - 1 when a power of two, else 0 */
 };
 
@@ -328,15 +332,10 @@ static int htab_elem_linked(const struct htab_area *a, const u8 *elem)
 	return -1;
 }
 
-/*
- * The map's element area, when it has one and it is worth scanning: at
- * least a quarter of its elements in the table (the kernel's count),
- * else the bucket walk reads less.
- */
-static bool htab_area_get(struct map_ctx *mc, struct htab_area *a, bool percpu)
+/* The map's element area, when it has one (a preallocated hash's). */
+static bool htab_area_layout(struct map_ctx *mc, struct htab_area *a, bool percpu)
 {
 	const u8 *htab = (const u8 *)mc->map;
-	u64 count;
 
 	if (!klayout.ok_htab || !klayout.ok_htab_area ||
 	    (mc->map->map_flags & BPF_F_NO_PREALLOC))
@@ -350,13 +349,27 @@ static bool htab_area_get(struct map_ctx *mc, struct htab_area *a, bool percpu)
 	    (percpu ? sizeof(void *) : round_up(mc->map->value_size, 8)))
 		return false;
 	a->len = (u64)a->nr * a->elem_size;
-	a->heads = (uintptr_t)READ_ONCE(*(u8 *const *)(htab + klayout.htab_buckets)) +
-		   klayout.bucket_head + offsetof(struct hlist_nulls_head, first);
-	a->heads_len = (u64)READ_ONCE(*(const u32 *)(htab + klayout.htab_n_buckets)) *
-		       klayout.htab_bucket_size;
+	a->buckets = READ_ONCE(*(u8 *const *)(htab + klayout.htab_buckets));
+	a->heads = (uintptr_t)a->buckets + klayout.bucket_head +
+		   offsetof(struct hlist_nulls_head, first);
+	a->n_buckets = READ_ONCE(*(const u32 *)(htab + klayout.htab_n_buckets));
+	a->heads_len = (u64)a->n_buckets * klayout.htab_bucket_size;
 	a->bucket_mask = is_power_of_2(klayout.htab_bucket_size) ?
 			 klayout.htab_bucket_size - 1 : 0;
-	return !maplib_elem_count(mc->map, &count) || count >= a->nr / 4;
+	return a->buckets;
+}
+
+/*
+ * The map's element area, when it has one and it is worth scanning: at
+ * least a quarter of its elements in the table (the kernel's count),
+ * else the bucket walk reads less.
+ */
+static bool htab_area_get(struct map_ctx *mc, struct htab_area *a, bool percpu)
+{
+	u64 count;
+
+	return htab_area_layout(mc, a, percpu) &&
+	       (!maplib_elem_count(mc->map, &count) || count >= a->nr / 4);
 }
 
 static void htab_area_scan(struct map_ctx *mc, const struct htab_shape *sh,
@@ -405,6 +418,97 @@ static int htab_walk(struct map_ctx *mc, bool percpu)
 		htab_area_scan(mc, &sh, &a);
 	else
 		htab_bucket_walk(mc, &sh, 0, htab_room(mc));
+	return 0;
+}
+
+/*
+ * The flat copy (HASH and LRU_HASH, preallocated): the stop copies the
+ * element area and the bucket array as they are (snapshot.c), two
+ * memcpy()s however full the map is, and flat_capture() reads the lists
+ * from the copy after the stop (htab_copy.c): exactly the elements in the
+ * table at the stop's instant. Nothing is looked up, so no LRU reference
+ * bit is set; the copy holds each element's bits as they were.
+ */
+static u32 htab_flat_parts(struct map_ctx *mc, struct map_flat *f)
+{
+	struct htab_area a;
+
+	if (!htab_area_layout(mc, &a, false))
+		return 0;
+	f->part[0].src = a.elems;
+	f->part[0].len = a.len;
+	f->part[1].src = a.buckets;
+	f->part[1].len = a.heads_len;
+	return 2;
+}
+
+/*
+ * After the stop: the copy's lists (htab_copy_walk()) say which elements
+ * were in the table; their entries are then written in address order, in
+ * runs, as the area scan writes them (the copy streams from memory). The
+ * dump full, the rest are counted: the copy says exactly how many.
+ */
+static int htab_flat_capture(struct map_ctx *mc, const struct map_flat *f)
+{
+	const u8 *htab = (const u8 *)mc->map;
+	struct htab_copy_bad bad = { };
+	struct htab_shape sh;
+	struct htab_copy hc = {
+		.elems = f->part[0].copy,
+		.elems_at = (unsigned long)f->part[0].src,
+		.elems_len = f->part[0].len,
+		.elem_size = READ_ONCE(*(const u32 *)(htab + klayout.htab_elem_size)),
+		.node_off = klayout.helem_node,
+		.buckets = f->part[1].copy,
+		.bucket_size = klayout.htab_bucket_size,
+		.head_off = klayout.bucket_head,
+	};
+	u32 nr, i = 0, n, room, nr_found;
+	unsigned long *seen;
+	u64 info[6];
+	bool fixed;
+	u8 *slot;
+
+	hc.n_buckets = div_u64(f->part[1].len, hc.bucket_size);
+	htab_shape_init(&sh, mc->map, false);
+	mc->fills_entries = true;
+	nr = htab_copy_nr_elems(&hc);
+	seen = sxd_alloc(bitmap_zalloc(nr, GFP_KERNEL));
+	if (!seen) {
+		mc->reason = "no memory to walk the flat copy";
+		return -ENOMEM;
+	}
+	nr_found = htab_copy_walk(&hc, seen, &bad);
+	/* the elements found, in address order, in runs: their room made once */
+	fixed = maplib_nosleep_begin(mc, nr_found);
+	i = find_first_bit(seen, nr);
+	while (i < nr) {
+		slot = maplib_entry_run(mc, HTAB_SCAN_RUN, &room);
+		if (!slot) {
+			/* the dump is full: the rest counted */
+			mc->nr_omitted += bitmap_weight(seen, nr) - bitmap_weight(seen, i);
+			break;
+		}
+		for (n = 0; n < room && i < nr; n++, i = find_next_bit(seen, nr, i + 1))
+			htab_fill_entry(mc, &sh, hc.elems + (size_t)i * hc.elem_size,
+					slot + (size_t)n * mc->entry_size);
+		maplib_entry_run_commit(mc, n);
+		cond_resched();
+	}
+	maplib_nosleep_end(mc, fixed);
+	bitmap_free(seen);
+	info[0] = f->bytes;
+	info[1] = f->took_ns;
+	info[2] = htab_copy_nr_elems(&hc);
+	info[3] = hc.n_buckets;
+	info[4] = nr_found;
+	info[5] = bad.nr;
+	maplib_info(mc, SXD_INFO_FLAT, info, ARRAY_SIZE(info), NULL, 0);
+	if (bad.nr) {
+		mc->flags |= SXD_MAP_OMITTED_MORE;
+		mc->reason = bad.why;	/* mapdrv.c says it in an error record too */
+		return -EUCLEAN;
+	}
 	return 0;
 }
 
@@ -479,6 +583,8 @@ const struct map_dump_ops htab_dump_ops = {
 	.capture = htab_dump_capture,
 	.count = htab_dump_count,
 	.scan_bytes = htab_dump_scan_bytes,
+	.flat_parts = htab_flat_parts,
+	.flat_capture = htab_flat_capture,
 	.stoppable = true,
 };
 
@@ -486,6 +592,8 @@ const struct map_dump_ops lru_hash_dump_ops = {
 	.capture = lru_hash_dump_capture,
 	.count = htab_dump_count,
 	.scan_bytes = htab_dump_scan_bytes,
+	.flat_parts = htab_flat_parts,
+	.flat_capture = htab_flat_capture,
 	.stoppable = true,
 };
 
