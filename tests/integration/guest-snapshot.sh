@@ -8,6 +8,8 @@ S=/opt/scxdump/src
 . $S/tests/integration/guest-common.sh
 P=/sys/module/scxdump/parameters
 RUNS=${SNAP_RUNS:-20}
+# the 100k hash's captures: 20, in every suite
+FLAT_RUNS=${FLAT_RUNS:-20}
 # the stall watch off: this test reads the latest dump after each
 # capture of its own (tests/integration/guest-stall.sh tests the watch).
 # The stop's longest budget: this test is of what the stop holds, not of
@@ -49,6 +51,30 @@ for mode in Y N; do
 	cat /sys/kernel/sched_ext/state >od-$mode.state
 	kill -TERM $SCX
 	wait $SCX
+done
+rmmod scxdump
+
+# A 100k-entry preallocated hash whose pairs every callback swaps (a delete
+# and an insert), at the stop's default budget: copied flat in the stop
+# (Y), walked while it changes (N). 20 on-demand captures, and with the
+# snapshot on, the failure's dump too.
+insmod $KO embed_kernel_btf=N stall_warn_pct=0 || exit 1
+cat $P/snapshot_budget_us >flat-budget.txt
+for mode in Y N; do
+	echo $mode >$P/consistent_snapshot
+	$SB/scxsnap --big-hash 100000 --run-ms 120000 --yielders 2 >flat-$mode.out 2>&1 &
+	SCX=$!
+	n=0
+	until grep -q enabled flat-$mode.out || [ $n -ge 300 ]; do sleep 0.1; n=$((n + 1)); done
+	i=1
+	while [ $i -le "$FLAT_RUNS" ]; do
+		echo capture >$DBG/control || echo "flat $mode $i: capture failed"
+		cat $DBG/dump >flat-$mode-$i.bin
+		i=$((i + 1))
+	done
+	kill -TERM $SCX
+	wait $SCX
+	[ $mode = Y ] && cat $DBG/dump >flat-exit.bin
 done
 churn_stop
 rmmod scxdump

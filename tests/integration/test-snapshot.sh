@@ -9,6 +9,8 @@ set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
 RUNS=${SNAP_RUNS:-20}
+# the 100k hash's captures: 20, in every suite
+FLAT_RUNS=${FLAT_RUNS:-20}
 guest_script snapshot
 
 t_eq "consistent_snapshot is on by default" Y "$(cat "$dir/default.txt")"
@@ -78,8 +80,8 @@ done
 # were held hold every map of the stop (their entries and facts, with the
 # records around them, under 4 KiB a map), and each map's capture time
 "$DEC" decode "$dir/od-Y-1.bin" >"$dir/od-Y-1.json"
-t_jq "mode on: the bytes written in the stop are the stop's maps'" "$dir/od-Y-1.json" \
-	'([.maps[] | select(.in_snapshot)] | [(map(.dump_bytes) | add), length]) as [$b, $n] |
+t_jq "mode on: the bytes written in the stop are the walked maps'" "$dir/od-Y-1.json" \
+	'([.maps[] | select(.in_snapshot and .snapshot_copy == "walk")] | [(map(.dump_bytes) | add // 0), length]) as [$b, $n] |
 	 .capture.snapshot.copied_bytes >= $b and .capture.snapshot.copied_bytes <= $b + $n * 4096'
 t_jq "mode on: every captured map's capture time recorded, the 96 KiB one's above 0" "$dir/od-Y-1.json" \
 	'all(.maps[]; .capture_ns | type == "number") and ([.maps[] | select(.name == "big")][0].capture_ns > 0)'
@@ -95,6 +97,55 @@ done
 # TCG). Never broken with the snapshot off, the check would say nothing.
 broken=$(cat "$dir"/snap-N.tsv "$dir"/od-N.tsv | awk -F'\t' "NF == 15 && !($invariant)" | wc -l)
 t_check "mode off: the invariant broke in at least one of $((2 * RUNS)) dumps ($broken), so the check with it on can fail" \
+	test "$broken" -ge 1
+
+# The 100k-entry hash, churned on every CPU, at the default budget. One
+# line per dump, tab-separated:
+#  1 seq  2 big_hash in the snapshot  3 copied flat  4 entries
+#  5 big_count[0]  6 distinct keys  7 distinct pairs  8 values all as
+#  written  9 churn_seq (.bss)  10 held_ns  11 flat_bytes
+#  12 big_hash among .capture.snapshot.maps, as flat  13 trigger
+flat_row() {
+	"$DEC" decode --map big_hash --map big_count --map scxsnap_.bss "$1" | jq -r '
+		def m(n): [.maps[] | select(.name == n)][0];
+		m("big_hash") as $h | [$h.entries[] | .key] as $k |
+		(.capture.snapshot // {}) as $s |
+		[.capture.capture_seq, $h.in_snapshot, ($h.snapshot_copy == "flat"),
+		 ($h.entries | length), m("big_count").entries[0].value,
+		 ($k | unique | length), ([$k[] | (. / 2 | floor)] | unique | length),
+		 all($h.entries[]; .value == .key * 3 + 407703126016),
+		 m("scxsnap_.bss").entries[0].value.churn_seq, $s.held_ns, $s.flat_bytes,
+		 any($s.maps[]?; .name == "big_hash" and .copy == "flat"),
+		 .capture.trigger] | @tsv'
+}
+t_eq "the default budget (5 ms) for the 100k hash's captures" 5000 "$(cat "$dir/flat-budget.txt")"
+for set in flat-Y flat-N; do
+	: >"$dir/$set.tsv"
+	for i in $(seq $FLAT_RUNS); do
+		flat_row "$dir/$set-$i.bin" >>"$dir/$set.tsv" 2>>"$dir/rows.err" ||
+			echo "undecodable" >>"$dir/$set.tsv"
+	done
+done
+f=$dir/flat-Y.tsv
+t_eq "100k hash, snapshot on: in the stop, copied flat, in $FLAT_RUNS of $FLAT_RUNS captures" "$FLAT_RUNS" \
+	"$(awk -F'\t' '$2 == "true" && $3 == "true" && $12 == "true"' "$f" | wc -l)"
+t_eq "... big_count[0] == the hash's entries == 100000 in $FLAT_RUNS of $FLAT_RUNS" "$FLAT_RUNS" \
+	"$(awk -F'\t' '$4 == 100000 && $4 == $5' "$f" | wc -l)"
+t_eq "... each key once, one key of each pair, every value as written, in $FLAT_RUNS of $FLAT_RUNS" "$FLAT_RUNS" \
+	"$(awk -F'\t' '$6 == $4 && $7 == $4 && $8 == "true"' "$f" | wc -l)"
+t_eq "... the pairs were swapped between every two captures (deleted, inserted again)" "$((FLAT_RUNS - 1))" \
+	"$(cut -f9 "$f" | awk 'NR > 1 && $1 > prev { n++ } { prev = $1 } END { print n + 0 }')"
+t_eq "... the flat copy's bytes: the element area and the buckets (> 6 MB) in every capture" "$FLAT_RUNS" \
+	"$(awk -F'\t' '$11 > 6000000' "$f" | wc -l)"
+awk -F'\t' '{ print $10 / 1e6 }' "$f" | sort -n | awk '{ v[NR] = $1 } END {
+	printf "# 100k hash, snapshot on: CPUs held %.3f / %.3f / %.3f ms (min / median / max)\n", v[1], v[int((NR + 1) / 2)], v[NR] }'
+t_eq "... the failure's dump too: flat, its count and entries equal" "true" \
+	"$(flat_row "$dir/flat-exit.bin" | awk -F'\t' '{ print ($3 == "true" && $4 == $5 && $6 == $4 && $13 == "exit") ? "true" : "false" }')"
+f=$dir/flat-N.tsv
+t_eq "100k hash, snapshot off: walked live, never flagged in a snapshot" "$FLAT_RUNS" \
+	"$(awk -F'\t' '$2 == "false" && $3 == "false"' "$f" | wc -l)"
+broken=$(awk -F'\t' 'NF == 13 && !($4 == $5 && $6 == $4 && $7 == $4)' "$f" | wc -l)
+t_check "100k hash, snapshot off: count and entries disagreed in at least one of $FLAT_RUNS captures ($broken), so the check with it on can fail" \
 	test "$broken" -ge 1
 t_guest_log_clean
 t_done

@@ -19,6 +19,22 @@ char _license[] SEC("license") = "GPL";
 
 volatile u32 fail_now;		/* set by the loader */
 u64 failed_at;
+volatile u32 churn_pairs;	/* set by the loader: --big-hash */
+u64 churn_seq, churn_swaps;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);		/* the loader sets it */
+	__type(key, u32);
+	__type(value, u64);
+} big_hash SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, u64);
+} big_count SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -56,6 +72,38 @@ struct {
 } inv_b SEC(".maps");
 
 /*
+ * One pair swapped: its key in the hash deleted, the other inserted,
+ * big_count[0] following each that succeeds (another CPU may be swapping
+ * the same pair: then one of them finds nothing to delete, or its key
+ * there already).
+ */
+static __always_inline void sxs_churn(void)
+{
+	u32 k0 = 0, pairs = churn_pairs, key, other;
+	u64 *n, v, seq;
+
+	if (!pairs)
+		return;
+	n = bpf_map_lookup_elem(&big_count, &k0);
+	if (!n)
+		return;
+	seq = __sync_fetch_and_add(&churn_seq, 1);
+	key = (u32)((seq * 2654435761ull) % pairs) * 2;
+	other = key + 1;
+	if (bpf_map_delete_elem(&big_hash, &key)) {
+		other = key;
+		key++;
+		if (bpf_map_delete_elem(&big_hash, &key))
+			return;
+	}
+	__sync_fetch_and_add(n, -1);
+	v = sxs_churn_value(other);
+	if (!bpf_map_update_elem(&big_hash, &other, &v, BPF_NOEXIST))
+		__sync_fetch_and_add(n, 1);
+	__sync_fetch_and_add(&churn_swaps, 1);
+}
+
+/*
  * The order of the lookups is the order of the program's used_maps, which
  * is the order of capture: inv_a, filler, inv_cpu, inv_b.
  */
@@ -73,6 +121,7 @@ static __always_inline void sxs_bump(void)
 	f->w[1]++;		/* racy, and outside the invariant */
 	*c += 1;
 	__sync_fetch_and_add(b, 1);
+	sxs_churn();
 }
 
 SEC("struct_ops/sxs_enqueue")

@@ -57,18 +57,48 @@ static void stop_yielders(int n)
 	}
 }
 
+/* --big-hash: the even key of each pair, in batches; big_count[0] their count */
+static int fill_churn(struct scxsnap_bpf *skel, long pairs)
+{
+	static u32 keys[4096];
+	static u64 vals[4096];
+	u32 i = 0, n, j, z = 0;
+	u64 count = 0;
+
+	while (i < pairs) {
+		n = pairs - i < 4096 ? pairs - i : 4096;
+		for (j = 0; j < n; j++) {
+			keys[j] = 2 * (i + j);
+			vals[j] = sxs_churn_value(keys[j]);
+		}
+		if (bpf_map_update_batch(bpf_map__fd(skel->maps.big_hash), keys, vals, &n, NULL)) {
+			fprintf(stderr, "scxsnap: filling the hash: %s\n", strerror(errno));
+			return -1;
+		}
+		i += n;
+		count += n;
+	}
+	if (bpf_map__update_elem(skel->maps.big_count, &z, sizeof(z), &count, sizeof(count), 0)) {
+		fprintf(stderr, "scxsnap: setting the count: %s\n", strerror(errno));
+		return -1;
+	}
+	skel->bss->churn_pairs = pairs;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "run-ms", required_argument, NULL, 'r' },
 		{ "yielders", required_argument, NULL, 'y' },
 		{ "no-fail", no_argument, NULL, 'n' },
+		{ "big-hash", required_argument, NULL, 'b' },
 		{ 0 }
 	};
 	struct sxs_filler f;
 	struct scxsnap_bpf *skel;
 	struct bpf_link *link;
-	long run_ms = 300, nr_yielders = 0;
+	long run_ms = 300, nr_yielders = 0, pairs = 0;
 	int c, rc = 1, fail = 1;
 	u32 i;
 
@@ -77,14 +107,24 @@ int main(int argc, char **argv)
 		case 'r': run_ms = atol(optarg); break;
 		case 'y': nr_yielders = atol(optarg); break;
 		case 'n': fail = 0; break;
+		case 'b': pairs = atol(optarg); break;
 		default: run_ms = 0; break;
 		}
 	}
-	if (run_ms <= 0 || nr_yielders < 0 || nr_yielders > 64) {
-		fprintf(stderr, "usage: scxsnap [--run-ms MS] [--yielders N (<= 64)] [--no-fail]\n");
+	if (run_ms <= 0 || nr_yielders < 0 || nr_yielders > 64 || pairs < 0 ||
+	    pairs > SXS_CHURN_MAX) {
+		fprintf(stderr, "usage: scxsnap [--run-ms MS] [--yielders N (<= 64)] [--no-fail] [--big-hash PAIRS (<= %d)]\n",
+			SXS_CHURN_MAX);
 		return 2;
 	}
-	skel = scxsnap_bpf__open_and_load();
+	/* the churned hash as large as asked, else one entry */
+	skel = scxsnap_bpf__open();
+	if (skel && (bpf_map__set_max_entries(skel->maps.big_hash,
+					      pairs ? pairs + SXS_CHURN_SLACK : 1) ||
+		     scxsnap_bpf__load(skel))) {
+		scxsnap_bpf__destroy(skel);
+		skel = NULL;
+	}
 	if (!skel) {
 		fprintf(stderr, "scxsnap: load failed: %s\n", strerror(errno));
 		return 1;
@@ -105,6 +145,8 @@ int main(int argc, char **argv)
 		if (bpf_map__update_elem(skel->maps.big, &i, sizeof(i), &big, sizeof(big), 0))
 			goto out;
 	}
+	if (pairs && fill_churn(skel, pairs))
+		goto out;
 	link = bpf_map__attach_struct_ops(skel->maps.sxs_ops);
 	if (!link) {
 		fprintf(stderr, "scxsnap: attach failed: %s\n", strerror(errno));
@@ -128,6 +170,8 @@ int main(int argc, char **argv)
 	}
 	if (fail)
 		printf("scxsnap: failed at %llu updates\n", (u64)skel->bss->failed_at);
+	if (pairs)
+		printf("scxsnap: %llu swaps of the hash's pairs\n", (u64)skel->bss->churn_swaps);
 	bpf_link__destroy(link);
 out:
 	scxsnap_bpf__destroy(skel);

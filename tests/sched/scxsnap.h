@@ -18,4 +18,17 @@ struct sxs_big {
 	unsigned long long w[SXS_BIG_WORDS];	/* w[i] == i ^ SXS_BIG_PATTERN */
 };
 
+/*
+ * --big-hash N: churn, a preallocated hash of N pairs' entries (N at most
+ * SXS_CHURN_MAX), with big_count[0] its count. Pair i is keys 2i and
+ * 2i + 1, one of them in the hash; each callback swaps one pair (deletes
+ * the one, inserts the other, counting each that succeeds), so entries
+ * are deleted and inserted again all the time, and big_count[0] equals the
+ * hash's entry count at every instant no callback is halfway. A value is
+ * sxs_churn_value(key).
+ */
+#define SXS_CHURN_MAX		200000
+#define SXS_CHURN_SLACK		1024
+#define sxs_churn_value(k)	((unsigned long long)(k) * 3 + 0x5eed000000ull)
+
 #endif
