@@ -171,6 +171,8 @@ static void mapdrv_capture_from(struct capture *c, struct bpf_map *map, u32 inde
 			if (flat && mc.status == -EUCLEAN)
 				capture_error(c, mc.status, "map %s: its flat copy has a bad link: %s; the lists it ended are left out",
 					      map->name, mc.reason);
+			if (mc.flat_unread)
+				capture_error(c, -ENOMEM, "map %s: %s", map->name, mc.reason);
 			if (mc.over_budget) {
 				/* undone by the caller, captured again after the stop */
 				c->over_budget = true;
@@ -183,9 +185,9 @@ static void mapdrv_capture_from(struct capture *c, struct bpf_map *map, u32 inde
 	}
 	if (mc.kmems)
 		kmem_write(c, map, mc.kmems);
-	if (c->atomic || flat)
+	if (c->atomic || (flat && !mc.flat_unread))
 		mc.flags |= SXD_MAP_SNAPSHOT;
-	if (flat)
+	if (flat && !mc.flat_unread)
 		mc.flags |= SXD_MAP_FLAT;
 	mapdrv_write_map_end(c, &mc, t0);
 	mapdrv_ctx_free(&mc);

@@ -344,6 +344,11 @@ struct map_ctx {
 	bool stop;
 	bool over_budget;
 	u64 deadline_ns;
+	/*
+	 * flat_capture() read the map live instead of its copy (no memory
+	 * to read the copy): not in the snapshot, and mc->reason says why
+	 */
+	bool flat_unread;
 };
 
 /*

@@ -90,6 +90,7 @@ struct snapshot_plan {
 	u64 cost;		/* that and what its walk reads besides */
 	u64 ns;			/* the hold the plan expects of it */
 	u64 took_ns;		/* and the one it took */
+	u64 done_bytes;		/* copied (flat) or written (walked) by then */
 	u32 order;		/* discovery order, to break ties */
 	bool flat;		/* copied flat: flat's copies hold it */
 	bool planned;		/* in the stop, by the plan */
@@ -106,6 +107,13 @@ static int snapshot_plan_cmp(const void *a, const void *b)
 	/* what the plan knows it fits first; the untried in what is left */
 	if (x->measured != y->measured)
 		return x->measured ? -1 : 1;
+	/*
+	 * the flat copies before the walks: the most bytes for the time, at a
+	 * rate that varies least (a walk slower than measured then costs a
+	 * walked map, not the copy of the largest)
+	 */
+	if (x->flat != y->flat)
+		return x->flat ? -1 : 1;
 	if (x->ns != y->ns)
 		return x->ns < y->ns ? -1 : 1;
 	return x->order < y->order ? -1 : x->order > y->order;
@@ -183,14 +191,15 @@ static u64 snapshot_copy_rate(struct snapshot_plan *p, u32 n)
 /*
  * The plan: each stoppable map's expected hold, walked (its family's rate
  * measured in an earlier stop) or copied flat (the copy's rate), the
- * quicker of the two; then, quickest first, the maps that fit the budget
- * together. A map that would not fit is not started (it is read live
- * after the stop), so the stop does not copy what it then undoes, unless
- * a rate was wrong: the clock is read as before. A family not measured
- * yet is tried after the others, in the time they leave (the clock
- * decides, and its rate is measured for the next plan). A flat
- * copy's buffer is allocated only for a map planned in: the memory the
- * copies take is what the budget can copy; without it, the map is walked.
+ * quicker of the two; then the maps that fit the budget together, the
+ * flat copies first, then the walks, each quickest first. A map that
+ * would not fit is not started (it is read live after the stop), so the
+ * stop does not copy what it then undoes, unless a rate was wrong: the
+ * clock is read as before. A family not measured yet is tried after the
+ * others, in the time they leave (the clock decides, and its rate is
+ * measured for the next plan). A flat copy's buffer is allocated only
+ * for a map planned in: the memory the copies take is what the budget
+ * can copy; without it, the map is walked.
  */
 static void snapshot_plan(struct capture *c, struct snapshot_plan *p, u32 n)
 {
@@ -283,7 +292,7 @@ static int snapshot_fn(void *data)
 		if (q->flat) {
 			for (k = 0; k < q->flat_parts.nr && !c->over_budget; k++) {
 				for (done = 0; done < q->flat_parts.part[k].len; done += len) {
-					if (done && local_clock() > c->deadline_ns) {
+					if (q->done_bytes && local_clock() > c->deadline_ns) {
 						c->over_budget = true;
 						break;
 					}
@@ -291,6 +300,7 @@ static int snapshot_fn(void *data)
 						    SNAPSHOT_FLAT_CHUNK);
 					memcpy(q->flat_parts.part[k].copy + done,
 					       q->flat_parts.part[k].src + done, len);
+					q->done_bytes += len;
 				}
 			}
 			if (!c->over_budget)
@@ -298,6 +308,7 @@ static int snapshot_fn(void *data)
 		} else {
 			mark = c->w;
 			mapdrv_capture(c, c->maps.maps[i], i);
+			q->done_bytes = c->w.len - mark.len;
 			if (c->over_budget)
 				c->w = mark;
 		}
@@ -367,24 +378,31 @@ static int snapshot_prepare(struct capture *c, u64 *room)
 
 /*
  * The rates this stop measured, for the next plan: of each map it
- * copied, and of the one it undid (at least that slow: next time it is
- * not started unless it fits).
+ * copied, and of the one it undid, from the part it did (or, if it wrote
+ * nothing yet, twice the time it took): next time it is not started
+ * unless it fits.
  */
 static void snapshot_learn(struct capture *c)
 {
 	u32 i, end = c->nr_copied + c->undone;
 	struct snapshot_plan *q;
-	u64 ps, *rate;
+	u64 ps, ns, total, *rate;
 
 	for (i = 0; i < end; i++) {
 		q = &c->plan[i];
+		total = q->flat ? q->flat_parts.bytes : q->bytes;
 		if (q->flat && q->flat_parts.bytes >= SNAPSHOT_FLAT_CHUNK)
 			rate = &snapshot_copy_ps;
 		else if (!q->flat && q->cost >= 4096)
 			rate = &snapshot_walk_ps[q->map->map_type];
 		else
 			continue;
-		ps = div64_u64(q->took_ns * 1000, q->flat ? q->flat_parts.bytes : q->cost);
+		ns = q->took_ns;
+		/* undone: the whole at the rate of the part done, twice what it took if none */
+		if (i == c->nr_copied)
+			ns = q->done_bytes && q->done_bytes < total ?
+			     div64_u64(ns * total, q->done_bytes) : 2 * ns;
+		ps = div64_u64(ns * 1000, q->flat ? q->flat_parts.bytes : q->cost);
 		ps = max_t(u64, ps, 1);
 		if (i < c->nr_copied || ps > READ_ONCE(*rate))
 			WRITE_ONCE(*rate, ps);

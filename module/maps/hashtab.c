@@ -475,8 +475,10 @@ static int htab_flat_capture(struct map_ctx *mc, const struct map_flat *f)
 	nr = htab_copy_nr_elems(&hc);
 	seen = sxd_alloc(bitmap_zalloc(nr, GFP_KERNEL));
 	if (!seen) {
-		mc->reason = "no memory to walk the flat copy";
-		return -ENOMEM;
+		/* the entries all the same, as a walk after the stop reads them */
+		mc->flat_unread = true;
+		mc->reason = "no memory to read its flat copy: walked after the stop";
+		return htab_walk(mc, false);
 	}
 	nr_found = htab_copy_walk(&hc, seen, &bad);
 	/* the elements found, in address order, in runs: their room made once */
