@@ -35,22 +35,31 @@ for mode in Y N; do
 	done
 done
 
+# on_demand NAME RUNS ARGS...: scxsnap ARGS running while it is captured
+# RUNS times on demand, into NAME-I.bin; its state then in NAME.state; then
+# it is stopped with SIGTERM (without --no-fail: its failure)
+on_demand() {
+	_name=$1 _runs=$2
+	shift 2
+	$SB/scxsnap "$@" >$_name.out 2>&1 &
+	SCX=$!
+	n=0
+	until grep -q enabled $_name.out || [ $n -ge 300 ]; do sleep 0.1; n=$((n + 1)); done
+	i=1
+	while [ $i -le "$_runs" ]; do
+		echo capture >$DBG/control || echo "$_name $i: capture failed"
+		cat $DBG/dump >$_name-$i.bin
+		i=$((i + 1))
+	done
+	cat /sys/kernel/sched_ext/state >$_name.state
+	kill -TERM $SCX
+	wait $SCX
+}
+
 # On demand: the scheduler keeps running, its callbacks at full rate.
 for mode in Y N; do
 	echo $mode >$P/consistent_snapshot
-	$SB/scxsnap --no-fail --run-ms 120000 --yielders 2 >od-$mode.out 2>&1 &
-	SCX=$!
-	n=0
-	until grep -q enabled od-$mode.out || [ $n -ge 100 ]; do sleep 0.1; n=$((n + 1)); done
-	i=1
-	while [ $i -le "$RUNS" ]; do
-		echo capture >$DBG/control || echo "on-demand $mode $i: capture failed"
-		cat $DBG/dump >od-$mode-$i.bin
-		i=$((i + 1))
-	done
-	cat /sys/kernel/sched_ext/state >od-$mode.state
-	kill -TERM $SCX
-	wait $SCX
+	on_demand od-$mode "$RUNS" --no-fail --run-ms 120000 --yielders 2
 done
 rmmod scxdump
 
@@ -62,18 +71,7 @@ insmod $KO embed_kernel_btf=N stall_warn_pct=0 || exit 1
 cat $P/snapshot_budget_us >flat-budget.txt
 for mode in Y N; do
 	echo $mode >$P/consistent_snapshot
-	$SB/scxsnap --big-hash 100000 --run-ms 120000 --yielders 2 >flat-$mode.out 2>&1 &
-	SCX=$!
-	n=0
-	until grep -q enabled flat-$mode.out || [ $n -ge 300 ]; do sleep 0.1; n=$((n + 1)); done
-	i=1
-	while [ $i -le "$FLAT_RUNS" ]; do
-		echo capture >$DBG/control || echo "flat $mode $i: capture failed"
-		cat $DBG/dump >flat-$mode-$i.bin
-		i=$((i + 1))
-	done
-	kill -TERM $SCX
-	wait $SCX
+	on_demand flat-$mode "$FLAT_RUNS" --big-hash 100000 --run-ms 120000 --yielders 2
 	[ $mode = Y ] && cat $DBG/dump >flat-exit.bin
 done
 churn_stop

@@ -40,12 +40,17 @@ row() {
 		  .entries[0].value.w[12287] == 30117)] | @tsv'	# i ^ 0x5a5a
 }
 
-for set in snap-Y snap-N od-Y od-N; do
-	: >"$dir/$set.tsv"
-	for i in $(seq $RUNS); do
-		row "$dir/$set-$i.bin" >>"$dir/$set.tsv" 2>>"$dir/rows.err" ||
-			echo "undecodable" >>"$dir/$set.tsv"
+# rows FN SET N: FN's line for each of SET-1.bin .. SET-N.bin, into SET.tsv
+rows() {
+	local i
+	: >"$dir/$2.tsv"
+	for i in $(seq "$3"); do
+		"$1" "$dir/$2-$i.bin" >>"$dir/$2.tsv" 2>>"$dir/rows.err" ||
+			echo "undecodable" >>"$dir/$2.tsv"
 	done
+}
+for set in snap-Y snap-N od-Y od-N; do
+	rows row $set "$RUNS"
 done
 t_eq "$((4 * RUNS)) dumps, each its own capture" $((4 * RUNS)) \
 	"$(cat "$dir"/{snap,od}-[YN].tsv | awk -F'\t' 'NF == 15 { print $1 }' | sort -u | wc -l)"
@@ -120,11 +125,7 @@ flat_row() {
 }
 t_eq "the default budget (5 ms) for the 100k hash's captures" 5000 "$(cat "$dir/flat-budget.txt")"
 for set in flat-Y flat-N; do
-	: >"$dir/$set.tsv"
-	for i in $(seq $FLAT_RUNS); do
-		flat_row "$dir/$set-$i.bin" >>"$dir/$set.tsv" 2>>"$dir/rows.err" ||
-			echo "undecodable" >>"$dir/$set.tsv"
-	done
+	rows flat_row $set "$FLAT_RUNS"
 done
 f=$dir/flat-Y.tsv
 t_eq "100k hash, snapshot on: in the stop, copied flat, in $FLAT_RUNS of $FLAT_RUNS captures" "$FLAT_RUNS" \

@@ -7,7 +7,7 @@
 # buffers) each test skips with the reason. Closes with one RESULT line.
 #
 # Its repetitions are halved, as in make check's stock suite: SNAP_RUNS 10,
-# STRAND_RUNS 5 (test-snapshot.sh and test-strand.sh alone: 20 and 10).
+# FLAT_RUNS 10, STRAND_RUNS 5 (test-snapshot.sh and test-strand.sh alone: 20 and 10).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib.sh"
@@ -24,7 +24,7 @@ SCXDUMP_KERNEL=$kdir stage guest-build-lts "$here/../guest/build.sh" guest-all |
 
 stage dkms-lts "$here/dkms.sh" "$kdir" >/dev/null || t_fail "dkms add/build/install for 6.12"
 
-export SNAP_RUNS=${SNAP_RUNS:-10} STRAND_RUNS=${STRAND_RUNS:-5}
+export SNAP_RUNS=${SNAP_RUNS:-10} STRAND_RUNS=${STRAND_RUNS:-5} FLAT_RUNS=${FLAT_RUNS:-10}
 batch_write "$GUEST_ROOT/opt/scxdump/lts-batch.sh"
 SCXDUMP_KERNEL=$kdir stage guest-lts "$here/../guest/run.sh" --name lts --timeout 3600 -- \
 	sh /opt/scxdump/lts-batch.sh >/dev/null
