@@ -8,7 +8,8 @@
 # MB/s of an in-guest memcpy of the byte count each map took in the dump,
 # measured right after capture NAME)
 # and NAME.profile: where a capture of the families, and of the 100k hash,
-# spends its time (perf).
+# spends its time (perf); snap-{N,Y}*.bin: the snapshot's coverage at the
+# default budget, the flat copy off and on.
 set -u
 S=/opt/scxdump/src
 . $S/tests/integration/guest-common.sh
@@ -99,6 +100,29 @@ stop
 
 sizes=
 
+# The consistent snapshot's coverage at the module's default budget: a
+# 100k-entry hash, a 32 MiB array and a 16 MiB arena, 3 captures with the
+# flat copy off (before: the hash walked in the stop) and 3 with it on;
+# then the in-guest memcpy of the bytes each held and of the hash's flat
+# copy, into memcpy-snap-FC.tsv.
+P=/sys/module/scxdump/parameters
+_budget=$(cat $P/snapshot_budget_us)
+echo 5000 >$P/snapshot_budget_us || exit 1
+start snap --array-entries 8192 --hash-entries 100000 --pcpu-entries 1 \
+	--arena-pages 4096 --tasks 0
+for fc in N Y; do
+	echo $fc >$P/snapshot_flat_copy || exit 1
+	for s in "" -b -c; do
+		capture snap-$fc$s
+	done
+	sizes=$($DEC decode --map b_hash snap-$fc.bin | jq -r '.capture.snapshot.held_bytes,
+		([.maps[] | select(.name == "b_hash")][0].info.bytes // empty)')
+	./memcpy $sizes >"memcpy-snap-$fc.tsv" || exit 1
+	sizes=
+done
+stop
+echo "$_budget" >$P/snapshot_budget_us || exit 1
+
 # the pipeline's and bpftool's output go to memory, not to the shared runs dir
 shm=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)
 for n in 10000 100000 1000000; do
@@ -110,10 +134,18 @@ for n in 10000 100000 1000000; do
 		# 100 ms stop budget (for the held time) is not theirs
 		_budget=$(cat /sys/module/scxdump/parameters/snapshot_budget_us)
 		echo 5000 >/sys/module/scxdump/parameters/snapshot_budget_us || exit 1
+		# before: the flat copy off, the hash walked
+		echo N >$P/snapshot_flat_copy || exit 1
+		_t=$(ns)
+		echo capture >$DBG/control && cat $DBG/dump >$shm/pipe.bin &&
+			$DEC decode --map b_hash $shm/pipe.bin >$shm/pipe.json || exit 1
+		echo "pipeline-walk-$n	$(($(ns) - _t))" >>times.tsv
+		echo Y >$P/snapshot_flat_copy || exit 1
 		_t=$(ns)
 		echo capture >$DBG/control && cat $DBG/dump >$shm/pipe.bin &&
 			$DEC decode --map b_hash $shm/pipe.bin >$shm/pipe.json || exit 1
 		echo "pipeline-$n	$(($(ns) - _t))" >>times.tsv
+		cp $shm/pipe.bin pipe-$n.bin
 		echo "$_budget" >/sys/module/scxdump/parameters/snapshot_budget_us || exit 1
 		_t=$(ns)
 		bpftool -j map dump name b_hash >$shm/bpftool.json || exit 1
