@@ -168,11 +168,6 @@ static void mapdrv_capture_from(struct capture *c, struct bpf_map *map, u32 inde
 						      map->name);
 			}
 			mc.status = flat ? ops->flat_capture(&mc, flat) : ops->capture(&mc);
-			if (flat && mc.status == -EUCLEAN)
-				capture_error(c, mc.status, "map %s: its flat copy has a bad link: %s; the lists it ended are left out",
-					      map->name, mc.reason);
-			if (mc.flat_unread)
-				capture_error(c, -ENOMEM, "map %s: %s", map->name, mc.reason);
 			if (mc.over_budget) {
 				/* undone by the caller, captured again after the stop */
 				c->over_budget = true;
@@ -181,6 +176,12 @@ static void mapdrv_capture_from(struct capture *c, struct bpf_map *map, u32 inde
 			}
 			if (!mc.full)
 				maplib_entries_flush(&mc);
+			/* after the flush: no record while an ENTRIES one is open */
+			if (flat && mc.status == -EUCLEAN)
+				capture_error(c, mc.status, "map %s: its flat copy has a bad link: %s; the lists it ended are left out",
+					      map->name, mc.reason);
+			if (mc.flat_unread)
+				capture_error(c, -ENOMEM, "map %s: %s", map->name, mc.reason);
 		}
 	}
 	if (mc.kmems)
@@ -213,15 +214,14 @@ void mapdrv_capture_flat(struct capture *c, struct bpf_map *map, u32 index,
 u32 mapdrv_flat_parts(struct capture *c, struct bpf_map *map, u32 index, struct map_flat *f)
 {
 	const struct map_dump_ops *ops = mapdrv_ops_of(map);
-	struct map_ctx mc;
+	/* the map alone: flat_parts() reads where its memory is, nothing more */
+	struct map_ctx mc = { .map = map, .map_index = index };
 	u32 i, nr = 0;
 
 	memset(f, 0, sizeof(*f));
-	if (!opt_snapshot_flat_copy || !ops || !ops->flat_parts || kmem_map_has_kptr(map) ||
-	    mapdrv_ctx_init(&mc, c, map, index, ops))
+	if (!opt_snapshot_flat_copy || !ops || !ops->flat_parts || kmem_map_has_kptr(map))
 		return 0;
 	nr = ops->flat_parts(&mc, f);
-	mapdrv_ctx_free(&mc);
 	for (i = 0; i < nr; i++)
 		f->bytes += f->part[i].len;
 	f->nr = nr;

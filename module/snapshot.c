@@ -71,10 +71,15 @@ void snapshot_partition(struct capture *c)
  * Rates the stops measured, kept for the next capture's plan (captures
  * are serialized by capture_lock): picoseconds a byte of a flat copy, and
  * of each map type's walk (per byte of what it costs: its dump room and
- * what it reads besides). 0: not measured yet.
+ * what it reads besides), from maps of SNAPSHOT_RATE_MIN bytes or more;
+ * a smaller map's time is mostly what any map costs (its records, the
+ * clock), snapshot_small_ns, the mean of the last stop's small maps. 0:
+ * not measured yet.
  */
 static u64 snapshot_copy_ps;
 static u64 snapshot_walk_ps[__MAX_BPF_MAP_TYPE];
+static u64 snapshot_small_ns;
+#define SNAPSHOT_RATE_MIN	(64u << 10)
 
 /* a copy rate measured before any flat copy: 256 KiB of the first flat map */
 #define SNAPSHOT_CALIBRATE	(256u << 10)
@@ -98,22 +103,31 @@ struct snapshot_plan {
 	struct map_flat flat_parts;
 };
 
+/*
+ * The stop's order: small maps first (whatever their rate, they cost
+ * little more than any map: they are most of the maps an invariant spans),
+ * then the flat copies (the most bytes for the time, at a rate that varies
+ * least), then the walks the plan knows the time of, then the untried in
+ * what is left; each quickest first.
+ */
+static u32 snapshot_class(const struct snapshot_plan *q)
+{
+	if (!q->flat && q->cost < SNAPSHOT_RATE_MIN)
+		return 0;
+	if (q->flat)
+		return 1;
+	return q->measured ? 2 : 3;
+}
+
 static int snapshot_plan_cmp(const void *a, const void *b)
 {
 	const struct snapshot_plan *x = a, *y = b;
+	u32 cx = snapshot_class(x), cy = snapshot_class(y);
 
 	if (x->planned != y->planned)
 		return x->planned ? -1 : 1;
-	/* what the plan knows it fits first; the untried in what is left */
-	if (x->measured != y->measured)
-		return x->measured ? -1 : 1;
-	/*
-	 * the flat copies before the walks: the most bytes for the time, at a
-	 * rate that varies least (a walk slower than measured then costs a
-	 * walked map, not the copy of the largest)
-	 */
-	if (x->flat != y->flat)
-		return x->flat ? -1 : 1;
+	if (cx != cy)
+		return cx < cy ? -1 : 1;
 	if (x->ns != y->ns)
 		return x->ns < y->ns ? -1 : 1;
 	return x->order < y->order ? -1 : x->order > y->order;
@@ -155,10 +169,11 @@ static int snapshot_calibrate_fn(void *data)
  * vCPU's turn (which made timings outside a stop 10 to 80 times too
  * slow). Once per module load, until a stop has measured its flat copy.
  */
-static u64 snapshot_copy_rate(struct snapshot_plan *p, u32 n)
+static u64 snapshot_copy_rate(struct capture *c, struct snapshot_plan *p, u32 n)
 {
 	struct snapshot_calibration k = { .best = U64_MAX };
 	u64 ps = READ_ONCE(snapshot_copy_ps);
+	int err;
 	u32 i;
 
 	if (ps)
@@ -176,11 +191,17 @@ static u64 snapshot_copy_rate(struct snapshot_plan *p, u32 n)
 	k.len = min_t(u64, k.len, SNAPSHOT_CALIBRATE);
 	/* zeroed: its pages touched, as the flat copies' are before the stop */
 	k.buf = sxd_alloc(kvzalloc(SNAPSHOT_CALIBRATE_PIECE, GFP_KERNEL | __GFP_NOWARN));
-	if (!k.buf)
+	if (!k.buf) {
+		capture_error(c, -ENOMEM, "no memory to time the flat copy (%u bytes): maps walked",
+			      SNAPSHOT_CALIBRATE_PIECE);
 		return 0;
-	if (stop_machine(snapshot_calibrate_fn, &k, NULL))
-		k.best = U64_MAX;
+	}
+	err = stop_machine(snapshot_calibrate_fn, &k, NULL);
 	kvfree(k.buf);
+	if (err) {
+		capture_error(c, err, "stop_machine failed timing the flat copy: maps walked");
+		return 0;
+	}
 	if (k.best == U64_MAX)
 		return 0;
 	ps = max_t(u64, div64_u64(k.best * 1000, SNAPSHOT_CALIBRATE_PIECE), 1);
@@ -191,8 +212,8 @@ static u64 snapshot_copy_rate(struct snapshot_plan *p, u32 n)
 /*
  * The plan: each stoppable map's expected hold, walked (its family's rate
  * measured in an earlier stop) or copied flat (the copy's rate), the
- * quicker of the two; then the maps that fit the budget together, the
- * flat copies first, then the walks, each quickest first. A map that
+ * quicker of the two; then the maps that fit the budget together, in the
+ * stop's order (snapshot_class()). A map that
  * would not fit is not started (it is read live after the stop), so the
  * stop does not copy what it then undoes, unless a rate was wrong: the
  * clock is read as before. A family not measured yet is tried after the
@@ -208,7 +229,7 @@ static void snapshot_plan(struct capture *c, struct snapshot_plan *p, u32 n)
 	void *buf;
 	u32 i, k;
 
-	copy_ps = snapshot_copy_rate(p, n);
+	copy_ps = snapshot_copy_rate(c, p, n);
 	c->copy_ps = READ_ONCE(snapshot_copy_ps);	/* 0: none measured */
 	for (i = 0; i < n; i++) {
 		q = &p[i];
@@ -216,6 +237,10 @@ static void snapshot_plan(struct capture *c, struct snapshot_plan *p, u32 n)
 		q->measured = walk_ps;
 		/* not measured: ordered as if 4x a copy, and tried */
 		q->ns = snapshot_ns(q->cost, walk_ps ?: 4 * max_t(u64, copy_ps, 1));
+		if (q->cost < SNAPSHOT_RATE_MIN && READ_ONCE(snapshot_small_ns)) {
+			q->measured = true;
+			q->ns = READ_ONCE(snapshot_small_ns);
+		}
 		if (!q->flat_parts.nr || !copy_ps || q->flat_parts.bytes > SNAPSHOT_FLAT_MAX)
 			continue;
 		flat_ns = snapshot_ns(q->flat_parts.bytes, copy_ps);
@@ -380,20 +405,25 @@ static int snapshot_prepare(struct capture *c, u64 *room)
  * The rates this stop measured, for the next plan: of each map it
  * copied, and of the one it undid, from the part it did (or, if it wrote
  * nothing yet, twice the time it took): next time it is not started
- * unless it fits.
+ * unless it fits; and the small maps' mean time.
  */
 static void snapshot_learn(struct capture *c)
 {
-	u32 i, end = c->nr_copied + c->undone;
+	u32 i, end = c->nr_copied + c->undone, nr_small = 0;
+	u64 ps, ns, total, *rate, small_ns = 0;
 	struct snapshot_plan *q;
-	u64 ps, ns, total, *rate;
 
 	for (i = 0; i < end; i++) {
 		q = &c->plan[i];
 		total = q->flat ? q->flat_parts.bytes : q->bytes;
+		if (i < c->nr_copied && !q->flat && q->cost < SNAPSHOT_RATE_MIN) {
+			small_ns += q->took_ns;
+			nr_small++;
+			continue;
+		}
 		if (q->flat && q->flat_parts.bytes >= SNAPSHOT_FLAT_CHUNK)
 			rate = &snapshot_copy_ps;
-		else if (!q->flat && q->cost >= 4096)
+		else if (!q->flat && q->cost >= SNAPSHOT_RATE_MIN)
 			rate = &snapshot_walk_ps[q->map->map_type];
 		else
 			continue;
@@ -407,6 +437,8 @@ static void snapshot_learn(struct capture *c)
 		if (i < c->nr_copied || ps > READ_ONCE(*rate))
 			WRITE_ONCE(*rate, ps);
 	}
+	if (nr_small)
+		WRITE_ONCE(snapshot_small_ns, max_t(u64, div_u64(small_ns, nr_small), 1));
 }
 
 /* After the stop: the flat maps' records, from their copies, then the buffers freed. */

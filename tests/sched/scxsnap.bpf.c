@@ -72,10 +72,12 @@ struct {
 } inv_b SEC(".maps");
 
 /*
- * One pair swapped: its key in the hash deleted, the other inserted,
- * big_count[0] following each that succeeds (another CPU may be swapping
- * the same pair: then one of them finds nothing to delete, or its key
- * there already).
+ * One pair swapped: the key not in the hash inserted, then the other
+ * deleted, big_count[0] following each that succeeds (another CPU may be
+ * swapping the same pair: then its insert finds the key there, or its
+ * delete nothing). Inserted first, the new element is another than the
+ * one then deleted: the pair moves in the element area, so that a walk
+ * while it changes meets both keys or neither.
  */
 static __always_inline void sxs_churn(void)
 {
@@ -90,16 +92,17 @@ static __always_inline void sxs_churn(void)
 	seq = __sync_fetch_and_add(&churn_seq, 1);
 	key = (u32)((seq * 2654435761ull) % pairs) * 2;
 	other = key + 1;
-	if (bpf_map_delete_elem(&big_hash, &key)) {
+	v = sxs_churn_value(other);
+	if (bpf_map_update_elem(&big_hash, &other, &v, BPF_NOEXIST)) {
 		other = key;
 		key++;
-		if (bpf_map_delete_elem(&big_hash, &key))
+		v = sxs_churn_value(other);
+		if (bpf_map_update_elem(&big_hash, &other, &v, BPF_NOEXIST))
 			return;
 	}
-	__sync_fetch_and_add(n, -1);
-	v = sxs_churn_value(other);
-	if (!bpf_map_update_elem(&big_hash, &other, &v, BPF_NOEXIST))
-		__sync_fetch_and_add(n, 1);
+	__sync_fetch_and_add(n, 1);
+	if (!bpf_map_delete_elem(&big_hash, &key))
+		__sync_fetch_and_add(n, -1);
 	__sync_fetch_and_add(&churn_swaps, 1);
 }
 

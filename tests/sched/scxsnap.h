@@ -21,8 +21,8 @@ struct sxs_big {
 /*
  * --big-hash N: churn, a preallocated hash of N pairs' entries (N at most
  * SXS_CHURN_MAX), with big_count[0] its count. Pair i is keys 2i and
- * 2i + 1, one of them in the hash; each callback swaps one pair (deletes
- * the one, inserts the other, counting each that succeeds), so entries
+ * 2i + 1, one of them in the hash; each callback swaps one pair (inserts
+ * the other, deletes the one, counting each that succeeds), so entries
  * are deleted and inserted again all the time, and big_count[0] equals the
  * hash's entry count at every instant no callback is halfway. A value is
  * sxs_churn_value(key).
