@@ -73,7 +73,9 @@ void snapshot_partition(struct capture *c)
  * of each map type's walk (per byte of what it costs: its dump room and
  * what it reads besides), from maps of SNAPSHOT_RATE_MIN bytes or more;
  * a smaller map's time is mostly what any map costs (its records, the
- * clock), snapshot_small_ns, the mean of the last stop's small maps. 0:
+ * clock), snapshot_small_ns, the mean of the last stop's small maps but
+ * those over 4 times the quickest (the first stop after a load, under
+ * TCG, translates the code its first maps run: a millisecond more). 0:
  * not measured yet.
  */
 static u64 snapshot_copy_ps;
@@ -405,20 +407,28 @@ static int snapshot_prepare(struct capture *c, u64 *room)
  * The rates this stop measured, for the next plan: of each map it
  * copied, and of the one it undid, from the part it did (or, if it wrote
  * nothing yet, twice the time it took): next time it is not started
- * unless it fits; and the small maps' mean time.
+ * unless it fits; and the small maps' time.
  */
 static void snapshot_learn(struct capture *c)
 {
+	u64 ps, ns, total, *rate, small_ns = 0, small_min = U64_MAX;
 	u32 i, end = c->nr_copied + c->undone, nr_small = 0;
-	u64 ps, ns, total, *rate, small_ns = 0;
 	struct snapshot_plan *q;
 
+	/* the small maps' quickest: their mean is of those within 4 times it */
+	for (i = 0; i < c->nr_copied; i++) {
+		q = &c->plan[i];
+		if (!q->flat && q->cost < SNAPSHOT_RATE_MIN)
+			small_min = min(small_min, q->took_ns);
+	}
 	for (i = 0; i < end; i++) {
 		q = &c->plan[i];
 		total = q->flat ? q->flat_parts.bytes : q->bytes;
 		if (i < c->nr_copied && !q->flat && q->cost < SNAPSHOT_RATE_MIN) {
-			small_ns += q->took_ns;
-			nr_small++;
+			if (q->took_ns <= 4 * small_min) {
+				small_ns += q->took_ns;
+				nr_small++;
+			}
 			continue;
 		}
 		if (q->flat && q->flat_parts.bytes >= SNAPSHOT_FLAT_CHUNK)

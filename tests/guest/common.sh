@@ -12,7 +12,7 @@ GUEST_SRC=/opt/scxdump/src
 # its checks on the host (tests/integration/). Set on the host, each is
 # passed into the guest, to a test's own boot (guest_script) and to a
 # suite's batch (batch_write): the two sides never disagree.
-GUEST_KNOBS="BOUND_PC_ENTRIES FAULT_MAX RMMOD_LIMIT RMMOD_ROUNDS FLAT_RUNS SNAP_RUNS STORAGE_RUN_MS STORAGE_THREADS STRAND_RUNS STRAND_WARN_RUNS"
+GUEST_KNOBS="BOUND_PC_ENTRIES FAULT_MAX RMMOD_LIMIT RMMOD_ROUNDS FLAT_BUDGET_US FLAT_RUNS SNAP_RUNS STORAGE_RUN_MS STORAGE_THREADS STRAND_RUNS STRAND_WARN_RUNS"
 # guest_knobs: the knobs set here, as VAR=value words
 guest_knobs() {
 	local v

@@ -67,7 +67,8 @@ rmmod scxdump
 # and an insert), at the stop's default budget: copied flat in the stop
 # (Y), walked while it changes (N). 20 on-demand captures, and with the
 # snapshot on, the failure's dump too.
-insmod $KO embed_kernel_btf=N stall_warn_pct=0 || exit 1
+# (the default budget; the debug kernel's suite gives its slower copy more)
+insmod $KO embed_kernel_btf=N stall_warn_pct=0 ${FLAT_BUDGET_US:+snapshot_budget_us=$FLAT_BUDGET_US} || exit 1
 cat $P/snapshot_budget_us >flat-budget.txt
 for mode in Y N; do
 	echo $mode >$P/consistent_snapshot
