@@ -227,6 +227,7 @@ static u64 snapshot_copy_rate(struct capture *c, struct snapshot_plan *p, u32 n)
 static void snapshot_plan(struct capture *c, struct snapshot_plan *p, u32 n)
 {
 	u64 budget = opt_snapshot_budget_us * NSEC_PER_USEC, sum = 0, copy_ps, walk_ps, flat_ns;
+	u64 decayed = 0;	/* the map types whose rate this plan made quicker */
 	struct snapshot_plan *q;
 	void *buf;
 	u32 i, k;
@@ -255,8 +256,23 @@ static void snapshot_plan(struct capture *c, struct snapshot_plan *p, u32 n)
 	sort(p, n, sizeof(*p), snapshot_plan_cmp, NULL);
 	for (i = 0; i < n; i++) {
 		q = &p[i];
-		if (q->measured && sum + q->ns > budget)
+		/* a small map is always tried: one slow stop cannot keep it out */
+		if (q->measured && sum + q->ns > budget && snapshot_class(q)) {
+			/*
+			 * left out at a rate only a stop can measure again: the
+			 * type's walk rate a quarter quicker next time, so that a
+			 * rate one slow stop measured does not keep its maps out
+			 * for good (a map that truly cannot fit is tried and
+			 * undone again every few captures, and measured again)
+			 */
+			if (!q->flat && !(decayed & BIT_ULL(q->map->map_type % 64))) {
+				decayed |= BIT_ULL(q->map->map_type % 64);
+				walk_ps = READ_ONCE(snapshot_walk_ps[q->map->map_type]);
+				WRITE_ONCE(snapshot_walk_ps[q->map->map_type],
+					   max_t(u64, walk_ps - walk_ps / 4, 1));
+			}
 			continue;
+		}
 		q->planned = true;
 		if (q->measured)
 			sum += q->ns;
