@@ -13,7 +13,7 @@
 # from synthetic-core.bin.
 #
 # The fixed corpus: the synthetic dumps of tests/unit, four small real dumps
-# and a synthetic one with the event recorder's record (seeds/) and every
+# and synthetic ones with the event recorder's record and a flat-copied map (seeds/) and every
 # input that once crashed the decoder (regressions/). A
 # crash fails the run and its input is kept under $SCXDUMP_CACHE/fuzz/crashes,
 # to be added to regressions/ with the fix.
