@@ -67,6 +67,7 @@ struct capture {
 	u64 copy_ps;		/* the flat copy's rate it used */
 	u64 flat_bytes;		/* copied flat in the stop */
 	u32 nr_flat;		/* maps written from their flat copies */
+	u32 nr_flat_unread;	/* copied flat, then walked: no memory to read the copy */
 	bool undone;		/* the stop undid map nr_copied */
 };
 
@@ -92,8 +93,8 @@ void insns_write(struct capture *c);
 /* mapdrv.c */
 bool mapdrv_stoppable(const struct bpf_map *map);
 void mapdrv_capture(struct capture *c, struct bpf_map *map, u32 index);
-u32 mapdrv_flat_parts(struct capture *c, struct bpf_map *map, u32 index, struct map_flat *f);
-void mapdrv_capture_flat(struct capture *c, struct bpf_map *map, u32 index,
+u32 mapdrv_flat_parts(struct bpf_map *map, u32 index, struct map_flat *f);
+bool mapdrv_capture_flat(struct capture *c, struct bpf_map *map, u32 index,
 			 const struct map_flat *flat);
 u64 mapdrv_estimate(struct capture *c, struct bpf_map *map, u32 index, u64 *cost);
 

@@ -142,12 +142,13 @@ static void mapdrv_write_map_end(struct capture *c, struct map_ctx *mc, u64 t0)
  * @map's records and entries: from its family's capture(), or, with
  * @flat, from the flat copy the stop made of it (flat_capture()).
  */
-static void mapdrv_capture_from(struct capture *c, struct bpf_map *map, u32 index,
+static bool mapdrv_capture_from(struct capture *c, struct bpf_map *map, u32 index,
 				const struct map_flat *flat)
 {
 	const struct map_dump_ops *ops = NULL;
 	u64 t0 = local_clock();
 	struct map_ctx mc;
+	bool from_copy;
 
 	mapdrv_write_map(c, map, index, capture_btf_index(c, map));
 	ops = mapdrv_ops_of(map);
@@ -172,7 +173,7 @@ static void mapdrv_capture_from(struct capture *c, struct bpf_map *map, u32 inde
 				/* undone by the caller, captured again after the stop */
 				c->over_budget = true;
 				mapdrv_ctx_free(&mc);
-				return;
+				return false;
 			}
 			if (!mc.full)
 				maplib_entries_flush(&mc);
@@ -186,12 +187,14 @@ static void mapdrv_capture_from(struct capture *c, struct bpf_map *map, u32 inde
 	}
 	if (mc.kmems)
 		kmem_write(c, map, mc.kmems);
-	if (c->atomic || (flat && !mc.flat_unread))
+	from_copy = flat && !mc.flat_unread;
+	if (c->atomic || from_copy)
 		mc.flags |= SXD_MAP_SNAPSHOT;
-	if (flat && !mc.flat_unread)
+	if (from_copy)
 		mc.flags |= SXD_MAP_FLAT;
 	mapdrv_write_map_end(c, &mc, t0);
 	mapdrv_ctx_free(&mc);
+	return from_copy;
 }
 
 void mapdrv_capture(struct capture *c, struct bpf_map *map, u32 index)
@@ -199,11 +202,14 @@ void mapdrv_capture(struct capture *c, struct bpf_map *map, u32 index)
 	mapdrv_capture_from(c, map, index, NULL);
 }
 
-/* After the stop: @map's entries from the copy it made (mapdrv_flat_parts()). */
-void mapdrv_capture_flat(struct capture *c, struct bpf_map *map, u32 index,
+/*
+ * After the stop: @map's entries from the copy it made (mapdrv_flat_parts()).
+ * Returns whether they were read from it (not walked for want of memory).
+ */
+bool mapdrv_capture_flat(struct capture *c, struct bpf_map *map, u32 index,
 			 const struct map_flat *flat)
 {
-	mapdrv_capture_from(c, map, index, flat);
+	return mapdrv_capture_from(c, map, index, flat);
 }
 
 /*
@@ -211,7 +217,7 @@ void mapdrv_capture_flat(struct capture *c, struct bpf_map *map, u32 index,
  * when its family has none for it (or its values point at kernel objects
  * read with it, kmem.c: those are walked). Before the stop.
  */
-u32 mapdrv_flat_parts(struct capture *c, struct bpf_map *map, u32 index, struct map_flat *f)
+u32 mapdrv_flat_parts(struct bpf_map *map, u32 index, struct map_flat *f)
 {
 	const struct map_dump_ops *ops = mapdrv_ops_of(map);
 	/* the map alone: flat_parts() reads where its memory is, nothing more */

@@ -155,7 +155,7 @@ static int snapshot_calibrate_fn(void *data)
 
 	for (done = 0; done + piece <= k->len; done += piece) {
 		t = local_clock();
-		memcpy(k->buf, k->src + done, SNAPSHOT_CALIBRATE_PIECE);
+		memcpy(k->buf, k->src + done, piece);
 		k->best = min(k->best, local_clock() - t);
 	}
 	return 0;
@@ -303,6 +303,30 @@ static void snapshot_plan(struct capture *c, struct snapshot_plan *p, u32 n)
 }
 
 /*
+ * In the stop: @q's flat parts into their buffers, the clock read between
+ * chunks (after the first); past the deadline the copy stops, undone.
+ */
+static void snapshot_copy_flat(struct capture *c, struct snapshot_plan *q)
+{
+	u64 done, len;
+	u32 k;
+
+	for (k = 0; k < q->flat_parts.nr; k++) {
+		for (done = 0; done < q->flat_parts.part[k].len; done += len) {
+			if (q->done_bytes && local_clock() > c->deadline_ns) {
+				c->over_budget = true;
+				return;
+			}
+			len = min_t(u64, q->flat_parts.part[k].len - done, SNAPSHOT_FLAT_CHUNK);
+			memcpy(q->flat_parts.part[k].copy + done, q->flat_parts.part[k].src + done,
+			       len);
+			q->done_bytes += len;
+		}
+	}
+	c->flat_bytes += q->flat_parts.bytes;
+}
+
+/*
  * Copy the planned maps, quickest first, until all are copied or the
  * time budget is spent. The map being copied then is undone: the writer
  * goes back to where that map began (it never reallocates in the stop),
@@ -316,8 +340,7 @@ static int snapshot_fn(void *data)
 	size_t len0 = c->w.len;
 	struct dump_writer mark;
 	struct snapshot_plan *q;
-	u64 done, len;
-	u32 i, k;
+	u32 i;
 
 	c->deadline_ns = t0 + opt_snapshot_budget_us * NSEC_PER_USEC;
 	for (i = 0; i < c->nr_planned; i++) {
@@ -333,21 +356,7 @@ static int snapshot_fn(void *data)
 		}
 		q = &c->plan[i];
 		if (q->flat) {
-			for (k = 0; k < q->flat_parts.nr && !c->over_budget; k++) {
-				for (done = 0; done < q->flat_parts.part[k].len; done += len) {
-					if (q->done_bytes && local_clock() > c->deadline_ns) {
-						c->over_budget = true;
-						break;
-					}
-					len = min_t(u64, q->flat_parts.part[k].len - done,
-						    SNAPSHOT_FLAT_CHUNK);
-					memcpy(q->flat_parts.part[k].copy + done,
-					       q->flat_parts.part[k].src + done, len);
-					q->done_bytes += len;
-				}
-			}
-			if (!c->over_budget)
-				c->flat_bytes += q->flat_parts.bytes;
+			snapshot_copy_flat(c, q);
 		} else {
 			mark = c->w;
 			mapdrv_capture(c, c->maps.maps[i], i);
@@ -390,7 +399,7 @@ static int snapshot_prepare(struct capture *c, u64 *room)
 		p[i].order = i;
 		p[i].bytes = mapdrv_estimate(c, map, i, &p[i].cost);
 		p[i].cost += p[i].bytes;
-		mapdrv_flat_parts(c, map, i, &p[i].flat_parts);
+		mapdrv_flat_parts(map, i, &p[i].flat_parts);
 		cond_resched();
 	}
 	snapshot_plan(c, p, c->nr_stoppable);
@@ -480,8 +489,10 @@ static void snapshot_flat_write(struct capture *c)
 		if (i >= c->nr_maps_reserved)
 			capture_reserve_maps(c);
 		q->flat_parts.took_ns = q->took_ns;
-		mapdrv_capture_flat(c, q->map, i, &q->flat_parts);
-		c->nr_flat++;
+		if (mapdrv_capture_flat(c, q->map, i, &q->flat_parts))
+			c->nr_flat++;
+		else
+			c->nr_flat_unread++;
 		cond_resched();
 	}
 }
@@ -546,6 +557,9 @@ u32 snapshot_run(struct capture *c)
 		r.snap_flags |= SXD_SNAP_F_BUDGET;
 	snapshot_learn(c);
 	snapshot_flat_write(c);
+	/* a flat copy walked after the stop instead (no memory to read it) is not in it */
+	r.nr_maps -= c->nr_flat_unread;
+	r.nr_maps_live += c->nr_flat_unread;
 	r.flat_bytes = c->flat_bytes;
 	r.nr_maps_flat = c->nr_flat;
 out:

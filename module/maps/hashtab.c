@@ -473,7 +473,8 @@ static int htab_flat_capture(struct map_ctx *mc, const struct map_flat *f)
 	htab_shape_init(&sh, mc->map, false);
 	mc->fills_entries = true;
 	nr = htab_copy_nr_elems(&hc);
-	seen = sxd_alloc(bitmap_zalloc(nr, GFP_KERNEL));
+	/* kv: a million elements' bitmap is 128 KiB, too large to ask kmalloc for */
+	seen = sxd_alloc(kvcalloc(BITS_TO_LONGS(nr), sizeof(*seen), GFP_KERNEL));
 	if (!seen) {
 		/* the entries all the same, as a walk after the stop reads them */
 		mc->flat_unread = true;
@@ -498,10 +499,10 @@ static int htab_flat_capture(struct map_ctx *mc, const struct map_flat *f)
 		cond_resched();
 	}
 	maplib_nosleep_end(mc, fixed);
-	bitmap_free(seen);
+	kvfree(seen);
 	info[0] = f->bytes;
 	info[1] = f->took_ns;
-	info[2] = htab_copy_nr_elems(&hc);
+	info[2] = nr;
 	info[3] = hc.n_buckets;
 	info[4] = nr_found;
 	info[5] = bad.nr;
