@@ -569,5 +569,6 @@ out:
 	snapshot_release(c);
 	/* in the room capture_run() reserved for it */
 	dump_writer_record_reserved(&c->w, SXD_REC_SNAPSHOT, &iov, 1);
-	return r.mode == SXD_SNAP_STOPPED ? r.nr_maps : 0;
+	/* where the maps read live begin: a flat copy walked instead is before it */
+	return r.mode == SXD_SNAP_STOPPED ? c->nr_copied : 0;
 }
