@@ -286,14 +286,10 @@ static int capture_finish(struct capture *c)
 		.nr_errors = c->nr_errors,
 	};
 	struct held_dump *d;
-	bool normal;
 	int err;
 
 	end.duration_ns = ktime_get_ns() - c->t0;
-	/* the CRC over the whole dump needs no RT (stall.c) */
-	normal = stall_worker_normal();
 	err = dump_writer_finish(&c->w, &end);
-	stall_worker_fifo(normal);
 	if (err) {
 		dumps_note_failure(err, "finishing the dump");
 		return err;

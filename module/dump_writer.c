@@ -6,20 +6,26 @@
  * writer fills in, so callers never compute sizes by hand.
  */
 #include <linux/crc32.h>
+#include <linux/delay.h>
 #include <linux/errno.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/sched.h>
+#include <linux/sched/rt.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/timekeeping.h>
 #include "alloc.h"
 #include "dump_writer.h"
 
 #define SXW_INITIAL_CAP		(64u << 10)
 /* the CRC is computed this much at a time, yielding between (dump_writer_finish()) */
 #define DUMP_WRITER_CRC_CHUNK	SZ_1M
+/* an RT caller computes it for this long at most, then rests (below) */
+#define DUMP_WRITER_CRC_RUN_NS	(4 * NSEC_PER_MSEC)
+#define DUMP_WRITER_CRC_REST_US	1000
 /* always kept free, whatever else is reserved: the END record's room */
 #define SXW_END_ROOM		sxd_align(sizeof(struct sxd_end))
 
@@ -315,6 +321,7 @@ int dump_writer_finish(struct dump_writer *w, struct sxd_end *end)
 	struct sxd_file_header *hdr;
 	size_t off, n;
 	u32 crc = ~0u;
+	u64 t;
 	int err;
 
 	if (!w->buf)
@@ -338,11 +345,24 @@ int dump_writer_finish(struct dump_writer *w, struct sxd_end *end)
 	 * The IEEE CRC-32 that zlib's crc32() computes in the decoder, a
 	 * chunk at a time (crc32_le() carries on from the last), yielding
 	 * between chunks: a dump may be 2 GiB. Called sleepable (capture.c).
+	 * The caller keeps its policy: the stall watch's worker stays
+	 * SCHED_FIFO, which a stalling scheduler cannot strand (stall.c),
+	 * and cond_resched() yields nothing to the classes below it, so an
+	 * RT caller sleeps DUMP_WRITER_CRC_REST_US after each
+	 * DUMP_WRITER_CRC_RUN_NS of CRC: a dump of a few MiB takes less and
+	 * never rests; a 2 GiB one leaves its CPU to the others a fifth of
+	 * the time.
 	 */
+	t = ktime_get_ns();
 	for (off = 0; off < w->len; off += n) {
 		n = min_t(size_t, w->len - off, DUMP_WRITER_CRC_CHUNK);
 		crc = crc32_le(crc, w->buf + off, n);
-		cond_resched();
+		if (rt_task(current) && ktime_get_ns() - t >= DUMP_WRITER_CRC_RUN_NS) {
+			usleep_range(DUMP_WRITER_CRC_REST_US, 2 * DUMP_WRITER_CRC_REST_US);
+			t = ktime_get_ns();
+		} else {
+			cond_resched();
+		}
 	}
 	hdr->crc32 = ~crc;
 	return 0;

@@ -218,8 +218,6 @@ void stall_write(struct capture *c);
 void stall_status(struct seq_file *m);
 struct kthread_work;
 bool stall_queue_work(struct kthread_work *work);
-bool stall_worker_normal(void);
-void stall_worker_fifo(bool normal);
 
 /* worker.c: the module's SCHED_FIFO kthread workers */
 struct kthread_worker;

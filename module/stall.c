@@ -31,16 +31,17 @@
  * trigger.c), one after the other with the checks: none is held half way
  * by a writer the scheduler stranded, with capture_lock.
  *
- * What runs at SCHED_FIFO here: the checks, and of a warning or on-demand
- * capture everything that reads the schedulers (discovery, the snapshot,
- * the maps' copies), which must be taken while a stalling scheduler runs
- * nothing of the classes below RT (a SCHED_NORMAL kthread is on sched_ext
- * too). What only works on the finished dump, its CRC over up to
- * max_dump_bytes, needs no RT: it runs at SCHED_NORMAL
- * (stall_worker_normal(), capture.c) and yields (dump_writer.c), so a
- * 2 GiB dump does not hold a CPU from every fair and sched_ext task. An
- * exit capture waiting on capture_lock meanwhile is past its bypass,
- * where SCHED_NORMAL tasks make progress: its wait stays bounded.
+ * Everything here runs at SCHED_FIFO: the checks, and the warning and
+ * on-demand captures whole, the CRC over the finished dump included,
+ * which must finish while a stalling scheduler runs nothing of the
+ * classes below RT (a SCHED_NORMAL kthread is on sched_ext too). The
+ * worker must never drop below RT, not even for the CRC: a worker
+ * stranded on the scheduler's DSQ holds capture_lock and the checks
+ * behind it, and the stall goes on to the watchdog's failure with no
+ * warning (found by test-strand: an on-demand capture's CRC at
+ * SCHED_NORMAL, the scheduler stranding every task). So that a 2 GiB
+ * dump does not hold a CPU from every fair and sched_ext task, the CRC
+ * rests a millisecond in every five (dump_writer_finish()).
  *
  * The watchdog timeout compared against is the root's (ops.timeout_ms,
  * trigger_root_timeout_ms()); a sub-scheduler with a shorter one of its
@@ -245,26 +246,6 @@ int stall_init(void)
 	stall_worker_open = true;
 	mutex_unlock(&stall_worker_lock);
 	return 0;
-}
-
-/*
- * In the watch's worker, drop to SCHED_NORMAL for what needs no RT (the
- * top of this file); true when it did: stall_worker_fifo() goes back.
- * Any other context (the exit capture in sched_ext's helper, a writer
- * capturing itself) keeps its own policy.
- */
-bool stall_worker_normal(void)
-{
-	if (!stall_worker || current != stall_worker->task)
-		return false;
-	sched_set_normal(current, 0);
-	return true;
-}
-
-void stall_worker_fifo(bool normal)
-{
-	if (normal)
-		sched_set_fifo_low(current);
 }
 
 void stall_exit(void)

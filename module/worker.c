@@ -4,8 +4,9 @@
  * on-demand captures, and the flight recorder's) run at a SCHED_FIFO
  * priority, like sched_ext's own helper: the scheduler they watch
  * schedules only the classes below RT, so a stalling scheduler cannot
- * stall them. What needs no RT drops to SCHED_NORMAL for its time (a
- * dump's CRC: stall.c).
+ * stall them. They never drop below it: a worker stranded there would
+ * stall what it was for (stall.c); long work rests instead (a dump's
+ * CRC: dump_writer_finish()).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
