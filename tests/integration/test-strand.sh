@@ -37,23 +37,47 @@ for i in $(seq "$WARN_RUNS"); do
 	grep -qE "^warn $i: loader status 0, .*state disabled" "$dir/out" &&
 		grep -qE "^warn $i: status reads \+[1-9]" "$dir/out" &&
 		wrec=$((wrec + 1))
-	warn= exitf=
+	warn= exitf= kinds=
 	for f in "$dir"/warn-$i-*.bin; do
 		[ -f "$f" ] || continue
-		case $("$DEC" decode "$f" 2>/dev/null | jq -r '.capture.trigger + " " + (.stall.kind // "-")') in
+		k=$("$DEC" decode "$f" 2>/dev/null | jq -r '.capture.trigger + " " + (.stall.kind // "-")')
+		kinds="$kinds${kinds:+, }${f##*/}: $k"
+		case $k in
 		"stall_warning warning") [ -n "$warn" ] || warn=$f ;;
 		"exit paired") exitf=$f ;;
 		esac
 	done
-	[ -n "$warn" ] && [ -n "$exitf" ] || continue
+	if [ -z "$warn" ] || [ -z "$exitf" ]; then
+		echo "# warn $i: no ${warn:+exit dump}${warn:-stall warning} among: ${kinds:-no dumps}"
+		continue
+	fi
 	# held: every task the warning lists waits on the scheduler's DSQ 42,
 	# and so does its loader (its pid in its log), which sleeps and wakes
-	# there after setting hold
+	# there after setting hold. On the DSQ: in its listing (its first
+	# core_dsq_tasks) or in tasks[]. What does not hold is printed, one
+	# reason a line, and the DSQ's count and the loader's place in it.
 	lp=$(sed -n 's/^scxbound: enabled pid=\([0-9]*\) .*/\1/p' "$dir/warn-$i.out")
-	[ "$("$DEC" decode "$warn" | jq --argjson lp "${lp:--1}" '.schedulers[0].name == "scxdump_bound" and .schedulers[0].exit.kind_name == "SCX_EXIT_NONE" and .stall.threshold_ms == 750 and (.stall.tasks | length > 0 and all(.wait_ms >= 750)) and (.maps[] | select(.name | endswith(".bss")) | .entries[0].value.hold == 1) and
-		([.schedulers[0].dsqs[] | select(.id == 42) | .tasks[].pid] as $h | ($h | index([$lp])) != null and all(.stall.tasks[]; .pid as $p | $h | index([$p]) != null))')" = true ] &&
-		[ "$("$DEC" decode "$exitf" | jq --argjson w "$("$DEC" decode "$warn" | jq .capture.capture_seq)" '.schedulers[0].exit.kind_name == "SCX_EXIT_ERROR_STALL" and .stall.warning_seq == $w')" = true ] &&
+	why=$("$DEC" decode "$warn" | jq -r --argjson lp "${lp:--1}" '
+		([.schedulers[0].dsqs[] | select(.id == 42) | .tasks[].pid] +
+		 [.schedulers[0].tasks[] | select(.dsq.id == 42) | .pid] | unique) as $h |
+		(if .schedulers[0].name != "scxdump_bound" then "scheduler \(.schedulers[0].name)" else empty end),
+		(if .schedulers[0].exit.kind_name != "SCX_EXIT_NONE" then "exit kind \(.schedulers[0].exit.kind_name)" else empty end),
+		(if .stall.threshold_ms != 750 then "threshold \(.stall.threshold_ms) ms" else empty end),
+		(if (.stall.tasks | length) == 0 then "no task listed" else empty end),
+		(.stall.tasks[] | select(.wait_ms < 750) | "pid \(.pid) (\(.comm)) listed at \(.wait_ms) ms"),
+		(if [.maps[] | select(.name | endswith(".bss")) | .entries[0].value.hold] != [1] then "hold not 1" else empty end),
+		(if ($h | index([$lp])) == null then "loader \($lp) not on DSQ 42 (\($h | length) there, \([.schedulers[0].dsqs[] | select(.id == 42) | .not_listed]) not listed; the loader: \([.schedulers[0].tasks[] | select(.pid == $lp)] | tojson))" else empty end),
+		(.stall.tasks[] | .pid as $p | select(($h | index([$p])) == null) | "listed pid \(.pid) (\(.comm)) not on DSQ 42: \(tojson)")')
+	"$DEC" decode "$warn" | jq -r --argjson lp "${lp:--1}" --arg i "$i" '.schedulers[0].dsqs[] | select(.id == 42) |
+		"# warn \($i): \(.nr) tasks on DSQ 42, \(.listed) listed, the loader \(if ([.tasks[].pid] | index([$lp])) == null then "not among them" else "at \([.tasks[].pid] | index([$lp]))" end)"'
+	ew=$("$DEC" decode "$exitf" | jq -r --argjson w "$("$DEC" decode "$warn" | jq .capture.capture_seq)" '
+		(if .schedulers[0].exit.kind_name != "SCX_EXIT_ERROR_STALL" then "exit dump: exit kind \(.schedulers[0].exit.kind_name)" else empty end),
+		(if .stall.warning_seq != $w then "exit dump: warning_seq \(.stall.warning_seq) not \($w)" else empty end)')
+	if [ -z "$why$ew" ]; then
 		wok=$((wok + 1))
+	else
+		printf '%s\n%s\n' "$why" "$ew" | sed "/^$/d; s|^|# warn $i (${warn##*/}): |"
+	fi
 done
 t_eq "stranded until the watchdog: the loader saw it fail, the status loop went on" "$WARN_RUNS" "$wrec"
 t_eq "... a stall warning dump taken with every task held (750 ms of 3000: those it lists and the loader on DSQ 42), and the exit dump naming it" "$WARN_RUNS" "$wok"
