@@ -228,6 +228,7 @@ static void snapshot_plan(struct capture *c, struct snapshot_plan *p, u32 n)
 {
 	u64 budget = opt_snapshot_budget_us * NSEC_PER_USEC, sum = 0, copy_ps, walk_ps, flat_ns;
 	u64 decayed = 0;	/* the map types whose rate this plan made quicker */
+	bool copy_decayed = false;	/* and the flat copy's */
 	struct snapshot_plan *q;
 	void *buf;
 	u32 i, k;
@@ -260,12 +261,16 @@ static void snapshot_plan(struct capture *c, struct snapshot_plan *p, u32 n)
 		if (q->measured && sum + q->ns > budget && snapshot_class(q)) {
 			/*
 			 * left out at a rate only a stop can measure again: the
-			 * type's walk rate a quarter quicker next time, so that a
-			 * rate one slow stop measured does not keep its maps out
-			 * for good (a map that truly cannot fit is tried and
-			 * undone again every few captures, and measured again)
+			 * type's walk rate, or the flat copy's, a quarter
+			 * quicker next time, so that a rate one slow stop
+			 * measured does not keep its maps out for good (a map
+			 * that truly cannot fit is tried and undone again every
+			 * few captures, and measured again)
 			 */
-			if (!q->flat && !(decayed & BIT_ULL(q->map->map_type % 64))) {
+			if (q->flat && !copy_decayed) {
+				copy_decayed = true;
+				WRITE_ONCE(snapshot_copy_ps, max_t(u64, copy_ps - copy_ps / 4, 1));
+			} else if (!q->flat && !(decayed & BIT_ULL(q->map->map_type % 64))) {
 				decayed |= BIT_ULL(q->map->map_type % 64);
 				walk_ps = READ_ONCE(snapshot_walk_ps[q->map->map_type]);
 				WRITE_ONCE(snapshot_walk_ps[q->map->map_type],
