@@ -102,7 +102,9 @@ int main(int argc, char **argv)
 			break;
 		usleep(100000);
 	}
-	wait_state("scxrec", "enabled", 1, 10000);
+	/* left enabled, then the disable done (it may be "disabling" a while) */
+	if (!wait_state("scxrec", "enabled", 1, 10000))
+		wait_state("scxrec", "disabled", 0, 10000);
 	{
 		char state[64] = "";
 
