@@ -5,7 +5,8 @@
 # more enqueues it fails (or the watchdog fails it). The capture must
 # finish, sched_ext must recover the system, and the loops must go on.
 # Then WARN_RUNS times stranded until the watchdog fails it, the stall
-# watch's warning capture taken with every task stranded.
+# watch's warning capture taken with every task stranded, on-demand
+# captures going on beside it.
 set -u
 S=/opt/scxdump/src
 . $S/tests/integration/guest-common.sh
@@ -40,27 +41,26 @@ while [ $i -le "$RUNS" ]; do
 	i=$((i + 1))
 done
 # Then stranded until sched_ext's watchdog (3 s) fails it: the stall watch
-# (at 25%) captures every task stranded, the status loop and a slower
-# control loop among them, at 750 ms. Not at the default 50%: the
+# (at 25%) captures every task stranded, the status loop among them, at
+# 750 ms. Not at the default 50%: the
 # watchdog's own work runs on a kworker that the scheduler strands too,
 # and sched_ext fails a watchdog that did not check in for the timeout,
 # which can come 1.5 s after the stranding (its last check just before
 # it): at 1.5 s the warning raced that failure and lost it on the debug
-# kernel under TCG. A writer stranded while its capture
-# runs holds nothing: the capture runs in the module's worker (trigger.c),
-# so the warning does not wait behind it. The loop is slower so that the
-# 64 dumps kept hold each run's warning; the scheduler runs 1.5 s before it
-# strands them, so that the loop's writes are taken on any kernel (on the
-# debug kernel under TCG, 300 ms let no write of either run through).
+# kernel under TCG. On-demand captures go on through the stall: the
+# loader's SCHED_FIFO thread (--rt-capture), which the scheduler cannot
+# strand, writes "capture" every 300 ms, so captures run in the module's
+# worker (trigger.c) while every task is stranded, and the warning must
+# not wait behind them (a worker that dropped below RT for a capture's
+# CRC was stranded there, holding capture_lock, the checks behind it).
+# The scheduler runs 1.5 s before it strands them.
 kill $W
 wait $W 2>/dev/null
 echo 25 >/sys/module/scxdump/parameters/stall_warn_pct
-(while :; do echo capture >$DBG/control 2>/dev/null; echo x >>control2.ticks; sleep 0.3; done) &
-W=$!
 w=1
 while [ $w -le "$WARN_RUNS" ]; do
 	before=$(sed -n 's/^last_capture_seq: //p' $DBG/status)
-	timeout 120 $B --strand 1000000000 --run-ms 1500 >warn-$w.out 2>&1
+	timeout 120 $B --strand 1000000000 --run-ms 1500 --rt-capture $DBG/control >warn-$w.out 2>&1
 	echo "warn $w: loader status $?, state $(cat /sys/kernel/sched_ext/state)"
 	s0=$(wc -l <status.ticks)
 	sleep 1
@@ -70,8 +70,7 @@ while [ $w -le "$WARN_RUNS" ]; do
 	done
 	w=$((w + 1))
 done
-kill $R $W
-wait $R $W 2>/dev/null
-echo "control writes while stranded: $(wc -l <control2.ticks)"
+kill $R
+wait $R 2>/dev/null
 rmmod scxdump
 echo "== done"

@@ -14,15 +14,22 @@
  * --lru-check CONTROL reads the LRU maps' reference bits (through a map
  * iterator, which does not touch them), writes "capture" to CONTROL twice
  * and reads them again: both readings are printed.
+ * --rt-capture CONTROL writes "capture" to CONTROL every 300 ms from a
+ * SCHED_FIFO thread, which the scheduler cannot strand, until the loader
+ * ends; it does nothing else (no file, no fork, which could wait on a
+ * stranded kworker) and prints how many writes succeeded, and how many of
+ * them with the tasks held.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -242,6 +249,65 @@ static int overwrite_rings(void)
 	return 1;
 }
 
+static struct {
+	pthread_t thread;
+	int fd;
+	volatile int done;
+	volatile u32 *hold;
+	long writes, held;
+} rtc = { .fd = -1 };
+
+static void *rt_capture_loop(void *arg)
+{
+	const struct timespec period = { 0, 300 * 1000000L };
+
+	while (!rtc.done) {
+		int held = *rtc.hold;
+
+		if (pwrite(rtc.fd, "capture\n", 8, 0) == 8) {
+			rtc.writes++;
+			rtc.held += held;
+		}
+		nanosleep(&period, NULL);
+	}
+	return NULL;
+}
+
+static int rt_capture_start(struct scxbound_bpf *skel, const char *control)
+{
+	struct sched_param sp = { .sched_priority = 1 };
+	pthread_attr_t attr;
+	int err;
+
+	rtc.fd = open(control, O_WRONLY);
+	if (rtc.fd < 0)
+		return -errno;
+	rtc.hold = &skel->bss->hold;
+	pthread_attr_init(&attr);
+	pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED);
+	pthread_attr_setschedpolicy(&attr, SCHED_FIFO);
+	pthread_attr_setschedparam(&attr, &sp);
+	err = pthread_create(&rtc.thread, &attr, rt_capture_loop, NULL);
+	pthread_attr_destroy(&attr);
+	if (err) {
+		close(rtc.fd);
+		rtc.fd = -1;
+		return -err;
+	}
+	return 0;
+}
+
+static void rt_capture_stop(void)
+{
+	if (rtc.fd < 0)
+		return;
+	rtc.done = 1;
+	pthread_join(rtc.thread, NULL);
+	close(rtc.fd);
+	rtc.fd = -1;
+	printf("scxbound: rt captures %ld, %ld with the tasks held\n", rtc.writes, rtc.held);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -254,10 +320,11 @@ int main(int argc, char **argv)
 		{ "rb-fill", no_argument, NULL, 'b' },
 		{ "rb-mib", required_argument, NULL, 'm' },
 		{ "many-maps", no_argument, NULL, 'M' },
+		{ "rt-capture", required_argument, NULL, 'R' },
 		{ 0 }
 	};
 	long run_ms = 300, pc = 0, threads = 0, strand = 0, rb_mib = SXB_RBB_MIB;
-	const char *control = NULL;
+	const char *control = NULL, *rt_control = NULL;
 	struct scxbound_bpf *skel;
 	struct bpf_link *link;
 	int c, err, rc = 1, fail = 1, rb_fill = 0, many = 0;
@@ -273,12 +340,13 @@ int main(int argc, char **argv)
 		case 'b': rb_fill = 1; break;
 		case 'm': rb_mib = atol(optarg); break;
 		case 'M': many = 1; break;
+		case 'R': rt_control = optarg; break;
 		default: run_ms = -1; break;
 		}
 	}
 	if (run_ms < 0 || pc < 0 || pc > SXB_PC_MAX || threads < 0 || threads > 100000 ||
 	    strand < 0 || rb_mib < 1 || rb_mib > SXB_RBB_MAX_MIB || (rb_mib & (rb_mib - 1))) {
-		fprintf(stderr, "usage: scxbound [--run-ms MS] [--pc-entries N (<= %d)] [--threads N] [--strand N] [--lru-check CONTROL] [--no-fail] [--rb-fill [--rb-mib N (a power of 2, <= %d)]] [--many-maps]\n",
+		fprintf(stderr, "usage: scxbound [--run-ms MS] [--pc-entries N (<= %d)] [--threads N] [--strand N] [--lru-check CONTROL] [--no-fail] [--rb-fill [--rb-mib N (a power of 2, <= %d)]] [--many-maps] [--rt-capture CONTROL]\n",
 			SXB_PC_MAX, SXB_RBB_MAX_MIB);
 		return 2;
 	}
@@ -336,6 +404,11 @@ int main(int argc, char **argv)
 		if (err)
 			fprintf(stderr, "scxbound: lru check: %s\n", strerror(-err));
 	}
+	if (rt_control) {
+		err = rt_capture_start(skel, rt_control);
+		if (err)
+			fprintf(stderr, "scxbound: rt capture: %s\n", strerror(-err));
+	}
 	for (double t0 = now_ms(); !stop && (fail ? now_ms() - t0 < run_ms : 1);)
 		usleep(10000);
 	rc = 0;
@@ -352,6 +425,7 @@ int main(int argc, char **argv)
 		       (u64)skel->bss->failed_at, (u64)skel->bss->nr_task_st);
 	}
 detach:
+	rt_capture_stop();
 	bpf_link__destroy(link);
 out:
 	scxbound_bpf__destroy(skel);
