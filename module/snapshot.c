@@ -212,6 +212,19 @@ static u64 snapshot_copy_rate(struct capture *c, struct snapshot_plan *p, u32 n)
 }
 
 /*
+ * A measured rate a quarter quicker (snapshot_plan()). One not measured
+ * stays 0: a copy rate the plan took as 1 for a map too small to time
+ * (snapshot_copy_rate()) is not thereby measured.
+ */
+static void snapshot_rate_quicker(u64 *rate)
+{
+	u64 ps = READ_ONCE(*rate);
+
+	if (ps)
+		WRITE_ONCE(*rate, max_t(u64, ps - ps / 4, 1));
+}
+
+/*
  * The plan: each stoppable map's expected hold, walked (its family's rate
  * measured in an earlier stop) or copied flat (the copy's rate), the
  * quicker of the two; then the maps that fit the budget together, in the
@@ -269,12 +282,10 @@ static void snapshot_plan(struct capture *c, struct snapshot_plan *p, u32 n)
 			 */
 			if (q->flat && !copy_decayed) {
 				copy_decayed = true;
-				WRITE_ONCE(snapshot_copy_ps, max_t(u64, copy_ps - copy_ps / 4, 1));
+				snapshot_rate_quicker(&snapshot_copy_ps);
 			} else if (!q->flat && !(decayed & BIT_ULL(q->map->map_type % 64))) {
 				decayed |= BIT_ULL(q->map->map_type % 64);
-				walk_ps = READ_ONCE(snapshot_walk_ps[q->map->map_type]);
-				WRITE_ONCE(snapshot_walk_ps[q->map->map_type],
-					   max_t(u64, walk_ps - walk_ps / 4, 1));
+				snapshot_rate_quicker(&snapshot_walk_ps[q->map->map_type]);
 			}
 			continue;
 		}
