@@ -58,7 +58,8 @@ for i in $(seq "$WARN_RUNS"); do
 	# core_dsq_tasks) or in tasks[]. What does not hold is printed, one
 	# reason a line, and the DSQ's count and the loader's place in it.
 	lp=$(sed -n 's/^scxbound: enabled pid=\([0-9]*\) .*/\1/p' "$dir/warn-$i.out")
-	why=$("$DEC" decode "$warn" | jq -r --argjson lp "${lp:--1}" '
+	wj=$("$DEC" decode "$warn")
+	why=$(jq -r --argjson lp "${lp:--1}" '
 		([.schedulers[0].dsqs[] | select(.id == 42) | .tasks[].pid] +
 		 [.schedulers[0].tasks[] | select(.dsq.id == 42) | .pid] | unique) as $h |
 		(if .schedulers[0].name != "scxdump_bound" then "scheduler \(.schedulers[0].name)" else empty end),
@@ -68,10 +69,10 @@ for i in $(seq "$WARN_RUNS"); do
 		(.stall.tasks[] | select(.wait_ms < 750) | "pid \(.pid) (\(.comm)) listed at \(.wait_ms) ms"),
 		(if [.maps[] | select(.name | endswith(".bss")) | .entries[0].value.hold] != [1] then "hold not 1" else empty end),
 		(if ($h | index([$lp])) == null then "loader \($lp) not on DSQ 42 (\($h | length) there, \([.schedulers[0].dsqs[] | select(.id == 42) | .not_listed]) not listed; the loader: \([.schedulers[0].tasks[] | select(.pid == $lp)] | tojson))" else empty end),
-		(.stall.tasks[] | .pid as $p | select(($h | index([$p])) == null) | "listed pid \(.pid) (\(.comm)) not on DSQ 42: \(tojson)")')
-	"$DEC" decode "$warn" | jq -r --argjson lp "${lp:--1}" --arg i "$i" '.schedulers[0].dsqs[] | select(.id == 42) |
-		"# warn \($i): \(.nr) tasks on DSQ 42, \(.listed) listed, the loader \(if ([.tasks[].pid] | index([$lp])) == null then "not among them" else "at \([.tasks[].pid] | index([$lp]))" end)"'
-	ew=$("$DEC" decode "$exitf" | jq -r --argjson w "$("$DEC" decode "$warn" | jq .capture.capture_seq)" '
+		(.stall.tasks[] | .pid as $p | select(($h | index([$p])) == null) | "listed pid \(.pid) (\(.comm)) not on DSQ 42: \(tojson)")' <<<"$wj")
+	jq -r --argjson lp "${lp:--1}" --arg i "$i" '.schedulers[0].dsqs[] | select(.id == 42) |
+		"# warn \($i): \(.nr) tasks on DSQ 42, \(.listed) listed, the loader \(if ([.tasks[].pid] | index([$lp])) == null then "not among them" else "at \([.tasks[].pid] | index([$lp]))" end)"' <<<"$wj"
+	ew=$("$DEC" decode "$exitf" | jq -r --argjson w "$(jq .capture.capture_seq <<<"$wj")" '
 		(if .schedulers[0].exit.kind_name != "SCX_EXIT_ERROR_STALL" then "exit dump: exit kind \(.schedulers[0].exit.kind_name)" else empty end),
 		(if .stall.warning_seq != $w then "exit dump: warning_seq \(.stall.warning_seq) not \($w)" else empty end)')
 	if [ -z "$why$ew" ]; then
