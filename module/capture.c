@@ -13,6 +13,7 @@
 #include <linux/bpf.h>
 #include <linux/btf.h>
 #include <linux/mutex.h>
+#include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <linux/utsname.h>
@@ -256,11 +257,16 @@ static void capture_maps(struct capture *c)
 	i = snapshot_run(c);
 	core_write(c, 0);
 	for (; i < c->maps.nr; i++) {
+		u64 t0;
+
 		if (i >= c->nr_maps_reserved)
 			capture_reserve_maps(c);	/* inner maps found since */
+		t0 = local_clock();
 		mapdrv_capture(c, c->maps.maps[i], i);
+		snapshot_learn_live(c, i, local_clock() - t0);
 		cond_resched();
 	}
+	snapshot_done(c);
 	if (c->nr_maps_reserved < c->maps.nr)
 		capture_error(c, -ENOSPC,
 			      "%u of %u maps had no room reserved for their MAP and MAP_END records (%zu bytes each, max_dump_bytes %lu): those missing are counted in records_omitted",

@@ -521,12 +521,45 @@ static void snapshot_release(struct capture *c)
 		if (c->plan[i].flat)
 			kvfree(c->plan[i].flat_parts.part[0].copy);
 	}
-	kvfree(c->plan);
 	kfree(c->keys);
 	kvfree(c->kmems);
-	c->plan = NULL;
 	c->keys = NULL;
 	c->kmems = NULL;
+}
+
+/*
+ * A stoppable map read live after the stop (the plan left it out, or the
+ * clock undid it, or it came after): its walk took @ns, whole, with the
+ * code it runs translated and its memory touched. That is a better
+ * measure of its type's rate than a part done in the stop, extrapolated:
+ * in the first stop after a load the part includes what running the walk
+ * first costs (under TCG the debug kernel's storage walk did there 1 in
+ * 8 of what it does whole at that speed, and the plan then kept it out
+ * of a 100 ms stop it takes 15 ms of). The type's rate becomes the
+ * quicker of the two; one read slower live than in a stop (preempted,
+ * other CPUs competing) changes nothing.
+ */
+void snapshot_learn_live(struct capture *c, u32 index, u64 ns)
+{
+	struct snapshot_plan *q;
+	u64 ps, *rate;
+
+	if (!c->plan || index >= c->nr_stoppable)
+		return;
+	q = &c->plan[index];
+	if (q->map != c->maps.maps[index] || q->cost < SNAPSHOT_RATE_MIN)
+		return;
+	rate = &snapshot_walk_ps[q->map->map_type];
+	ps = max_t(u64, div64_u64(ns * 1000, q->cost), 1);
+	if (!READ_ONCE(*rate) || ps < READ_ONCE(*rate))
+		WRITE_ONCE(*rate, ps);
+}
+
+/* After the maps read live: the plan, which snapshot_learn_live() reads. */
+void snapshot_done(struct capture *c)
+{
+	kvfree(c->plan);
+	c->plan = NULL;
 }
 
 /*
