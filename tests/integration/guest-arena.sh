@@ -25,7 +25,14 @@ while ! grep -q '^ready' loader.out && [ $n -lt 600 ]; do
 	sleep 0.1
 	n=$((n + 1))
 done
+# a budget the arena and the task storage fit in together (the first
+# stop after a load tries every map): a task forked between the arena's
+# copy and a live read of the storage would point at a slot the dump lacks
+P=/sys/module/scxdump/parameters/snapshot_budget_us
+budget=$(cat $P)
+echo 100000 >$P
 capture_to od.bin "on demand"
+echo "$budget" >$P
 touch go
 wait $SCX
 echo "loader: $?"
