@@ -15,9 +15,11 @@ t_check "the scheduler was running before the rounds" grep -qx enabled "$dir/sta
 t_check "every insmod loaded, every module unloaded in its round" \
 	test -z "$(grep -Ev ': (loaded|collector waiting|collector stopped \(0\))$' "$dir/rounds.log")"
 n=$(grep -c ': loaded$' "$dir/rounds.log")
-# the debug suite asks for 50 rounds with time for them all: each must run
+# the debug suite asks for 25 rounds with 300 s for them (it ran 50 in
+# 322 s): two thirds of them at least must run there
 want=5
-[ "${RMMOD_ROUNDS:-20}" -lt 50 ] || want=$RMMOD_ROUNDS
+rounds=${RMMOD_ROUNDS:-20}
+[ "${RMMOD_LIMIT:-30}" -lt $((8 * rounds)) ] || want=$((2 * rounds / 3))
 t_check "at least $want rounds ran ($n)" test "$n" -ge "$want"
 t_check "each rmmod unloaded or was refused busy" \
 	test -z "$(grep -Ev '^rmmod [0-9]+\.[0-9]+: (ok|busy)$' "$dir/rmmod.log")"
