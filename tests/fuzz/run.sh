@@ -70,7 +70,7 @@ if [ "$mode" = explore ]; then
 	exit
 fi
 
-runs=${FUZZ_RUNS:-120000}
+runs=${FUZZ_RUNS:-60000}
 corpus=$(mktemp -d)
 trap 'rm -rf "$corpus"' EXIT
 seed_corpus "$corpus"
