@@ -249,14 +249,21 @@ void render_ptr(struct render *r, const struct btf_type *t, const uint8_t *data,
 		return;
 	}
 	if (v && pt && btf_is_fwd(pt) && why) {
-		char fwd[160];
+		char fwd[160], reason[320];
 
 		snprintf(fwd, sizeof(fwd), "%s %s", btf_kflag(pt) ? "union" : "struct",
 			 render_name_of(r->btf, pt));
+		/* with allocators in the dump, the slot it would type is the news */
+		if (r->mem->slot)
+			snprintf(reason, sizeof(reason),
+				 "%s, and no live slot of the dump's allocators is at it (freed, or taken after the arena was copied)",
+				 why);
+		else
+			snprintf(reason, sizeof(reason), "%s", why);
 		json_obj(r->g);
 		json_kstr(r->g, "addr", hex);
 		json_kstr(r->g, "fwd", fwd);
-		json_kstr(r->g, "reason", why);
+		json_kstr(r->g, "reason", reason);
 		json_obj_end(r->g);
 		return;
 	}

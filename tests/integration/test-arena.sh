@@ -77,7 +77,7 @@ for run in od exit; do
 	# read live after a stop that copied the arena, a task forked between
 	# points at a slot the dump does not have: its data says so (no target)
 	t_jq "$what: every task's storage reaches a payload with that task's pid (read after the arena's copy: a task forked since has no payload, and says why)" "$f" \
-		"(.maps[] | select(.name == \"sxa_tasks\")) as \$s | (.maps[] | select(.name == \"arena\") | .in_snapshot) as \$a | [\$s.entries[] | .value.data.target.pid == .key.pid] | length > 50 and (if \$s.in_snapshot and \$a then all else ([\$s.entries[] | select(.value.data.target.pid != .key.pid) | .value.data | has(\"target\") | not] | all) and ([\$s.entries[] | .value.data.target.pid == .key.pid] | map(select(.)) | length > 50) end)"
+		"(.maps[] | select(.name == \"sxa_tasks\")) as \$s | (.maps[] | select(.name == \"arena\") | .in_snapshot) as \$a | [\$s.entries[] | .value.data.target.pid == .key.pid] | length > 50 and (if \$s.in_snapshot and \$a then all else ([\$s.entries[] | select(.value.data.target.pid != .key.pid) | .value.data | (has(\"target\") | not) and (.reason | test(\"no live slot\"))] | all) and ([\$s.entries[] | .value.data.target.pid == .key.pid] | map(select(.)) | length > 50) end)"
 	# the bump allocator: a struct sxa_cfg (3016 bytes) at 8 of the first
 	# block, a struct sxa_cpu (16) per CPU after it, the struct sxa_hist
 	# (2048) at 8 of the second
