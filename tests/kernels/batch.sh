@@ -37,7 +37,11 @@ batch_write() {
 		echo "top=\$(pwd)"
 		for n in "${batch_names[@]}"; do
 			echo "mkdir -p \$top/$n && cd \$top/$n && echo '=== $n' >/dev/console"
-			echo "dmesg -C; timeout -k 10 ${BATCH_TIMEOUT:-900} sh $GUEST_SRC/tests/integration/guest-$n.sh </dev/null >out 2>&1; echo \$? >rc"
+			# a test still running 60 s before its timeout: the tasks
+			# blocked, with their stacks, on the console (console.log), in
+			# case its processes cannot be killed (uninterruptible)
+			echo "(trap 'kill \$s; exit' TERM; sleep $((${BATCH_TIMEOUT:-900} - 60)) & s=\$!; wait \$s; echo '=== $n: still running, blocked tasks:' >/dev/console; echo 8 >/proc/sys/kernel/printk; echo w >/proc/sysrq-trigger; echo 4 >/proc/sys/kernel/printk) & wd=\$!"
+			echo "dmesg -C; timeout -k 10 ${BATCH_TIMEOUT:-900} sh $GUEST_SRC/tests/integration/guest-$n.sh </dev/null >out 2>&1; echo \$? >rc; kill \$wd 2>/dev/null"
 			echo "sh /opt/scxdump/facts.sh; rmmod scxdump 2>/dev/null; dmesg >dmesg; cd \$top"
 		done
 		[ -z "$extra" ] || echo "$extra"
