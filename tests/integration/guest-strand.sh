@@ -16,9 +16,14 @@ RUNS=${STRAND_RUNS:-10}
 WARN_RUNS=${STRAND_WARN_RUNS:-2}
 insmod $KO embed_kernel_btf=N keep_dumps=64 || exit 1
 
-(while :; do cat $DBG/status >/dev/null; echo x >>status.ticks; done) &
+# the loops count on tmpfs, not on the shared root (virtiofs): a hundred
+# appends a second there for minutes on end is a load of its own, and
+# these loops test the module's files; copied here at the end
+T=/run/strand-ticks
+rm -rf $T && mkdir -p $T
+(while :; do cat $DBG/status >/dev/null; echo x >>$T/status.ticks; done) &
 R=$!
-(while :; do echo capture >$DBG/control 2>/dev/null; echo x >>control.ticks; done) &
+(while :; do echo capture >$DBG/control 2>/dev/null; echo x >>$T/control.ticks; done) &
 W=$!
 
 i=1
@@ -30,9 +35,9 @@ while [ $i -le "$RUNS" ]; do
 	ms=$((($(date +%s%N) - t0) / 1000000))
 	echo "run $i: loader status $rc, $ms ms, state $(cat /sys/kernel/sched_ext/state)"
 	# the loops must still make progress after the failure
-	s0=$(wc -l <status.ticks) c0=$(wc -l <control.ticks)
+	s0=$(wc -l <$T/status.ticks) c0=$(wc -l <$T/control.ticks)
 	sleep 1
-	echo "run $i: status reads +$(($(wc -l <status.ticks) - s0)), control writes +$(($(wc -l <control.ticks) - c0))"
+	echo "run $i: status reads +$(($(wc -l <$T/status.ticks) - s0)), control writes +$(($(wc -l <$T/control.ticks) - c0))"
 	after=$(sed -n 's/^last_capture_seq: //p' $DBG/status)
 	for f in $(ls $DBG/dumps); do
 		[ "$(echo "$f" | sed 's/^0*//')" -gt "${before:-0}" ] && cp $DBG/dumps/$f strand-$i-$f.bin
@@ -62,9 +67,9 @@ while [ $w -le "$WARN_RUNS" ]; do
 	before=$(sed -n 's/^last_capture_seq: //p' $DBG/status)
 	timeout 120 $B --strand 1000000000 --run-ms 1500 --rt-capture $DBG/control >warn-$w.out 2>&1
 	echo "warn $w: loader status $?, state $(cat /sys/kernel/sched_ext/state)"
-	s0=$(wc -l <status.ticks)
+	s0=$(wc -l <$T/status.ticks)
 	sleep 1
-	echo "warn $w: status reads +$(($(wc -l <status.ticks) - s0))"
+	echo "warn $w: status reads +$(($(wc -l <$T/status.ticks) - s0))"
 	for f in $(ls $DBG/dumps); do
 		[ "$(echo "$f" | sed 's/^0*//')" -gt "${before:-0}" ] && cp $DBG/dumps/$f warn-$w-$f.bin
 	done
@@ -72,5 +77,6 @@ while [ $w -le "$WARN_RUNS" ]; do
 done
 kill $R
 wait $R 2>/dev/null
+cp $T/*.ticks .
 rmmod scxdump
 echo "== done"
