@@ -257,13 +257,15 @@ static void capture_maps(struct capture *c)
 	i = snapshot_run(c);
 	core_write(c, 0);
 	for (; i < c->maps.nr; i++) {
+		size_t w0;
 		u64 t0;
 
 		if (i >= c->nr_maps_reserved)
 			capture_reserve_maps(c);	/* inner maps found since */
+		w0 = c->w.len;
 		t0 = local_clock();
 		mapdrv_capture(c, c->maps.maps[i], i);
-		snapshot_learn_live(c, i, local_clock() - t0);
+		snapshot_learn_live(c, i, local_clock() - t0, c->w.len - w0);
 		cond_resched();
 	}
 	snapshot_done(c);

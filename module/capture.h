@@ -105,7 +105,7 @@ void core_write(struct capture *c, u32 sched_index);
 /* snapshot.c */
 void snapshot_partition(struct capture *c);
 u32 snapshot_run(struct capture *c);
-void snapshot_learn_live(struct capture *c, u32 index, u64 ns);
+void snapshot_learn_live(struct capture *c, u32 index, u64 ns, u64 written);
 void snapshot_done(struct capture *c);
 
 #endif /* SCXDUMP_CAPTURE_H */

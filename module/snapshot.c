@@ -529,7 +529,10 @@ static void snapshot_release(struct capture *c)
 
 /*
  * A stoppable map read live after the stop (the plan left it out, or the
- * clock undid it, or it came after): its walk took @ns, whole, with the
+ * clock undid it, or it came after): its walk took @ns and wrote
+ * @written bytes. A walk cut short (max_map_bytes, a full dump) or a map
+ * that shrank wrote less than half of what the plan counted: its time is
+ * not the whole walk's, and teaches nothing. Otherwise it is whole, with the
  * code it runs translated and its memory touched. That is a better
  * measure of its type's rate than a part done in the stop, extrapolated:
  * in the first stop after a load the part includes what running the walk
@@ -539,7 +542,7 @@ static void snapshot_release(struct capture *c)
  * quicker of the two; one read slower live than in a stop (preempted,
  * other CPUs competing) changes nothing.
  */
-void snapshot_learn_live(struct capture *c, u32 index, u64 ns)
+void snapshot_learn_live(struct capture *c, u32 index, u64 ns, u64 written)
 {
 	struct snapshot_plan *q;
 	u64 ps, *rate;
@@ -547,7 +550,8 @@ void snapshot_learn_live(struct capture *c, u32 index, u64 ns)
 	if (!c->plan || index >= c->nr_stoppable)
 		return;
 	q = &c->plan[index];
-	if (q->map != c->maps.maps[index] || q->cost < SNAPSHOT_RATE_MIN)
+	if (q->map != c->maps.maps[index] || q->cost < SNAPSHOT_RATE_MIN ||
+	    written < q->bytes / 2)
 		return;
 	rate = &snapshot_walk_ps[q->map->map_type];
 	ps = max_t(u64, div64_u64(ns * 1000, q->cost), 1);
