@@ -33,10 +33,10 @@ TIMING_SENSITIVE=${TIMING_SENSITIVE:-}
 runs=$1 obj=$2
 shift 2
 labels=("$@")
-# no run without the module: its results are those with it, which must
-# then all be pass or skip
-baseline=1
-[ "${labels[0]}" != - ] || baseline=0
+# no run without the module: every test must then pass or skip with it,
+# and the debug kernel's results are compared with that run's
+baseline=1 ref=${labels[0]}
+[ "$ref" != - ] || baseline=0 ref=${labels[1]}
 
 # The reasons sched_ext gives an error exit (kind >= SCX_EXIT_ERROR) in its
 # "disabled (REASON)" line (scx_exit_reason(), kernel/sched/ext/ext.c).
@@ -141,7 +141,6 @@ for t in $tests; do
 		res[$l/$t]=$(result "$l" "$t")
 		row+=("${res[$l/$t]}")
 	done
-	[ $baseline -eq 1 ] || res[-/$t]=${res[${labels[1]}/$t]}
 	printf '# %-28s %-8s %-8s %-8s %s\n' "$t" "${row[@]}" "$(dump_kinds "${labels[1]}" "$t")"
 	for l in "${labels[@]:1}"; do
 		module_in "$l" "$t"
@@ -158,7 +157,7 @@ for t in $tests; do
 	fi
 	if [ ${#labels[@]} -gt 2 ]; then
 		case " $TIMING_SENSITIVE " in *" $t "*) continue ;; esac
-		[ "${res[${labels[2]}/$t]}" = "${res[${labels[0]}/$t]}" ] || dbg=0
+		[ "${res[${labels[2]}/$t]}" = "${res[$ref/$t]}" ] || dbg=0
 	fi
 done
 hung=0
