@@ -2,9 +2,12 @@
 # make bench, the event recorder's part: the throughput of a
 # context-switch-heavy load (tests/bench/guest-recorder.sh: two processes
 # ping-ponging over pipes on two CPUs, under scxtest) with the recorder
-# off and at its default size, from the same guest boot (3 runs each,
-# alternating, the sums), the events it recorded per round trip, and what
-# one event costs. Target: <= 2% fewer round trips at the default size.
+# off and at its default size, from the same guest boot (6 runs of 2 s
+# each, alternating, the sums), the events it recorded per round trip,
+# and what one event costs. Target: <= 2% fewer round trips at the
+# default size. The runs of one setup differ among themselves (the TCG
+# guest's speed drifts): their spread is printed beside the loss, and a
+# loss within that spread is said to be hidden by it, met or not.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../guest/common.sh"
@@ -20,11 +23,13 @@ dir=$GUEST_ROOT/opt/scxdump/runs/bench-recorder
 	sh "$GUEST_SRC/tests/bench/guest-recorder.sh" >/dev/null || { echo "recorder: the guest run failed"; exit 1; }
 grep -qx '== done' "$dir/out" || { echo "recorder: the guest script did not finish"; exit 1; }
 declare -A rt ms
+: >"$dir/runs.txt"
 ev=0 rt_on_counted=0 per_cpu=0
 for mode in off on; do
 	rt[$mode]=0 ms[$mode]=0
-	for r in 1 2 3; do
+	for r in 1 2 3 4 5 6; do
 		read -r _ n _ t <"$dir/$mode-$r.out"
+		echo "$mode $n $t" >>"$dir/runs.txt"
 		rt[$mode]=$((rt[$mode] + n))
 		ms[$mode]=$(awk -v a="${ms[$mode]}" -v b="$t" 'BEGIN { print a + b }')
 		if [ "$mode" = on ]; then
@@ -37,14 +42,25 @@ for mode in off on; do
 		fi
 	done
 done
-echo "recorder: a ping-pong over pipes on 2 CPUs under scxtest (TCG guest, $(cat "$dir/krel" 2>/dev/null)), 3 x 3 s each way:"
+echo "recorder: a ping-pong over pipes on 2 CPUs under scxtest (TCG guest, $(cat "$dir/krel" 2>/dev/null)), 6 x 2 s each way, alternating:"
+# each run's round trips/s, and the spread of each setup's runs: (slowest
+# to fastest) / their mean
+awk '{ r = $2 / $3 * 1000; l[$1] = l[$1] sprintf(" %.0f", r); s[$1] += r; n[$1]++
+	if (!($1 in lo) || r < lo[$1]) lo[$1] = r; if (!($1 in hi) || r > hi[$1]) hi[$1] = r }
+	END { for (m in l) printf "  %-3s runs (round trips/s):%s; spread %.0f%% of their mean\n",
+		m, l[m], (hi[m] - lo[m]) / (s[m] / n[m]) * 100 }' "$dir/runs.txt" | sort
+noise=$(awk '{ r = $2 / $3 * 1000; if (!($1 in lo) || r < lo[$1]) lo[$1] = r
+	if (!($1 in hi) || r > hi[$1]) hi[$1] = r; s[$1] += r; n[$1]++ }
+	END { x = 0; for (m in s) { v = (hi[m] - lo[m]) / (s[m] / n[m]) * 100; if (v > x) x = v }
+	print x }' "$dir/runs.txt")
 awk -v ro="${rt[off]}" -v mo="${ms[off]}" -v rn="${rt[on]}" -v mn="${ms[on]}" \
-	-v ev="$ev" -v rc="$rt_on_counted" -v pc="$per_cpu" 'BEGIN {
+	-v ev="$ev" -v rc="$rt_on_counted" -v pc="$per_cpu" -v noise="$noise" 'BEGIN {
 	so = ro / mo * 1000; sn = rn / mn * 1000
 	loss = (1 - sn / so) * 100
 	epr = rc > 0 ? ev / rc : 0
-	printf "  off: %.0f round trips/s; on (%d events per CPU): %.0f round trips/s: %.2f%% fewer (target <= 2%%): %s\n",
-		so, pc, sn, loss, loss <= 2 ? "met" : "not met"
+	printf "  off: %.0f round trips/s; on (%d events per CPU): %.0f round trips/s: %.2f%% fewer (target <= 2%%): %s%s\n",
+		so, pc, sn, loss, (loss <= 2 ? "met" : "not met"),
+		(noise > 2 ? sprintf("; the runs of one setup spread over %.0f%%, more than the target: this guest cannot tell 2%%", noise) : "")
 	if (epr > 0)
 		printf "  %.1f events per round trip; per event: %.0f ns of the round trip (TCG)\n",
 			epr, (1e9 / sn - 1e9 / so) / epr
