@@ -30,18 +30,20 @@ for n in $batch_last; do
 done
 
 batch_write() {
-	local file=$1 extra=${2:-} n knobs
+	local file=$1 extra=${2:-} n knobs to=${BATCH_TIMEOUT:-900}
 	knobs=$(guest_knobs)
 	{
 		[ -z "$knobs" ] || echo "export $knobs"
 		echo "top=\$(pwd)"
 		for n in "${batch_names[@]}"; do
 			echo "mkdir -p \$top/$n && cd \$top/$n && echo '=== $n' >/dev/console"
-			# a test still running 60 s before its timeout: the tasks
-			# blocked, with their stacks, on the console (console.log), in
-			# case its processes cannot be killed (uninterruptible)
-			echo "(trap 'kill \$s; exit' TERM; sleep $((${BATCH_TIMEOUT:-900} - 60)) & s=\$!; wait \$s; echo '=== $n: still running, blocked tasks:' >/dev/console; echo 8 >/proc/sys/kernel/printk; echo w >/proc/sysrq-trigger; echo 4 >/proc/sys/kernel/printk) & wd=\$!"
-			echo "dmesg -C; timeout -k 10 ${BATCH_TIMEOUT:-900} sh $GUEST_SRC/tests/integration/guest-$n.sh </dev/null >out 2>&1; echo \$? >rc; kill \$wd 2>/dev/null"
+			# a test still running 60 s before its timeout (half way,
+			# for a timeout under 2 min): the tasks blocked, with their
+			# stacks, on the console (console.log), in case its processes
+			# cannot be killed (uninterruptible); the console's log level
+			# raised for it, then put back
+			echo "(trap 'kill \$s; exit' TERM; sleep $((to > 120 ? to - 60 : to / 2)) & s=\$!; wait \$s; echo '=== $n: still running, blocked tasks:' >/dev/console; l=\$(cut -f1 /proc/sys/kernel/printk); echo 8 >/proc/sys/kernel/printk; echo w >/proc/sysrq-trigger; echo \$l >/proc/sys/kernel/printk) & wd=\$!"
+			echo "dmesg -C; timeout -k 10 $to sh $GUEST_SRC/tests/integration/guest-$n.sh </dev/null >out 2>&1; echo \$? >rc; kill \$wd 2>/dev/null"
 			echo "sh /opt/scxdump/facts.sh; rmmod scxdump 2>/dev/null; dmesg >dmesg; cd \$top"
 		done
 		[ -z "$extra" ] || echo "$extra"
