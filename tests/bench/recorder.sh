@@ -44,15 +44,14 @@ for mode in off on; do
 done
 echo "recorder: a ping-pong over pipes on 2 CPUs under scxtest (TCG guest, $(cat "$dir/krel" 2>/dev/null)), 6 x 2 s each way, alternating:"
 # each run's round trips/s, and the spread of each setup's runs: (slowest
-# to fastest) / their mean
-awk '{ r = $2 / $3 * 1000; l[$1] = l[$1] sprintf(" %.0f", r); s[$1] += r; n[$1]++
+# to fastest) / their mean; the widest spread last, alone on its line
+spread=$(awk '{ r = $2 / $3 * 1000; l[$1] = l[$1] sprintf(" %.0f", r); s[$1] += r; n[$1]++
 	if (!($1 in lo) || r < lo[$1]) lo[$1] = r; if (!($1 in hi) || r > hi[$1]) hi[$1] = r }
-	END { for (m in l) printf "  %-3s runs (round trips/s):%s; spread %.0f%% of their mean\n",
-		m, l[m], (hi[m] - lo[m]) / (s[m] / n[m]) * 100 }' "$dir/runs.txt" | sort
-noise=$(awk '{ r = $2 / $3 * 1000; if (!($1 in lo) || r < lo[$1]) lo[$1] = r
-	if (!($1 in hi) || r > hi[$1]) hi[$1] = r; s[$1] += r; n[$1]++ }
-	END { x = 0; for (m in s) { v = (hi[m] - lo[m]) / (s[m] / n[m]) * 100; if (v > x) x = v }
+	END { x = 0; for (m in l) { v = (hi[m] - lo[m]) / (s[m] / n[m]) * 100; if (v > x) x = v
+		printf "  %-3s runs (round trips/s):%s; spread %.0f%% of their mean\n", m, l[m], v }
 	print x }' "$dir/runs.txt")
+sed '$d' <<<"$spread" | sort
+noise=$(tail -1 <<<"$spread")
 awk -v ro="${rt[off]}" -v mo="${ms[off]}" -v rn="${rt[on]}" -v mn="${ms[on]}" \
 	-v ev="$ev" -v rc="$rt_on_counted" -v pc="$per_cpu" -v noise="$noise" 'BEGIN {
 	so = ro / mo * 1000; sn = rn / mn * 1000
