@@ -24,9 +24,30 @@ SCX=$!
 wait_enabled
 cat /sys/kernel/sched_ext/state >state.before
 
-# killed after 50 ms (often while it waits for its capture), 200 ms, or
-# left to finish; without the module, or told to pause (an rmmod refused
-# busy ten times), a pause instead
+# A writer killed once it waits for its capture: blocked in write(2)
+# (syscall 1 on x86_64, in /proc/PID/syscall; "running" while it runs) on
+# the control file. Timed kills alone missed the wait on a kernel whose
+# captures end quickly (6.12: none of 97 writes). Counted in
+# killed-waiting.
+kill_waiting() {
+	sh -c "echo capture >$DBG/control" 2>/dev/null &
+	p=$!
+	i=0
+	while [ $i -lt 2000 ]; do
+		{ read -r nr rest </proc/$p/syscall; } 2>/dev/null || break
+		if [ "$nr" = 1 ]; then
+			kill -KILL $p 2>/dev/null && echo "$rest" >>killed-waiting
+			break
+		fi
+		i=$((i + 1))
+	done
+	kill -KILL $p 2>/dev/null
+	wait $p 2>/dev/null
+}
+
+# killed as it waits for its capture, after 200 ms, or left to finish;
+# without the module, or told to pause (an rmmod refused busy ten times),
+# a pause instead
 writer() {
 	w=0
 	while [ ! -e stop ]; do
@@ -35,7 +56,7 @@ writer() {
 			continue
 		fi
 		case $((w % 3)) in
-		0) timeout -s KILL 0.05 sh -c "echo capture >$DBG/control" 2>/dev/null ;;
+		0) kill_waiting ;;
 		1) timeout -s KILL 0.2 sh -c "echo capture >$DBG/control" 2>/dev/null ;;
 		2) echo capture 2>/dev/null >$DBG/control ;;
 		esac
@@ -43,7 +64,7 @@ writer() {
 	done
 	echo "$w" >writes
 }
-rm -f stop pause late.stop
+rm -f stop pause late.stop killed-waiting
 writer &
 W=$!
 
