@@ -410,10 +410,19 @@ struct sxd_snapshot {
 	__u32	nr_maps_flat;		/* of nr_maps, those copied flat */
 	__u32	nr_maps_unplanned;	/* of nr_maps_live, those the plan left out */
 	__u64	copy_ps_per_byte;	/* the flat copy's rate the plan used */
+	/* from here on, not in dumps of before (their record is 104 bytes) */
+	__u64	first_held_ns;		/* SXD_SNAP_F_REDONE: the first stop's hold */
 };
 
 #define SXD_SNAPSHOT_SIZE_V1	72	/* the record before flat copies */
+#define SXD_SNAPSHOT_SIZE_V2	104	/* the record before stops done again */
 #define SXD_SNAP_F_BUDGET	0x1u	/* the time budget ran out in the stop */
+/*
+ * The first stop ran out of the budget on a map the plan, at measured
+ * rates, said fits: every map was copied again in a second stop, once
+ * (held_ns and stop_ns are the second's)
+ */
+#define SXD_SNAP_F_REDONE	0x2u
 
 /*
  * Something this kernel cannot give the dump (6.12 has no event counters,

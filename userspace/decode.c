@@ -84,6 +84,8 @@ static void emit_snapshot(yajl_gen g, const struct dump_index *x)
 	json_kuint(g, "reserved_bytes", sn->reserved_bytes);
 	json_kuint(g, "budget_ns", sn->budget_ns);
 	json_kbool(g, "budget_exhausted", sn->snap_flags & SXD_SNAP_F_BUDGET);
+	json_kbool(g, "redone", sn->snap_flags & SXD_SNAP_F_REDONE);
+	json_kuint(g, "first_held_ns", sn->first_held_ns);
 	json_kuint(g, "nr_maps_live", sn->nr_maps_live);
 	json_kuint(g, "copied_bytes", sn->copied_bytes);
 	json_kuint(g, "flat_bytes", sn->flat_bytes);

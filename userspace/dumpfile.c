@@ -30,7 +30,8 @@ _Static_assert(sizeof(struct sxd_sched) == 232, "sched layout");
 _Static_assert(sizeof(struct sxd_map) == 80, "map layout");
 _Static_assert(sizeof(struct sxd_entries) == 32, "entries layout");
 _Static_assert(sizeof(struct sxd_map_end) == 48, "map_end layout");
-_Static_assert(sizeof(struct sxd_snapshot) == 104 && SXD_SNAPSHOT_SIZE_V1 == 72, "snapshot layout");
+_Static_assert(sizeof(struct sxd_snapshot) == 112 && SXD_SNAPSHOT_SIZE_V2 == 104 &&
+	       SXD_SNAPSHOT_SIZE_V1 == 72, "snapshot layout");
 _Static_assert(sizeof(struct sxd_end) == 40, "end layout");
 _Static_assert(sizeof(struct sxd_owner) == 208, "owner layout");
 _Static_assert(sizeof(struct sxd_obj_ref) == 32, "ref layout");

@@ -112,6 +112,9 @@ static void print_snapshot(const struct sxd_snapshot *sn, FILE *out)
 			fprintf(out, "snapshot: %u maps copied flat (%.3f MB of kernel memory), read after the stop; held %.3f MB in all\n",
 				sn->nr_maps_flat, sn->flat_bytes / 1e6,
 				((double)sn->copied_bytes + sn->flat_bytes) / 1e6);
+		if (sn->snap_flags & SXD_SNAP_F_REDONE)
+			fprintf(out, "snapshot: done again: the first stop ran out of its budget after %.3f ms on a map the plan said fits\n",
+				sn->first_held_ns / 1e6);
 		if (sn->snap_flags & SXD_SNAP_F_BUDGET)
 			fprintf(out, "snapshot: its %.3f ms budget ran out; %u more maps read live after it\n",
 				sn->budget_ns / 1e6, sn->nr_maps_live - unplanned);

@@ -52,7 +52,7 @@ static bool hostile;
 /* --later, --corrupt-len: what the maps hold, as map_N() write them */
 static bool later, corrupt;
 /* --flat, --snapshot-v1: the snapshot's record and which maps it copied how */
-static bool flat, snapshot_v1;
+static bool flat, snapshot_v1, snapshot_v2;
 /* --flat-bad, --flat-untimed: the flat copy's lists a bad link cut short, its time */
 static unsigned long long flat_bad_lists, flat_ns = 1500000;
 /* make_btf()'s types: the struct val, the .data section, u32, char[6] */
@@ -646,13 +646,16 @@ static void add_sched(unsigned int stats_flags)
 /*
  * A consistent snapshot whose 5 ms budget ran out, two maps read live.
  * --flat: it copied map 0 flat (3 MB of kernel memory) and walked map 2;
- * of the two read live, one the plan left out. --snapshot-v1: the record
- * ends before the flat copies' fields.
+ * of the two read live, one the plan left out; it is the second stop, the
+ * first having run out of its budget after 5.1 ms. --snapshot-v1: the
+ * record ends before the flat copies' fields; --snapshot-v2: before the
+ * stop done again's.
  */
 static void add_snapshot(void)
 {
 	struct sxd_snapshot *sn = rec(SXD_REC_SNAPSHOT,
-				      snapshot_v1 ? SXD_SNAPSHOT_SIZE_V1 : sizeof(*sn), NULL, 0);
+				      snapshot_v1 ? SXD_SNAPSHOT_SIZE_V1 :
+				      snapshot_v2 ? SXD_SNAPSHOT_SIZE_V2 : sizeof(*sn), NULL, 0);
 
 	sn->copied_bytes = 98765;
 	sn->mode = SXD_SNAP_STOPPED;
@@ -671,6 +674,10 @@ static void add_snapshot(void)
 	sn->nr_maps_flat = 1;
 	sn->nr_maps_unplanned = 1;
 	sn->copy_ps_per_byte = 125;
+	if (snapshot_v2)
+		return;
+	sn->snap_flags |= SXD_SNAP_F_REDONE;
+	sn->first_held_ns = 5100000;
 }
 
 /* An exit after a stall warning: dump 5, 1.5 s before this capture. */
@@ -1171,6 +1178,7 @@ int main(int argc, char **argv)
 		{ "flat-bad", no_argument, NULL, 'L' },
 		{ "flat-untimed", no_argument, NULL, 'U' },
 		{ "snapshot-v1", no_argument, NULL, '1' },
+		{ "snapshot-v2", no_argument, NULL, '2' },
 		{ 0 }
 	};
 	unsigned int version = SXD_VERSION, btf_size;
@@ -1227,6 +1235,7 @@ int main(int argc, char **argv)
 		case 'L': flat = true; flat_bad_lists = 2; break;
 		case 'U': flat = true; flat_ns = 0; break;
 		case '1': snapshot_v1 = true; break;
+		case '2': snapshot_v2 = true; break;
 		case 'P':
 			stats_flags = !strcmp(optarg, "on") ? SXD_PROG_STATS_ON :
 				      !strcmp(optarg, "off") ? SXD_PROG_STATS_OFF : ~0u;

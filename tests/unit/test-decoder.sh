@@ -15,7 +15,7 @@ t_jq "capture time as UTC text" "$j" '.capture.time == "2026-11-24T23:00:33.8164
 t_jq "end record: duration, omissions, truncated flag" "$j" '.capture.duration_ns == 4955297 and .capture.bytes_omitted == 4096 and .capture.records_omitted == 2 and .capture.truncated == true'
 t_jq "scheduler and exit info" "$j" '.schedulers[0] | .name == "synthetic" and .exit.kind == 1025 and .exit.kind_name == "SCX_EXIT_ERROR_BPF" and .exit.exit_code == -3 and .exit.exit_cpu == 2'
 t_jq "ops flags and timeout" "$j" '.schedulers[0].ops == {flags: 68, timeout_ms: 5000}'
-t_jq "snapshot: mode, CPUs held and for how long, its budget; no flat copy, the map it walked" "$j" '.capture.snapshot == {consistent: true, mode: "stop_machine", nr_maps: 1, nr_cpus_held: 3, held_ns: 1234567, stop_ns: 2000000, reserved_bytes: 1048576, budget_ns: 5000000, budget_exhausted: true, nr_maps_live: 2, copied_bytes: 98765, flat_bytes: 0, held_bytes: 98765, plan_ns: 0, nr_maps_flat: 0, nr_maps_unplanned: 0, copy_ps_per_byte: 0, maps: [{name: "vals", map_index: 0, copy: "walk", dump_bytes: 160}]}'
+t_jq "snapshot: mode, CPUs held and for how long, its budget; no flat copy, the map it walked" "$j" '.capture.snapshot == {consistent: true, mode: "stop_machine", nr_maps: 1, nr_cpus_held: 3, held_ns: 1234567, stop_ns: 2000000, reserved_bytes: 1048576, budget_ns: 5000000, budget_exhausted: true, redone: false, first_held_ns: 0, nr_maps_live: 2, copied_bytes: 98765, flat_bytes: 0, held_bytes: 98765, plan_ns: 0, nr_maps_flat: 0, nr_maps_unplanned: 0, copy_ps_per_byte: 0, maps: [{name: "vals", map_index: 0, copy: "walk", dump_bytes: 160}]}'
 t_jq "each map's capture time (MAP_END's duration)" "$j" '[.maps[] | .capture_ns] == ([.maps[] | .index * 1000 + 7])'
 t_jq "how exact nr_omitted is" "$j" '[.maps[] | {(.name): .nr_omitted_is}] | add | .raw_hash == "estimate" and .vals == "exact"'
 t_jq "snapshot: which maps it holds" "$j" '([.maps[] | select(.in_snapshot) | .name] == ["vals"]) and ([.maps[] | .in_snapshot | type] | unique == ["boolean"])'
@@ -24,8 +24,8 @@ t_jq "snapshot: how it copied each map, null for the maps it did not" "$j" '[.ma
 # live; of the two maps read live, one the plan left out
 "$MK" --flat "$tmp/flat.bin" && "$DEC" decode "$tmp/flat.bin" >"$tmp/flat.json"
 t_eq "flat copies: decode exits 0" 0 $?
-t_jq "flat copies: the record's new fields, held_bytes = copied_bytes + flat_bytes" "$tmp/flat.json" \
-	'.capture.snapshot | del(.maps) == {consistent: true, mode: "stop_machine", nr_maps: 2, nr_cpus_held: 3, held_ns: 1234567, stop_ns: 2000000, reserved_bytes: 1048576, budget_ns: 5000000, budget_exhausted: true, nr_maps_live: 2, copied_bytes: 98765, flat_bytes: 3000000, held_bytes: 3098765, plan_ns: 4500000, nr_maps_flat: 1, nr_maps_unplanned: 1, copy_ps_per_byte: 125}'
+t_jq "flat copies: the record's new fields, held_bytes = copied_bytes + flat_bytes, the stop done again after 5.1 ms" "$tmp/flat.json" \
+	'.capture.snapshot | del(.maps) == {consistent: true, mode: "stop_machine", nr_maps: 2, nr_cpus_held: 3, held_ns: 1234567, stop_ns: 2000000, reserved_bytes: 1048576, budget_ns: 5000000, budget_exhausted: true, redone: true, first_held_ns: 5100000, nr_maps_live: 2, copied_bytes: 98765, flat_bytes: 3000000, held_bytes: 3098765, plan_ns: 4500000, nr_maps_flat: 1, nr_maps_unplanned: 1, copy_ps_per_byte: 125}'
 t_jq "flat copies: .capture.snapshot.maps lists the two maps of the stop, by map_index, each copied as its flags say" "$tmp/flat.json" \
 	'.capture.snapshot.maps == [{name: "vals", map_index: 0, copy: "flat", dump_bytes: 232}, {name: "synth.data", map_index: 2, copy: "walk", dump_bytes: 56}]'
 t_jq "flat copies: their dump_bytes are the maps' own" "$tmp/flat.json" \
@@ -39,16 +39,22 @@ t_eq "summary: the maps copied flat, the bytes held in all, the budget's and the
 	"snapshot: consistent, 2 maps copied while 3 CPUs were held 1.235 ms (stop_machine 2.000 ms)
 snapshot: 98765 dump bytes written while the CPUs were held
 snapshot: 1 maps copied flat (3.000 MB of kernel memory), read after the stop; held 3.099 MB in all
+snapshot: done again: the first stop ran out of its budget after 5.100 ms on a map the plan said fits
 snapshot: its 5.000 ms budget ran out; 1 more maps read live after it
 snapshot: 1 maps planned out (would not fit the budget at the measured rates), read live" \
 	"$(grep '^snapshot:' "$tmp/flat.txt")"
 "$DEC" summary "$tmp/good.bin" | grep '^snapshot:' >"$tmp/good-snap.txt"
-t_eq "summary: no flat or planned-out line when the stop copied none flat and planned every map" \
-	"3 0" "$(wc -l <"$tmp/good-snap.txt") $(grep -cE 'copied flat|planned out' "$tmp/good-snap.txt")"
+t_eq "summary: no flat, planned-out or done-again line when the stop copied none flat, planned every map, ran once" \
+	"3 0" "$(wc -l <"$tmp/good-snap.txt") $(grep -cE 'copied flat|planned out|done again' "$tmp/good-snap.txt")"
+# a dump of before stops done again: its SNAPSHOT record is 104 bytes
+"$MK" --snapshot-v2 --flat "$tmp/snapv2.bin" && "$DEC" decode "$tmp/snapv2.bin" >"$tmp/snapv2.json" 2>"$tmp/snapv2.err"
+t_eq "104-byte snapshot record: decode exits 0, nothing on stderr" "0 " "$? $(cat "$tmp/snapv2.err")"
+t_check "104-byte snapshot record: not redone, first_held_ns 0, the rest as a 112-byte one's" \
+	jq -e --slurpfile w "$tmp/flat.json" '.capture.snapshot == ($w[0].capture.snapshot | .redone = false | .first_held_ns = 0)' "$tmp/snapv2.json"
 # a dump of before flat copies: its SNAPSHOT record is 72 bytes
 "$MK" --snapshot-v1 "$tmp/snapv1.bin" && "$DEC" decode "$tmp/snapv1.bin" >"$tmp/snapv1.json" 2>"$tmp/snapv1.err"
 t_eq "72-byte snapshot record: decode exits 0, nothing on stderr" "0 " "$? $(cat "$tmp/snapv1.err")"
-t_check "72-byte snapshot record: .capture.snapshot as a 104-byte one of zeros says it, no error" \
+t_check "72-byte snapshot record: .capture.snapshot as a whole one of zeros says it, no error" \
 	jq -e --slurpfile w "$j" '.capture.snapshot == $w[0].capture.snapshot and .errors == $w[0].errors and
 		(.capture.snapshot | .flat_bytes == 0 and .plan_ns == 0 and .nr_maps_flat == 0 and .nr_maps_unplanned == 0 and .copy_ps_per_byte == 0 and .held_bytes == .copied_bytes)' "$tmp/snapv1.json"
 "$MK" --snapshot-v1 --flat "$tmp/snapv1f.bin" && "$DEC" decode "$tmp/snapv1f.bin" >"$tmp/snapv1f.json"
