@@ -14,8 +14,8 @@
 set -u
 S=/opt/scxdump/src
 . $S/tests/integration/guest-common.sh
-# RMMOD_ROUNDS rounds (20; the debug suite 25), none begun after
-# RMMOD_LIMIT seconds (30; the debug suite 300)
+# RMMOD_ROUNDS rounds (20; the debug suite 15), none begun after
+# RMMOD_LIMIT seconds (30; the debug suite 180)
 ROUNDS=${RMMOD_ROUNDS:-20} LIMIT=${RMMOD_LIMIT:-30}
 
 # the scheduler runs through every round: it exits at our TERM

@@ -37,7 +37,16 @@ BATCH_TIMEOUT=${BATCH_TIMEOUT:-420}
 batch_write "$GUEST_ROOT/opt/scxdump/lts-batch.sh"
 SCXDUMP_KERNEL=$kdir stage guest-lts "$here/../guest/run.sh" --name lts --timeout 1500 -- \
 	sh /opt/scxdump/lts-batch.sh >/dev/null
+# redact on its dumps too (4-level paging: the stock guest's have 5),
+# beside the checks
+red=$(mktemp)
+"$here/../dumps/test-redact.sh" "$GUEST_ROOT/opt/scxdump/runs/lts" >"$red" 2>&1 &
+red_pid=$!
 batch_checks "$GUEST_ROOT/opt/scxdump/runs/lts" lts
+wait "$red_pid"
+sed 's/^/[lts redact] /' "$red"
+batch_tally "$(cat "$red")"
+rm -f "$red"
 passed=$((passed + T_PASSED)) failed=$((failed + T_FAILED))
 echo "RESULT: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
