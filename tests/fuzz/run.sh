@@ -36,7 +36,8 @@ seed_corpus() {
 		"$mk" --later "$corpus/synthetic-later.bin" &&
 		"$mk" --corrupt-len "$corpus/synthetic-len.bin" &&
 		"$mk" --no-end "$corpus/synthetic-noend.bin" &&
-		"$mk" --hostile "$corpus/synthetic-hostile.bin" || return 1
+		"$mk" --hostile "$corpus/synthetic-hostile.bin" &&
+		"$mk" --flat "$corpus/synthetic-redone.bin" || return 1
 	cp "$here"/seeds/* "$here"/regressions/* "$corpus/"
 }
 
