@@ -602,8 +602,10 @@ static bool snapshot_redo(const struct capture *c)
 /*
  * Back to before the first stop: the writer where it began (the stop only
  * writes into room allocated before, so nothing is freed or moved), the
- * errors it wrote with it, and what the stop counted. The flat copies
- * are written over.
+ * errors it wrote with it, and what the stop counted: all of it, though
+ * snapshot_fn() sets some again, since the second stop_machine() may
+ * fail before it runs (the maps are then read live, from a clean state).
+ * The flat copies are written over.
  */
 static void snapshot_reset(struct capture *c, const struct dump_writer *w0, u32 nr_errors,
 			   u32 nr_errors_reserved)
