@@ -247,7 +247,22 @@ enum sxd_info_kind {
 	 * in the lists, val[5] the lists a bad link cut short
 	 */
 	SXD_INFO_FLAT		= 7,
+	/*
+	 * How a task storage's owners were named: val[0] from identities
+	 * taken before the stop (a table of the tasks, each held), val[1]
+	 * read from the owner's task_struct, val[2] the tasks in that table,
+	 * val[3] the ns it took to build, val[4] its age (ns) once the map
+	 * was walked: the most an entry's comm or pid may lag by, val[5]
+	 * what cut the table short (SXD_OWNERS_*). No table (read live, or
+	 * none built): val[2..5] are 0.
+	 */
+	SXD_INFO_OWNERS		= 8,
 };
+
+#define SXD_OWNERS_COUNT	0x1u	/* its bound on tasks */
+#define SXD_OWNERS_TIME		0x2u	/* its bound on time */
+#define SXD_OWNERS_CHANGED	0x4u	/* the task list changed under a break */
+#define SXD_OWNERS_NOMEM	0x8u	/* no memory to grow it */
 
 struct sxd_map_info {
 	struct sxd_rec rec;

@@ -69,6 +69,8 @@ struct capture {
 	u32 nr_flat;		/* maps written from their flat copies */
 	u32 nr_flat_unread;	/* copied flat, then walked: no memory to read the copy */
 	bool undone;		/* the stop undid map nr_copied */
+	/* task storage owners' identities, for the stop (task_ids.c) */
+	struct task_ids *task_ids;
 };
 
 extern struct mutex capture_lock;
@@ -101,6 +103,10 @@ u64 mapdrv_estimate(struct capture *c, struct bpf_map *map, u32 index, u64 *cost
 /* core.c */
 void core_prepare(struct capture *c);
 void core_write(struct capture *c, u32 sched_index);
+
+/* task_ids.c */
+struct task_ids *task_ids_build(struct capture *c);
+void task_ids_free(struct task_ids *t);
 
 /* snapshot.c */
 void snapshot_partition(struct capture *c);

@@ -99,6 +99,7 @@ static int mapdrv_ctx_init(struct map_ctx *mc, struct capture *c,
 		mc->atomic = true;
 		mc->keys = c->keys;
 		mc->deadline_ns = c->deadline_ns;
+		mc->task_ids = c->task_ids;
 		return 0;
 	}
 	mc->keys = sxd_alloc(kmalloc(2 * sxd_align(map->key_size) ?: 1, GFP_KERNEL));

@@ -347,7 +347,20 @@ struct map_ctx {
 	 * to read the copy): not in the snapshot, and mc->reason says why
 	 */
 	bool flat_unread;
+	/*
+	 * In the stop: tasks' identities taken before it (task_ids.c), and
+	 * how many owners were named from them or read from their task
+	 */
+	const struct task_ids *task_ids;
+	u64 owners_found;
+	u64 owners_read;
 };
+
+/* Tasks' identities taken before the stop (task_ids.c). */
+struct task_ids;
+bool task_ids_find(const struct task_ids *t, const struct task_struct *task,
+		   struct sxd_owner *o);
+void task_ids_info(const struct task_ids *t, u64 *val);
 
 /*
  * A map's memory as flat parts (a preallocated hash's element area and its

@@ -404,9 +404,10 @@ static int snapshot_fn(void *data)
 static int snapshot_prepare(struct capture *c, u64 *room)
 {
 	struct snapshot_plan *p;
-	bool kmems = false;
+	bool kmems = false, tasks = false;
 	u32 i, key = 1;
 	struct bpf_map *map;
+	int err;
 
 	*room = 0;
 	p = sxd_alloc(kvcalloc(c->nr_stoppable, sizeof(*p), GFP_KERNEL));
@@ -438,6 +439,7 @@ static int snapshot_prepare(struct capture *c, u64 *room)
 		*room = size_add(*room, p[i].bytes);
 		key = max(key, map->key_size);
 		kmems |= kmem_map_has_kptr(map);
+		tasks |= map->map_type == BPF_MAP_TYPE_TASK_STORAGE;
 	}
 	/* what the maps may gain between the count and the stop */
 	*room = size_add(*room, *room / 4 + (256u << 10));
@@ -445,7 +447,16 @@ static int snapshot_prepare(struct capture *c, u64 *room)
 	c->kmems = kmems ? sxd_alloc(kvzalloc(sizeof(*c->kmems), GFP_KERNEL)) : NULL;
 	if (!c->keys || (kmems && !c->kmems))
 		return -ENOMEM;
-	return dump_writer_prealloc(&c->w, *room);
+	err = dump_writer_prealloc(&c->w, *room);
+	/*
+	 * The owners of the task storages walked in the stop are named from
+	 * identities taken last, right before it: the prealloc zeroes the
+	 * dump's room, hundreds of ms for a large one under TCG, and an
+	 * identity may lag by as long as the table is old.
+	 */
+	if (!err && tasks)
+		c->task_ids = task_ids_build(c);
+	return err;
 }
 
 /*
@@ -527,8 +538,10 @@ static void snapshot_release(struct capture *c)
 	}
 	kfree(c->keys);
 	kvfree(c->kmems);
+	task_ids_free(c->task_ids);
 	c->keys = NULL;
 	c->kmems = NULL;
+	c->task_ids = NULL;
 }
 
 /*
