@@ -292,12 +292,16 @@ static yajl_val map_head(struct entry_walk *w, uint32_t slot, int *err)
 	return v;
 }
 
-/* @info is a map's "info" of a flat copy (maps/hashtab.c) */
-static bool flat_copy_info(yajl_val info)
+/*
+ * @info is a map's "info" of a fact of the capture, not of the map: a flat
+ * copy (maps/hashtab.c), how a task storage's owners were named
+ * (maps/local_storage.c)
+ */
+static bool capture_info(yajl_val info)
 {
 	const char *kind = jsontree_str(info, "kind");
 
-	return kind && !strcmp(kind, "flat_copy");
+	return kind && (!strcmp(kind, "flat_copy") || !strcmp(kind, "owners"));
 }
 
 /*
@@ -333,9 +337,9 @@ static int diff_map(struct jsontree_diff *d, const char *name, struct entry_walk
 	for (i = 0; a && b && i < a->u.object.len; i++) {
 		const char *k = a->u.object.keys[i];
 
-		/* a flat copy's info is the capture's too (bytes, time, elements found) */
-		if (!strcmp(k, "info") && (flat_copy_info(a->u.object.values[i]) ||
-					   flat_copy_info(jsontree_get(b, k))))
+		/* a flat copy's info is the capture's too (bytes, time, elements found), as are owners' */
+		if (!strcmp(k, "info") && (capture_info(a->u.object.values[i]) ||
+					   capture_info(jsontree_get(b, k))))
 			continue;
 
 		/*

@@ -29,7 +29,7 @@ static const struct entry_shape *const entry_shapes[] = {
 
 static const struct info_kind *const info_kinds[] = {
 	&arena_info, &ringbuf_info, &queue_stack_info, &bloom_info,
-	&stackmap_info, &struct_ops_info, &flat_info,
+	&stackmap_info, &struct_ops_info, &flat_info, &owners_info,
 };
 
 #define NR(a)	(sizeof(a) / sizeof((a)[0]))

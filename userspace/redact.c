@@ -523,7 +523,8 @@ static void record(struct redact *r, const struct dump_index *x, struct sxd_rec 
 	/*
 	 * Of the map infos, an arena's kernel address and a ring buffer's
 	 * data; the others hold counts, positions, bits, program ids and a
-	 * flat copy's bytes, time and element counts (SXD_INFO_FLAT), no
+	 * flat copy's bytes, time and element counts (SXD_INFO_FLAT), a task
+	 * storage's owner counts and table times (SXD_INFO_OWNERS), no
 	 * address: copied as they are.
 	 */
 	case SXD_REC_MAP_INFO: {

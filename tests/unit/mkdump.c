@@ -25,6 +25,9 @@
  * for the copy (0 ns).
  * --snapshot-v1: the SNAPSHOT record as dumps of before flat copies
  * wrote it, 72 bytes.
+ * --owners: map 9 (a task storage) with its SXD_INFO_OWNERS: 3 owners
+ * named from a table of 120 tasks, 1 read from its task, the table cut
+ * by its time and by a change of the task list.
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -53,6 +56,8 @@ static bool hostile;
 static bool later, corrupt;
 /* --flat, --snapshot-v1: the snapshot's record and which maps it copied how */
 static bool flat, snapshot_v1, snapshot_v2;
+/* --owners: map 9's SXD_INFO_OWNERS */
+static bool owners;
 /* --flat-bad, --flat-untimed: the flat copy's lists a bad link cut short, its time */
 static unsigned long long flat_bad_lists, flat_ns = 1500000;
 /* make_btf()'s types: the struct val, the .data section, u32, char[6] */
@@ -873,6 +878,9 @@ static void map_9(void)
 		e[c].v = 500 + c;
 	add_map(9, 29, "own", 4, 8, SXD_NO_INDEX, 0, 0);
 	add_entries_flags(9, sizeof(struct sxd_owner), 8, 1, SXD_ENTRIES_OWNER, e, 4);
+	if (owners)
+		add_info(9, SXD_INFO_OWNERS, (unsigned long long[]){ 3, 1, 120, 2100000, 512000,
+			 SXD_OWNERS_TIME | SXD_OWNERS_CHANGED }, 6, NULL, 0);
 	add_map_end(9, 4, 0, 0, "");
 }
 
@@ -1179,6 +1187,7 @@ int main(int argc, char **argv)
 		{ "flat-untimed", no_argument, NULL, 'U' },
 		{ "snapshot-v1", no_argument, NULL, '1' },
 		{ "snapshot-v2", no_argument, NULL, '2' },
+		{ "owners", no_argument, NULL, 'O' },
 		{ 0 }
 	};
 	unsigned int version = SXD_VERSION, btf_size;
@@ -1213,7 +1222,7 @@ int main(int argc, char **argv)
 		"              [--bad-core-tasks none|pid|nr|size|len] [--same-map-index]\n"
 		"              [--two-ends] [--stats on|off]\n"
 		"              [--events] [--bad-events nr|sum|size] [--flat] [--flat-bad]\n"
-		"              [--flat-untimed] [--snapshot-v1] OUT\n";
+		"              [--flat-untimed] [--snapshot-v1] [--owners] OUT\n";
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -1236,6 +1245,7 @@ int main(int argc, char **argv)
 		case 'U': flat = true; flat_ns = 0; break;
 		case '1': snapshot_v1 = true; break;
 		case '2': snapshot_v2 = true; break;
+		case 'O': owners = true; break;
 		case 'P':
 			stats_flags = !strcmp(optarg, "on") ? SXD_PROG_STATS_ON :
 				      !strcmp(optarg, "off") ? SXD_PROG_STATS_OFF : ~0u;

@@ -90,6 +90,21 @@ t_jq "flat copy without a time: stop_ns 0, mb_per_s 0" <("$DEC" decode "$tmp/fla
 t_eq "summary: a copy without a time, 0 MB/s" \
 	"map vals: flat copy: 3.000 MB in 0.000 ms (0 MB/s), 2 of 1030 elements in 1024 buckets" \
 	"$("$DEC" summary "$tmp/flatnt.bin" | grep '^map ')"
+# how a task storage's owners were named (SXD_INFO_OWNERS): 3 from the
+# table of 120 tasks, 1 read, the table cut by its time and a task list change
+"$MK" --owners "$tmp/owners.bin" && "$DEC" decode "$tmp/owners.bin" >"$tmp/owners.json"
+t_eq "owners info: decode exits 0" 0 $?
+t_jq "owners info: exact, its cuts by name" "$tmp/owners.json" \
+	'.maps[] | select(.name == "own") | .info == {kind: "owners", from_table: 3, from_task: 1, table_tasks: 120, table_ns: 2100000, table_age_ns: 512000, table_cut: ["time", "task_list_changed"]}'
+t_eq "summary: the owners' line" \
+	"map own: owners: 3 named from 120 tasks' identities taken 0.512 ms before (in 2.100 ms), 1 read from their task; table cut: time; table cut: task_list_changed" \
+	"$("$DEC" summary "$tmp/owners.bin" | grep '^map own')"
+t_jq "owners info: none without --owners" "$j" '.maps[] | select(.name == "own") | has("info") | not'
+for pair in "good owners" "owners good"; do
+	set -- $pair
+	t_jq "diff $1 $2: the owners info is the capture's, not compared (own: no change)" <("$DEC" diff "$tmp/$1.bin" "$tmp/$2.bin") \
+		'.nr_changes == 0 and (.maps[] | select(.name == "own") | .status == "compared" and .changes == [])'
+done
 # no address in it: scxdump redact copies it as it is
 "$DEC" redact "$tmp/flatbad.bin" "$tmp/flatbad-r.bin" >/dev/null 2>&1
 t_eq "flat copy info: redact exits 0" 0 $?

@@ -2,9 +2,11 @@
 /*
  * Task, cgroup, inode and socket storage (module/maps/local_storage.c):
  * each key is the element's owner (struct sxd_owner), the value is typed
- * by the map's BTF.
+ * by the map's BTF. A task storage's info (SXD_INFO_OWNERS) says how its
+ * owners were named.
  */
 #include <arpa/inet.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <sys/socket.h>
 #include "../names.h"
@@ -64,4 +66,59 @@ const struct entry_shape local_storage_shape = {
 	.min_key_size = sizeof(struct sxd_owner),
 	.key = owner_key,
 	.own_hex = true,
+};
+
+/* What cut the table of task identities short (SXD_OWNERS_*), in words. */
+static const struct {
+	uint64_t bit;
+	const char *name;
+} owners_cuts[] = {
+	{ SXD_OWNERS_COUNT, "tasks" },
+	{ SXD_OWNERS_TIME, "time" },
+	{ SXD_OWNERS_CHANGED, "task_list_changed" },
+	{ SXD_OWNERS_NOMEM, "no_memory" },
+};
+
+#define NR_OWNERS_CUTS	(sizeof(owners_cuts) / sizeof(owners_cuts[0]))
+
+/*
+ * SXD_INFO_OWNERS: how a task storage's owners were named, from the
+ * identities taken before the stop or read from their tasks.
+ */
+static void owners_fields(struct emit *e, const struct sxd_map_info *mi)
+{
+	size_t i;
+
+	json_kstr(e->g, "kind", "owners");
+	json_kuint(e->g, "from_table", mi->val[0]);
+	json_kuint(e->g, "from_task", mi->val[1]);
+	json_kuint(e->g, "table_tasks", mi->val[2]);
+	json_kuint(e->g, "table_ns", mi->val[3]);
+	json_kuint(e->g, "table_age_ns", mi->val[4]);
+	json_key(e->g, "table_cut");
+	json_arr(e->g);
+	for (i = 0; i < NR_OWNERS_CUTS; i++) {
+		if (mi->val[5] & owners_cuts[i].bit)
+			json_str(e->g, owners_cuts[i].name);
+	}
+	json_arr_end(e->g);
+}
+
+static void owners_text(FILE *out, const struct sxd_map_info *mi)
+{
+	size_t i;
+
+	fprintf(out, "owners: %" PRIu64 " named from %" PRIu64 " tasks' identities taken %.3f ms before (in %.3f ms), %" PRIu64 " read from their task",
+		(uint64_t)mi->val[0], (uint64_t)mi->val[2], mi->val[4] / 1e6, mi->val[3] / 1e6,
+		(uint64_t)mi->val[1]);
+	for (i = 0; i < NR_OWNERS_CUTS; i++) {
+		if (mi->val[5] & owners_cuts[i].bit)
+			fprintf(out, "; table cut: %s", owners_cuts[i].name);
+	}
+}
+
+const struct info_kind owners_info = {
+	.kind = SXD_INFO_OWNERS,
+	.info = owners_fields,
+	.text = owners_text,
 };

@@ -53,9 +53,9 @@ extern const struct entry_shape local_storage_shape, arena_shape, fd_array_shape
 	stackmap_shape;
 /*
  * arena.c, ringbuf.c, queue_stack_maps.c, bloom_filter.c, stackmap.c,
- * bpf_struct_ops.c, hashtab.c
+ * bpf_struct_ops.c, hashtab.c, local_storage.c
  */
 extern const struct info_kind arena_info, ringbuf_info, queue_stack_info, bloom_info,
-	stackmap_info, struct_ops_info, flat_info;
+	stackmap_info, struct_ops_info, flat_info, owners_info;
 
 #endif
