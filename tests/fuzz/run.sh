@@ -37,7 +37,8 @@ seed_corpus() {
 		"$mk" --corrupt-len "$corpus/synthetic-len.bin" &&
 		"$mk" --no-end "$corpus/synthetic-noend.bin" &&
 		"$mk" --hostile "$corpus/synthetic-hostile.bin" &&
-		"$mk" --flat "$corpus/synthetic-redone.bin" || return 1
+		"$mk" --flat "$corpus/synthetic-redone.bin" &&
+		"$mk" --owners "$corpus/synthetic-owners.bin" || return 1
 	cp "$here"/seeds/* "$here"/regressions/* "$corpus/"
 }
 
