@@ -89,8 +89,12 @@ for m in b_array:array:0.5 arena:arena:0.5 b_hash:hash:0.2 b_pcpu:percpu_hash:0.
 				l, a, b, (b > 0 ? a / b : 0), t / 1e6 }'
 		continue
 	fi
+	# task storage: its owners named in the stop from the identities taken
+	# before it (task_ids.c), or read from each task
+	owners=$(jq -r --arg n "$name" '.maps[] | select(.name == $n and .info.kind == "owners") |
+		", owners from the table \(.info.from_table) (read \(.info.from_task)), table of \(.info.table_tasks) tasks built in \(.info.table_ns / 1e6 * 1000 | round / 1000) ms"' "$tmp/fam.json")
 	ratio "$fam ($n entries, $((bytes / 1000)) kB)" "$ours" "$lim" "$target" \
-		"$(awk -v t="$ns" 'BEGIN { printf ", %.1f ms", t / 1e6 }')"
+		"$(awk -v t="$ns" 'BEGIN { printf ", %.1f ms", t / 1e6 }')$owners"
 done
 echo " CPUs held by the consistent snapshot vs the memcpy time of the bytes it held (written, and copied flat; of 3 captures at each count, each against a memcpy measured right after it, the best ratio):"
 for n in $(printf '%s\n' 1 2 "$max" | sort -nu); do
