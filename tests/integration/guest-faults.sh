@@ -11,19 +11,21 @@
 # allocation of the path is failed once, in its own capture:
 #   exit       a failing scheduler's capture, in its helper kthread (there
 #              the only caller: no task filter)
-#   request    on-demand captures, in the module's scxdump_stall kthread
+#   request    on-demand captures of scxbound (a task storage in the stop:
+#              the table of its owners' identities too), in the module's
+#              scxdump_stall kthread
 #   timeline   the flight recorder's look-up of the maps it samples, at a
 #              new scheduler, in the scxdump_timeline kthread
 # Each run leaves NAME-K.bin (the newest dump), NAME-K.status before and
 # after, NAME-K.dmesg (its kernel log), NAME-K.errs (the log's error
 # lines) and NAME-K.times (0: the failure was injected). Then failslab and fail_page_alloc fail the kernel's own
 # allocations made by the capturing thread, at random, over 30 on-demand
-# captures. FAULT_MAX (40) bounds each sweep.
+# captures. FAULT_MAX (48) bounds each sweep.
 set -u
 S=/opt/scxdump/src
 . $S/tests/integration/guest-common.sh
 FF=/sys/kernel/debug/fail_function
-MAX=${FAULT_MAX:-40}
+MAX=${FAULT_MAX:-48}
 
 [ -d $FF ] || { echo "no fail_function: the kernel has no CONFIG_FAIL_FUNCTION"; exit 1; }
 
@@ -96,7 +98,9 @@ insmod $KO stall_warn_pct=0 timeline_interval_ms=50 timeline_samples=64 \
 inject Y
 
 echo "== on-demand captures"
-$SB/scxtest --exit-after-ms 600000 >request.out 2>&1 &
+# scxbound: every family of its maps, and a task storage walked in the
+# stop, whose owners' identity table (task_ids.c) is allocated too
+$SB/scxbound --no-fail >request.out 2>&1 &
 SCX=$!
 wait_enabled
 make_fail scxdump_stall

@@ -29,6 +29,31 @@ echo 5000 >/sys/module/scxdump/parameters/snapshot_budget_us
 kill -TERM $SCX
 wait $SCX
 
+# threads started and ended all along (--churn): each capture in the
+# stop names the owners from identities taken before it
+CHURN_THREADS=${STORAGE_CHURN_THREADS:-1000}
+CHURN_CAPTURES=${STORAGE_CHURN_CAPTURES:-8}
+echo "== churn: $CHURN_THREADS threads, 4 starting and ending threads, $CHURN_CAPTURES captures"
+$B --no-fail --threads "$CHURN_THREADS" --churn 4 >churn.out 2>&1 &
+SCX=$!
+n=0
+until grep -q enabled churn.out || [ $n -ge 600 ]; do sleep 0.1; n=$((n + 1)); done
+echo 100000 >/sys/module/scxdump/parameters/snapshot_budget_us
+i=0
+while [ $i -lt "$CHURN_CAPTURES" ]; do
+	echo capture >$DBG/control && cat $DBG/dump >churn-$i.bin
+	i=$((i + 1))
+done
+echo "churn captures: $i"
+kill -TERM $SCX
+wait $SCX
+echo "== churn, failing"
+$B --threads "$CHURN_THREADS" --churn 4 --run-ms 1000 >churnfail.out 2>&1 &
+SCX=$!
+wait $SCX && echo "failing churn loader: ok"
+cat $DBG/dump >churnfail.bin
+echo 5000 >/sys/module/scxdump/parameters/snapshot_budget_us
+
 echo "== 2: failing, $THREADS threads"
 $B --threads "$THREADS" --run-ms "${STORAGE_RUN_MS:-1000}" >fail.out 2>&1 &
 SCX=$!

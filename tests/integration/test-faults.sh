@@ -68,6 +68,12 @@ sweep exit 5
 sweep request 5
 sweep timeline 1
 t_check "on-demand: the scheduler kept running through them" grep -qx enabled "$dir/request.state"
+# the table of task storage owners' identities (task_ids.c): its three
+# allocations failed in their own runs, each said, the owners then read
+ids=$(cat "$dir"/request-*.json 2>/dev/null | jq -r '.errors[]?.message' | grep -c 'task identity table\|tasks. identities: task storage owners read in the stop')
+t_check "request: the owners' identity table's allocations failed in 3 runs, each said ($ids)" test "$ids" -eq 3
+t_check "request: ... and the storage was still captured, its owners read from their task" \
+	sh -c "cat '$dir'/request-*.json | jq -e -s '[.[] | select(any(.errors[]?; .message | test(\"identit\"))) | .maps[] | select(.name == \"task_st\") | .info.from_task > 0 and .info.from_table == 0 and .status == \"ok\"] | length == 3 and all'"
 t_check "timeline: the failed look-up said so" \
 	grep -q "scxdump: timeline: cannot find the scheduler's maps (-12)" "$dir/timeline-1.errs"
 

@@ -14,6 +14,8 @@
  * --lru-check CONTROL reads the LRU maps' reference bits (through a map
  * iterator, which does not touch them), writes "capture" to CONTROL twice
  * and reads them again: both readings are printed.
+ * --churn N starts N threads that each start and end threads one after
+ * another until the loader ends (tasks and their storage come and go).
  * --rt-capture CONTROL writes "capture" to CONTROL every 300 ms from a
  * SCHED_FIFO thread, which the scheduler cannot strand, until the loader
  * ends; it does nothing else (no file, no fork, which could wait on a
@@ -121,6 +123,71 @@ static int start_threads(long n)
 	}
 	pthread_attr_destroy(&attr);
 	return 0;
+}
+
+/*
+ * --churn N: N threads that each start a thread that ends at once, wait
+ * for it, and start the next, until the loader ends: tasks (and their
+ * storage) come and go, and their task_structs are freed and reused,
+ * while the captures run.
+ */
+static struct {
+	pthread_t *threads;
+	long nr;
+	long rounds;
+	volatile int done;
+} churn;
+
+static void *churn_child(void *arg)
+{
+	return arg;
+}
+
+static void *churner(void *arg)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 64 << 10);
+	while (!churn.done) {
+		if (pthread_create(&t, &attr, churn_child, NULL)) {
+			usleep(1000);
+			continue;
+		}
+		pthread_join(t, NULL);
+		__atomic_add_fetch(&churn.rounds, 1, __ATOMIC_RELAXED);
+	}
+	pthread_attr_destroy(&attr);
+	return arg;
+}
+
+static int churn_start(long n)
+{
+	churn.threads = calloc(n, sizeof(*churn.threads));
+	if (!churn.threads)
+		return -ENOMEM;
+	for (; churn.nr < n; churn.nr++) {
+		if (pthread_create(&churn.threads[churn.nr], NULL, churner, NULL)) {
+			fprintf(stderr, "scxbound: churn thread %ld: cannot create\n", churn.nr);
+			return -EAGAIN;
+		}
+	}
+	return 0;
+}
+
+static void churn_stop(void)
+{
+	long i;
+
+	if (!churn.threads)
+		return;
+	churn.done = 1;
+	for (i = 0; i < churn.nr; i++)
+		pthread_join(churn.threads[i], NULL);
+	free(churn.threads);
+	churn.threads = NULL;
+	printf("scxbound: churn: %ld threads started and ended\n", churn.rounds);
 }
 
 /* "key ref" of every element of @map, on one line after @what. */
@@ -321,9 +388,10 @@ int main(int argc, char **argv)
 		{ "rb-mib", required_argument, NULL, 'm' },
 		{ "many-maps", no_argument, NULL, 'M' },
 		{ "rt-capture", required_argument, NULL, 'R' },
+		{ "churn", required_argument, NULL, 'C' },
 		{ 0 }
 	};
-	long run_ms = 300, pc = 0, threads = 0, strand = 0, rb_mib = SXB_RBB_MIB;
+	long run_ms = 300, pc = 0, threads = 0, strand = 0, rb_mib = SXB_RBB_MIB, nchurn = 0;
 	const char *control = NULL, *rt_control = NULL;
 	struct scxbound_bpf *skel;
 	struct bpf_link *link;
@@ -341,12 +409,14 @@ int main(int argc, char **argv)
 		case 'm': rb_mib = atol(optarg); break;
 		case 'M': many = 1; break;
 		case 'R': rt_control = optarg; break;
+		case 'C': nchurn = atol(optarg); break;
 		default: run_ms = -1; break;
 		}
 	}
 	if (run_ms < 0 || pc < 0 || pc > SXB_PC_MAX || threads < 0 || threads > 100000 ||
-	    strand < 0 || rb_mib < 1 || rb_mib > SXB_RBB_MAX_MIB || (rb_mib & (rb_mib - 1))) {
-		fprintf(stderr, "usage: scxbound [--run-ms MS] [--pc-entries N (<= %d)] [--threads N] [--strand N] [--lru-check CONTROL] [--no-fail] [--rb-fill [--rb-mib N (a power of 2, <= %d)]] [--many-maps] [--rt-capture CONTROL]\n",
+	    strand < 0 || rb_mib < 1 || rb_mib > SXB_RBB_MAX_MIB || (rb_mib & (rb_mib - 1)) ||
+	    nchurn < 0 || nchurn > 64) {
+		fprintf(stderr, "usage: scxbound [--run-ms MS] [--pc-entries N (<= %d)] [--threads N] [--churn N (<= 64)] [--strand N] [--lru-check CONTROL] [--no-fail] [--rb-fill [--rb-mib N (a power of 2, <= %d)]] [--many-maps] [--rt-capture CONTROL]\n",
 			SXB_PC_MAX, SXB_RBB_MAX_MIB);
 		return 2;
 	}
@@ -397,6 +467,8 @@ int main(int argc, char **argv)
 		goto detach;
 	if (threads && start_threads(threads))
 		goto detach;
+	if (nchurn && churn_start(nchurn))
+		goto detach;
 	printf("scxbound: enabled pid=%d threads=%ld pc_entries=%ld\n", getpid(), threads, pc);
 	fflush(stdout);
 	if (control) {
@@ -425,6 +497,7 @@ int main(int argc, char **argv)
 		       (u64)skel->bss->failed_at, (u64)skel->bss->nr_task_st);
 	}
 detach:
+	churn_stop();
 	rt_capture_stop();
 	bpf_link__destroy(link);
 out:
