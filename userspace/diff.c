@@ -305,6 +305,22 @@ static bool capture_info(yajl_val info)
 }
 
 /*
+ * A map's key that is not compared: the entries (below); ids and indexes,
+ * which differ between captures; a capture's time and bytes, which are
+ * the capture's, not the map's, as is how its stop copied it
+ * (in_snapshot says whether); and an info of the capture's: a flat copy's
+ * (bytes, time, elements found), how a task storage's owners were named.
+ */
+static bool map_key_skipped(const char *k, yajl_val va, yajl_val vb)
+{
+	if (!strcmp(k, "info"))
+		return capture_info(va) || capture_info(vb);
+	return !strcmp(k, "entries") || !strcmp(k, "index") || !strcmp(k, "id") ||
+	       !strcmp(k, "btf_index") || !strcmp(k, "capture_ns") || !strcmp(k, "dump_bytes") ||
+	       !strcmp(k, "snapshot_copy");
+}
+
+/*
  * One map of each side (@wa or @wb NULL: only on the other side): its own
  * fields, then its entries.
  */
@@ -337,22 +353,20 @@ static int diff_map(struct jsontree_diff *d, const char *name, struct entry_walk
 	for (i = 0; a && b && i < a->u.object.len; i++) {
 		const char *k = a->u.object.keys[i];
 
-		/* a flat copy's info is the capture's too (bytes, time, elements found), as are owners' */
-		if (!strcmp(k, "info") && (capture_info(a->u.object.values[i]) ||
-					   capture_info(jsontree_get(b, k))))
-			continue;
-
-		/*
-		 * the entries below; ids and indexes differ between captures,
-		 * and a capture's time and bytes are the capture's, not the
-		 * map's, as is how its stop copied it (in_snapshot says whether)
-		 */
-		if (!strcmp(k, "entries") || !strcmp(k, "index") || !strcmp(k, "id") ||
-		    !strcmp(k, "btf_index") || !strcmp(k, "capture_ns") || !strcmp(k, "dump_bytes") ||
-		    !strcmp(k, "snapshot_copy"))
+		if (map_key_skipped(k, a->u.object.values[i], jsontree_get(b, k)))
 			continue;
 		at = jsontree_path_push(d, ".%s", k);
 		jsontree_diff_val(d, a->u.object.values[i], jsontree_get(b, k));
+		d->path[at] = 0;
+	}
+	/* and what only B has (an info, a status a newer decoder adds) */
+	for (i = 0; a && b && i < b->u.object.len; i++) {
+		const char *k = b->u.object.keys[i];
+
+		if (jsontree_get(a, k) || map_key_skipped(k, NULL, b->u.object.values[i]))
+			continue;
+		at = jsontree_path_push(d, ".%s", k);
+		jsontree_diff_val(d, NULL, b->u.object.values[i]);
 		d->path[at] = 0;
 	}
 	if (a && b) {

@@ -100,6 +100,11 @@ t_eq "summary: the owners' line" \
 	"map own: owners: 3 named from 120 tasks' identities taken 0.512 ms before (in 2.100 ms), 1 read from their task; table cut: time; table cut: task_list_changed" \
 	"$("$DEC" summary "$tmp/owners.bin" | grep '^map own')"
 t_jq "owners info: none without --owners" "$j" '.maps[] | select(.name == "own") | has("info") | not'
+# a map's key only the second dump has is a change too: --starved's
+# some_bloom has no end record, so no nr_entries, in_snapshot, ...
+"$MK" --starved "$tmp/starved-d.bin"
+t_jq "diff: a map's keys only B has are changes (old null)" <("$DEC" diff "$tmp/starved-d.bin" "$tmp/good.bin") \
+	'[.maps[] | select(.name == "some_bloom") | .changes[] | select(.old == null) | .path] | sort == [".in_snapshot", ".nr_entries", ".nr_omitted", ".nr_omitted_is", ".truncated", ".unsupported"]'
 for pair in "good owners" "owners good"; do
 	set -- $pair
 	t_jq "diff $1 $2: the owners info is the capture's, not compared (own: no change)" <("$DEC" diff "$tmp/$1.bin" "$tmp/$2.bin") \
