@@ -46,7 +46,8 @@ fi
 rundir=$GUEST_ROOT/opt/scxdump/runs/$name
 rm -rf "$rundir"
 mkdir -p "$rundir"
-install -m 0755 "$(dirname "$0")/init.sh" "$(dirname "$0")/facts.sh" "$GUEST_ROOT/opt/scxdump/"
+install -m 0755 "$(dirname "$0")/init.sh" "$(dirname "$0")/facts.sh" "$(dirname "$0")/watchdog.sh" \
+	"$GUEST_ROOT/opt/scxdump/"
 printf '%s\n' "$env_line" "$*" >"$rundir/cmd.sh"
 
 accel=${SCXDUMP_ACCEL:-}

@@ -43,11 +43,10 @@ batch_write() {
 		for n in "${batch_names[@]}"; do
 			echo "mkdir -p \$top/$n && cd \$top/$n && echo '=== $n' >/dev/console"
 			# a test still running 60 s before its timeout (half way,
-			# for a timeout under 2 min): the tasks blocked, with their
-			# stacks, on the console (console.log), in case its processes
-			# cannot be killed (uninterruptible); the console's log level
-			# raised for it, then put back
-			echo "(trap 'kill \$s; exit' TERM; sleep $((to > 120 ? to - 60 : to / 2)) & s=\$!; wait \$s; echo '=== $n: still running, blocked tasks:' >/dev/console; l=\$(cut -f1 /proc/sys/kernel/printk); echo 8 >/proc/sys/kernel/printk; echo w >/proc/sysrq-trigger; echo \$l >/proc/sys/kernel/printk) & wd=\$!"
+			# for a timeout under 2 min): its blocked tasks on the
+			# console (tests/guest/watchdog.sh, SCHED_FIFO), in case its
+			# processes cannot be killed (uninterruptible)
+			echo "chrt -f 1 sh /opt/scxdump/watchdog.sh $n $((to > 120 ? to - 60 : to / 2)) & wd=\$!"
 			echo "dmesg -C; timeout -k 10 $to sh $GUEST_SRC/tests/integration/guest-$n.sh </dev/null >out 2>&1; echo \$? >rc; kill \$wd 2>/dev/null"
 			echo "sh /opt/scxdump/facts.sh; rmmod scxdump 2>/dev/null; dmesg >dmesg; cd \$top"
 		done
