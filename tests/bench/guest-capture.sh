@@ -116,8 +116,11 @@ for fc in N Y; do
 	for s in "" -b -c; do
 		capture snap-$fc$s
 	done
-	sizes=$($DEC decode --map b_hash snap-$fc.bin | jq -r '.capture.snapshot.held_bytes,
-		([.maps[] | select(.name == "b_hash")][0].info.bytes // empty)')
+	# the first capture's held bytes, and the hash's flat copy of the
+	# first capture that made one (a plan may leave it out of one)
+	sizes="$($DEC decode --map b_hash snap-$fc.bin | jq -r '.capture.snapshot.held_bytes')
+$(for s in "" -b -c; do $DEC decode --map b_hash snap-$fc$s.bin |
+		jq -r '[.maps[] | select(.name == "b_hash")][0].info.bytes // empty'; done | head -1)"
 	./memcpy $sizes >"memcpy-snap-$fc.tsv" || exit 1
 	sizes=
 done
