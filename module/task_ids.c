@@ -32,7 +32,6 @@
  * (hook.c): a last put frees the task there as any exit's does.
  */
 #include <linux/hash.h>
-#include <linux/sched/clock.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
@@ -104,7 +103,7 @@ static bool task_ids_break(struct task_ids *t, struct task_struct *g, struct tas
 static void task_ids_walk(struct task_ids *t)
 {
 	struct task_struct *g, *p;
-	u64 t0 = local_clock();
+	u64 t0 = ktime_get_ns();	/* the walk may move between CPUs */
 	struct task_id *id;
 	u32 since = 0;
 
@@ -126,7 +125,7 @@ static void task_ids_walk(struct task_ids *t)
 		if (++since < TASK_IDS_BREAK)
 			continue;
 		since = 0;
-		if (local_clock() - t0 > TASK_IDS_MAX_NS) {
+		if (ktime_get_ns() - t0 > TASK_IDS_MAX_NS) {
 			t->limits |= SXD_OWNERS_TIME;
 			break;
 		}
