@@ -47,7 +47,10 @@ batch_write() {
 			# console (tests/guest/watchdog.sh, SCHED_FIFO), in case its
 			# processes cannot be killed (uninterruptible)
 			echo "chrt -f 1 sh /opt/scxdump/watchdog.sh $n $((to > 120 ? to - 60 : to / 2)) & wd=\$!"
+			# its wall time in secs (the guest's uptime at start and end)
+			echo "read -r s _ </proc/uptime"
 			echo "dmesg -C; timeout -k 10 $to sh $GUEST_SRC/tests/integration/guest-$n.sh </dev/null >out 2>&1; echo \$? >rc; kill \$wd 2>/dev/null"
+			echo "read -r e _ </proc/uptime; echo \"\$s \$e\" >secs"
 			echo "sh /opt/scxdump/facts.sh; rmmod scxdump 2>/dev/null; dmesg >dmesg; cd \$top"
 		done
 		[ -z "$extra" ] || echo "$extra"
@@ -88,6 +91,17 @@ batch_checks() {
 		i=$((i + 1))
 	done
 	rm -rf "$res"
+	batch_times "$dir" "$label"
+}
+
+# batch_times DIR LABEL: the slowest tests of the batch, by wall time in
+# the guest (NAME/secs), for planning make check's time; not a check
+batch_times() {
+	local n line=
+	line=$(for n in "${batch_names[@]}"; do
+		[ -s "$1/$n/secs" ] && awk -v n="$n" '{ printf "%d %s\n", $2 - $1 + 0.5, n }' "$1/$n/secs"
+	done | sort -rn | head -8 | awk '{ printf "%s%s %d s", (NR > 1 ? ", " : ""), $2, $1 }')
+	[ -z "$line" ] || echo "[$2] slowest tests in the guest: $line"
 }
 
 # The tests that time the stop (BATCH_QUIET, e.g. snapshot: a 100k hash
