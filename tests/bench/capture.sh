@@ -145,7 +145,7 @@ done
 # the flat copy's bytes, from the first of the 3 captures that made one
 fbytes=$(for c in snap-Y snap-Y-b snap-Y-c; do
 	jq -r '[.maps[] | select(.name == "b_hash")][0].info.bytes // 0' "$tmp/$c.json" 2>/dev/null
-done | awk '$1 > 0 { print; exit } END { if (!NR) print 0 }')
+done | awk '$1 > 0 { print; exit }')
 inside=$(for c in snap-Y snap-Y-b snap-Y-c; do jq -r '[.maps[] | select(.name == "b_hash")][0].in_snapshot' "$tmp/$c.json"; done | grep -c true)
 if [ "${fbytes:-0}" -gt 0 ]; then
 	m=$(awk -v b="$fbytes" '$1 == b { print $2; exit }' "$dir/memcpy-snap-Y.tsv")
